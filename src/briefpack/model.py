@@ -1,0 +1,110 @@
+"""The validated briefing pack: immutable, typed, and the only input of every writer.
+
+A model is produced by :func:`briefpack.validate.validate_pack` and never
+changed afterwards.  Source marks are kept for later messages (a refused link
+in a question, say) but take no part in comparisons, so two packs with the
+same content compare equal wherever they were read from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from briefpack.errors import Mark
+
+_NO_MARK = Mark("<memory>", 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Someone presenting at a session."""
+
+    name: str
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question the executive may ask, with the context that motivates it.
+
+    ``context`` and ``question`` are Markdown source text.
+    """
+
+    title: str
+    question: str
+    context: str | None = None
+    mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
+    question_mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
+    context_mark: Mark | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One meeting slot on a day."""
+
+    id: str
+    title: str
+    start: dt.time
+    end: dt.time
+    questions: tuple[Question, ...]
+    label: str | None = None
+    speakers: tuple[Speaker, ...] = ()
+    mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """A date and the sessions held on it, in the order written."""
+
+    date: dt.date
+    sessions: tuple[Session, ...]
+    mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Pack-wide settings for the writers (the ``options:`` mapping)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A whole briefing pack: one event, its days, sessions and questions.
+
+    ``name`` is the file name without its extension; it names the outputs.
+    """
+
+    title: str
+    days: tuple[Day, ...]
+    subtitle: str | None = None
+    organisation: str | None = None
+    author: str | None = None
+    classification: str | None = None
+    options: Options = Options()
+    name: str = field(default="pack", compare=False)
+    source: str = field(default="<memory>", compare=False)
+
+    @property
+    def sessions(self) -> tuple[Session, ...]:
+        """Every session of the pack, in document order across days."""
+        return tuple(session for day in self.days for session in day.sessions)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question of the pack, in document order."""
+        return tuple(question for session in self.sessions for question in session.questions)
+
+    def summary(self) -> str:
+        """Count days, sessions and questions, e.g. ``2 days, 4 sessions, 27 questions``."""
+        return ", ".join(
+            _count(number, noun)
+            for number, noun in (
+                (len(self.days), "day"),
+                (len(self.sessions), "session"),
+                (len(self.questions), "question"),
+            )
+        )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -1,0 +1,33 @@
+"""Where the default theme (templates, print CSS, fonts, reference DOCX) lives.
+
+The theme is the top-level ``templates/`` folder of the repository.  A wheel
+carries it inside the package as ``briefpack/templates``; an editable install
+(``pip install -e .``) does not map it there, so the checkout's own folder is
+used instead.  This is the one place that knows both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+#: Inside an installed wheel.
+_INSTALLED = _PACKAGE_DIR / "templates"
+#: In a checkout: src/briefpack/ -> the repository root.
+_CHECKOUT = _PACKAGE_DIR.parent.parent / "templates"
+#: A file every theme has; it tells a theme folder from an unrelated one.
+THEME_MARKER = "README.md"
+
+
+def templates_dir() -> Path:
+    """Return the folder of the default theme.
+
+    Raises :class:`RuntimeError` when neither an installed nor a checkout
+    theme exists: that is a broken installation, not a user error.
+    """
+    for candidate in (_INSTALLED, _CHECKOUT):
+        if (candidate / THEME_MARKER).is_file():
+            return candidate
+    raise RuntimeError(
+        f"briefpack's theme is missing: looked in {_INSTALLED} and {_CHECKOUT}; reinstall briefpack"
+    )

@@ -1,0 +1,436 @@
+"""Check a node tree against the content format and build the immutable model.
+
+Every problem of a file is collected before anything is reported, so that an
+author fixes them all in one pass; :func:`validate_pack` then raises one
+:class:`BriefpackError` that lists them in file order.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TypeVar
+
+from briefpack.errors import BriefpackError, Mark, Problem
+from briefpack.loader import MappingNode, Node, ScalarNode, SequenceNode, load_file
+from briefpack.model import Day, Options, Pack, Question, Session, Speaker
+from briefpack.schema import (
+    DAY_KEYS,
+    OPTION_KEYS,
+    PACK_KEYS,
+    QUESTION_KEYS,
+    SESSION_KEYS,
+    SPEAKER_KEYS,
+    Key,
+)
+from briefpack.slug import MAX_SLUG_LENGTH, is_slug, slugify
+
+T = TypeVar("T")
+
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+_TWELVE_HOUR = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*([AaPp])\.?[Mm]\.?")
+# Characters that XML 1.0 (and so PDF text and Word) cannot carry.
+_ILLEGAL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def load_pack(path: Path, label: str | None = None) -> Pack:
+    """Read, parse and validate the pack file at ``path``.
+
+    ``label`` is how the path is shown in messages (default: ``path`` as given).
+    Raises :class:`BriefpackError` listing every problem found.
+    """
+    label = str(path) if label is None else label
+    return validate_pack(load_file(path, label), label, name=path.stem)
+
+
+def validate_pack(root: Node, source: str, name: str) -> Pack:
+    """Build a :class:`Pack` from a parsed file, or raise with every problem found."""
+    checker = _Checker()
+    pack = checker.pack(root, source, name)
+    if checker.problems or pack is None:
+        raise BriefpackError(sorted(checker.problems, key=_problem_order))
+    return pack
+
+
+def _problem_order(problem: Problem) -> tuple[int, int]:
+    where = problem.where
+    return (where.line, where.column) if isinstance(where, Mark) else (0, 0)
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if node.is_null:
+        return "nothing"
+    shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+    return f"text ({shown!r})"
+
+
+class _Record:
+    """A mapping checked against a table of keys, with typed accessors for its values."""
+
+    def __init__(self, checker: _Checker, node: MappingNode, keys: Sequence[Key], what: str):
+        self.checker = checker
+        self.node = node
+        self.what = what
+        self.values: dict[str, Node] = {}
+        self.keys = {key.name: key for key in keys}
+        known = self.keys
+        first_seen: dict[str, ScalarNode] = {}
+        for key_node, value in node.pairs:
+            name = key_node.value
+            if name in first_seen:
+                checker.problem(
+                    key_node.mark,
+                    f"duplicate key '{name}' (first given at line {first_seen[name].mark.line}); "
+                    "YAML would silently keep only the last one",
+                )
+                continue
+            first_seen[name] = key_node
+            if name not in known:
+                checker.problem(key_node.mark, _unknown_key_message(name, keys, what))
+                continue
+            self.values[name] = value
+        for key in keys:
+            if key.required and key.name not in first_seen:
+                checker.problem(node.mark, f"{what} is missing required key '{key.name}'")
+
+    def mark(self, name: str) -> Mark | None:
+        node = self.values.get(name)
+        return None if node is None else node.mark
+
+    def text(self, name: str) -> str | None:
+        """The text value of ``name``, exactly as written; ``None`` if absent or empty."""
+        node = self.values.get(name)
+        if node is None:
+            return None
+        if not isinstance(node, ScalarNode):
+            self.checker.problem(node.mark, f"'{name}' must be text, not {_describe(node)}")
+            return None
+        text = "" if node.is_null else node.value.rstrip()
+        if not text:
+            if self.keys[name].required:
+                self.checker.problem(node.mark, f"'{name}' must not be empty")
+            return None
+        illegal = _ILLEGAL_CHARACTER.search(text)
+        if illegal:
+            self.checker.problem(
+                node.mark,
+                f"'{name}' contains the character U+{ord(illegal.group()):04X}, "
+                "which cannot be printed or stored in a document; remove it",
+            )
+            return None
+        return text
+
+    def date(self, name: str) -> dt.date | None:
+        """The ISO date value of ``name``."""
+        node = self._scalar(name, "a date (YYYY-MM-DD)")
+        if node is None:
+            return None
+        match = _DATE.fullmatch(node.value)
+        if match is None:
+            self.checker.problem(
+                node.mark, f"'{name}' must be a date written YYYY-MM-DD, not {node.value!r}"
+            )
+            return None
+        year, month, day = (int(part) for part in match.groups())
+        if not 1 <= month <= 12:
+            self.checker.problem(node.mark, f"impossible date {node.value}: there is no month {month}")
+            return None
+        days_in_month = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days_in_month:
+            month_name = calendar.month_name[month]
+            self.checker.problem(
+                node.mark,
+                f"impossible date {node.value}: {month_name} {year} has {days_in_month} days",
+            )
+            return None
+        return dt.date(year, month, day)
+
+    def time(self, name: str) -> dt.time | None:
+        """The 24-hour ``HH:MM`` time value of ``name``.
+
+        The value is read as written, so YAML 1.1's reading of ``9:30`` as the
+        base-60 integer 570 never happens.
+        """
+        node = self._scalar(name, "a time (HH:MM)")
+        if node is None:
+            return None
+        match = _TIME.fullmatch(node.value)
+        if match and int(match[1]) < 24 and int(match[2]) < 60:
+            return dt.time(int(match[1]), int(match[2]))
+        message = f"'{name}' must be a 24-hour time written HH:MM, not {node.value!r}"
+        twelve_hour = _TWELVE_HOUR.fullmatch(node.value.strip())
+        if twelve_hour and 1 <= int(twelve_hour[1]) <= 12:
+            hour = int(twelve_hour[1]) % 12 + (12 if twelve_hour[3] in "Pp" else 0)
+            minute = int(twelve_hour[2] or 0)
+            if minute < 60:
+                message += f'; write "{hour:02d}:{minute:02d}"'
+        self.checker.problem(node.mark, message)
+        return None
+
+    def slug(self, name: str) -> str | None:
+        """The id value of ``name``: ``[a-z0-9-]+``."""
+        text = self.text(name)
+        if text is None:
+            return None
+        if not is_slug(text):
+            mark = self.mark(name)
+            assert mark is not None
+            suggestion = slugify(text)
+            hint = f'; for example "{suggestion}"' if suggestion and is_slug(suggestion) else ""
+            if len(text) > MAX_SLUG_LENGTH:
+                reason = f"at most {MAX_SLUG_LENGTH} characters"
+            else:
+                reason = "only lowercase letters a-z, digits and '-'"
+            self.checker.problem(mark, f"'{name}' must be {reason}, not {text!r}{hint}")
+            return None
+        return text
+
+    def items(
+        self, name: str, build: Callable[[Node], T | None], noun: str, at_least_one: bool
+    ) -> tuple[T, ...] | None:
+        """Build each item of the list ``name``; ``None`` if any item is wrong."""
+        node = self.values.get(name)
+        if node is None:
+            return () if not at_least_one else None
+        if isinstance(node, ScalarNode) and node.is_null:
+            if at_least_one:
+                self.checker.problem(node.mark, f"'{name}' needs at least one {noun}")
+                return None
+            return ()
+        if not isinstance(node, SequenceNode):
+            self.checker.problem(
+                node.mark,
+                f"'{name}' must be a list of {noun}s (lines starting with '- '), "
+                f"not {_describe(node)}",
+            )
+            return None
+        if at_least_one and not node.items:
+            self.checker.problem(node.mark, f"'{name}' needs at least one {noun}")
+            return None
+        built = [build(item) for item in node.items]
+        if any(item is None for item in built):
+            return None
+        return tuple(item for item in built if item is not None)
+
+    def mapping(self, name: str) -> MappingNode | None:
+        node = self.values.get(name)
+        if node is None or (isinstance(node, ScalarNode) and node.is_null):
+            return None
+        if not isinstance(node, MappingNode):
+            self.checker.problem(node.mark, f"'{name}' must be a mapping, not {_describe(node)}")
+            return None
+        return node
+
+    def _scalar(self, name: str, expected: str) -> ScalarNode | None:
+        node = self.values.get(name)
+        if node is None:
+            return None
+        if not isinstance(node, ScalarNode) or node.is_null:
+            self.checker.problem(node.mark, f"'{name}' must be {expected}, not {_describe(node)}")
+            return None
+        return node
+
+
+def _unknown_key_message(name: str, keys: Sequence[Key], what: str) -> str:
+    names = [key.name for key in keys]
+    if not names:
+        return f"unknown key '{name}': {what} takes no keys yet"
+    by_lowercase = {known.lower(): known for known in names}
+    close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.6)
+    suggestion = by_lowercase.get(name.lower()) or (close[0] if close else None)
+    if suggestion:
+        return f"unknown key '{name}' in {what}; did you mean '{suggestion}'?"
+    return f"unknown key '{name}' in {what}; expected one of: {', '.join(names)}"
+
+
+class _Checker:
+    """Walks a node tree, collecting problems and building model objects."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, mark: Mark, message: str) -> None:
+        self.problems.append(Problem(mark, message))
+
+    def record(self, node: Node, keys: Sequence[Key], what: str) -> _Record | None:
+        if not isinstance(node, MappingNode):
+            self.problem(node.mark, f"{what} must be a mapping of keys, not {_describe(node)}")
+            return None
+        return _Record(self, node, keys, what)
+
+    def pack(self, root: Node, source: str, name: str) -> Pack | None:
+        if isinstance(root, ScalarNode) and root.is_null:
+            self.problem(root.mark, "the file is empty; a pack needs at least 'title' and 'days'")
+            return None
+        record = self.record(root, PACK_KEYS, "the pack")
+        if record is None:
+            return None
+        title = record.text("title")
+        subtitle = record.text("subtitle")
+        organisation = record.text("organisation")
+        author = record.text("author")
+        classification = record.text("classification")
+        days = record.items("days", self.day, "day", at_least_one=True)
+        options = self.options(record.mapping("options"))
+        if days is not None:
+            self._check_day_order(days)
+            days = self._with_session_ids(days)
+        if title is None or days is None or options is None:
+            return None
+        return Pack(
+            title=title,
+            subtitle=subtitle,
+            organisation=organisation,
+            author=author,
+            classification=classification,
+            days=days,
+            options=options,
+            name=name,
+            source=source,
+        )
+
+    def options(self, node: MappingNode | None) -> Options | None:
+        if node is None:
+            return Options()
+        record = self.record(node, OPTION_KEYS, "options")
+        return None if record is None else Options()
+
+    def day(self, node: Node) -> Day | None:
+        record = self.record(node, DAY_KEYS, "a day")
+        if record is None:
+            return None
+        date = record.date("date")
+        sessions = record.items("sessions", self.session, "session", at_least_one=True)
+        if date is None or sessions is None:
+            return None
+        return Day(date=date, sessions=sessions, mark=record.node.mark)
+
+    def session(self, node: Node) -> Session | None:
+        record = self.record(node, SESSION_KEYS, "a session")
+        if record is None:
+            return None
+        title = record.text("title")
+        label = record.text("label")
+        session_id = record.slug("id")
+        id_given = "id" in record.values
+        start = record.time("start")
+        end = record.time("end")
+        speakers = record.items("speakers", self.speaker, "speaker", at_least_one=False)
+        questions = record.items("questions", self.question, "question", at_least_one=True)
+        if start is not None and end is not None and end <= start:
+            end_mark = record.mark("end")
+            assert end_mark is not None
+            self.problem(
+                end_mark,
+                f"the session ends at {end:%H:%M}, which is not after its start at {start:%H:%M}",
+            )
+            return None
+        if (
+            title is None
+            or (id_given and session_id is None)
+            or start is None
+            or end is None
+            or speakers is None
+            or questions is None
+        ):
+            return None
+        return Session(
+            # An empty id is filled in from the title once every explicit id is known.
+            id=session_id or "",
+            title=title,
+            label=label,
+            start=start,
+            end=end,
+            speakers=speakers,
+            questions=questions,
+            mark=record.node.mark,
+        )
+
+    def speaker(self, node: Node) -> Speaker | None:
+        record = self.record(node, SPEAKER_KEYS, "a speaker")
+        if record is None:
+            return None
+        name = record.text("name")
+        role = record.text("role")
+        return None if name is None else Speaker(name=name, role=role)
+
+    def question(self, node: Node) -> Question | None:
+        record = self.record(node, QUESTION_KEYS, "a question")
+        if record is None:
+            return None
+        title = record.text("title")
+        context = record.text("context")
+        question = record.text("question")
+        if title is None or question is None:
+            return None
+        question_mark = record.mark("question")
+        assert question_mark is not None
+        return Question(
+            title=title,
+            context=context,
+            question=question,
+            mark=record.node.mark,
+            question_mark=question_mark,
+            context_mark=record.mark("context"),
+        )
+
+    def _check_day_order(self, days: tuple[Day, ...]) -> None:
+        for previous, day in zip(days, days[1:], strict=False):
+            if day.date == previous.date:
+                self.problem(
+                    day.mark,
+                    f"{day.date.isoformat()} is already a day at line {previous.mark.line}; "
+                    "put all of a day's sessions under one date",
+                )
+            elif day.date < previous.date:
+                self.problem(
+                    day.mark,
+                    f"days must be in date order: {day.date.isoformat()} comes after "
+                    f"{previous.date.isoformat()} (line {previous.mark.line})",
+                )
+
+    def _with_session_ids(self, days: tuple[Day, ...]) -> tuple[Day, ...]:
+        """Report explicit ids given twice, and give every other session a unique id."""
+        taken: dict[str, Session] = {}
+        sessions = [session for day in days for session in day.sessions]
+        for session in sessions:
+            if not session.id:
+                continue
+            if session.id in taken:
+                self.problem(
+                    session.mark,
+                    f"duplicate session id '{session.id}' (also used by the session at line "
+                    f"{taken[session.id].mark.line}); ids name the session's files",
+                )
+            taken.setdefault(session.id, session)
+        chosen_ids: dict[int, str] = {}
+        for number, session in enumerate(sessions, start=1):
+            if session.id:
+                continue
+            # Ids made from titles yield to explicit ones, and to each other in order.
+            base = slugify(session.title) or f"session-{number}"
+            chosen, suffix = base, 2
+            while chosen in taken:
+                chosen, suffix = f"{base}-{suffix}", suffix + 1
+            taken[chosen] = session
+            chosen_ids[id(session)] = chosen
+        return tuple(
+            replace(
+                day,
+                sessions=tuple(
+                    replace(session, id=chosen_ids[id(session)]) if not session.id else session
+                    for session in day.sessions
+                ),
+            )
+            for day in days
+        )
