@@ -195,6 +195,8 @@ def _syntax_error(error: yaml.YAMLError, text: str, label: str) -> BriefpackErro
         mark = error.problem_mark
         where = Mark(label, mark.line + 1, mark.column + 1)
         message = error.problem or "invalid YAML"
+        if message.startswith("mapping values are not allowed"):
+            message += "; if the value is text containing ': ', put it in double quotes"
         if error.context and error.context_mark is not None:
             context_line = error.context_mark.line + 1
             message = f"{message} ({error.context} at line {context_line})"

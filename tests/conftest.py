@@ -1,0 +1,65 @@
+"""Shared helpers: write a pack to a temporary folder and collect what validation says."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from briefpack.errors import BriefpackError
+from briefpack.model import Pack
+from briefpack.validate import load_pack
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED_PACK = REPO / "content" / "aws-devex-2025.yaml"
+BUNDLED_SOURCE = REPO / "content" / "sources" / "aws-devex-2025.md"
+
+MINIMAL_PACK = """\
+title: Offsite
+days:
+  - date: 2026-03-02
+    sessions:
+      - title: Strategy
+        start: "09:00"
+        end: "10:00"
+        questions:
+          - title: Direction
+            question: Where are we going?
+"""
+
+WritePack = Callable[[str], Path]
+
+
+@pytest.fixture
+def write_pack(tmp_path: Path) -> WritePack:
+    """Write dedented YAML text to ``pack.yaml`` in a temporary folder."""
+
+    def write(text: str, name: str = "pack.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    return write
+
+
+def problems(path: Path) -> list[str]:
+    """Validate ``path`` and return every reported problem as ``NAME:LINE:COL: message``.
+
+    The path is shown by its file name so that expectations do not depend on
+    the temporary folder.
+    """
+    try:
+        load_pack(path, label=path.name)
+    except BriefpackError as error:
+        return [str(problem) for problem in error.problems]
+    raise AssertionError(f"{path} validated, but problems were expected")
+
+
+def valid(path: Path) -> Pack:
+    """Validate ``path``, failing the test with the problems if it is invalid."""
+    try:
+        return load_pack(path, label=path.name)
+    except BriefpackError as error:
+        raise AssertionError("\n".join(str(p) for p in error.problems)) from None
