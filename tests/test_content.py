@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import BUNDLED_PACK, BUNDLED_SOURCE, REPO
 
 from briefpack.validate import load_pack
-from conftest import BUNDLED_PACK, BUNDLED_SOURCE, REPO
 
 SHARED_SEED = REPO.parent / "shared" / "seed" / "000_5070647b906b6393.txt"
 

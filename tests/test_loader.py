@@ -90,8 +90,9 @@ def test_raw_control_character_is_refused_at_its_place(tmp_path: Path) -> None:
 
 def test_text_stays_as_written_not_yaml_11_types(write_pack: WritePack) -> None:
     path = write_pack(
-        MINIMAL_PACK.replace("title: Offsite", "title: 1.10\nsubtitle: yes\nauthor: 0o17")
-        .replace("title: Strategy", "title: on")
+        MINIMAL_PACK.replace("title: Offsite", "title: 1.10\nsubtitle: yes\nauthor: 0o17").replace(
+            "title: Strategy", "title: on"
+        )
         + "        speakers:\n          - name: No\n            role: 1e3\n"
     )
     pack = valid(path)

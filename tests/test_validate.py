@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import MINIMAL_PACK, WritePack, problems, valid
 
 
@@ -55,7 +54,9 @@ def test_unknown_key_suggests_the_nearest_name(write_pack: WritePack) -> None:
 
 def test_unknown_key_matches_regardless_of_case(write_pack: WritePack) -> None:
     path = write_pack(MINIMAL_PACK + "Subtitle: Spring\n")
-    assert problems(path) == ["pack.yaml:11:1: unknown key 'Subtitle' in the pack; did you mean 'subtitle'?"]
+    assert problems(path) == [
+        "pack.yaml:11:1: unknown key 'Subtitle' in the pack; did you mean 'subtitle'?"
+    ]
 
 
 def test_unknown_key_without_a_near_name_lists_the_allowed_ones(write_pack: WritePack) -> None:
@@ -67,7 +68,9 @@ def test_unknown_key_without_a_near_name_lists_the_allowed_ones(write_pack: Writ
 
 
 def test_duplicate_key_is_reported_at_the_second_one(write_pack: WritePack) -> None:
-    path = write_pack(MINIMAL_PACK.replace("question: Where", "question: First\n            question: Where"))
+    path = write_pack(
+        MINIMAL_PACK.replace("question: Where", "question: First\n            question: Where")
+    )
     assert problems(path) == [
         "pack.yaml:11:13: duplicate key 'question' (first given at line 10); "
         "YAML would silently keep only the last one"
@@ -160,7 +163,10 @@ def test_unquoted_times_are_times_not_base_60_integers(
     [
         ("9:00 AM", "'start' must be a 24-hour time written HH:MM, not '9:00 AM'; write \"09:00\""),
         ("2pm", "'start' must be a 24-hour time written HH:MM, not '2pm'; write \"14:00\""),
-        ("12:15 PM", "'start' must be a 24-hour time written HH:MM, not '12:15 PM'; write \"12:15\""),
+        (
+            "12:15 PM",
+            "'start' must be a 24-hour time written HH:MM, not '12:15 PM'; write \"12:15\"",
+        ),
         ("24:00", "'start' must be a 24-hour time written HH:MM, not '24:00'"),
         ("570", "'start' must be a 24-hour time written HH:MM, not '570'"),
         ("", "'start' must be a time (HH:MM), not nothing"),
@@ -214,14 +220,19 @@ def test_duplicate_session_ids_are_reported(write_pack: WritePack) -> None:
 @pytest.mark.parametrize(
     ("written", "message"),
     [
-        ("Budget_2026", "'id' must be only lowercase letters a-z, digits and '-', "
-         "not 'Budget_2026'; for example \"budget-2026\""),
-        ("../etc", "'id' must be only lowercase letters a-z, digits and '-', "
-         "not '../etc'; for example \"etc\""),
+        (
+            "Budget_2026",
+            "'id' must be only lowercase letters a-z, digits and '-', "
+            "not 'Budget_2026'; for example \"budget-2026\"",
+        ),
+        (
+            "../etc",
+            "'id' must be only lowercase letters a-z, digits and '-', "
+            "not '../etc'; for example \"etc\"",
+        ),
         (
             "a" * 101,
-            f"'id' must be at most 100 characters, not '{'a' * 101}'; "
-            f'for example "{"a" * 64}"',
+            f"'id' must be at most 100 characters, not '{'a' * 101}'; for example \"{'a' * 64}\"",
         ),
     ],
 )
@@ -276,7 +287,9 @@ def test_days_must_be_in_order_and_distinct(write_pack: WritePack) -> None:
 def test_characters_xml_cannot_carry_are_reported_naming_the_field(
     write_pack: WritePack, escape: str, code: str
 ) -> None:
-    path = write_pack(MINIMAL_PACK.replace("question: Where are we going?", f'question: "Where{escape}?"'))
+    path = write_pack(
+        MINIMAL_PACK.replace("question: Where are we going?", f'question: "Where{escape}?"')
+    )
     assert problems(path) == [
         f"pack.yaml:10:23: 'question' contains the character U+{code}, "
         "which cannot be printed or stored in a document; remove it"

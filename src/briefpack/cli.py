@@ -82,7 +82,9 @@ def validate(paths: tuple[str, ...]) -> None:
             continue
         click.echo(f"{path}: ok: {pack.summary()}")
     if failed:
-        click.echo(f"{failed} of {len(files)} pack{'s' if len(files) > 1 else ''} invalid", err=True)
+        click.echo(
+            f"{failed} of {len(files)} pack{'s' if len(files) > 1 else ''} invalid", err=True
+        )
         sys.exit(1)
 
 

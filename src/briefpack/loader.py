@@ -136,7 +136,9 @@ class _Composer:
         self._label = label
 
     def _mark(self, event: yaml.Event) -> Mark:
-        return Mark(self._label, event.start_mark.line + 1, event.start_mark.column + 1)
+        start = event.start_mark
+        assert start is not None, "libyaml marks every event"
+        return Mark(self._label, start.line + 1, start.column + 1)
 
     def document(self) -> Node:
         self._events.take()  # StreamStartEvent

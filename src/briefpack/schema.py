@@ -25,7 +25,12 @@ PACK_KEYS: tuple[Key, ...] = (
     Key("subtitle", "text", False, "A line under the title on the cover."),
     Key("organisation", "text", False, "Who the pack is prepared for or by."),
     Key("author", "text", False, "Who wrote the pack; goes into the document properties."),
-    Key("classification", "text", False, "Handling mark such as Confidential; printed in the footer."),
+    Key(
+        "classification",
+        "text",
+        False,
+        "Handling mark such as Confidential; printed in the footer.",
+    ),
     Key("days", "list of days", True, "The days of the event, in date order; at least one."),
     Key("options", "mapping", False, "Pack-wide settings for the outputs."),
 )

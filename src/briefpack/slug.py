@@ -30,7 +30,7 @@ _TRANSLITERATIONS = str.maketrans(
         "Þ": "TH",
         "ð": "d",
         "Ð": "D",
-        "ı": "i",
+        "\u0131": "i",  # dotless i
     }
 )
 

@@ -13,6 +13,7 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 from typing import TypeVar
 
@@ -143,7 +144,9 @@ class _Record:
             return None
         year, month, day = (int(part) for part in match.groups())
         if not 1 <= month <= 12:
-            self.checker.problem(node.mark, f"impossible date {node.value}: there is no month {month}")
+            self.checker.problem(
+                node.mark, f"impossible date {node.value}: there is no month {month}"
+            )
             return None
         days_in_month = calendar.monthrange(year, month)[1]
         if not 1 <= day <= days_in_month:
@@ -385,7 +388,7 @@ class _Checker:
         )
 
     def _check_day_order(self, days: tuple[Day, ...]) -> None:
-        for previous, day in zip(days, days[1:], strict=False):
+        for previous, day in pairwise(days):
             if day.date == previous.date:
                 self.problem(
                     day.mark,

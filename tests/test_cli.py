@@ -1,0 +1,88 @@
+"""The command line: output, exit status, help and version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import BUNDLED_PACK, MINIMAL_PACK, REPO
+
+import briefpack
+from briefpack.cli import EXIT_INTERNAL_ERROR, cli
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_validate_reports_a_valid_pack_with_its_counts() -> None:
+    code, out, err = run("validate", str(BUNDLED_PACK))
+    assert (code, err) == (0, "")
+    assert out == f"{BUNDLED_PACK}: ok: 2 days, 4 sessions, 27 questions\n"
+
+
+def test_validate_defaults_to_the_content_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    code, out, _ = run("validate")
+    assert code == 0
+    assert out == "content/aws-devex-2025.yaml: ok: 2 days, 4 sessions, 27 questions\n"
+
+
+def test_validate_reports_every_pack_and_fails_if_any_is_invalid(tmp_path: Path) -> None:
+    (tmp_path / "a-good.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
+    (tmp_path / "b-bad.yml").write_text(MINIMAL_PACK.replace("end:", "ends:"), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a pack", encoding="utf-8")
+    code, out, err = run("validate", str(tmp_path))
+    bad = tmp_path / "b-bad.yml"
+    assert code == 1
+    assert out == f"{tmp_path / 'a-good.yaml'}: ok: 1 day, 1 session, 1 question\n"
+    assert err.splitlines() == [
+        f"{bad}:5:9: a session is missing required key 'end'",
+        f"{bad}:7:9: unknown key 'ends' in a session; did you mean 'end'?",
+        "1 of 2 packs invalid",
+    ]
+
+
+def test_validate_names_a_missing_path(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.yaml"
+    code, out, err = run("validate", str(missing))
+    assert (code, out) == (1, "")
+    assert err == f"{missing}: no such file or folder\n"
+
+
+def test_validate_names_a_folder_without_packs(tmp_path: Path) -> None:
+    code, _, err = run("validate", str(tmp_path))
+    assert code == 1
+    assert err == f"{tmp_path}: no pack files (*.yaml, *.yml) in this folder\n"
+
+
+def test_a_bug_is_reported_briefly_without_debug_and_with_a_traceback_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("briefpack.validate.load_pack", broken)
+    code, _, err = run("validate", str(BUNDLED_PACK))
+    assert code == EXIT_INTERNAL_ERROR
+    assert "internal error: RuntimeError: boom" in err
+    assert "Traceback" not in err
+
+    result = CliRunner().invoke(cli, ["--debug", "validate", str(BUNDLED_PACK)])
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0
+    assert out == f"briefpack, version {briefpack.__version__}\n"
+
+
+@pytest.mark.parametrize("command", [[], ["validate"]])
+def test_help_shows_examples(command: list[str]) -> None:
+    code, out, _ = run(*command, "--help")
+    assert code == 0
+    assert "Examples:" in out
+    assert "briefpack validate" in out
