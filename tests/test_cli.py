@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED_PACK, MINIMAL_PACK, REPO
 
 import briefpack
 from briefpack.cli import EXIT_INTERNAL_ERROR, cli
+
+from conftest import BUNDLED_PACK, MINIMAL_PACK, REPO
 
 
 def run(*args: str) -> tuple[int, str, str]:

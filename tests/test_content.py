@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED_PACK, BUNDLED_SOURCE, REPO
 
 from briefpack.validate import load_pack
+
+from conftest import BUNDLED_PACK, BUNDLED_SOURCE, REPO
 
 SHARED_SEED = REPO.parent / "shared" / "seed" / "000_5070647b906b6393.txt"
 

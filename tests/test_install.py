@@ -8,9 +8,10 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
 from briefpack.theme import THEME_MARKER, templates_dir
+
+from conftest import REPO
 
 # Run without the test environment's site-packages (-S), so that only the
 # install under test can provide briefpack.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from conftest import MINIMAL_PACK, WritePack, problems, valid
 
 
