@@ -95,8 +95,8 @@ def test_bundled_pack_carries_its_source_word_for_word() -> None:
         assert speakers == written.speakers
         numbered = [f"{n}. {q.title}" for n, q in enumerate(session.questions, start=1)]
         assert numbered == written.titles
-        assert [q.context for q in session.questions] == written.contexts
-        assert [q.question for q in session.questions] == written.questions
+        assert [q.context and q.context.source for q in session.questions] == written.contexts
+        assert [q.question.source for q in session.questions] == written.questions
 
 
 @pytest.mark.skipif(not SHARED_SEED.exists(), reason="no ../shared/seed beside this checkout")

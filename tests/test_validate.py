@@ -19,7 +19,7 @@ def test_minimal_pack_builds_the_model(write_pack: WritePack) -> None:
     assert (session.id, session.start, session.end) == ("strategy", dt.time(9), dt.time(10))
     assert session.label is None
     assert session.speakers == ()
-    assert session.questions[0].question == "Where are we going?"
+    assert session.questions[0].question.source == "Where are we going?"
     assert session.questions[0].context is None
 
 
@@ -343,7 +343,7 @@ def test_literal_block_text_keeps_its_lines_without_the_trailing_newline(
             "question: |\n              First line.\n\n              - a point\n",
         )
     )
-    assert valid(path).questions[0].question == "First line.\n\n- a point"
+    assert valid(path).questions[0].question.source == "First line.\n\n- a point"
 
 
 def test_summary_counts_days_sessions_and_questions(write_pack: WritePack) -> None:

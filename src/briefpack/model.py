@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from briefpack.errors import Mark
+from briefpack.errors import Mark, Problem
+from briefpack.markdown import Markdown
 
 _NO_MARK = Mark("<memory>", 1, 1)
 
@@ -26,14 +27,11 @@ class Speaker:
 
 @dataclass(frozen=True, slots=True)
 class Question:
-    """A question the executive may ask, with the context that motivates it.
-
-    ``context`` and ``question`` are Markdown source text.
-    """
+    """A question the executive may ask, with the context that motivates it."""
 
     title: str
-    question: str
-    context: str | None = None
+    question: Markdown
+    context: Markdown | None = None
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
     question_mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
     context_mark: Mark | None = field(default=None, compare=False, repr=False)
@@ -62,9 +60,16 @@ class Day:
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
 
 
+PAPER_SIZES = ("a4", "letter")
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     """Pack-wide settings for the writers (the ``options:`` mapping)."""
+
+    paper: str = "a4"
+    notes: bool = False
+    language: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +88,7 @@ class Pack:
     options: Options = Options()
     name: str = field(default="pack", compare=False)
     source: str = field(default="<memory>", compare=False)
+    warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def sessions(self) -> tuple[Session, ...]:

@@ -67,7 +67,16 @@ QUESTION_KEYS: tuple[Key, ...] = (
     Key("question", "Markdown", True, "What the executive will ask."),
 )
 
-OPTION_KEYS: tuple[Key, ...] = ()
+OPTION_KEYS: tuple[Key, ...] = (
+    Key("paper", "a4 or letter", False, "Paper size of the PDF; default a4."),
+    Key("notes", "true or false", False, "Ruled space for notes under each question."),
+    Key(
+        "language",
+        "language tag",
+        False,
+        "Language of the content, e.g. en, en-GB, de; default en.",
+    ),
+)
 
 #: Every table of keys, by the name of the thing it describes.
 RECORDS: dict[str, tuple[Key, ...]] = {

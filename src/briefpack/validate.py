@@ -19,7 +19,8 @@ from typing import TypeVar
 
 from briefpack.errors import BriefpackError, Mark, Problem
 from briefpack.loader import MappingNode, Node, ScalarNode, SequenceNode, load_file
-from briefpack.model import Day, Options, Pack, Question, Session, Speaker
+from briefpack.markdown import Markdown, parse_markdown
+from briefpack.model import PAPER_SIZES, Day, Options, Pack, Question, Session, Speaker
 from briefpack.schema import (
     DAY_KEYS,
     OPTION_KEYS,
@@ -38,6 +39,9 @@ _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 _TWELVE_HOUR = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*([AaPp])\.?[Mm]\.?")
 # Characters that XML 1.0 (and so PDF text and Word) cannot carry.
 _ILLEGAL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+_TRUE_WORDS = ("true", "True", "TRUE")
+_FALSE_WORDS = ("false", "False", "FALSE")
 
 
 def load_pack(path: Path, label: str | None = None) -> Pack:
@@ -56,7 +60,7 @@ def validate_pack(root: Node, source: str, name: str) -> Pack:
     pack = checker.pack(root, source, name)
     if checker.problems or pack is None:
         raise BriefpackError(sorted(checker.problems, key=_problem_order))
-    return pack
+    return replace(pack, warnings=tuple(sorted(checker.warnings, key=_problem_order)))
 
 
 def _problem_order(problem: Problem) -> tuple[int, int]:
@@ -130,6 +134,42 @@ class _Record:
             )
             return None
         return text
+
+    def markdown(self, name: str) -> Markdown | None:
+        """The Markdown value of ``name``, parsed; refused links and images are warnings."""
+        text = self.text(name)
+        if text is None:
+            return None
+        markdown, notes = parse_markdown(text)
+        mark = self.mark(name)
+        assert mark is not None
+        for note in notes:
+            self.checker.warning(mark, f"in '{name}': {note}")
+        return markdown
+
+    def flag(self, name: str) -> bool | None:
+        """The ``true``/``false`` value of ``name``."""
+        node = self._scalar(name, "true or false")
+        if node is None:
+            return None
+        if node.value in _TRUE_WORDS:
+            return True
+        if node.value in _FALSE_WORDS:
+            return False
+        self.checker.problem(node.mark, f"'{name}' must be true or false, not {node.value!r}")
+        return None
+
+    def choice(self, name: str, choices: Sequence[str]) -> str | None:
+        """The value of ``name``, one of ``choices`` (compared without regard to case)."""
+        node = self._scalar(name, " or ".join(choices))
+        if node is None:
+            return None
+        if node.value.lower() in choices:
+            return node.value.lower()
+        self.checker.problem(
+            node.mark, f"'{name}' must be {' or '.join(choices)}, not {node.value!r}"
+        )
+        return None
 
     def date(self, name: str) -> dt.date | None:
         """The ISO date value of ``name``."""
@@ -261,9 +301,13 @@ class _Checker:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
 
     def problem(self, mark: Mark, message: str) -> None:
         self.problems.append(Problem(mark, message))
+
+    def warning(self, mark: Mark, message: str) -> None:
+        self.warnings.append(Problem(mark, f"warning: {message}"))
 
     def record(self, node: Node, keys: Sequence[Key], what: str) -> _Record | None:
         if not isinstance(node, MappingNode):
@@ -306,7 +350,24 @@ class _Checker:
         if node is None:
             return Options()
         record = self.record(node, OPTION_KEYS, "options")
-        return None if record is None else Options()
+        if record is None:
+            return None
+        defaults = Options()
+        paper = record.choice("paper", PAPER_SIZES)
+        notes = record.flag("notes")
+        language = record.text("language")
+        if language is not None and not _LANGUAGE_TAG.fullmatch(language):
+            mark = record.mark("language")
+            assert mark is not None
+            self.problem(
+                mark, f"'language' must be a language tag such as en or en-GB, not {language!r}"
+            )
+            return None
+        return Options(
+            paper=paper or defaults.paper,
+            notes=defaults.notes if notes is None else notes,
+            language=language or defaults.language,
+        )
 
     def day(self, node: Node) -> Day | None:
         record = self.record(node, DAY_KEYS, "a day")
@@ -372,8 +433,8 @@ class _Checker:
         if record is None:
             return None
         title = record.text("title")
-        context = record.text("context")
-        question = record.text("question")
+        context = record.markdown("context")
+        question = record.markdown("question")
         if title is None or question is None:
             return None
         question_mark = record.mark("question")
