@@ -19,6 +19,7 @@ from briefpack.markdown import (
     parse_markdown,
     plain_text,
 )
+
 from conftest import MINIMAL_PACK, WritePack, valid
 
 

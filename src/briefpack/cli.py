@@ -7,12 +7,15 @@ must not pay for the renderers.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
 from briefpack import __version__
+from briefpack.build import DEFAULT_FORMATS, FORMATS
 from briefpack.errors import BriefpackError
+from briefpack.model import PAPER_SIZES
 
 DEFAULT_CONTENT = "content"
 #: Exit status for a bug in briefpack, as opposed to a problem with the input.
@@ -47,6 +50,8 @@ def cli(debug: bool) -> None:
 
     \b
     Examples:
+      briefpack build                     build every pack in content/ into build/
+      briefpack build -f html -f pdf      also write the HTML the PDF is made from
       briefpack validate                  check every pack in content/
       briefpack validate content/q4.yaml  check one pack
     """
@@ -86,6 +91,111 @@ def validate(paths: tuple[str, ...]) -> None:
             f"{failed} of {len(files)} pack{'s' if len(files) > 1 else ''} invalid", err=True
         )
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="build",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the outputs; each pack gets OUT/NAME/.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    help="Output format; repeat for several. Default: pdf.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(PAPER_SIZES, case_sensitive=False),
+    help="Paper size; overrides the pack's options.paper. Default: a4.",
+)
+@click.option(
+    "--notes/--no-notes",
+    default=None,
+    help="Ruled space for notes under each question; overrides options.notes.",
+)
+@click.option(
+    "--no-sessions",
+    is_flag=True,
+    help="Skip the per-session packs (they arrive with batch builds).",
+)
+def build(
+    paths: tuple[str, ...],
+    out_dir: Path,
+    formats: tuple[str, ...],
+    paper: str | None,
+    notes: bool | None,
+    no_sessions: bool,
+) -> None:
+    """Build the PDF (and other formats) of each pack.
+
+    PATHS are pack files or folders, as for validate; the default is
+    content/. Each pack NAME.yaml is written to OUT/NAME/NAME.pdf (and
+    NAME.html with -f html, with its fonts next to it). Problems are printed
+    as PATH:LINE:COL: message; a pack with problems is skipped while the
+    others build, and the exit status is then 1. Dates in the documents come
+    from SOURCE_DATE_EPOCH when set, otherwise from the content, so the same
+    content always gives the same bytes.
+
+    \b
+    Examples:
+      briefpack build
+      briefpack build content/aws-devex-2025.yaml --paper letter --notes
+      briefpack build -f pdf -f html -o /tmp/packs
+    """
+    import os
+    import time
+
+    from briefpack.build import BuildOptions
+    from briefpack.build import build as run_build
+    from briefpack.discover import find_packs
+
+    started = time.perf_counter()
+    _report_warnings_on_stderr()
+    files = find_packs(paths or (DEFAULT_CONTENT,))
+    options = BuildOptions(
+        out_dir=out_dir,
+        formats=tuple(dict.fromkeys(formats)) or DEFAULT_FORMATS,
+        paper=paper.lower() if paper else None,
+        notes=notes,
+        sessions=not no_sessions,
+    )
+    report = run_build(
+        files, options, os.environ, on_written=lambda path: click.echo(f"wrote {path}")
+    )
+    for warning in report.warnings:
+        click.echo(str(warning), err=True)
+    if report.failures:
+        BriefpackError(report.failures).show()
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"{len(report.written)} written, {len(report.failures)} "
+        f"problem{'s' if len(report.failures) != 1 else ''}, in {elapsed:.1f} s",
+        err=not report.ok,
+    )
+    if not report.ok:
+        sys.exit(1)
+
+
+def _report_warnings_on_stderr() -> None:
+    """Show what the renderers log as warnings, one plain line each."""
+    import logging
+
+    logger = logging.getLogger("briefpack")
+    if not any(getattr(handler, "briefpack_cli", False) for handler in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.briefpack_cli = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.propagate = False
 
 
 def main() -> None:

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from briefpack.display import count
 from briefpack.errors import Mark, Problem
-from briefpack.markdown import Markdown
+
+if TYPE_CHECKING:
+    from briefpack.markdown import Markdown
 
 _NO_MARK = Mark("<memory>", 1, 1)
 
@@ -103,14 +107,10 @@ class Pack:
     def summary(self) -> str:
         """Count days, sessions and questions, e.g. ``2 days, 4 sessions, 27 questions``."""
         return ", ".join(
-            _count(number, noun)
+            count(number, noun)
             for number, noun in (
                 (len(self.days), "day"),
                 (len(self.sessions), "session"),
                 (len(self.questions), "question"),
             )
         )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

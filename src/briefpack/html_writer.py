@@ -1,0 +1,177 @@
+"""The HTML writer: the pack merged through the theme's Jinja2 templates.
+
+The HTML is what the PDF is rendered from, and it previews in a browser as it
+is: the stylesheet is inline and the fonts are referred to as ``fonts/...``,
+which resolves against the theme folder when WeasyPrint renders and against
+the copy of the fonts that the build puts next to the HTML file.
+
+Content is data: autoescaping is on for every template (``select_autoescape``
+would miss ``.html.j2``), undefined names fail loudly, and Markdown reaches the
+page only through :func:`markdown_html`, which escapes every piece of text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from briefpack import __version__, display
+from briefpack.markdown import (
+    Block,
+    BulletList,
+    Code,
+    CodeBlock,
+    Emphasis,
+    Inline,
+    LineBreak,
+    Link,
+    Markdown,
+    OrderedList,
+    Paragraph,
+    Strong,
+    Text,
+)
+from briefpack.model import Pack
+from briefpack.settings import RenderSettings
+from briefpack.theme import templates_dir
+
+PACK_TEMPLATE = "pack.html.j2"
+STYLESHEET = "pack.css"
+#: CSS page sizes by paper name.
+PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+
+
+def write_html(pack: Pack, settings: RenderSettings, theme: Path | None = None) -> bytes:
+    """Render ``pack`` to a complete HTML document, UTF-8 encoded."""
+    return render_html(pack, settings, theme).encode("utf-8")
+
+
+def render_html(pack: Pack, settings: RenderSettings, theme: Path | None = None) -> str:
+    """Render ``pack`` to a complete HTML document."""
+    theme_dir = templates_dir() if theme is None else theme
+    environment = _environment(theme_dir)
+    template = environment.get_template(PACK_TEMPLATE)
+    return template.render(
+        pack=pack,
+        settings=settings,
+        version=__version__,
+        # The stylesheet is the theme's own file, not content: it is marked safe
+        # deliberately, because autoescaping would turn its quotes into &#34;
+        # and WeasyPrint would then drop the rules that use them.
+        stylesheet=Markup(_stylesheet(theme_dir)),
+        page_size=PAGE_SIZES[settings.paper],
+        created=_iso(settings.created),
+        keywords=_keywords(pack),
+        event_dates=display.event_dates(pack),
+        summary=pack.summary(),
+        sensitive=display.is_sensitive(pack.classification),
+        anchors=_anchors(pack),
+    )
+
+
+@cache
+def _environment(theme_dir: Path) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(theme_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["markdown"] = markdown_html
+    environment.globals.update(
+        clock_time=display.clock_time,
+        time_range=display.time_range,
+        day_heading=display.day_heading,
+        session_heading=display.session_heading,
+        count=display.count,
+        weekday=_weekday,
+        short_date=_short_date,
+    )
+    return environment
+
+
+@cache
+def _stylesheet(theme_dir: Path) -> str:
+    return (theme_dir / STYLESHEET).read_text(encoding="utf-8")
+
+
+def _weekday(date: dt.date) -> str:
+    return display.day_heading(date).split(" ", 1)[0]
+
+
+def _short_date(date: dt.date) -> str:
+    return display.long_date(date).rsplit(" ", 1)[0]
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _keywords(pack: Pack) -> list[str]:
+    """Document keywords: the session titles, then the organisation."""
+    words = [session.title for session in pack.sessions]
+    if pack.organisation:
+        words.append(pack.organisation)
+    return words
+
+
+def _anchors(pack: Pack) -> dict[object, str]:
+    """Fragment ids for days (by date) and sessions (by id), unique in the document."""
+    anchors: dict[object, str] = {}
+    for day in pack.days:
+        anchors[day.date] = f"day-{day.date.isoformat()}"
+        for session in day.sessions:
+            anchors[session.id] = f"session-{session.id}"
+    return anchors
+
+
+def markdown_html(markdown: Markdown) -> Markup:
+    """Render a Markdown tree as HTML; every piece of text is escaped."""
+    return Markup("").join(_block(block) for block in markdown.blocks)
+
+
+def _block(block: Block) -> Markup:
+    if isinstance(block, Paragraph):
+        return Markup("<p>%s</p>\n") % _inlines(block.children)
+    if isinstance(block, BulletList):
+        return Markup("<ul>\n%s</ul>\n") % _items(block.items)
+    if isinstance(block, OrderedList):
+        start = Markup(' start="%d"') % block.start if block.start != 1 else Markup("")
+        return Markup("<ol%s>\n%s</ol>\n") % (start, _items(block.items))
+    if isinstance(block, CodeBlock):
+        return Markup("<pre><code>%s</code></pre>\n") % block.text
+    return Markup("<blockquote>\n%s</blockquote>\n") % Markup("").join(
+        _block(child) for child in block.children
+    )
+
+
+def _items(items: Iterable[tuple[Block, ...]]) -> Markup:
+    return Markup("").join(
+        Markup("<li>%s</li>\n") % Markup("").join(_block(block) for block in item) for item in items
+    )
+
+
+def _inlines(children: Iterable[Inline]) -> Markup:
+    return Markup("").join(_inline(child) for child in children)
+
+
+def _inline(inline: Inline) -> Markup:
+    if isinstance(inline, Text):
+        return escape(inline.text)
+    if isinstance(inline, Strong):
+        return Markup("<strong>%s</strong>") % _inlines(inline.children)
+    if isinstance(inline, Emphasis):
+        return Markup("<em>%s</em>") % _inlines(inline.children)
+    if isinstance(inline, Code):
+        return Markup("<code>%s</code>") % inline.text
+    if isinstance(inline, Link):
+        return Markup('<a href="%s">%s</a>') % (inline.href, _inlines(inline.children))
+    assert isinstance(inline, LineBreak)
+    return Markup("<br>")

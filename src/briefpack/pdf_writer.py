@@ -1,0 +1,116 @@
+"""The PDF writer: the HTML writer's document rendered by WeasyPrint.
+
+WeasyPrint may fetch only files inside the theme folder (fonts, CSS, logo);
+every other URL is refused, recorded, and reported as a warning naming the
+pack file, so nothing is read from elsewhere and the network is never used.
+WeasyPrint reports its problems only through the ``weasyprint`` logger: they
+are captured during each render, errors fail the render and warnings are
+passed on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import weasyprint
+
+from briefpack.errors import BriefpackError, Problem
+from briefpack.html_writer import render_html
+from briefpack.model import Pack
+from briefpack.settings import RenderSettings
+from briefpack.theme import templates_dir
+
+logger = logging.getLogger("briefpack")
+
+
+class RestrictedFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
+    """Serves ``file:`` URLs inside the allowed folders; refuses and records the rest."""
+
+    def __init__(self, allowed: list[Path]) -> None:
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        self.allowed = [folder.resolve() for folder in allowed]
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> weasyprint.urls.URLFetcherResponse:
+        """Return the file named by ``url``, or raise ``ValueError`` and record the refusal."""
+        path = self._allowed_path(url)
+        if path is None:
+            self.refused.append(url)
+            raise ValueError(f"briefpack does not fetch {url}")
+        return weasyprint.urls.URLFetcherResponse(url, body=path.read_bytes())
+
+    def _allowed_path(self, url: str) -> Path | None:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return None
+        # resolve() follows symbolic links, so a link inside the theme that
+        # points elsewhere is judged by where it leads.
+        path = Path(unquote(parts.path)).resolve()
+        if not path.is_file():
+            return None
+        if any(path.is_relative_to(folder) for folder in self.allowed):
+            return path
+        return None
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def _captured_weasyprint_log() -> Iterator[_Capture]:
+    weasyprint_logger = logging.getLogger("weasyprint")
+    capture = _Capture()
+    weasyprint_logger.addHandler(capture)
+    previous_propagate = weasyprint_logger.propagate
+    # Captured records are reported by briefpack, in its own words.
+    weasyprint_logger.propagate = False
+    try:
+        yield capture
+    finally:
+        weasyprint_logger.removeHandler(capture)
+        weasyprint_logger.propagate = previous_propagate
+
+
+def write_pdf(pack: Pack, settings: RenderSettings, theme: Path | None = None) -> bytes:
+    """Render ``pack`` to PDF bytes.
+
+    Raises :class:`BriefpackError` when WeasyPrint logs an error; logs its
+    warnings, and every refused URL, on the ``briefpack`` logger.
+    """
+    theme_dir = (templates_dir() if theme is None else theme).resolve()
+    html = render_html(pack, settings, theme_dir)
+    fetcher = RestrictedFetcher([theme_dir])
+    with _captured_weasyprint_log() as capture:
+        document = weasyprint.HTML(
+            string=html, base_url=theme_dir.as_uri() + "/", url_fetcher=fetcher
+        )
+        pdf = document.write_pdf(pdf_identifier=_identifier(html))
+    for url in fetcher.refused:
+        logger.warning("%s: warning: not fetched: %s", pack.source, url)
+    errors = [record for record in capture.records if record.levelno >= logging.ERROR]
+    for record in capture.records:
+        if record.levelno < logging.ERROR:
+            logger.warning("%s: warning: renderer: %s", pack.source, record.getMessage())
+    if errors:
+        raise BriefpackError(
+            [Problem(pack.source, f"rendering failed: {record.getMessage()}") for record in errors]
+        )
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def _identifier(html: str) -> bytes:
+    """A PDF file identifier that depends only on what was rendered."""
+    return hashlib.md5(html.encode("utf-8"), usedforsecurity=False).hexdigest().encode("ascii")

@@ -1,0 +1,52 @@
+"""What a render needs besides the pack: paper, notes, the document date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from briefpack.errors import BriefpackError
+from briefpack.model import Pack
+
+
+@dataclass(frozen=True, slots=True)
+class RenderSettings:
+    """Resolved settings for one render: command-line options over the pack's ``options:``."""
+
+    paper: str = "a4"
+    notes: bool = False
+    #: The date written into document properties; never the clock.
+    created: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def resolve_settings(
+    pack: Pack,
+    environ: Mapping[str, str],
+    paper: str | None = None,
+    notes: bool | None = None,
+) -> RenderSettings:
+    """Combine command-line options (``None`` when not given) with the pack's options.
+
+    The document date is ``SOURCE_DATE_EPOCH`` when set, otherwise the first
+    day of the event, so that a rebuild of the same content is byte-identical.
+    """
+    return RenderSettings(
+        paper=paper or pack.options.paper,
+        notes=pack.options.notes if notes is None else notes,
+        created=document_date(pack, environ),
+    )
+
+
+def document_date(pack: Pack, environ: Mapping[str, str]) -> dt.datetime:
+    """The date for document properties: ``SOURCE_DATE_EPOCH`` or the event's first day."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise BriefpackError(
+                f"SOURCE_DATE_EPOCH must be a number of seconds since 1970, not {epoch!r}"
+            ) from None
+    first = pack.days[0].date
+    return dt.datetime(first.year, first.month, first.day, tzinfo=dt.UTC)
