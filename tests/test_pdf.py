@@ -1,0 +1,318 @@
+"""The executive briefing PDF: content, navigation, fonts, metadata, reproducibility."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import pytest
+
+import briefpack
+from briefpack.markdown import plain_text
+from briefpack.model import Pack
+from briefpack.pdf_writer import RestrictedFetcher, write_pdf
+from briefpack.settings import RenderSettings, resolve_settings
+from briefpack.theme import templates_dir
+from briefpack.validate import load_pack
+
+from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, valid
+from pdf_helpers import fonts, normalise, outline, page_texts, reader
+
+ENVIRONMENT: dict[str, str] = {}
+
+
+def render(pack: Pack, **settings: object) -> bytes:
+    resolved = resolve_settings(pack, ENVIRONMENT)
+    return write_pdf(pack, RenderSettings(**{"created": resolved.created, **settings}))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Pack:
+    return load_pack(BUNDLED_PACK)
+
+
+@pytest.fixture(scope="module")
+def bundled_pdf(bundled: Pack) -> bytes:
+    return render(bundled)
+
+
+@pytest.fixture(scope="module")
+def bundled_pages(bundled_pdf: bytes) -> list[str]:
+    return page_texts(bundled_pdf)
+
+
+def page_with(pages: list[str], text: str, after: int = 0) -> int:
+    """The 1-based number of the first page after ``after`` that contains ``text``."""
+    for number, page in enumerate(pages[after:], start=after + 1):
+        if text in page:
+            return number
+    raise AssertionError(f"{text!r} is on no page after {after}")
+
+
+def test_rendering_the_bundled_pack_logs_no_warning(
+    bundled: Pack, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        render(bundled)
+    assert caplog.records == []
+
+
+def test_every_question_of_the_seed_is_in_the_pdf_word_for_word(
+    bundled: Pack, bundled_pages: list[str]
+) -> None:
+    text = " ".join(bundled_pages)
+    for question in bundled.questions:
+        assert question.title in text
+        assert question.context is not None
+        assert normalise(plain_text(question.context.blocks)) in text
+        assert normalise(plain_text(question.question.blocks)) in text
+    for session in bundled.sessions:
+        assert session.title in text
+        for speaker in session.speakers:
+            assert f"{speaker.name}, {speaker.role}" in text
+
+
+def test_parts_come_in_order_and_the_cover_has_no_header_or_footer(
+    bundled_pages: list[str],
+) -> None:
+    cover, glance, contents = bundled_pages[:3]
+    assert cover.startswith("BRIEFING PACK Questions for AWS Developer Experience Sessions")
+    assert "23–24 October 2025" in cover
+    assert "Page" not in cover
+    assert "At a glance" in glance
+    assert "Contents" in contents
+    total = len(bundled_pages)
+    for number, page in enumerate(bundled_pages[1:], start=2):
+        assert page.endswith(f"Page {number} of {total}")
+        assert "Questions for AWS Developer Experience Sessions" in page
+
+
+def test_at_a_glance_lists_every_session_with_its_question_count(
+    bundled: Pack, bundled_pages: list[str]
+) -> None:
+    glance = bundled_pages[1]
+    for session in bundled.sessions:
+        assert session.title in glance
+    counts = [len(session.questions) for session in bundled.sessions]
+    assert counts == [6, 7, 9, 5]
+    assert re.search(r"Ali Maaz Ben Coburn 6 .*Amanda Lester 7 .*Emil Lerch 9 .*Ali Maaz 5", glance)
+
+
+def test_each_session_starts_a_page_with_its_band(bundled: Pack, bundled_pages: list[str]) -> None:
+    for session in bundled.sessions:
+        heading = f"{session.title} "
+        number = page_with(bundled_pages, heading + _time_range(session), after=3)
+        page = bundled_pages[number - 1]
+        assert f"{len(session.questions)} questions" in page
+        # The running header names the session on its own pages.
+        label = f"{session.label}: " if session.label else ""
+        assert f"{label}{session.title} Page {number}" in page
+
+
+def _time_range(session: object) -> str:
+    from briefpack.display import time_range
+
+    return time_range(session)  # type: ignore[arg-type]
+
+
+def test_outline_is_day_session_question_and_lands_on_the_right_pages(
+    bundled: Pack, bundled_pdf: bytes, bundled_pages: list[str]
+) -> None:
+    days = outline(bundled_pdf)
+    assert [day.title for day in days] == ["Thursday 23 October 2025", "Friday 24 October 2025"]
+    sessions = [session for day in days for session in day.children]
+    assert [entry.title for entry in sessions] == [
+        "Session 1: DevOps Culture at Amazon",
+        "Session 2: AgentCore",
+        "Session 3: Leveraging AI in the Software Development Lifecycle",
+        "Executive Meeting with AWS Developer Experience",
+    ]
+    for entry, session in zip(sessions, bundled.sessions, strict=True):
+        assert session.title in bundled_pages[entry.page - 1]
+        assert [child.title for child in entry.children] == [
+            f"{number}. {question.title}"
+            for number, question in enumerate(session.questions, start=1)
+        ]
+        for child, question in zip(entry.children, session.questions, strict=True):
+            page = bundled_pages[child.page - 1]
+            assert question.title in page
+            assert normalise(plain_text(question.question.blocks)) in page
+    for day in days:
+        assert day.title.upper() in bundled_pages[day.page - 1]
+
+
+def test_contents_page_numbers_point_at_the_questions(
+    bundled: Pack, bundled_pages: list[str]
+) -> None:
+    contents = bundled_pages[2]
+    for session in bundled.sessions:
+        for number, question in enumerate(session.questions, start=1):
+            match = re.search(rf"{number}\. {re.escape(question.title)}[ .]*?(\d+)", contents)
+            assert match, question.title
+            page = int(match.group(1))
+            assert page > 3
+            assert question.title in bundled_pages[page - 1]
+
+
+def test_contents_entries_are_links(bundled_pdf: bytes, bundled: Pack) -> None:
+    annotations = reader(bundled_pdf).pages[2].get("/Annots")
+    assert annotations is not None
+    targets = {
+        str(annotation.get_object()["/Dest"])
+        for annotation in annotations
+        if annotation.get_object()["/Subtype"] == "/Link"
+    }
+    days, sessions, questions = len(bundled.days), len(bundled.sessions), len(bundled.questions)
+    assert len(targets) == days + sessions + questions
+
+
+def test_a_question_is_never_split_from_its_title(bundled: Pack, bundled_pages: list[str]) -> None:
+    for question in bundled.questions:
+        number = page_with(bundled_pages, question.title, after=3)
+        page = bundled_pages[number - 1]
+        assert normalise(plain_text(question.question.blocks)) in page
+
+
+def test_fonts_are_the_themes_own_and_all_embedded(bundled_pdf: bytes) -> None:
+    used = list(fonts(bundled_pdf))
+    assert used
+    for name, embedded in used:
+        assert name.startswith("Briefpack-"), name
+        assert embedded, name
+
+
+def test_metadata(write_pack: WritePack) -> None:
+    path = write_pack(
+        MINIMAL_PACK.replace(
+            "title: Offsite",
+            "title: Offsite\nsubtitle: Spring planning\nauthor: Board Office\n"
+            "organisation: Example Corp\noptions:\n  language: en-GB",
+        )
+    )
+    pdf = reader(render(valid(path)))
+    info = pdf.metadata
+    assert info is not None
+    assert info["/Title"] == "Offsite"
+    assert info["/Author"] == "Board Office"
+    assert info["/Subject"] == "Spring planning"
+    assert info["/Keywords"] == "Strategy, Example Corp"
+    assert info["/Creator"] == f"briefpack {briefpack.__version__}"
+    assert info["/CreationDate"] == "D:20260302000000Z"
+    assert pdf.trailer["/Root"]["/Lang"] == "en-GB"
+
+
+def test_same_content_gives_the_same_bytes(bundled: Pack, bundled_pdf: bytes) -> None:
+    assert render(bundled) == bundled_pdf
+
+
+def test_source_date_epoch_sets_the_document_date(bundled: Pack) -> None:
+    settings = resolve_settings(bundled, {"SOURCE_DATE_EPOCH": "1767225600"})
+    info = reader(write_pdf(bundled, settings)).metadata
+    assert info is not None
+    assert info["/CreationDate"] == "D:20260101000000Z"
+
+
+def test_html_and_template_syntax_print_literally(write_pack: WritePack) -> None:
+    path = write_pack(
+        MINIMAL_PACK.replace("title: Offsite", 'title: "{{ 7*7 }} <b>Offsite</b>"').replace(
+            "question: Where are we going?",
+            "question: 'Is <script>alert(1)</script> {% for x in y %} safe & sound?'",
+        )
+    )
+    text = " ".join(page_texts(render(valid(path))))
+    assert "{{ 7*7 }} <b>Offsite</b>" in text
+    assert "Is <script>alert(1)</script> {% for x in y %} safe & sound?" in text
+    assert "49" not in text
+
+
+def test_greek_and_cyrillic_render_with_the_themes_fonts(write_pack: WritePack) -> None:
+    greek = "Ποια είναι η στρατηγική μας για την Ευρώπη;"
+    russian = "Каковы наши приоритеты на следующий год?"
+    path = write_pack(
+        MINIMAL_PACK.replace("title: Strategy", "title: Στρατηγική")
+        .replace("title: Direction", "title: Направление")
+        .replace(
+            "question: Where are we going?", f"context: {greek}\n            question: {russian}"
+        )
+    )
+    data = render(valid(path))
+    text = " ".join(page_texts(data))
+    for words in ("Στρατηγική", "Направление", greek, russian):
+        assert words in text
+    for name, embedded in fonts(data):
+        assert name.startswith("Briefpack-") and embedded, name
+
+
+def test_markdown_becomes_lists_emphasis_and_live_links(write_pack: WritePack) -> None:
+    path = write_pack(
+        MINIMAL_PACK.replace(
+            "question: Where are we going?",
+            "question: |\n              Consider **cost** and *speed*:\n\n"
+            "              1. first\n              2. second\n\n"
+            "              See [the plan](https://example.com/plan).",
+        )
+    )
+    data = render(valid(path))
+    text = " ".join(page_texts(data))
+    assert "Consider cost and speed: 1. first 2. second See the plan." in text
+    uris = [
+        annotation.get_object()["/A"]["/URI"]
+        for page in reader(data).pages
+        for annotation in page.get("/Annots") or []
+        if "/A" in annotation.get_object() and "/URI" in annotation.get_object()["/A"]
+    ]
+    assert uris == ["https://example.com/plan"]
+
+
+def test_notes_add_ruled_space_under_each_question(bundled: Pack) -> None:
+    without = page_texts(render(bundled))
+    with_notes = page_texts(render(bundled, notes=True))
+    assert " ".join(with_notes).count("NOTES") == len(bundled.questions)
+    assert "NOTES" not in " ".join(without)
+    assert len(with_notes) > len(without)
+
+
+def test_letter_paper(write_pack: WritePack) -> None:
+    pack = valid(write_pack(MINIMAL_PACK))
+    letter_pdf = render(pack, paper="letter")
+    # The cover fills exactly one page of either size.
+    assert page_texts(letter_pdf)[1].startswith("At a glance")
+    letter = reader(letter_pdf).pages[1].mediabox
+    a4 = reader(render(pack)).pages[1].mediabox
+    assert (round(float(letter.width)), round(float(letter.height))) == (612, 792)
+    assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
+
+
+def test_classification_is_in_the_footer_of_every_page_but_the_cover(
+    write_pack: WritePack,
+) -> None:
+    pack = valid(write_pack(MINIMAL_PACK + "classification: Confidential\n"))
+    pages = page_texts(render(pack))
+    assert "Confidential" in pages[0]
+    for page in pages[1:]:
+        assert "Confidential" in page
+
+
+def test_fetcher_serves_theme_files_and_refuses_everything_else(tmp_path: Path) -> None:
+    theme = templates_dir()
+    secret = tmp_path / "secret.svg"
+    secret.write_text("<svg>secret</svg>", encoding="utf-8")
+    link = tmp_path / "theme"
+    link.mkdir()
+    (link / "escape.svg").symlink_to(secret)
+    fetcher = RestrictedFetcher([theme, link])
+
+    font = theme / "fonts" / "Inter-Regular.otf"
+    assert fetcher.fetch(font.as_uri()).read() == font.read_bytes()
+    for url in (
+        secret.as_uri(),
+        (link / "escape.svg").as_uri(),
+        (theme / ".." / "pyproject.toml").as_uri(),
+        "http://127.0.0.1:9/x.png",
+        "https://example.com/x.png",
+        "data:image/svg+xml,<svg/>",
+    ):
+        with pytest.raises(ValueError, match="briefpack does not fetch"):
+            fetcher.fetch(url)
+    assert len(fetcher.refused) == 6
