@@ -56,7 +56,7 @@ def outline(data: bytes) -> tuple[OutlineEntry, ...]:
 
 
 def fonts(data: bytes) -> Iterator[tuple[str, bool]]:
-    """Each font used on any page: its base name (subset prefix removed) and whether it is embedded."""
+    """Each font used on any page: its name without subset prefix, and whether it is embedded."""
     seen: set[int] = set()
     for page in reader(data).pages:
         resources = page.get("/Resources")

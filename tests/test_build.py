@@ -41,7 +41,8 @@ def test_html_is_self_contained_with_its_fonts_beside_it(tmp_path: Path) -> None
     for font_url in ("fonts/NotoSerif-Regular.ttf", "fonts/Inter-SemiBold.otf"):
         assert font_url in style
         assert (folder / font_url).is_file()
-    assert "<link" not in html and "<script" not in html
+    assert "<link" not in html
+    assert "<script" not in html
 
 
 def test_invalid_pack_is_reported_and_the_others_still_build(tmp_path: Path) -> None:
@@ -49,7 +50,7 @@ def test_invalid_pack_is_reported_and_the_others_still_build(tmp_path: Path) -> 
     content.mkdir()
     (content / "good.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
     (content / "bad.yaml").write_text(MINIMAL_PACK.replace('end: "10:00"', 'end: "08:00"'))
-    code, out, err = run("build", str(content), "-o", str(tmp_path / "out"))
+    code, _out, err = run("build", str(content), "-o", str(tmp_path / "out"))
     assert code == 1
     assert (tmp_path / "out" / "good" / "good.pdf").is_file()
     assert not (tmp_path / "out" / "bad").exists()

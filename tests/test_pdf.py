@@ -241,7 +241,8 @@ def test_greek_and_cyrillic_render_with_the_themes_fonts(write_pack: WritePack) 
     for words in ("Στρατηγική", "Направление", greek, russian):
         assert words in text
     for name, embedded in fonts(data):
-        assert name.startswith("Briefpack-") and embedded, name
+        assert name.startswith("Briefpack-"), name
+        assert embedded, name
 
 
 def test_markdown_becomes_lists_emphasis_and_live_links(write_pack: WritePack) -> None:
