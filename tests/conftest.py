@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,21 @@ days:
 """
 
 WritePack = Callable[[str], Path]
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_renderer_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail any test during which WeasyPrint reported a problem (a theme or writer bug)."""
+    # Attached to the logger itself: the CLI turns propagation off for its own output.
+    logger = logging.getLogger("briefpack")
+    logger.addHandler(caplog.handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(caplog.handler)
+    messages = [record.getMessage() for record in caplog.get_records("call")]
+    renderer = [message for message in messages if "renderer:" in message]
+    assert renderer == [], "WeasyPrint reported problems"
 
 
 @pytest.fixture
