@@ -20,13 +20,15 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_build_writes_the_pdf_under_out_name(tmp_path: Path) -> None:
+def test_build_writes_the_pdf_and_the_docx_under_out_name(tmp_path: Path) -> None:
     code, out, _ = run("build", str(BUNDLED_PACK), "-o", str(tmp_path))
     pdf = tmp_path / "aws-devex-2025" / "aws-devex-2025.pdf"
+    docx = pdf.with_suffix(".docx")
     assert code == 0
-    assert out.splitlines()[0] == f"wrote {pdf}"
+    assert out.splitlines()[:2] == [f"wrote {pdf}", f"wrote {docx}"]
     assert pdf.read_bytes().startswith(b"%PDF-")
-    assert sorted(p.name for p in (tmp_path / "aws-devex-2025").iterdir()) == ["aws-devex-2025.pdf"]
+    assert docx.read_bytes().startswith(b"PK")
+    assert sorted(p.name for p in pdf.parent.iterdir()) == [docx.name, pdf.name]
 
 
 def test_html_is_self_contained_with_its_fonts_beside_it(tmp_path: Path) -> None:
@@ -55,7 +57,7 @@ def test_invalid_pack_is_reported_and_the_others_still_build(tmp_path: Path) -> 
     assert (tmp_path / "out" / "good" / "good.pdf").is_file()
     assert not (tmp_path / "out" / "bad").exists()
     assert f"{content / 'bad.yaml'}:7:14: the session ends at 08:00" in err
-    assert "1 written, 1 problem" in err
+    assert "2 written, 1 problem" in err
 
 
 def test_a_failed_rebuild_keeps_the_previous_output(tmp_path: Path) -> None:

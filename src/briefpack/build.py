@@ -20,9 +20,9 @@ from briefpack.settings import RenderSettings, resolve_settings
 from briefpack.theme import templates_dir
 
 #: Every output format, in the order they are built.
-FORMATS = ("pdf", "html")
+FORMATS = ("pdf", "docx", "html")
 #: What ``build`` makes when no format is named.
-DEFAULT_FORMATS = ("pdf",)
+DEFAULT_FORMATS = ("pdf", "docx")
 
 Writer = Callable[[Pack, RenderSettings, Path], bytes]
 
@@ -96,6 +96,10 @@ def _writer(output_format: str) -> Writer:
         from briefpack.pdf_writer import write_pdf
 
         return write_pdf
+    if output_format == "docx":
+        from briefpack.docx_writer import write_docx
+
+        return write_docx
     if output_format == "html":
         from briefpack.html_writer import write_html
 

@@ -1,0 +1,348 @@
+"""The Word copy's styles: briefpack's look, defined once, by name.
+
+A company template (``--reference-docx``) restyles everything by defining
+styles of the same names; any style it lacks is added from here.  Fonts are
+ones Word ships (Cambria for text, Calibri for headings and labels), which
+LibreOffice replaces with their metric twins Caladea and Carlito.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_LINE_SPACING
+from docx.shared import Mm, Pt, RGBColor
+from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
+
+from briefpack import ooxml
+
+ACCENT = "0B4A7D"
+ACCENT_TINT = "EDF3F9"
+TEXT = "1B1F24"
+MUTED = "5A6472"
+HAIRLINE = "D5DBE3"
+TEXT_FONT = "Cambria"
+HEADING_FONT = "Calibri"
+CODE_FONT = "Consolas"
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    """What briefpack sets on one style; ``None`` leaves a property as inherited."""
+
+    name: str
+    kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH
+    base: str | None = None
+    font: str | None = None
+    size: float | None = None
+    bold: bool | None = None
+    italic: bool | None = None
+    color: str | None = None
+    space_before: float | None = None
+    space_after: float | None = None
+    line_spacing: float | None = None
+    left_indent_mm: float | None = None
+    keep_with_next: bool | None = None
+    keep_together: bool | None = None
+    page_break_before: bool | None = None
+    outline_level: int | None = None
+    border_left: tuple[int, str] | None = None
+    border_bottom: tuple[int, str] | None = None
+    border_top: tuple[int, str] | None = None
+    shading: str | None = None
+    table_borders: str | None = None
+
+
+#: Paragraph and character styles the Word writer uses, by name.
+STYLES: tuple[StyleSpec, ...] = (
+    StyleSpec("Normal", font=TEXT_FONT, size=10.5, color=TEXT, space_after=6, line_spacing=1.2),
+    StyleSpec(
+        "Title",
+        base="Normal",
+        font=HEADING_FONT,
+        size=28,
+        bold=True,
+        color=TEXT,
+        space_after=10,
+        line_spacing=1.0,
+    ),
+    StyleSpec("Subtitle", base="Normal", font=HEADING_FONT, size=14, color=MUTED, space_after=24),
+    StyleSpec(
+        "Heading 1",
+        base="Normal",
+        font=HEADING_FONT,
+        size=10,
+        bold=True,
+        color=ACCENT,
+        space_before=0,
+        space_after=6,
+        keep_with_next=True,
+        page_break_before=True,
+        outline_level=0,
+    ),
+    StyleSpec(
+        "Heading 2",
+        base="Normal",
+        font=HEADING_FONT,
+        size=19,
+        bold=True,
+        color=TEXT,
+        space_before=0,
+        space_after=4,
+        keep_with_next=True,
+        outline_level=1,
+    ),
+    StyleSpec(
+        "Heading 3",
+        base="Normal",
+        font=HEADING_FONT,
+        size=12.5,
+        bold=True,
+        color=TEXT,
+        space_before=16,
+        space_after=4,
+        keep_with_next=True,
+        outline_level=2,
+    ),
+    StyleSpec(
+        "Briefing Kicker",
+        base="Normal",
+        font=HEADING_FONT,
+        size=9,
+        bold=True,
+        color=ACCENT,
+        space_before=120,
+        space_after=12,
+    ),
+    StyleSpec(
+        "Briefing Cover Detail",
+        base="Normal",
+        font=HEADING_FONT,
+        size=12,
+        bold=True,
+        space_before=24,
+        space_after=2,
+        border_top=(8, ACCENT),
+    ),
+    StyleSpec("Briefing Cover Note", base="Normal", font=HEADING_FONT, size=10, color=MUTED),
+    StyleSpec(
+        "Briefing Classification",
+        base="Normal",
+        font=HEADING_FONT,
+        size=9,
+        bold=True,
+        color=ACCENT,
+        space_before=18,
+    ),
+    StyleSpec(
+        "Briefing Part Title",
+        base="Normal",
+        font=HEADING_FONT,
+        size=17,
+        bold=True,
+        space_after=12,
+        page_break_before=True,
+        keep_with_next=True,
+        border_bottom=(8, ACCENT),
+    ),
+    StyleSpec(
+        "Briefing Table Heading",
+        base="Normal",
+        font=HEADING_FONT,
+        size=7.5,
+        bold=True,
+        color=MUTED,
+        space_after=0,
+        keep_with_next=True,
+    ),
+    StyleSpec("Briefing Table Text", base="Normal", font=HEADING_FONT, size=9, space_after=0),
+    StyleSpec("Briefing Table", kind=WD_STYLE_TYPE.TABLE, table_borders=HAIRLINE),
+    StyleSpec(
+        "toc 1",
+        base="Normal",
+        font=HEADING_FONT,
+        size=9,
+        bold=True,
+        color=ACCENT,
+        space_before=10,
+        space_after=2,
+        keep_with_next=True,
+    ),
+    StyleSpec(
+        "toc 2",
+        base="Normal",
+        font=HEADING_FONT,
+        size=10.5,
+        bold=True,
+        space_before=6,
+        space_after=2,
+        keep_with_next=True,
+    ),
+    StyleSpec("toc 3", base="Normal", size=9.5, space_after=1, left_indent_mm=6),
+    StyleSpec(
+        "Briefing Session Label",
+        base="Normal",
+        font=HEADING_FONT,
+        size=9.5,
+        bold=True,
+        color=ACCENT,
+        space_before=6,
+        space_after=2,
+        keep_with_next=True,
+    ),
+    StyleSpec(
+        "Briefing Session Meta",
+        base="Normal",
+        font=HEADING_FONT,
+        size=9.5,
+        color=MUTED,
+        space_after=4,
+        keep_with_next=True,
+    ),
+    StyleSpec(
+        "Briefing Speakers",
+        base="Normal",
+        font=HEADING_FONT,
+        size=9,
+        space_after=2,
+        keep_with_next=True,
+    ),
+    StyleSpec(
+        "Briefing Label",
+        base="Normal",
+        font=HEADING_FONT,
+        size=7,
+        bold=True,
+        color=MUTED,
+        space_before=4,
+        space_after=1,
+        keep_with_next=True,
+        left_indent_mm=8,
+    ),
+    StyleSpec(
+        "Briefing Context",
+        base="Normal",
+        size=9.5,
+        color=MUTED,
+        space_after=4,
+        keep_with_next=True,
+        left_indent_mm=8,
+    ),
+    StyleSpec(
+        "Briefing Question Label",
+        base="Briefing Label",
+        color=ACCENT,
+        space_before=6,
+        border_left=(24, ACCENT),
+        shading=ACCENT_TINT,
+    ),
+    StyleSpec(
+        "Briefing Question",
+        base="Normal",
+        size=12,
+        color=TEXT,
+        space_after=0,
+        keep_together=True,
+        left_indent_mm=8,
+        border_left=(24, ACCENT),
+        shading=ACCENT_TINT,
+    ),
+    StyleSpec(
+        "Briefing Notes Line",
+        base="Normal",
+        size=10.5,
+        space_before=10,
+        space_after=0,
+        left_indent_mm=8,
+        border_bottom=(4, HAIRLINE),
+    ),
+    StyleSpec("Briefing Code Block", base="Normal", font=CODE_FONT, size=9, left_indent_mm=8),
+    StyleSpec("Strong", kind=WD_STYLE_TYPE.CHARACTER, bold=True),
+    StyleSpec("Emphasis", kind=WD_STYLE_TYPE.CHARACTER, italic=True),
+    StyleSpec("Briefing Strong Emphasis", kind=WD_STYLE_TYPE.CHARACTER, bold=True, italic=True),
+    StyleSpec("Briefing Code", kind=WD_STYLE_TYPE.CHARACTER, font=CODE_FONT, size=9),
+    StyleSpec("Hyperlink", kind=WD_STYLE_TYPE.CHARACTER, color=ACCENT),
+    StyleSpec("Briefing Question Number", kind=WD_STYLE_TYPE.CHARACTER, color=ACCENT),
+    StyleSpec("Briefing Speaker Name", kind=WD_STYLE_TYPE.CHARACTER, bold=True),
+    StyleSpec("Briefing Speaker Role", kind=WD_STYLE_TYPE.CHARACTER, color=MUTED),
+    StyleSpec("Header", base="Normal", font=HEADING_FONT, size=8, color=MUTED),
+    StyleSpec("Footer", base="Normal", font=HEADING_FONT, size=8, color=MUTED),
+)
+
+
+def apply_styles(document: Document, restyle_existing: bool) -> None:
+    """Define briefpack's styles in ``document``.
+
+    With ``restyle_existing`` (briefpack's own template), every style gets
+    briefpack's look; without it (a company template), styles the template
+    already has are left exactly as they are and only missing ones are added.
+    """
+    existing = {style.name for style in document.styles}
+    for spec in STYLES:
+        if spec.name in existing or _ui_name(spec.name) in existing:
+            if not restyle_existing:
+                continue
+            style = document.styles[_ui_name(spec.name)]
+        else:
+            style = document.styles.add_style(spec.name, spec.kind)
+            style.hidden = False
+            style.quick_style = spec.kind != WD_STYLE_TYPE.TABLE
+        _apply(style, spec, document)
+
+
+def _ui_name(name: str) -> str:
+    return name[:1].upper() + name[1:] if name.startswith("heading") else name
+
+
+def _apply(style: BaseStyle, spec: StyleSpec, document: Document) -> None:
+    if spec.kind == WD_STYLE_TYPE.TABLE:
+        if spec.table_borders:
+            ooxml.set_table_borders(style, spec.table_borders)
+        return
+    assert isinstance(style, CharacterStyle | ParagraphStyle)
+    if spec.base is not None:
+        style.base_style = document.styles[spec.base]
+    font = style.font
+    if spec.font is not None:
+        ooxml.set_style_font(style, spec.font)
+    if spec.size is not None:
+        font.size = Pt(spec.size)
+    if spec.bold is not None:
+        font.bold = spec.bold
+    if spec.italic is not None:
+        font.italic = spec.italic
+    if spec.color is not None:
+        font.color.rgb = RGBColor.from_string(spec.color)
+    if not isinstance(style, ParagraphStyle):
+        return
+    # Briefpack's borders and fill replace the template's, rather than adding to them.
+    ooxml.clear_paragraph_decoration(style)
+    paragraph = style.paragraph_format
+    if spec.space_before is not None:
+        paragraph.space_before = Pt(spec.space_before)
+    if spec.space_after is not None:
+        paragraph.space_after = Pt(spec.space_after)
+    if spec.line_spacing is not None:
+        paragraph.line_spacing_rule = WD_LINE_SPACING.MULTIPLE
+        paragraph.line_spacing = spec.line_spacing
+    if spec.left_indent_mm is not None:
+        paragraph.left_indent = Mm(spec.left_indent_mm)
+    if spec.keep_with_next is not None:
+        paragraph.keep_with_next = spec.keep_with_next
+    if spec.keep_together is not None:
+        paragraph.keep_together = spec.keep_together
+    if spec.page_break_before is not None:
+        paragraph.page_break_before = spec.page_break_before
+    if spec.outline_level is not None:
+        ooxml.set_outline_level(style, spec.outline_level)
+    for side, border in (
+        ("left", spec.border_left),
+        ("top", spec.border_top),
+        ("bottom", spec.border_bottom),
+    ):
+        if border is not None and border[0] > 0:
+            ooxml.set_paragraph_border(style, side, border[0], border[1])
+    if spec.shading is not None:
+        ooxml.set_paragraph_shading(style, spec.shading)

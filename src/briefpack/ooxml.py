@@ -1,0 +1,399 @@
+"""OOXML that python-docx lacks: fields, hyperlinks, bookmarks, list numbering and more.
+
+Every piece of raw WordprocessingML the Word writer needs lives here, behind a
+named helper, so that the writer itself reads as a description of the
+document.  References: ECMA-376 Part 1, sections 17.16 (fields), 17.9
+(numbering) and 17.13.6 (bookmarks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from typing import Any
+
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.styles.style import BaseStyle
+from docx.table import _Row
+from docx.text.paragraph import Paragraph
+
+# ---------------------------------------------------------------- elements
+
+# ECMA-376 CT_PPr: the order in which paragraph properties must appear.
+_PARAGRAPH_PROPERTY_ORDER = (
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+_SETTINGS_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+    "m:mathPr",
+    "w:attachedSchema",
+    "w:themeFontLang",
+    "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures",
+    "w:forceUpgrade",
+    "w:captions",
+    "w:readModeInkLockDown",
+    "w:smartTagType",
+    "sl:schemaLibrary",
+    "w:shapeDefaults",
+    "w:doNotEmbedSmartTags",
+    "w:decimalSymbol",
+    "w:listSeparator",
+)
+
+
+def _insert_before(parent: Any, child: Any, successors: tuple[str, ...]) -> None:
+    """Insert ``child`` before the first existing child named in ``successors``, else last.
+
+    WordprocessingML fixes the order of child elements; Word refuses files
+    that break it.
+    """
+    names = {qn(name) for name in successors}
+    for existing in parent:
+        if existing.tag in names:
+            existing.addprevious(child)
+            return
+    parent.append(child)
+
+
+def _add_paragraph_property(properties: Any, child: Any) -> None:
+    """Insert ``child`` into a ``w:pPr`` where the schema's element order puts it."""
+    tag = child.tag.split("}")[1]
+    position = _PARAGRAPH_PROPERTY_ORDER.index(f"w:{tag}")
+    _insert_before(properties, child, _PARAGRAPH_PROPERTY_ORDER[position + 1 :])
+
+
+def element(tag: str, /, **attributes: str) -> Any:
+    """A new ``w:`` element with ``w:`` attributes, e.g. ``element("w:tab", val="right")``."""
+    new = OxmlElement(tag)
+    for name, value in attributes.items():
+        new.set(qn(f"w:{name}"), value)
+    return new
+
+
+def _run(*children: Any, style: str | None = None) -> Any:
+    run = element("w:r")
+    if style is not None:
+        properties = element("w:rPr")
+        properties.append(element("w:rStyle", val=style))
+        run.append(properties)
+    for child in children:
+        run.append(child)
+    return run
+
+
+def _text(text: str) -> Any:
+    node = element("w:t")
+    node.text = text
+    node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return node
+
+
+def text_run(text: str, style: str | None = None) -> Any:
+    """A ``w:r`` holding ``text``, with an optional character style id."""
+    return _run(_text(text), style=style)
+
+
+# ---------------------------------------------------------------- fields
+
+
+def begin_field(paragraph: Paragraph, instruction: str) -> None:
+    """Open a complex field: its instruction follows, then its cached result."""
+    paragraph._p.append(_run(element("w:fldChar", fldCharType="begin")))
+    instruction_text = element("w:instrText")
+    instruction_text.text = f" {instruction} "
+    instruction_text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    paragraph._p.append(_run(instruction_text))
+    paragraph._p.append(_run(element("w:fldChar", fldCharType="separate")))
+
+
+def end_field(paragraph: Paragraph) -> None:
+    """Close the complex field opened last (possibly in an earlier paragraph)."""
+    paragraph._p.append(_run(element("w:fldChar", fldCharType="end")))
+
+
+def add_field(
+    paragraph: Paragraph, instruction: str, cached: str, style: str | None = None
+) -> None:
+    """Append a field such as ``PAGE`` with ``cached`` as its result until it is updated."""
+    begin_field(paragraph, instruction)
+    paragraph._p.append(text_run(cached, style))
+    end_field(paragraph)
+
+
+def update_fields_on_open(document: Document) -> None:
+    """Ask the word processor to refresh fields (the table of contents) when opening."""
+    settings = document.settings.element
+    existing = settings.find(qn("w:updateFields"))
+    if existing is None:
+        existing = element("w:updateFields")
+        _insert_before(settings, existing, _SETTINGS_AFTER_UPDATE_FIELDS)
+    existing.set(qn("w:val"), "true")
+
+
+# ---------------------------------------------------------------- links and bookmarks
+
+
+def add_bookmark(paragraph: Paragraph, name: str, number: int) -> None:
+    """Mark the whole of ``paragraph`` as bookmark ``name`` (a link target)."""
+    start = element("w:bookmarkStart", id=str(number), name=name)
+    end = element("w:bookmarkEnd", id=str(number))
+    properties = paragraph._p.find(qn("w:pPr"))
+    if properties is not None:
+        properties.addnext(start)
+    else:
+        paragraph._p.insert(0, start)
+    paragraph._p.append(end)
+
+
+def internal_link(anchor: str, *runs: Any) -> Any:
+    """A ``w:hyperlink`` to bookmark ``anchor`` holding ``runs``."""
+    link = element("w:hyperlink", anchor=anchor, history="1")
+    for run in runs:
+        link.append(run)
+    return link
+
+
+def external_link(paragraph: Paragraph, url: str, *runs: Any) -> Any:
+    """A ``w:hyperlink`` to ``url`` (through a relationship of the paragraph's part)."""
+    relationship = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), relationship)
+    link.set(qn("w:history"), "1")
+    for run in runs:
+        link.append(run)
+    return link
+
+
+def add_tab(paragraph: Paragraph, style: str | None = None) -> None:
+    """Append a tab character."""
+    paragraph._p.append(_run(element("w:tab"), style=style))
+
+
+def add_page_break(paragraph: Paragraph) -> None:
+    """End ``paragraph`` with a page break, as Ctrl+Enter does."""
+    paragraph._p.append(_run(element("w:br", type="page")))
+
+
+# ---------------------------------------------------------------- lists
+
+BULLET_GLYPHS = ("\u2022", "\u2013", "\u25e6")
+
+
+def list_definition(document: Document, ordered: bool, start: int = 1) -> int:
+    """Define a new list and return its ``numId``.
+
+    Every list gets its own abstract definition, so a numbered list always
+    starts at ``start`` and never continues an earlier list.
+    """
+    numbering = document.part.numbering_part.element
+    abstract_ids = [
+        int(n.get(qn("w:abstractNumId"))) for n in numbering.findall(qn("w:abstractNum"))
+    ]
+    num_ids = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
+    abstract_id = max(abstract_ids, default=0) + 1
+    num_id = max(num_ids, default=0) + 1
+
+    abstract = element("w:abstractNum", abstractNumId=str(abstract_id))
+    abstract.append(element("w:multiLevelType", val="hybridMultilevel"))
+    for level in range(9):
+        indent = 360 * (level + 1)
+        definition = element("w:lvl", ilvl=str(level))
+        definition.append(element("w:start", val=str(start if level == 0 else 1)))
+        if ordered:
+            definition.append(element("w:numFmt", val="decimal"))
+            definition.append(element("w:lvlText", val=f"%{level + 1}."))
+        else:
+            definition.append(element("w:numFmt", val="bullet"))
+            definition.append(element("w:lvlText", val=BULLET_GLYPHS[level % 3]))
+        definition.append(element("w:lvlJc", val="left"))
+        paragraph_properties = element("w:pPr")
+        paragraph_properties.append(element("w:ind", left=str(indent), hanging="360"))
+        definition.append(paragraph_properties)
+        abstract.append(definition)
+    # abstractNum elements must all precede the num elements.
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+
+    num = element("w:num", numId=str(num_id))
+    num.append(element("w:abstractNumId", val=str(abstract_id)))
+    numbering.append(num)
+    return num_id
+
+
+def set_list_item(paragraph: Paragraph, num_id: int, level: int) -> None:
+    """Make ``paragraph`` an item of list ``num_id`` at ``level`` (0-based)."""
+    numbering = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    numbering.get_or_add_ilvl().val = level
+    numbering.get_or_add_numId().val = num_id
+
+
+# ---------------------------------------------------------------- tables
+
+
+def repeat_as_header(row: _Row) -> None:
+    """Repeat ``row`` at the top of every page the table runs onto, and never split it."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(element("w:cantSplit"))
+    properties.append(element("w:tblHeader"))
+
+
+def keep_row_together(row: _Row) -> None:
+    """Never split ``row`` across pages."""
+    row._tr.get_or_add_trPr().append(element("w:cantSplit"))
+
+
+# ---------------------------------------------------------------- style properties
+
+
+def set_paragraph_border(
+    style: BaseStyle, side: str, size_eighths: int, color: str, space: int = 4
+) -> None:
+    """Give a paragraph style a border on ``side`` (left, top, bottom, right)."""
+    properties = style.element.get_or_add_pPr()
+    borders = properties.find(qn("w:pBdr"))
+    if borders is None:
+        borders = element("w:pBdr")
+        _add_paragraph_property(properties, borders)
+    # Within w:pBdr the sides come in the order top, left, bottom, right.
+    successors = {
+        "top": ("left", "bottom", "right"),
+        "left": ("bottom", "right"),
+        "bottom": ("right",),
+        "right": (),
+    }[side]
+    _insert_before(
+        borders,
+        element(f"w:{side}", val="single", sz=str(size_eighths), space=str(space), color=color),
+        tuple(f"w:{later}" for later in successors),
+    )
+
+
+def clear_paragraph_decoration(style: BaseStyle) -> None:
+    """Remove a paragraph style's borders and background fill."""
+    properties = style.element.get_or_add_pPr()
+    for tag in ("w:pBdr", "w:shd"):
+        for existing in properties.findall(qn(tag)):
+            properties.remove(existing)
+
+
+def set_style_font(style: BaseStyle, name: str) -> None:
+    """Name the font of a style for every script, overriding the document theme's fonts."""
+    properties = style.element.get_or_add_rPr()
+    fonts = properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = element("w:rFonts")
+        properties.insert(0, fonts)
+    for attribute in list(fonts.attrib):
+        if attribute.endswith("Theme"):
+            del fonts.attrib[attribute]
+    for script in ("ascii", "hAnsi", "cs", "eastAsia"):
+        fonts.set(qn(f"w:{script}"), name)
+
+
+def set_paragraph_shading(style: BaseStyle, fill: str) -> None:
+    """Give a paragraph style a background fill (hex RGB)."""
+    properties = style.element.get_or_add_pPr()
+    _add_paragraph_property(properties, element("w:shd", val="clear", color="auto", fill=fill))
+
+
+def set_table_borders(style: BaseStyle, color: str, size_eighths: int = 4) -> None:
+    """Give a table style hairlines between rows and above and below the table."""
+    properties = style.element.find(qn("w:tblPr"))
+    if properties is None:
+        properties = element("w:tblPr")
+        style.element.append(properties)
+    borders = element("w:tblBorders")
+    for side in ("top", "bottom", "insideH"):
+        borders.append(
+            element(f"w:{side}", val="single", sz=str(size_eighths), space="0", color=color)
+        )
+    properties.append(borders)
+    margins = element("w:tblCellMar")
+    for side in ("top", "bottom"):
+        margins.append(element(f"w:{side}", w="60", type="dxa"))
+    properties.append(margins)
+
+
+def set_outline_level(style: BaseStyle, level: int | None) -> None:
+    """Set (or with ``None`` remove) the outline level that shows a style in navigation."""
+    properties = style.element.get_or_add_pPr()
+    existing = properties.find(qn("w:outlineLvl"))
+    if existing is not None:
+        properties.remove(existing)
+    if level is not None:
+        _add_paragraph_property(properties, element("w:outlineLvl", val=str(level)))
+
+
+# ---------------------------------------------------------------- the package
+
+
+def remove_thumbnail(document: Document) -> None:
+    """Drop the template's thumbnail image, which would show another document."""
+    package = document.part.package
+    for relationship_id, relationship in list(package.rels.items()):
+        if relationship.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+            del package.rels[relationship_id]
+
+
+def normalise_zip(data: bytes, moment: dt.datetime) -> bytes:
+    """Rewrite a .docx with every entry stamped ``moment``, so equal content gives equal bytes."""
+    stamp = max(moment.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return output.getvalue()
