@@ -35,6 +35,7 @@ class BuildOptions:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     paper: str | None = None
     notes: bool | None = None
+    reference_docx: Path | None = None
     sessions: bool = True
 
 
@@ -72,7 +73,13 @@ def build(
             report.failures.extend(error.problems)
             continue
         report.warnings.extend(pack.warnings)
-        settings = resolve_settings(pack, environ, paper=options.paper, notes=options.notes)
+        settings = resolve_settings(
+            pack,
+            environ,
+            paper=options.paper,
+            notes=options.notes,
+            reference_docx=options.reference_docx,
+        )
         folder = options.out_dir / pack.name
         for output_format in options.formats:
             try:

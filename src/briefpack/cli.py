@@ -110,7 +110,7 @@ def validate(paths: tuple[str, ...]) -> None:
     "formats",
     multiple=True,
     type=click.Choice(FORMATS),
-    help="Output format; repeat for several. Default: pdf.",
+    help="Output format; repeat for several. Default: pdf and docx.",
 )
 @click.option(
     "--paper",
@@ -123,6 +123,11 @@ def validate(paths: tuple[str, ...]) -> None:
     help="Ruled space for notes under each question; overrides options.notes.",
 )
 @click.option(
+    "--reference-docx",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A Word template whose styles and page setup the .docx takes.",
+)
+@click.option(
     "--no-sessions",
     is_flag=True,
     help="Skip the per-session packs (they arrive with batch builds).",
@@ -133,13 +138,14 @@ def build(
     formats: tuple[str, ...],
     paper: str | None,
     notes: bool | None,
+    reference_docx: Path | None,
     no_sessions: bool,
 ) -> None:
-    """Build the PDF (and other formats) of each pack.
+    """Build the PDF and the Word copy of each pack.
 
     PATHS are pack files or folders, as for validate; the default is
-    content/. Each pack NAME.yaml is written to OUT/NAME/NAME.pdf (and
-    NAME.html with -f html, with its fonts next to it). Problems are printed
+    content/. Each pack NAME.yaml is written to OUT/NAME/NAME.pdf and
+    NAME.docx (and NAME.html with -f html, its fonts next to it). Problems are printed
     as PATH:LINE:COL: message; a pack with problems is skipped while the
     others build, and the exit status is then 1. Dates in the documents come
     from SOURCE_DATE_EPOCH when set, otherwise from the content, so the same
@@ -150,6 +156,7 @@ def build(
       briefpack build
       briefpack build content/aws-devex-2025.yaml --paper letter --notes
       briefpack build -f pdf -f html -o /tmp/packs
+      briefpack build -f docx --reference-docx company.docx
     """
     import os
     import time
@@ -166,6 +173,7 @@ def build(
         formats=tuple(dict.fromkeys(formats)) or DEFAULT_FORMATS,
         paper=paper.lower() if paper else None,
         notes=notes,
+        reference_docx=reference_docx,
         sessions=not no_sessions,
     )
     report = run_build(

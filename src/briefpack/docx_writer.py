@@ -20,6 +20,7 @@ from docx.text.paragraph import Paragraph
 
 from briefpack import __version__, display, ooxml
 from briefpack.docx_styles import apply_styles
+from briefpack.errors import BriefpackError, Problem
 from briefpack.markdown import (
     Block,
     BulletList,
@@ -44,18 +45,15 @@ PAPER = {"a4": (210, 297), "letter": (215.9, 279.4)}
 NOTES_LINES = 6
 
 
-def write_docx(
-    pack: Pack,
-    settings: RenderSettings,
-    theme: Path | None = None,
-    reference: Path | None = None,
-) -> bytes:
+def write_docx(pack: Pack, settings: RenderSettings, theme: Path | None = None) -> bytes:
     """Render ``pack`` as a .docx file.
 
-    ``reference`` is a company template whose styles, page setup and header
-    and footer look are used (like pandoc's ``--reference-doc``).
+    ``settings.reference_docx`` names a company template whose styles, page
+    setup and header and footer look are used (like pandoc's ``--reference-doc``).
+    The theme is not used: the Word copy's look is :mod:`briefpack.docx_styles`.
     """
-    document = docx.Document(str(reference) if reference is not None else None)
+    reference = settings.reference_docx
+    document = _open_template(reference)
     _clear_body(document)
     apply_styles(document, restyle_existing=reference is None)
     if reference is None:
@@ -68,6 +66,18 @@ def write_docx(
     output = io.BytesIO()
     document.save(output)
     return ooxml.normalise_zip(output.getvalue(), settings.created)
+
+
+def _open_template(reference: Path | None) -> Document:
+    """python-docx's own template, or a company template given by the user."""
+    if reference is None:
+        return docx.Document()
+    try:
+        return docx.Document(str(reference))
+    except Exception as error:  # python-docx raises several kinds for a bad package
+        raise BriefpackError(
+            [Problem(str(reference), f"not a usable Word document: {error}")]
+        ) from None
 
 
 def _clear_body(document: Document) -> None:
@@ -169,7 +179,7 @@ class _DocxWriter:
     def _at_a_glance(self) -> None:
         self._paragraph("At a glance", "Briefing Part Title")
         headings = ("Day", "Time", "Session", "Speakers", "Questions")
-        widths = (24, 22, 66, 40, 18)
+        widths = (26, 22, 62, 40, 20)
         table = self.document.add_table(rows=1, cols=len(headings))
         table.style = self.document.styles["Briefing Table"]
         table.autofit = False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefpack.display import count
@@ -74,6 +75,8 @@ class Options:
     paper: str = "a4"
     notes: bool = False
     language: str = "en"
+    #: A company template for the Word copy, resolved against the pack's folder.
+    reference_docx: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,6 +76,12 @@ OPTION_KEYS: tuple[Key, ...] = (
         False,
         "Language of the content, e.g. en, en-GB, de; default en.",
     ),
+    Key(
+        "reference_docx",
+        "path",
+        False,
+        "A Word template (.docx) in the pack's folder whose styles the Word copy takes.",
+    ),
 )
 
 #: Every table of keys, by the name of the thing it describes.

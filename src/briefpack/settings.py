@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from briefpack.errors import BriefpackError
 from briefpack.model import Pack
@@ -18,6 +19,8 @@ class RenderSettings:
     notes: bool = False
     #: The date written into document properties; never the clock.
     created: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    #: A company template for the Word copy.
+    reference_docx: Path | None = None
 
 
 def resolve_settings(
@@ -25,6 +28,7 @@ def resolve_settings(
     environ: Mapping[str, str],
     paper: str | None = None,
     notes: bool | None = None,
+    reference_docx: Path | None = None,
 ) -> RenderSettings:
     """Combine command-line options (``None`` when not given) with the pack's options.
 
@@ -35,6 +39,7 @@ def resolve_settings(
         paper=paper or pack.options.paper,
         notes=pack.options.notes if notes is None else notes,
         created=document_date(pack, environ),
+        reference_docx=reference_docx or pack.options.reference_docx,
     )
 
 

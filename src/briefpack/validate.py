@@ -51,12 +51,16 @@ def load_pack(path: Path, label: str | None = None) -> Pack:
     Raises :class:`BriefpackError` listing every problem found.
     """
     label = str(path) if label is None else label
-    return validate_pack(load_file(path, label), label, name=path.stem)
+    return validate_pack(load_file(path, label), label, name=path.stem, folder=path.parent)
 
 
-def validate_pack(root: Node, source: str, name: str) -> Pack:
-    """Build a :class:`Pack` from a parsed file, or raise with every problem found."""
-    checker = _Checker()
+def validate_pack(root: Node, source: str, name: str, folder: Path | None = None) -> Pack:
+    """Build a :class:`Pack` from a parsed file, or raise with every problem found.
+
+    ``folder`` is the pack's folder: paths in the pack are resolved against it
+    and must stay inside it.
+    """
+    checker = _Checker(folder or Path.cwd())
     pack = checker.pack(root, source, name)
     if checker.problems or pack is None:
         raise BriefpackError(sorted(checker.problems, key=_problem_order))
@@ -299,7 +303,8 @@ def _unknown_key_message(name: str, keys: Sequence[Key], what: str) -> str:
 class _Checker:
     """Walks a node tree, collecting problems and building model objects."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
 
@@ -363,11 +368,34 @@ class _Checker:
                 mark, f"'language' must be a language tag such as en or en-GB, not {language!r}"
             )
             return None
+        reference_docx = record.text("reference_docx")
+        reference_path = None
+        if reference_docx is not None:
+            mark = record.mark("reference_docx")
+            assert mark is not None
+            reference_path = self._local_file(mark, "reference_docx", reference_docx, ".docx")
+            if reference_path is None:
+                return None
         return Options(
             paper=paper or defaults.paper,
             notes=defaults.notes if notes is None else notes,
             language=language or defaults.language,
+            reference_docx=reference_path,
         )
+
+    def _local_file(self, mark: Mark, name: str, written: str, suffix: str) -> Path | None:
+        """Resolve a path written in the pack; it must be a file inside the pack's folder."""
+        folder = self.folder.resolve()
+        path = (folder / written).resolve()
+        if not path.is_relative_to(folder):
+            self.problem(mark, f"'{name}' must be a file in the pack's folder, not {written!r}")
+        elif path.suffix.lower() != suffix:
+            self.problem(mark, f"'{name}' must be a {suffix} file, not {written!r}")
+        elif not path.is_file():
+            self.problem(mark, f"'{name}': no such file {written!r} next to the pack")
+        else:
+            return path
+        return None
 
     def day(self, node: Node) -> Day | None:
         record = self.record(node, DAY_KEYS, "a day")
