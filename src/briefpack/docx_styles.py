@@ -51,6 +51,7 @@ class StyleSpec:
     border_left: tuple[int, str] | None = None
     border_bottom: tuple[int, str] | None = None
     border_top: tuple[int, str] | None = None
+    border_between: tuple[int, str] | None = None
     shading: str | None = None
     table_borders: str | None = None
 
@@ -257,6 +258,7 @@ STYLES: tuple[StyleSpec, ...] = (
         space_after=0,
         left_indent_mm=8,
         border_bottom=(4, HAIRLINE),
+        border_between=(4, HAIRLINE),
     ),
     StyleSpec("Briefing Code Block", base="Normal", font=CODE_FONT, size=9, left_indent_mm=8),
     StyleSpec("Strong", kind=WD_STYLE_TYPE.CHARACTER, bold=True),
@@ -341,6 +343,7 @@ def _apply(style: BaseStyle, spec: StyleSpec, document: Document) -> None:
         ("left", spec.border_left),
         ("top", spec.border_top),
         ("bottom", spec.border_bottom),
+        ("between", spec.border_between),
     ):
         if border is not None and border[0] > 0:
             ooxml.set_paragraph_border(style, side, border[0], border[1])

@@ -274,7 +274,10 @@ class _DocxWriter:
         elif isinstance(block, BulletList | OrderedList):
             ordered = isinstance(block, OrderedList)
             start = block.start if isinstance(block, OrderedList) else 1
-            num_id = ooxml.list_definition(self.document, ordered, start)
+            indent = self.document.styles[style].paragraph_format.left_indent or 0
+            num_id = ooxml.list_definition(
+                self.document, ordered, start, indent=indent.twips if indent else 0
+            )
             for item in block.items:
                 for position, child in enumerate(item):
                     if isinstance(child, MarkdownParagraph) and position == 0:

@@ -225,11 +225,13 @@ def add_page_break(paragraph: Paragraph) -> None:
 BULLET_GLYPHS = ("\u2022", "\u2013", "\u25e6")
 
 
-def list_definition(document: Document, ordered: bool, start: int = 1) -> int:
+def list_definition(document: Document, ordered: bool, start: int = 1, indent: int = 0) -> int:
     """Define a new list and return its ``numId``.
 
     Every list gets its own abstract definition, so a numbered list always
-    starts at ``start`` and never continues an earlier list.
+    starts at ``start`` and never continues an earlier list.  ``indent`` (in
+    twentieths of a point) is where the list's paragraphs would start without
+    numbering: the numbering's own indentation replaces the style's.
     """
     numbering = document.part.numbering_part.element
     abstract_ids = [
@@ -242,7 +244,7 @@ def list_definition(document: Document, ordered: bool, start: int = 1) -> int:
     abstract = element("w:abstractNum", abstractNumId=str(abstract_id))
     abstract.append(element("w:multiLevelType", val="hybridMultilevel"))
     for level in range(9):
-        indent = 360 * (level + 1)
+        level_indent = indent + 360 * (level + 1)
         definition = element("w:lvl", ilvl=str(level))
         definition.append(element("w:start", val=str(start if level == 0 else 1)))
         if ordered:
@@ -253,7 +255,7 @@ def list_definition(document: Document, ordered: bool, start: int = 1) -> int:
             definition.append(element("w:lvlText", val=BULLET_GLYPHS[level % 3]))
         definition.append(element("w:lvlJc", val="left"))
         paragraph_properties = element("w:pPr")
-        paragraph_properties.append(element("w:ind", left=str(indent), hanging="360"))
+        paragraph_properties.append(element("w:ind", left=str(level_indent), hanging="360"))
         definition.append(paragraph_properties)
         abstract.append(definition)
     # abstractNum elements must all precede the num elements.
@@ -297,19 +299,16 @@ def keep_row_together(row: _Row) -> None:
 def set_paragraph_border(
     style: BaseStyle, side: str, size_eighths: int, color: str, space: int = 4
 ) -> None:
-    """Give a paragraph style a border on ``side`` (left, top, bottom, right)."""
+    """Give a paragraph style a border on ``side`` (top, left, bottom, right, between)."""
     properties = style.element.get_or_add_pPr()
     borders = properties.find(qn("w:pBdr"))
     if borders is None:
         borders = element("w:pBdr")
         _add_paragraph_property(properties, borders)
-    # Within w:pBdr the sides come in the order top, left, bottom, right.
-    successors = {
-        "top": ("left", "bottom", "right"),
-        "left": ("bottom", "right"),
-        "bottom": ("right",),
-        "right": (),
-    }[side]
+    # Within w:pBdr the sides come in a fixed order; "between" separates
+    # consecutive paragraphs that share the border, which would otherwise merge.
+    order = ("top", "left", "bottom", "right", "between", "bar")
+    successors = order[order.index(side) + 1 :]
     _insert_before(
         borders,
         element(f"w:{side}", val="single", sz=str(size_eighths), space=str(space), color=color),
