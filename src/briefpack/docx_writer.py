@@ -274,10 +274,10 @@ class _DocxWriter:
         elif isinstance(block, BulletList | OrderedList):
             ordered = isinstance(block, OrderedList)
             start = block.start if isinstance(block, OrderedList) else 1
-            indent = self.document.styles[style].paragraph_format.left_indent or 0
-            num_id = ooxml.list_definition(
-                self.document, ordered, start, indent=indent.twips if indent else 0
-            )
+            # List numbering sets its own indentation: start it where the block's text starts.
+            left_indent = self.document.styles[style].paragraph_format.left_indent
+            indent = left_indent.twips if left_indent is not None else 0
+            num_id = ooxml.list_definition(self.document, ordered, start, indent=indent)
             for item in block.items:
                 for position, child in enumerate(item):
                     if isinstance(child, MarkdownParagraph) and position == 0:
