@@ -124,6 +124,33 @@ def test_parts_in_order_with_the_named_styles(bundled: Pack, bundled_docx: bytes
         "Session 2",
         "Session 3",
     ]
+    assert [text for style, text in paragraphs if style == "Briefing Speakers"] == [
+        f"{speaker.name}, {speaker.role}"
+        for session in bundled.sessions
+        for speaker in session.speakers
+    ]
+    assert {text for style, text in paragraphs if style == "Briefing Label"} == {"Context"}
+    assert {text for style, text in paragraphs if style == "Briefing Question Label"} == {
+        "Question"
+    }
+
+
+def test_speakers_names_and_roles_have_character_styles(bundled_docx: bytes) -> None:
+    names = style_names(bundled_docx)
+    document = part(bundled_docx, "word/document.xml")
+    runs = [
+        (
+            names[run.xpath("string(w:rPr/w:rStyle/@w:val)", namespaces=NS)],
+            run.xpath("string(w:t)", namespaces=NS),
+        )
+        for run in document.xpath(
+            "//w:p[w:pPr/w:pStyle/@w:val='BriefingSpeakers']/w:r", namespaces=NS
+        )
+    ]
+    assert runs[:2] == [
+        ("Briefing Speaker Name", "Ali Maaz"),
+        ("Briefing Speaker Role", ", Sr Manager, DevOps GTM"),
+    ]
 
 
 def test_no_direct_formatting_in_the_body(bundled_docx: bytes) -> None:
