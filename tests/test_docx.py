@@ -422,3 +422,12 @@ def test_libreoffice_opens_it_and_the_text_survives(
         assert question.title in text
         assert normalise(plain_text(question.question.blocks)) in text
     assert "Page 4 of" in text
+
+
+def test_long_titles_fit_the_core_property_limit(write_pack: WritePack) -> None:
+    title = "Strategy " * 40
+    pack = valid(write_pack(MINIMAL_PACK.replace("title: Offsite", f"title: {title}")))
+    properties = python_docx.Document(io_bytes(render(pack))).core_properties
+    assert len(properties.title) <= 255
+    assert properties.title.endswith("Strategy…")
+    assert title.startswith(properties.title[:-1])

@@ -1,19 +1,32 @@
-"""The build: plan the outputs of each pack, render them, and write them safely.
+"""The build: plan the outputs of each pack, skip those up to date, render the rest, write safely.
 
-This is the only module that writes files.  Every file is written to a
-temporary file in its destination folder and moved into place only when
-complete, so an interrupted or failed build never leaves a truncated file and
-never destroys the previous good one.
+This is the only module that writes files.  The stages:
+
+1. **load** every pack (a pack with problems is reported and left out);
+2. **plan** its outputs: the full pack and one pack per session, in each
+   format, each with a hash of everything it is made from;
+3. **skip** the outputs whose manifest entry has the same hash and whose file
+   is still the one that was written;
+4. **render** the rest, longest first, on worker processes;
+5. **write** each output to a temporary file in its folder and move it into
+   place when complete, then the pack's ``manifest.json``.
+
+Nothing on the path that finds every output up to date imports a renderer.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
+from typing import Any, Literal
 
+from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack
 from briefpack.settings import RenderSettings, resolve_settings
@@ -23,8 +36,26 @@ from briefpack.theme import templates_dir
 FORMATS = ("pdf", "docx", "html")
 #: What ``build`` makes when no format is named.
 DEFAULT_FORMATS = ("pdf", "docx")
+#: Formats that per-session packs are made in.
+SESSION_FORMATS = ("pdf", "docx")
+MANIFEST = "manifest.json"
+#: Relative cost of a question in each format, to start the longest jobs first.
+_COST = {"pdf": 4, "html": 1, "docx": 1}
 
-Writer = Callable[[Pack, RenderSettings, Path], bytes]
+Event = Literal["written", "up to date", "failed", "removed"]
+
+
+class Progress:
+    """Told what a build is doing; the command line shows it. This one shows nothing."""
+
+    def start(self, total: int) -> None:
+        """``total`` outputs are about to be rendered."""
+
+    def update(self, event: Event, path: Path, seconds: float) -> None:
+        """An output was written, found up to date, failed or removed."""
+
+    def stop(self) -> None:
+        """The build is over."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +68,34 @@ class BuildOptions:
     notes: bool | None = None
     reference_docx: Path | None = None
     sessions: bool = True
+    force: bool = False
+    jobs: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One output to make: a pack (or one of its sessions) in one format."""
+
+    pack: Pack
+    settings: RenderSettings
+    output_format: str
+    target: Path
+    inputs: str
+    cost: int
+
+    @property
+    def relative(self) -> str:
+        """The target's path inside the pack's output folder."""
+        return self.target.name if self.settings.session is None else f"sessions/{self.target.name}"
 
 
 @dataclass(slots=True)
 class BuildReport:
-    """What a build did: files written, problems found, warnings given."""
+    """What a build did."""
 
     written: list[Path] = field(default_factory=list)
+    up_to_date: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
     failures: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     packs: int = 0
@@ -58,60 +110,318 @@ def build(
     pack_files: Sequence[Path],
     options: BuildOptions,
     environ: Mapping[str, str],
-    on_written: Callable[[Path], None] | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
-    """Build every format of every pack; a pack that fails does not stop the others."""
+    """Build every planned output of every pack that is not up to date.
+
+    A pack with problems, or whose render fails, is reported while the others
+    build.  Two outputs that would land on the same path stop the build
+    before anything is written.
+    """
     from briefpack.validate import load_pack
 
-    report = BuildReport()
-    theme = templates_dir()
+    report = BuildReport(packs=len(pack_files))
+    progress = progress or Progress()
+    notify = progress.update
+    packs: list[Pack] = []
     for path in pack_files:
-        report.packs += 1
         try:
-            pack = load_pack(path)
+            packs.append(load_pack(path))
+        except BriefpackError as error:
+            report.failures.extend(error.problems)
+    _check_output_folders(packs, options.out_dir)
+    theme = templates_dir()
+    theme_hash = _folder_hash(theme)
+
+    pending: list[Job] = []
+    plans: dict[str, list[Job]] = {}
+    for pack in packs:
+        report.warnings.extend(pack.warnings)
+        try:
+            jobs = plan(pack, options, environ, theme_hash)
         except BriefpackError as error:
             report.failures.extend(error.problems)
             continue
-        report.warnings.extend(pack.warnings)
-        settings = resolve_settings(
-            pack,
-            environ,
-            paper=options.paper,
-            notes=options.notes,
-            reference_docx=options.reference_docx,
-        )
+        plans[pack.name] = jobs
         folder = options.out_dir / pack.name
-        for output_format in options.formats:
-            try:
-                data = _writer(output_format)(pack, settings, theme)
-                target = folder / f"{pack.name}.{output_format}"
-                write_atomically(target, data)
-                if output_format == "html":
-                    _copy_fonts(theme, folder)
-            except BriefpackError as error:
-                report.failures.extend(error.problems)
-                continue
-            report.written.append(target)
-            if on_written is not None:
-                on_written(target)
+        _remove_stale_temporaries(folder)
+        manifest = _read_manifest(folder)
+        for job in jobs:
+            if not options.force and _is_up_to_date(job, manifest.get(job.relative)):
+                report.up_to_date.append(job.target)
+                notify("up to date", job.target, 0.0)
+            else:
+                pending.append(job)
+
+    results: dict[Path, dict[str, Any]] = {}
+    failed_packs: set[str] = set()
+    progress.start(len(pending))
+    try:
+        _render_and_write(pending, options, theme, results, failed_packs, report, notify)
+    finally:
+        progress.stop()
+    for pack in packs:
+        if pack.name in plans and pack.name not in failed_packs:
+            _finish_pack(pack, plans[pack.name], results, options, report, notify)
+        elif pack.name in plans:
+            # Keep what was written: record it, remove nothing.
+            _finish_pack(pack, plans[pack.name], results, options, report, notify, prune=False)
     return report
 
 
-def _writer(output_format: str) -> Writer:
-    # Imported on demand: validating, or building HTML alone, never loads WeasyPrint.
-    if output_format == "pdf":
-        from briefpack.pdf_writer import write_pdf
+def _render_and_write(
+    pending: list[Job],
+    options: BuildOptions,
+    theme: Path,
+    results: dict[Path, dict[str, Any]],
+    failed_packs: set[str],
+    report: BuildReport,
+    notify: Callable[[Event, Path, float], None],
+) -> None:
+    for job, outcome, seconds in _run(pending, options.jobs, theme):
+        if isinstance(outcome, BriefpackError):
+            report.failures.extend(outcome.problems)
+            failed_packs.add(job.pack.name)
+            notify("failed", job.target, seconds)
+            continue
+        data, pages = outcome
+        try:
+            write_atomically(job.target, data)
+            if job.output_format == "html":
+                _copy_fonts(theme, job.target.parent)
+        except BriefpackError as error:
+            report.failures.extend(error.problems)
+            failed_packs.add(job.pack.name)
+            notify("failed", job.target, seconds)
+            continue
+        results[job.target] = _entry(job, data, pages)
+        report.written.append(job.target)
+        notify("written", job.target, seconds)
 
-        return write_pdf
-    if output_format == "docx":
+
+def plan(
+    pack: Pack, options: BuildOptions, environ: Mapping[str, str], theme_hash: str
+) -> list[Job]:
+    """Every output of ``pack`` that ``options`` asks for, each with the hash of its inputs."""
+    base = resolve_settings(
+        pack,
+        environ,
+        paper=options.paper,
+        notes=options.notes,
+        reference_docx=options.reference_docx,
+    )
+    reference_hash = _file_hash(base.reference_docx) if base.reference_docx else None
+    folder = options.out_dir / pack.name
+    sessions = pack.sessions
+    width = max(2, len(str(len(sessions))))
+    scopes: list[tuple[str | None, Path]] = [(None, folder / pack.name)]
+    if options.sessions:
+        scopes += [
+            (session.id, folder / "sessions" / f"{number:0{width}d}-{session.id}")
+            for number, session in enumerate(sessions, start=1)
+        ]
+    jobs = []
+    for session_id, stem in scopes:
+        settings = replace(base, session=session_id)
+        content = _canonical(_content_slice(pack, session_id))
+        _, session = pack.scope(session_id)
+        questions = len(session.questions) if session else len(pack.questions)
+        for output_format in options.formats:
+            if session_id is not None and output_format not in SESSION_FORMATS:
+                continue
+            inputs = {
+                "briefpack": __version__,
+                "format": output_format,
+                "content": content,
+                "settings": _canonical(settings),
+                "theme": theme_hash if output_format in ("pdf", "html") else None,
+                "reference_docx": reference_hash if output_format == "docx" else None,
+            }
+            jobs.append(
+                Job(
+                    pack=pack,
+                    settings=settings,
+                    output_format=output_format,
+                    target=stem.with_suffix(f".{output_format}"),
+                    inputs=_hash_json(inputs),
+                    cost=(questions + 1) * _COST[output_format],
+                )
+            )
+    return jobs
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def render_job(job: Job, theme: Path) -> tuple[bytes, int | None]:
+    """Render one output; runs in a worker process."""
+    if job.output_format == "pdf":
+        from briefpack.pdf_writer import render_pdf
+
+        return render_pdf(job.pack, job.settings, theme)
+    if job.output_format == "docx":
         from briefpack.docx_writer import write_docx
 
-        return write_docx
-    if output_format == "html":
+        return write_docx(job.pack, job.settings, theme), None
+    if job.output_format == "html":
         from briefpack.html_writer import write_html
 
-        return write_html
-    raise ValueError(f"unknown output format {output_format!r}")
+        return write_html(job.pack, job.settings, theme), None
+    raise ValueError(f"unknown output format {job.output_format!r}")
+
+
+def _timed_render(job: Job, theme: Path) -> tuple[tuple[bytes, int | None] | BriefpackError, float]:
+    import time
+
+    started = time.perf_counter()
+    try:
+        outcome: tuple[bytes, int | None] | BriefpackError = render_job(job, theme)
+    except BriefpackError as error:
+        outcome = error
+    return outcome, time.perf_counter() - started
+
+
+def _run(
+    jobs: list[Job], workers: int, theme: Path
+) -> Iterator[tuple[Job, tuple[bytes, int | None] | BriefpackError, float]]:
+    """Render ``jobs``, longest first, yielding each as it completes."""
+    ordered = sorted(jobs, key=lambda job: -job.cost)
+    if workers <= 1 or len(ordered) <= 1:
+        for job in ordered:
+            outcome, seconds = _timed_render(job, theme)
+            yield job, outcome, seconds
+        return
+    executor = ProcessPoolExecutor(
+        max_workers=min(workers, len(ordered)), initializer=_ignore_interrupts
+    )
+    try:
+        futures: dict[Future[Any], Job] = {
+            executor.submit(_timed_render, job, theme): job for job in ordered
+        }
+        remaining = set(futures)
+        while remaining:
+            done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: -futures[f].cost):
+                outcome, seconds = future.result()
+                yield futures[future], outcome, seconds
+    except BaseException:
+        # Ctrl-C or a crash: stop the workers at once rather than after their jobs.
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.terminate()
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+
+
+def _ignore_interrupts() -> None:
+    """In a worker: leave Ctrl-C to the parent, which stops the workers itself."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# ---------------------------------------------------------------- manifests and files
+
+
+def _finish_pack(
+    pack: Pack,
+    jobs: list[Job],
+    results: dict[Path, dict[str, Any]],
+    options: BuildOptions,
+    report: BuildReport,
+    notify: Callable[[Event, Path, float], None],
+    prune: bool = True,
+) -> None:
+    """Write the pack's manifest and remove outputs its content no longer makes."""
+    folder = options.out_dir / pack.name
+    old = _read_manifest(folder)
+    entries = dict(old)
+    planned = {job.relative for job in jobs}
+    kinds = {(job.output_format, job.settings.session is not None) for job in jobs}
+    for relative, entry in old.items():
+        kind = (entry.get("format"), relative.startswith("sessions/"))
+        # Only outputs of the kinds this build makes can be stale; others were
+        # merely not asked for this time (a format not requested, --no-sessions).
+        if prune and relative not in planned and kind in kinds:
+            stale = folder / relative
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink()
+                report.removed.append(stale)
+                notify("removed", stale, 0.0)
+            del entries[relative]
+    for job in jobs:
+        if job.target in results:
+            entries[job.relative] = results[job.target]
+    manifest = {
+        "briefpack": __version__,
+        "source": pack.source,
+        "outputs": [entries[key] for key in sorted(entries)],
+    }
+    data = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    target = folder / MANIFEST
+    if not (target.is_file() and target.read_bytes() == data):
+        write_atomically(target, data)
+
+
+def _entry(job: Job, data: bytes, pages: int | None) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "path": job.relative,
+        "format": job.output_format,
+        "session": job.settings.session,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "inputs": job.inputs,
+    }
+    if pages is not None:
+        entry["pages"] = pages
+    return entry
+
+
+def _read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
+    """The outputs recorded for a pack's folder, by relative path; empty if none or unreadable."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return {entry["path"]: entry for entry in manifest["outputs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _is_up_to_date(job: Job, entry: dict[str, Any] | None) -> bool:
+    if entry is None or entry.get("inputs") != job.inputs:
+        return False
+    try:
+        if job.target.is_symlink() or job.target.stat().st_size != entry.get("size"):
+            return False
+        return _file_hash(job.target) == entry.get("sha256")
+    except OSError:
+        return False
+
+
+def _check_output_folders(packs: Sequence[Pack], out_dir: Path) -> None:
+    """Two packs of the same name would write to the same folder: refuse before writing."""
+    seen: dict[str, Pack] = {}
+    problems = []
+    for pack in packs:
+        if pack.name in seen:
+            problems.append(
+                Problem(
+                    pack.source,
+                    f"its outputs would go to {out_dir / pack.name}, like those of "
+                    f"{seen[pack.name].source}; rename one of the two files",
+                )
+            )
+        seen.setdefault(pack.name, pack)
+    if problems:
+        raise BriefpackError(problems)
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Remove temporary files left by a build that was killed while writing."""
+    for directory in (folder, folder / "sessions", folder / "fonts"):
+        if directory.is_dir():
+            for leftover in directory.glob(".*.tmp"):
+                if leftover.is_file():
+                    leftover.unlink(missing_ok=True)
 
 
 def _copy_fonts(theme: Path, folder: Path) -> None:
@@ -159,3 +469,50 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# ---------------------------------------------------------------- hashing
+
+
+def _content_slice(pack: Pack, session_id: str | None) -> Pack:
+    """The part of the content an output is made from: the whole pack, or one session of it."""
+    if session_id is None:
+        return pack
+    days, _ = pack.scope(session_id)
+    return replace(pack, days=days)
+
+
+def _canonical(value: Any) -> Any:
+    """A JSON-ready form of model values; fields that take no part in equality are left out."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {
+            item.name: _canonical(getattr(value, item.name))
+            for item in fields(value)
+            if item.compare
+        }
+    if isinstance(value, tuple | list):
+        return [_canonical(item) for item in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"cannot hash {type(value).__name__}")
+
+
+def _hash_json(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _folder_hash(folder: Path) -> str:
+    """One hash of every file in ``folder`` (names and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()

@@ -20,6 +20,8 @@ from briefpack.model import PAPER_SIZES
 DEFAULT_CONTENT = "content"
 #: Exit status for a bug in briefpack, as opposed to a problem with the input.
 EXIT_INTERNAL_ERROR = 70
+#: Exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
+EXIT_INTERRUPTED = 130
 
 
 class _BriefpackGroup(click.Group):
@@ -127,11 +129,16 @@ def validate(paths: tuple[str, ...]) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A Word template whose styles and page setup the .docx takes.",
 )
+@click.option("--no-sessions", is_flag=True, help="Skip the per-session packs.")
+@click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
 @click.option(
-    "--no-sessions",
-    is_flag=True,
-    help="Skip the per-session packs (they arrive with batch builds).",
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Render on this many worker processes. Default: the number of CPUs.",
 )
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list the outputs that were up to date.")
 def build(
     paths: tuple[str, ...],
     out_dir: Path,
@@ -140,22 +147,28 @@ def build(
     notes: bool | None,
     reference_docx: Path | None,
     no_sessions: bool,
+    force: bool,
+    jobs: int | None,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
-    """Build the PDF and the Word copy of each pack.
+    """Build the PDF and the Word copy of each pack, and of each of its sessions.
 
     PATHS are pack files or folders, as for validate; the default is
     content/. Each pack NAME.yaml is written to OUT/NAME/NAME.pdf and
-    NAME.docx (and NAME.html with -f html, its fonts next to it). Problems are printed
-    as PATH:LINE:COL: message; a pack with problems is skipped while the
-    others build, and the exit status is then 1. Dates in the documents come
-    from SOURCE_DATE_EPOCH when set, otherwise from the content, so the same
-    content always gives the same bytes.
+    NAME.docx, each session to OUT/NAME/sessions/NN-ID.pdf and .docx, and
+    OUT/NAME/manifest.json lists them all. Only outputs whose content,
+    theme, template or options changed are rendered again. Problems are
+    printed as PATH:LINE:COL: message; a pack with problems is skipped while
+    the others build, and the exit status is then 1. Dates in the documents
+    come from SOURCE_DATE_EPOCH when set, otherwise from the content, so the
+    same content always gives the same bytes.
 
     \b
     Examples:
       briefpack build
       briefpack build content/aws-devex-2025.yaml --paper letter --notes
-      briefpack build -f pdf -f html -o /tmp/packs
+      briefpack build -f pdf -f html -o /tmp/packs --no-sessions
       briefpack build -f docx --reference-docx company.docx
     """
     import os
@@ -164,6 +177,7 @@ def build(
     from briefpack.build import BuildOptions
     from briefpack.build import build as run_build
     from briefpack.discover import find_packs
+    from briefpack.progress import PlainProgress, TerminalProgress
 
     started = time.perf_counter()
     _report_warnings_on_stderr()
@@ -175,20 +189,30 @@ def build(
         notes=notes,
         reference_docx=reference_docx,
         sessions=not no_sessions,
+        force=force,
+        jobs=jobs or os.cpu_count() or 1,
     )
-    report = run_build(
-        files, options, os.environ, on_written=lambda path: click.echo(f"wrote {path}")
-    )
+    verbosity = -1 if quiet else 1 if verbose else 0
+    interactive = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    progress = TerminalProgress(verbosity) if interactive else PlainProgress(verbosity)
+    try:
+        report = run_build(files, options, os.environ, progress)
+    except KeyboardInterrupt:
+        click.echo("interrupted: finished outputs are in place, nothing half-written", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     if report.failures:
         BriefpackError(report.failures).show()
     elapsed = time.perf_counter() - started
-    click.echo(
-        f"{len(report.written)} written, {len(report.failures)} "
-        f"problem{'s' if len(report.failures) != 1 else ''}, in {elapsed:.1f} s",
-        err=not report.ok,
-    )
+    parts = [
+        f"{len(report.written)} written",
+        f"{len(report.up_to_date)} up to date",
+    ]
+    if report.removed:
+        parts.append(f"{len(report.removed)} removed")
+    parts.append(f"{len(report.failures)} problem{'s' if len(report.failures) != 1 else ''}")
+    click.echo(f"{', '.join(parts)}, in {elapsed:.1f} s", err=not report.ok)
     if not report.ok:
         sys.exit(1)
 
@@ -209,3 +233,7 @@ def _report_warnings_on_stderr() -> None:
 def main() -> None:
     """Run the command line (the ``briefpack`` console script)."""
     cli(prog_name="briefpack")
+
+
+if __name__ == "__main__":
+    main()

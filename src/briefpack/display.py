@@ -90,6 +90,24 @@ def count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+def keywords(pack: Pack) -> list[str]:
+    """Document keywords: each distinct session title, then the organisation."""
+    words = [session.title for session in pack.sessions]
+    if pack.organisation:
+        words.append(pack.organisation)
+    return list(dict.fromkeys(words))
+
+
+def fit(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;") + "…"
+
+
 #: Words that mark a classification as sensitive, to be shown in the accent colour.
 SENSITIVE_WORDS = ("confidential", "secret", "restricted", "sensitive", "private", "internal")
 

@@ -37,7 +37,7 @@ from briefpack.markdown import (
     Text,
 )
 from briefpack.markdown import Paragraph as MarkdownParagraph
-from briefpack.model import Pack, Session
+from briefpack.model import Day, Pack, Session
 from briefpack.settings import RenderSettings
 
 #: Page sizes (width, height) in millimetres.
@@ -98,19 +98,21 @@ def _page_setup(document: Document, paper: str) -> None:
     section.header_distance, section.footer_distance = Mm(10), Mm(10)
 
 
+#: python-docx refuses longer core property values.
+CORE_PROPERTY_LIMIT = 255
+
+
 def _properties(document: Document, pack: Pack, settings: RenderSettings) -> None:
     properties = document.core_properties
-    properties.title = pack.title
-    properties.subject = pack.subtitle or ""
-    properties.author = pack.author or ""
-    properties.keywords = ", ".join(
-        [session.title for session in pack.sessions]
-        + ([pack.organisation] if pack.organisation else [])
-    )
+    limit = CORE_PROPERTY_LIMIT
+    properties.title = display.fit(pack.title, limit)
+    properties.subject = display.fit(pack.subtitle or "", limit)
+    properties.author = display.fit(pack.author or "", limit)
+    properties.keywords = display.fit(", ".join(display.keywords(pack)), limit)
     properties.language = pack.options.language
     properties.comments = f"Made with briefpack {__version__}"
     properties.category = ""
-    properties.last_modified_by = pack.author or "briefpack"
+    properties.last_modified_by = display.fit(pack.author or "briefpack", limit)
     properties.revision = 1
     # Never the clock: the same content gives the same file.
     properties.created = properties.modified = properties.last_printed = settings.created.replace(
@@ -127,11 +129,15 @@ class _DocxWriter:
     _anchors: dict[str, str] = field(default_factory=dict)
 
     def write(self) -> None:
+        days, session_pack = self.pack.scope(self.settings.session)
         self._header_and_footer()
-        self._cover()
-        self._at_a_glance()
-        self._contents()
-        for day_number, day in enumerate(self.pack.days, start=1):
+        if session_pack is None:
+            self._cover()
+            self._at_a_glance()
+            self._contents()
+        else:
+            self._session_cover(days[0], session_pack)
+        for day_number, day in enumerate(days, start=1):
             for session_number, session in enumerate(day.sessions):
                 if session_number == 0:
                     heading = self._paragraph(display.day_heading(day.date), "Heading 1")
@@ -170,6 +176,22 @@ class _DocxWriter:
             self._paragraph(pack.subtitle, "Subtitle")
         self._paragraph(display.event_dates(pack), "Briefing Cover Detail")
         self._paragraph(pack.summary(), "Briefing Cover Note")
+        for line in (pack.organisation, pack.author):
+            if line:
+                self._paragraph(line, "Briefing Cover Note")
+        if pack.classification:
+            self._paragraph(pack.classification, "Briefing Classification")
+
+    def _session_cover(self, day: Day, session: Session) -> None:
+        pack = self.pack
+        self._paragraph(session.label or "Session briefing", "Briefing Kicker")
+        self._paragraph(session.title, "Title")
+        part_of = f"Part of {pack.title}" + (f" · {pack.subtitle}" if pack.subtitle else "")
+        self._paragraph(part_of, "Subtitle")
+        self._paragraph(display.day_heading(day.date), "Briefing Cover Detail")
+        questions = display.count(len(session.questions), "question")
+        self._paragraph(f"{display.time_range(session)} · {questions}", "Briefing Cover Note")
+        self._speakers(session)
         for line in (pack.organisation, pack.author):
             if line:
                 self._paragraph(line, "Briefing Cover Note")
@@ -242,11 +264,7 @@ class _DocxWriter:
             f"{display.time_range(session)} · {display.count(len(session.questions), 'question')}"
         )
         self._paragraph(meta, "Briefing Session Meta")
-        for speaker in session.speakers:
-            paragraph = self._paragraph("", "Briefing Speakers")
-            paragraph.add_run(speaker.name, "Briefing Speaker Name")
-            if speaker.role:
-                paragraph.add_run(f", {speaker.role}", "Briefing Speaker Role")
+        self._speakers(session)
         for number, question in enumerate(session.questions, start=1):
             heading = self._paragraph("", "Heading 3")
             heading.add_run(f"{number}.", "Briefing Question Number")
@@ -261,6 +279,13 @@ class _DocxWriter:
                 self._paragraph("Notes", "Briefing Label")
                 for _ in range(NOTES_LINES):
                     self._paragraph("", "Briefing Notes Line")
+
+    def _speakers(self, session: Session) -> None:
+        for speaker in session.speakers:
+            paragraph = self._paragraph("", "Briefing Speakers")
+            paragraph.add_run(speaker.name, "Briefing Speaker Name")
+            if speaker.role:
+                paragraph.add_run(f", {speaker.role}", "Briefing Speaker Role")
 
     # ------------------------------------------------------------ Markdown
 

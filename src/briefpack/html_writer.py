@@ -56,8 +56,11 @@ def render_html(pack: Pack, settings: RenderSettings, theme: Path | None = None)
     theme_dir = templates_dir() if theme is None else theme
     environment = _environment(theme_dir)
     template = environment.get_template(PACK_TEMPLATE)
+    days, session_pack = pack.scope(settings.session)
     return template.render(
         pack=pack,
+        days=days,
+        session_pack=session_pack,
         settings=settings,
         version=__version__,
         # The stylesheet is the theme's own file, not content: it is marked safe
@@ -66,7 +69,7 @@ def render_html(pack: Pack, settings: RenderSettings, theme: Path | None = None)
         stylesheet=Markup(_stylesheet(theme_dir)),
         page_size=PAGE_SIZES[settings.paper],
         created=_iso(settings.created),
-        keywords=_keywords(pack),
+        keywords=display.keywords(pack),
         event_dates=display.event_dates(pack),
         summary=pack.summary(),
         sensitive=display.is_sensitive(pack.classification),
@@ -112,14 +115,6 @@ def _short_date(date: dt.date) -> str:
 
 def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _keywords(pack: Pack) -> list[str]:
-    """Document keywords: the session titles, then the organisation."""
-    words = [session.title for session in pack.sessions]
-    if pack.organisation:
-        words.append(pack.organisation)
-    return words
 
 
 def _anchors(pack: Pack) -> dict[object, str]:

@@ -9,7 +9,7 @@ same content compare equal wherever they were read from.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,6 +106,20 @@ class Pack:
     def questions(self) -> tuple[Question, ...]:
         """Every question of the pack, in document order."""
         return tuple(question for session in self.sessions for question in session.questions)
+
+    def scope(self, session_id: str | None) -> tuple[tuple[Day, ...], Session | None]:
+        """The days a render shows: all of them, or only one session for a session pack.
+
+        Returns the days (a session pack's one day holding only its session)
+        and the session of a session pack, or ``None`` for the full pack.
+        """
+        if session_id is None:
+            return self.days, None
+        for day in self.days:
+            for session in day.sessions:
+                if session.id == session_id:
+                    return (replace(day, sessions=(session,)),), session
+        raise KeyError(session_id)
 
     def summary(self) -> str:
         """Count days, sessions and questions, e.g. ``2 days, 4 sessions, 27 questions``."""

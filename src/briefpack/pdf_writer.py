@@ -84,7 +84,14 @@ def _captured_weasyprint_log() -> Iterator[_Capture]:
 
 
 def write_pdf(pack: Pack, settings: RenderSettings, theme: Path | None = None) -> bytes:
-    """Render ``pack`` to PDF bytes.
+    """Render ``pack`` to PDF bytes (see :func:`render_pdf`)."""
+    return render_pdf(pack, settings, theme)[0]
+
+
+def render_pdf(
+    pack: Pack, settings: RenderSettings, theme: Path | None = None
+) -> tuple[bytes, int]:
+    """Render ``pack`` to PDF bytes; also return the number of pages.
 
     Raises :class:`BriefpackError` when WeasyPrint logs an error; logs its
     warnings, and every refused URL, on the ``briefpack`` logger.
@@ -95,7 +102,7 @@ def write_pdf(pack: Pack, settings: RenderSettings, theme: Path | None = None) -
     with _captured_weasyprint_log() as capture:
         document = weasyprint.HTML(
             string=html, base_url=theme_dir.as_uri() + "/", url_fetcher=fetcher
-        )
+        ).render()
         pdf = document.write_pdf(pdf_identifier=_identifier(html))
     for url in fetcher.refused:
         logger.warning("%s: warning: not fetched: %s", pack.source, url)
@@ -108,7 +115,7 @@ def write_pdf(pack: Pack, settings: RenderSettings, theme: Path | None = None) -
             [Problem(pack.source, f"rendering failed: {record.getMessage()}") for record in errors]
         )
     assert isinstance(pdf, bytes)
-    return pdf
+    return pdf, len(document.pages)
 
 
 def _identifier(html: str) -> bytes:

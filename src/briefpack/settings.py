@@ -21,6 +21,8 @@ class RenderSettings:
     created: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     #: A company template for the Word copy.
     reference_docx: Path | None = None
+    #: The id of the session to render as a pack of its own; ``None`` for the full pack.
+    session: str | None = None
 
 
 def resolve_settings(
