@@ -86,8 +86,8 @@ class TerminalProgress(PlainProgress):
             return
         elapsed = time.perf_counter() - self._started
         line = f"building {self._done}/{self._total} outputs · {elapsed:.1f} s"
-        click.echo(f"\r\x1b[2K{line}", file=self.stream, nl=False)
+        click.echo(f"\r\x1b[2K{line}", file=self.stream, nl=False, color=True)
 
     def _clear(self) -> None:
         if self._ticker is not None:
-            click.echo("\r\x1b[2K", file=self.stream, nl=False)
+            click.echo("\r\x1b[2K", file=self.stream, nl=False, color=True)
