@@ -21,13 +21,13 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
+from briefpack.limits import DEFAULT_MAX_SIZE
 from briefpack.model import Pack
 from briefpack.settings import RenderSettings, resolve_settings
 from briefpack.theme import templates_dir
@@ -70,6 +70,7 @@ class BuildOptions:
     sessions: bool = True
     force: bool = False
     jobs: int = 1
+    max_size: int = DEFAULT_MAX_SIZE
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,7 @@ def build(
     packs: list[Pack] = []
     for path in pack_files:
         try:
-            packs.append(load_pack(path))
+            packs.append(load_pack(path, max_size=options.max_size))
         except BriefpackError as error:
             report.failures.extend(error.problems)
     _check_output_folders(packs, options.out_dir)
@@ -285,6 +286,8 @@ def _run(
     jobs: list[Job], workers: int, theme: Path
 ) -> Iterator[tuple[Job, tuple[bytes, int | None] | BriefpackError, float]]:
     """Render ``jobs``, longest first, yielding each as it completes."""
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
     ordered = sorted(jobs, key=lambda job: -job.cost)
     if workers <= 1 or len(ordered) <= 1:
         for job in ordered:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 
@@ -22,6 +22,43 @@ DEFAULT_CONTENT = "content"
 EXIT_INTERNAL_ERROR = 70
 #: Exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
 EXIT_INTERRUPTED = 130
+
+
+class ByteSize(click.ParamType):  # type: ignore[type-arg]
+    """A size in bytes, written plainly or with a unit: 500k, 5MB, 1.5M."""
+
+    name = "size"
+    _UNITS: ClassVar[dict[str, int]] = {
+        "": 1,
+        "b": 1,
+        "k": 1024,
+        "kb": 1024,
+        "m": 1024**2,
+        "mb": 1024**2,
+        "g": 1024**3,
+        "gb": 1024**3,
+    }
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        """Return the number of bytes ``value`` stands for."""
+        if isinstance(value, int):
+            return value
+        import re
+
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", str(value))
+        unit = match.group(2).lower() if match else ""
+        if match is None or unit not in self._UNITS or float(match.group(1)) <= 0:
+            self.fail(f"{value!r} is not a size such as 500k or 5MB", param, ctx)
+        return int(float(match.group(1)) * self._UNITS[unit])
+
+
+MAX_SIZE_OPTION = click.option(
+    "--max-size",
+    type=ByteSize(),
+    default="5MB",
+    show_default=True,
+    help="Refuse pack files larger than this, before reading them.",
+)
 
 
 class _BriefpackGroup(click.Group):
@@ -61,7 +98,8 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-def validate(paths: tuple[str, ...]) -> None:
+@MAX_SIZE_OPTION
+def validate(paths: tuple[str, ...], max_size: int) -> None:
     """Check packs against the content format and report every problem.
 
     PATHS are pack files or folders (a folder means every *.yaml and *.yml
@@ -82,7 +120,7 @@ def validate(paths: tuple[str, ...]) -> None:
     failed = 0
     for path in files:
         try:
-            pack = load_pack(path)
+            pack = load_pack(path, max_size=max_size)
         except BriefpackError as error:
             error.show()
             failed += 1
@@ -137,6 +175,7 @@ def validate(paths: tuple[str, ...]) -> None:
     type=click.IntRange(min=1),
     help="Render on this many worker processes. Default: the number of CPUs.",
 )
+@MAX_SIZE_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the outputs that were up to date.")
 def build(
@@ -149,6 +188,7 @@ def build(
     no_sessions: bool,
     force: bool,
     jobs: int | None,
+    max_size: int,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -191,6 +231,7 @@ def build(
         sessions=not no_sessions,
         force=force,
         jobs=jobs or os.cpu_count() or 1,
+        max_size=max_size,
     )
     verbosity = -1 if quiet else 1 if verbose else 0
     interactive = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"

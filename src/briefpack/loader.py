@@ -24,6 +24,7 @@ from typing import TypeAlias
 import yaml
 
 from briefpack.errors import BriefpackError, Mark, Problem, at
+from briefpack.limits import DEFAULT_MAX_SIZE, MAX_DEPTH
 
 try:
     _Parser: type = yaml.CSafeLoader
@@ -68,12 +69,20 @@ class MappingNode:
 Node: TypeAlias = ScalarNode | SequenceNode | MappingNode
 
 
-def read_text(path: Path, label: str) -> str:
+def read_text(path: Path, label: str, max_size: int = DEFAULT_MAX_SIZE) -> str:
     """Read ``path`` as UTF-8 text (a byte-order mark is allowed).
 
-    ``label`` is how the path is shown in messages.
+    ``label`` is how the path is shown in messages.  A file larger than
+    ``max_size`` bytes is refused before it is read.
     """
     try:
+        size = path.stat().st_size
+        if size > max_size:
+            raise at(
+                label,
+                f"the file is {_megabytes(size)}, over the limit of {_megabytes(max_size)} "
+                "for a pack (--max-size raises it)",
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise at(label, "no such file") from None
@@ -106,10 +115,14 @@ def parse_yaml(text: str, label: str) -> Node:
         raise _syntax_error(error, text, label) from None
 
 
-def load_file(path: Path, label: str | None = None) -> Node:
+def load_file(path: Path, label: str | None = None, max_size: int = DEFAULT_MAX_SIZE) -> Node:
     """Read and parse the YAML file at ``path``."""
     label = str(path) if label is None else label
-    return parse_yaml(read_text(path, label), label)
+    return parse_yaml(read_text(path, label, max_size), label)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 class _EventStream:
@@ -159,9 +172,11 @@ class _Composer:
             )
         return root
 
-    def _node(self) -> Node:
+    def _node(self, depth: int = 0) -> Node:
         event = self._events.take()
         mark = self._mark(event)
+        if depth > MAX_DEPTH:
+            raise at(mark, f"nesting deeper than {MAX_DEPTH} levels; a pack needs far fewer")
         if isinstance(event, yaml.AliasEvent):
             raise at(
                 mark,
@@ -176,16 +191,16 @@ class _Composer:
         if isinstance(event, yaml.SequenceStartEvent):
             items: list[Node] = []
             while not isinstance(self._events.peek(), yaml.SequenceEndEvent):
-                items.append(self._node())
+                items.append(self._node(depth + 1))
             self._events.take()
             return SequenceNode(tuple(items), mark)
         if isinstance(event, yaml.MappingStartEvent):
             pairs: list[tuple[ScalarNode, Node]] = []
             while not isinstance(self._events.peek(), yaml.MappingEndEvent):
-                key = self._node()
+                key = self._node(depth + 1)
                 if not isinstance(key, ScalarNode):
                     raise at(key.mark, "a key must be a plain name, not a list or mapping")
-                pairs.append((key, self._node()))
+                pairs.append((key, self._node(depth + 1)))
             self._events.take()
             return MappingNode(tuple(pairs), mark)
         raise AssertionError(f"unexpected YAML event {event!r}")  # pragma: no cover

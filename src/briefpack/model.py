@@ -9,6 +9,7 @@ same content compare equal wherever they were read from.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -120,6 +121,31 @@ class Pack:
                 if session.id == session_id:
                     return (replace(day, sessions=(session,)),), session
         raise KeyError(session_id)
+
+    def text_fields(self) -> Iterator[tuple[str, str, Mark]]:
+        """Every piece of text in the pack: the key it is under, the text, and where it is.
+
+        The place is the field's own line where it is known (context and
+        question), otherwise the line of the record it belongs to.
+        """
+        top = Mark(self.source, 1, 1)
+        for key in ("title", "subtitle", "organisation", "author", "classification"):
+            value = getattr(self, key)
+            if value:
+                yield key, value, top
+        for session in self.sessions:
+            yield "title", session.title, session.mark
+            if session.label:
+                yield "label", session.label, session.mark
+            for speaker in session.speakers:
+                yield "name", speaker.name, session.mark
+                if speaker.role:
+                    yield "role", speaker.role, session.mark
+            for question in session.questions:
+                yield "title", question.title, question.mark
+                if question.context is not None and question.context_mark is not None:
+                    yield "context", question.context.source, question.context_mark
+                yield "question", question.question.source, question.question_mark
 
     def summary(self) -> str:
         """Count days, sessions and questions, e.g. ``2 days, 4 sessions, 27 questions``."""

@@ -107,8 +107,10 @@ def render_pdf(
     for url in fetcher.refused:
         logger.warning("%s: warning: not fetched: %s", pack.source, url)
     errors = [record for record in capture.records if record.levelno >= logging.ERROR]
+    missing_glyphs = [record for record in capture.records if _is_missing_glyph(record)]
+    _report_missing_glyphs(pack, missing_glyphs)
     for record in capture.records:
-        if record.levelno < logging.ERROR:
+        if record.levelno < logging.ERROR and record not in missing_glyphs:
             logger.warning("%s: warning: renderer: %s", pack.source, record.getMessage())
     if errors:
         raise BriefpackError(
@@ -116,6 +118,28 @@ def render_pdf(
         )
     assert isinstance(pdf, bytes)
     return pdf, len(document.pages)
+
+
+def _is_missing_glyph(record: logging.LogRecord) -> bool:
+    return str(record.msg).startswith(".notdef glyph rendered") and bool(record.args)
+
+
+def _report_missing_glyphs(pack: Pack, records: list[logging.LogRecord]) -> None:
+    """Name each field whose characters no font could show, at its line."""
+    missing = {str(record.args[0]) for record in records if isinstance(record.args, tuple)}
+    if not missing:
+        return
+    for key, text, mark in pack.text_fields():
+        characters = sorted(missing.intersection(text))
+        if characters:
+            listed = ", ".join(f"{character} (U+{ord(character):04X})" for character in characters)
+            logger.warning(
+                "%s: warning: '%s' has characters that neither the theme's fonts nor "
+                "this machine's can show; they print as boxes: %s",
+                mark,
+                key,
+                listed,
+            )
 
 
 def _identifier(html: str) -> bytes:

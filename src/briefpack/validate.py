@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from briefpack.errors import BriefpackError, Mark, Problem
+from briefpack.limits import DEFAULT_MAX_SIZE
 from briefpack.loader import MappingNode, Node, ScalarNode, SequenceNode, load_file
 from briefpack.markdown import Markdown, parse_markdown
 from briefpack.model import PAPER_SIZES, Day, Options, Pack, Question, Session, Speaker
@@ -39,19 +40,27 @@ _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 _TWELVE_HOUR = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*([AaPp])\.?[Mm]\.?")
 # Characters that XML 1.0 (and so PDF text and Word) cannot carry.
 _ILLEGAL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# A pack's file name names its output folder: nothing hidden, no separators or controls.
+_PACK_NAME = re.compile(r"[^./\\\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]{0,99}")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _TRUE_WORDS = ("true", "True", "TRUE")
 _FALSE_WORDS = ("false", "False", "FALSE")
 
 
-def load_pack(path: Path, label: str | None = None) -> Pack:
+def load_pack(path: Path, label: str | None = None, max_size: int = DEFAULT_MAX_SIZE) -> Pack:
     """Read, parse and validate the pack file at ``path``.
 
     ``label`` is how the path is shown in messages (default: ``path`` as given).
     Raises :class:`BriefpackError` listing every problem found.
     """
     label = str(path) if label is None else label
-    return validate_pack(load_file(path, label), label, name=path.stem, folder=path.parent)
+    name = path.stem
+    if not _PACK_NAME.fullmatch(name):
+        raise BriefpackError(
+            [Problem(label, f"{name!r} cannot name a pack's output folder; rename the file")]
+        )
+    root = load_file(path, label, max_size)
+    return validate_pack(root, label, name=name, folder=path.parent)
 
 
 def validate_pack(root: Node, source: str, name: str, folder: Path | None = None) -> Pack:

@@ -1,0 +1,6 @@
+"""Limits that bound what one pack may cost: file size, nesting depth."""
+
+#: Largest pack file read, in bytes, unless ``--max-size`` says otherwise.
+DEFAULT_MAX_SIZE = 5 * 1024 * 1024
+#: Deepest nesting of lists and mappings accepted; the format itself needs eight.
+MAX_DEPTH = 32
