@@ -16,6 +16,7 @@ Nothing on the path that finds every output up to date imports a renderer.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -27,7 +28,7 @@ from typing import Any, Literal
 
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
-from briefpack.limits import DEFAULT_MAX_SIZE
+from briefpack.limits import DEFAULT_MAX_SIZE, Limits
 from briefpack.model import Pack
 from briefpack.settings import RenderSettings, resolve_settings
 from briefpack.theme import templates_dir
@@ -71,6 +72,7 @@ class BuildOptions:
     force: bool = False
     jobs: int = 1
     max_size: int = DEFAULT_MAX_SIZE
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +181,7 @@ def _render_and_write(
     report: BuildReport,
     notify: Callable[[Event, Path, float], None],
 ) -> None:
-    for job, outcome, seconds in _run(pending, options.jobs, theme):
+    for job, outcome, seconds in _run(pending, options, theme):
         if isinstance(outcome, BriefpackError):
             report.failures.extend(outcome.problems)
             failed_packs.add(job.pack.name)
@@ -271,56 +273,25 @@ def render_job(job: Job, theme: Path) -> tuple[bytes, int | None]:
     raise ValueError(f"unknown output format {job.output_format!r}")
 
 
-def _timed_render(job: Job, theme: Path) -> tuple[tuple[bytes, int | None] | BriefpackError, float]:
-    import time
-
-    started = time.perf_counter()
-    try:
-        outcome: tuple[bytes, int | None] | BriefpackError = render_job(job, theme)
-    except BriefpackError as error:
-        outcome = error
-    return outcome, time.perf_counter() - started
-
-
 def _run(
-    jobs: list[Job], workers: int, theme: Path
+    jobs: list[Job], options: BuildOptions, theme: Path
 ) -> Iterator[tuple[Job, tuple[bytes, int | None] | BriefpackError, float]]:
-    """Render ``jobs``, longest first, yielding each as it completes."""
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    """Render ``jobs``, longest first, on worker processes within the render limits."""
+    from briefpack.workers import WorkerPool
 
     ordered = sorted(jobs, key=lambda job: -job.cost)
-    if workers <= 1 or len(ordered) <= 1:
-        for job in ordered:
-            outcome, seconds = _timed_render(job, theme)
-            yield job, outcome, seconds
-        return
-    executor = ProcessPoolExecutor(
-        max_workers=min(workers, len(ordered)), initializer=_ignore_interrupts
+    pool: WorkerPool[Job] = WorkerPool(
+        size=max(1, min(options.jobs, len(ordered))),
+        render=functools.partial(_render_in_worker, theme=theme),
+        limits=options.limits,
+        describe=lambda job: f"{job.pack.source}: {job.target}",
     )
-    try:
-        futures: dict[Future[Any], Job] = {
-            executor.submit(_timed_render, job, theme): job for job in ordered
-        }
-        remaining = set(futures)
-        while remaining:
-            done, remaining = wait(remaining, return_when=FIRST_COMPLETED)
-            for future in sorted(done, key=lambda f: -futures[f].cost):
-                outcome, seconds = future.result()
-                yield futures[future], outcome, seconds
-    except BaseException:
-        # Ctrl-C or a crash: stop the workers at once rather than after their jobs.
-        for process in list(getattr(executor, "_processes", {}).values()):
-            process.terminate()
-        executor.shutdown(wait=True, cancel_futures=True)
-        raise
-    executor.shutdown(wait=True)
+    yield from pool.run(ordered)
 
 
-def _ignore_interrupts() -> None:
-    """In a worker: leave Ctrl-C to the parent, which stops the workers itself."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _render_in_worker(job: Job, theme: Path) -> tuple[bytes, int | None]:
+    # Looked up at call time, so that tests can put a slow renderer in its place.
+    return render_job(job, theme)
 
 
 # ---------------------------------------------------------------- manifests and files

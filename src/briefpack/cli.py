@@ -15,6 +15,7 @@ import click
 from briefpack import __version__
 from briefpack.build import DEFAULT_FORMATS, FORMATS
 from briefpack.errors import BriefpackError
+from briefpack.limits import DEFAULT_TIME_LIMIT, Limits
 from briefpack.model import PAPER_SIZES
 
 DEFAULT_CONTENT = "content"
@@ -176,6 +177,20 @@ def validate(paths: tuple[str, ...], max_size: int) -> None:
     help="Render on this many worker processes. Default: the number of CPUs.",
 )
 @MAX_SIZE_OPTION
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIME_LIMIT,
+    show_default=True,
+    help="Seconds one output may take to render; a slower one fails alone.",
+)
+@click.option(
+    "--memory-limit",
+    type=ByteSize(),
+    default="4GB",
+    show_default=True,
+    help="Memory (address space) a render may use; a hungrier one fails alone.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the outputs that were up to date.")
 def build(
@@ -189,6 +204,8 @@ def build(
     force: bool,
     jobs: int | None,
     max_size: int,
+    time_limit: float,
+    memory_limit: int,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -232,6 +249,7 @@ def build(
         force=force,
         jobs=jobs or os.cpu_count() or 1,
         max_size=max_size,
+        limits=Limits(seconds=time_limit, memory=memory_limit),
     )
     verbosity = -1 if quiet else 1 if verbose else 0
     interactive = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"

@@ -1,0 +1,177 @@
+"""Worker processes that render with a time limit and a memory limit.
+
+Every render runs in a child process: a pathological pack can exhaust its
+own worker, never the build.  Each worker sets its memory limit with
+``resource.setrlimit`` when it starts and then renders job after job,
+keeping what it has loaded (WeasyPrint, fonts, templates) warm.  The parent
+kills a worker whose job outlives the time limit (``future.result(timeout)``
+would not stop it) and starts a fresh one for the jobs left.  Ctrl-C is left
+to the parent, which kills every worker at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import multiprocessing.connection
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
+
+from briefpack.errors import BriefpackError
+from briefpack.limits import Limits
+
+J = TypeVar("J")
+#: A render's result: the file's bytes and, for a PDF, its page count.
+Rendered = tuple[bytes, int | None]
+Outcome = Rendered | BriefpackError
+
+
+class _Worker:
+    def __init__(self, context: Any, render: Callable[[Any], Rendered], limits: Limits) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(
+            target=_serve, args=(child, render, limits.memory), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.job: Any = None
+        self.started = 0.0
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+def _serve(connection: Any, render: Callable[[Any], Rendered], memory: int) -> None:
+    """A worker's life: take jobs, render them, send back bytes or the error."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    while True:
+        try:
+            job = connection.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        try:
+            result: Any = ("ok", render(job))
+        except BriefpackError as error:
+            result = ("error", error)
+        except MemoryError:
+            result = ("memory", None)
+        except Exception as error:  # a bug: reported with its job, the build goes on
+            result = ("bug", f"{type(error).__name__}: {error}")
+        try:
+            connection.send(result)
+        except MemoryError:
+            connection.send(("memory", None))
+
+
+class WorkerPool(Generic[J]):
+    """Renders jobs on up to ``size`` worker processes, each job within ``limits``."""
+
+    def __init__(
+        self,
+        size: int,
+        render: Callable[[J], Rendered],
+        limits: Limits,
+        describe: Callable[[J], str],
+    ) -> None:
+        self.size = size
+        self.render = render
+        self.limits = limits
+        self.describe = describe
+        # fork: workers start at once and inherit what the parent has loaded.
+        self.context = multiprocessing.get_context("fork")
+
+    def run(self, jobs: Sequence[J]) -> Iterator[tuple[J, Outcome, float]]:
+        """Render ``jobs`` in the order given, yielding each as it completes."""
+        queue = list(jobs)
+        queue.reverse()
+        workers: list[_Worker] = []
+        try:
+            while queue or any(worker.job is not None for worker in workers):
+                self._assign(queue, workers)
+                yield from self._collect(workers)
+        except BaseException:
+            for worker in workers:
+                worker.kill()
+            raise
+        for worker in workers:
+            with contextlib.suppress(OSError):
+                worker.connection.send(None)
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.kill()
+
+    def _assign(self, queue: list[J], workers: list[_Worker]) -> None:
+        idle = [worker for worker in workers if worker.job is None]
+        while queue and (idle or len(workers) < self.size):
+            if idle:
+                worker = idle.pop()
+            else:
+                worker = _Worker(self.context, self.render, self.limits)
+                workers.append(worker)
+            worker.job = queue.pop()
+            worker.started = time.monotonic()
+            worker.connection.send(worker.job)
+
+    def _collect(self, workers: list[_Worker]) -> Iterator[tuple[J, Outcome, float]]:
+        busy = [worker for worker in workers if worker.job is not None]
+        deadline = min(worker.started for worker in busy) + self.limits.seconds
+        ready = multiprocessing.connection.wait(
+            [worker.connection for worker in busy], timeout=max(0.0, deadline - time.monotonic())
+        )
+        now = time.monotonic()
+        for worker in busy:
+            job = worker.job
+            elapsed = now - worker.started
+            if worker.connection in ready:
+                try:
+                    kind, value = worker.connection.recv()
+                except (EOFError, OSError):
+                    kind, value = "died", None
+                outcome = self._outcome(job, kind, value)
+                if kind == "died":
+                    worker.kill()
+                    workers.remove(worker)
+                else:
+                    worker.job = None
+                yield job, outcome, elapsed
+            elif elapsed >= self.limits.seconds:
+                worker.kill()
+                workers.remove(worker)
+                yield (
+                    job,
+                    self._failure(
+                        job,
+                        f"took longer than the time limit of {self.limits.seconds:g} s "
+                        "(--time-limit raises it)",
+                    ),
+                    elapsed,
+                )
+
+    def _outcome(self, job: J, kind: str, value: Any) -> Outcome:
+        if kind == "ok":
+            data, pages = value
+            return bytes(data), pages
+        if kind == "error":
+            assert isinstance(value, BriefpackError)
+            return value
+        if kind == "memory":
+            limit = self.limits.memory / 1024**3
+            return self._failure(
+                job,
+                f"needed more memory than the limit of {limit:.1f} GB (--memory-limit raises it)",
+            )
+        if kind == "bug":
+            return self._failure(job, f"internal error in the renderer: {value}")
+        return self._failure(job, "the renderer stopped unexpectedly (out of memory?)")
+
+    def _failure(self, job: J, message: str) -> BriefpackError:
+        return BriefpackError(f"{self.describe(job)}: {message}")
