@@ -29,7 +29,7 @@ from typing import Any, Literal
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
 from briefpack.limits import DEFAULT_MAX_SIZE, Limits
-from briefpack.model import Pack
+from briefpack.model import Pack, pack_images
 from briefpack.settings import RenderSettings, resolve_settings
 from briefpack.theme import templates_dir
 
@@ -191,7 +191,7 @@ def _render_and_write(
         try:
             write_atomically(job.target, data)
             if job.output_format == "html":
-                _copy_fonts(theme, job.target.parent)
+                _copy_beside_html(theme, job)
         except BriefpackError as error:
             report.failures.extend(error.problems)
             failed_packs.add(job.pack.name)
@@ -239,6 +239,8 @@ def plan(
                 "settings": _canonical(settings),
                 "theme": theme_hash if output_format in ("pdf", "html") else None,
                 "reference_docx": reference_hash if output_format == "docx" else None,
+                # Image files by content: an edited picture is a changed input.
+                "images": [image.name for image in pack_images(_content_slice(pack, session_id))],
             }
             jobs.append(
                 Job(
@@ -391,19 +393,22 @@ def _check_output_folders(packs: Sequence[Pack], out_dir: Path) -> None:
 
 def _remove_stale_temporaries(folder: Path) -> None:
     """Remove temporary files left by a build that was killed while writing."""
-    for directory in (folder, folder / "sessions", folder / "fonts"):
+    for directory in (folder, folder / "sessions", folder / "fonts", folder / "images"):
         if directory.is_dir():
             for leftover in directory.glob(".*.tmp"):
                 if leftover.is_file():
                     leftover.unlink(missing_ok=True)
 
 
-def _copy_fonts(theme: Path, folder: Path) -> None:
-    """Put the theme's fonts next to the HTML, where its ``fonts/...`` URLs point."""
-    source = theme / "fonts"
-    for font in sorted(source.iterdir()):
-        target = folder / "fonts" / font.name
-        data = font.read_bytes()
+def _copy_beside_html(theme: Path, job: Job) -> None:
+    """Put the theme's fonts and the content's images where the HTML's URLs point."""
+    from briefpack.html_writer import IMAGES
+
+    folder = job.target.parent
+    copies = [(font, folder / "fonts" / font.name) for font in sorted((theme / "fonts").iterdir())]
+    copies += [(image.path, folder / IMAGES / image.name) for image in pack_images(job.pack)]
+    for source, target in copies:
+        data = source.read_bytes()
         if not (target.is_file() and not target.is_symlink() and target.read_bytes() == data):
             write_atomically(target, data)
 

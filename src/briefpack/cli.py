@@ -6,6 +6,7 @@ must not pay for the renderers.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Any, ClassVar
@@ -276,16 +277,18 @@ def build(
         sys.exit(1)
 
 
+class _ClickHandler(logging.Handler):
+    """Prints log records on whatever standard error is when they arrive."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(record.getMessage(), err=True)
+
+
 def _report_warnings_on_stderr() -> None:
     """Show what the renderers log as warnings, one plain line each."""
-    import logging
-
     logger = logging.getLogger("briefpack")
-    if not any(getattr(handler, "briefpack_cli", False) for handler in logger.handlers):
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        handler.briefpack_cli = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
+    if not any(isinstance(handler, _ClickHandler) for handler in logger.handlers):
+        logger.addHandler(_ClickHandler(level=logging.WARNING))
         logger.propagate = False
 
 

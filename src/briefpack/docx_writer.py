@@ -9,12 +9,14 @@ all; the raw OOXML it needs lives in :mod:`briefpack.ooxml`.
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
+from docx.image.image import Image as DocxImage
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
@@ -27,6 +29,7 @@ from briefpack.markdown import (
     Code,
     CodeBlock,
     Emphasis,
+    Image,
     Inline,
     LineBreak,
     Link,
@@ -40,6 +43,9 @@ from briefpack.markdown import Paragraph as MarkdownParagraph
 from briefpack.model import Day, Pack, Session
 from briefpack.settings import RenderSettings
 
+logger = logging.getLogger("briefpack")
+#: Widest an embedded picture is shown: the text column less the block indent.
+MAX_IMAGE_WIDTH = Mm(150)
 #: Page sizes (width, height) in millimetres.
 PAPER = {"a4": (210, 297), "letter": (215.9, 279.4)}
 NOTES_LINES = 6
@@ -340,11 +346,28 @@ class _DocxWriter:
                 self._inlines(paragraph, inline.children, styles | {"strong"})
             elif isinstance(inline, Emphasis):
                 self._inlines(paragraph, inline.children, styles | {"emphasis"})
+            elif isinstance(inline, Image):
+                self._image(paragraph, inline)
             else:
                 assert isinstance(inline, Link)
                 link_style = self._id("Hyperlink")
                 runs = [ooxml.text_run(text, link_style) for text in _link_texts(inline.children)]
                 paragraph._p.append(ooxml.external_link(paragraph, inline.href, *runs))
+
+    def _image(self, paragraph: Paragraph, image: Image) -> None:
+        if image.path.suffix.lower() == ".svg":
+            # Word shows SVG only with a PNG fallback that briefpack cannot draw.
+            logger.warning(
+                "%s: warning: SVG image %s is in the PDF but not the Word copy; "
+                "its description is kept",
+                self.pack.source,
+                image.path.name,
+            )
+            if image.alt:
+                paragraph._p.append(ooxml.text_run(image.alt))
+            return
+        natural = DocxImage.from_file(str(image.path)).width
+        paragraph.add_run().add_picture(str(image.path), width=min(natural, MAX_IMAGE_WIDTH))
 
     # ------------------------------------------------------------ helpers
 

@@ -27,6 +27,7 @@ from briefpack.markdown import (
     Code,
     CodeBlock,
     Emphasis,
+    Image,
     Inline,
     LineBreak,
     Link,
@@ -44,6 +45,8 @@ PACK_TEMPLATE = "pack.html.j2"
 STYLESHEET = "pack.css"
 #: CSS page sizes by paper name.
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+#: Folder, beside the HTML, that images from the content are referred to in.
+IMAGES = "images"
 
 
 def write_html(pack: Pack, settings: RenderSettings, theme: Path | None = None) -> bytes:
@@ -168,5 +171,7 @@ def _inline(inline: Inline) -> Markup:
         return Markup("<code>%s</code>") % inline.text
     if isinstance(inline, Link):
         return Markup('<a href="%s">%s</a>') % (inline.href, _inlines(inline.children))
+    if isinstance(inline, Image):
+        return Markup('<img src="%s/%s" alt="%s">') % (IMAGES, inline.name, inline.alt)
     assert isinstance(inline, LineBreak)
     return Markup("<br>")

@@ -8,7 +8,8 @@ text needs, nothing that could fetch, run or hide anything.
 * Links keep only ``http``, ``https`` and ``mailto`` targets; any other target
   (``javascript:``, ``file:``, ``data:``, relative paths) is dropped and its
   text kept.
-* Images are not embedded; their alt text is kept.
+* Images are embedded only when ``resolve_image`` accepts them (files in the
+  pack's folder, see :mod:`briefpack.images`); otherwise their alt text is kept.
 * Headings inside a field become bold paragraphs: the pack's own headings
   carry the document's structure.
 
@@ -18,8 +19,9 @@ the field's line.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeAlias
 from urllib.parse import urlsplit
 
@@ -71,7 +73,22 @@ class LineBreak:
     """A hard line break (two spaces or a backslash at the end of a line)."""
 
 
-Inline: TypeAlias = Text | Strong | Emphasis | Code | Link | LineBreak
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A picture from the pack's folder, checked by :func:`briefpack.images.resolve_image`.
+
+    ``name`` is a file name made from the picture's content, under which the
+    writers refer to it.
+    """
+
+    path: Path
+    alt: str
+    name: str
+
+
+Inline: TypeAlias = Text | Strong | Emphasis | Code | Link | LineBreak | Image
+#: Finds the file an image source names, or raises ``ValueError`` saying why not.
+ImageResolver = Callable[[str], Path]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,21 +149,52 @@ def _parser() -> MarkdownIt:
 _PARSER = _parser()
 
 
-def parse_markdown(source: str) -> tuple[Markdown, list[str]]:
+class _Notes(list[str]):
+    """Notes about refused links and images, and the way to find image files."""
+
+    def __init__(self, resolve_image: ImageResolver | None) -> None:
+        super().__init__()
+        self.resolve_image = resolve_image
+
+
+def parse_markdown(
+    source: str, resolve_image: ImageResolver | None = None
+) -> tuple[Markdown, list[str]]:
     """Parse ``source`` into a :class:`Markdown` tree.
 
     Returns the tree and a note for each link target or image that was
-    refused, e.g. ``"link to 'javascript:alert(1)' dropped: ..."``.
+    refused, e.g. ``"link to 'javascript:alert(1)' dropped: ..."``.  Without
+    ``resolve_image`` no image is embedded.
     """
-    notes: list[str] = []
+    notes = _Notes(resolve_image)
     tokens = iter(_PARSER.parse(source))
     blocks = tuple(_blocks(tokens, None, notes))
-    return Markdown(source, blocks), notes
+    return Markdown(source, blocks), list(notes)
 
 
 def plain_text(blocks: Sequence[Block]) -> str:
     """The words of ``blocks`` without formatting, paragraphs separated by blank lines."""
     return "\n\n".join(_block_text(block) for block in blocks)
+
+
+def images_in(blocks: Sequence[Block]) -> Iterator[Image]:
+    """Every image in ``blocks``, in order."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield from _inline_images(block.children)
+        elif isinstance(block, Quote):
+            yield from images_in(block.children)
+        elif isinstance(block, BulletList | OrderedList):
+            for item in block.items:
+                yield from images_in(item)
+
+
+def _inline_images(children: Sequence[Inline]) -> Iterator[Image]:
+    for child in children:
+        if isinstance(child, Image):
+            yield child
+        elif isinstance(child, Strong | Emphasis | Link):
+            yield from _inline_images(child.children)
 
 
 def _block_text(block: Block) -> str:
@@ -166,12 +214,14 @@ def _inline_text(children: Sequence[Inline]) -> str:
             parts.append(child.text)
         elif isinstance(child, LineBreak):
             parts.append("\n")
+        elif isinstance(child, Image):
+            parts.append(child.alt)
         else:
             parts.append(_inline_text(child.children))
     return "".join(parts)
 
 
-def _blocks(tokens: Iterator[Token], closing: str | None, notes: list[str]) -> Iterator[Block]:
+def _blocks(tokens: Iterator[Token], closing: str | None, notes: _Notes) -> Iterator[Block]:
     """Yield blocks until the token of type ``closing`` (or the end)."""
     for token in tokens:
         kind = token.type
@@ -195,7 +245,7 @@ def _blocks(tokens: Iterator[Token], closing: str | None, notes: list[str]) -> I
 
 
 def _list_items(
-    tokens: Iterator[Token], closing: str, notes: list[str]
+    tokens: Iterator[Token], closing: str, notes: _Notes
 ) -> Iterator[tuple[Block, ...]]:
     for token in tokens:
         if token.type == closing:
@@ -204,7 +254,7 @@ def _list_items(
             yield tuple(_blocks(tokens, "list_item_close", notes))
 
 
-def _inlines(tokens: Sequence[Token], notes: list[str]) -> tuple[Inline, ...]:
+def _inlines(tokens: Sequence[Token], notes: _Notes) -> tuple[Inline, ...]:
     result: list[Inline] = []
     position = 0
 
@@ -253,12 +303,28 @@ def _inlines(tokens: Sequence[Token], notes: list[str]) -> tuple[Inline, ...]:
                 result.extend(children)
         elif kind == "image":
             src = str(token.attrs.get("src", ""))
-            notes.append(f"image {src!r} not embedded, its description kept")
-            if token.content:
+            image = _image(src, token.content, notes)
+            if image is not None:
+                result.append(image)
+            elif token.content:
                 result.append(Text(token.content))
         elif kind == "html_inline":  # pragma: no cover - html is off, so this is text
             result.append(Text(token.content))
     return _merge_text(result)
+
+
+def _image(src: str, alt: str, notes: _Notes) -> Image | None:
+    if notes.resolve_image is None:
+        notes.append(f"image {src!r} not embedded, its description kept")
+        return None
+    try:
+        path = notes.resolve_image(src)
+    except ValueError as reason:
+        notes.append(f"image {src!r} not embedded, its description kept: {reason}")
+        return None
+    from briefpack.images import image_name
+
+    return Image(path, alt, image_name(path))
 
 
 def _link_allowed(href: str) -> bool:

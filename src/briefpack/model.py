@@ -18,7 +18,7 @@ from briefpack.display import count
 from briefpack.errors import Mark, Problem
 
 if TYPE_CHECKING:
-    from briefpack.markdown import Markdown
+    from briefpack.markdown import Image, Markdown
 
 _NO_MARK = Mark("<memory>", 1, 1)
 
@@ -157,3 +157,16 @@ class Pack:
                 (len(self.questions), "question"),
             )
         )
+
+
+def pack_images(pack: Pack) -> list[Image]:
+    """Every image embedded in the pack's Markdown, each once, in document order."""
+    from briefpack.markdown import images_in
+
+    found: dict[str, Image] = {}
+    for question in pack.questions:
+        for markdown in (question.context, question.question):
+            if markdown is not None:
+                for image in images_in(markdown.blocks):
+                    found.setdefault(image.name, image)
+    return list(found.values())

@@ -21,8 +21,8 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 
 from briefpack.errors import BriefpackError, Problem
-from briefpack.html_writer import render_html
-from briefpack.model import Pack
+from briefpack.html_writer import IMAGES, render_html
+from briefpack.model import Pack, pack_images
 from briefpack.settings import RenderSettings
 from briefpack.theme import templates_dir
 
@@ -30,11 +30,16 @@ logger = logging.getLogger("briefpack")
 
 
 class RestrictedFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
-    """Serves ``file:`` URLs inside the allowed folders; refuses and records the rest."""
+    """Serves ``file:`` URLs inside the allowed folders; refuses and records the rest.
 
-    def __init__(self, allowed: list[Path]) -> None:
+    ``images`` maps the URL path under which the HTML refers to a content
+    image to that image's file, already checked by :mod:`briefpack.images`.
+    """
+
+    def __init__(self, allowed: list[Path], images: dict[Path, Path] | None = None) -> None:
         super().__init__(allowed_protocols=("file",), allow_redirects=False)
         self.allowed = [folder.resolve() for folder in allowed]
+        self.images = images or {}
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: Any = None) -> weasyprint.urls.URLFetcherResponse:
@@ -49,9 +54,12 @@ class RestrictedFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             return None
+        requested = Path(unquote(parts.path))
+        if requested in self.images:
+            return self.images[requested]
         # resolve() follows symbolic links, so a link inside the theme that
         # points elsewhere is judged by where it leads.
-        path = Path(unquote(parts.path)).resolve()
+        path = requested.resolve()
         if not path.is_file():
             return None
         if any(path.is_relative_to(folder) for folder in self.allowed):
@@ -98,7 +106,8 @@ def render_pdf(
     """
     theme_dir = (templates_dir() if theme is None else theme).resolve()
     html = render_html(pack, settings, theme_dir)
-    fetcher = RestrictedFetcher([theme_dir])
+    images = {theme_dir / IMAGES / image.name: image.path for image in pack_images(pack)}
+    fetcher = RestrictedFetcher([theme_dir], images)
     with _captured_weasyprint_log() as capture:
         document = weasyprint.HTML(
             string=html, base_url=theme_dir.as_uri() + "/", url_fetcher=fetcher
@@ -106,7 +115,14 @@ def render_pdf(
         pdf = document.write_pdf(pdf_identifier=_identifier(html))
     for url in fetcher.refused:
         logger.warning("%s: warning: not fetched: %s", pack.source, url)
-    errors = [record for record in capture.records if record.levelno >= logging.ERROR]
+    # A refused fetch is already reported above; WeasyPrint logs it again as an
+    # error ("Failed to load image"), which must not fail the pack.
+    errors = [
+        record
+        for record in capture.records
+        if record.levelno >= logging.ERROR
+        and not any(url in record.getMessage() for url in fetcher.refused)
+    ]
     missing_glyphs = [record for record in capture.records if _is_missing_glyph(record)]
     _report_missing_glyphs(pack, missing_glyphs)
     for record in capture.records:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from briefpack.errors import BriefpackError, Mark, Problem
+from briefpack.images import resolve_image
 from briefpack.limits import DEFAULT_MAX_SIZE
 from briefpack.loader import MappingNode, Node, ScalarNode, SequenceNode, load_file
 from briefpack.markdown import Markdown, parse_markdown
@@ -153,7 +154,8 @@ class _Record:
         text = self.text(name)
         if text is None:
             return None
-        markdown, notes = parse_markdown(text)
+        folder = self.checker.folder
+        markdown, notes = parse_markdown(text, lambda src: resolve_image(src, folder))
         mark = self.mark(name)
         assert mark is not None
         for note in notes:

@@ -12,6 +12,7 @@ to the parent, which kills every worker at once.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import multiprocessing.connection
 import time
@@ -44,13 +45,27 @@ class _Worker:
         self.connection.close()
 
 
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def _serve(connection: Any, render: Callable[[Any], Rendered], memory: int) -> None:
-    """A worker's life: take jobs, render them, send back bytes or the error."""
+    """A worker's life: take jobs, render them, send back bytes or the error, and warnings."""
     import resource
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # Warnings travel back with each result, for the parent to report in order.
+    logger = logging.getLogger("briefpack")
+    collector = _Collector()
+    logger.handlers = [collector]
+    logger.propagate = False
     while True:
         try:
             job = connection.recv()
@@ -58,6 +73,7 @@ def _serve(connection: Any, render: Callable[[Any], Rendered], memory: int) -> N
             return
         if job is None:
             return
+        collector.messages = []
         try:
             result: Any = ("ok", render(job))
         except BriefpackError as error:
@@ -67,9 +83,9 @@ def _serve(connection: Any, render: Callable[[Any], Rendered], memory: int) -> N
         except Exception as error:  # a bug: reported with its job, the build goes on
             result = ("bug", f"{type(error).__name__}: {error}")
         try:
-            connection.send(result)
+            connection.send((*result, collector.messages))
         except MemoryError:
-            connection.send(("memory", None))
+            connection.send(("memory", None, []))
 
 
 class WorkerPool(Generic[J]):
@@ -133,9 +149,11 @@ class WorkerPool(Generic[J]):
             elapsed = now - worker.started
             if worker.connection in ready:
                 try:
-                    kind, value = worker.connection.recv()
+                    kind, value, warnings = worker.connection.recv()
                 except (EOFError, OSError):
-                    kind, value = "died", None
+                    kind, value, warnings = "died", None, []
+                for warning in warnings:
+                    logging.getLogger("briefpack").warning("%s", warning)
                 outcome = self._outcome(job, kind, value)
                 if kind == "died":
                     worker.kill()

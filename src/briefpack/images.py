@@ -1,0 +1,104 @@
+"""Images in content: which may be embedded, judged before anything renders them.
+
+An image must be a PNG, JPEG or SVG file inside the pack's own folder, no
+larger than :data:`MAX_IMAGE_BYTES`; a raster image may not declare more
+pixels than :data:`MAX_IMAGE_PIXELS`.  Dimensions are read from the file's
+header, so a decompression bomb (a few hundred bytes declaring 30000 x 30000
+pixels) is refused without ever being decoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+#: Largest image file embedded.
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+#: Most pixels a PNG or JPEG may declare (about 8000 x 5000).
+MAX_IMAGE_PIXELS = 40_000_000
+IMAGE_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
+
+
+class ImageRefusedError(ValueError):
+    """An image that will not be embedded; the message says why."""
+
+
+def resolve_image(src: str, folder: Path) -> Path:
+    """The file that ``src`` (as written in Markdown) names inside ``folder``.
+
+    Raises :class:`ImageRefusedError` for URLs, paths that leave the folder,
+    unsupported types, missing files, and files or pictures that are too large.
+    """
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or src.startswith(("/", "\\")):
+        raise ImageRefusedError("only image files in the pack's folder are embedded, not URLs")
+    relative = PurePosixPath(unquote(parts.path))
+    root = folder.resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root):
+        raise ImageRefusedError("the image is outside the pack's folder")
+    suffix = path.suffix.lower()
+    if suffix not in IMAGE_TYPES:
+        raise ImageRefusedError("only PNG, JPEG and SVG images are embedded")
+    if not path.is_file():
+        raise ImageRefusedError("no such file")
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        raise ImageRefusedError(
+            f"image too large: {size / 1024**2:.1f} MB, the limit is "
+            f"{MAX_IMAGE_BYTES / 1024**2:.0f} MB"
+        )
+    if suffix != ".svg":
+        width, height = raster_size(path)
+        if width * height > MAX_IMAGE_PIXELS:
+            raise ImageRefusedError(
+                f"image too large: {width} x {height} pixels, the limit is "
+                f"{MAX_IMAGE_PIXELS / 1e6:.0f} megapixels"
+            )
+    return path
+
+
+def raster_size(path: Path) -> tuple[int, int]:
+    """Width and height declared by a PNG or JPEG file's header."""
+    with path.open("rb") as stream:
+        head = stream.read(32)
+        if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
+            width, height = struct.unpack(">II", head[16:24])
+            return width, height
+        if head.startswith(b"\xff\xd8"):
+            stream.seek(2)
+            return _jpeg_size(stream.read())
+    raise ImageRefusedError("the file is not a PNG or JPEG image")
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int]:
+    position = 0
+    while position + 9 < len(data):
+        if data[position] != 0xFF:
+            position += 1
+            continue
+        marker = data[position + 1]
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
+            position += 1 if marker == 0xFF else 2
+            continue
+        length = struct.unpack(">H", data[position + 2 : position + 4])[0]
+        # SOF0-SOF15 carry the frame size, except DHT (C4), JPG (C8) and DAC (CC).
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            height, width = struct.unpack(">HH", data[position + 5 : position + 9])
+            return width, height
+        position += 2 + length
+    raise ImageRefusedError("the JPEG file declares no picture size")
+
+
+def image_name(path: Path) -> str:
+    """A file name for an embedded image: its content's digest and its type."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+    suffix = ".jpg" if path.suffix.lower() == ".jpeg" else path.suffix.lower()
+    return f"{digest}{suffix}"
