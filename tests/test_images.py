@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import struct
 import zipfile
 import zlib
@@ -14,6 +13,7 @@ from PIL import Image as PillowImage
 
 from briefpack.cli import cli
 from briefpack.images import ImageRefusedError, raster_size, resolve_image
+
 from conftest import MINIMAL_PACK
 from pdf_helpers import page_texts, reader
 
