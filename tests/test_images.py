@@ -166,3 +166,11 @@ def test_an_edited_image_rebuilds_the_outputs_that_show_it(tmp_path: Path) -> No
     code, output, _ = run("build", str(pack), "-o", str(out), "-j", "1")
     assert code == 0
     assert output.splitlines()[-1].startswith("4 written, 0 up to date")
+
+
+def test_a_symbolic_link_out_of_the_pack_folder_is_refused(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "chart.png").symlink_to(png(tmp_path / "outside.png"))
+    with pytest.raises(ImageRefusedError, match="outside the pack's folder"):
+        resolve_image("chart.png", content)

@@ -317,3 +317,22 @@ def test_fetcher_serves_theme_files_and_refuses_everything_else(tmp_path: Path) 
         with pytest.raises(ValueError, match="briefpack does not fetch"):
             fetcher.fetch(url)
     assert len(fetcher.refused) == 6
+
+
+def test_an_error_weasyprint_only_logs_fails_the_pack(
+    write_pack: WritePack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import weasyprint
+
+    from briefpack.errors import BriefpackError
+
+    real_render = weasyprint.HTML.render
+
+    def render_with_an_error(self: weasyprint.HTML, *args: object, **kwargs: object) -> object:
+        logging.getLogger("weasyprint").error("Failed to load image at %r", "x.png")
+        return real_render(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", render_with_an_error)
+    pack = valid(write_pack(MINIMAL_PACK))
+    with pytest.raises(BriefpackError, match="rendering failed: Failed to load image at 'x.png'"):
+        render(pack)
