@@ -334,5 +334,5 @@ def test_an_error_weasyprint_only_logs_fails_the_pack(
 
     monkeypatch.setattr(weasyprint.HTML, "render", render_with_an_error)
     pack = valid(write_pack(MINIMAL_PACK))
-    with pytest.raises(BriefpackError, match="rendering failed: Failed to load image at 'x.png'"):
+    with pytest.raises(BriefpackError, match=r"rendering failed: Failed to load image at 'x\.png'"):
         render(pack)
