@@ -95,6 +95,8 @@ def cli(debug: bool) -> None:
       briefpack build -f html -f pdf      also write the HTML the PDF is made from
       briefpack validate                  check every pack in content/
       briefpack validate content/q4.yaml  check one pack
+      briefpack new q4-offsite            start a pack from a commented example
+      briefpack import agenda.md          turn a Markdown agenda into a pack
     """
 
 
@@ -275,6 +277,65 @@ def build(
     click.echo(f"{', '.join(parts)}, in {elapsed:.1f} s", err=not report.ok)
     if not report.ok:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("name")
+@click.option(
+    "--folder",
+    default=DEFAULT_CONTENT,
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write NAME.yaml.",
+)
+def new(name: str, folder: Path) -> None:
+    """Start a pack: write a commented example that validates and builds as it is.
+
+    It shows every key of the content format once, with a comment saying
+    what it is for. An existing file is never overwritten.
+
+    \b
+    Examples:
+      briefpack new q3-board-offsite
+      briefpack new partner-summit --folder other-event/
+    """
+    from briefpack.starter import write_starter
+
+    path = write_starter(name, folder)
+    click.echo(f"wrote {path}; check it with: briefpack validate {path}")
+
+
+@cli.command(name="import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The pack file to write. Default: content/NAME.yaml, NAME from SOURCE.",
+)
+@click.option("--strict", is_flag=True, help="Fail on any line that is not understood.")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+def import_(source: Path, output: Path | None, strict: bool, force: bool) -> None:
+    """Turn a Markdown agenda into a pack.
+
+    The first # heading is the title; ## headings are days ("23rd October
+    2025"); ### headings are sessions ("Session 1: Title (9:00 AM - 10:00 AM)");
+    **Speakers:** lines give "Name (Role), ..."; #### numbered headings are
+    questions, filled by **Context:** and **Question:** paragraphs; --- rules
+    are ignored. Every other line is reported as FILE:LINE: skipped: ...,
+    an error with --strict. The pack is validated before it is written.
+
+    \b
+    Examples:
+      briefpack import notes/summit.md
+      briefpack import agenda.md -o content/summit.yaml --strict
+    """
+    from briefpack.starter import import_file
+
+    path, skipped = import_file(source, output, strict=strict, force=force)
+    for problem in skipped:
+        click.echo(str(problem), err=True)
+    click.echo(f"wrote {path}")
 
 
 class _ClickHandler(logging.Handler):

@@ -56,12 +56,17 @@ def load_pack(path: Path, label: str | None = None, max_size: int = DEFAULT_MAX_
     """
     label = str(path) if label is None else label
     name = path.stem
-    if not _PACK_NAME.fullmatch(name):
-        raise BriefpackError(
-            [Problem(label, f"{name!r} cannot name a pack's output folder; rename the file")]
-        )
+    check_pack_name(name, label)
     root = load_file(path, label, max_size)
     return validate_pack(root, label, name=name, folder=path.parent)
+
+
+def check_pack_name(name: str, where: str) -> None:
+    """A pack's name names its output folder: refuse one that cannot, or would escape."""
+    if not _PACK_NAME.fullmatch(name):
+        raise BriefpackError(
+            [Problem(where, f"{name!r} cannot name a pack's output folder; rename the file")]
+        )
 
 
 def validate_pack(root: Node, source: str, name: str, folder: Path | None = None) -> Pack:

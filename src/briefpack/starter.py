@@ -1,0 +1,72 @@
+"""Starting a pack: the commented example, and packs imported from Markdown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from briefpack.errors import BriefpackError, Problem
+
+STARTER = Path(__file__).with_name("starter.yaml")
+
+
+def write_starter(name: str, folder: Path) -> Path:
+    """Write the commented example pack as ``folder/name.yaml``; never overwrite."""
+    from briefpack.validate import check_pack_name
+
+    name = name.removesuffix(".yaml").removesuffix(".yml")
+    check_pack_name(name, name)
+    title = name.replace("-", " ").replace("_", " ")
+    title = title[:1].upper() + title[1:]
+    text = STARTER.read_text(encoding="utf-8").replace(
+        "__TITLE__", json.dumps(title, ensure_ascii=False)
+    )
+    target = folder / f"{name}.yaml"
+    _write_new(target, text, force=False)
+    return target
+
+
+def import_file(
+    source: Path, output: Path | None, strict: bool, force: bool
+) -> tuple[Path, list[Problem]]:
+    """Import the Markdown agenda ``source`` and write it as a validated pack.
+
+    Returns the path written and the lines that were skipped.  With
+    ``strict``, skipped lines are an error and nothing is written.
+    """
+    from briefpack.importer import import_markdown
+    from briefpack.loader import parse_yaml, read_text
+    from briefpack.validate import check_pack_name, validate_pack
+    from briefpack.yaml_writer import dump_pack
+
+    label = str(source)
+    result = import_markdown(read_text(source, label), label)
+    if strict and result.skipped:
+        raise BriefpackError([*result.skipped, Problem(None, "nothing written (--strict)")])
+    target = output or Path("content") / f"{source.stem}.yaml"
+    check_pack_name(target.stem, str(target))
+    for day in result.pack.get("days", []):
+        for session in day["sessions"]:
+            if not session["speakers"]:
+                del session["speakers"]
+    text = dump_pack(result.pack, header=f"Imported by briefpack from {source.name}.")
+    try:
+        validate_pack(parse_yaml(text, str(target)), str(target), target.stem, target.parent)
+    except BriefpackError as error:
+        raise BriefpackError(
+            [
+                *result.skipped,
+                *error.problems,
+                Problem(None, f"nothing written: the import of {source} is not a valid pack"),
+            ]
+        ) from None
+    _write_new(target, text, force=force)
+    return target, result.skipped
+
+
+def _write_new(target: Path, text: str, force: bool) -> None:
+    from briefpack.build import write_atomically
+
+    if target.exists() and not force:
+        raise BriefpackError([Problem(str(target), "already exists; nothing was overwritten")])
+    write_atomically(target, text.encode("utf-8"))
