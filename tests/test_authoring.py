@@ -97,7 +97,8 @@ def test_unknown_lines_are_reported_and_strict_makes_them_an_error(tmp_path: Pat
     assert code == 0
     assert err.splitlines() == [
         f"{source}:3:1: skipped: not part of the agenda format: Bring a laptop.",
-        f"{source}:7:1: skipped: a heading of a level this format does not use: ##### A deep heading",
+        f"{source}:7:1: skipped: a heading of a level this format does not use: "
+        "##### A deep heading",
     ]
     code, _, err = run("import", str(source), "-o", str(tmp_path / "b.yaml"), "--strict")
     assert code == 1
