@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
@@ -32,6 +32,9 @@ from briefpack.limits import DEFAULT_MAX_SIZE, Limits
 from briefpack.model import Pack, pack_images
 from briefpack.settings import RenderSettings, resolve_settings
 from briefpack.theme import templates_dir
+
+if TYPE_CHECKING:
+    from briefpack.workers import WorkerPool
 
 #: Every output format, in the order they are built.
 FORMATS = ("pdf", "docx", "html")
@@ -73,6 +76,8 @@ class BuildOptions:
     jobs: int = 1
     max_size: int = DEFAULT_MAX_SIZE
     limits: Limits = field(default_factory=Limits)
+    #: Render the quickest outputs first (watch: a session's pack before the full one).
+    shortest_first: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +119,14 @@ def build(
     options: BuildOptions,
     environ: Mapping[str, str],
     progress: Progress | None = None,
+    pool: WorkerPool[Job] | None = None,
 ) -> BuildReport:
     """Build every planned output of every pack that is not up to date.
 
     A pack with problems, or whose render fails, is reported while the others
     build.  Two outputs that would land on the same path stop the build
-    before anything is written.
+    before anything is written.  ``pool`` lends warm workers (``watch``);
+    without it the build starts its own and ends them when done.
     """
     from briefpack.validate import load_pack
 
@@ -160,7 +167,7 @@ def build(
     failed_packs: set[str] = set()
     progress.start(len(pending))
     try:
-        _render_and_write(pending, options, theme, results, failed_packs, report, notify)
+        _render_and_write(pending, options, theme, pool, results, failed_packs, report, notify)
     finally:
         progress.stop()
     for pack in packs:
@@ -176,12 +183,13 @@ def _render_and_write(
     pending: list[Job],
     options: BuildOptions,
     theme: Path,
+    pool: WorkerPool[Job] | None,
     results: dict[Path, dict[str, Any]],
     failed_packs: set[str],
     report: BuildReport,
     notify: Callable[[Event, Path, float], None],
 ) -> None:
-    for job, outcome, seconds in _run(pending, options, theme):
+    for job, outcome, seconds in _run(pending, options, theme, pool):
         if isinstance(outcome, BriefpackError):
             report.failures.extend(outcome.problems)
             failed_packs.add(job.pack.name)
@@ -275,20 +283,28 @@ def render_job(job: Job, theme: Path) -> tuple[bytes, int | None]:
     raise ValueError(f"unknown output format {job.output_format!r}")
 
 
-def _run(
-    jobs: list[Job], options: BuildOptions, theme: Path
-) -> Iterator[tuple[Job, tuple[bytes, int | None] | BriefpackError, float]]:
-    """Render ``jobs``, longest first, on worker processes within the render limits."""
+def make_pool(options: BuildOptions, theme: Path) -> WorkerPool[Job]:
+    """Worker processes for ``options``: as many as ``-j`` says, within the render limits."""
     from briefpack.workers import WorkerPool
 
-    ordered = sorted(jobs, key=lambda job: -job.cost)
-    pool: WorkerPool[Job] = WorkerPool(
-        size=max(1, min(options.jobs, len(ordered))),
+    return WorkerPool(
+        size=max(1, options.jobs),
         render=functools.partial(_render_in_worker, theme=theme),
         limits=options.limits,
         describe=lambda job: f"{job.pack.source}: {job.target}",
     )
-    yield from pool.run(ordered)
+
+
+def _run(
+    jobs: list[Job], options: BuildOptions, theme: Path, pool: WorkerPool[Job] | None
+) -> Iterator[tuple[Job, tuple[bytes, int | None] | BriefpackError, float]]:
+    """Render ``jobs`` on worker processes: longest first, or shortest first if asked."""
+    ordered = sorted(jobs, key=lambda job: job.cost if options.shortest_first else -job.cost)
+    if pool is not None:
+        yield from pool.run(ordered)
+        return
+    with make_pool(replace(options, jobs=min(options.jobs, len(ordered)) or 1), theme) as own:
+        yield from own.run(ordered)
 
 
 def _render_in_worker(job: Job, theme: Path) -> tuple[bytes, int | None]:

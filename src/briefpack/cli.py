@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import click
 
@@ -18,6 +20,9 @@ from briefpack.build import DEFAULT_FORMATS, FORMATS
 from briefpack.errors import BriefpackError
 from briefpack.limits import DEFAULT_TIME_LIMIT, Limits
 from briefpack.model import PAPER_SIZES
+
+if TYPE_CHECKING:
+    from briefpack.build import BuildOptions, BuildReport, Progress
 
 DEFAULT_CONTENT = "content"
 #: Exit status for a bug in briefpack, as opposed to a problem with the input.
@@ -137,67 +142,80 @@ def validate(paths: tuple[str, ...], max_size: int) -> None:
         sys.exit(1)
 
 
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="build",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the outputs; each pack gets OUT/NAME/.",
-)
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(FORMATS),
-    help="Output format; repeat for several. Default: pdf and docx.",
-)
-@click.option(
-    "--paper",
-    type=click.Choice(PAPER_SIZES, case_sensitive=False),
-    help="Paper size; overrides the pack's options.paper. Default: a4.",
-)
-@click.option(
-    "--notes/--no-notes",
-    default=None,
-    help="Ruled space for notes under each question; overrides options.notes.",
-)
-@click.option(
-    "--reference-docx",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A Word template whose styles and page setup the .docx takes.",
-)
-@click.option("--no-sessions", is_flag=True, help="Skip the per-session packs.")
-@click.option("--force", is_flag=True, help="Rebuild every output, even those up to date.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    help="Render on this many worker processes. Default: the number of CPUs.",
-)
-@MAX_SIZE_OPTION
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=DEFAULT_TIME_LIMIT,
-    show_default=True,
-    help="Seconds one output may take to render; a slower one fails alone.",
-)
-@click.option(
-    "--memory-limit",
-    type=ByteSize(),
-    default="4GB",
-    show_default=True,
-    help="Memory (address space) a render may use; a hungrier one fails alone.",
-)
-@click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list the outputs that were up to date.")
-def build(
-    paths: tuple[str, ...],
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def build_options(command: F) -> F:
+    """The options that ``build`` and ``watch`` share."""
+    for option in reversed(_BUILD_OPTIONS):
+        command = option(command)
+    return command
+
+
+_BUILD_OPTIONS: list[Callable[[Any], Any]] = [
+    click.option(
+        "-o",
+        "--out",
+        "out_dir",
+        default="build",
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder for the outputs; each pack gets OUT/NAME/.",
+    ),
+    click.option(
+        "-f",
+        "--format",
+        "formats",
+        multiple=True,
+        type=click.Choice(FORMATS),
+        help="Output format; repeat for several. Default: pdf and docx.",
+    ),
+    click.option(
+        "--paper",
+        type=click.Choice(PAPER_SIZES, case_sensitive=False),
+        help="Paper size; overrides the pack's options.paper. Default: a4.",
+    ),
+    click.option(
+        "--notes/--no-notes",
+        default=None,
+        help="Ruled space for notes under each question; overrides options.notes.",
+    ),
+    click.option(
+        "--reference-docx",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="A Word template whose styles and page setup the .docx takes.",
+    ),
+    click.option("--no-sessions", is_flag=True, help="Skip the per-session packs."),
+    click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
+    click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        help="Render on this many worker processes. Default: the number of CPUs.",
+    ),
+    MAX_SIZE_OPTION,
+    click.option(
+        "--time-limit",
+        type=click.FloatRange(min=0, min_open=True),
+        default=DEFAULT_TIME_LIMIT,
+        show_default=True,
+        help="Seconds one output may take to render; a slower one fails alone.",
+    ),
+    click.option(
+        "--memory-limit",
+        type=ByteSize(),
+        default="4GB",
+        show_default=True,
+        help="Memory (address space) a render may use; a hungrier one fails alone.",
+    ),
+    click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary."),
+    click.option(
+        "-v", "--verbose", is_flag=True, help="Also list the outputs that were up to date."
+    ),
+]
+
+
+def _options_from(
     out_dir: Path,
     formats: tuple[str, ...],
     paper: str | None,
@@ -209,9 +227,56 @@ def build(
     max_size: int,
     time_limit: float,
     memory_limit: int,
-    quiet: bool,
-    verbose: bool,
-) -> None:
+    **_: Any,
+) -> BuildOptions:
+    import os
+
+    from briefpack.build import BuildOptions
+
+    return BuildOptions(
+        out_dir=out_dir,
+        formats=tuple(dict.fromkeys(formats)) or DEFAULT_FORMATS,
+        paper=paper.lower() if paper else None,
+        notes=notes,
+        reference_docx=reference_docx,
+        sessions=not no_sessions,
+        force=force,
+        jobs=jobs or os.cpu_count() or 1,
+        max_size=max_size,
+        limits=Limits(seconds=time_limit, memory=memory_limit),
+    )
+
+
+def _progress(quiet: bool, verbose: bool) -> Progress:
+    import os
+
+    from briefpack.progress import PlainProgress, TerminalProgress
+
+    verbosity = -1 if quiet else 1 if verbose else 0
+    interactive = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    return TerminalProgress(verbosity) if interactive else PlainProgress(verbosity)
+
+
+def _summary(report: BuildReport, elapsed: float) -> str:
+    parts = [f"{len(report.written)} written", f"{len(report.up_to_date)} up to date"]
+    if report.removed:
+        parts.append(f"{len(report.removed)} removed")
+    parts.append(f"{len(report.failures)} problem{'s' if len(report.failures) != 1 else ''}")
+    return f"{', '.join(parts)}, in {elapsed:.1f} s"
+
+
+def _report(report: BuildReport, elapsed: float) -> None:
+    for warning in report.warnings:
+        click.echo(str(warning), err=True)
+    if report.failures:
+        BriefpackError(report.failures).show()
+    click.echo(_summary(report, elapsed), err=not report.ok)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@build_options
+def build(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) -> None:
     """Build the PDF and the Word copy of each pack, and of each of its sessions.
 
     PATHS are pack files or folders, as for validate; the default is
@@ -234,49 +299,48 @@ def build(
     import os
     import time
 
-    from briefpack.build import BuildOptions
     from briefpack.build import build as run_build
     from briefpack.discover import find_packs
-    from briefpack.progress import PlainProgress, TerminalProgress
 
     started = time.perf_counter()
     _report_warnings_on_stderr()
     files = find_packs(paths or (DEFAULT_CONTENT,))
-    options = BuildOptions(
-        out_dir=out_dir,
-        formats=tuple(dict.fromkeys(formats)) or DEFAULT_FORMATS,
-        paper=paper.lower() if paper else None,
-        notes=notes,
-        reference_docx=reference_docx,
-        sessions=not no_sessions,
-        force=force,
-        jobs=jobs or os.cpu_count() or 1,
-        max_size=max_size,
-        limits=Limits(seconds=time_limit, memory=memory_limit),
-    )
-    verbosity = -1 if quiet else 1 if verbose else 0
-    interactive = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
-    progress = TerminalProgress(verbosity) if interactive else PlainProgress(verbosity)
     try:
-        report = run_build(files, options, os.environ, progress)
+        report = run_build(files, _options_from(**options), os.environ, _progress(quiet, verbose))
     except KeyboardInterrupt:
         click.echo("interrupted: finished outputs are in place, nothing half-written", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    for warning in report.warnings:
-        click.echo(str(warning), err=True)
-    if report.failures:
-        BriefpackError(report.failures).show()
-    elapsed = time.perf_counter() - started
-    parts = [
-        f"{len(report.written)} written",
-        f"{len(report.up_to_date)} up to date",
-    ]
-    if report.removed:
-        parts.append(f"{len(report.removed)} removed")
-    parts.append(f"{len(report.failures)} problem{'s' if len(report.failures) != 1 else ''}")
-    click.echo(f"{', '.join(parts)}, in {elapsed:.1f} s", err=not report.ok)
+    _report(report, time.perf_counter() - started)
     if not report.ok:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@build_options
+def watch(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) -> None:
+    """Build, then rebuild what each save touches, until Ctrl-C.
+
+    Watches the packs' folders and the theme. Each save renders only what it
+    changed, session packs first, on worker processes that stay warm between
+    saves. An invalid save prints its problems and keeps watching; the last
+    good outputs stay in place. Takes the same options as build.
+
+    \b
+    Examples:
+      briefpack watch
+      briefpack watch content/aws-devex-2025.yaml -f pdf --no-sessions
+    """
+    from briefpack.watch import watch_and_build
+
+    _report_warnings_on_stderr()
+    build_options_ = replace(_options_from(**options), shortest_first=True)
+    watch_and_build(
+        paths or (DEFAULT_CONTENT,),
+        build_options_,
+        progress=lambda: _progress(quiet, verbose),
+        report=_report,
+    )
 
 
 @cli.command()

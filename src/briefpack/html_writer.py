@@ -103,8 +103,8 @@ def _environment(theme_dir: Path) -> jinja2.Environment:
     return environment
 
 
-@cache
 def _stylesheet(theme_dir: Path) -> str:
+    # Read on every render: a warm worker in watch mode must see an edited theme.
     return (theme_dir / STYLESHEET).read_text(encoding="utf-8")
 
 

@@ -89,7 +89,11 @@ def _serve(connection: Any, render: Callable[[Any], Rendered], memory: int) -> N
 
 
 class WorkerPool(Generic[J]):
-    """Renders jobs on up to ``size`` worker processes, each job within ``limits``."""
+    """Renders jobs on up to ``size`` worker processes, each job within ``limits``.
+
+    Workers outlive a call to :meth:`run`, so that ``watch`` renders every
+    save on warm workers; :meth:`close` (or leaving the ``with`` block) ends them.
+    """
 
     def __init__(
         self,
@@ -104,26 +108,40 @@ class WorkerPool(Generic[J]):
         self.describe = describe
         # fork: workers start at once and inherit what the parent has loaded.
         self.context = multiprocessing.get_context("fork")
+        self.workers: list[_Worker] = []
+
+    def __enter__(self) -> WorkerPool[J]:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
 
     def run(self, jobs: Sequence[J]) -> Iterator[tuple[J, Outcome, float]]:
         """Render ``jobs`` in the order given, yielding each as it completes."""
         queue = list(jobs)
         queue.reverse()
-        workers: list[_Worker] = []
+        workers = self.workers
         try:
             while queue or any(worker.job is not None for worker in workers):
                 self._assign(queue, workers)
                 yield from self._collect(workers)
         except BaseException:
+            # Ctrl-C, or the caller stopped listening: no worker may go on rendering.
             for worker in workers:
                 worker.kill()
+            workers.clear()
             raise
-        for worker in workers:
+
+    def close(self) -> None:
+        """Let every worker finish and exit."""
+        for worker in self.workers:
             with contextlib.suppress(OSError):
                 worker.connection.send(None)
+        for worker in self.workers:
             worker.process.join(timeout=5)
             if worker.process.is_alive():
                 worker.kill()
+        self.workers.clear()
 
     def _assign(self, queue: list[J], workers: list[_Worker]) -> None:
         idle = [worker for worker in workers if worker.job is None]

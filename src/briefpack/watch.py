@@ -1,0 +1,83 @@
+"""Watch mode: build, then rebuild what each save touched, on warm workers."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import click
+
+from briefpack.build import BuildOptions, BuildReport, Job, Progress, build, make_pool
+from briefpack.discover import find_packs
+from briefpack.errors import BriefpackError
+from briefpack.theme import templates_dir
+from briefpack.workers import WorkerPool
+
+#: Files whose change can matter to a build; editors' temporary files are not among them.
+_RELEVANT = (
+    ".yaml",
+    ".yml",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".svg",
+    ".docx",
+    ".css",
+    ".j2",
+    ".ttf",
+    ".otf",
+)
+
+
+def watch_and_build(
+    paths: Sequence[str],
+    options: BuildOptions,
+    progress: Callable[[], Progress],
+    report: Callable[[BuildReport, float], None],
+) -> None:
+    """Build ``paths``, then again after every relevant save, until Ctrl-C.
+
+    Problems (an invalid save, a missing file) are reported and watching goes
+    on; the outputs of the last good build stay in place.
+    """
+    import watchfiles
+
+    theme = templates_dir()
+    watched = sorted({_folder_of(path) for path in paths} | {theme})
+    with make_pool(options, theme) as pool:
+        _build_once(paths, options, progress, report, pool)
+        click.echo(f"watching {', '.join(str(folder) for folder in watched)} (Ctrl-C to stop)")
+        for changes in watchfiles.watch(*watched, raise_interrupt=False, debounce=150):
+            changed = sorted(
+                {Path(path) for _, path in changes if Path(path).suffix.lower() in _RELEVANT}
+            )
+            if not changed:
+                continue
+            names = ", ".join(str(path) for path in changed[:3])
+            click.echo(f"changed: {names}{' …' if len(changed) > 3 else ''}")
+            _build_once(paths, options, progress, report, pool)
+    click.echo("stopped watching")
+
+
+def _build_once(
+    paths: Sequence[str],
+    options: BuildOptions,
+    progress: Callable[[], Progress],
+    report: Callable[[BuildReport, float], None],
+    pool: WorkerPool[Job],
+) -> None:
+    started = time.perf_counter()
+    try:
+        files = find_packs(paths)
+        result = build(files, options, os.environ, progress(), pool)
+    except BriefpackError as error:
+        error.show()
+        return
+    report(result, time.perf_counter() - started)
+
+
+def _folder_of(path: str) -> Path:
+    given = Path(path)
+    return (given if given.is_dir() else given.parent).resolve()

@@ -1,0 +1,70 @@
+"""briefpack watch: every save rebuilt, an invalid save reported, Ctrl-C a clean stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import MINIMAL_PACK
+from pdf_helpers import page_texts
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_watch_rebuilds_each_save_reports_bad_ones_and_stops_cleanly(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    pack = content / "pack.yaml"
+    pack.write_text(MINIMAL_PACK, encoding="utf-8")
+    pdf = tmp_path / "out" / "pack" / "pack.pdf"
+    stdout, stderr = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    with stdout.open("w") as out, stderr.open("w") as err:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "briefpack.cli",
+                "watch",
+                str(content),
+                "-o",
+                str(tmp_path / "out"),
+                "-f",
+                "pdf",
+                "--no-sessions",
+                "-j",
+                "1",
+            ],
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
+    try:
+        wait_for(lambda: "watching" in stdout.read_text(), "the first build")
+        assert "Where are we going?" in " ".join(page_texts(pdf.read_bytes()))
+
+        pack.write_text(MINIMAL_PACK.replace("Where are we going?", "What changed?"), "utf-8")
+        wait_for(lambda: "What changed?" in " ".join(page_texts(pdf.read_bytes())), "a rebuild")
+
+        good = pdf.read_bytes()
+        pack.write_text(MINIMAL_PACK.replace('end: "10:00"', 'end: "08:00"'), "utf-8")
+        wait_for(lambda: f"{pack}:7:14:" in stderr.read_text(), "the problem to be reported")
+        assert pdf.read_bytes() == good
+        assert process.poll() is None, "watch stopped after an invalid save"
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
+    assert process.returncode == 0, stderr.read_text()
+    assert "stopped watching" in stdout.read_text()
+    assert "Traceback" not in stderr.read_text()
