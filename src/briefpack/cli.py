@@ -402,6 +402,59 @@ def import_(source: Path, output: Path | None, strict: bool, force: bool) -> Non
     click.echo(f"wrote {path}")
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to serve on; 0 picks a free one.",
+)
+@build_options
+def preview(
+    paths: tuple[str, ...], host: str, port: int, quiet: bool, verbose: bool, **options: Any
+) -> None:
+    """Serve the packs' pages and reload them in the browser after every save.
+
+    Builds as watch does (HTML as well as the other formats), serves the
+    output folder on http://HOST:PORT/ (loopback only unless --host says
+    otherwise), with an index of the packs and links to each one's page, PDF
+    and Word copy. An open page reloads by itself when a rebuild finishes.
+
+    \b
+    Examples:
+      briefpack preview
+      briefpack preview content/aws-devex-2025.yaml --port 8080 --no-sessions
+    """
+    from briefpack.preview import Reloads, serve
+    from briefpack.watch import watch_and_build
+
+    _report_warnings_on_stderr()
+    build_options_ = _options_from(**options)
+    formats = tuple(dict.fromkeys((*build_options_.formats, "html")))
+    build_options_ = replace(build_options_, formats=formats, shortest_first=True)
+    reloads = Reloads()
+    try:
+        server = serve(build_options_.out_dir, host, port, reloads)
+    except OSError as error:
+        raise BriefpackError(f"cannot serve on {host}:{port}: {error.strerror}") from None
+    bound_port = server.server_address[1]
+    click.echo(f"serving http://{host}:{bound_port}/")
+    try:
+        watch_and_build(
+            paths or (DEFAULT_CONTENT,),
+            build_options_,
+            progress=lambda: _progress(quiet, verbose),
+            report=_report,
+            after_build=reloads.bump,
+        )
+    finally:
+        reloads.close()
+        server.shutdown()
+
+
 class _ClickHandler(logging.Handler):
     """Prints log records on whatever standard error is when they arrive."""
 

@@ -36,11 +36,13 @@ def watch_and_build(
     options: BuildOptions,
     progress: Callable[[], Progress],
     report: Callable[[BuildReport, float], None],
+    after_build: Callable[[], None] = lambda: None,
 ) -> None:
     """Build ``paths``, then again after every relevant save, until Ctrl-C.
 
     Problems (an invalid save, a missing file) are reported and watching goes
-    on; the outputs of the last good build stay in place.
+    on; the outputs of the last good build stay in place.  ``after_build``
+    runs after each build (preview reloads its pages).
     """
     import watchfiles
 
@@ -48,6 +50,7 @@ def watch_and_build(
     watched = sorted({_folder_of(path) for path in paths} | {theme})
     with make_pool(options, theme) as pool:
         _build_once(paths, options, progress, report, pool)
+        after_build()
         click.echo(f"watching {', '.join(str(folder) for folder in watched)} (Ctrl-C to stop)")
         for changes in watchfiles.watch(*watched, raise_interrupt=False, debounce=150):
             changed = sorted(
@@ -58,6 +61,7 @@ def watch_and_build(
             names = ", ".join(str(path) for path in changed[:3])
             click.echo(f"changed: {names}{' …' if len(changed) > 3 else ''}")
             _build_once(paths, options, progress, report, pool)
+            after_build()
     click.echo("stopped watching")
 
 

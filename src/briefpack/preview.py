@@ -1,0 +1,141 @@
+"""Preview: serve the built packs on loopback and reload the open page after each rebuild.
+
+The server shows only the output folder.  Pages are the HTML the PDF is
+rendered from; a few lines of script are added as they are served (never to
+the file on disk) that listen on a server-sent events stream and reload the
+page when a rebuild has finished.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+EVENTS_PATH = "/__briefpack/events"
+RELOAD_SCRIPT = (
+    f"<script>new EventSource('{EVENTS_PATH}').onmessage = "
+    "function () { location.reload(); };</script>"
+)
+
+
+class Reloads:
+    """Counts finished rebuilds; event streams wait on it."""
+
+    def __init__(self) -> None:
+        self.generation = 0
+        self.condition = threading.Condition()
+        self.closed = False
+
+    def bump(self) -> None:
+        """A rebuild finished: tell every open page."""
+        with self.condition:
+            self.generation += 1
+            self.condition.notify_all()
+
+    def wait_past(self, seen: int, timeout: float) -> int | None:
+        """Wait until a rebuild after generation ``seen`` (or ``timeout``); ``None`` once closed."""
+        with self.condition:
+            self.condition.wait_for(lambda: self.generation != seen or self.closed, timeout)
+            return None if self.closed else self.generation
+
+    def close(self) -> None:
+        """Release every waiting stream, for shutdown."""
+        with self.condition:
+            self.closed = True
+            self.condition.notify_all()
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    out_dir: Path
+    reloads: Reloads
+
+    def __init__(self, *args: Any, out_dir: Path, reloads: Reloads, **kwargs: Any) -> None:
+        self.out_dir = out_dir
+        self.reloads = reloads
+        super().__init__(*args, directory=str(out_dir), **kwargs)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep the terminal for build output."""
+
+    def do_GET(self) -> None:
+        """The index, the events stream, HTML with the reload script, or a file."""
+        path = self.path.split("?", 1)[0]
+        if path == EVENTS_PATH:
+            self._events()
+        elif path in ("/", "/index.html"):
+            self._send_html(self._index())
+        elif path.endswith(".html"):
+            local = Path(self.translate_path(path))
+            if local.is_file():
+                text = local.read_text(encoding="utf-8")
+                self._send_html(text.replace("</body>", RELOAD_SCRIPT + "</body>", 1))
+            else:
+                self.send_error(HTTPStatus.NOT_FOUND)
+        else:
+            super().do_GET()
+
+    def _send_html(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        reloads = self.reloads
+        with reloads.condition:
+            seen = reloads.generation
+        try:
+            self.wfile.write(b": connected\n\n")
+            self.wfile.flush()
+            while True:
+                generation = reloads.wait_past(seen, timeout=15)
+                if generation is None:
+                    return
+                # A comment line every 15 s keeps proxies and browsers from giving up.
+                self.wfile.write(b"data: reload\n\n" if generation != seen else b": waiting\n\n")
+                seen = generation
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+    def _index(self) -> str:
+        rows = []
+        for folder in sorted(p for p in self.out_dir.iterdir() if p.is_dir()):
+            name = folder.name
+            links = [
+                f'<a href="{html.escape(name)}/{html.escape(name)}.{kind}">{label}</a>'
+                for kind, label in (("html", "page"), ("pdf", "PDF"), ("docx", "Word"))
+                if (folder / f"{name}.{kind}").is_file()
+            ]
+            if links:
+                rows.append(f"<li><strong>{html.escape(name)}</strong> · {' · '.join(links)}</li>")
+        listing = "\n".join(rows) or "<li>No pack built yet.</li>"
+        return (
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            "<title>briefpack preview</title>"
+            "<style>body{font:15px/1.5 system-ui,sans-serif;max-width:40em;margin:3em auto}"
+            "li{margin:.4em 0}</style></head><body><h1>briefpack preview</h1>"
+            f"<ul>{listing}</ul></body></html>"
+        )
+
+
+def serve(out_dir: Path, host: str, port: int, reloads: Reloads) -> ThreadingHTTPServer:
+    """Start serving ``out_dir`` in a background thread; returns the running server."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handler = partial(_Handler, out_dir=out_dir.resolve(), reloads=reloads)
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
