@@ -26,8 +26,10 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Measure build speed and memory (benchmarks/); prints a table with targets."""
-    session.install("-e", ".")
+    # typst and pypdf only for the comparisons; pandoc comes from the system when present.
+    session.install("-e", ".", "typst", "pypdf")
     session.run("python", "benchmarks/bench_build.py", *session.posargs)
+    session.run("python", "benchmarks/bench_compare.py", *session.posargs)
 
 
 @nox.session

@@ -12,6 +12,7 @@ reports the median of several runs. Targets (for a 2-core machine):
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import platform
 import shutil
@@ -39,7 +40,8 @@ def large_pack(sessions: int = 40, questions: int = 10) -> str:
     per_day = 5
     for number in range(sessions):
         if number % per_day == 0:
-            days.append({"date": f"2026-03-{len(days) + 2:02d}", "sessions": []})
+            date = dt.date(2026, 3, 2) + dt.timedelta(days=len(days))
+            days.append({"date": date.isoformat(), "sessions": []})
         start = 8 + number % per_day * 2
         days[-1]["sessions"].append(
             {

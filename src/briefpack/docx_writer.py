@@ -12,11 +12,14 @@ import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.image.image import Image as DocxImage
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
@@ -133,6 +136,8 @@ class _DocxWriter:
     settings: RenderSettings
     _bookmark_count: int = 0
     _anchors: dict[str, str] = field(default_factory=dict)
+    _style_ids: dict[str, str] = field(default_factory=dict)
+    _section_end: Any = None
 
     def write(self) -> None:
         days, session_pack = self.pack.scope(self.settings.session)
@@ -160,10 +165,10 @@ class _DocxWriter:
         section.different_first_page_header_footer = True
         header = section.header
         header.is_linked_to_previous = False
-        _reset(header.paragraphs[0], self.pack.title, "Header")
+        self._reset(header.paragraphs[0], self.pack.title, "Header")
         footer = section.footer
         footer.is_linked_to_previous = False
-        paragraph = _reset(footer.paragraphs[0], self.pack.classification or "", "Footer")
+        paragraph = self._reset(footer.paragraphs[0], self.pack.classification or "", "Footer")
         ooxml.add_tab(paragraph)
         ooxml.add_tab(paragraph)
         paragraph.add_run("Page ")
@@ -172,7 +177,7 @@ class _DocxWriter:
         ooxml.add_field(paragraph, "NUMPAGES", "1")
         for extra in (section.first_page_header, section.first_page_footer):
             extra.is_linked_to_previous = False
-            _reset(extra.paragraphs[0], "", "Normal")
+            self._reset(extra.paragraphs[0], "", "Normal")
 
     def _cover(self) -> None:
         pack = self.pack
@@ -217,7 +222,7 @@ class _DocxWriter:
         ooxml.repeat_as_header(header)
         for cell, text, width in zip(header.cells, headings, widths, strict=True):
             cell.width = Mm(width)
-            _reset(cell.paragraphs[0], text, "Briefing Table Heading")
+            self._reset(cell.paragraphs[0], text, "Briefing Table Heading")
         for day in self.pack.days:
             for number, session in enumerate(day.sessions):
                 row = table.add_row()
@@ -231,7 +236,7 @@ class _DocxWriter:
                 texts = (day_text, time_text, "", speakers, str(len(session.questions)))
                 for cell, text, width in zip(cells, texts, widths, strict=True):
                     cell.width = Mm(width)
-                    _reset(cell.paragraphs[0], text, "Briefing Table Text")
+                    self._reset(cell.paragraphs[0], text, "Briefing Table Text")
                 session_cell = cells[2].paragraphs[0]
                 session_cell._p.append(
                     ooxml.internal_link(
@@ -273,8 +278,8 @@ class _DocxWriter:
         self._speakers(session)
         for number, question in enumerate(session.questions, start=1):
             heading = self._paragraph("", "Heading 3")
-            heading.add_run(f"{number}.", "Briefing Question Number")
-            heading.add_run(f" {question.title}")
+            self._run(heading, f"{number}.", "Briefing Question Number")
+            self._run(heading, f" {question.title}")
             self._bookmark(heading, f"{anchor}q{number}")
             if question.context is not None:
                 self._paragraph("Context", "Briefing Label")
@@ -289,9 +294,9 @@ class _DocxWriter:
     def _speakers(self, session: Session) -> None:
         for speaker in session.speakers:
             paragraph = self._paragraph("", "Briefing Speakers")
-            paragraph.add_run(speaker.name, "Briefing Speaker Name")
+            self._run(paragraph, speaker.name, "Briefing Speaker Name")
             if speaker.role:
-                paragraph.add_run(f", {speaker.role}", "Briefing Speaker Role")
+                self._run(paragraph, f", {speaker.role}", "Briefing Speaker Role")
 
     # ------------------------------------------------------------ Markdown
 
@@ -372,11 +377,40 @@ class _DocxWriter:
     # ------------------------------------------------------------ helpers
 
     def _id(self, style_name: str) -> str:
-        """The id of a character style; a company template may use other ids for the same names."""
-        return str(self.document.styles[style_name].style_id)
+        """The id of a style; a company template may use other ids for the same names.
+
+        Looked up once per name: python-docx searches every style on each lookup,
+        which made large packs slow (quadratic in practice).
+        """
+        if style_name not in self._style_ids:
+            self._style_ids[style_name] = str(self.document.styles[style_name].style_id)
+        return self._style_ids[style_name]
 
     def _paragraph(self, text: str, style: str) -> Paragraph:
-        return self.document.add_paragraph(text, style)
+        """A new body paragraph in ``style``, placed before the final section properties."""
+        if self._section_end is None:
+            self._section_end = self.document.element.body.find(qn("w:sectPr"))
+        element = OxmlElement("w:p")
+        self._section_end.addprevious(element)
+        paragraph = Paragraph(element, self.document._body)
+        if style != "Normal":
+            element.get_or_add_pPr().style = self._id(style)
+        if text:
+            element.append(ooxml.text_run(text))
+        return paragraph
+
+    def _reset(self, paragraph: Paragraph, text: str, style: str) -> Paragraph:
+        """Empty ``paragraph`` of a template's content, then give it ``text`` and ``style``."""
+        for child in list(paragraph._p):
+            if not child.tag.endswith("}pPr"):
+                paragraph._p.remove(child)
+        paragraph._p.get_or_add_pPr().style = None if style == "Normal" else self._id(style)
+        if text:
+            self._run(paragraph, text)
+        return paragraph
+
+    def _run(self, paragraph: Paragraph, text: str, style: str | None = None) -> None:
+        paragraph._p.append(ooxml.text_run(text, self._id(style) if style else None))
 
     def _anchor_for(self, session: Session) -> str:
         # Bookmark names must start with a letter, have no hyphen and at most 40 characters.
@@ -407,14 +441,3 @@ def _link_texts(inlines: tuple[Inline, ...]) -> list[str]:
         elif isinstance(inline, Strong | Emphasis | Link):
             texts.extend(_link_texts(inline.children))
     return texts
-
-
-def _reset(paragraph: Paragraph, text: str, style: str) -> Paragraph:
-    """Empty ``paragraph`` of a template's content, then give it ``text`` and ``style``."""
-    for child in list(paragraph._p):
-        if not child.tag.endswith("}pPr"):
-            paragraph._p.remove(child)
-    paragraph.style = style
-    if text:
-        paragraph.add_run(text)
-    return paragraph

@@ -130,7 +130,9 @@ def _run(*children: Any, style: str | None = None) -> Any:
 def _text(text: str) -> Any:
     node = element("w:t")
     node.text = text
-    node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    if text != text.strip():
+        # Without it, Word drops the spaces at either end of a run.
+        node.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return node
 
 
