@@ -311,6 +311,11 @@ def build(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) ->
         click.echo("interrupted: finished outputs are in place, nothing half-written", err=True)
         sys.exit(EXIT_INTERRUPTED)
     _report(report, time.perf_counter() - started)
+    if verbose and any(path.suffix == ".pdf" for path in report.written):
+        # Only once something was rendered: a no-op build never loads WeasyPrint.
+        from briefpack.pdf_writer import font_subsetter
+
+        click.echo(f"fonts subset by {font_subsetter()}")
     if not report.ok:
         sys.exit(1)
 

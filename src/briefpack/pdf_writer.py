@@ -136,6 +136,15 @@ def render_pdf(
     return pdf, len(document.pages)
 
 
+def font_subsetter() -> str:
+    """Which font subsetter WeasyPrint uses here: HarfBuzz's, or the slower fontTools."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
+        return "HarfBuzz (libharfbuzz-subset)"
+    return "fontTools, slower: install libharfbuzz-subset0 (Debian) for HarfBuzz's"
+
+
 def _is_missing_glyph(record: logging.LogRecord) -> bool:
     return str(record.msg).startswith(".notdef glyph rendered") and bool(record.args)
 
