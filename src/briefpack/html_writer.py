@@ -69,7 +69,7 @@ def render_html(pack: Pack, settings: RenderSettings, theme: Path | None = None)
         # The stylesheet is the theme's own file, not content: it is marked safe
         # deliberately, because autoescaping would turn its quotes into &#34;
         # and WeasyPrint would then drop the rules that use them.
-        stylesheet=Markup(_stylesheet(theme_dir)),
+        stylesheet=Markup(theme_stylesheet(theme_dir)),
         page_size=PAGE_SIZES[settings.paper],
         created=_iso(settings.created),
         keywords=display.keywords(pack),
@@ -103,8 +103,8 @@ def _environment(theme_dir: Path) -> jinja2.Environment:
     return environment
 
 
-def _stylesheet(theme_dir: Path) -> str:
-    # Read on every render: a warm worker in watch mode must see an edited theme.
+def theme_stylesheet(theme_dir: Path) -> str:
+    """The theme's print stylesheet, read on every render so that an edit is seen."""
     return (theme_dir / STYLESHEET).read_text(encoding="utf-8")
 
 

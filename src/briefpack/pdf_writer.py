@@ -109,9 +109,14 @@ def render_pdf(
     images = {theme_dir / IMAGES / image.name: image.path for image in pack_images(pack)}
     fetcher = RestrictedFetcher([theme_dir], images)
     with _captured_weasyprint_log() as capture:
+        # The theme's stylesheet, inline in the HTML so that the HTML previews
+        # alone, is parsed (and its fonts loaded) once per process and shared.
+        stylesheet, fonts, inline = _theme_stylesheet(theme_dir)
         document = weasyprint.HTML(
-            string=html, base_url=theme_dir.as_uri() + "/", url_fetcher=fetcher
-        ).render()
+            string=html.replace(inline, "", 1),
+            base_url=theme_dir.as_uri() + "/",
+            url_fetcher=fetcher,
+        ).render(stylesheets=[stylesheet], font_config=fonts)
         pdf = document.write_pdf(pdf_identifier=_identifier(html))
     for url in fetcher.refused:
         logger.warning("%s: warning: not fetched: %s", pack.source, url)
@@ -134,6 +139,35 @@ def render_pdf(
         )
     assert isinstance(pdf, bytes)
     return pdf, len(document.pages)
+
+
+_STYLESHEETS: dict[tuple[Path, str], tuple[Any, Any]] = {}
+
+
+def _theme_stylesheet(theme_dir: Path) -> tuple[Any, Any, str]:
+    """The theme's parsed stylesheet and font configuration, and its inline form in the HTML.
+
+    Cached by the stylesheet's text, so a warm worker in watch mode picks up
+    an edited theme.
+    """
+    from weasyprint.text.fonts import FontConfiguration
+
+    from briefpack.html_writer import theme_stylesheet
+
+    text = theme_stylesheet(theme_dir)
+    key = (theme_dir, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    if key not in _STYLESHEETS:
+        _STYLESHEETS.clear()
+        fonts = FontConfiguration()
+        stylesheet = weasyprint.CSS(
+            string=text,
+            base_url=theme_dir.as_uri() + "/",
+            url_fetcher=RestrictedFetcher([theme_dir]),
+            font_config=fonts,
+        )
+        _STYLESHEETS[key] = (stylesheet, fonts)
+    stylesheet, fonts = _STYLESHEETS[key]
+    return stylesheet, fonts, f"<style>\n{text}\n</style>"
 
 
 def font_subsetter() -> str:
