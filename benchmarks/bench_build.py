@@ -64,18 +64,23 @@ def large_pack(sessions: int = 40, questions: int = 10) -> str:
     return yaml.dump(pack, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-def run_build(content: Path, out: Path, *args: str) -> tuple[float, int]:
-    """Seconds and peak resident memory (kB, largest process) of one build."""
-    command = [sys.executable, "-m", "briefpack.cli", "build", str(content), "-o", str(out), *args]
+def timed(command: list[str]) -> tuple[float, int]:
+    """Seconds and peak resident memory (kB, of the largest process) of one command."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+    if os.waitstatus_to_exitcode(status) != 0:
         assert process.stderr is not None
-        raise SystemExit(f"build failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
     return elapsed, usage.ru_maxrss
+
+
+def run_build(content: Path, out: Path, *args: str) -> tuple[float, int]:
+    """Seconds and peak memory of one ``briefpack build``, in a fresh process."""
+    return timed(
+        [sys.executable, "-m", "briefpack.cli", "build", str(content), "-o", str(out), *args]
+    )
 
 
 def median_of(runs: int, measure: Callable[[], tuple[float, int]]) -> tuple[float, int]:

@@ -34,27 +34,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_build import BUNDLED, large_pack
+from bench_build import BUNDLED, large_pack, median_of, timed
 
 PYTHON = sys.executable
 Row = tuple[str, str, str, str]
-
-
-def timed(command: list[str], cwd: Path | None = None) -> tuple[float, int]:
-    """Seconds and peak memory (kB, largest process) of one command."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        assert process.stderr is not None
-        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
-    return elapsed, usage.ru_maxrss
-
-
-def median(runs: int, measure: Callable[[], tuple[float, int]]) -> tuple[float, int]:
-    results = [measure() for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
 
 
 def briefpack(*args: str) -> list[str]:
@@ -127,10 +110,10 @@ def main() -> None:
         timed(briefpack("build", str(pack), "-o", str(html_out), "-f", "html", "--no-sessions"))
         html = html_out / "aws-devex-2025" / "aws-devex-2025.html"
 
-        bare, _ = median(
+        bare, _ = median_of(
             runs, lambda: timed([PYTHON, "-m", "weasyprint", str(html), str(work / "bare.pdf")])
         )
-        single, _ = median(
+        single, _ = median_of(
             runs,
             lambda: timed(
                 briefpack(
@@ -158,7 +141,7 @@ def main() -> None:
             shutil.rmtree(work / "all", ignore_errors=True)
             return timed(briefpack("build", str(pack), "-o", str(work / "all")))
 
-        whole, _ = median(runs, cold)
+        whole, _ = median_of(runs, cold)
         rows.append(
             (
                 "2 whole job (10 outputs)",
@@ -173,7 +156,7 @@ def main() -> None:
             ("validate", briefpack("validate", str(pack))),
             ("no-op build", briefpack("build", str(pack), "-o", str(work / "all"))),
         ):
-            seconds, _ = median(runs, lambda command=command: timed(command))
+            seconds, _ = median_of(runs, lambda command=command: timed(command))
             passed = seconds < 0.3 and seconds < 0.15 * whole
             rows.append(
                 (
@@ -203,13 +186,13 @@ def main() -> None:
         big_runs = max(1, runs // 2)
         if shutil.which("pandoc"):
             (work / "big.md").write_text(markdown_of(big), encoding="utf-8")
-            pandoc, _ = median(
+            pandoc, _ = median_of(
                 big_runs,
                 lambda: timed(
                     ["pandoc", str(work / "big.md"), "-o", str(work / "big-pandoc.docx")]
                 ),
             )
-            docx, _ = median(
+            docx, _ = median_of(
                 big_runs,
                 lambda: timed(
                     briefpack(
@@ -235,7 +218,7 @@ def main() -> None:
         else:
             rows.append(("4 DOCX, 1,400 questions", "pandoc not installed", "", "not measured"))
 
-        big_pdf, big_memory = median(
+        big_pdf, big_memory = median_of(
             big_runs,
             lambda: timed(
                 briefpack(
@@ -268,7 +251,7 @@ def main() -> None:
                 "build", str(big), "-o", str(work / "big-html"), "-f", "html", "--no-sessions"
             )
         )
-        _, bare_big_memory = median(
+        _, bare_big_memory = median_of(
             1,
             lambda: timed(
                 [
@@ -317,7 +300,7 @@ def edit_loop(work: Path, pack: Path, runs: int) -> Row:
         "-c",
         f"import typst; typst.compile({str(source)!r}, output={str(work / 'typst.pdf')!r})",
     ]
-    typst_time, _ = median(runs, lambda: timed(compile_typst))
+    typst_time, _ = median_of(runs, lambda: timed(compile_typst))
 
     out = work / "watch"
     target = out / "aws-devex-2025" / "sessions" / "02-agentcore.pdf"
