@@ -145,6 +145,7 @@ def build(
 
     pending: list[Job] = []
     plans: dict[str, list[Job]] = {}
+    manifests: dict[str, dict[str, dict[str, Any]]] = {}
     for pack in packs:
         report.warnings.extend(pack.warnings)
         try:
@@ -155,7 +156,7 @@ def build(
         plans[pack.name] = jobs
         folder = options.out_dir / pack.name
         _remove_stale_temporaries(folder)
-        manifest = _read_manifest(folder)
+        manifest = manifests[pack.name] = _read_manifest(folder)
         for job in jobs:
             if not options.force and _is_up_to_date(job, manifest.get(job.relative)):
                 report.up_to_date.append(job.target)
@@ -171,11 +172,18 @@ def build(
     finally:
         progress.stop()
     for pack in packs:
-        if pack.name in plans and pack.name not in failed_packs:
-            _finish_pack(pack, plans[pack.name], results, options, report, notify)
-        elif pack.name in plans:
-            # Keep what was written: record it, remove nothing.
-            _finish_pack(pack, plans[pack.name], results, options, report, notify, prune=False)
+        if pack.name in plans:
+            # A pack with a failed render keeps what was written and removes nothing.
+            _finish_pack(
+                pack,
+                plans[pack.name],
+                manifests[pack.name],
+                results,
+                options,
+                report,
+                notify,
+                prune=pack.name not in failed_packs,
+            )
     return report
 
 
@@ -234,7 +242,10 @@ def plan(
     jobs = []
     for session_id, stem in scopes:
         settings = replace(base, session=session_id)
-        content = _canonical(_content_slice(pack, session_id))
+        content_slice = _content_slice(pack, session_id)
+        content = _canonical(content_slice)
+        # Image files by content: an edited picture is a changed input.
+        images = [image.name for image in pack_images(content_slice)]
         _, session = pack.scope(session_id)
         questions = len(session.questions) if session else len(pack.questions)
         for output_format in options.formats:
@@ -247,8 +258,7 @@ def plan(
                 "settings": _canonical(settings),
                 "theme": theme_hash if output_format in ("pdf", "html") else None,
                 "reference_docx": reference_hash if output_format == "docx" else None,
-                # Image files by content: an edited picture is a changed input.
-                "images": [image.name for image in pack_images(_content_slice(pack, session_id))],
+                "images": images,
             }
             jobs.append(
                 Job(
@@ -318,15 +328,18 @@ def _render_in_worker(job: Job, theme: Path) -> tuple[bytes, int | None]:
 def _finish_pack(
     pack: Pack,
     jobs: list[Job],
+    old: dict[str, dict[str, Any]],
     results: dict[Path, dict[str, Any]],
     options: BuildOptions,
     report: BuildReport,
     notify: Callable[[Event, Path, float], None],
-    prune: bool = True,
+    prune: bool,
 ) -> None:
-    """Write the pack's manifest and remove outputs its content no longer makes."""
+    """Write the pack's manifest and remove outputs its content no longer makes.
+
+    ``old`` is the manifest as it was read before the build.
+    """
     folder = options.out_dir / pack.name
-    old = _read_manifest(folder)
     entries = dict(old)
     planned = {job.relative for job in jobs}
     kinds = {(job.output_format, job.settings.session is not None) for job in jobs}

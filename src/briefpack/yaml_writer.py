@@ -14,24 +14,15 @@ from typing import Any
 
 import yaml
 
-from briefpack.schema import (
-    DAY_KEYS,
-    OPTION_KEYS,
-    PACK_KEYS,
-    QUESTION_KEYS,
-    SESSION_KEYS,
-    SPEAKER_KEYS,
-    Key,
-)
+from briefpack.schema import RECORDS, Key
 
 WIDTH = 88
+# Key order for each mapping, by the key it sits under: lists are named by the
+# plural of what they hold ("days" holds days); the top level is the pack.
 _ORDER: dict[str, tuple[Key, ...]] = {
-    "pack": PACK_KEYS,
-    "days": DAY_KEYS,
-    "sessions": SESSION_KEYS,
-    "speakers": SPEAKER_KEYS,
-    "questions": QUESTION_KEYS,
-    "options": OPTION_KEYS,
+    "pack": RECORDS["pack"],
+    "options": RECORDS["options"],
+    **{f"{name}s": keys for name, keys in RECORDS.items() if name not in ("pack", "options")},
 }
 #: Keys whose values may run long and read best as blocks.
 _PROSE = frozenset({"context", "question", "subtitle"})
