@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from briefpack.build import Job
 from briefpack.errors import BriefpackError
 from briefpack.model import Pack
 from briefpack.validate import load_pack
@@ -79,3 +80,22 @@ def valid(path: Path) -> Pack:
         return load_pack(path, label=path.name)
     except BriefpackError as error:
         raise AssertionError("\n".join(str(p) for p in error.problems)) from None
+
+
+def interfere(
+    monkeypatch: pytest.MonkeyPatch, when: Callable[[Job], bool], action: Callable[[Job], None]
+) -> None:
+    """Run ``action`` before rendering every job ``when`` picks; it may sleep, hoard or raise.
+
+    Patched before the build forks its workers, so the workers inherit it.
+    """
+    import briefpack.build
+
+    real = briefpack.build.render_job
+
+    def render(job: Job, theme: Path) -> tuple[bytes, int | None]:
+        if when(job):
+            action(job)
+        return real(job, theme)
+
+    monkeypatch.setattr(briefpack.build, "render_job", render)

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefpack.build import write_atomically
+from briefpack.build import Job, write_atomically
 from briefpack.cli import EXIT_INTERRUPTED, cli
 from briefpack.errors import BriefpackError
 
-from conftest import BUNDLED_PACK, MINIMAL_PACK
+from conftest import BUNDLED_PACK, MINIMAL_PACK, interfere
 from pdf_helpers import page_texts, reader
 
 SESSION_FILES = [
@@ -255,16 +255,10 @@ def test_a_failed_render_is_reported_and_keeps_the_previous_output(
     pdf = out / "pack" / "pack.pdf"
     before = pdf.read_bytes()
 
-    import briefpack.build
+    def fail(job: Job) -> None:
+        raise BriefpackError(f"{job.pack.source}: rendering failed: injected")
 
-    real = briefpack.build.render_job
-
-    def failing(job: briefpack.build.Job, theme: Path) -> tuple[bytes, int | None]:
-        if job.target == pdf:
-            raise BriefpackError(f"{job.pack.source}: rendering failed: injected")
-        return real(job, theme)
-
-    monkeypatch.setattr(briefpack.build, "render_job", failing)
+    interfere(monkeypatch, lambda job: job.target == pdf, fail)
     code, _, err = run("build", str(pack), "-o", str(out), "-j", "1", "--force")
     assert code == 1
     assert "rendering failed: injected" in err

@@ -19,7 +19,7 @@ from briefpack.errors import BriefpackError
 from briefpack.loader import parse_yaml
 from briefpack.validate import load_pack, validate_pack
 
-from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, problems, valid
+from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, interfere, problems, valid
 from pdf_helpers import normalise, page_texts
 
 
@@ -445,16 +445,7 @@ def test_a_render_over_the_time_limit_fails_alone(
 ) -> None:
     import time
 
-    import briefpack.build
-
-    real = briefpack.build.render_job
-
-    def slow_for_one_pack(job: briefpack.build.Job, theme: Path) -> tuple[bytes, int | None]:
-        if job.pack.name == "slow":
-            time.sleep(60)
-        return real(job, theme)
-
-    monkeypatch.setattr(briefpack.build, "render_job", slow_for_one_pack)
+    interfere(monkeypatch, lambda job: job.pack.name == "slow", lambda job: time.sleep(60))
     for name in ("slow", "quick"):
         (tmp_path / f"{name}.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
     out = tmp_path / "out"
@@ -510,17 +501,12 @@ def test_a_pathological_pack_hits_the_time_limit_while_the_others_build(tmp_path
 def test_a_render_over_the_memory_limit_fails_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefpack.build
-
-    real = briefpack.build.render_job
-
-    def hungry_for_one_pack(job: briefpack.build.Job, theme: Path) -> tuple[bytes, int | None]:
-        if job.pack.name == "hungry":
-            hoard = bytearray(3 * 1024**3)
-            return bytes(hoard[:1]), None
-        return real(job, theme)
-
-    monkeypatch.setattr(briefpack.build, "render_job", hungry_for_one_pack)
+    hoards: list[bytearray] = []
+    interfere(
+        monkeypatch,
+        lambda job: job.pack.name == "hungry",
+        lambda job: hoards.append(bytearray(3 * 1024**3)),
+    )
     for name in ("hungry", "modest"):
         (tmp_path / f"{name}.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
     out = tmp_path / "out"
