@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import textwrap
 from collections.abc import Callable, Iterator
@@ -47,6 +48,17 @@ def _fail_on_renderer_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[Non
     messages = [record.getMessage() for record in caplog.get_records("call")]
     renderer = [message for message in messages if "renderer:" in message]
     assert renderer == [], "WeasyPrint reported problems"
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_after_each_test() -> Iterator[None]:
+    """Report anything a test leaves unclosed (a socket, a file) against that test.
+
+    Left to the garbage collector, a leaked object is finalized at some later
+    moment, and its ResourceWarning fails whichever test happens to be running.
+    """
+    yield
+    gc.collect()
 
 
 @pytest.fixture

@@ -95,6 +95,8 @@ def test_the_server_shows_nothing_outside_the_output_folder(preview: tuple[str, 
     for path in ("../content/aws-devex-2025.yaml", "%2e%2e/content/aws-devex-2025.yaml"):
         with pytest.raises(urllib.error.HTTPError) as error:
             fetch(url + path)
+        # An HTTPError holds the open response: close it here, not whenever it is collected.
+        error.value.close()
         assert error.value.code == 404
 
 
