@@ -225,7 +225,7 @@ def test_html_is_self_contained_with_its_fonts_beside_it(tmp_path: Path) -> None
     style = html.split("<style>", 1)[1].split("</style>", 1)[0]
     assert '@font-face { font-family: "Briefpack Serif"' in style
     assert "&#34;" not in style
-    for font_url in ("fonts/NotoSerif-Regular.ttf", "fonts/Inter-SemiBold.otf"):
+    for font_url in ("fonts/NotoSerif-Regular.ttf", "fonts/Inter-SemiBold.ttf"):
         assert font_url in style
         assert (folder / font_url).is_file()
     assert "<link" not in html

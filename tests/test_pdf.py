@@ -304,7 +304,7 @@ def test_fetcher_serves_theme_files_and_refuses_everything_else(tmp_path: Path) 
     (link / "escape.svg").symlink_to(secret)
     fetcher = RestrictedFetcher([theme, link])
 
-    font = theme / "fonts" / "Inter-Regular.otf"
+    font = theme / "fonts" / "Inter-Regular.ttf"
     assert fetcher.fetch(font.as_uri()).read() == font.read_bytes()
     for url in (
         secret.as_uri(),
