@@ -285,24 +285,6 @@ def test_quiet_and_verbose(built: Path, bundled_copy: Path) -> None:
     assert len(quiet.splitlines()) == 1
     _, verbose, _ = run("build", str(bundled_copy), "-o", str(built.parent), "-v")
     assert len([line for line in verbose.splitlines() if line.startswith("up to date ")]) == 10
-    assert "fonts subset by" not in verbose  # nothing rendered, nothing to say
-
-
-def test_verbose_says_which_font_subsetter_is_used(built: Path, bundled_copy: Path) -> None:
-    from briefpack.pdf_writer import font_subsetter
-
-    _, output, _ = run(
-        "build",
-        str(bundled_copy),
-        "-o",
-        str(built.parent),
-        "-v",
-        "--force",
-        "--no-sessions",
-        "-f",
-        "pdf",
-    )
-    assert output.splitlines()[-1] == f"fonts subset by {font_subsetter()}"
 
 
 def test_ctrl_c_stops_the_workers_keeps_what_was_finished_and_exits_130(

@@ -17,7 +17,7 @@ import click
 
 from briefpack import __version__
 from briefpack.build import DEFAULT_FORMATS, FORMATS
-from briefpack.errors import BriefpackError
+from briefpack.errors import ADVICE_LOGGER, BriefpackError
 from briefpack.limits import DEFAULT_TIME_LIMIT, Limits
 from briefpack.model import PAPER_SIZES
 
@@ -303,7 +303,7 @@ def build(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) ->
     from briefpack.discover import find_packs
 
     started = time.perf_counter()
-    _report_warnings_on_stderr()
+    _report_warnings_on_stderr(quiet)
     files = find_packs(paths or (DEFAULT_CONTENT,))
     try:
         report = run_build(files, _options_from(**options), os.environ, _progress(quiet, verbose))
@@ -311,11 +311,6 @@ def build(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) ->
         click.echo("interrupted: finished outputs are in place, nothing half-written", err=True)
         sys.exit(EXIT_INTERRUPTED)
     _report(report, time.perf_counter() - started)
-    if verbose and any(path.suffix == ".pdf" for path in report.written):
-        # Only once something was rendered: a no-op build never loads WeasyPrint.
-        from briefpack.pdf_writer import font_subsetter
-
-        click.echo(f"fonts subset by {font_subsetter()}")
     if not report.ok:
         sys.exit(1)
 
@@ -338,7 +333,7 @@ def watch(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) ->
     """
     from briefpack.watch import watch_and_build
 
-    _report_warnings_on_stderr()
+    _report_warnings_on_stderr(quiet)
     build_options_ = replace(_options_from(**options), shortest_first=True)
     watch_and_build(
         paths or (DEFAULT_CONTENT,),
@@ -436,7 +431,7 @@ def preview(
     from briefpack.preview import Reloads, serve
     from briefpack.watch import watch_and_build
 
-    _report_warnings_on_stderr()
+    _report_warnings_on_stderr(quiet)
     build_options_ = _options_from(**options)
     formats = tuple(dict.fromkeys((*build_options_.formats, "html")))
     build_options_ = replace(build_options_, formats=formats, shortest_first=True)
@@ -461,17 +456,31 @@ def preview(
 
 
 class _ClickHandler(logging.Handler):
-    """Prints log records on whatever standard error is when they arrive."""
+    """Prints log records on whatever standard error is when they arrive.
+
+    Advice (see :data:`~briefpack.errors.ADVICE_LOGGER`) is printed once per
+    run however many renders give it, and not at all with ``quiet``.
+    """
+
+    def __init__(self, quiet: bool) -> None:
+        super().__init__(level=logging.WARNING)
+        self.quiet = quiet
+        self.advised: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(record.getMessage(), err=True)
+        message = record.getMessage()
+        if record.name == ADVICE_LOGGER:
+            if self.quiet or message in self.advised:
+                return
+            self.advised.add(message)
+        click.echo(message, err=True)
 
 
-def _report_warnings_on_stderr() -> None:
+def _report_warnings_on_stderr(quiet: bool) -> None:
     """Show what the renderers log as warnings, one plain line each."""
     logger = logging.getLogger("briefpack")
     if not any(isinstance(handler, _ClickHandler) for handler in logger.handlers):
-        logger.addHandler(_ClickHandler(level=logging.WARNING))
+        logger.addHandler(_ClickHandler(quiet))
         logger.propagate = False
 
 

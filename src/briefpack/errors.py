@@ -12,6 +12,10 @@ from typing import IO, Any
 
 import click
 
+#: The logger for advice about the machine (a missing library), as opposed to
+#: warnings about the content; the command line shows each piece of advice once.
+ADVICE_LOGGER = "briefpack.advice"
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Mark:

@@ -6,12 +6,21 @@ pack file, so nothing is read from elsewhere and the network is never used.
 WeasyPrint reports its problems only through the ``weasyprint`` logger: they
 are captured during each render, errors fail the render and warnings are
 passed on.
+
+Which font subsetter WeasyPrint finds (HarfBuzz's, or fontTools where
+``libharfbuzz-subset0`` is missing) changes nothing but speed: fontTools
+stamps the current time into every font subset it writes unless
+``SOURCE_DATE_EPOCH`` is set, so the writer sets it to the document's date
+while the PDF is written, and WeasyPrint's warning about the fallback, once
+per font, becomes one line of advice on the ``briefpack.advice`` logger.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,13 +29,20 @@ from urllib.parse import unquote, urlsplit
 
 import weasyprint
 
-from briefpack.errors import BriefpackError, Problem
+from briefpack.errors import ADVICE_LOGGER, BriefpackError, Problem
 from briefpack.html_writer import IMAGES, render_html
 from briefpack.model import Pack, pack_images
 from briefpack.settings import RenderSettings
 from briefpack.theme import templates_dir
 
 logger = logging.getLogger("briefpack")
+#: Hints about the machine rather than the content; the command line shows each once.
+advice_logger = logging.getLogger(ADVICE_LOGGER)
+#: What to do when WeasyPrint subsets fonts with fontTools.
+SUBSETTER_ADVICE = (
+    "note: fonts were subset by fontTools, the slower fallback; for faster builds install "
+    "HarfBuzz's subsetter: libharfbuzz-subset0 on Debian and Ubuntu, harfbuzz elsewhere"
+)
 
 
 class RestrictedFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
@@ -117,7 +133,11 @@ def render_pdf(
             base_url=theme_dir.as_uri() + "/",
             url_fetcher=fetcher,
         ).render(stylesheets=[stylesheet], font_config=fonts)
-        pdf = document.write_pdf(pdf_identifier=_identifier(html))
+        with _font_timestamps(settings.created):
+            pdf = document.write_pdf(pdf_identifier=_identifier(html))
+    fallback = [record for record in capture.records if _is_subsetter_fallback(record)]
+    if fallback:
+        advice_logger.warning(SUBSETTER_ADVICE)
     for url in fetcher.refused:
         logger.warning("%s: warning: not fetched: %s", pack.source, url)
     # A refused fetch is already reported above; WeasyPrint logs it again as an
@@ -131,7 +151,7 @@ def render_pdf(
     missing_glyphs = [record for record in capture.records if _is_missing_glyph(record)]
     _report_missing_glyphs(pack, missing_glyphs)
     for record in capture.records:
-        if record.levelno < logging.ERROR and record not in missing_glyphs:
+        if record.levelno < logging.ERROR and record not in missing_glyphs + fallback:
             logger.warning("%s: warning: renderer: %s", pack.source, record.getMessage())
     if errors:
         raise BriefpackError(
@@ -177,6 +197,28 @@ def font_subsetter() -> str:
     if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
         return "HarfBuzz (libharfbuzz-subset)"
     return "fontTools, slower: install libharfbuzz-subset0 (Debian) for HarfBuzz's"
+
+
+@contextmanager
+def _font_timestamps(created: dt.datetime) -> Iterator[None]:
+    """Let fontTools date the font subsets it writes with ``created``, not the clock.
+
+    fontTools reads ``SOURCE_DATE_EPOCH`` when it saves a font.  Renders run
+    one at a time in their process, so setting it for the duration is safe.
+    """
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(created.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def _is_subsetter_fallback(record: logging.LogRecord) -> bool:
+    return str(record.msg).startswith("Using fontTools instead of HarfBuzz-Subset")
 
 
 def _is_missing_glyph(record: logging.LogRecord) -> bool:

@@ -46,12 +46,14 @@ class _Worker:
 
 
 class _Collector(logging.Handler):
+    """Keeps each warning with the name of its logger, so the parent can log it there again."""
+
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
+        self.messages: list[tuple[str, str]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        self.messages.append((record.name, record.getMessage()))
 
 
 def _serve(connection: Any, render: Callable[[Any], Rendered], memory: int) -> None:
@@ -170,8 +172,8 @@ class WorkerPool(Generic[J]):
                     kind, value, warnings = worker.connection.recv()
                 except (EOFError, OSError):
                     kind, value, warnings = "died", None, []
-                for warning in warnings:
-                    logging.getLogger("briefpack").warning("%s", warning)
+                for name, warning in warnings:
+                    logging.getLogger(name).warning("%s", warning)
                 outcome = self._outcome(job, kind, value)
                 if kind == "died":
                     worker.kill()

@@ -1,0 +1,138 @@
+"""Which font subsetter WeasyPrint finds changes nothing but speed.
+
+Without Debian's ``libharfbuzz-subset0``, WeasyPrint subsets fonts with
+fontTools.  Each test runs briefpack in a subprocess, where that fallback is
+forced by hiding HarfBuzz's subsetter from WeasyPrint (the library itself
+stays installed); the build's workers are forked from it and inherit that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fontTools.misc.timeTools import epoch_diff
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from briefpack.pdf_writer import SUBSETTER_ADVICE
+
+from conftest import BUNDLED_PACK, MINIMAL_PACK
+
+RUN_CLI = "from briefpack.cli import main; main()"
+#: Python code run before the CLI, for each subsetter.
+SUBSETTERS = {
+    "harfbuzz": "",
+    "fonttools": "import weasyprint.pdf.fonts as fonts; fonts.harfbuzz_subset = None; ",
+}
+
+
+def harfbuzz_subset_installed() -> bool:
+    import weasyprint.pdf.fonts
+
+    return weasyprint.pdf.fonts.harfbuzz_subset is not None
+
+
+def briefpack(
+    subsetter: str, *args: str, clock_ahead: str | None = None, epoch: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``briefpack ARGS`` with ``subsetter``, optionally with the wall clock moved ahead."""
+    if subsetter == "harfbuzz" and not harfbuzz_subset_installed():
+        pytest.skip("HarfBuzz's subsetter is not installed (Debian package libharfbuzz-subset0)")
+    environ = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    if epoch is not None:
+        environ["SOURCE_DATE_EPOCH"] = epoch
+    command = [sys.executable, "-c", SUBSETTERS[subsetter] + RUN_CLI, *args]
+    if clock_ahead is not None:
+        faketime = shutil.which("faketime")
+        if faketime is None:
+            pytest.skip("faketime is not installed (Debian package faketime)")
+        command = [faketime, "-f", clock_ahead, *command]
+    return subprocess.run(command, capture_output=True, text=True, env=environ, timeout=300)
+
+
+def embedded_fonts(pdf: Path) -> dict[str, TTFont]:
+    """Every font program embedded in ``pdf``, by its PDF name."""
+    fonts = {}
+    for page in PdfReader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            program = descriptor["/FontFile2"].get_object().get_data()
+            fonts[str(font["/BaseFont"])] = TTFont(io.BytesIO(program))
+    return fonts
+
+
+def font_date(font: TTFont) -> dt.datetime:
+    return dt.datetime.fromtimestamp(font["head"].modified + epoch_diff, tz=dt.UTC)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("subsetter", ["harfbuzz", "fonttools"])
+def test_the_same_content_gives_the_same_pdfs_on_any_day(subsetter: str, tmp_path: Path) -> None:
+    first, later = tmp_path / "first", tmp_path / "later"
+    built = briefpack(subsetter, "build", str(BUNDLED_PACK), "-o", str(first), "-f", "pdf")
+    assert built.returncode == 0, built.stderr
+    rebuilt = briefpack(
+        subsetter, "build", str(BUNDLED_PACK), "-o", str(later), "-f", "pdf", clock_ahead="+3d"
+    )
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    pdfs = sorted(path.relative_to(first) for path in first.rglob("*.pdf"))
+    assert len(pdfs) == 5
+    for pdf in pdfs:
+        assert (first / pdf).read_bytes() == (later / pdf).read_bytes(), pdf
+
+
+@pytest.mark.parametrize(
+    ("epoch", "expected"),
+    [
+        (None, dt.datetime(2026, 3, 2, tzinfo=dt.UTC)),  # the pack's first day
+        ("1767225600", dt.datetime(2026, 1, 1, tzinfo=dt.UTC)),
+    ],
+)
+def test_fonts_subset_by_fonttools_carry_the_document_date(
+    tmp_path: Path, epoch: str | None, expected: dt.datetime
+) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(MINIMAL_PACK, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ("build", str(pack), "-o", str(out), "-f", "pdf", "--no-sessions")
+    built = briefpack("fonttools", *args, epoch=epoch)
+    assert built.returncode == 0, built.stderr
+    fonts = embedded_fonts(out / "pack" / "pack.pdf")
+    assert fonts
+    assert {name: font_date(font) for name, font in fonts.items()} == dict.fromkeys(fonts, expected)
+
+
+def test_without_harfbuzz_one_line_of_advice_instead_of_a_warning_per_font(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    built = briefpack("fonttools", "build", str(BUNDLED_PACK), "-o", str(out), "-f", "pdf")
+    assert built.returncode == 0, built.stderr
+    assert built.stderr.splitlines() == [SUBSETTER_ADVICE]
+    assert "libharfbuzz-subset0" in SUBSETTER_ADVICE
+    assert built.stdout.splitlines()[-1].startswith("5 written")
+
+
+def test_quiet_hides_the_advice(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ("build", str(BUNDLED_PACK), "-o", str(out), "-f", "pdf", "--no-sessions", "-q")
+    built = briefpack("fonttools", *args)
+    assert built.returncode == 0, built.stderr
+    assert built.stderr == ""
+    assert built.stdout.startswith("1 written")
+
+
+def test_with_harfbuzz_there_is_no_advice(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ("build", str(BUNDLED_PACK), "-o", str(out), "-f", "pdf", "--no-sessions")
+    built = briefpack("harfbuzz", *args)
+    assert built.returncode == 0, built.stderr
+    assert built.stderr == ""
