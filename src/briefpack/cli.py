@@ -455,6 +455,29 @@ def preview(
         server.shutdown()
 
 
+@cli.command()
+def doctor() -> None:
+    """Check what this machine gives briefpack: renderer, font subsetter, fonts, LibreOffice.
+
+    Prints each piece briefpack relies on with the version found, and what
+    to install where something is missing or slow. Exits with status 1 when
+    something that builds need is missing.
+
+    \b
+    Examples:
+      briefpack doctor
+    """
+    from briefpack.doctor import run_checks, summary_line
+    from briefpack.theme import templates_dir
+
+    click.echo(summary_line())
+    checks = run_checks(templates_dir())
+    for check in checks:
+        click.echo(str(check))
+    if any(check.status == "missing" for check in checks):
+        sys.exit(1)
+
+
 class _ClickHandler(logging.Handler):
     """Prints log records on whatever standard error is when they arrive.
 

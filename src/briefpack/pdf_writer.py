@@ -39,9 +39,12 @@ logger = logging.getLogger("briefpack")
 #: Hints about the machine rather than the content; the command line shows each once.
 advice_logger = logging.getLogger(ADVICE_LOGGER)
 #: What to do when WeasyPrint subsets fonts with fontTools.
+SUBSETTER_INSTALL = (
+    "install HarfBuzz's subsetter: libharfbuzz-subset0 on Debian and Ubuntu, harfbuzz elsewhere"
+)
 SUBSETTER_ADVICE = (
-    "note: fonts were subset by fontTools, the slower fallback; for faster builds install "
-    "HarfBuzz's subsetter: libharfbuzz-subset0 on Debian and Ubuntu, harfbuzz elsewhere"
+    f"note: fonts were subset by fontTools, the slower fallback; for faster builds "
+    f"{SUBSETTER_INSTALL}"
 )
 
 
@@ -190,13 +193,13 @@ def _theme_stylesheet(theme_dir: Path) -> tuple[Any, Any, str]:
     return stylesheet, fonts, f"<style>\n{text}\n</style>"
 
 
-def font_subsetter() -> str:
-    """Which font subsetter WeasyPrint uses here: HarfBuzz's, or the slower fontTools."""
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+def harfbuzz_subsetter_found() -> bool:
+    """Whether WeasyPrint subsets fonts with HarfBuzz here, rather than the slower fontTools."""
+    # The test WeasyPrint itself makes before each subset (weasyprint/pdf/fonts.py).
+    from weasyprint.pdf import fonts
+    from weasyprint.text.ffi import harfbuzz
 
-    if harfbuzz_subset is not None and harfbuzz.hb_version_atleast(4, 1, 0):
-        return "HarfBuzz (libharfbuzz-subset)"
-    return "fontTools, slower: install libharfbuzz-subset0 (Debian) for HarfBuzz's"
+    return fonts.harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
 @contextmanager

@@ -1,0 +1,176 @@
+"""``briefpack doctor``: what this machine gives briefpack, and what it lacks.
+
+A build that fails for want of a system library fails late and in
+WeasyPrint's words; a build that merely runs slowly (no HarfBuzz subsetter,
+PyYAML without libyaml) says nothing at all.  The doctor names each piece
+briefpack relies on, the version found, and what to install when it is
+missing.  Every check is a function of its own, so that one broken piece
+(Pango missing makes WeasyPrint fail at import) never hides the others.
+"""
+
+from __future__ import annotations
+
+import io
+import platform
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Literal
+
+from briefpack import __version__
+
+#: ``ok``: present; ``note``: works, with advice; ``optional``: absent, not needed to
+#: build; ``missing``: builds fail or lack something until it is installed.
+Status = Literal["ok", "note", "optional", "missing"]
+
+#: The Python packages that briefpack's outputs depend on, by distribution name.
+PACKAGES = ("WeasyPrint", "python-docx", "fontTools", "Jinja2", "PyYAML", "markdown-it-py", "click")
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """What one check found."""
+
+    name: str
+    status: Status
+    found: str
+    advice: str = ""
+
+    def __str__(self) -> str:
+        line = f"{self.status:<9}{self.name}: {self.found}"
+        return f"{line}\n{'':9}{self.advice}" if self.advice else line
+
+
+def run_checks(theme: Path) -> list[Check]:
+    """Every check, in the order they are shown; none raises."""
+    checks: list[Callable[[], Check]] = [
+        _python_packages,
+        _yaml_parser,
+        _renderer,
+        _font_subsetter,
+        lambda: _theme_fonts(theme),
+        _libreoffice,
+    ]
+    return [check() for check in checks]
+
+
+def summary_line() -> str:
+    """The first line of the report: briefpack, Python and the platform."""
+    return (
+        f"briefpack {__version__} on Python {platform.python_version()} "
+        f"({sys.executable}), {platform.system()} {platform.machine()}"
+    )
+
+
+def _python_packages() -> Check:
+    found, missing = [], []
+    for name in PACKAGES:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            missing.append(name)
+    if missing:
+        return Check(
+            "Python packages",
+            "missing",
+            f"{', '.join(missing)} not installed",
+            "reinstall briefpack: pip install briefpack",
+        )
+    return Check("Python packages", "ok", ", ".join(found))
+
+
+def _yaml_parser() -> Check:
+    import yaml
+
+    if getattr(yaml, "__with_libyaml__", False):
+        return Check("YAML parser", "ok", "libyaml (PyYAML's C parser)")
+    return Check(
+        "YAML parser",
+        "note",
+        "PyYAML's pure-Python parser, about 13x slower than libyaml's",
+        "install a PyYAML wheel built with libyaml, or libyaml-dev before building PyYAML",
+    )
+
+
+def _renderer() -> Check:
+    try:
+        import weasyprint
+        from weasyprint.text.ffi import pango
+    except (ImportError, OSError) as error:
+        return Check(
+            "PDF renderer",
+            "missing",
+            f"WeasyPrint cannot start: {error}",
+            "install Pango: libpango-1.0-0 and libpangoft2-1.0-0 on Debian and Ubuntu, "
+            "pango elsewhere",
+        )
+    number = int(pango.pango_version())
+    pango_version = f"{number // 10000}.{number // 100 % 100}.{number % 100}"
+    return Check(
+        "PDF renderer", "ok", f"WeasyPrint {weasyprint.__version__}, Pango {pango_version}"
+    )
+
+
+def _font_subsetter() -> Check:
+    try:
+        from briefpack.pdf_writer import SUBSETTER_INSTALL, harfbuzz_subsetter_found
+    except (ImportError, OSError):
+        return Check("font subsetter", "missing", "unknown: WeasyPrint cannot start")
+    if harfbuzz_subsetter_found():
+        return Check("font subsetter", "ok", "HarfBuzz's (libharfbuzz-subset)")
+    return Check(
+        "font subsetter",
+        "note",
+        "fontTools, the slower fallback: same PDFs, slower builds",
+        SUBSETTER_INSTALL,
+    )
+
+
+def _theme_fonts(theme: Path) -> Check:
+    """Every font file the theme's stylesheet names exists and is a font."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    stylesheet = theme / "pack.css"
+    try:
+        text = stylesheet.read_text(encoding="utf-8")
+    except OSError as error:
+        return Check("theme fonts", "missing", f"cannot read {stylesheet}: {error.strerror}")
+    names = sorted(set(re.findall(r"url\(\s*['\"]?(fonts/[^'\")]+)", text)))
+    broken = []
+    for name in names:
+        try:
+            # Read first: a file TTFont opened itself would stay open when it raises.
+            TTFont(io.BytesIO((theme / name).read_bytes()), lazy=True)
+        except (OSError, TTLibError) as error:
+            broken.append(f"{name} ({error})")
+    if broken:
+        return Check(
+            "theme fonts",
+            "missing",
+            f"{len(broken)} of {len(names)} unreadable: {'; '.join(broken)}",
+            "reinstall briefpack",
+        )
+    return Check("theme fonts", "ok", f"{len(names)} fonts in {theme / 'fonts'}, all readable")
+
+
+def _libreoffice() -> Check:
+    program = shutil.which("soffice") or shutil.which("libreoffice")
+    if program is None:
+        return Check(
+            "LibreOffice",
+            "optional",
+            "not found; builds do not need it (the tests use it to open the Word copy)",
+        )
+    try:
+        result = subprocess.run(
+            [program, "--version"], capture_output=True, text=True, timeout=60, check=False
+        )
+        version = result.stdout.strip().splitlines()[0] if result.stdout.strip() else program
+    except (OSError, subprocess.TimeoutExpired):
+        version = program
+    return Check("LibreOffice", "ok", version)
