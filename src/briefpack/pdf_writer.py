@@ -17,7 +17,9 @@ per font, becomes one line of advice on the ``briefpack.advice`` logger.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
+import gc
 import hashlib
 import logging
 import os
@@ -165,6 +167,17 @@ def render_pdf(
 
 
 _STYLESHEETS: dict[tuple[Path, str], tuple[Any, Any]] = {}
+
+
+@atexit.register
+def _forget_stylesheets() -> None:
+    """Free the cached font configuration, whose finaliser removes its temporary folder.
+
+    For a process that renders itself; a worker is cleaned up by its parent
+    (see :mod:`briefpack.workers`), as it leaves without running ``atexit``.
+    """
+    _STYLESHEETS.clear()
+    gc.collect()
 
 
 def _theme_stylesheet(theme_dir: Path) -> tuple[Any, Any, str]:

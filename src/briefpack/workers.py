@@ -7,6 +7,14 @@ keeping what it has loaded (WeasyPrint, fonts, templates) warm.  The parent
 kills a worker whose job outlives the time limit (``future.result(timeout)``
 would not stop it) and starts a fresh one for the jobs left.  Ctrl-C is left
 to the parent, which kills every worker at once.
+
+Each worker gets a temporary folder of its own, made by the parent and
+removed by the parent once the worker has ended, however it ended.
+WeasyPrint's font configuration copies the theme's fonts into a
+``weasyprint-*`` folder that only its finaliser removes, and a worker that
+is killed, or leaves through ``os._exit`` as every forked process does,
+never runs finalisers.  A folder left by a parent that was itself killed
+is removed by the next pool.
 """
 
 from __future__ import annotations
@@ -15,8 +23,12 @@ import contextlib
 import logging
 import multiprocessing
 import multiprocessing.connection
+import os
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from briefpack.errors import BriefpackError
@@ -28,11 +40,16 @@ Rendered = tuple[bytes, int | None]
 Outcome = Rendered | BriefpackError
 
 
+#: Temporary folders of workers are named after the parent: TEMPORARY_PREFIX + PID + "-".
+TEMPORARY_PREFIX = "briefpack-worker-"
+
+
 class _Worker:
     def __init__(self, context: Any, render: Callable[[Any], Rendered], limits: Limits) -> None:
+        self.temporary = tempfile.mkdtemp(prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-")
         self.connection, child = context.Pipe()
         self.process = context.Process(
-            target=_serve, args=(child, render, limits.memory), daemon=True
+            target=_serve, args=(child, render, limits.memory, self.temporary), daemon=True
         )
         self.process.start()
         child.close()
@@ -41,8 +58,27 @@ class _Worker:
 
     def kill(self) -> None:
         self.process.kill()
+        self.ended()
+
+    def ended(self) -> None:
+        """The process has exited or been killed: reap it and remove what it left."""
         self.process.join()
         self.connection.close()
+        shutil.rmtree(self.temporary, ignore_errors=True)
+
+
+def remove_abandoned_temporaries() -> None:
+    """Remove the temporary folders of workers whose parent no longer runs (it was killed)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{TEMPORARY_PREFIX}*-*"):
+        pid = folder.name.removeprefix(TEMPORARY_PREFIX).split("-", 1)[0]
+        try:
+            if folder.stat().st_uid != os.getuid() or not pid.isdigit():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue  # alive under another user, or gone already
 
 
 class _Collector(logging.Handler):
@@ -56,13 +92,16 @@ class _Collector(logging.Handler):
         self.messages.append((record.name, record.getMessage()))
 
 
-def _serve(connection: Any, render: Callable[[Any], Rendered], memory: int) -> None:
+def _serve(connection: Any, render: Callable[[Any], Rendered], memory: int, temporary: str) -> None:
     """A worker's life: take jobs, render them, send back bytes or the error, and warnings."""
     import resource
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # Everything the renderers put in temporary files goes where the parent cleans up.
+    tempfile.tempdir = temporary
+    os.environ["TMPDIR"] = temporary
     # Warnings travel back with each result, for the parent to report in order.
     logger = logging.getLogger("briefpack")
     collector = _Collector()
@@ -111,6 +150,7 @@ class WorkerPool(Generic[J]):
         # fork: workers start at once and inherit what the parent has loaded.
         self.context = multiprocessing.get_context("fork")
         self.workers: list[_Worker] = []
+        remove_abandoned_temporaries()
 
     def __enter__(self) -> WorkerPool[J]:
         return self
@@ -143,6 +183,8 @@ class WorkerPool(Generic[J]):
             worker.process.join(timeout=5)
             if worker.process.is_alive():
                 worker.kill()
+            else:
+                worker.ended()
         self.workers.clear()
 
     def _assign(self, queue: list[J], workers: list[_Worker]) -> None:
