@@ -26,6 +26,8 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> N
 def test_watch_rebuilds_each_save_reports_bad_ones_and_stops_cleanly(tmp_path: Path) -> None:
     content = tmp_path / "content"
     content.mkdir()
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
     pack = content / "pack.yaml"
     pack.write_text(MINIMAL_PACK, encoding="utf-8")
     pdf = tmp_path / "out" / "pack" / "pack.pdf"
@@ -49,6 +51,7 @@ def test_watch_rebuilds_each_save_reports_bad_ones_and_stops_cleanly(tmp_path: P
             stdout=out,
             stderr=err,
             start_new_session=True,
+            env={**os.environ, "TMPDIR": str(temporary)},
         )
     try:
         wait_for(lambda: "watching" in stdout.read_text(), "the first build")
@@ -68,3 +71,70 @@ def test_watch_rebuilds_each_save_reports_bad_ones_and_stops_cleanly(tmp_path: P
     assert process.returncode == 0, stderr.read_text()
     assert "stopped watching" in stdout.read_text()
     assert "Traceback" not in stderr.read_text()
+    assert list(temporary.iterdir()) == [], "the workers left temporary files"
+
+
+#: The first render waits, after telling the test, until the test has saved an edit.
+FIRST_RENDER_WAITS_FOR_A_SAVE = """
+import os, time
+from pathlib import Path
+import briefpack.build as build
+real = build.render_job
+started, saved = Path(os.environ["TEST_STARTED"]), Path(os.environ["TEST_SAVED"])
+def render(job, theme):
+    if not started.exists():
+        started.touch()
+        deadline = time.monotonic() + 60
+        while not saved.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    return real(job, theme)
+build.render_job = render
+from briefpack.cli import main
+main()
+"""
+
+
+def test_a_save_made_during_the_first_build_is_built_next(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    pack = content / "pack.yaml"
+    pack.write_text(MINIMAL_PACK, encoding="utf-8")
+    pdf = tmp_path / "out" / "pack" / "pack.pdf"
+    started, saved = tmp_path / "started", tmp_path / "saved"
+    stdout = tmp_path / "stdout.txt"
+    with stdout.open("w") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                FIRST_RENDER_WAITS_FOR_A_SAVE,
+                "watch",
+                str(content),
+                "-o",
+                str(tmp_path / "out"),
+                "-f",
+                "pdf",
+                "--no-sessions",
+                "-j",
+                "1",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "TEST_STARTED": str(started), "TEST_SAVED": str(saved)},
+        )
+    try:
+        wait_for(started.exists, "the first build to start rendering")
+        pack.write_text(MINIMAL_PACK.replace("Where are we going?", "Saved meanwhile"), "utf-8")
+        saved.touch()
+        wait_for(lambda: "watching" in stdout.read_text(), "the first build")
+        assert "Where are we going?" in " ".join(page_texts(pdf.read_bytes()))
+        wait_for(
+            lambda: "Saved meanwhile" in " ".join(page_texts(pdf.read_bytes())),
+            "the save made during the first build to be built",
+            seconds=30,
+        )
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
+    assert process.returncode == 0, stdout.read_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -15,6 +16,10 @@ from briefpack.errors import BriefpackError
 from briefpack.theme import templates_dir
 from briefpack.workers import WorkerPool
 
+#: How long a burst of saves is awaited before building, in milliseconds.
+DEBOUNCE_MS = 150
+#: How often the watcher wakes when nothing changes, in milliseconds.
+WAKE_MS = 100
 #: Files whose change can matter to a build; editors' temporary files are not among them.
 _RELEVANT = (
     ".yaml",
@@ -49,19 +54,31 @@ def watch_and_build(
     theme = templates_dir()
     watched = sorted({_folder_of(path) for path in paths} | {theme})
     with make_pool(options, theme) as pool:
-        _build_once(paths, options, progress, report, pool)
-        after_build()
-        click.echo(f"watching {', '.join(str(folder) for folder in watched)} (Ctrl-C to stop)")
-        for changes in watchfiles.watch(*watched, raise_interrupt=False, debounce=150):
-            changed = sorted(
-                {Path(path) for _, path in changes if Path(path).suffix.lower() in _RELEVANT}
-            )
-            if not changed:
-                continue
-            names = ", ".join(str(path) for path in changed[:3])
-            click.echo(f"changed: {names}{' …' if len(changed) > 3 else ''}")
+        # Watching starts before the first build, so that a save made while
+        # it runs is seen and built next.  The watcher is running once it has
+        # first answered: with changes, or with nothing after WAKE_MS.
+        saves = watchfiles.watch(
+            *watched,
+            raise_interrupt=False,
+            debounce=DEBOUNCE_MS,
+            rust_timeout=WAKE_MS,
+            yield_on_timeout=True,
+        )
+        with contextlib.closing(saves):
+            next(saves, None)
             _build_once(paths, options, progress, report, pool)
             after_build()
+            click.echo(f"watching {', '.join(str(f) for f in watched)} (Ctrl-C to stop)")
+            for changes in saves:
+                changed = sorted(
+                    {Path(path) for _, path in changes if Path(path).suffix.lower() in _RELEVANT}
+                )
+                if not changed:
+                    continue
+                names = ", ".join(str(path) for path in changed[:3])
+                click.echo(f"changed: {names}{' …' if len(changed) > 3 else ''}")
+                _build_once(paths, options, progress, report, pool)
+                after_build()
     click.echo("stopped watching")
 
 
