@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
+from briefpack.formats import DEFAULT_FORMATS, SESSION_FORMATS
 from briefpack.limits import DEFAULT_MAX_SIZE, Limits
 from briefpack.model import Pack, pack_images
 from briefpack.settings import RenderSettings, resolve_settings
@@ -36,12 +37,6 @@ from briefpack.theme import templates_dir
 if TYPE_CHECKING:
     from briefpack.workers import WorkerPool
 
-#: Every output format, in the order they are built.
-FORMATS = ("pdf", "docx", "html")
-#: What ``build`` makes when no format is named.
-DEFAULT_FORMATS = ("pdf", "docx")
-#: Formats that per-session packs are made in.
-SESSION_FORMATS = ("pdf", "docx")
 MANIFEST = "manifest.json"
 #: Relative cost of a question in each format, to start the longest jobs first.
 _COST = {"pdf": 4, "html": 1, "docx": 1}
@@ -310,6 +305,8 @@ def _run(
 ) -> Iterator[tuple[Job, tuple[bytes, int | None] | BriefpackError, float]]:
     """Render ``jobs`` on worker processes: longest first, or shortest first if asked."""
     ordered = sorted(jobs, key=lambda job: job.cost if options.shortest_first else -job.cost)
+    if not ordered:
+        return  # a build with nothing to render starts no worker
     if pool is not None:
         yield from pool.run(ordered)
         return

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import click
 
 from briefpack import __version__
-from briefpack.build import DEFAULT_FORMATS, FORMATS
 from briefpack.errors import ADVICE_LOGGER, BriefpackError
+from briefpack.formats import DEFAULT_FORMATS, FORMATS
 from briefpack.limits import DEFAULT_TIME_LIMIT, Limits
 from briefpack.model import PAPER_SIZES
 
