@@ -30,6 +30,7 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".", "typst", "pypdf")
     session.run("python", "benchmarks/bench_build.py", *session.posargs)
     session.run("python", "benchmarks/bench_compare.py", *session.posargs)
+    session.run("python", "benchmarks/bench_subsetter.py", *session.posargs)
 
 
 @nox.session

@@ -151,11 +151,18 @@ def main() -> None:
             )
         )
 
-        for name, command in (
-            ("--help", briefpack("--help")),
-            ("validate", briefpack("validate", str(pack))),
-            ("no-op build", briefpack("build", str(pack), "-o", str(work / "all"))),
+        # As on this machine: PYTHONDONTWRITEBYTECODE=1, so briefpack's own modules
+        # (an editable install) are compiled at every start; its dependencies
+        # were compiled by pip when installed.
+        os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+        empty_cache = work / "no-bytecode"
+        empty_cache.mkdir()
+        for name, args in (
+            ("--help", ("--help",)),
+            ("validate", ("validate", str(pack))),
+            ("no-op build", ("build", str(pack), "-o", str(work / "all"))),
         ):
+            command = briefpack(*args)
             seconds, _ = median_of(runs, lambda command=command: timed(command))
             passed = seconds < 0.3 and seconds < 0.15 * whole
             rows.append(
@@ -166,6 +173,11 @@ def main() -> None:
                     f"{'PASS' if passed else 'MISS'} (< 0.3 s, < 0.15x)",
                 )
             )
+            # For information: no bytecode cached at all, not even the dependencies'
+            # (an installer that does not compile, such as uv without --compile-bytecode).
+            uncached = [PYTHON, "-X", f"pycache_prefix={empty_cache}", *command[1:]]
+            seconds, _ = median_of(runs, lambda command=uncached: timed(command))
+            rows.append((f"3 start-up: {name}, no bytecode at all", f"{seconds:.2f} s", "", ""))
         probe = (
             "import sys\nfrom briefpack.cli import cli\n"
             f"for args in (['--help'], ['validate', {str(pack)!r}], "
