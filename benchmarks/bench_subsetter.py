@@ -40,9 +40,9 @@ PROFILE_SUBSETTING = """
 import json, logging, os, sys, time
 from pathlib import Path
 import weasyprint.pdf.fonts as fonts
-from briefpack.pdf_writer import render_pdf
-from briefpack.settings import resolve_settings
-from briefpack.validate import load_pack
+from briefpack.render.pdf import render_pdf
+from briefpack.render.settings import resolve_settings
+from briefpack.content.validate import load_pack
 
 spent = []
 real_subset = fonts.Font.subset

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from briefpack.build import Job
+from briefpack.build.pipeline import Job
+from briefpack.content.validate import load_pack
 from briefpack.errors import BriefpackError
 from briefpack.model import Pack
-from briefpack.validate import load_pack
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_PACK = REPO / "content" / "aws-devex-2025.yaml"
@@ -101,13 +101,13 @@ def interfere(
 
     Patched before the build forks its workers, so the workers inherit it.
     """
-    import briefpack.build
+    import briefpack.build.pipeline
 
-    real = briefpack.build.render_job
+    real = briefpack.build.pipeline.render_job
 
     def render(job: Job, theme: Path) -> tuple[bytes, int | None]:
         if when(job):
             action(job)
         return real(job, theme)
 
-    monkeypatch.setattr(briefpack.build, "render_job", render)
+    monkeypatch.setattr(briefpack.build.pipeline, "render_job", render)

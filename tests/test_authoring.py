@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from briefpack.authoring.importer import import_markdown, parse_date, parse_session, parse_speakers
 from briefpack.cli import cli
-from briefpack.importer import import_markdown, parse_date, parse_session, parse_speakers
-from briefpack.schema import RECORDS
-from briefpack.validate import load_pack
+from briefpack.content.schema import RECORDS
+from briefpack.content.validate import load_pack
 
 from conftest import BUNDLED_PACK, BUNDLED_SOURCE
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefpack.build import Job, write_atomically
+from briefpack.build.pipeline import Job, write_atomically
 from briefpack.cli import EXIT_INTERRUPTED, cli
 from briefpack.errors import BriefpackError
 
@@ -74,7 +74,7 @@ def test_full_pack_and_one_pack_per_session_in_both_formats(built: Path) -> None
 def test_a_session_pack_has_its_own_cover_its_own_questions_and_pages_from_1(
     built: Path,
 ) -> None:
-    from briefpack.validate import load_pack
+    from briefpack.content.validate import load_pack
 
     pack = load_pack(BUNDLED_PACK)
     pages = page_texts((built / "sessions" / "02-agentcore.pdf").read_bytes())

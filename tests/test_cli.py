@@ -65,7 +65,7 @@ def test_a_bug_is_reported_briefly_without_debug_and_with_a_traceback_with_it(
     def broken(*_: object, **__: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("briefpack.validate.load_pack", broken)
+    monkeypatch.setattr("briefpack.content.validate.load_pack", broken)
     code, _, err = run("validate", str(BUNDLED_PACK))
     assert code == EXIT_INTERNAL_ERROR
     assert "internal error: RuntimeError: boom" in err

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefpack.validate import load_pack
+from briefpack.content.validate import load_pack
 
 from conftest import BUNDLED_PACK, BUNDLED_SOURCE, REPO
 

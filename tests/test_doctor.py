@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from briefpack.doctor import run_checks
-from briefpack.pdf_writer import SUBSETTER_INSTALL
-from briefpack.theme import templates_dir
+from briefpack.render.pdf import SUBSETTER_INSTALL
+from briefpack.render.theme import templates_dir
 
 RUN_CLI = "from briefpack.cli import main; main()"
 

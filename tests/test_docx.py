@@ -13,14 +13,14 @@ import docx as python_docx
 import pytest
 from docx.shared import Pt
 
-from briefpack.display import day_heading
-from briefpack.docx_writer import write_docx
+from briefpack.content.markdown import plain_text
+from briefpack.content.validate import load_pack
 from briefpack.errors import BriefpackError
-from briefpack.markdown import plain_text
 from briefpack.model import Pack
-from briefpack.pdf_writer import write_pdf
-from briefpack.settings import RenderSettings, resolve_settings
-from briefpack.validate import load_pack
+from briefpack.render.docx.writer import write_docx
+from briefpack.render.pdf import write_pdf
+from briefpack.render.settings import RenderSettings, resolve_settings
+from briefpack.render.wording import day_heading
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, problems, valid
 from docx_helpers import NS, R, W, body_paragraphs, canonical, part, parts

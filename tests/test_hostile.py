@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefpack.cli import cli
+from briefpack.content.loader import parse_yaml
+from briefpack.content.validate import load_pack, validate_pack
 from briefpack.errors import BriefpackError
-from briefpack.loader import parse_yaml
-from briefpack.validate import load_pack, validate_pack
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, interfere, problems, valid
 from pdf_helpers import normalise, page_texts
@@ -184,9 +184,9 @@ def test_a_secret_beside_the_content_folder_is_nowhere_in_the_outputs(tmp_path: 
 def test_unsafe_links_lose_their_target_but_keep_their_text_in_both_formats(
     write_pack: WritePack,
 ) -> None:
-    from briefpack.docx_writer import write_docx
-    from briefpack.pdf_writer import write_pdf
-    from briefpack.settings import resolve_settings
+    from briefpack.render.docx.writer import write_docx
+    from briefpack.render.pdf import write_pdf
+    from briefpack.render.settings import resolve_settings
 
     pack = valid(
         write_pack(
@@ -212,8 +212,8 @@ def test_unsafe_links_lose_their_target_but_keep_their_text_in_both_formats(
 
 
 def test_template_syntax_and_raw_html_are_text_in_the_word_copy(write_pack: WritePack) -> None:
-    from briefpack.docx_writer import write_docx
-    from briefpack.settings import resolve_settings
+    from briefpack.render.docx.writer import write_docx
+    from briefpack.render.settings import resolve_settings
 
     pack = valid(
         write_pack(
@@ -228,9 +228,9 @@ def test_template_syntax_and_raw_html_are_text_in_the_word_copy(write_pack: Writ
 
 
 def test_zero_width_and_bidirectional_characters_render(write_pack: WritePack) -> None:
-    from briefpack.docx_writer import write_docx
-    from briefpack.pdf_writer import write_pdf
-    from briefpack.settings import resolve_settings
+    from briefpack.render.docx.writer import write_docx
+    from briefpack.render.pdf import write_pdf
+    from briefpack.render.settings import resolve_settings
 
     tricky = "a\u200bb\u200dc \u202eevil\u202c \u2066iso\u2069 \u200fRTL \ufeffBOM"
     pack = valid(write_pack(MINIMAL_PACK.replace("Where are we going?", f'"{tricky}"')))
@@ -245,8 +245,8 @@ def test_zero_width_and_bidirectional_characters_render(write_pack: WritePack) -
 def test_characters_no_font_can_show_are_named_at_their_field(
     write_pack: WritePack, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from briefpack.pdf_writer import write_pdf
-    from briefpack.settings import resolve_settings
+    from briefpack.render.pdf import write_pdf
+    from briefpack.render.settings import resolve_settings
 
     pack = valid(write_pack(MINIMAL_PACK.replace("Where are we going?", "Ask \U0002d402 now")))
     write_pdf(pack, resolve_settings(pack, {}))
@@ -258,8 +258,8 @@ def test_characters_no_font_can_show_are_named_at_their_field(
 
 
 def test_a_ten_thousand_character_word_wraps(write_pack: WritePack) -> None:
-    from briefpack.pdf_writer import write_pdf
-    from briefpack.settings import resolve_settings
+    from briefpack.render.pdf import write_pdf
+    from briefpack.render.settings import resolve_settings
 
     word = "x" * 10_000
     pack = valid(write_pack(MINIMAL_PACK.replace("Where are we going?", word)))
@@ -313,7 +313,7 @@ def theme_characters() -> list[str]:
 
     from fontTools.ttLib import TTFont
 
-    from briefpack.theme import templates_dir
+    from briefpack.render.theme import templates_dir
 
     covered: set[int] = set()
     for path in (templates_dir() / "fonts").glob("*.[ot]tf"):
@@ -367,10 +367,10 @@ def packs(draw: st.DrawFn) -> tuple[str, list[str]]:
 def test_random_valid_packs_build_with_every_question_in_both_formats(
     pack_and_questions: tuple[str, list[str]],
 ) -> None:
-    from briefpack.docx_writer import write_docx
-    from briefpack.markdown import plain_text
-    from briefpack.pdf_writer import write_pdf
-    from briefpack.settings import resolve_settings
+    from briefpack.content.markdown import plain_text
+    from briefpack.render.docx.writer import write_docx
+    from briefpack.render.pdf import write_pdf
+    from briefpack.render.settings import resolve_settings
 
     text, _ = pack_and_questions
     pack = validate_pack(parse_yaml(text, "random.yaml"), "random.yaml", "random")

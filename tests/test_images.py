@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from PIL import Image as PillowImage
 
 from briefpack.cli import cli
-from briefpack.images import ImageRefusedError, raster_size, resolve_image
+from briefpack.content.images import ImageRefusedError, raster_size, resolve_image
 
 from conftest import MINIMAL_PACK
 from pdf_helpers import page_texts, reader

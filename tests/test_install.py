@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from briefpack.theme import THEME_MARKER, templates_dir
+from briefpack.render.theme import THEME_MARKER, templates_dir
 
 from conftest import REPO
 
 # Run without the test environment's site-packages (-S), so that only the
 # install under test can provide briefpack.
 FIND_THEME = (
-    "import sys, site; {setup}; from briefpack.theme import templates_dir; print(templates_dir())"
+    "import sys, site; {setup}; "
+    "from briefpack.render.theme import templates_dir; print(templates_dir())"
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefpack.markdown import (
+from briefpack.content.markdown import (
     BulletList,
     Code,
     CodeBlock,

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 import briefpack
-from briefpack.markdown import plain_text
+from briefpack.content.markdown import plain_text
+from briefpack.content.validate import load_pack
 from briefpack.model import Pack
-from briefpack.pdf_writer import RestrictedFetcher, write_pdf
-from briefpack.settings import RenderSettings, resolve_settings
-from briefpack.theme import templates_dir
-from briefpack.validate import load_pack
+from briefpack.render.pdf import RestrictedFetcher, write_pdf
+from briefpack.render.settings import RenderSettings, resolve_settings
+from briefpack.render.theme import templates_dir
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, valid
 from pdf_helpers import fonts, normalise, outline, page_texts, reader
@@ -111,7 +111,7 @@ def test_each_session_starts_a_page_with_its_band(bundled: Pack, bundled_pages: 
 
 
 def _time_range(session: object) -> str:
-    from briefpack.display import time_range
+    from briefpack.render.wording import time_range
 
     return time_range(session)  # type: ignore[arg-type]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from briefpack.progress import PlainProgress, TerminalProgress
+from briefpack.build.progress import PlainProgress, TerminalProgress
 
 
 def test_plain_progress_prints_one_line_per_output() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from briefpack.schema import RECORDS
+from briefpack.content.schema import RECORDS
 
 from conftest import REPO, valid
 

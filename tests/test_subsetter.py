@@ -21,7 +21,7 @@ from fontTools.misc.timeTools import epoch_diff
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from briefpack.pdf_writer import SUBSETTER_ADVICE
+from briefpack.render.pdf import SUBSETTER_ADVICE
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK
 

@@ -25,7 +25,7 @@ from conftest import BUNDLED_PACK, MINIMAL_PACK
 RUN_CLI = "from briefpack.cli import main; main()\n"
 #: Each render finishes, then hangs: the worker has made its temporary files by then.
 HANG_AFTER_RENDERING = (
-    "import time, briefpack.build as build\n"
+    "import time, briefpack.build.pipeline as build\n"
     "real = build.render_job\n"
     "def render(job, theme):\n"
     "    result = real(job, theme)\n"

@@ -78,7 +78,7 @@ def test_watch_rebuilds_each_save_reports_bad_ones_and_stops_cleanly(tmp_path: P
 FIRST_RENDER_WAITS_FOR_A_SAVE = """
 import os, time
 from pathlib import Path
-import briefpack.build as build
+import briefpack.build.pipeline as build
 real = build.render_job
 started, saved = Path(os.environ["TEST_STARTED"]), Path(os.environ["TEST_SAVED"])
 def render(job, theme):

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import click
 
 from briefpack import __version__
+from briefpack.build.limits import DEFAULT_TIME_LIMIT, Limits
 from briefpack.errors import ADVICE_LOGGER, BriefpackError
-from briefpack.formats import DEFAULT_FORMATS, FORMATS
-from briefpack.limits import DEFAULT_TIME_LIMIT, Limits
 from briefpack.model import PAPER_SIZES
+from briefpack.render.formats import DEFAULT_FORMATS, FORMATS
 
 if TYPE_CHECKING:
-    from briefpack.build import BuildOptions, BuildReport, Progress
+    from briefpack.build.pipeline import BuildOptions, BuildReport, Progress
 
 DEFAULT_CONTENT = "content"
 #: Exit status for a bug in briefpack, as opposed to a problem with the input.
@@ -122,8 +122,8 @@ def validate(paths: tuple[str, ...], max_size: int) -> None:
       briefpack validate content/aws-devex-2025.yaml
       briefpack validate content/ other-event/
     """
-    from briefpack.discover import find_packs
-    from briefpack.validate import load_pack
+    from briefpack.build.discover import find_packs
+    from briefpack.content.validate import load_pack
 
     files = find_packs(paths or (DEFAULT_CONTENT,))
     failed = 0
@@ -231,7 +231,7 @@ def _options_from(
 ) -> BuildOptions:
     import os
 
-    from briefpack.build import BuildOptions
+    from briefpack.build.pipeline import BuildOptions
 
     return BuildOptions(
         out_dir=out_dir,
@@ -250,7 +250,7 @@ def _options_from(
 def _progress(quiet: bool, verbose: bool) -> Progress:
     import os
 
-    from briefpack.progress import PlainProgress, TerminalProgress
+    from briefpack.build.progress import PlainProgress, TerminalProgress
 
     verbosity = -1 if quiet else 1 if verbose else 0
     interactive = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
@@ -299,8 +299,8 @@ def build(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) ->
     import os
     import time
 
-    from briefpack.build import build as run_build
-    from briefpack.discover import find_packs
+    from briefpack.build.discover import find_packs
+    from briefpack.build.pipeline import build as run_build
 
     started = time.perf_counter()
     _report_warnings_on_stderr(quiet)
@@ -331,7 +331,7 @@ def watch(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) ->
       briefpack watch
       briefpack watch content/aws-devex-2025.yaml -f pdf --no-sessions
     """
-    from briefpack.watch import watch_and_build
+    from briefpack.authoring.watch import watch_and_build
 
     _report_warnings_on_stderr(quiet)
     build_options_ = replace(_options_from(**options), shortest_first=True)
@@ -363,7 +363,7 @@ def new(name: str, folder: Path) -> None:
       briefpack new q3-board-offsite
       briefpack new partner-summit --folder other-event/
     """
-    from briefpack.starter import write_starter
+    from briefpack.authoring.starter import write_starter
 
     path = write_starter(name, folder)
     click.echo(f"wrote {path}; check it with: briefpack validate {path}")
@@ -394,7 +394,7 @@ def import_(source: Path, output: Path | None, strict: bool, force: bool) -> Non
       briefpack import notes/summit.md
       briefpack import agenda.md -o content/summit.yaml --strict
     """
-    from briefpack.starter import import_file
+    from briefpack.authoring.starter import import_file
 
     path, skipped = import_file(source, output, strict=strict, force=force)
     for problem in skipped:
@@ -428,8 +428,8 @@ def preview(
       briefpack preview
       briefpack preview content/aws-devex-2025.yaml --port 8080 --no-sessions
     """
-    from briefpack.preview import Reloads, serve
-    from briefpack.watch import watch_and_build
+    from briefpack.authoring.preview import Reloads, serve
+    from briefpack.authoring.watch import watch_and_build
 
     _report_warnings_on_stderr(quiet)
     build_options_ = _options_from(**options)
@@ -468,7 +468,7 @@ def doctor() -> None:
       briefpack doctor
     """
     from briefpack.doctor import run_checks, summary_line
-    from briefpack.theme import templates_dir
+    from briefpack.render.theme import templates_dir
 
     click.echo(summary_line())
     checks = run_checks(templates_dir())

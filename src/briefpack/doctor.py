@@ -118,7 +118,7 @@ def _renderer() -> Check:
 
 def _font_subsetter() -> Check:
     try:
-        from briefpack.pdf_writer import SUBSETTER_INSTALL, harfbuzz_subsetter_found
+        from briefpack.render.pdf import SUBSETTER_INSTALL, harfbuzz_subsetter_found
     except (ImportError, OSError):
         return Check("font subsetter", "missing", "unknown: WeasyPrint cannot start")
     if harfbuzz_subsetter_found():

@@ -1,6 +1,6 @@
 """The validated briefing pack: immutable, typed, and the only input of every writer.
 
-A model is produced by :func:`briefpack.validate.validate_pack` and never
+A model is produced by :func:`briefpack.content.validate.validate_pack` and never
 changed afterwards.  Source marks are kept for later messages (a refused link
 in a question, say) but take no part in comparisons, so two packs with the
 same content compare equal wherever they were read from.
@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefpack.display import count
 from briefpack.errors import Mark, Problem
+from briefpack.render.wording import count
 
 if TYPE_CHECKING:
-    from briefpack.markdown import Image, Markdown
+    from briefpack.content.markdown import Image, Markdown
 
 _NO_MARK = Mark("<memory>", 1, 1)
 
@@ -161,7 +161,7 @@ class Pack:
 
 def pack_images(pack: Pack) -> list[Image]:
     """Every image embedded in the pack's Markdown, each once, in document order."""
-    from briefpack.markdown import images_in
+    from briefpack.content.markdown import images_in
 
     found: dict[str, Image] = {}
     for question in pack.questions:

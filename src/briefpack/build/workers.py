@@ -31,8 +31,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from briefpack.build.limits import Limits
 from briefpack.errors import BriefpackError
-from briefpack.limits import Limits
 
 J = TypeVar("J")
 #: A render's result: the file's bytes and, for a PDF, its page count.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: Inside an installed wheel.
 _INSTALLED = _PACKAGE_DIR / "templates"
 #: In a checkout: src/briefpack/ -> the repository root.

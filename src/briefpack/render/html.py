@@ -20,8 +20,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from briefpack import __version__, display
-from briefpack.markdown import (
+from briefpack import __version__
+from briefpack.content.markdown import (
     Block,
     BulletList,
     Code,
@@ -38,8 +38,9 @@ from briefpack.markdown import (
     Text,
 )
 from briefpack.model import Pack
-from briefpack.settings import RenderSettings
-from briefpack.theme import templates_dir
+from briefpack.render import wording as display
+from briefpack.render.settings import RenderSettings
+from briefpack.render.theme import templates_dir
 
 PACK_TEMPLATE = "pack.html.j2"
 STYLESHEET = "pack.css"

@@ -16,7 +16,7 @@ from docx.enum.text import WD_LINE_SPACING
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
 
-from briefpack import ooxml
+from briefpack.render.docx import ooxml
 
 ACCENT = "0B4A7D"
 ACCENT_TINT = "EDF3F9"

@@ -23,8 +23,8 @@ from typing import TypeAlias
 
 import yaml
 
+from briefpack.build.limits import DEFAULT_MAX_SIZE, MAX_DEPTH
 from briefpack.errors import BriefpackError, Mark, Problem, at
-from briefpack.limits import DEFAULT_MAX_SIZE, MAX_DEPTH
 
 try:
     _Parser: type = yaml.CSafeLoader

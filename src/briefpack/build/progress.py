@@ -9,7 +9,7 @@ from typing import IO
 
 import click
 
-from briefpack.build import Event, Progress
+from briefpack.build.pipeline import Event, Progress
 
 _VERBS: dict[Event, str] = {
     "written": "wrote",

@@ -27,15 +27,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from briefpack import __version__
+from briefpack.build.limits import DEFAULT_MAX_SIZE, Limits
 from briefpack.errors import BriefpackError, Problem
-from briefpack.formats import DEFAULT_FORMATS, SESSION_FORMATS
-from briefpack.limits import DEFAULT_MAX_SIZE, Limits
 from briefpack.model import Pack, pack_images
-from briefpack.settings import RenderSettings, resolve_settings
-from briefpack.theme import templates_dir
+from briefpack.render.formats import DEFAULT_FORMATS, SESSION_FORMATS
+from briefpack.render.settings import RenderSettings, resolve_settings
+from briefpack.render.theme import templates_dir
 
 if TYPE_CHECKING:
-    from briefpack.workers import WorkerPool
+    from briefpack.build.workers import WorkerPool
 
 MANIFEST = "manifest.json"
 #: Relative cost of a question in each format, to start the longest jobs first.
@@ -123,7 +123,7 @@ def build(
     before anything is written.  ``pool`` lends warm workers (``watch``);
     without it the build starts its own and ends them when done.
     """
-    from briefpack.validate import load_pack
+    from briefpack.content.validate import load_pack
 
     report = BuildReport(packs=len(pack_files))
     progress = progress or Progress()
@@ -274,15 +274,15 @@ def plan(
 def render_job(job: Job, theme: Path) -> tuple[bytes, int | None]:
     """Render one output; runs in a worker process."""
     if job.output_format == "pdf":
-        from briefpack.pdf_writer import render_pdf
+        from briefpack.render.pdf import render_pdf
 
         return render_pdf(job.pack, job.settings, theme)
     if job.output_format == "docx":
-        from briefpack.docx_writer import write_docx
+        from briefpack.render.docx.writer import write_docx
 
         return write_docx(job.pack, job.settings, theme), None
     if job.output_format == "html":
-        from briefpack.html_writer import write_html
+        from briefpack.render.html import write_html
 
         return write_html(job.pack, job.settings, theme), None
     raise ValueError(f"unknown output format {job.output_format!r}")
@@ -290,7 +290,7 @@ def render_job(job: Job, theme: Path) -> tuple[bytes, int | None]:
 
 def make_pool(options: BuildOptions, theme: Path) -> WorkerPool[Job]:
     """Worker processes for ``options``: as many as ``-j`` says, within the render limits."""
-    from briefpack.workers import WorkerPool
+    from briefpack.build.workers import WorkerPool
 
     return WorkerPool(
         size=max(1, options.jobs),
@@ -428,7 +428,7 @@ def _remove_stale_temporaries(folder: Path) -> None:
 
 def _copy_beside_html(theme: Path, job: Job) -> None:
     """Put the theme's fonts and the content's images where the HTML's URLs point."""
-    from briefpack.html_writer import IMAGES
+    from briefpack.render.html import IMAGES
 
     folder = job.target.parent
     copies = [(font, folder / "fonts" / font.name) for font in sorted((theme / "fonts").iterdir())]

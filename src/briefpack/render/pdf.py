@@ -32,10 +32,10 @@ from urllib.parse import unquote, urlsplit
 import weasyprint
 
 from briefpack.errors import ADVICE_LOGGER, BriefpackError, Problem
-from briefpack.html_writer import IMAGES, render_html
 from briefpack.model import Pack, pack_images
-from briefpack.settings import RenderSettings
-from briefpack.theme import templates_dir
+from briefpack.render.html import IMAGES, render_html
+from briefpack.render.settings import RenderSettings
+from briefpack.render.theme import templates_dir
 
 logger = logging.getLogger("briefpack")
 #: Hints about the machine rather than the content; the command line shows each once.
@@ -54,7 +54,7 @@ class RestrictedFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
     """Serves ``file:`` URLs inside the allowed folders; refuses and records the rest.
 
     ``images`` maps the URL path under which the HTML refers to a content
-    image to that image's file, already checked by :mod:`briefpack.images`.
+    image to that image's file, already checked by :mod:`briefpack.content.images`.
     """
 
     def __init__(self, allowed: list[Path], images: dict[Path, Path] | None = None) -> None:
@@ -174,7 +174,7 @@ def _forget_stylesheets() -> None:
     """Free the cached font configuration, whose finaliser removes its temporary folder.
 
     For a process that renders itself; a worker is cleaned up by its parent
-    (see :mod:`briefpack.workers`), as it leaves without running ``atexit``.
+    (see :mod:`briefpack.build.workers`), as it leaves without running ``atexit``.
     """
     _STYLESHEETS.clear()
     gc.collect()
@@ -188,7 +188,7 @@ def _theme_stylesheet(theme_dir: Path) -> tuple[Any, Any, str]:
     """
     from weasyprint.text.fonts import FontConfiguration
 
-    from briefpack.html_writer import theme_stylesheet
+    from briefpack.render.html import theme_stylesheet
 
     text = theme_stylesheet(theme_dir)
     key = (theme_dir, hashlib.sha256(text.encode("utf-8")).hexdigest())

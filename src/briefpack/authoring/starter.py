@@ -12,7 +12,7 @@ STARTER = Path(__file__).with_name("starter.yaml")
 
 def write_starter(name: str, folder: Path) -> Path:
     """Write the commented example pack as ``folder/name.yaml``; never overwrite."""
-    from briefpack.validate import check_pack_name
+    from briefpack.content.validate import check_pack_name
 
     name = name.removesuffix(".yaml").removesuffix(".yml")
     check_pack_name(name, name)
@@ -34,10 +34,10 @@ def import_file(
     Returns the path written and the lines that were skipped.  With
     ``strict``, skipped lines are an error and nothing is written.
     """
-    from briefpack.importer import import_markdown
-    from briefpack.loader import parse_yaml, read_text
-    from briefpack.validate import check_pack_name, validate_pack
-    from briefpack.yaml_writer import dump_pack
+    from briefpack.authoring.importer import import_markdown
+    from briefpack.authoring.yaml_writer import dump_pack
+    from briefpack.content.loader import parse_yaml, read_text
+    from briefpack.content.validate import check_pack_name, validate_pack
 
     label = str(source)
     result = import_markdown(read_text(source, label), label)
@@ -65,7 +65,7 @@ def import_file(
 
 
 def _write_new(target: Path, text: str, force: bool) -> None:
-    from briefpack.build import write_atomically
+    from briefpack.build.pipeline import write_atomically
 
     if target.exists() and not force:
         raise BriefpackError([Problem(str(target), "already exists; nothing was overwritten")])

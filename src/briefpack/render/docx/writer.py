@@ -2,8 +2,8 @@
 
 It holds the same parts as the PDF, in the same order: cover, at a glance,
 contents, then days, sessions and questions.  Everything is set through named
-styles (see :mod:`briefpack.docx_styles`), so a company template restyles it
-all; the raw OOXML it needs lives in :mod:`briefpack.ooxml`.
+styles (see :mod:`briefpack.render.docx.styles`), so a company template restyles it
+all; the raw OOXML it needs lives in :mod:`briefpack.render.docx.ooxml`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
-from briefpack import __version__, display, ooxml
-from briefpack.docx_styles import apply_styles
-from briefpack.errors import BriefpackError, Problem
-from briefpack.markdown import (
+from briefpack import __version__
+from briefpack.content.markdown import (
     Block,
     BulletList,
     Code,
@@ -42,9 +40,13 @@ from briefpack.markdown import (
     Strong,
     Text,
 )
-from briefpack.markdown import Paragraph as MarkdownParagraph
+from briefpack.content.markdown import Paragraph as MarkdownParagraph
+from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Day, Pack, Session
-from briefpack.settings import RenderSettings
+from briefpack.render import wording as display
+from briefpack.render.docx import ooxml
+from briefpack.render.docx.styles import apply_styles
+from briefpack.render.settings import RenderSettings
 
 logger = logging.getLogger("briefpack")
 #: Widest an embedded picture is shown: the text column less the block indent.
@@ -59,7 +61,7 @@ def write_docx(pack: Pack, settings: RenderSettings, theme: Path | None = None) 
 
     ``settings.reference_docx`` names a company template whose styles, page
     setup and header and footer look are used (like pandoc's ``--reference-doc``).
-    The theme is not used: the Word copy's look is :mod:`briefpack.docx_styles`.
+    The theme is not used: the Word copy's look is :mod:`briefpack.render.docx.styles`.
     """
     reference = settings.reference_docx
     document = _open_template(reference)

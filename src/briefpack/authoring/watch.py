@@ -10,11 +10,11 @@ from pathlib import Path
 
 import click
 
-from briefpack.build import BuildOptions, BuildReport, Job, Progress, build, make_pool
-from briefpack.discover import find_packs
+from briefpack.build.discover import find_packs
+from briefpack.build.pipeline import BuildOptions, BuildReport, Job, Progress, build, make_pool
+from briefpack.build.workers import WorkerPool
 from briefpack.errors import BriefpackError
-from briefpack.theme import templates_dir
-from briefpack.workers import WorkerPool
+from briefpack.render.theme import templates_dir
 
 #: How long a burst of saves is awaited before building, in milliseconds.
 DEBOUNCE_MS = 150

@@ -17,13 +17,11 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TypeVar
 
-from briefpack.errors import BriefpackError, Mark, Problem
-from briefpack.images import resolve_image
-from briefpack.limits import DEFAULT_MAX_SIZE
-from briefpack.loader import MappingNode, Node, ScalarNode, SequenceNode, load_file
-from briefpack.markdown import Markdown, parse_markdown
-from briefpack.model import PAPER_SIZES, Day, Options, Pack, Question, Session, Speaker
-from briefpack.schema import (
+from briefpack.build.limits import DEFAULT_MAX_SIZE
+from briefpack.content.images import resolve_image
+from briefpack.content.loader import MappingNode, Node, ScalarNode, SequenceNode, load_file
+from briefpack.content.markdown import Markdown, parse_markdown
+from briefpack.content.schema import (
     DAY_KEYS,
     OPTION_KEYS,
     PACK_KEYS,
@@ -32,7 +30,9 @@ from briefpack.schema import (
     SPEAKER_KEYS,
     Key,
 )
-from briefpack.slug import MAX_SLUG_LENGTH, is_slug, slugify
+from briefpack.content.slug import MAX_SLUG_LENGTH, is_slug, slugify
+from briefpack.errors import BriefpackError, Mark, Problem
+from briefpack.model import PAPER_SIZES, Day, Options, Pack, Question, Session, Speaker
 
 T = TypeVar("T")
 

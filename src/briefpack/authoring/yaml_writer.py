@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from briefpack.schema import RECORDS, Key
+from briefpack.content.schema import RECORDS, Key
 
 WIDTH = 88
 # Key order for each mapping, by the key it sits under: lists are named by the

@@ -9,7 +9,7 @@ text needs, nothing that could fetch, run or hide anything.
   (``javascript:``, ``file:``, ``data:``, relative paths) is dropped and its
   text kept.
 * Images are embedded only when ``resolve_image`` accepts them (files in the
-  pack's folder, see :mod:`briefpack.images`); otherwise their alt text is kept.
+  pack's folder, see :mod:`briefpack.content.images`); otherwise their alt text is kept.
 * Headings inside a field become bold paragraphs: the pack's own headings
   carry the document's structure.
 
@@ -75,7 +75,7 @@ class LineBreak:
 
 @dataclass(frozen=True, slots=True)
 class Image:
-    """A picture from the pack's folder, checked by :func:`briefpack.images.resolve_image`.
+    """A picture from the pack's folder, checked by :func:`briefpack.content.images.resolve_image`.
 
     ``name`` is a file name made from the picture's content, under which the
     writers refer to it.
@@ -322,7 +322,7 @@ def _image(src: str, alt: str, notes: _Notes) -> Image | None:
     except ValueError as reason:
         notes.append(f"image {src!r} not embedded, its description kept: {reason}")
         return None
-    from briefpack.images import image_name
+    from briefpack.content.images import image_name
 
     return Image(path, alt, image_name(path))
 

@@ -1,6 +1,6 @@
 """The output formats by name: what the command line offers and ``build`` makes.
 
-Kept apart from :mod:`briefpack.build` so that declaring the command line
+Kept apart from :mod:`briefpack.build.pipeline` so that declaring the command line
 (``briefpack --help``) does not import the build.
 """
 

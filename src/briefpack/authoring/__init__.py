@@ -1,0 +1,1 @@
+"""Writing packs: new, import, the YAML writer, watch and preview."""

@@ -1,0 +1,1 @@
+"""Planning outputs, skipping those up to date, rendering on workers, writing safely."""

@@ -1,0 +1,1 @@
+"""From text on disk to the model: loading, validation, Markdown, pictures, slugs."""

@@ -1,0 +1,23 @@
+"""The validated pack: immutable, typed, and importing nothing else of briefpack."""
+
+from briefpack.model.pack import (
+    PAPER_SIZES,
+    Day,
+    Options,
+    Pack,
+    Question,
+    Session,
+    Speaker,
+    pack_images,
+)
+
+__all__ = [
+    "PAPER_SIZES",
+    "Day",
+    "Options",
+    "Pack",
+    "Question",
+    "Session",
+    "Speaker",
+    "pack_images",
+]

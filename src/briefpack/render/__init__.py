@@ -1,0 +1,1 @@
+"""From the model to bytes: one renderer per format, the theme, and the wording."""

@@ -1,0 +1,1 @@
+"""The Word copy: the writer, its styles, and the OOXML python-docx lacks."""
