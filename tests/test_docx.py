@@ -13,10 +13,10 @@ import docx as python_docx
 import pytest
 from docx.shared import Pt
 
-from briefpack.content.markdown import plain_text
 from briefpack.content.validate import load_pack
 from briefpack.errors import BriefpackError
 from briefpack.model import Pack
+from briefpack.model.rich_text import plain_text
 from briefpack.render.docx.writer import write_docx
 from briefpack.render.pdf import write_pdf
 from briefpack.render.settings import RenderSettings, resolve_settings

@@ -367,7 +367,7 @@ def packs(draw: st.DrawFn) -> tuple[str, list[str]]:
 def test_random_valid_packs_build_with_every_question_in_both_formats(
     pack_and_questions: tuple[str, list[str]],
 ) -> None:
-    from briefpack.content.markdown import plain_text
+    from briefpack.model.rich_text import plain_text
     from briefpack.render.docx.writer import write_docx
     from briefpack.render.pdf import write_pdf
     from briefpack.render.settings import resolve_settings

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from briefpack.content.markdown import (
+from briefpack.content.markdown import parse_markdown
+from briefpack.model.rich_text import (
     BulletList,
     Code,
     CodeBlock,
@@ -16,7 +17,6 @@ from briefpack.content.markdown import (
     Quote,
     Strong,
     Text,
-    parse_markdown,
     plain_text,
 )
 

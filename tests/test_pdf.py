@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import briefpack
-from briefpack.content.markdown import plain_text
 from briefpack.content.validate import load_pack
 from briefpack.model import Pack
+from briefpack.model.rich_text import plain_text
 from briefpack.render.pdf import RestrictedFetcher, write_pdf
 from briefpack.render.settings import RenderSettings, resolve_settings
 from briefpack.render.theme import templates_dir

@@ -7,43 +7,17 @@ reported as such by the CLI.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import IO, Any
 
 import click
 
+from briefpack.model.marks import Mark, Problem
+
+__all__ = ["ADVICE_LOGGER", "BriefpackError", "Mark", "Problem", "at"]
+
 #: The logger for advice about the machine (a missing library), as opposed to
 #: warnings about the content; the command line shows each piece of advice once.
 ADVICE_LOGGER = "briefpack.advice"
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Mark:
-    """A place in a source file; ``line`` and ``column`` count from 1."""
-
-    path: str
-    line: int
-    column: int
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with an input, at the place it was found.
-
-    ``where`` is a :class:`Mark`, a bare path (for a problem with a file as a
-    whole), or ``None`` when no file is involved.
-    """
-
-    where: Mark | str | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.where is None:
-            return self.message
-        return f"{self.where}: {self.message}"
 
 
 class BriefpackError(click.ClickException):

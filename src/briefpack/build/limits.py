@@ -1,12 +1,10 @@
-"""Limits that bound what one pack may cost: file size, nesting depth, render time and memory."""
+"""Limits that bound what one render may cost: time and memory.
+
+The limits on reading a pack (file size, nesting depth) are
+:mod:`briefpack.content.limits`.
+"""
 
 from dataclasses import dataclass
-
-#: Largest pack file read, in bytes, unless ``--max-size`` says otherwise.
-DEFAULT_MAX_SIZE = 5 * 1024 * 1024
-#: Deepest nesting of lists and mappings accepted; the format itself needs eight.
-MAX_DEPTH = 32
-
 
 #: Seconds one output may take to render, unless ``--time-limit`` says otherwise.
 DEFAULT_TIME_LIMIT = 300.0

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from briefpack import __version__
-from briefpack.build.limits import DEFAULT_MAX_SIZE, Limits
+from briefpack.build.limits import Limits
+from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack, pack_images
 from briefpack.render.formats import DEFAULT_FORMATS, SESSION_FORMATS

@@ -23,7 +23,7 @@ from typing import TypeAlias
 
 import yaml
 
-from briefpack.build.limits import DEFAULT_MAX_SIZE, MAX_DEPTH
+from briefpack.content.limits import DEFAULT_MAX_SIZE, MAX_DEPTH
 from briefpack.errors import BriefpackError, Mark, Problem, at
 
 try:

@@ -17,10 +17,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TypeVar
 
-from briefpack.build.limits import DEFAULT_MAX_SIZE
 from briefpack.content.images import resolve_image
+from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.content.loader import MappingNode, Node, ScalarNode, SequenceNode, load_file
-from briefpack.content.markdown import Markdown, parse_markdown
+from briefpack.content.markdown import parse_markdown
 from briefpack.content.schema import (
     DAY_KEYS,
     OPTION_KEYS,
@@ -33,6 +33,7 @@ from briefpack.content.schema import (
 from briefpack.content.slug import MAX_SLUG_LENGTH, is_slug, slugify
 from briefpack.errors import BriefpackError, Mark, Problem
 from briefpack.model import PAPER_SIZES, Day, Options, Pack, Question, Session, Speaker
+from briefpack.model.rich_text import Markdown
 
 T = TypeVar("T")
 

@@ -14,11 +14,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefpack.errors import Mark, Problem
-from briefpack.render.wording import count
+from briefpack.model.marks import Mark, Problem
 
 if TYPE_CHECKING:
-    from briefpack.content.markdown import Image, Markdown
+    from briefpack.model.rich_text import Image, Markdown
+
+
+def count(number: int, noun: str) -> str:
+    """``1 question``, ``6 questions``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
 
 _NO_MARK = Mark("<memory>", 1, 1)
 
@@ -161,7 +166,7 @@ class Pack:
 
 def pack_images(pack: Pack) -> list[Image]:
     """Every image embedded in the pack's Markdown, each once, in document order."""
-    from briefpack.content.markdown import images_in
+    from briefpack.model.rich_text import images_in
 
     found: dict[str, Image] = {}
     for question in pack.questions:

@@ -21,7 +21,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from briefpack import __version__
-from briefpack.content.markdown import (
+from briefpack.model import Pack
+from briefpack.model.rich_text import (
     Block,
     BulletList,
     Code,
@@ -37,7 +38,6 @@ from briefpack.content.markdown import (
     Strong,
     Text,
 )
-from briefpack.model import Pack
 from briefpack.render import wording as display
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme import templates_dir

@@ -10,6 +10,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from briefpack.model.pack import count
+
+__all__ = ["count"]  # with the functions below: counts read the same in the model's summary
+
 if TYPE_CHECKING:
     from briefpack.model import Pack, Session
 
@@ -83,11 +87,6 @@ def event_dates(pack: Pack) -> str:
 def session_heading(session: Session) -> str:
     """``Session 1: DevOps Culture at Amazon``, or the title alone when there is no label."""
     return f"{session.label}: {session.title}" if session.label else session.title
-
-
-def count(number: int, noun: str) -> str:
-    """``1 question``, ``6 questions``."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def keywords(pack: Pack) -> list[str]:

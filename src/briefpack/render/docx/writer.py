@@ -24,7 +24,9 @@ from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
 from briefpack import __version__
-from briefpack.content.markdown import (
+from briefpack.errors import BriefpackError, Problem
+from briefpack.model import Day, Pack, Session
+from briefpack.model.rich_text import (
     Block,
     BulletList,
     Code,
@@ -40,9 +42,7 @@ from briefpack.content.markdown import (
     Strong,
     Text,
 )
-from briefpack.content.markdown import Paragraph as MarkdownParagraph
-from briefpack.errors import BriefpackError, Problem
-from briefpack.model import Day, Pack, Session
+from briefpack.model.rich_text import Paragraph as MarkdownParagraph
 from briefpack.render import wording as display
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.styles import apply_styles
