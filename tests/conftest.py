@@ -14,6 +14,7 @@ from briefpack.build.pipeline import Job
 from briefpack.content.validate import load_pack
 from briefpack.errors import BriefpackError
 from briefpack.model import Pack
+from briefpack.render.formats import Rendered
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_PACK = REPO / "content" / "aws-devex-2025.yaml"
@@ -105,9 +106,9 @@ def interfere(
 
     real = briefpack.build.pipeline.render_job
 
-    def render(job: Job, theme: Path) -> tuple[bytes, int | None]:
+    def render(job: Job) -> Rendered:
         if when(job):
             action(job)
-        return real(job, theme)
+        return real(job)
 
     monkeypatch.setattr(briefpack.build.pipeline, "render_job", render)

@@ -17,8 +17,8 @@ from briefpack.content.validate import load_pack
 from briefpack.errors import BriefpackError
 from briefpack.model import Pack
 from briefpack.model.rich_text import plain_text
-from briefpack.render.docx.writer import write_docx
-from briefpack.render.pdf import write_pdf
+from briefpack.render.docx.writer import render_docx
+from briefpack.render.pdf import render_pdf
 from briefpack.render.settings import RenderSettings, resolve_settings
 from briefpack.render.wording import day_heading
 
@@ -64,7 +64,7 @@ days:
 def render(pack: Pack, **overrides: object) -> bytes:
     settings = resolve_settings(pack, {})
     values = {"created": settings.created, "reference_docx": settings.reference_docx}
-    return write_docx(pack, RenderSettings(**{**values, **overrides}))  # type: ignore[arg-type]
+    return render_docx(pack, RenderSettings(**{**values, **overrides})).data  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -315,7 +315,7 @@ def test_same_content_gives_the_same_bytes(bundled: Pack, bundled_docx: bytes) -
 
 def test_source_date_epoch_sets_the_dates(bundled: Pack) -> None:
     settings = resolve_settings(bundled, {"SOURCE_DATE_EPOCH": "1767225600"})
-    document = python_docx.Document(io_bytes(write_docx(bundled, settings)))
+    document = python_docx.Document(io_bytes(render_docx(bundled, settings).data))
     assert document.core_properties.created.isoformat() == "2026-01-01T00:00:00+00:00"
 
 
@@ -392,7 +392,7 @@ def pdf_words(data: bytes, pack: Pack) -> str:
 
 def test_parity_the_docx_says_what_the_pdf_says(bundled: Pack, bundled_docx: bytes) -> None:
     settings = resolve_settings(bundled, {})
-    pdf = pdf_words(write_pdf(bundled, settings), bundled)
+    pdf = pdf_words(render_pdf(bundled, settings).data, bundled)
     docx = docx_words(bundled_docx)
     # The only differences allowed are presentation: the PDF sets the day in
     # capitals and numbers questions without a full stop.

@@ -184,8 +184,8 @@ def test_a_secret_beside_the_content_folder_is_nowhere_in_the_outputs(tmp_path: 
 def test_unsafe_links_lose_their_target_but_keep_their_text_in_both_formats(
     write_pack: WritePack,
 ) -> None:
-    from briefpack.render.docx.writer import write_docx
-    from briefpack.render.pdf import write_pdf
+    from briefpack.render.docx.writer import render_docx
+    from briefpack.render.pdf import render_pdf
     from briefpack.render.settings import resolve_settings
 
     pack = valid(
@@ -198,11 +198,11 @@ def test_unsafe_links_lose_their_target_but_keep_their_text_in_both_formats(
         )
     )
     settings = resolve_settings(pack, {})
-    pdf = write_pdf(pack, settings)
+    pdf = render_pdf(pack, settings).data
     assert b"javascript:" not in pdf
     assert b"/etc/passwd" not in pdf
     assert "run file data ok" in " ".join(page_texts(pdf))
-    docx = docx_text(write_docx(pack, settings))
+    docx = docx_text(render_docx(pack, settings).data)
     assert "javascript:" not in docx
     assert "/etc/passwd" not in docx
     assert "https://example.com" in docx
@@ -212,7 +212,7 @@ def test_unsafe_links_lose_their_target_but_keep_their_text_in_both_formats(
 
 
 def test_template_syntax_and_raw_html_are_text_in_the_word_copy(write_pack: WritePack) -> None:
-    from briefpack.render.docx.writer import write_docx
+    from briefpack.render.docx.writer import render_docx
     from briefpack.render.settings import resolve_settings
 
     pack = valid(
@@ -223,33 +223,33 @@ def test_template_syntax_and_raw_html_are_text_in_the_word_copy(write_pack: Writ
             )
         )
     )
-    text = docx_text(write_docx(pack, resolve_settings(pack, {})))
+    text = docx_text(render_docx(pack, resolve_settings(pack, {})).data)
     assert "{{ 7*7 }} {% for x in y %} &lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;bold" in text
 
 
 def test_zero_width_and_bidirectional_characters_render(write_pack: WritePack) -> None:
-    from briefpack.render.docx.writer import write_docx
-    from briefpack.render.pdf import write_pdf
+    from briefpack.render.docx.writer import render_docx
+    from briefpack.render.pdf import render_pdf
     from briefpack.render.settings import resolve_settings
 
     tricky = "a\u200bb\u200dc \u202eevil\u202c \u2066iso\u2069 \u200fRTL \ufeffBOM"
     pack = valid(write_pack(MINIMAL_PACK.replace("Where are we going?", f'"{tricky}"')))
     settings = resolve_settings(pack, {})
-    text = " ".join(page_texts(write_pdf(pack, settings)))
+    text = " ".join(page_texts(render_pdf(pack, settings).data))
     # The right-to-left override is honoured: "evil" is drawn, and read back, as "live".
     assert "live" in text
     assert "iso" in text
-    assert tricky in docx_text(write_docx(pack, settings))
+    assert tricky in docx_text(render_docx(pack, settings).data)
 
 
 def test_characters_no_font_can_show_are_named_at_their_field(
     write_pack: WritePack, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from briefpack.render.pdf import write_pdf
+    from briefpack.render.pdf import render_pdf
     from briefpack.render.settings import resolve_settings
 
     pack = valid(write_pack(MINIMAL_PACK.replace("Where are we going?", "Ask \U0002d402 now")))
-    write_pdf(pack, resolve_settings(pack, {}))
+    render_pdf(pack, resolve_settings(pack, {}))
     messages = [record.getMessage() for record in caplog.records]
     assert messages == [
         "pack.yaml:10:23: warning: 'question' has characters that neither the theme's fonts "
@@ -258,12 +258,12 @@ def test_characters_no_font_can_show_are_named_at_their_field(
 
 
 def test_a_ten_thousand_character_word_wraps(write_pack: WritePack) -> None:
-    from briefpack.render.pdf import write_pdf
+    from briefpack.render.pdf import render_pdf
     from briefpack.render.settings import resolve_settings
 
     word = "x" * 10_000
     pack = valid(write_pack(MINIMAL_PACK.replace("Where are we going?", word)))
-    pages = page_texts(write_pdf(pack, resolve_settings(pack, {})))
+    pages = page_texts(render_pdf(pack, resolve_settings(pack, {})).data)
     assert "".join(pages).count("x") >= 10_000
     assert len(pages) < 20
 
@@ -368,15 +368,15 @@ def test_random_valid_packs_build_with_every_question_in_both_formats(
     pack_and_questions: tuple[str, list[str]],
 ) -> None:
     from briefpack.model.rich_text import plain_text
-    from briefpack.render.docx.writer import write_docx
-    from briefpack.render.pdf import write_pdf
+    from briefpack.render.docx.writer import render_docx
+    from briefpack.render.pdf import render_pdf
     from briefpack.render.settings import resolve_settings
 
     text, _ = pack_and_questions
     pack = validate_pack(parse_yaml(text, "random.yaml"), "random.yaml", "random")
     settings = resolve_settings(pack, {})
-    pdf_text = normalise(" ".join(page_texts(write_pdf(pack, settings)))).replace(" ", "")
-    docx = write_docx(pack, settings)
+    pdf_text = normalise(" ".join(page_texts(render_pdf(pack, settings).data))).replace(" ", "")
+    docx = render_docx(pack, settings).data
     from docx import Document
 
     paragraphs = " ".join(p.text for p in Document(io.BytesIO(docx)).paragraphs)

@@ -12,7 +12,7 @@ import briefpack
 from briefpack.content.validate import load_pack
 from briefpack.model import Pack
 from briefpack.model.rich_text import plain_text
-from briefpack.render.pdf import RestrictedFetcher, write_pdf
+from briefpack.render.pdf import RestrictedFetcher, render_pdf
 from briefpack.render.settings import RenderSettings, resolve_settings
 from briefpack.render.theme import templates_dir
 
@@ -24,7 +24,7 @@ ENVIRONMENT: dict[str, str] = {}
 
 def render(pack: Pack, **settings: object) -> bytes:
     resolved = resolve_settings(pack, ENVIRONMENT)
-    return write_pdf(pack, RenderSettings(**{"created": resolved.created, **settings}))  # type: ignore[arg-type]
+    return render_pdf(pack, RenderSettings(**{"created": resolved.created, **settings})).data  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +208,7 @@ def test_same_content_gives_the_same_bytes(bundled: Pack, bundled_pdf: bytes) ->
 
 def test_source_date_epoch_sets_the_document_date(bundled: Pack) -> None:
     settings = resolve_settings(bundled, {"SOURCE_DATE_EPOCH": "1767225600"})
-    info = reader(write_pdf(bundled, settings)).metadata
+    info = reader(render_pdf(bundled, settings).data).metadata
     assert info is not None
     assert info["/CreationDate"] == "D:20260101000000Z"
 

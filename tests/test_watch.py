@@ -81,13 +81,13 @@ from pathlib import Path
 import briefpack.build.pipeline as build
 real = build.render_job
 started, saved = Path(os.environ["TEST_STARTED"]), Path(os.environ["TEST_SAVED"])
-def render(job, theme):
+def render(job):
     if not started.exists():
         started.touch()
         deadline = time.monotonic() + 60
         while not saved.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
-    return real(job, theme)
+    return real(job)
 build.render_job = render
 from briefpack.cli import main
 main()

@@ -16,7 +16,6 @@ Nothing on the path that finds every output up to date imports a renderer.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -31,7 +30,7 @@ from briefpack.build.limits import Limits
 from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack, pack_images
-from briefpack.render.formats import DEFAULT_FORMATS, SESSION_FORMATS
+from briefpack.render.formats import DEFAULT_FORMATS, FORMAT_TABLE, Rendered
 from briefpack.render.settings import RenderSettings, resolve_settings
 from briefpack.render.theme import templates_dir
 
@@ -39,8 +38,6 @@ if TYPE_CHECKING:
     from briefpack.build.workers import WorkerPool
 
 MANIFEST = "manifest.json"
-#: Relative cost of a question in each format, to start the longest jobs first.
-_COST = {"pdf": 4, "html": 1, "docx": 1}
 
 Event = Literal["written", "up to date", "failed", "removed"]
 
@@ -145,7 +142,7 @@ def build(
     for pack in packs:
         report.warnings.extend(pack.warnings)
         try:
-            jobs = plan(pack, options, environ, theme_hash)
+            jobs = plan(pack, options, environ, theme, theme_hash)
         except BriefpackError as error:
             report.failures.extend(error.problems)
             continue
@@ -193,7 +190,7 @@ def _render_and_write(
     report: BuildReport,
     notify: Callable[[Event, Path, float], None],
 ) -> None:
-    for job, outcome, seconds in _run(pending, options, theme, pool):
+    for job, outcome, seconds in _run(pending, options, pool):
         if isinstance(outcome, BriefpackError):
             report.failures.extend(outcome.problems)
             failed_packs.add(job.pack.name)
@@ -202,8 +199,8 @@ def _render_and_write(
         data, pages = outcome
         try:
             write_atomically(job.target, data)
-            if job.output_format == "html":
-                _copy_beside_html(theme, job)
+            if FORMAT_TABLE[job.output_format].needs_companions:
+                _copy_companions(theme, job)
         except BriefpackError as error:
             report.failures.extend(error.problems)
             failed_packs.add(job.pack.name)
@@ -215,15 +212,22 @@ def _render_and_write(
 
 
 def plan(
-    pack: Pack, options: BuildOptions, environ: Mapping[str, str], theme_hash: str
+    pack: Pack, options: BuildOptions, environ: Mapping[str, str], theme: Path, theme_hash: str
 ) -> list[Job]:
-    """Every output of ``pack`` that ``options`` asks for, each with the hash of its inputs."""
-    base = resolve_settings(
-        pack,
-        environ,
-        paper=options.paper,
-        notes=options.notes,
-        reference_docx=options.reference_docx,
+    """Every output of ``pack`` that ``options`` asks for, each with the hash of its inputs.
+
+    What an output depends on besides its content and settings (the theme's
+    files, the reference DOCX) comes from its entry in the format table.
+    """
+    base = replace(
+        resolve_settings(
+            pack,
+            environ,
+            paper=options.paper,
+            notes=options.notes,
+            reference_docx=options.reference_docx,
+        ),
+        theme=theme,
     )
     reference_hash = _file_hash(base.reference_docx) if base.reference_docx else None
     folder = options.out_dir / pack.name
@@ -245,15 +249,16 @@ def plan(
         _, session = pack.scope(session_id)
         questions = len(session.questions) if session else len(pack.questions)
         for output_format in options.formats:
-            if session_id is not None and output_format not in SESSION_FORMATS:
+            format_ = FORMAT_TABLE[output_format]
+            if session_id is not None and not format_.per_session:
                 continue
             inputs = {
                 "briefpack": __version__,
                 "format": output_format,
                 "content": content,
                 "settings": _canonical(settings),
-                "theme": theme_hash if output_format in ("pdf", "html") else None,
-                "reference_docx": reference_hash if output_format == "docx" else None,
+                "theme": theme_hash if format_.uses_theme else None,
+                "reference_docx": reference_hash if format_.uses_reference_docx else None,
                 "images": images,
             }
             jobs.append(
@@ -261,9 +266,9 @@ def plan(
                     pack=pack,
                     settings=settings,
                     output_format=output_format,
-                    target=stem.with_suffix(f".{output_format}"),
+                    target=stem.with_suffix(format_.suffix),
                     inputs=_hash_json(inputs),
-                    cost=(questions + 1) * _COST[output_format],
+                    cost=(questions + 1) * format_.cost,
                 )
             )
     return jobs
@@ -272,37 +277,25 @@ def plan(
 # ---------------------------------------------------------------- rendering
 
 
-def render_job(job: Job, theme: Path) -> tuple[bytes, int | None]:
-    """Render one output; runs in a worker process."""
-    if job.output_format == "pdf":
-        from briefpack.render.pdf import render_pdf
-
-        return render_pdf(job.pack, job.settings, theme)
-    if job.output_format == "docx":
-        from briefpack.render.docx.writer import write_docx
-
-        return write_docx(job.pack, job.settings, theme), None
-    if job.output_format == "html":
-        from briefpack.render.html import write_html
-
-        return write_html(job.pack, job.settings, theme), None
-    raise ValueError(f"unknown output format {job.output_format!r}")
+def render_job(job: Job) -> Rendered:
+    """Render one output with its format's renderer; runs in a worker process."""
+    return FORMAT_TABLE[job.output_format].render(job.pack, job.settings)
 
 
-def make_pool(options: BuildOptions, theme: Path) -> WorkerPool[Job]:
+def make_pool(options: BuildOptions) -> WorkerPool[Job]:
     """Worker processes for ``options``: as many as ``-j`` says, within the render limits."""
     from briefpack.build.workers import WorkerPool
 
     return WorkerPool(
         size=max(1, options.jobs),
-        render=functools.partial(_render_in_worker, theme=theme),
+        render=_render_in_worker,
         limits=options.limits,
         describe=lambda job: f"{job.pack.source}: {job.target}",
     )
 
 
 def _run(
-    jobs: list[Job], options: BuildOptions, theme: Path, pool: WorkerPool[Job] | None
+    jobs: list[Job], options: BuildOptions, pool: WorkerPool[Job] | None
 ) -> Iterator[tuple[Job, tuple[bytes, int | None] | BriefpackError, float]]:
     """Render ``jobs`` on worker processes: longest first, or shortest first if asked."""
     ordered = sorted(jobs, key=lambda job: job.cost if options.shortest_first else -job.cost)
@@ -311,13 +304,13 @@ def _run(
     if pool is not None:
         yield from pool.run(ordered)
         return
-    with make_pool(replace(options, jobs=min(options.jobs, len(ordered)) or 1), theme) as own:
+    with make_pool(replace(options, jobs=min(options.jobs, len(ordered)) or 1)) as own:
         yield from own.run(ordered)
 
 
-def _render_in_worker(job: Job, theme: Path) -> tuple[bytes, int | None]:
+def _render_in_worker(job: Job) -> Rendered:
     # Looked up at call time, so that tests can put a slow renderer in its place.
-    return render_job(job, theme)
+    return render_job(job)
 
 
 # ---------------------------------------------------------------- manifests and files
@@ -427,7 +420,7 @@ def _remove_stale_temporaries(folder: Path) -> None:
                     leftover.unlink(missing_ok=True)
 
 
-def _copy_beside_html(theme: Path, job: Job) -> None:
+def _copy_companions(theme: Path, job: Job) -> None:
     """Put the theme's fonts and the content's images where the HTML's URLs point."""
     from briefpack.render.html import IMAGES
 

@@ -1,12 +1,78 @@
-"""The output formats by name: what the command line offers and ``build`` makes.
+"""The output formats: one table that the command line and the build read.
 
-Kept apart from :mod:`briefpack.build.pipeline` so that declaring the command line
-(``briefpack --help``) does not import the build.
+Each entry names a format, its file suffix, the function that renders it,
+``(pack, settings) -> Rendered``, and what its output depends on besides the
+content and the settings.  A renderer is imported only when its format is
+rendered, so reading the table (``briefpack --help``, a no-op build) stays
+cheap.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from briefpack.model import Pack
+    from briefpack.render.settings import RenderSettings
+
+
+class Rendered(NamedTuple):
+    """A rendered output: its bytes and, for a paged format, its number of pages."""
+
+    data: bytes
+    pages: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One output format and what its renders depend on."""
+
+    name: str
+    suffix: str
+    render: Callable[[Pack, RenderSettings], Rendered]
+    #: Rendered through the theme's templates, stylesheet and fonts.
+    uses_theme: bool = False
+    #: Takes its styles from a reference DOCX when one is given.
+    uses_reference_docx: bool = False
+    #: Also made for each session's own pack.
+    per_session: bool = True
+    #: Needs the theme's fonts and the content's pictures copied beside it.
+    needs_companions: bool = False
+    #: Relative cost of one question, to start the longest renders first.
+    cost: int = 1
+
+
+def _render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
+    from briefpack.render.pdf import render_pdf
+
+    return render_pdf(pack, settings)
+
+
+def _render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
+    from briefpack.render.docx.writer import render_docx
+
+    return render_docx(pack, settings)
+
+
+def _render_html(pack: Pack, settings: RenderSettings) -> Rendered:
+    from briefpack.render.html import render_html
+
+    return render_html(pack, settings)
+
+
 #: Every output format, in the order they are built.
-FORMATS = ("pdf", "docx", "html")
+FORMAT_TABLE: dict[str, Format] = {
+    format_.name: format_
+    for format_ in (
+        Format("pdf", ".pdf", _render_pdf, uses_theme=True, cost=4),
+        Format("docx", ".docx", _render_docx, uses_reference_docx=True),
+        Format("html", ".html", _render_html, uses_theme=True, per_session=False,
+               needs_companions=True),
+    )
+}  # fmt: skip
+#: The formats by name, as the command line offers them.
+FORMATS = tuple(FORMAT_TABLE)
 #: What ``build`` makes when no format is named.
 DEFAULT_FORMATS = ("pdf", "docx")
-#: Formats that per-session packs are made in.
-SESSION_FORMATS = ("pdf", "docx")

@@ -39,8 +39,8 @@ from briefpack.model.rich_text import (
     Text,
 )
 from briefpack.render import wording as display
+from briefpack.render.formats import Rendered
 from briefpack.render.settings import RenderSettings
-from briefpack.render.theme import templates_dir
 
 PACK_TEMPLATE = "pack.html.j2"
 STYLESHEET = "pack.css"
@@ -50,14 +50,18 @@ PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 IMAGES = "images"
 
 
-def write_html(pack: Pack, settings: RenderSettings, theme: Path | None = None) -> bytes:
-    """Render ``pack`` to a complete HTML document, UTF-8 encoded."""
-    return render_html(pack, settings, theme).encode("utf-8")
+def render_html(pack: Pack, settings: RenderSettings) -> Rendered:
+    """Render ``pack`` to a complete HTML document, UTF-8 encoded, its stylesheet inline."""
+    return Rendered(html_document(pack, settings).encode("utf-8"))
 
 
-def render_html(pack: Pack, settings: RenderSettings, theme: Path | None = None) -> str:
-    """Render ``pack`` to a complete HTML document."""
-    theme_dir = templates_dir() if theme is None else theme
+def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool = True) -> str:
+    """Render ``pack`` to an HTML document; with the theme's stylesheet inline unless told not.
+
+    The PDF writer leaves the stylesheet out and gives WeasyPrint the
+    stylesheet it has parsed once, with its fonts loaded.
+    """
+    theme_dir = settings.theme_dir
     environment = _environment(theme_dir)
     template = environment.get_template(PACK_TEMPLATE)
     days, session_pack = pack.scope(settings.session)
@@ -70,7 +74,7 @@ def render_html(pack: Pack, settings: RenderSettings, theme: Path | None = None)
         # The stylesheet is the theme's own file, not content: it is marked safe
         # deliberately, because autoescaping would turn its quotes into &#34;
         # and WeasyPrint would then drop the rules that use them.
-        stylesheet=Markup(theme_stylesheet(theme_dir)),
+        stylesheet=Markup(theme_stylesheet(theme_dir)) if inline_stylesheet else None,
         page_size=PAGE_SIZES[settings.paper],
         created=_iso(settings.created),
         keywords=display.keywords(pack),

@@ -33,9 +33,9 @@ import weasyprint
 
 from briefpack.errors import ADVICE_LOGGER, BriefpackError, Problem
 from briefpack.model import Pack, pack_images
-from briefpack.render.html import IMAGES, render_html
+from briefpack.render.formats import Rendered
+from briefpack.render.html import IMAGES, html_document
 from briefpack.render.settings import RenderSettings
-from briefpack.render.theme import templates_dir
 
 logger = logging.getLogger("briefpack")
 #: Hints about the machine rather than the content; the command line shows each once.
@@ -112,34 +112,27 @@ def _captured_weasyprint_log() -> Iterator[_Capture]:
         weasyprint_logger.propagate = previous_propagate
 
 
-def write_pdf(pack: Pack, settings: RenderSettings, theme: Path | None = None) -> bytes:
-    """Render ``pack`` to PDF bytes (see :func:`render_pdf`)."""
-    return render_pdf(pack, settings, theme)[0]
-
-
-def render_pdf(
-    pack: Pack, settings: RenderSettings, theme: Path | None = None
-) -> tuple[bytes, int]:
-    """Render ``pack`` to PDF bytes; also return the number of pages.
+def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
+    """Render ``pack`` to PDF bytes, with the number of pages.
 
     Raises :class:`BriefpackError` when WeasyPrint logs an error; logs its
     warnings, and every refused URL, on the ``briefpack`` logger.
     """
-    theme_dir = (templates_dir() if theme is None else theme).resolve()
-    html = render_html(pack, settings, theme_dir)
+    theme_dir = settings.theme_dir
+    # The stylesheet is parsed (and its fonts loaded) once per process and
+    # shared, so the HTML is made without its inline copy.
+    html = html_document(pack, settings, inline_stylesheet=False)
     images = {theme_dir / IMAGES / image.name: image.path for image in pack_images(pack)}
     fetcher = RestrictedFetcher([theme_dir], images)
     with _captured_weasyprint_log() as capture:
-        # The theme's stylesheet, inline in the HTML so that the HTML previews
-        # alone, is parsed (and its fonts loaded) once per process and shared.
-        stylesheet, fonts, inline = _theme_stylesheet(theme_dir)
+        stylesheet, fonts, css = _theme_stylesheet(theme_dir)
         document = weasyprint.HTML(
-            string=html.replace(inline, "", 1),
+            string=html,
             base_url=theme_dir.as_uri() + "/",
             url_fetcher=fetcher,
         ).render(stylesheets=[stylesheet], font_config=fonts)
         with _font_timestamps(settings.created):
-            pdf = document.write_pdf(pdf_identifier=_identifier(html))
+            pdf = document.write_pdf(pdf_identifier=_identifier(html, css))
     fallback = [record for record in capture.records if _is_subsetter_fallback(record)]
     if fallback:
         advice_logger.warning(SUBSETTER_ADVICE)
@@ -163,7 +156,7 @@ def render_pdf(
             [Problem(pack.source, f"rendering failed: {record.getMessage()}") for record in errors]
         )
     assert isinstance(pdf, bytes)
-    return pdf, len(document.pages)
+    return Rendered(pdf, len(document.pages))
 
 
 _STYLESHEETS: dict[tuple[Path, str], tuple[Any, Any]] = {}
@@ -181,7 +174,7 @@ def _forget_stylesheets() -> None:
 
 
 def _theme_stylesheet(theme_dir: Path) -> tuple[Any, Any, str]:
-    """The theme's parsed stylesheet and font configuration, and its inline form in the HTML.
+    """The theme's parsed stylesheet and font configuration, and the stylesheet's text.
 
     Cached by the stylesheet's text, so a warm worker in watch mode picks up
     an edited theme.
@@ -203,7 +196,7 @@ def _theme_stylesheet(theme_dir: Path) -> tuple[Any, Any, str]:
         )
         _STYLESHEETS[key] = (stylesheet, fonts)
     stylesheet, fonts = _STYLESHEETS[key]
-    return stylesheet, fonts, f"<style>\n{text}\n</style>"
+    return stylesheet, fonts, text
 
 
 def harfbuzz_subsetter_found() -> bool:
@@ -259,6 +252,8 @@ def _report_missing_glyphs(pack: Pack, records: list[logging.LogRecord]) -> None
             )
 
 
-def _identifier(html: str) -> bytes:
+def _identifier(html: str, css: str) -> bytes:
     """A PDF file identifier that depends only on what was rendered."""
-    return hashlib.md5(html.encode("utf-8"), usedforsecurity=False).hexdigest().encode("ascii")
+    digest = hashlib.md5(html.encode("utf-8"), usedforsecurity=False)
+    digest.update(css.encode("utf-8"))
+    return digest.hexdigest().encode("ascii")

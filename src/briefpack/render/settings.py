@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefpack.errors import BriefpackError
 from briefpack.model import Pack
+from briefpack.render.theme import templates_dir
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,15 @@ class RenderSettings:
     reference_docx: Path | None = None
     #: The id of the session to render as a pack of its own; ``None`` for the full pack.
     session: str | None = None
+    #: The theme folder; ``None`` for the default theme.  Left out of equality
+    #: (and so of the build's input hashes): what counts is the theme's
+    #: content, which the build hashes on its own.
+    theme: Path | None = field(default=None, compare=False)
+
+    @property
+    def theme_dir(self) -> Path:
+        """The folder of the theme to render with."""
+        return (templates_dir() if self.theme is None else self.theme).resolve()
 
 
 def resolve_settings(

@@ -46,6 +46,7 @@ from briefpack.model.rich_text import Paragraph as MarkdownParagraph
 from briefpack.render import wording as display
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.styles import apply_styles
+from briefpack.render.formats import Rendered
 from briefpack.render.settings import RenderSettings
 
 logger = logging.getLogger("briefpack")
@@ -56,7 +57,7 @@ PAPER = {"a4": (210, 297), "letter": (215.9, 279.4)}
 NOTES_LINES = 6
 
 
-def write_docx(pack: Pack, settings: RenderSettings, theme: Path | None = None) -> bytes:
+def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     """Render ``pack`` as a .docx file.
 
     ``settings.reference_docx`` names a company template whose styles, page
@@ -76,7 +77,7 @@ def write_docx(pack: Pack, settings: RenderSettings, theme: Path | None = None) 
     ooxml.remove_thumbnail(document)
     output = io.BytesIO()
     document.save(output)
-    return ooxml.normalise_zip(output.getvalue(), settings.created)
+    return Rendered(ooxml.normalise_zip(output.getvalue(), settings.created))
 
 
 def _open_template(reference: Path | None) -> Document:
