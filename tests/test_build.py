@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from briefpack.build.console import EXIT_INTERRUPTED
 from briefpack.build.pipeline import Job, write_atomically
-from briefpack.cli import EXIT_INTERRUPTED, cli
+from briefpack.cli import cli
 from briefpack.errors import BriefpackError
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, interfere

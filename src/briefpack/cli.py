@@ -1,15 +1,16 @@
-"""The ``briefpack`` command: parses options, calls the library, prints results.
+"""The ``briefpack`` command: declares the commands and their options.
 
-Kept thin and cheap to import: ``briefpack --help`` and ``briefpack validate``
-must not pay for the renderers.
+Each command calls one function of the library, which does the work and
+prints what a person needs to see (:mod:`briefpack.build.console`,
+:mod:`briefpack.authoring`, :mod:`briefpack.doctor`).  Kept cheap to
+import: ``briefpack --help`` and ``briefpack validate`` must not pay for the
+renderers or the build.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -17,18 +18,15 @@ import click
 
 from briefpack import __version__
 from briefpack.build.limits import DEFAULT_TIME_LIMIT, Limits
-from briefpack.errors import ADVICE_LOGGER, BriefpackError
 from briefpack.model import PAPER_SIZES
 from briefpack.render.formats import DEFAULT_FORMATS, FORMATS
 
 if TYPE_CHECKING:
-    from briefpack.build.pipeline import BuildOptions, BuildReport, Progress
+    from briefpack.build.pipeline import BuildOptions
 
 DEFAULT_CONTENT = "content"
 #: Exit status for a bug in briefpack, as opposed to a problem with the input.
 EXIT_INTERNAL_ERROR = 70
-#: Exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
-EXIT_INTERRUPTED = 130
 
 
 class ByteSize(click.ParamType):  # type: ignore[type-arg]
@@ -122,24 +120,9 @@ def validate(paths: tuple[str, ...], max_size: int) -> None:
       briefpack validate content/aws-devex-2025.yaml
       briefpack validate content/ other-event/
     """
-    from briefpack.build.discover import find_packs
-    from briefpack.content.validate import load_pack
+    from briefpack.build.console import run_validate
 
-    files = find_packs(paths or (DEFAULT_CONTENT,))
-    failed = 0
-    for path in files:
-        try:
-            pack = load_pack(path, max_size=max_size)
-        except BriefpackError as error:
-            error.show()
-            failed += 1
-            continue
-        click.echo(f"{path}: ok: {pack.summary()}")
-    if failed:
-        click.echo(
-            f"{failed} of {len(files)} pack{'s' if len(files) > 1 else ''} invalid", err=True
-        )
-        sys.exit(1)
+    sys.exit(run_validate(paths or (DEFAULT_CONTENT,), max_size))
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -247,32 +230,6 @@ def _options_from(
     )
 
 
-def _progress(quiet: bool, verbose: bool) -> Progress:
-    import os
-
-    from briefpack.build.progress import PlainProgress, TerminalProgress
-
-    verbosity = -1 if quiet else 1 if verbose else 0
-    interactive = sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
-    return TerminalProgress(verbosity) if interactive else PlainProgress(verbosity)
-
-
-def _summary(report: BuildReport, elapsed: float) -> str:
-    parts = [f"{len(report.written)} written", f"{len(report.up_to_date)} up to date"]
-    if report.removed:
-        parts.append(f"{len(report.removed)} removed")
-    parts.append(f"{len(report.failures)} problem{'s' if len(report.failures) != 1 else ''}")
-    return f"{', '.join(parts)}, in {elapsed:.1f} s"
-
-
-def _report(report: BuildReport, elapsed: float) -> None:
-    for warning in report.warnings:
-        click.echo(str(warning), err=True)
-    if report.failures:
-        BriefpackError(report.failures).show()
-    click.echo(_summary(report, elapsed), err=not report.ok)
-
-
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @build_options
@@ -296,23 +253,9 @@ def build(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) ->
       briefpack build -f pdf -f html -o /tmp/packs --no-sessions
       briefpack build -f docx --reference-docx company.docx
     """
-    import os
-    import time
+    from briefpack.build.console import run_build
 
-    from briefpack.build.discover import find_packs
-    from briefpack.build.pipeline import build as run_build
-
-    started = time.perf_counter()
-    _report_warnings_on_stderr(quiet)
-    files = find_packs(paths or (DEFAULT_CONTENT,))
-    try:
-        report = run_build(files, _options_from(**options), os.environ, _progress(quiet, verbose))
-    except KeyboardInterrupt:
-        click.echo("interrupted: finished outputs are in place, nothing half-written", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    _report(report, time.perf_counter() - started)
-    if not report.ok:
-        sys.exit(1)
+    sys.exit(run_build(paths or (DEFAULT_CONTENT,), _options_from(**options), quiet, verbose))
 
 
 @cli.command()
@@ -331,16 +274,9 @@ def watch(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) ->
       briefpack watch
       briefpack watch content/aws-devex-2025.yaml -f pdf --no-sessions
     """
-    from briefpack.authoring.watch import watch_and_build
+    from briefpack.authoring.watch import run_watch
 
-    _report_warnings_on_stderr(quiet)
-    build_options_ = replace(_options_from(**options), shortest_first=True)
-    watch_and_build(
-        paths or (DEFAULT_CONTENT,),
-        build_options_,
-        progress=lambda: _progress(quiet, verbose),
-        report=_report,
-    )
+    run_watch(paths or (DEFAULT_CONTENT,), _options_from(**options), quiet, verbose)
 
 
 @cli.command()
@@ -363,10 +299,9 @@ def new(name: str, folder: Path) -> None:
       briefpack new q3-board-offsite
       briefpack new partner-summit --folder other-event/
     """
-    from briefpack.authoring.starter import write_starter
+    from briefpack.authoring.starter import run_new
 
-    path = write_starter(name, folder)
-    click.echo(f"wrote {path}; check it with: briefpack validate {path}")
+    run_new(name, folder)
 
 
 @cli.command(name="import")
@@ -394,12 +329,9 @@ def import_(source: Path, output: Path | None, strict: bool, force: bool) -> Non
       briefpack import notes/summit.md
       briefpack import agenda.md -o content/summit.yaml --strict
     """
-    from briefpack.authoring.starter import import_file
+    from briefpack.authoring.starter import run_import
 
-    path, skipped = import_file(source, output, strict=strict, force=force)
-    for problem in skipped:
-        click.echo(str(problem), err=True)
-    click.echo(f"wrote {path}")
+    run_import(source, output, strict, force)
 
 
 @cli.command()
@@ -428,31 +360,10 @@ def preview(
       briefpack preview
       briefpack preview content/aws-devex-2025.yaml --port 8080 --no-sessions
     """
-    from briefpack.authoring.preview import Reloads, serve
-    from briefpack.authoring.watch import watch_and_build
+    from briefpack.authoring.preview import run_preview
 
-    _report_warnings_on_stderr(quiet)
-    build_options_ = _options_from(**options)
-    formats = tuple(dict.fromkeys((*build_options_.formats, "html")))
-    build_options_ = replace(build_options_, formats=formats, shortest_first=True)
-    reloads = Reloads()
-    try:
-        server = serve(build_options_.out_dir, host, port, reloads)
-    except OSError as error:
-        raise BriefpackError(f"cannot serve on {host}:{port}: {error.strerror}") from None
-    bound_port = server.server_address[1]
-    click.echo(f"serving http://{host}:{bound_port}/")
-    try:
-        watch_and_build(
-            paths or (DEFAULT_CONTENT,),
-            build_options_,
-            progress=lambda: _progress(quiet, verbose),
-            report=_report,
-            after_build=reloads.bump,
-        )
-    finally:
-        reloads.close()
-        server.shutdown()
+    paths = paths or (DEFAULT_CONTENT,)
+    run_preview(paths, host, port, _options_from(**options), quiet, verbose)
 
 
 @cli.command()
@@ -467,44 +378,9 @@ def doctor() -> None:
     Examples:
       briefpack doctor
     """
-    from briefpack.doctor import run_checks, summary_line
-    from briefpack.render.theme import templates_dir
+    from briefpack.doctor import run_doctor
 
-    click.echo(summary_line())
-    checks = run_checks(templates_dir())
-    for check in checks:
-        click.echo(str(check))
-    if any(check.status == "missing" for check in checks):
-        sys.exit(1)
-
-
-class _ClickHandler(logging.Handler):
-    """Prints log records on whatever standard error is when they arrive.
-
-    Advice (see :data:`~briefpack.errors.ADVICE_LOGGER`) is printed once per
-    run however many renders give it, and not at all with ``quiet``.
-    """
-
-    def __init__(self, quiet: bool) -> None:
-        super().__init__(level=logging.WARNING)
-        self.quiet = quiet
-        self.advised: set[str] = set()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if record.name == ADVICE_LOGGER:
-            if self.quiet or message in self.advised:
-                return
-            self.advised.add(message)
-        click.echo(message, err=True)
-
-
-def _report_warnings_on_stderr(quiet: bool) -> None:
-    """Show what the renderers log as warnings, one plain line each."""
-    logger = logging.getLogger("briefpack")
-    if not any(isinstance(handler, _ClickHandler) for handler in logger.handlers):
-        logger.addHandler(_ClickHandler(quiet))
-        logger.propagate = False
+    sys.exit(run_doctor())
 
 
 def main() -> None:

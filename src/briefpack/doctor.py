@@ -46,6 +46,19 @@ class Check:
         return f"{line}\n{'':9}{self.advice}" if self.advice else line
 
 
+def run_doctor() -> int:
+    """``briefpack doctor``: print the report; 1 when something builds need is missing."""
+    import click
+
+    from briefpack.render.theme import templates_dir
+
+    click.echo(summary_line())
+    checks = run_checks(templates_dir())
+    for check in checks:
+        click.echo(str(check))
+    return 1 if any(check.status == "missing" for check in checks) else 0
+
+
 def run_checks(theme: Path) -> list[Check]:
     """Every check, in the order they are shown; none raises."""
     checks: list[Callable[[], Check]] = [

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import html
 import threading
+from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+import click
+
+from briefpack.build.pipeline import BuildOptions
+from briefpack.errors import BriefpackError
 
 EVENTS_PATH = "/__briefpack/events"
 RELOAD_SCRIPT = (
@@ -129,6 +136,36 @@ class _Handler(SimpleHTTPRequestHandler):
             "li{margin:.4em 0}</style></head><body><h1>briefpack preview</h1>"
             f"<ul>{listing}</ul></body></html>"
         )
+
+
+def run_preview(
+    paths: Sequence[str], host: str, port: int, options: BuildOptions, quiet: bool, verbose: bool
+) -> None:
+    """``briefpack preview``: serve the outputs, build as watch does, reload open pages."""
+    from briefpack.authoring.watch import watch_and_build
+    from briefpack.build.console import progress_for, report, report_warnings_on_stderr
+
+    report_warnings_on_stderr(quiet)
+    formats = tuple(dict.fromkeys((*options.formats, "html")))
+    options = replace(options, formats=formats, shortest_first=True)
+    reloads = Reloads()
+    try:
+        server = serve(options.out_dir, host, port, reloads)
+    except OSError as error:
+        raise BriefpackError(f"cannot serve on {host}:{port}: {error.strerror}") from None
+    click.echo(f"serving http://{host}:{server.server_address[1]}/")
+    try:
+        watch_and_build(
+            paths,
+            options,
+            progress=lambda: progress_for(quiet, verbose),
+            report=report,
+            after_build=reloads.bump,
+        )
+    finally:
+        reloads.close()
+        server.shutdown()
+        server.server_close()
 
 
 def serve(out_dir: Path, host: str, port: int, reloads: Reloads) -> ThreadingHTTPServer:

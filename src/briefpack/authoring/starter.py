@@ -5,9 +5,25 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
+
 from briefpack.errors import BriefpackError, Problem
 
 STARTER = Path(__file__).with_name("starter.yaml")
+
+
+def run_new(name: str, folder: Path) -> None:
+    """``briefpack new``: write the example pack and say how to check it."""
+    path = write_starter(name, folder)
+    click.echo(f"wrote {path}; check it with: briefpack validate {path}")
+
+
+def run_import(source: Path, output: Path | None, strict: bool, force: bool) -> None:
+    """``briefpack import``: write the pack, and report every line that was skipped."""
+    path, skipped = import_file(source, output, strict=strict, force=force)
+    for problem in skipped:
+        click.echo(str(problem), err=True)
+    click.echo(f"wrote {path}")
 
 
 def write_starter(name: str, folder: Path) -> Path:

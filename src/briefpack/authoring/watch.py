@@ -6,6 +6,7 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -36,6 +37,19 @@ _RELEVANT = (
 )
 
 
+def run_watch(paths: Sequence[str], options: BuildOptions, quiet: bool, verbose: bool) -> None:
+    """``briefpack watch``: build, then rebuild after every relevant save, until Ctrl-C."""
+    from briefpack.build.console import progress_for, report, report_warnings_on_stderr
+
+    report_warnings_on_stderr(quiet)
+    watch_and_build(
+        paths,
+        replace(options, shortest_first=True),
+        progress=lambda: progress_for(quiet, verbose),
+        report=report,
+    )
+
+
 def watch_and_build(
     paths: Sequence[str],
     options: BuildOptions,
@@ -53,7 +67,7 @@ def watch_and_build(
 
     theme = templates_dir()
     watched = sorted({_folder_of(path) for path in paths} | {theme})
-    with make_pool(options, theme) as pool:
+    with make_pool(options) as pool:
         # Watching starts before the first build, so that a save made while
         # it runs is seen and built next.  The watcher is running once it has
         # first answered: with changes, or with nothing after WAKE_MS.
