@@ -348,3 +348,29 @@ def test_literal_block_text_keeps_its_lines_without_the_trailing_newline(
 
 def test_summary_counts_days_sessions_and_questions(write_pack: WritePack) -> None:
     assert valid(write_pack(MINIMAL_PACK)).summary() == "1 day, 1 session, 1 question"
+
+
+def test_a_key_added_to_the_schema_is_read_by_its_kind(
+    write_pack: WritePack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefpack.content.validate as validate
+    from briefpack.content.schema import SPEAKER_KEYS, Key
+
+    added = Key("joined", "date", False, "When the speaker joined.")
+    monkeypatch.setattr(validate, "SPEAKER_KEYS", (*SPEAKER_KEYS, added))
+    speakers = "        speakers:\n          - name: Ada\n            joined: 2026-02-30\n"
+    pack = MINIMAL_PACK.replace('        end: "10:00"\n', '        end: "10:00"\n' + speakers)
+    # Not an unknown key, and checked as the date the schema says it is.
+    assert problems(write_pack(pack)) == [
+        "pack.yaml:10:21: impossible date 2026-02-30: February 2026 has 28 days"
+    ]
+
+
+def test_every_value_kind_in_the_schema_has_a_reader() -> None:
+    from briefpack.content.schema import RECORDS
+
+    kinds = {key.kind for keys in RECORDS.values() for key in keys}
+    assert kinds <= {
+        "text", "markdown", "date", "time", "slug", "flag", "choice", "language", "path",
+        "list", "mapping",
+    }  # fmt: skip

@@ -2,12 +2,22 @@
 
 This is the contract that authors, other tools and the validator share.  The
 validator checks keys against these tables (unknown, missing and duplicate
-keys), and the README documents the same names.
+keys) and reads each value by its key's kind, so a new key of an existing
+kind is one line here.  The README documents the same names.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+from briefpack.model import PAPER_SIZES
+
+#: What a key's value is, and so how the validator reads it.
+Kind = Literal[
+    "text", "markdown", "date", "time", "slug", "flag", "choice", "language", "path",
+    "list", "mapping",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,9 +25,13 @@ class Key:
     """One key of a mapping in a pack file."""
 
     name: str
-    kind: str
+    kind: Kind
     required: bool
     doc: str
+    #: A choice's allowed values.
+    choices: tuple[str, ...] = ()
+    #: A list's item, as a noun ("day"); a required list needs at least one.
+    item: str = ""
 
 
 PACK_KEYS: tuple[Key, ...] = (
@@ -31,13 +45,15 @@ PACK_KEYS: tuple[Key, ...] = (
         False,
         "Handling mark such as Confidential; printed in the footer.",
     ),
-    Key("days", "list of days", True, "The days of the event, in date order; at least one."),
-    Key("options", "mapping", False, "Pack-wide settings for the outputs."),
+    Key(
+        "days", "list", True, item="day", doc="The days of the event, in date order; at least one."
+    ),
+    Key("options", "mapping", False, doc="Pack-wide settings for the outputs."),
 )
 
 DAY_KEYS: tuple[Key, ...] = (
     Key("date", "date", True, "The day, as an ISO date: YYYY-MM-DD."),
-    Key("sessions", "list of sessions", True, "The sessions of the day; at least one."),
+    Key("sessions", "list", True, item="session", doc="The sessions of the day; at least one."),
 )
 
 SESSION_KEYS: tuple[Key, ...] = (
@@ -52,8 +68,14 @@ SESSION_KEYS: tuple[Key, ...] = (
     ),
     Key("start", "time", True, "Start time, 24-hour HH:MM."),
     Key("end", "time", True, "End time, 24-hour HH:MM, after the start."),
-    Key("speakers", "list of speakers", False, "Who presents; may be empty."),
-    Key("questions", "list of questions", True, "The questions prepared for it; at least one."),
+    Key("speakers", "list", False, item="speaker", doc="Who presents; may be empty."),
+    Key(
+        "questions",
+        "list",
+        True,
+        item="question",
+        doc="The questions prepared for it; at least one.",
+    ),
 )
 
 SPEAKER_KEYS: tuple[Key, ...] = (
@@ -63,16 +85,16 @@ SPEAKER_KEYS: tuple[Key, ...] = (
 
 QUESTION_KEYS: tuple[Key, ...] = (
     Key("title", "text", True, "A short heading for the question."),
-    Key("context", "Markdown", False, "Background that motivates the question."),
-    Key("question", "Markdown", True, "What the executive will ask."),
+    Key("context", "markdown", False, "Background that motivates the question."),
+    Key("question", "markdown", True, "What the executive will ask."),
 )
 
 OPTION_KEYS: tuple[Key, ...] = (
-    Key("paper", "a4 or letter", False, "Paper size of the PDF; default a4."),
-    Key("notes", "true or false", False, "Ruled space for notes under each question."),
+    Key("paper", "choice", False, choices=PAPER_SIZES, doc="Paper size of the PDF; default a4."),
+    Key("notes", "flag", False, "Ruled space for notes under each question."),
     Key(
         "language",
-        "language tag",
+        "language",
         False,
         "Language of the content, e.g. en, en-GB, de; default en.",
     ),

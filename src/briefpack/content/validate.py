@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from briefpack.content.images import resolve_image
 from briefpack.content.limits import DEFAULT_MAX_SIZE
@@ -32,7 +32,7 @@ from briefpack.content.schema import (
 )
 from briefpack.content.slug import MAX_SLUG_LENGTH, is_slug, slugify
 from briefpack.errors import BriefpackError, Mark, Problem
-from briefpack.model import PAPER_SIZES, Day, Options, Pack, Question, Session, Speaker
+from briefpack.model import Day, Options, Pack, Question, Session, Speaker
 from briefpack.model.rich_text import Markdown
 
 T = TypeVar("T")
@@ -100,7 +100,9 @@ def _describe(node: Node) -> str:
 
 
 class _Record:
-    """A mapping checked against a table of keys, with typed accessors for its values."""
+    """A mapping checked against a table of keys, each value read as its kind says."""
+
+    _READERS: ClassVar[dict[str, Callable[[_Record, str], Any]]]
 
     def __init__(self, checker: _Checker, node: MappingNode, keys: Sequence[Key], what: str):
         self.checker = checker
@@ -127,10 +129,30 @@ class _Record:
         for key in keys:
             if key.required and key.name not in first_seen:
                 checker.problem(node.mark, f"{what} is missing required key '{key.name}'")
+        self.read = self._read_values()
 
     def mark(self, name: str) -> Mark | None:
         node = self.values.get(name)
         return None if node is None else node.mark
+
+    def value(self, name: str) -> Any:
+        """The value of ``name``, read as its kind in the schema says; ``None`` if absent or wrong.
+
+        Typed ``Any`` because the kind is data: the reader for each kind
+        below says what it returns.
+        """
+        return self.read.get(name)
+
+    def _read_values(self) -> dict[str, Any]:
+        """Read every value given, by its kind: a key added to the schema is checked at once."""
+        read: dict[str, Any] = {}
+        for name in self.values:
+            key = self.keys[name]
+            if key.kind == "choice":
+                read[name] = self.choice(name, key.choices)
+            elif key.kind not in ("list", "mapping"):
+                read[name] = self._READERS[key.kind](self, name)
+        return read
 
     def text(self, name: str) -> str | None:
         """The text value of ``name``, exactly as written; ``None`` if absent or empty."""
@@ -154,6 +176,18 @@ class _Record:
             )
             return None
         return text
+
+    def language(self, name: str) -> str | None:
+        """A language tag such as ``en`` or ``en-GB``."""
+        language = self.text(name)
+        if language is not None and not _LANGUAGE_TAG.fullmatch(language):
+            mark = self.mark(name)
+            assert mark is not None
+            self.checker.problem(
+                mark, f"'{name}' must be a language tag such as en or en-GB, not {language!r}"
+            )
+            return None
+        return language
 
     def markdown(self, name: str) -> Markdown | None:
         """The Markdown value of ``name``, parsed; refused links and images are warnings."""
@@ -259,10 +293,14 @@ class _Record:
             return None
         return text
 
-    def items(
-        self, name: str, build: Callable[[Node], T | None], noun: str, at_least_one: bool
-    ) -> tuple[T, ...] | None:
-        """Build each item of the list ``name``; ``None`` if any item is wrong."""
+    def items(self, name: str, build: Callable[[Node], T | None]) -> tuple[T, ...] | None:
+        """Build each item of the list ``name``; ``None`` if any item is wrong.
+
+        A required list needs at least one item; its items are named as the
+        schema says.
+        """
+        key = self.keys[name]
+        noun, at_least_one = key.item, key.required
         node = self.values.get(name)
         if node is None:
             return () if not at_least_one else None
@@ -305,6 +343,19 @@ class _Record:
         return node
 
 
+#: How each kind of value in the schema is read.
+_Record._READERS = {
+    "text": _Record.text,
+    "path": _Record.text,
+    "language": _Record.language,
+    "markdown": _Record.markdown,
+    "date": _Record.date,
+    "time": _Record.time,
+    "slug": _Record.slug,
+    "flag": _Record.flag,
+}
+
+
 def _unknown_key_message(name: str, keys: Sequence[Key], what: str) -> str:
     names = [key.name for key in keys]
     if not names:
@@ -344,12 +395,12 @@ class _Checker:
         record = self.record(root, PACK_KEYS, "the pack")
         if record is None:
             return None
-        title = record.text("title")
-        subtitle = record.text("subtitle")
-        organisation = record.text("organisation")
-        author = record.text("author")
-        classification = record.text("classification")
-        days = record.items("days", self.day, "day", at_least_one=True)
+        title = record.value("title")
+        subtitle = record.value("subtitle")
+        organisation = record.value("organisation")
+        author = record.value("author")
+        classification = record.value("classification")
+        days = record.items("days", self.day)
         options = self.options(record.mapping("options"))
         if days is not None:
             self._check_day_order(days)
@@ -375,17 +426,10 @@ class _Checker:
         if record is None:
             return None
         defaults = Options()
-        paper = record.choice("paper", PAPER_SIZES)
-        notes = record.flag("notes")
-        language = record.text("language")
-        if language is not None and not _LANGUAGE_TAG.fullmatch(language):
-            mark = record.mark("language")
-            assert mark is not None
-            self.problem(
-                mark, f"'language' must be a language tag such as en or en-GB, not {language!r}"
-            )
-            return None
-        reference_docx = record.text("reference_docx")
+        paper = record.value("paper")
+        notes = record.value("notes")
+        language = record.value("language")  # a bad tag is a problem, reported
+        reference_docx = record.value("reference_docx")
         reference_path = None
         if reference_docx is not None:
             mark = record.mark("reference_docx")
@@ -418,8 +462,8 @@ class _Checker:
         record = self.record(node, DAY_KEYS, "a day")
         if record is None:
             return None
-        date = record.date("date")
-        sessions = record.items("sessions", self.session, "session", at_least_one=True)
+        date = record.value("date")
+        sessions = record.items("sessions", self.session)
         if date is None or sessions is None:
             return None
         return Day(date=date, sessions=sessions, mark=record.node.mark)
@@ -428,14 +472,14 @@ class _Checker:
         record = self.record(node, SESSION_KEYS, "a session")
         if record is None:
             return None
-        title = record.text("title")
-        label = record.text("label")
-        session_id = record.slug("id")
+        title = record.value("title")
+        label = record.value("label")
+        session_id = record.value("id")
         id_given = "id" in record.values
-        start = record.time("start")
-        end = record.time("end")
-        speakers = record.items("speakers", self.speaker, "speaker", at_least_one=False)
-        questions = record.items("questions", self.question, "question", at_least_one=True)
+        start = record.value("start")
+        end = record.value("end")
+        speakers = record.items("speakers", self.speaker)
+        questions = record.items("questions", self.question)
         if start is not None and end is not None and end <= start:
             end_mark = record.mark("end")
             assert end_mark is not None
@@ -469,17 +513,17 @@ class _Checker:
         record = self.record(node, SPEAKER_KEYS, "a speaker")
         if record is None:
             return None
-        name = record.text("name")
-        role = record.text("role")
+        name = record.value("name")
+        role = record.value("role")
         return None if name is None else Speaker(name=name, role=role)
 
     def question(self, node: Node) -> Question | None:
         record = self.record(node, QUESTION_KEYS, "a question")
         if record is None:
             return None
-        title = record.text("title")
-        context = record.markdown("context")
-        question = record.markdown("question")
+        title = record.value("title")
+        context = record.value("context")
+        question = record.value("question")
         if title is None or question is None:
             return None
         question_mark = record.mark("question")
