@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from briefpack.build.console import EXIT_INTERRUPTED
-from briefpack.build.pipeline import Job, write_atomically
+from briefpack.build.files import write_atomically
+from briefpack.build.pipeline import Job
 from briefpack.cli import cli
 from briefpack.errors import BriefpackError
 

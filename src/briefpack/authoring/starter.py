@@ -81,7 +81,7 @@ def import_file(
 
 
 def _write_new(target: Path, text: str, force: bool) -> None:
-    from briefpack.build.pipeline import write_atomically
+    from briefpack.build.files import write_atomically
 
     if target.exists() and not force:
         raise BriefpackError([Problem(str(target), "already exists; nothing was overwritten")])

@@ -1,6 +1,6 @@
 """The build: plan the outputs of each pack, skip those up to date, render the rest, write safely.
 
-This is the only module that writes files.  The stages:
+Files are written through :mod:`briefpack.build.files`.  The stages:
 
 1. **load** every pack (a pack with problems is reported and left out);
 2. **plan** its outputs: the full pack and one pack per session, in each
@@ -17,15 +17,22 @@ Nothing on the path that finds every output up to date imports a renderer.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from briefpack import __version__
+from briefpack.build.files import (
+    canonical,
+    file_hash,
+    folder_hash,
+    hash_json,
+    read_manifest,
+    remove_stale_temporaries,
+    write_atomically,
+    write_manifest,
+)
 from briefpack.build.limits import Limits
 from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.errors import BriefpackError, Problem
@@ -37,7 +44,6 @@ from briefpack.render.theme import templates_dir
 if TYPE_CHECKING:
     from briefpack.build.workers import WorkerPool
 
-MANIFEST = "manifest.json"
 
 Event = Literal["written", "up to date", "failed", "removed"]
 
@@ -134,7 +140,7 @@ def build(
             report.failures.extend(error.problems)
     _check_output_folders(packs, options.out_dir)
     theme = templates_dir()
-    theme_hash = _folder_hash(theme)
+    theme_hash = folder_hash(theme)
 
     pending: list[Job] = []
     plans: dict[str, list[Job]] = {}
@@ -148,8 +154,8 @@ def build(
             continue
         plans[pack.name] = jobs
         folder = options.out_dir / pack.name
-        _remove_stale_temporaries(folder)
-        manifest = manifests[pack.name] = _read_manifest(folder)
+        remove_stale_temporaries(folder)
+        manifest = manifests[pack.name] = read_manifest(folder)
         for job in jobs:
             if not options.force and _is_up_to_date(job, manifest.get(job.relative)):
                 report.up_to_date.append(job.target)
@@ -229,7 +235,7 @@ def plan(
         ),
         theme=theme,
     )
-    reference_hash = _file_hash(base.reference_docx) if base.reference_docx else None
+    reference_hash = file_hash(base.reference_docx) if base.reference_docx else None
     folder = options.out_dir / pack.name
     sessions = pack.sessions
     width = max(2, len(str(len(sessions))))
@@ -243,7 +249,7 @@ def plan(
     for session_id, stem in scopes:
         settings = replace(base, session=session_id)
         content_slice = _content_slice(pack, session_id)
-        content = _canonical(content_slice)
+        content = canonical(content_slice)
         # Image files by content: an edited picture is a changed input.
         images = [image.name for image in pack_images(content_slice)]
         _, session = pack.scope(session_id)
@@ -256,7 +262,7 @@ def plan(
                 "briefpack": __version__,
                 "format": output_format,
                 "content": content,
-                "settings": _canonical(settings),
+                "settings": canonical(settings),
                 "theme": theme_hash if format_.uses_theme else None,
                 "reference_docx": reference_hash if format_.uses_reference_docx else None,
                 "images": images,
@@ -267,7 +273,7 @@ def plan(
                     settings=settings,
                     output_format=output_format,
                     target=stem.with_suffix(format_.suffix),
-                    inputs=_hash_json(inputs),
+                    inputs=hash_json(inputs),
                     cost=(questions + 1) * format_.cost,
                 )
             )
@@ -353,10 +359,7 @@ def _finish_pack(
         "source": pack.source,
         "outputs": [entries[key] for key in sorted(entries)],
     }
-    data = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    target = folder / MANIFEST
-    if not (target.is_file() and target.read_bytes() == data):
-        write_atomically(target, data)
+    write_manifest(folder, manifest)
 
 
 def _entry(job: Job, data: bytes, pages: int | None) -> dict[str, Any]:
@@ -373,22 +376,13 @@ def _entry(job: Job, data: bytes, pages: int | None) -> dict[str, Any]:
     return entry
 
 
-def _read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
-    """The outputs recorded for a pack's folder, by relative path; empty if none or unreadable."""
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        return {entry["path"]: entry for entry in manifest["outputs"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-
-
 def _is_up_to_date(job: Job, entry: dict[str, Any] | None) -> bool:
     if entry is None or entry.get("inputs") != job.inputs:
         return False
     try:
         if job.target.is_symlink() or job.target.stat().st_size != entry.get("size"):
             return False
-        return _file_hash(job.target) == entry.get("sha256")
+        return file_hash(job.target) == entry.get("sha256")
     except OSError:
         return False
 
@@ -411,15 +405,6 @@ def _check_output_folders(packs: Sequence[Pack], out_dir: Path) -> None:
         raise BriefpackError(problems)
 
 
-def _remove_stale_temporaries(folder: Path) -> None:
-    """Remove temporary files left by a build that was killed while writing."""
-    for directory in (folder, folder / "sessions", folder / "fonts", folder / "images"):
-        if directory.is_dir():
-            for leftover in directory.glob(".*.tmp"):
-                if leftover.is_file():
-                    leftover.unlink(missing_ok=True)
-
-
 def _copy_companions(theme: Path, job: Job) -> None:
     """Put the theme's fonts and the content's images where the HTML's URLs point."""
     from briefpack.render.html import IMAGES
@@ -433,85 +418,9 @@ def _copy_companions(theme: Path, job: Job) -> None:
             write_atomically(target, data)
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` so that ``target`` is never seen half-written.
-
-    The data goes to a temporary file in the same folder, which replaces
-    ``target`` only once complete.  A symbolic link at ``target`` is replaced,
-    never followed.  The file gets ordinary permissions (0644 under the usual
-    umask), not the 0600 of a temporary file.
-    """
-    folder = target.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(
-            dir=folder, prefix=f".{target.name}.", suffix=".tmp"
-        )
-    except OSError as error:
-        raise BriefpackError([Problem(str(target), f"cannot write: {error.strerror}")]) from None
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise BriefpackError(
-                [Problem(str(target), f"cannot write: {error.strerror}")]
-            ) from None
-        raise
-
-
-def _umask() -> int:
-    # os.umask can only be read by setting it; set it straight back.
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-# ---------------------------------------------------------------- hashing
-
-
 def _content_slice(pack: Pack, session_id: str | None) -> Pack:
     """The part of the content an output is made from: the whole pack, or one session of it."""
     if session_id is None:
         return pack
     days, _ = pack.scope(session_id)
     return replace(pack, days=days)
-
-
-def _canonical(value: Any) -> Any:
-    """A JSON-ready form of model values; fields that take no part in equality are left out."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {
-            item.name: _canonical(getattr(value, item.name))
-            for item in fields(value)
-            if item.compare
-        }
-    if isinstance(value, tuple | list):
-        return [_canonical(item) for item in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, Path):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    raise TypeError(f"cannot hash {type(value).__name__}")
-
-
-def _hash_json(value: Any) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()
-
-
-def _file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _folder_hash(folder: Path) -> str:
-    """One hash of every file in ``folder`` (names and contents)."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()

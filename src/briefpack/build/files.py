@@ -1,0 +1,123 @@
+"""The build's files: atomic writes, the manifest, and the hashes outputs are judged by.
+
+Every file the build makes goes through :func:`write_atomically`, so a
+failed, killed or interrupted build never leaves a half-written file and
+never destroys the previous good one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from briefpack.errors import BriefpackError, Problem
+
+#: The file, in each pack's output folder, that lists its outputs.
+MANIFEST = "manifest.json"
+
+
+def read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
+    """The outputs recorded for a pack's folder, by relative path; empty if none or unreadable."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return {entry["path"]: entry for entry in manifest["outputs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    """Write ``manifest`` as the folder's manifest, unless it already says exactly that."""
+    data = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    target = folder / MANIFEST
+    if not (target.is_file() and target.read_bytes() == data):
+        write_atomically(target, data)
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove temporary files left by a build that was killed while writing."""
+    for directory in (folder, folder / "sessions", folder / "fonts", folder / "images"):
+        if directory.is_dir():
+            for leftover in directory.glob(".*.tmp"):
+                if leftover.is_file():
+                    leftover.unlink(missing_ok=True)
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` so that ``target`` is never seen half-written.
+
+    The data goes to a temporary file in the same folder, which replaces
+    ``target`` only once complete.  A symbolic link at ``target`` is replaced,
+    never followed.  The file gets ordinary permissions (0644 under the usual
+    umask), not the 0600 of a temporary file.
+    """
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(
+            dir=folder, prefix=f".{target.name}.", suffix=".tmp"
+        )
+    except OSError as error:
+        raise BriefpackError([Problem(str(target), f"cannot write: {error.strerror}")]) from None
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise BriefpackError(
+                [Problem(str(target), f"cannot write: {error.strerror}")]
+            ) from None
+        raise
+
+
+def _umask() -> int:
+    # os.umask can only be read by setting it; set it straight back.
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# ---------------------------------------------------------------- hashing
+
+
+def canonical(value: Any) -> Any:
+    """A JSON-ready form of model values; fields that take no part in equality are left out."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {
+            item.name: canonical(getattr(value, item.name))
+            for item in fields(value)
+            if item.compare
+        }
+    if isinstance(value, tuple | list):
+        return [canonical(item) for item in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, Path):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"cannot hash {type(value).__name__}")
+
+
+def hash_json(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def folder_hash(folder: Path) -> str:
+    """One hash of every file in ``folder`` (names and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
