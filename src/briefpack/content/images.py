@@ -66,35 +66,26 @@ def resolve_image(src: str, folder: Path) -> Path:
 
 
 def raster_size(path: Path) -> tuple[int, int]:
-    """Width and height declared by a PNG or JPEG file's header."""
+    """Width and height declared by a PNG or JPEG file's header.
+
+    Pillow's PNG and JPEG readers parse the header only.  They are called
+    directly rather than through ``Image.open``, whose own decompression-bomb
+    check refuses a huge declaration without saying its size; ours
+    (:data:`MAX_IMAGE_PIXELS`, lower) is applied by the caller, size and all.
+    """
+    from PIL import JpegImagePlugin, PngImagePlugin
+
     with path.open("rb") as stream:
-        head = stream.read(32)
-        if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
-            width, height = struct.unpack(">II", head[16:24])
-            return width, height
-        if head.startswith(b"\xff\xd8"):
-            stream.seek(2)
-            return _jpeg_size(stream.read())
+        for reader in (PngImagePlugin.PngImageFile, JpegImagePlugin.JpegImageFile):
+            stream.seek(0)
+            try:
+                image = reader(stream)
+            except (SyntaxError, OSError, ValueError, struct.error):
+                continue  # Pillow's readers say "not this format" with SyntaxError
+            width, height = image.size
+            if width and height:
+                return width, height
     raise ImageRefusedError("the file is not a PNG or JPEG image")
-
-
-def _jpeg_size(data: bytes) -> tuple[int, int]:
-    position = 0
-    while position + 9 < len(data):
-        if data[position] != 0xFF:
-            position += 1
-            continue
-        marker = data[position + 1]
-        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7 or marker == 0xFF:
-            position += 1 if marker == 0xFF else 2
-            continue
-        length = struct.unpack(">H", data[position + 2 : position + 4])[0]
-        # SOF0-SOF15 carry the frame size, except DHT (C4), JPG (C8) and DAC (CC).
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            height, width = struct.unpack(">HH", data[position + 5 : position + 9])
-            return width, height
-        position += 2 + length
-    raise ImageRefusedError("the JPEG file declares no picture size")
 
 
 def image_name(path: Path) -> str:
