@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
 
 from briefpack.model.rich_text import (
     Block,
@@ -76,85 +76,59 @@ def parse_markdown(
     Returns the tree and a note for each link target or image that was
     refused, e.g. ``"link to 'javascript:alert(1)' dropped: ..."``.  Without
     ``resolve_image`` no image is embedded.
+
+    >>> tree, notes = parse_markdown("A [link](javascript:x) and **bold**")
+    >>> tree.blocks
+    (Paragraph(children=(Text(text='A link and '), Strong(children=(Text(text='bold'),)))),)
+    >>> notes
+    ["link to 'javascript:x' dropped, its text kept: only http, https and mailto links are allowed"]
     """
     notes = _Notes(resolve_image)
-    tokens = iter(_PARSER.parse(source))
-    blocks = tuple(_blocks(tokens, None, notes))
-    return Markdown(source, blocks), list(notes)
+    root = SyntaxTreeNode(_PARSER.parse(source))
+    return Markdown(source, tuple(_blocks(root.children, notes))), list(notes)
 
 
-def _blocks(tokens: Iterator[Token], closing: str | None, notes: _Notes) -> Iterator[Block]:
-    """Yield blocks until the token of type ``closing`` (or the end)."""
-    for token in tokens:
-        kind = token.type
-        if kind == closing:
-            return
-        if kind in ("paragraph_open", "heading_open"):
-            inline = next(tokens)
-            next(tokens)  # paragraph_close / heading_close
-            children = _inlines(inline.children or [], notes)
-            yield Paragraph((Strong(children),) if kind == "heading_open" else children)
-        elif kind == "bullet_list_open":
-            yield BulletList(tuple(_list_items(tokens, "bullet_list_close", notes)))
-        elif kind == "ordered_list_open":
-            start = int(token.attrs.get("start", 1))
-            yield OrderedList(start, tuple(_list_items(tokens, "ordered_list_close", notes)))
+def _blocks(nodes: Sequence[SyntaxTreeNode], notes: _Notes) -> Iterator[Block]:
+    for node in nodes:
+        kind = node.type
+        if kind in ("paragraph", "heading"):
+            children = _inlines(node.children[0].children, notes) if node.children else ()
+            yield Paragraph((Strong(children),) if kind == "heading" else children)
+        elif kind == "bullet_list":
+            yield BulletList(_list_items(node, notes))
+        elif kind == "ordered_list":
+            start = int(node.attrs.get("start", 1))
+            yield OrderedList(start, _list_items(node, notes))
         elif kind in ("code_block", "fence"):
-            yield CodeBlock(token.content.removesuffix("\n"))
-        elif kind == "blockquote_open":
-            yield Quote(tuple(_blocks(tokens, "blockquote_close", notes)))
+            yield CodeBlock(node.content.removesuffix("\n"))
+        elif kind == "blockquote":
+            yield Quote(tuple(_blocks(node.children, notes)))
         # A thematic break (---) separates nothing in a single field: dropped.
 
 
-def _list_items(
-    tokens: Iterator[Token], closing: str, notes: _Notes
-) -> Iterator[tuple[Block, ...]]:
-    for token in tokens:
-        if token.type == closing:
-            return
-        if token.type == "list_item_open":
-            yield tuple(_blocks(tokens, "list_item_close", notes))
+def _list_items(node: SyntaxTreeNode, notes: _Notes) -> tuple[tuple[Block, ...], ...]:
+    return tuple(tuple(_blocks(item.children, notes)) for item in node.children)
 
 
-def _inlines(tokens: Sequence[Token], notes: _Notes) -> tuple[Inline, ...]:
+def _inlines(nodes: Sequence[SyntaxTreeNode], notes: _Notes) -> tuple[Inline, ...]:
     result: list[Inline] = []
-    position = 0
-
-    def children_until(closing: str) -> tuple[Inline, ...]:
-        nonlocal position
-        depth, start = 0, position
-        while position < len(tokens):
-            kind = tokens[position].type
-            if kind == closing.replace("_close", "_open"):
-                depth += 1
-            elif kind == closing:
-                if depth == 0:
-                    inner = _inlines(tokens[start:position], notes)
-                    position += 1
-                    return inner
-                depth -= 1
-            position += 1
-        return _inlines(tokens[start:], notes)  # pragma: no cover - markdown-it balances tags
-
-    while position < len(tokens):
-        token = tokens[position]
-        position += 1
-        kind = token.type
-        if kind == "text":
-            result.append(Text(token.content))
+    for node in nodes:
+        kind = node.type
+        if kind in ("text", "html_inline"):  # html is off, so markup arrives as text
+            result.append(Text(node.content))
         elif kind == "softbreak":
             result.append(Text(" "))
         elif kind == "hardbreak":
             result.append(LineBreak())
         elif kind == "code_inline":
-            result.append(Code(token.content))
-        elif kind == "strong_open":
-            result.append(Strong(children_until("strong_close")))
-        elif kind == "em_open":
-            result.append(Emphasis(children_until("em_close")))
-        elif kind == "link_open":
-            href = str(token.attrs.get("href", ""))
-            children = children_until("link_close")
+            result.append(Code(node.content))
+        elif kind == "strong":
+            result.append(Strong(_inlines(node.children, notes)))
+        elif kind == "em":
+            result.append(Emphasis(_inlines(node.children, notes)))
+        elif kind == "link":
+            href = str(node.attrs.get("href", ""))
+            children = _inlines(node.children, notes)
             if _link_allowed(href):
                 result.append(Link(href, children))
             else:
@@ -164,14 +138,12 @@ def _inlines(tokens: Sequence[Token], notes: _Notes) -> tuple[Inline, ...]:
                 )
                 result.extend(children)
         elif kind == "image":
-            src = str(token.attrs.get("src", ""))
-            image = _image(src, token.content, notes)
+            src = str(node.attrs.get("src", ""))
+            image = _image(src, node.content, notes)
             if image is not None:
                 result.append(image)
-            elif token.content:
-                result.append(Text(token.content))
-        elif kind == "html_inline":  # pragma: no cover - html is off, so this is text
-            result.append(Text(token.content))
+            elif node.content:
+                result.append(Text(node.content))
     return _merge_text(result)
 
 
