@@ -91,7 +91,8 @@ def _insert_before(parent: Any, child: Any, successors: tuple[str, ...]) -> None
     """Insert ``child`` before the first existing child named in ``successors``, else last.
 
     WordprocessingML fixes the order of child elements; Word refuses files
-    that break it.
+    that break it.  For the elements python-docx has a class for, its own
+    ``insert_element_before`` does this; this is for the others (``w:pBdr``).
     """
     names = {qn(name) for name in successors}
     for existing in parent:
@@ -105,7 +106,7 @@ def _add_paragraph_property(properties: Any, child: Any) -> None:
     """Insert ``child`` into a ``w:pPr`` where the schema's element order puts it."""
     tag = child.tag.split("}")[1]
     position = _PARAGRAPH_PROPERTY_ORDER.index(f"w:{tag}")
-    _insert_before(properties, child, _PARAGRAPH_PROPERTY_ORDER[position + 1 :])
+    properties.insert_element_before(child, *_PARAGRAPH_PROPERTY_ORDER[position + 1 :])
 
 
 def element(tag: str, /, **attributes: str) -> Any:
@@ -174,7 +175,7 @@ def update_fields_on_open(document: Document) -> None:
     existing = settings.find(qn("w:updateFields"))
     if existing is None:
         existing = element("w:updateFields")
-        _insert_before(settings, existing, _SETTINGS_AFTER_UPDATE_FIELDS)
+        settings.insert_element_before(existing, *_SETTINGS_AFTER_UPDATE_FIELDS)
     existing.set(qn("w:val"), "true")
 
 
@@ -320,10 +321,7 @@ def set_paragraph_border(
 
 def clear_paragraph_decoration(style: BaseStyle) -> None:
     """Remove a paragraph style's borders and background fill."""
-    properties = style.element.get_or_add_pPr()
-    for tag in ("w:pBdr", "w:shd"):
-        for existing in properties.findall(qn(tag)):
-            properties.remove(existing)
+    style.element.get_or_add_pPr().remove_all("w:pBdr", "w:shd")
 
 
 def set_style_font(style: BaseStyle, name: str) -> None:
@@ -367,9 +365,7 @@ def set_table_borders(style: BaseStyle, color: str, size_eighths: int = 4) -> No
 def set_outline_level(style: BaseStyle, level: int | None) -> None:
     """Set (or with ``None`` remove) the outline level that shows a style in navigation."""
     properties = style.element.get_or_add_pPr()
-    existing = properties.find(qn("w:outlineLvl"))
-    if existing is not None:
-        properties.remove(existing)
+    properties.remove_all("w:outlineLvl")
     if level is not None:
         _add_paragraph_property(properties, element("w:outlineLvl", val=str(level)))
 

@@ -94,10 +94,7 @@ def _open_template(reference: Path | None) -> Document:
 
 def _clear_body(document: Document) -> None:
     """Remove a template's body content, keeping its final section properties."""
-    body = document.element.body
-    for child in list(body):
-        if not child.tag.endswith("}sectPr"):
-            body.remove(child)
+    document.element.body.clear_content()
 
 
 def _page_setup(document: Document, paper: str) -> None:
