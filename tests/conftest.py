@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -33,7 +34,64 @@ days:
             question: Where are we going?
 """
 
+#: A pack with every kind of Markdown the writers render, for the golden files.
+RICH_PACK = """\
+title: Board Offsite
+subtitle: Spring planning
+organisation: Example Corp
+author: Board Office
+classification: Confidential
+days:
+  - date: 2026-03-02
+    sessions:
+      - title: Capital allocation
+        label: Session 1
+        start: "9:30"
+        end: "11:00"
+        speakers:
+          - name: Dana Ruiz
+            role: CFO
+        questions:
+          - title: Priorities
+            context: |
+              Three things, in **this** order:
+
+              1. Cash *conversion*
+              2. Debt `maturity`
+
+              - one
+              - ***both***
+
+              3. restarts at three
+              4. four
+            question: See [the memo](https://example.com/memo) before **committing**.
+"""
+
 WritePack = Callable[[str], Path]
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def matches_golden(name: str, actual: str) -> None:
+    """Compare ``actual`` with ``tests/golden/NAME``.
+
+    With ``BRIEFPACK_UPDATE_GOLDEN`` set, write it there instead and skip:
+    comparing a file with what was just written into it would prove nothing.
+    """
+    golden = GOLDEN / name
+    if os.environ.get("BRIEFPACK_UPDATE_GOLDEN"):
+        golden.write_text(actual, encoding="utf-8")
+        pytest.skip(f"wrote {golden}; review it with git diff")
+    assert actual == golden.read_text(encoding="utf-8")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """Run ``briefpack ARGS`` in this process: exit status, standard output, standard error."""
+    from click.testing import CliRunner
+
+    from briefpack.cli import cli
+
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(autouse=True)

@@ -6,20 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from briefpack.authoring.importer import import_markdown, parse_date, parse_session, parse_speakers
-from briefpack.cli import cli
 from briefpack.content.schema import RECORDS
 from briefpack.content.validate import load_pack
 
-from conftest import BUNDLED_PACK, BUNDLED_SOURCE
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
+from conftest import BUNDLED_PACK, BUNDLED_SOURCE, run
 
 # ---------------------------------------------------------------- new
 

@@ -12,15 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from briefpack.build.console import EXIT_INTERRUPTED
 from briefpack.build.files import write_atomically
 from briefpack.build.pipeline import Job
-from briefpack.cli import cli
 from briefpack.errors import BriefpackError
 
-from conftest import BUNDLED_PACK, MINIMAL_PACK, interfere
+from conftest import BUNDLED_PACK, MINIMAL_PACK, interfere, run
 from pdf_helpers import page_texts, reader
 
 SESSION_FILES = [
@@ -29,11 +27,6 @@ SESSION_FILES = [
     "03-leveraging-ai-in-the-software-development-lifecycle",
     "04-executive-meeting-with-aws-developer-experience",
 ]
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:

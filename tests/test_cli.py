@@ -10,12 +10,7 @@ from click.testing import CliRunner
 import briefpack
 from briefpack.cli import EXIT_INTERNAL_ERROR, cli
 
-from conftest import BUNDLED_PACK, MINIMAL_PACK, REPO
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from conftest import BUNDLED_PACK, MINIMAL_PACK, REPO, run
 
 
 def test_validate_reports_a_valid_pack_with_its_counts() -> None:

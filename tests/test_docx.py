@@ -22,43 +22,17 @@ from briefpack.render.pdf import render_pdf
 from briefpack.render.settings import RenderSettings, resolve_settings
 from briefpack.render.wording import day_heading
 
-from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, problems, valid
+from conftest import (
+    BUNDLED_PACK,
+    MINIMAL_PACK,
+    RICH_PACK,
+    WritePack,
+    matches_golden,
+    problems,
+    valid,
+)
 from docx_helpers import NS, R, W, body_paragraphs, canonical, part, parts
 from pdf_helpers import normalise, page_texts
-
-GOLDEN = Path(__file__).parent / "golden"
-
-RICH_PACK = """\
-title: Board Offsite
-subtitle: Spring planning
-organisation: Example Corp
-author: Board Office
-classification: Confidential
-days:
-  - date: 2026-03-02
-    sessions:
-      - title: Capital allocation
-        label: Session 1
-        start: "9:30"
-        end: "11:00"
-        speakers:
-          - name: Dana Ruiz
-            role: CFO
-        questions:
-          - title: Priorities
-            context: |
-              Three things, in **this** order:
-
-              1. Cash *conversion*
-              2. Debt `maturity`
-
-              - one
-              - ***both***
-
-              3. restarts at three
-              4. four
-            question: See [the memo](https://example.com/memo) before **committing**.
-"""
 
 
 def render(pack: Pack, **overrides: object) -> bytes:
@@ -320,11 +294,7 @@ def test_source_date_epoch_sets_the_dates(bundled: Pack) -> None:
 
 
 def test_document_xml_matches_the_golden_file(rich: Pack) -> None:
-    actual = canonical(part(render(rich), "word/document.xml"))
-    golden = GOLDEN / "rich-document.xml"
-    if os.environ.get("BRIEFPACK_UPDATE_GOLDEN"):
-        golden.write_text(actual, encoding="utf-8")
-    assert actual == golden.read_text(encoding="utf-8")
+    matches_golden("rich-document.xml", canonical(part(render(rich), "word/document.xml")))
 
 
 def test_reference_docx_gives_its_styles_and_page_setup(rich: Pack, tmp_path: Path) -> None:

@@ -19,13 +19,8 @@ from briefpack.content.loader import parse_yaml
 from briefpack.content.validate import load_pack, validate_pack
 from briefpack.errors import BriefpackError
 
-from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, interfere, problems, valid
+from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, interfere, problems, run, valid
 from pdf_helpers import normalise, page_texts
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def docx_text(data: bytes) -> str:

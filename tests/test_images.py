@@ -8,13 +8,11 @@ import zlib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from PIL import Image as PillowImage
 
-from briefpack.cli import cli
 from briefpack.content.images import ImageRefusedError, raster_size, resolve_image
 
-from conftest import MINIMAL_PACK
+from conftest import MINIMAL_PACK, run
 from pdf_helpers import page_texts, reader
 
 SVG = (
@@ -22,11 +20,6 @@ SVG = (
     '<rect width="200" height="60" fill="#0b4a7d"/>'
     '<text x="10" y="40" font-size="20" fill="white">Chart label</text></svg>'
 )
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def png(path: Path, size: tuple[int, int] = (120, 80)) -> Path:

@@ -1,6 +1,7 @@
-"""Where the default theme (templates, print CSS, fonts, reference DOCX) lives.
+"""Where the default theme (the HTML template, the print stylesheet, the fonts) lives.
 
-The theme is the top-level ``templates/`` folder of the repository.  A wheel
+The theme is the top-level ``templates/`` folder of the repository.  It has
+no reference DOCX: the Word copy's look is :mod:`briefpack.render.docx.styles`.  A wheel
 carries it inside the package as ``briefpack/templates``; an editable install
 (``pip install -e .``) does not map it there, so the checkout's own folder is
 used instead.  This is the one place that knows both.
