@@ -1,8 +1,8 @@
 """Where the default theme (the HTML template, the print stylesheet, the fonts) lives.
 
 The theme is the top-level ``templates/`` folder of the repository.  It has
-no reference DOCX: the Word copy's look is :mod:`briefpack.render.docx.styles`.  A wheel
-carries it inside the package as ``briefpack/templates``; an editable install
+no reference DOCX: the Word copy's look is :mod:`briefpack.render.docx.styles`.
+A wheel carries it inside the package as ``briefpack/templates``; an editable install
 (``pip install -e .``) does not map it there, so the checkout's own folder is
 used instead.  This is the one place that knows both.
 """
