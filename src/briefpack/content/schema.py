@@ -16,7 +16,7 @@ from briefpack.model import PAPER_SIZES
 #: What a key's value is, and so how the validator reads it.
 Kind = Literal[
     "text", "markdown", "date", "time", "slug", "flag", "choice", "language", "path",
-    "list", "mapping",
+    "list", "mapping", "colour", "points", "millimetres", "file",
 ]  # fmt: skip
 
 
@@ -28,7 +28,7 @@ class Key:
     kind: Kind
     required: bool
     doc: str
-    #: A choice's allowed values.
+    #: A choice's allowed values; a file's allowed suffixes.
     choices: tuple[str, ...] = ()
     #: A list's item, as a noun ("day"); a required list needs at least one.
     item: str = ""
@@ -114,4 +114,81 @@ RECORDS: dict[str, tuple[Key, ...]] = {
     "speaker": SPEAKER_KEYS,
     "question": QUESTION_KEYS,
     "options": OPTION_KEYS,
+}
+
+
+# ---------------------------------------------------------------- themes
+# A theme folder's theme.yaml. Every key is optional: a theme overrides only
+# what it sets, and takes the rest from the built-in theme it extends.
+
+FONT_FILES = (".ttf", ".otf")
+
+THEME_KEYS: tuple[Key, ...] = (
+    Key("name", "text", False, "The theme's name, for people."),
+    Key("colours", "mapping", False, "accent, ink, muted, surface and rule, as #rrggbb."),
+    Key("fonts", "mapping", False, "The fonts of the heading, body and mono roles."),
+    Key("sizes", "mapping", False, "Type sizes of the named roles, in points."),
+    Key("margins", "mapping", False, "Page margins, in millimetres."),
+    Key("logo", "file", False, "An SVG or PNG picture for the cover and the running header.",
+        choices=(".svg", ".png")),
+    Key("template", "file", False, "An HTML template that replaces pack.html.j2.",
+        choices=(".j2",)),
+    Key("stylesheet", "file", False, "A print stylesheet that replaces pack.css.",
+        choices=(".css",)),
+    Key("reference_docx", "file", False, "A Word template whose styles the Word copy takes.",
+        choices=(".docx",)),
+)  # fmt: skip
+
+COLOUR_KEYS: tuple[Key, ...] = (
+    Key("accent", "colour", False, "Rules, numbers, links and the question's band."),
+    Key("ink", "colour", False, "Text."),
+    Key("muted", "colour", False, "Secondary text: context, times, roles, running heads."),
+    Key("surface", "colour", False, "The tint behind the question and the session band."),
+    Key("rule", "colour", False, "Hairlines between rows and under headings."),
+)
+
+FONT_ROLE_KEYS: tuple[Key, ...] = (
+    Key("heading", "mapping", False, "Titles, headings, labels, tables, running heads."),
+    Key("body", "mapping", False, "Context and question text."),
+    Key("mono", "mapping", False, "Code."),
+)
+
+FONT_KEYS: tuple[Key, ...] = (
+    Key("regular", "file", False, "The regular face (OFL font file).", choices=FONT_FILES),
+    Key("italic", "file", False, "The italic face.", choices=FONT_FILES),
+    Key("medium", "file", False, "The medium (500) face.", choices=FONT_FILES),
+    Key("semibold", "file", False, "The semibold (600) face.", choices=FONT_FILES),
+    Key("bold", "file", False, "The bold (700) face.", choices=FONT_FILES),
+    Key("bold_italic", "file", False, "The bold italic face.", choices=FONT_FILES),
+    Key("word", "text", False, "The font the Word copy names; default the family's name."),
+)
+
+SIZE_KEYS: tuple[Key, ...] = tuple(
+    Key(name, "points", False, doc)
+    for name, doc in (
+        ("title", "The cover's title."),
+        ("day", "The day above each session."),
+        ("session", "A session's title."),
+        ("question_heading", "A question's numbered heading."),
+        ("context", "Context text."),
+        ("question", "Question text."),
+        ("label", "The small labels: Context, Question, Notes."),
+        ("header", "The running header."),
+        ("footer", "The footer: classification and page numbers."),
+    )
+)
+
+MARGIN_KEYS: tuple[Key, ...] = tuple(
+    Key(side, "millimetres", False, f"The {side} page margin.")
+    for side in ("top", "right", "bottom", "left")
+)
+
+#: Every table of a theme's keys, by the name of the thing it describes.
+THEME_RECORDS: dict[str, tuple[Key, ...]] = {
+    "theme": THEME_KEYS,
+    "colours": COLOUR_KEYS,
+    "fonts": FONT_ROLE_KEYS,
+    "font": FONT_KEYS,
+    "sizes": SIZE_KEYS,
+    "margins": MARGIN_KEYS,
 }

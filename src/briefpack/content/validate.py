@@ -44,6 +44,7 @@ _TWELVE_HOUR = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*([AaPp])\.?[Mm]\.?")
 _ILLEGAL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A pack's file name names its output folder: nothing hidden, no separators or controls.
 _PACK_NAME = re.compile(r"[^./\\\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]{0,99}")
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _TRUE_WORDS = ("true", "True", "TRUE")
 _FALSE_WORDS = ("false", "False", "FALSE")
@@ -76,7 +77,7 @@ def validate_pack(root: Node, source: str, name: str, folder: Path | None = None
     ``folder`` is the pack's folder: paths in the pack are resolved against it
     and must stay inside it.
     """
-    checker = _Checker(folder or Path.cwd())
+    checker = Checker(folder or Path.cwd())
     pack = checker.pack(root, source, name)
     if checker.problems or pack is None:
         raise BriefpackError(sorted(checker.problems, key=_problem_order))
@@ -99,12 +100,12 @@ def _describe(node: Node) -> str:
     return f"text ({shown!r})"
 
 
-class _Record:
+class Record:
     """A mapping checked against a table of keys, each value read as its kind says."""
 
-    _READERS: ClassVar[dict[str, Callable[[_Record, str], Any]]]
+    _READERS: ClassVar[dict[str, Callable[[Record, str], Any]]]
 
-    def __init__(self, checker: _Checker, node: MappingNode, keys: Sequence[Key], what: str):
+    def __init__(self, checker: Checker, node: MappingNode, keys: Sequence[Key], what: str):
         self.checker = checker
         self.node = node
         self.what = what
@@ -188,6 +189,55 @@ class _Record:
             )
             return None
         return language
+
+    def colour(self, name: str) -> str | None:
+        """A colour written ``#rrggbb``, returned in lower case."""
+        node = self._scalar(name, "a colour (#rrggbb)")
+        if node is None:
+            return None
+        if _COLOUR.fullmatch(node.value):
+            return node.value.lower()
+        self.checker.problem(
+            node.mark, f"'{name}' must be a colour written #rrggbb, not {node.value!r}"
+        )
+        return None
+
+    def points(self, name: str) -> float | None:
+        """A type size in points: ``11.5`` or ``11.5pt``, above 0 and at most 200."""
+        return self._measure(name, "pt", 200)
+
+    def millimetres(self, name: str) -> float | None:
+        """A length in millimetres: ``20`` or ``20mm``, from 0 to 100."""
+        return self._measure(name, "mm", 100, allow_zero=True)
+
+    def _measure(
+        self, name: str, unit: str, largest: float, allow_zero: bool = False
+    ) -> float | None:
+        node = self._scalar(name, f"a number of {unit}")
+        if node is None:
+            return None
+        text = node.value.strip().removesuffix(unit).strip()
+        try:
+            number = float(text)
+        except ValueError:
+            number = -1.0
+        low_ok = number >= 0 if allow_zero else number > 0
+        if not (low_ok and number <= largest) or text.lower() in ("nan", "inf", "infinity"):
+            self.checker.problem(
+                node.mark,
+                f"'{name}' must be a number of {unit} up to {largest:g}, not {node.value!r}",
+            )
+            return None
+        return number
+
+    def file(self, name: str) -> Path | None:
+        """A file inside the folder being read, of one of the suffixes the schema allows."""
+        written = self.text(name)
+        if written is None:
+            return None
+        mark = self.mark(name)
+        assert mark is not None
+        return self.checker.local_file(mark, name, written, self.keys[name].choices)
 
     def markdown(self, name: str) -> Markdown | None:
         """The Markdown value of ``name``, parsed; refused links and images are warnings."""
@@ -344,15 +394,19 @@ class _Record:
 
 
 #: How each kind of value in the schema is read.
-_Record._READERS = {
-    "text": _Record.text,
-    "path": _Record.text,
-    "language": _Record.language,
-    "markdown": _Record.markdown,
-    "date": _Record.date,
-    "time": _Record.time,
-    "slug": _Record.slug,
-    "flag": _Record.flag,
+Record._READERS = {
+    "text": Record.text,
+    "path": Record.text,
+    "language": Record.language,
+    "markdown": Record.markdown,
+    "date": Record.date,
+    "time": Record.time,
+    "slug": Record.slug,
+    "flag": Record.flag,
+    "colour": Record.colour,
+    "points": Record.points,
+    "millimetres": Record.millimetres,
+    "file": Record.file,
 }
 
 
@@ -368,11 +422,13 @@ def _unknown_key_message(name: str, keys: Sequence[Key], what: str) -> str:
     return f"unknown key '{name}' in {what}; expected one of: {', '.join(names)}"
 
 
-class _Checker:
+class Checker:
     """Walks a node tree, collecting problems and building model objects."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, folder_label: str = "the pack's folder") -> None:
         self.folder = folder
+        #: How messages name ``folder``.
+        self.folder_label = folder_label
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
 
@@ -382,11 +438,11 @@ class _Checker:
     def warning(self, mark: Mark, message: str) -> None:
         self.warnings.append(Problem(mark, f"warning: {message}"))
 
-    def record(self, node: Node, keys: Sequence[Key], what: str) -> _Record | None:
+    def record(self, node: Node, keys: Sequence[Key], what: str) -> Record | None:
         if not isinstance(node, MappingNode):
             self.problem(node.mark, f"{what} must be a mapping of keys, not {_describe(node)}")
             return None
-        return _Record(self, node, keys, what)
+        return Record(self, node, keys, what)
 
     def pack(self, root: Node, source: str, name: str) -> Pack | None:
         if isinstance(root, ScalarNode) and root.is_null:
@@ -434,7 +490,7 @@ class _Checker:
         if reference_docx is not None:
             mark = record.mark("reference_docx")
             assert mark is not None
-            reference_path = self._local_file(mark, "reference_docx", reference_docx, ".docx")
+            reference_path = self.local_file(mark, "reference_docx", reference_docx, (".docx",))
             if reference_path is None:
                 return None
         return Options(
@@ -444,16 +500,20 @@ class _Checker:
             reference_docx=reference_path,
         )
 
-    def _local_file(self, mark: Mark, name: str, written: str, suffix: str) -> Path | None:
-        """Resolve a path written in the pack; it must be a file inside the pack's folder."""
+    def local_file(
+        self, mark: Mark, name: str, written: str, suffixes: Sequence[str]
+    ) -> Path | None:
+        """Resolve a path written in a file; it must be a file inside this checker's folder."""
         folder = self.folder.resolve()
+        # resolve() follows symbolic links: a link inside that leads outside is outside.
         path = (folder / written).resolve()
+        listed = " or ".join(suffixes)
         if not path.is_relative_to(folder):
-            self.problem(mark, f"'{name}' must be a file in the pack's folder, not {written!r}")
-        elif path.suffix.lower() != suffix:
-            self.problem(mark, f"'{name}' must be a {suffix} file, not {written!r}")
+            self.problem(mark, f"'{name}' must be a file in {self.folder_label}, not {written!r}")
+        elif path.suffix.lower() not in suffixes:
+            self.problem(mark, f"'{name}' must be a {listed} file, not {written!r}")
         elif not path.is_file():
-            self.problem(mark, f"'{name}': no such file {written!r} next to the pack")
+            self.problem(mark, f"'{name}': no such file {written!r} in {self.folder_label}")
         else:
             return path
         return None
