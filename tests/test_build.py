@@ -218,7 +218,7 @@ def test_html_is_self_contained_with_its_fonts_beside_it(tmp_path: Path) -> None
     assert not (folder / "aws-devex-2025.pdf").exists()
     assert not (folder / "sessions").exists()
     style = html.split("<style>", 1)[1].split("</style>", 1)[0]
-    assert '@font-face { font-family: "Briefpack Serif"' in style
+    assert '@font-face { font-family: "Briefpack Body"' in style
     assert "&#34;" not in style
     for font_url in ("fonts/NotoSerif-Regular.ttf", "fonts/Inter-SemiBold.ttf"):
         assert font_url in style

@@ -87,9 +87,18 @@ def test_a_broken_theme_font_is_named(tmp_path: Path) -> None:
     shutil.copytree(templates_dir(), theme)
     font = theme / "fonts" / "Inter-Bold.ttf"
     font.write_bytes(font.read_bytes()[:100])
+    check = next(check for check in run_checks(theme) if check.name == "theme fonts")
+    assert check.status == "missing"
+    assert check.found.startswith("1 of 9 unreadable: Inter-Bold.ttf (")
+
+
+def test_a_missing_theme_font_is_named_at_its_line(tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(templates_dir(), theme)
     (theme / "fonts" / "NotoSerif-Italic.ttf").unlink()
     check = next(check for check in run_checks(theme) if check.name == "theme fonts")
     assert check.status == "missing"
-    assert check.found.startswith("2 of 9 unreadable: ")
-    assert "fonts/Inter-Bold.ttf" in check.found
-    assert "fonts/NotoSerif-Italic.ttf" in check.found
+    assert check.found.endswith(
+        "theme.yaml:19:13: 'italic': no such file 'fonts/NotoSerif-Italic.ttf' "
+        "in the theme's folder"
+    )

@@ -13,13 +13,14 @@ import docx as python_docx
 import pytest
 from docx.shared import Pt
 
+from briefpack.build.settings import default_theme, resolve_settings
 from briefpack.content.validate import load_pack
 from briefpack.errors import BriefpackError
 from briefpack.model import Pack
 from briefpack.model.rich_text import plain_text
 from briefpack.render.docx.writer import render_docx
 from briefpack.render.pdf import render_pdf
-from briefpack.render.settings import RenderSettings, resolve_settings
+from briefpack.render.settings import RenderSettings
 from briefpack.render.wording import day_heading
 
 from conftest import (
@@ -37,7 +38,11 @@ from pdf_helpers import normalise, page_texts
 
 def render(pack: Pack, **overrides: object) -> bytes:
     settings = resolve_settings(pack, {})
-    values = {"created": settings.created, "reference_docx": settings.reference_docx}
+    values = {
+        "created": settings.created,
+        "reference_docx": settings.reference_docx,
+        "theme": default_theme(),
+    }
     return render_docx(pack, RenderSettings(**{**values, **overrides})).data  # type: ignore[arg-type]
 
 

@@ -179,9 +179,9 @@ def test_a_secret_beside_the_content_folder_is_nowhere_in_the_outputs(tmp_path: 
 def test_unsafe_links_lose_their_target_but_keep_their_text_in_both_formats(
     write_pack: WritePack,
 ) -> None:
+    from briefpack.build.settings import resolve_settings
     from briefpack.render.docx.writer import render_docx
     from briefpack.render.pdf import render_pdf
-    from briefpack.render.settings import resolve_settings
 
     pack = valid(
         write_pack(
@@ -207,8 +207,8 @@ def test_unsafe_links_lose_their_target_but_keep_their_text_in_both_formats(
 
 
 def test_template_syntax_and_raw_html_are_text_in_the_word_copy(write_pack: WritePack) -> None:
+    from briefpack.build.settings import resolve_settings
     from briefpack.render.docx.writer import render_docx
-    from briefpack.render.settings import resolve_settings
 
     pack = valid(
         write_pack(
@@ -223,9 +223,9 @@ def test_template_syntax_and_raw_html_are_text_in_the_word_copy(write_pack: Writ
 
 
 def test_zero_width_and_bidirectional_characters_render(write_pack: WritePack) -> None:
+    from briefpack.build.settings import resolve_settings
     from briefpack.render.docx.writer import render_docx
     from briefpack.render.pdf import render_pdf
-    from briefpack.render.settings import resolve_settings
 
     tricky = "a\u200bb\u200dc \u202eevil\u202c \u2066iso\u2069 \u200fRTL \ufeffBOM"
     pack = valid(write_pack(MINIMAL_PACK.replace("Where are we going?", f'"{tricky}"')))
@@ -240,8 +240,8 @@ def test_zero_width_and_bidirectional_characters_render(write_pack: WritePack) -
 def test_characters_no_font_can_show_are_named_at_their_field(
     write_pack: WritePack, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from briefpack.build.settings import resolve_settings
     from briefpack.render.pdf import render_pdf
-    from briefpack.render.settings import resolve_settings
 
     pack = valid(write_pack(MINIMAL_PACK.replace("Where are we going?", "Ask \U0002d402 now")))
     render_pdf(pack, resolve_settings(pack, {}))
@@ -253,8 +253,8 @@ def test_characters_no_font_can_show_are_named_at_their_field(
 
 
 def test_a_ten_thousand_character_word_wraps(write_pack: WritePack) -> None:
+    from briefpack.build.settings import resolve_settings
     from briefpack.render.pdf import render_pdf
-    from briefpack.render.settings import resolve_settings
 
     word = "x" * 10_000
     pack = valid(write_pack(MINIMAL_PACK.replace("Where are we going?", word)))
@@ -362,10 +362,10 @@ def packs(draw: st.DrawFn) -> tuple[str, list[str]]:
 def test_random_valid_packs_build_with_every_question_in_both_formats(
     pack_and_questions: tuple[str, list[str]],
 ) -> None:
+    from briefpack.build.settings import resolve_settings
     from briefpack.model.rich_text import plain_text
     from briefpack.render.docx.writer import render_docx
     from briefpack.render.pdf import render_pdf
-    from briefpack.render.settings import resolve_settings
 
     text, _ = pack_and_questions
     pack = validate_pack(parse_yaml(text, "random.yaml"), "random.yaml", "random")

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 import briefpack
+from briefpack.build.settings import default_theme, resolve_settings
 from briefpack.content.validate import load_pack
 from briefpack.model import Pack
 from briefpack.model.rich_text import plain_text
 from briefpack.render.pdf import RestrictedFetcher, render_pdf
-from briefpack.render.settings import RenderSettings, resolve_settings
+from briefpack.render.settings import RenderSettings
 from briefpack.render.theme import templates_dir
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, valid
@@ -24,7 +25,8 @@ ENVIRONMENT: dict[str, str] = {}
 
 def render(pack: Pack, **settings: object) -> bytes:
     resolved = resolve_settings(pack, ENVIRONMENT)
-    return render_pdf(pack, RenderSettings(**{"created": resolved.created, **settings})).data  # type: ignore[arg-type]
+    values = {"created": resolved.created, "theme": default_theme(), **settings}
+    return render_pdf(pack, RenderSettings(**values)).data  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -145,30 +144,33 @@ def _font_subsetter() -> Check:
 
 
 def _theme_fonts(theme: Path) -> Check:
-    """Every font file the theme's stylesheet names exists and is a font."""
+    """The theme's theme.yaml is valid, and every font file it names is a font."""
     from fontTools.ttLib import TTFont, TTLibError
 
-    stylesheet = theme / "pack.css"
+    from briefpack.content.theme import load_theme
+    from briefpack.errors import BriefpackError
+    from briefpack.render.theme_css import font_files
+
     try:
-        text = stylesheet.read_text(encoding="utf-8")
-    except OSError as error:
-        return Check("theme fonts", "missing", f"cannot read {stylesheet}: {error.strerror}")
-    names = sorted(set(re.findall(r"url\(\s*['\"]?(fonts/[^'\")]+)", text)))
+        files = font_files(load_theme(theme))
+    except BriefpackError as error:
+        problems = "; ".join(str(problem) for problem in error.problems)
+        return Check("theme fonts", "missing", problems, "reinstall briefpack")
     broken = []
-    for name in names:
+    for name, path in sorted(files.items()):
         try:
             # Read first: a file TTFont opened itself would stay open when it raises.
-            TTFont(io.BytesIO((theme / name).read_bytes()), lazy=True)
+            TTFont(io.BytesIO(path.read_bytes()), lazy=True)
         except (OSError, TTLibError) as error:
             broken.append(f"{name} ({error})")
     if broken:
         return Check(
             "theme fonts",
             "missing",
-            f"{len(broken)} of {len(names)} unreadable: {'; '.join(broken)}",
+            f"{len(broken)} of {len(files)} unreadable: {'; '.join(broken)}",
             "reinstall briefpack",
         )
-    return Check("theme fonts", "ok", f"{len(names)} fonts in {theme / 'fonts'}, all readable")
+    return Check("theme fonts", "ok", f"{len(files)} fonts in {theme}, all readable")
 
 
 def _libreoffice() -> Check:

@@ -34,12 +34,13 @@ from briefpack.build.files import (
     write_manifest,
 )
 from briefpack.build.limits import Limits
+from briefpack.build.settings import default_theme, resolve_settings
 from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack, pack_images
+from briefpack.model.theme import Theme
 from briefpack.render.formats import DEFAULT_FORMATS, FORMAT_TABLE, Rendered
-from briefpack.render.settings import RenderSettings, resolve_settings
-from briefpack.render.theme import templates_dir
+from briefpack.render.settings import RenderSettings
 
 if TYPE_CHECKING:
     from briefpack.build.workers import WorkerPool
@@ -139,8 +140,9 @@ def build(
         except BriefpackError as error:
             report.failures.extend(error.problems)
     _check_output_folders(packs, options.out_dir)
-    theme = templates_dir()
-    theme_hash = folder_hash(theme)
+    theme = default_theme()
+    # Every file of the theme is an input: its own folder and the one it extends.
+    theme_hash = hash_json([folder_hash(folder) for folder in theme.folders()])
 
     pending: list[Job] = []
     plans: dict[str, list[Job]] = {}
@@ -189,7 +191,7 @@ def build(
 def _render_and_write(
     pending: list[Job],
     options: BuildOptions,
-    theme: Path,
+    theme: Theme,
     pool: WorkerPool[Job] | None,
     results: dict[Path, dict[str, Any]],
     failed_packs: set[str],
@@ -218,7 +220,7 @@ def _render_and_write(
 
 
 def plan(
-    pack: Pack, options: BuildOptions, environ: Mapping[str, str], theme: Path, theme_hash: str
+    pack: Pack, options: BuildOptions, environ: Mapping[str, str], theme: Theme, theme_hash: str
 ) -> list[Job]:
     """Every output of ``pack`` that ``options`` asks for, each with the hash of its inputs.
 
@@ -405,12 +407,13 @@ def _check_output_folders(packs: Sequence[Pack], out_dir: Path) -> None:
         raise BriefpackError(problems)
 
 
-def _copy_companions(theme: Path, job: Job) -> None:
+def _copy_companions(theme: Theme, job: Job) -> None:
     """Put the theme's fonts and the content's images where the HTML's URLs point."""
     from briefpack.render.html import IMAGES
+    from briefpack.render.theme_css import FONTS, font_files
 
     folder = job.target.parent
-    copies = [(font, folder / "fonts" / font.name) for font in sorted((theme / "fonts").iterdir())]
+    copies = [(path, folder / FONTS / name) for name, path in sorted(font_files(theme).items())]
     copies += [(image.path, folder / IMAGES / image.name) for image in pack_images(job.pack)]
     for source, target in copies:
         data = source.read_bytes()

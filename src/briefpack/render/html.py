@@ -38,12 +38,12 @@ from briefpack.model.rich_text import (
     Strong,
     Text,
 )
+from briefpack.model.theme import Theme
 from briefpack.render import wording as display
 from briefpack.render.formats import Rendered
 from briefpack.render.settings import RenderSettings
+from briefpack.render.theme_css import theme_css
 
-PACK_TEMPLATE = "pack.html.j2"
-STYLESHEET = "pack.css"
 #: CSS page sizes by paper name.
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 #: Folder, beside the HTML, that images from the content are referred to in.
@@ -61,9 +61,9 @@ def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool 
     The PDF writer leaves the stylesheet out and gives WeasyPrint the
     stylesheet it has parsed once, with its fonts loaded.
     """
-    theme_dir = settings.theme_dir
-    environment = _environment(theme_dir)
-    template = environment.get_template(PACK_TEMPLATE)
+    theme = settings.chosen_theme
+    environment = _environment(theme.template.parent)
+    template = environment.get_template(theme.template.name)
     days, session_pack = pack.scope(settings.session)
     return template.render(
         pack=pack,
@@ -74,7 +74,7 @@ def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool 
         # The stylesheet is the theme's own file, not content: it is marked safe
         # deliberately, because autoescaping would turn its quotes into &#34;
         # and WeasyPrint would then drop the rules that use them.
-        stylesheet=Markup(theme_stylesheet(theme_dir)) if inline_stylesheet else None,
+        stylesheet=Markup(stylesheet_text(theme)) if inline_stylesheet else None,
         page_size=PAGE_SIZES[settings.paper],
         created=_iso(settings.created),
         keywords=display.keywords(pack),
@@ -108,9 +108,9 @@ def _environment(theme_dir: Path) -> jinja2.Environment:
     return environment
 
 
-def theme_stylesheet(theme_dir: Path) -> str:
-    """The theme's print stylesheet, read on every render so that an edit is seen."""
-    return (theme_dir / STYLESHEET).read_text(encoding="utf-8")
+def stylesheet_text(theme: Theme) -> str:
+    """The CSS made from the theme, then its print stylesheet (read on every render)."""
+    return theme_css(theme) + "\n" + theme.stylesheet.read_text(encoding="utf-8")
 
 
 def _weekday(date: dt.date) -> str:

@@ -33,9 +33,11 @@ import weasyprint
 
 from briefpack.errors import ADVICE_LOGGER, BriefpackError, Problem
 from briefpack.model import Pack, pack_images
+from briefpack.model.theme import Theme
 from briefpack.render.formats import Rendered
 from briefpack.render.html import IMAGES, html_document
 from briefpack.render.settings import RenderSettings
+from briefpack.render.theme_css import FONTS, font_files
 
 logger = logging.getLogger("briefpack")
 #: Hints about the machine rather than the content; the command line shows each once.
@@ -53,14 +55,15 @@ SUBSETTER_ADVICE = (
 class RestrictedFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
     """Serves ``file:`` URLs inside the allowed folders; refuses and records the rest.
 
-    ``images`` maps the URL path under which the HTML refers to a content
-    image to that image's file, already checked by :mod:`briefpack.content.images`.
+    ``files`` maps the URL path under which the HTML or the CSS refers to a
+    file to that file: a content image (already checked by
+    :mod:`briefpack.content.images`) or one of the theme's fonts.
     """
 
-    def __init__(self, allowed: list[Path], images: dict[Path, Path] | None = None) -> None:
+    def __init__(self, allowed: list[Path], files: dict[Path, Path] | None = None) -> None:
         super().__init__(allowed_protocols=("file",), allow_redirects=False)
         self.allowed = [folder.resolve() for folder in allowed]
-        self.images = images or {}
+        self.files = files or {}
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: Any = None) -> weasyprint.urls.URLFetcherResponse:
@@ -76,8 +79,8 @@ class RestrictedFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             return None
         requested = Path(unquote(parts.path))
-        if requested in self.images:
-            return self.images[requested]
+        if requested in self.files:
+            return self.files[requested]
         # resolve() follows symbolic links, so a link inside the theme that
         # points elsewhere is judged by where it leads.
         path = requested.resolve()
@@ -118,17 +121,17 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
     Raises :class:`BriefpackError` when WeasyPrint logs an error; logs its
     warnings, and every refused URL, on the ``briefpack`` logger.
     """
-    theme_dir = settings.theme_dir
+    theme = settings.chosen_theme
     # The stylesheet is parsed (and its fonts loaded) once per process and
     # shared, so the HTML is made without its inline copy.
     html = html_document(pack, settings, inline_stylesheet=False)
-    images = {theme_dir / IMAGES / image.name: image.path for image in pack_images(pack)}
-    fetcher = RestrictedFetcher([theme_dir], images)
+    files = {theme.folder / IMAGES / image.name: image.path for image in pack_images(pack)}
+    fetcher = RestrictedFetcher(theme.folders(), files)
     with _captured_weasyprint_log() as capture:
-        stylesheet, fonts, css = _theme_stylesheet(theme_dir)
+        stylesheet, fonts, css = _theme_stylesheet(theme)
         document = weasyprint.HTML(
             string=html,
-            base_url=theme_dir.as_uri() + "/",
+            base_url=theme.folder.as_uri() + "/",
             url_fetcher=fetcher,
         ).render(stylesheets=[stylesheet], font_config=fonts)
         with _font_timestamps(settings.created):
@@ -173,7 +176,7 @@ def _forget_stylesheets() -> None:
     gc.collect()
 
 
-def _theme_stylesheet(theme_dir: Path) -> tuple[Any, Any, str]:
+def _theme_stylesheet(theme: Theme) -> tuple[Any, Any, str]:
     """The theme's parsed stylesheet and font configuration, and the stylesheet's text.
 
     Cached by the stylesheet's text, so a warm worker in watch mode picks up
@@ -181,17 +184,21 @@ def _theme_stylesheet(theme_dir: Path) -> tuple[Any, Any, str]:
     """
     from weasyprint.text.fonts import FontConfiguration
 
-    from briefpack.render.html import theme_stylesheet
+    from briefpack.render.html import stylesheet_text
 
-    text = theme_stylesheet(theme_dir)
-    key = (theme_dir, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    text = stylesheet_text(theme)
+    key = (theme.folder, hashlib.sha256(text.encode("utf-8")).hexdigest())
     if key not in _STYLESHEETS:
         _STYLESHEETS.clear()
         fonts = FontConfiguration()
         stylesheet = weasyprint.CSS(
             string=text,
-            base_url=theme_dir.as_uri() + "/",
-            url_fetcher=RestrictedFetcher([theme_dir]),
+            base_url=theme.folder.as_uri() + "/",
+            # The generated @font-face rules name each font as fonts/NAME.
+            url_fetcher=RestrictedFetcher(
+                theme.folders(),
+                {theme.folder / FONTS / name: path for name, path in font_files(theme).items()},
+            ),
             font_config=fonts,
         )
         _STYLESHEETS[key] = (stylesheet, fonts)

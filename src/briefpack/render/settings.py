@@ -1,4 +1,4 @@
-"""What a render needs besides the pack: paper, notes, the document date."""
+"""What a render needs besides the pack: paper, notes, the document date, the theme."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from briefpack.errors import BriefpackError
 from briefpack.model import Pack
-from briefpack.render.theme import templates_dir
+from briefpack.model.theme import Theme
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,35 +24,17 @@ class RenderSettings:
     reference_docx: Path | None = None
     #: The id of the session to render as a pack of its own; ``None`` for the full pack.
     session: str | None = None
-    #: The theme folder; ``None`` for the default theme.  Left out of equality
-    #: (and so of the build's input hashes): what counts is the theme's
-    #: content, which the build hashes on its own.
-    theme: Path | None = field(default=None, compare=False)
+    #: The theme, read by the build (:func:`briefpack.build.settings.resolve_settings`).
+    #: Left out of equality (and so of the build's input hashes): what counts
+    #: is the content of the theme's files, which the build hashes on its own.
+    theme: Theme | None = field(default=None, compare=False)
 
     @property
-    def theme_dir(self) -> Path:
-        """The folder of the theme to render with."""
-        return (templates_dir() if self.theme is None else self.theme).resolve()
-
-
-def resolve_settings(
-    pack: Pack,
-    environ: Mapping[str, str],
-    paper: str | None = None,
-    notes: bool | None = None,
-    reference_docx: Path | None = None,
-) -> RenderSettings:
-    """Combine command-line options (``None`` when not given) with the pack's options.
-
-    The document date is ``SOURCE_DATE_EPOCH`` when set, otherwise the first
-    day of the event, so that a rebuild of the same content is byte-identical.
-    """
-    return RenderSettings(
-        paper=paper or pack.options.paper,
-        notes=pack.options.notes if notes is None else notes,
-        created=document_date(pack, environ),
-        reference_docx=reference_docx or pack.options.reference_docx,
-    )
+    def chosen_theme(self) -> Theme:
+        """The theme to render with; a render without one is a bug in the caller."""
+        if self.theme is None:
+            raise ValueError("RenderSettings.theme is not set: resolve settings with the build")
+        return self.theme
 
 
 def document_date(pack: Pack, environ: Mapping[str, str]) -> dt.datetime:

@@ -1,0 +1,61 @@
+"""The theme as CSS: its fonts, colours, sizes and margins, generated, never typed twice.
+
+The stylesheet (``pack.css``, or a theme's own) uses only the custom
+properties made here: ``--accent``, ``--ink``, ``--muted``, ``--surface``,
+``--rule``; ``--heading-font``, ``--body-font``, ``--mono-font``; and
+``--size-ROLE`` for each named role.  The Word copy's styles are made from
+the same :class:`~briefpack.model.theme.Theme` (:mod:`briefpack.render.docx.styles`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+from briefpack.model.theme import FontFamily, Theme
+
+#: The CSS family name of each font role.
+FAMILIES = {"heading": "Briefpack Heading", "body": "Briefpack Body", "mono": "Briefpack Mono"}
+#: Where the generated CSS refers to font files: ``fonts/NAME`` beside the HTML, or
+#: inside the theme's folder for WeasyPrint (its fetcher maps the URL to the file).
+FONTS = "fonts"
+
+
+def theme_css(theme: Theme) -> str:
+    """The theme's ``@font-face`` rules, custom properties and page margins."""
+    rules = [_font_faces(FAMILIES[role], getattr(theme.fonts, role)) for role in FAMILIES]
+    properties = [f"  --{f.name}: {getattr(theme.colours, f.name)};" for f in fields(theme.colours)]
+    properties += [f'  --{role}-font: "{family}";' for role, family in FAMILIES.items()]
+    properties += [
+        f"  --size-{f.name.replace('_', '-')}: {getattr(theme.sizes, f.name):g}pt;"
+        for f in fields(theme.sizes)
+    ]
+    margins = theme.margins
+    return "\n".join(
+        [
+            *rules,
+            ":root {",
+            *properties,
+            "}",
+            f"@page {{ margin: {margins.top:g}mm {margins.right:g}mm "
+            f"{margins.bottom:g}mm {margins.left:g}mm; }}",
+            "",
+        ]
+    )
+
+
+def font_files(theme: Theme) -> dict[str, Path]:
+    """Every font file of the theme, by the name the CSS refers to it under ``fonts/``."""
+    files: dict[str, Path] = {}
+    for role in FAMILIES:
+        for _, _, path in getattr(theme.fonts, role).faces():
+            files[path.name] = path
+    return files
+
+
+def _font_faces(family: str, fonts: FontFamily) -> str:
+    return "\n".join(
+        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
+        f"font-style: {style}; src: url({FONTS}/{path.name}); }}"
+        for weight, style, path in fonts.faces()
+    )
