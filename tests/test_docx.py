@@ -317,7 +317,7 @@ def test_reference_docx_gives_its_styles_and_page_setup(rich: Pack, tmp_path: Pa
     assert document.styles["Heading 2"].font.name == "Georgia"
     assert document.styles["Heading 2"].font.size == Pt(30)
     # Styles the template lacks come from briefpack.
-    assert document.styles["Briefing Question"].font.size == Pt(12)
+    assert document.styles["Briefing Question"].font.size == Pt(default_theme().sizes.question)
     assert document.sections[0].page_width > document.sections[0].page_height
     text = " ".join(p.text for p in document.paragraphs)
     assert "must not survive" not in text

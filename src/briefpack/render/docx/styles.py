@@ -16,16 +16,8 @@ from docx.enum.text import WD_LINE_SPACING
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
 
+from briefpack.model.theme import Theme
 from briefpack.render.docx import ooxml
-
-ACCENT = "0B4A7D"
-ACCENT_TINT = "EDF3F9"
-TEXT = "1B1F24"
-MUTED = "5A6472"
-HAIRLINE = "D5DBE3"
-TEXT_FONT = "Cambria"
-HEADING_FONT = "Calibri"
-CODE_FONT = "Consolas"
 
 
 @dataclass(frozen=True)
@@ -56,225 +48,266 @@ class StyleSpec:
     table_borders: str | None = None
 
 
-#: Paragraph and character styles the Word writer uses, by name.
-STYLES: tuple[StyleSpec, ...] = (
-    StyleSpec("Normal", font=TEXT_FONT, size=10.5, color=TEXT, space_after=6, line_spacing=1.2),
-    StyleSpec(
-        "Title",
-        base="Normal",
-        font=HEADING_FONT,
-        size=28,
-        bold=True,
-        color=TEXT,
-        space_after=10,
-        line_spacing=1.0,
-    ),
-    StyleSpec("Subtitle", base="Normal", font=HEADING_FONT, size=14, color=MUTED, space_after=24),
-    StyleSpec(
-        "Heading 1",
-        base="Normal",
-        font=HEADING_FONT,
-        size=10,
-        bold=True,
-        color=ACCENT,
-        space_before=0,
-        space_after=6,
-        keep_with_next=True,
-        page_break_before=True,
-        outline_level=0,
-    ),
-    StyleSpec(
-        "Heading 2",
-        base="Normal",
-        font=HEADING_FONT,
-        size=19,
-        bold=True,
-        color=TEXT,
-        space_before=0,
-        space_after=4,
-        keep_with_next=True,
-        outline_level=1,
-    ),
-    StyleSpec(
-        "Heading 3",
-        base="Normal",
-        font=HEADING_FONT,
-        size=12.5,
-        bold=True,
-        color=TEXT,
-        space_before=16,
-        space_after=4,
-        keep_with_next=True,
-        outline_level=2,
-    ),
-    StyleSpec(
-        "Briefing Kicker",
-        base="Normal",
-        font=HEADING_FONT,
-        size=9,
-        bold=True,
-        color=ACCENT,
-        space_before=120,
-        space_after=12,
-    ),
-    StyleSpec(
-        "Briefing Cover Detail",
-        base="Normal",
-        font=HEADING_FONT,
-        size=12,
-        bold=True,
-        space_before=24,
-        space_after=2,
-        border_top=(8, ACCENT),
-    ),
-    StyleSpec("Briefing Cover Note", base="Normal", font=HEADING_FONT, size=10, color=MUTED),
-    StyleSpec(
-        "Briefing Classification",
-        base="Normal",
-        font=HEADING_FONT,
-        size=9,
-        bold=True,
-        color=ACCENT,
-        space_before=18,
-    ),
-    StyleSpec(
-        "Briefing Part Title",
-        base="Normal",
-        font=HEADING_FONT,
-        size=17,
-        bold=True,
-        space_after=12,
-        page_break_before=True,
-        keep_with_next=True,
-        border_bottom=(8, ACCENT),
-    ),
-    StyleSpec(
-        "Briefing Table Heading",
-        base="Normal",
-        font=HEADING_FONT,
-        size=7.5,
-        bold=True,
-        color=MUTED,
-        space_after=0,
-        keep_with_next=True,
-    ),
-    StyleSpec("Briefing Table Text", base="Normal", font=HEADING_FONT, size=9, space_after=0),
-    StyleSpec("Briefing Table", kind=WD_STYLE_TYPE.TABLE, table_borders=HAIRLINE),
-    StyleSpec(
-        "toc 1",
-        base="Normal",
-        font=HEADING_FONT,
-        size=9,
-        bold=True,
-        color=ACCENT,
-        space_before=10,
-        space_after=2,
-        keep_with_next=True,
-    ),
-    StyleSpec(
-        "toc 2",
-        base="Normal",
-        font=HEADING_FONT,
-        size=10.5,
-        bold=True,
-        space_before=6,
-        space_after=2,
-        keep_with_next=True,
-    ),
-    StyleSpec("toc 3", base="Normal", size=9.5, space_after=1, left_indent_mm=6),
-    StyleSpec(
-        "Briefing Session Label",
-        base="Normal",
-        font=HEADING_FONT,
-        size=9.5,
-        bold=True,
-        color=ACCENT,
-        space_before=6,
-        space_after=2,
-        keep_with_next=True,
-    ),
-    StyleSpec(
-        "Briefing Session Meta",
-        base="Normal",
-        font=HEADING_FONT,
-        size=9.5,
-        color=MUTED,
-        space_after=4,
-        keep_with_next=True,
-    ),
-    StyleSpec(
-        "Briefing Speakers",
-        base="Normal",
-        font=HEADING_FONT,
-        size=9,
-        space_after=2,
-        keep_with_next=True,
-    ),
-    StyleSpec(
-        "Briefing Label",
-        base="Normal",
-        font=HEADING_FONT,
-        size=7,
-        bold=True,
-        color=MUTED,
-        space_before=4,
-        space_after=1,
-        keep_with_next=True,
-        left_indent_mm=8,
-    ),
-    StyleSpec(
-        "Briefing Context",
-        base="Normal",
-        size=9.5,
-        color=MUTED,
-        space_after=4,
-        keep_with_next=True,
-        left_indent_mm=8,
-    ),
-    StyleSpec(
-        "Briefing Question Label",
-        base="Briefing Label",
-        color=ACCENT,
-        space_before=6,
-        border_left=(24, ACCENT),
-        shading=ACCENT_TINT,
-    ),
-    StyleSpec(
-        "Briefing Question",
-        base="Normal",
-        size=12,
-        color=TEXT,
-        space_after=0,
-        keep_together=True,
-        left_indent_mm=8,
-        border_left=(24, ACCENT),
-        shading=ACCENT_TINT,
-    ),
-    StyleSpec(
-        "Briefing Notes Line",
-        base="Normal",
-        size=10.5,
-        space_before=10,
-        space_after=0,
-        left_indent_mm=8,
-        border_bottom=(4, HAIRLINE),
-        border_between=(4, HAIRLINE),
-    ),
-    StyleSpec("Briefing Code Block", base="Normal", font=CODE_FONT, size=9, left_indent_mm=8),
-    StyleSpec("Strong", kind=WD_STYLE_TYPE.CHARACTER, bold=True),
-    StyleSpec("Emphasis", kind=WD_STYLE_TYPE.CHARACTER, italic=True),
-    StyleSpec("Briefing Strong Emphasis", kind=WD_STYLE_TYPE.CHARACTER, bold=True, italic=True),
-    StyleSpec("Briefing Code", kind=WD_STYLE_TYPE.CHARACTER, font=CODE_FONT, size=9),
-    StyleSpec("Hyperlink", kind=WD_STYLE_TYPE.CHARACTER, color=ACCENT),
-    StyleSpec("Briefing Question Number", kind=WD_STYLE_TYPE.CHARACTER, color=ACCENT),
-    StyleSpec("Briefing Speaker Name", kind=WD_STYLE_TYPE.CHARACTER, bold=True),
-    StyleSpec("Briefing Speaker Role", kind=WD_STYLE_TYPE.CHARACTER, color=MUTED),
-    StyleSpec("Header", base="Normal", font=HEADING_FONT, size=8, color=MUTED),
-    StyleSpec("Footer", base="Normal", font=HEADING_FONT, size=8, color=MUTED),
-)
+def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
+    """The paragraph and character styles the Word writer uses, made from ``theme``.
+
+    The named roles' sizes, the colours and the fonts are the theme's, as in
+    the PDF; the other sizes and the spacing are the Word copy's own.
+    """
+    ACCENT = _hex(theme.colours.accent)  # noqa: N806 - read like the constants they were
+    ACCENT_TINT = _hex(theme.colours.surface)  # noqa: N806
+    TEXT = _hex(theme.colours.ink)  # noqa: N806
+    MUTED = _hex(theme.colours.muted)  # noqa: N806
+    HAIRLINE = _hex(theme.colours.rule)  # noqa: N806
+    TEXT_FONT = theme.fonts.body.word  # noqa: N806
+    HEADING_FONT = theme.fonts.heading.word  # noqa: N806
+    CODE_FONT = theme.fonts.mono.word  # noqa: N806
+    sizes = theme.sizes
+    return (
+        StyleSpec("Normal", font=TEXT_FONT, size=10.5, color=TEXT, space_after=6, line_spacing=1.2),
+        StyleSpec(
+            "Title",
+            base="Normal",
+            font=HEADING_FONT,
+            size=sizes.title,
+            bold=True,
+            color=TEXT,
+            space_after=10,
+            line_spacing=1.0,
+        ),
+        StyleSpec(
+            "Subtitle", base="Normal", font=HEADING_FONT, size=14, color=MUTED, space_after=24
+        ),
+        StyleSpec(
+            "Heading 1",
+            base="Normal",
+            font=HEADING_FONT,
+            size=sizes.day,
+            bold=True,
+            color=ACCENT,
+            space_before=0,
+            space_after=6,
+            keep_with_next=True,
+            page_break_before=True,
+            outline_level=0,
+        ),
+        StyleSpec(
+            "Heading 2",
+            base="Normal",
+            font=HEADING_FONT,
+            size=sizes.session,
+            bold=True,
+            color=TEXT,
+            space_before=0,
+            space_after=4,
+            keep_with_next=True,
+            outline_level=1,
+        ),
+        StyleSpec(
+            "Heading 3",
+            base="Normal",
+            font=HEADING_FONT,
+            size=sizes.question_heading,
+            bold=True,
+            color=TEXT,
+            space_before=16,
+            space_after=4,
+            keep_with_next=True,
+            outline_level=2,
+        ),
+        StyleSpec(
+            "Briefing Kicker",
+            base="Normal",
+            font=HEADING_FONT,
+            size=9,
+            bold=True,
+            color=ACCENT,
+            space_before=120,
+            space_after=12,
+        ),
+        StyleSpec(
+            "Briefing Cover Detail",
+            base="Normal",
+            font=HEADING_FONT,
+            size=12,
+            bold=True,
+            space_before=24,
+            space_after=2,
+            border_top=(8, ACCENT),
+        ),
+        StyleSpec("Briefing Cover Note", base="Normal", font=HEADING_FONT, size=10, color=MUTED),
+        StyleSpec(
+            "Briefing Classification",
+            base="Normal",
+            font=HEADING_FONT,
+            size=9,
+            bold=True,
+            color=ACCENT,
+            space_before=18,
+        ),
+        StyleSpec(
+            "Briefing Part Title",
+            base="Normal",
+            font=HEADING_FONT,
+            size=17,
+            bold=True,
+            space_after=12,
+            page_break_before=True,
+            keep_with_next=True,
+            border_bottom=(8, ACCENT),
+        ),
+        StyleSpec(
+            "Briefing Table Heading",
+            base="Normal",
+            font=HEADING_FONT,
+            size=7.5,
+            bold=True,
+            color=MUTED,
+            space_after=0,
+            keep_with_next=True,
+        ),
+        StyleSpec("Briefing Table Text", base="Normal", font=HEADING_FONT, size=9, space_after=0),
+        StyleSpec("Briefing Table", kind=WD_STYLE_TYPE.TABLE, table_borders=HAIRLINE),
+        StyleSpec(
+            "toc 1",
+            base="Normal",
+            font=HEADING_FONT,
+            size=9,
+            bold=True,
+            color=ACCENT,
+            space_before=10,
+            space_after=2,
+            keep_with_next=True,
+        ),
+        StyleSpec(
+            "toc 2",
+            base="Normal",
+            font=HEADING_FONT,
+            size=10.5,
+            bold=True,
+            space_before=6,
+            space_after=2,
+            keep_with_next=True,
+        ),
+        StyleSpec("toc 3", base="Normal", size=9.5, space_after=1, left_indent_mm=6),
+        StyleSpec(
+            "Briefing Session Label",
+            base="Normal",
+            font=HEADING_FONT,
+            size=9.5,
+            bold=True,
+            color=ACCENT,
+            space_before=6,
+            space_after=2,
+            keep_with_next=True,
+        ),
+        StyleSpec(
+            "Briefing Session Meta",
+            base="Normal",
+            font=HEADING_FONT,
+            size=9.5,
+            color=MUTED,
+            space_after=4,
+            keep_with_next=True,
+        ),
+        StyleSpec(
+            "Briefing Speakers",
+            base="Normal",
+            font=HEADING_FONT,
+            size=9,
+            space_after=2,
+            keep_with_next=True,
+        ),
+        StyleSpec(
+            "Briefing Label",
+            base="Normal",
+            font=HEADING_FONT,
+            size=sizes.label,
+            bold=True,
+            color=MUTED,
+            space_before=4,
+            space_after=1,
+            keep_with_next=True,
+            left_indent_mm=8,
+        ),
+        StyleSpec(
+            "Briefing Context",
+            base="Normal",
+            size=sizes.context,
+            color=MUTED,
+            space_after=4,
+            keep_with_next=True,
+            left_indent_mm=8,
+        ),
+        StyleSpec(
+            "Briefing Question Label",
+            base="Briefing Label",
+            color=ACCENT,
+            space_before=6,
+            border_left=(24, ACCENT),
+            shading=ACCENT_TINT,
+        ),
+        StyleSpec(
+            "Briefing Question",
+            base="Normal",
+            size=sizes.question,
+            color=TEXT,
+            space_after=0,
+            keep_together=True,
+            left_indent_mm=8,
+            border_left=(24, ACCENT),
+            shading=ACCENT_TINT,
+        ),
+        StyleSpec(
+            "Briefing Notes Line",
+            base="Normal",
+            size=10.5,
+            space_before=10,
+            space_after=0,
+            left_indent_mm=8,
+            border_bottom=(4, HAIRLINE),
+            border_between=(4, HAIRLINE),
+        ),
+        StyleSpec("Briefing Code Block", base="Normal", font=CODE_FONT, size=9, left_indent_mm=8),
+        StyleSpec("Strong", kind=WD_STYLE_TYPE.CHARACTER, bold=True),
+        StyleSpec("Emphasis", kind=WD_STYLE_TYPE.CHARACTER, italic=True),
+        StyleSpec("Briefing Strong Emphasis", kind=WD_STYLE_TYPE.CHARACTER, bold=True, italic=True),
+        StyleSpec("Briefing Code", kind=WD_STYLE_TYPE.CHARACTER, font=CODE_FONT, size=9),
+        StyleSpec("Hyperlink", kind=WD_STYLE_TYPE.CHARACTER, color=ACCENT),
+        StyleSpec("Briefing Question Number", kind=WD_STYLE_TYPE.CHARACTER, color=ACCENT),
+        StyleSpec("Briefing Speaker Name", kind=WD_STYLE_TYPE.CHARACTER, bold=True),
+        StyleSpec("Briefing Speaker Role", kind=WD_STYLE_TYPE.CHARACTER, color=MUTED),
+        StyleSpec("Header", base="Normal", font=HEADING_FONT, size=sizes.header, color=MUTED),
+        StyleSpec("Footer", base="Normal", font=HEADING_FONT, size=sizes.footer, color=MUTED),
+    )
 
 
-def apply_styles(document: Document, restyle_existing: bool) -> None:
+def word_size(points: float) -> float:
+    """``points`` as Word can set it: to the nearest half point (see UNAVOIDABLE_DIFFERENCES)."""
+    return round(points * 2) / 2
+
+
+#: Where the Word copy cannot do what the PDF does, and why: the one list of
+#: such differences, so that none is discovered later.
+UNAVOIDABLE_DIFFERENCES = {
+    "type sizes": "Word sets type in half points: a size such as 6.8 pt becomes 7 pt.",
+    "fonts": "Word cannot embed the theme's font files: each role names the font its "
+    "'word' key gives (by default the family's own name), which the reader must have.",
+    "letter spacing and capitals": "the PDF's spaced capitals on labels and the day are "
+    "CSS; the Word styles keep the text as written, in the same size and colour.",
+    "the question's band": "the PDF draws a tinted box with an accent bar; Word shades "
+    "the paragraphs and draws a left border, which a reader's Word may show wider.",
+    "page layout": "the PDF's page breaks and running header come from CSS paged media; "
+    "Word lays out the pages itself, from the same paper size and margins.",
+}
+
+
+def _hex(colour: str) -> str:
+    """``#0b4a7d`` as Word writes it: ``0B4A7D``."""
+    return colour.removeprefix("#").upper()
+
+
+def apply_styles(document: Document, theme: Theme, restyle_existing: bool) -> None:
     """Define briefpack's styles in ``document``.
 
     With ``restyle_existing`` (briefpack's own template), every style gets
@@ -282,7 +315,7 @@ def apply_styles(document: Document, restyle_existing: bool) -> None:
     already has are left exactly as they are and only missing ones are added.
     """
     existing = {style.name for style in document.styles}
-    for spec in STYLES:
+    for spec in style_specs(theme):
         if spec.name in existing or _ui_name(spec.name) in existing:
             if not restyle_existing:
                 continue
@@ -310,7 +343,7 @@ def _apply(style: BaseStyle, spec: StyleSpec, document: Document) -> None:
     if spec.font is not None:
         ooxml.set_style_font(style, spec.font)
     if spec.size is not None:
-        font.size = Pt(spec.size)
+        font.size = Pt(word_size(spec.size))
     if spec.bold is not None:
         font.bold = spec.bold
     if spec.italic is not None:

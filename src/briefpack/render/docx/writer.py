@@ -23,6 +23,7 @@ from docx.shared import Mm
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Day, Pack, Session
+from briefpack.model.theme import Margins
 from briefpack.render import wording as display
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.body import Body
@@ -42,14 +43,15 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
 
     ``settings.reference_docx`` names a company template whose styles, page
     setup and header and footer look are used (like pandoc's ``--reference-doc``).
-    The theme is not used: the Word copy's look is :mod:`briefpack.render.docx.styles`.
+    The Word styles are made from the theme (:mod:`briefpack.render.docx.styles`).
     """
     reference = settings.reference_docx
     document = _open_template(reference)
     _clear_body(document)
-    apply_styles(document, restyle_existing=reference is None)
+    theme = settings.chosen_theme
+    apply_styles(document, theme, restyle_existing=reference is None)
     if reference is None:
-        _page_setup(document, settings.paper)
+        _page_setup(document, settings.paper, theme.margins)
     writer = _DocxWriter(document, pack, settings)
     writer.write()
     _properties(document, pack, settings)
@@ -77,13 +79,13 @@ def _clear_body(document: Document) -> None:
     document.element.body.clear_content()
 
 
-def _page_setup(document: Document, paper: str) -> None:
+def _page_setup(document: Document, paper: str, margins: Margins) -> None:
     width, height = PAPER[paper]
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(width), Mm(height)
-    section.top_margin, section.bottom_margin = Mm(22), Mm(24)
-    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin, section.bottom_margin = Mm(margins.top), Mm(margins.bottom)
+    section.left_margin, section.right_margin = Mm(margins.left), Mm(margins.right)
     section.header_distance, section.footer_distance = Mm(10), Mm(10)
 
 

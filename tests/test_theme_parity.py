@@ -1,0 +1,129 @@
+"""One theme drives both formats: the PDF and the Word copy agree, and follow a changed value.
+
+The PDF's sizes are read from its text (WeasyPrint sets type in CSS pixels,
+three quarters of a point); the Word copy's from its styles.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document as WordDocument
+from pypdf import PdfReader
+
+from briefpack.build.settings import default_theme, resolve_settings
+from briefpack.content.theme import load_theme
+from briefpack.content.validate import load_pack
+from briefpack.model import Pack
+from briefpack.model.theme import Theme
+from briefpack.render.docx.styles import UNAVOIDABLE_DIFFERENCES
+from briefpack.render.docx.writer import render_docx
+from briefpack.render.pdf import render_pdf
+
+from conftest import BUNDLED_PACK
+
+#: For each sized role: a page of the bundled pack's PDF, the start of a text
+#: set in that role there, and the Word style of the same role.
+ROLES = {
+    "title": (0, "Questions for AWS", "Title"),
+    "day": (3, "THURSDAY 23 OCTOBER 2025", "Heading 1"),
+    "session": (3, "DevOps Culture at Amazon", "Heading 2"),
+    "question_heading": (3, "Observability & Reliability", "Heading 3"),
+    "context": (3, "Organizations like Google", "Briefing Context"),
+    "question": (3, "What frameworks and practices", "Briefing Question"),
+    "label": (3, "CONTEXT", "Briefing Label"),
+    "header": (3, "Questions for AWS Developer", "Header"),
+    "footer": (3, "Page 4 of 15", "Footer"),
+}
+#: Word styles drawn in each colour.
+COLOURED = {"accent": "Hyperlink", "muted": "Briefing Context", "ink": "Briefing Question"}
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Pack:
+    return load_pack(BUNDLED_PACK)
+
+
+def outputs(pack: Pack, theme: Theme) -> tuple[bytes, bytes]:
+    settings = resolve_settings(pack, {}, theme=theme)
+    return render_pdf(pack, settings).data, render_docx(pack, settings).data
+
+
+def pdf_size(pdf: bytes, page: int, starts: str) -> float:
+    """The size, in points, of the first text on ``page`` that starts with ``starts``."""
+    found: list[float] = []
+
+    def visit(text: str, cm: object, tm: object, font: object, size: float) -> None:
+        if text.strip().startswith(starts):
+            found.append(size * 0.75)
+
+    PdfReader(io.BytesIO(pdf)).pages[page].extract_text(visitor_text=visit)
+    assert found, f"{starts!r} not on page {page + 1}"
+    return round(found[0], 2)
+
+
+def pdf_colours(pdf: bytes) -> set[str]:
+    """Every fill and stroke colour drawn on any page, as #rrggbb."""
+    colours = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        data = page.get_contents().get_data()
+        for match in re.finditer(rb"([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)", data):
+            colours.add("#" + "".join(f"{round(float(c) * 255):02x}" for c in match.groups()))
+    return colours
+
+
+def word_size(docx: bytes, style: str) -> float:
+    size = WordDocument(io.BytesIO(docx)).styles[style].font.size
+    assert size is not None, style
+    return float(size.pt)
+
+
+def word_colour(docx: bytes, style: str) -> str:
+    colour = WordDocument(io.BytesIO(docx)).styles[style].font.color.rgb
+    return f"#{colour}".lower()
+
+
+def test_the_two_formats_agree_on_every_size_and_colour(bundled: Pack) -> None:
+    theme = default_theme()
+    pdf, docx = outputs(bundled, theme)
+    for role, (page, text, style) in ROLES.items():
+        expected = getattr(theme.sizes, role)
+        assert pdf_size(pdf, page, text) == pytest.approx(expected, abs=0.01), role
+        # Word sets type in half points: the one difference, listed with its reason.
+        assert word_size(docx, style) == round(expected * 2) / 2, role
+        assert "type sizes" in UNAVOIDABLE_DIFFERENCES
+    drawn = pdf_colours(pdf)
+    for colour, style in COLOURED.items():
+        value = getattr(theme.colours, colour)
+        assert word_colour(docx, style) == value, colour
+    assert {theme.colours.accent, theme.colours.surface, theme.colours.rule} <= drawn
+
+
+def test_a_changed_value_reaches_both_formats(bundled: Pack, tmp_path: Path) -> None:
+    (tmp_path / "theme.yaml").write_text(
+        textwrap.dedent(
+            """\
+            colours:
+              accent: "#b00020"
+            sizes:
+              question: 14
+            """
+        ),
+        encoding="utf-8",
+    )
+    theme = load_theme(tmp_path, default_theme())
+    pdf, docx = outputs(bundled, theme)
+    assert pdf_size(pdf, 3, "What frameworks and practices") == 14
+    assert word_size(docx, "Briefing Question") == 14
+    assert "#b00020" in pdf_colours(pdf)
+    assert default_theme().colours.accent not in pdf_colours(pdf)
+    assert word_colour(docx, "Hyperlink") == "#b00020"
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        styles = archive.read("word/styles.xml").decode("utf-8")
+    assert "B00020" in styles
+    assert "0B4A7D" not in styles
