@@ -16,6 +16,9 @@ from briefpack.model.theme import FontFamily, Theme
 
 #: The CSS family name of each font role.
 FAMILIES = {"heading": "Briefpack Heading", "body": "Briefpack Body", "mono": "Briefpack Mono"}
+#: Widths of the at-a-glance table's columns, in millimetres, in both formats;
+#: the session column takes the rest of the text width.
+GLANCE_COLUMNS = {"day": 22.0, "time": 18.0, "speakers": 40.0, "count": 17.0}
 #: Where the generated CSS refers to font files: ``fonts/NAME`` beside the HTML, or
 #: inside the theme's folder for WeasyPrint (its fetcher maps the URL to the file).
 FONTS = "fonts"
@@ -30,6 +33,7 @@ def theme_css(theme: Theme) -> str:
         f"  --size-{f.name.replace('_', '-')}: {getattr(theme.sizes, f.name):g}pt;"
         for f in fields(theme.sizes)
     ]
+    properties += [f"  --glance-{name}: {width:g}mm;" for name, width in GLANCE_COLUMNS.items()]
     margins = theme.margins
     return "\n".join(
         [

@@ -31,6 +31,7 @@ from briefpack.render.docx.rich_text import RichText
 from briefpack.render.docx.styles import apply_styles
 from briefpack.render.formats import Rendered
 from briefpack.render.settings import RenderSettings
+from briefpack.render.theme_css import GLANCE_COLUMNS
 
 logger = logging.getLogger("briefpack")
 #: Page sizes (width, height) in millimetres.
@@ -195,7 +196,17 @@ class _DocxWriter:
     def _at_a_glance(self) -> None:
         self.body.paragraph("At a glance", "Briefing Part Title")
         headings = ("Day", "Time", "Session", "Speakers", "Questions")
-        widths = (26, 22, 62, 40, 20)
+        columns = GLANCE_COLUMNS
+        margins = self.settings.chosen_theme.margins
+        text_width = PAPER[self.settings.paper][0] - margins.left - margins.right
+        session_width = text_width - sum(columns.values())
+        widths = (
+            columns["day"],
+            columns["time"],
+            session_width,
+            columns["speakers"],
+            columns["count"],
+        )
         table = self.document.add_table(rows=1, cols=len(headings))
         table.style = self.document.styles["Briefing Table"]
         table.autofit = False
