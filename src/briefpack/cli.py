@@ -168,6 +168,11 @@ _BUILD_OPTIONS: list[Callable[[Any], Any]] = [
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
         help="A Word template whose styles and page setup the .docx takes.",
     ),
+    click.option(
+        "--theme",
+        metavar="NAME-OR-PATH",
+        help="A built-in theme (executive, classic) or a theme folder; overrides options.theme.",
+    ),
     click.option("--no-sessions", is_flag=True, help="Skip the per-session packs."),
     click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
     click.option(
@@ -206,6 +211,7 @@ def _options_from(
     reference_docx: Path | None,
     no_sessions: bool,
     force: bool,
+    theme: str | None,
     jobs: int | None,
     max_size: int,
     time_limit: float,
@@ -227,6 +233,7 @@ def _options_from(
         jobs=jobs or os.cpu_count() or 1,
         max_size=max_size,
         limits=Limits(seconds=time_limit, memory=memory_limit),
+        theme=theme,
     )
 
 

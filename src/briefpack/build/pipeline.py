@@ -34,7 +34,7 @@ from briefpack.build.files import (
     write_manifest,
 )
 from briefpack.build.limits import Limits
-from briefpack.build.settings import default_theme, resolve_settings
+from briefpack.build.settings import choose_theme, resolve_settings
 from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack, pack_images
@@ -78,6 +78,8 @@ class BuildOptions:
     limits: Limits = field(default_factory=Limits)
     #: Render the quickest outputs first (watch: a session's pack before the full one).
     shortest_first: bool = False
+    #: ``--theme``: a built-in theme's name or a theme folder; overrides the packs' options.
+    theme: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,15 +136,15 @@ def build(
     progress = progress or Progress()
     notify = progress.update
     packs: list[Pack] = []
+    folders: dict[str, Path] = {}
     for path in pack_files:
         try:
             packs.append(load_pack(path, max_size=options.max_size))
+            folders[packs[-1].name] = path.parent
         except BriefpackError as error:
             report.failures.extend(error.problems)
     _check_output_folders(packs, options.out_dir)
-    theme = default_theme()
-    # Every file of the theme is an input: its own folder and the one it extends.
-    theme_hash = hash_json([folder_hash(folder) for folder in theme.folders()])
+    theme_hashes: dict[tuple[Path, ...], str] = {}
 
     pending: list[Job] = []
     plans: dict[str, list[Job]] = {}
@@ -150,7 +152,12 @@ def build(
     for pack in packs:
         report.warnings.extend(pack.warnings)
         try:
-            jobs = plan(pack, options, environ, theme, theme_hash)
+            theme = _theme_for(pack, options, folders[pack.name])
+            # Every file of the theme is an input: its own folder and the one it extends.
+            key = tuple(theme.folders())
+            if key not in theme_hashes:
+                theme_hashes[key] = hash_json([folder_hash(folder) for folder in key])
+            jobs = plan(pack, options, environ, theme, theme_hashes[key])
         except BriefpackError as error:
             report.failures.extend(error.problems)
             continue
@@ -169,7 +176,7 @@ def build(
     failed_packs: set[str] = set()
     progress.start(len(pending))
     try:
-        _render_and_write(pending, options, theme, pool, results, failed_packs, report, notify)
+        _render_and_write(pending, options, pool, results, failed_packs, report, notify)
     finally:
         progress.stop()
     for pack in packs:
@@ -191,7 +198,6 @@ def build(
 def _render_and_write(
     pending: list[Job],
     options: BuildOptions,
-    theme: Theme,
     pool: WorkerPool[Job] | None,
     results: dict[Path, dict[str, Any]],
     failed_packs: set[str],
@@ -208,7 +214,7 @@ def _render_and_write(
         try:
             write_atomically(job.target, data)
             if FORMAT_TABLE[job.output_format].needs_companions:
-                _copy_companions(theme, job)
+                _copy_companions(job.settings.chosen_theme, job)
         except BriefpackError as error:
             report.failures.extend(error.problems)
             failed_packs.add(job.pack.name)
@@ -217,6 +223,13 @@ def _render_and_write(
         results[job.target] = _entry(job, data, pages)
         report.written.append(job.target)
         notify("written", job.target, seconds)
+
+
+def _theme_for(pack: Pack, options: BuildOptions, folder: Path) -> Theme:
+    """The theme of ``pack``: ``--theme`` (relative to the current folder), else its options."""
+    if options.theme is not None:
+        return choose_theme(options.theme, Path.cwd(), "--theme")
+    return choose_theme(pack.options.theme, folder, pack.options.theme_mark or pack.source)
 
 
 def plan(

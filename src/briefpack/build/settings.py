@@ -6,17 +6,51 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from briefpack.content.theme import load_theme
+from briefpack.content.theme import THEME_FILE, load_theme
+from briefpack.errors import BriefpackError, Mark, Problem
 from briefpack.model import Pack
 from briefpack.model.theme import Theme
 from briefpack.render.settings import RenderSettings, document_date
-from briefpack.render.theme import templates_dir
+from briefpack.render.theme import BUILT_IN_THEMES, built_in_theme_dir, templates_dir
 
 
 @cache
 def default_theme() -> Theme:
     """The built-in theme, read once per process."""
     return load_theme(templates_dir())
+
+
+def choose_theme(spec: str | None, folder: Path, where: Mark | str | None = None) -> Theme:
+    """The theme ``spec`` names: a built-in theme's name, or a theme folder relative to ``folder``.
+
+    Problems with the theme's own files are reported at their lines in its
+    theme.yaml; a name that is neither is reported at ``where``.
+    """
+    if spec is None:
+        return default_theme()
+    built_in = built_in_theme_dir(spec)
+    if built_in is not None:
+        return default_theme() if built_in == default_theme().folder else _built_in(spec)
+    path = folder / spec
+    if not (path / THEME_FILE).is_file():
+        names = ", ".join(BUILT_IN_THEMES)
+        raise BriefpackError(
+            [
+                Problem(
+                    where,
+                    f"no built-in theme {spec!r} ({names}) and no theme folder "
+                    f"{str(path)!r} with a {THEME_FILE}",
+                )
+            ]
+        )
+    return load_theme(path, default_theme())
+
+
+@cache
+def _built_in(name: str) -> Theme:
+    folder = built_in_theme_dir(name)
+    assert folder is not None
+    return load_theme(folder, default_theme())
 
 
 def resolve_settings(

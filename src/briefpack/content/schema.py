@@ -104,6 +104,12 @@ OPTION_KEYS: tuple[Key, ...] = (
         False,
         "A Word template (.docx) in the pack's folder whose styles the Word copy takes.",
     ),
+    Key(
+        "theme",
+        "text",
+        False,
+        "A built-in theme's name (executive, classic) or a theme folder, relative to the pack.",
+    ),
 )
 
 #: Every table of keys, by the name of the thing it describes.

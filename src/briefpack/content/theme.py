@@ -43,7 +43,12 @@ def load_theme(folder: Path, base: Theme | None = None, label: str | None = None
     if not path.is_file():
         raise BriefpackError([Problem(shown, f"no {THEME_FILE} in the theme folder {folder}")])
     root = load_file(path, shown, MAX_THEME_SIZE)
-    checker = Checker(folder, folder_label="the theme's folder")
+    checker = Checker(
+        folder,
+        folder_label="the theme's folder",
+        # A file a theme names may also be one of the theme it extends (its fonts).
+        fallback=None if base is None else base.folder,
+    )
     values = _read(checker, root)
     if checker.problems:
         raise BriefpackError(sorted(checker.problems, key=_order))

@@ -425,10 +425,14 @@ def _unknown_key_message(name: str, keys: Sequence[Key], what: str) -> str:
 class Checker:
     """Walks a node tree, collecting problems and building model objects."""
 
-    def __init__(self, folder: Path, folder_label: str = "the pack's folder") -> None:
+    def __init__(
+        self, folder: Path, folder_label: str = "the pack's folder", fallback: Path | None = None
+    ) -> None:
         self.folder = folder
         #: How messages name ``folder``.
         self.folder_label = folder_label
+        #: A second folder a file may be found in when it is not in ``folder``.
+        self.fallback = fallback
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
 
@@ -498,6 +502,8 @@ class Checker:
             notes=defaults.notes if notes is None else notes,
             language=language or defaults.language,
             reference_docx=reference_path,
+            theme=record.value("theme"),
+            theme_mark=record.mark("theme"),
         )
 
     def local_file(
@@ -512,11 +518,20 @@ class Checker:
             self.problem(mark, f"'{name}' must be a file in {self.folder_label}, not {written!r}")
         elif path.suffix.lower() not in suffixes:
             self.problem(mark, f"'{name}' must be a {listed} file, not {written!r}")
+        elif not path.is_file() and self._in_fallback(written) is not None:
+            return self._in_fallback(written)
         elif not path.is_file():
             self.problem(mark, f"'{name}': no such file {written!r} in {self.folder_label}")
         else:
             return path
         return None
+
+    def _in_fallback(self, written: str) -> Path | None:
+        if self.fallback is None:
+            return None
+        root = self.fallback.resolve()
+        path = (root / written).resolve()
+        return path if path.is_relative_to(root) and path.is_file() else None
 
     def day(self, node: Node) -> Day | None:
         record = self.record(node, DAY_KEYS, "a day")

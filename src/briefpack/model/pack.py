@@ -83,6 +83,10 @@ class Options:
     language: str = "en"
     #: A company template for the Word copy, resolved against the pack's folder.
     reference_docx: Path | None = None
+    #: A built-in theme's name or a theme folder relative to the pack; ``None`` for the default.
+    theme: str | None = None
+    #: Where ``theme`` is written, for problems with the theme it names.
+    theme_mark: Mark | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

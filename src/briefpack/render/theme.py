@@ -32,3 +32,19 @@ def templates_dir() -> Path:
     raise RuntimeError(
         f"briefpack's theme is missing: looked in {_INSTALLED} and {_CHECKOUT}; reinstall briefpack"
     )
+
+
+#: The built-in themes, by name: each a folder with a theme.yaml.
+BUILT_IN_THEMES = ("executive", "classic")
+
+
+def built_in_theme_dir(name: str) -> Path | None:
+    """The folder of the built-in theme ``name``; ``None`` if there is none of that name.
+
+    ``executive``, the default, is the theme folder itself; the others are
+    in its ``themes/`` folder and extend it.
+    """
+    if name not in BUILT_IN_THEMES:
+        return None
+    root = templates_dir()
+    return root if name == "executive" else root / "themes" / name
