@@ -109,3 +109,31 @@ def test_a_theme_uses_only_its_own_fonts(tmp_path: Path) -> None:
     used = dict(fonts(pdf))
     assert all(used.values())
     assert {name.split("-")[1] for name in used} <= {"Heading", "Body", "Mono"}
+
+
+@pytest.mark.parametrize("source", ["executive", "classic"])
+def test_theme_init_starts_a_theme_that_builds_as_it_is(tmp_path: Path, source: str) -> None:
+    code, out, err = run("theme", "init", str(tmp_path / "brand"), "--from", source)
+    assert code == 0, err
+    written = tmp_path / "brand" / "theme.yaml"
+    assert out.startswith(f"wrote {written}")
+    text = written.read_text(encoding="utf-8")
+    assert "name: brand" in text
+    assert "#" in text.split("colours:", 1)[1].splitlines()[1]  # keys keep their comments
+    pack = pack_with(tmp_path, "options:\n  theme: brand\n")
+    code, err, pdf = built_pdf(tmp_path, str(pack))
+    assert code == 0, err
+    assert pdf is not None
+
+
+def test_theme_init_never_overwrites_and_knows_its_themes(tmp_path: Path) -> None:
+    folder = tmp_path / "brand"
+    assert run("theme", "init", str(folder))[0] == 0
+    (folder / "theme.yaml").write_text("name: mine\n", encoding="utf-8")
+    code, _, err = run("theme", "init", str(folder))
+    assert code == 1
+    assert "already exists; nothing was overwritten" in err
+    assert (folder / "theme.yaml").read_text(encoding="utf-8") == "name: mine\n"
+    code, _, err = run("theme", "init", str(tmp_path / "other"), "--from", "neon")
+    assert code == 1
+    assert "no built-in theme 'neon'; choose one of executive, classic" in err

@@ -373,6 +373,37 @@ def preview(
     run_preview(paths, host, port, _options_from(**options), quiet, verbose)
 
 
+@cli.group()
+def theme() -> None:
+    """Themes: the look of a pack, for both formats, from one theme.yaml."""
+
+
+@theme.command(name="init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "source",
+    default="executive",
+    show_default=True,
+    help="The built-in theme to start from (executive or classic).",
+)
+def theme_init(folder: Path, source: str) -> None:
+    """Start a theme in FOLDER from a built-in theme, with a comment on every key.
+
+    Writes FOLDER/theme.yaml (never overwriting one). It builds as it is;
+    change what should change, and use it with --theme FOLDER or
+    options: {theme: FOLDER} in a pack.
+
+    \b
+    Examples:
+      briefpack theme init brand
+      briefpack theme init content/print --from classic
+    """
+    from briefpack.authoring.theme_init import run_theme_init
+
+    run_theme_init(folder, source)
+
+
 @cli.command()
 def doctor() -> None:
     """Check what this machine gives briefpack: renderer, font subsetter, fonts, LibreOffice.

@@ -38,7 +38,7 @@ def write_starter(name: str, folder: Path) -> Path:
         "__TITLE__", json.dumps(title, ensure_ascii=False)
     )
     target = folder / f"{name}.yaml"
-    _write_new(target, text, force=False)
+    write_new(target, text, force=False)
     return target
 
 
@@ -76,11 +76,12 @@ def import_file(
                 Problem(None, f"nothing written: the import of {source} is not a valid pack"),
             ]
         ) from None
-    _write_new(target, text, force=force)
+    write_new(target, text, force=force)
     return target, result.skipped
 
 
-def _write_new(target: Path, text: str, force: bool) -> None:
+def write_new(target: Path, text: str, force: bool = False) -> None:
+    """Write ``text`` to ``target``, which must not exist unless ``force``."""
     from briefpack.build.files import write_atomically
 
     if target.exists() and not force:

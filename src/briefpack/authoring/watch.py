@@ -66,7 +66,11 @@ def watch_and_build(
     import watchfiles
 
     theme = templates_dir()
-    watched = sorted({_folder_of(path) for path in paths} | {theme})
+    watched_folders = {_folder_of(path) for path in paths} | {theme}
+    if options.theme is not None and Path(options.theme).is_dir():
+        # A --theme folder outside the packs' folders: its edits rebuild too.
+        watched_folders.add(Path(options.theme).resolve())
+    watched = sorted(watched_folders)
     with make_pool(options) as pool:
         # Watching starts before the first build, so that a save made while
         # it runs is seen and built next.  The watcher is running once it has
