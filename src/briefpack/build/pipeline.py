@@ -423,10 +423,12 @@ def _check_output_folders(packs: Sequence[Pack], out_dir: Path) -> None:
 def _copy_companions(theme: Theme, job: Job) -> None:
     """Put the theme's fonts and the content's images where the HTML's URLs point."""
     from briefpack.render.html import IMAGES
-    from briefpack.render.theme_css import FONTS, font_files
+    from briefpack.render.theme_css import FONTS, LOGO, font_files
 
     folder = job.target.parent
     copies = [(path, folder / FONTS / name) for name, path in sorted(font_files(theme).items())]
+    if theme.logo is not None:
+        copies.append((theme.logo, folder / LOGO / theme.logo.name))
     copies += [(image.path, folder / IMAGES / image.name) for image in pack_images(job.pack)]
     for source, target in copies:
         data = source.read_bytes()

@@ -42,7 +42,7 @@ from briefpack.model.theme import Theme
 from briefpack.render import wording as display
 from briefpack.render.formats import Rendered
 from briefpack.render.settings import RenderSettings
-from briefpack.render.theme_css import theme_css
+from briefpack.render.theme_css import logo_css, logo_url, theme_css
 
 #: CSS page sizes by paper name.
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -82,6 +82,7 @@ def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool 
         summary=pack.summary(),
         sensitive=display.is_sensitive(pack.classification),
         anchors=_anchors(pack),
+        logo=logo_url(theme),
     )
 
 
@@ -110,7 +111,8 @@ def _environment(theme_dir: Path) -> jinja2.Environment:
 
 def stylesheet_text(theme: Theme) -> str:
     """The CSS made from the theme, then its print stylesheet (read on every render)."""
-    return theme_css(theme) + "\n" + theme.stylesheet.read_text(encoding="utf-8")
+    stylesheet = theme.stylesheet.read_text(encoding="utf-8")
+    return theme_css(theme) + "\n" + stylesheet + "\n" + logo_css(theme)
 
 
 def _weekday(date: dt.date) -> str:

@@ -37,7 +37,7 @@ from briefpack.model.theme import Theme
 from briefpack.render.formats import Rendered
 from briefpack.render.html import IMAGES, html_document
 from briefpack.render.settings import RenderSettings
-from briefpack.render.theme_css import FONTS, font_files
+from briefpack.render.theme_css import FONTS, LOGO, font_files
 
 logger = logging.getLogger("briefpack")
 #: Hints about the machine rather than the content; the command line shows each once.
@@ -126,6 +126,8 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
     # shared, so the HTML is made without its inline copy.
     html = html_document(pack, settings, inline_stylesheet=False)
     files = {theme.folder / IMAGES / image.name: image.path for image in pack_images(pack)}
+    if theme.logo is not None:
+        files[theme.folder / LOGO / theme.logo.name] = theme.logo
     fetcher = RestrictedFetcher(theme.folders(), files)
     with _captured_weasyprint_log() as capture:
         stylesheet, fonts, css = _theme_stylesheet(theme)

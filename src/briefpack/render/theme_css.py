@@ -19,6 +19,8 @@ FAMILIES = {"heading": "Briefpack Heading", "body": "Briefpack Body", "mono": "B
 #: Widths of the at-a-glance table's columns, in millimetres, in both formats;
 #: the session column takes the rest of the text width.
 GLANCE_COLUMNS = {"day": 22.0, "time": 18.0, "speakers": 40.0, "count": 17.0}
+#: Where the HTML refers to the theme's logo: ``logo/NAME`` (mapped like the fonts).
+LOGO = "logo"
 #: Where the generated CSS refers to font files: ``fonts/NAME`` beside the HTML, or
 #: inside the theme's folder for WeasyPrint (its fetcher maps the URL to the file).
 FONTS = "fonts"
@@ -63,3 +65,16 @@ def _font_faces(family: str, fonts: FontFamily) -> str:
         f"font-style: {style}; src: url({FONTS}/{path.name}); }}"
         for weight, style, path in fonts.faces()
     )
+
+
+def logo_url(theme: Theme) -> str | None:
+    """The URL the HTML shows the theme's logo under, if it has one."""
+    return None if theme.logo is None else f"{LOGO}/{theme.logo.name}"
+
+
+def logo_css(theme: Theme) -> str:
+    """Rules that follow the stylesheet when the theme has a logo: it heads every page."""
+    if theme.logo is None:
+        return ""
+    # The running head (logo and title, see the template) replaces the title alone.
+    return "@page { @top-left { content: element(running-head); } }\n"

@@ -115,6 +115,8 @@ def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
             keep_with_next=True,
             outline_level=2,
         ),
+        # A theme's logo heads the cover like a letterhead; the kicker keeps its place.
+        StyleSpec("Briefing Logo", base="Normal", space_before=0, space_after=0),
         StyleSpec(
             "Briefing Kicker",
             base="Normal",
@@ -297,6 +299,8 @@ UNAVOIDABLE_DIFFERENCES = {
     "CSS; the Word styles keep the text as written, in the same size and colour.",
     "the question's band": "the PDF draws a tinted box with an accent bar; Word shades "
     "the paragraphs and draws a left border, which a reader's Word may show wider.",
+    "SVG logos": "Word shows an SVG only with a PNG fallback that briefpack cannot draw: "
+    "a theme with an SVG logo has it in the PDF only, with a warning.",
     "page layout": "the PDF's page breaks and running header come from CSS paged media; "
     "Word lays out the pages itself, from the same paper size and margins.",
 }

@@ -122,6 +122,7 @@ class _DocxWriter:
         self.body = Body(document)
         self.rich_text = RichText(self.body, pack.source)
         self._anchors: dict[str, str] = {}
+        self._logo_warned = False
 
     def write(self) -> None:
         days, session_pack = self.pack.scope(self.settings.session)
@@ -149,7 +150,11 @@ class _DocxWriter:
         section.different_first_page_header_footer = True
         header = section.header
         header.is_linked_to_previous = False
-        self.body.reset(header.paragraphs[0], self.pack.title, "Header")
+        heading = self.body.reset(header.paragraphs[0], "", "Header")
+        if self._logo() is not None:
+            heading.add_run().add_picture(str(self._logo()), height=Mm(4.5))
+            self.body.run(heading, "  ")
+        self.body.run(heading, self.pack.title)
         footer = section.footer
         footer.is_linked_to_previous = False
         paragraph = self.body.reset(footer.paragraphs[0], self.pack.classification or "", "Footer")
@@ -163,8 +168,29 @@ class _DocxWriter:
             extra.is_linked_to_previous = False
             self.body.reset(extra.paragraphs[0], "", "Normal")
 
+    def _logo(self) -> Path | None:
+        """The theme's logo, if the Word copy can show it: Word needs a PNG fallback for SVG."""
+        logo = self.settings.chosen_theme.logo
+        if logo is None or logo.suffix.lower() != ".svg":
+            return logo
+        if not self._logo_warned:
+            self._logo_warned = True
+            logger.warning(
+                "%s: warning: the theme's SVG logo is in the PDF but not the Word copy; "
+                "give the theme a PNG logo for both",
+                self.pack.source,
+            )
+        return None
+
+    def _cover_logo(self) -> None:
+        logo = self._logo()
+        if logo is not None:
+            paragraph = self.body.paragraph("", "Briefing Logo")
+            paragraph.add_run().add_picture(str(logo), height=Mm(16))
+
     def _cover(self) -> None:
         pack = self.pack
+        self._cover_logo()
         self.body.paragraph("Briefing pack", "Briefing Kicker")
         self.body.paragraph(pack.title, "Title")
         if pack.subtitle:
@@ -179,6 +205,7 @@ class _DocxWriter:
 
     def _session_cover(self, day: Day, session: Session) -> None:
         pack = self.pack
+        self._cover_logo()
         self.body.paragraph(session.label or "Session briefing", "Briefing Kicker")
         self.body.paragraph(session.title, "Title")
         part_of = f"Part of {pack.title}" + (f" · {pack.subtitle}" if pack.subtitle else "")
