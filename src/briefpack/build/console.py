@@ -14,11 +14,15 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
-from briefpack.build.pipeline import BuildOptions, BuildReport, Progress
 from briefpack.errors import ADVICE_LOGGER, BriefpackError
+
+if TYPE_CHECKING:
+    # Imported when a build runs: validate does not need the build's machinery.
+    from briefpack.build.pipeline import BuildOptions, BuildReport, Progress
 
 #: Exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
 EXIT_INTERRUPTED = 130

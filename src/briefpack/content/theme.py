@@ -126,7 +126,10 @@ def _complete(values: dict[str, Any], folder: Path, label: str) -> Theme:
     """A built-in theme, which sets everything; a gap is a broken installation."""
     try:
         families = {
-            role: FontFamily(**{"word": _family_name(given["regular"]), **given})
+            # The font's own name costs a fontTools import: read only when not given.
+            role: FontFamily(
+                **{**given, "word": given.get("word") or _family_name(given["regular"])}
+            )
             for role, given in values["fonts"].items()
         }
         return Theme(
