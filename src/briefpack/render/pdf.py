@@ -165,6 +165,8 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
 
 
 _STYLESHEETS: dict[tuple[Path, str], tuple[Any, Any]] = {}
+#: How many themes' stylesheets and fonts a process keeps loaded.
+_WARM_THEMES = 4
 
 
 @atexit.register
@@ -191,7 +193,10 @@ def _theme_stylesheet(theme: Theme) -> tuple[Any, Any, str]:
     text = stylesheet_text(theme)
     key = (theme.folder, hashlib.sha256(text.encode("utf-8")).hexdigest())
     if key not in _STYLESHEETS:
-        _STYLESHEETS.clear()
+        # A few themes stay warm (a batch may mix them); the oldest goes, and its
+        # font configuration's finaliser removes the fonts it copied.
+        while len(_STYLESHEETS) >= _WARM_THEMES:
+            del _STYLESHEETS[next(iter(_STYLESHEETS))]
         fonts = FontConfiguration()
         stylesheet = weasyprint.CSS(
             string=text,
