@@ -374,3 +374,17 @@ def test_every_value_kind_in_the_schema_has_a_reader() -> None:
         "text", "markdown", "date", "time", "slug", "flag", "choice", "language", "path",
         "list", "mapping",
     }  # fmt: skip
+
+
+def test_an_unknown_language_is_reported_at_its_line(write_pack: WritePack) -> None:
+    pack = write_pack(MINIMAL_PACK + "options:\n  language: zz\n")
+    assert problems(pack) == [
+        "pack.yaml:12:13: 'language': unknown language 'zz'; write a language tag such as "
+        "en, en-GB, de, fr or es"
+    ]
+
+
+def test_known_languages_are_accepted(write_pack: WritePack) -> None:
+    for tag in ("en", "en-GB", "de", "fr", "es", "pt-BR"):
+        pack = valid(write_pack(MINIMAL_PACK + f"options:\n  language: {tag}\n"))
+        assert pack.options.language == tag

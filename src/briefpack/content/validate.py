@@ -181,11 +181,20 @@ class Record:
     def language(self, name: str) -> str | None:
         """A language tag such as ``en`` or ``en-GB``."""
         language = self.text(name)
-        if language is not None and not _LANGUAGE_TAG.fullmatch(language):
-            mark = self.mark(name)
-            assert mark is not None
+        if language is None:
+            return None
+        mark = self.mark(name)
+        assert mark is not None
+        if not _LANGUAGE_TAG.fullmatch(language):
             self.checker.problem(
                 mark, f"'{name}' must be a language tag such as en or en-GB, not {language!r}"
+            )
+            return None
+        if not _known_language(language):
+            self.checker.problem(
+                mark,
+                f"'{name}': unknown language {language!r}; write a language tag such as "
+                "en, en-GB, de, fr or es",
             )
             return None
         return language
@@ -408,6 +417,17 @@ Record._READERS = {
     "millimetres": Record.millimetres,
     "file": Record.file,
 }
+
+
+def _known_language(tag: str) -> bool:
+    """Whether the Unicode CLDR, through Babel, knows the language ``tag``."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
 
 
 def _unknown_key_message(name: str, keys: Sequence[Key], what: str) -> str:
