@@ -68,6 +68,9 @@ days:
 """
 
 WritePack = Callable[[str], Path]
+#: Python code that makes WeasyPrint fall back to fontTools, as on a machine
+#: without libharfbuzz-subset0; run it in a subprocess before briefpack's CLI.
+WITHOUT_HARFBUZZ_SUBSET = "import weasyprint.pdf.fonts as fonts; fonts.harfbuzz_subset = None; "
 GOLDEN = Path(__file__).parent / "golden"
 
 

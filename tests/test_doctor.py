@@ -12,6 +12,8 @@ from briefpack.doctor import run_checks
 from briefpack.render.pdf import SUBSETTER_INSTALL
 from briefpack.render.theme import templates_dir
 
+from conftest import WITHOUT_HARFBUZZ_SUBSET
+
 RUN_CLI = "from briefpack.cli import main; main()"
 
 
@@ -59,7 +61,7 @@ def test_a_working_machine_is_reported_check_by_check() -> None:
 
 
 def test_the_fonttools_fallback_is_a_note_with_the_package_to_install() -> None:
-    result = doctor("import weasyprint.pdf.fonts as fonts; fonts.harfbuzz_subset = None; ")
+    result = doctor(WITHOUT_HARFBUZZ_SUBSET)
     assert result.returncode == 0
     assert lines_by_check(result.stdout)["font subsetter"].startswith("note fontTools")
     assert SUBSETTER_INSTALL in result.stdout

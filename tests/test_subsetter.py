@@ -23,13 +23,13 @@ from pypdf import PdfReader
 
 from briefpack.render.pdf import SUBSETTER_ADVICE
 
-from conftest import BUNDLED_PACK, MINIMAL_PACK
+from conftest import BUNDLED_PACK, MINIMAL_PACK, WITHOUT_HARFBUZZ_SUBSET
 
 RUN_CLI = "from briefpack.cli import main; main()"
 #: Python code run before the CLI, for each subsetter.
 SUBSETTERS = {
     "harfbuzz": "",
-    "fonttools": "import weasyprint.pdf.fonts as fonts; fonts.harfbuzz_subset = None; ",
+    "fonttools": WITHOUT_HARFBUZZ_SUBSET,
 }
 
 

@@ -47,6 +47,17 @@ def environ_with(temporary: Path) -> dict[str, str]:
     return {**os.environ, "TMPDIR": str(temporary)}
 
 
+def build(temporary: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``briefpack build ARGS`` to the end, with ``TMPDIR`` at ``temporary``."""
+    return subprocess.run(
+        [sys.executable, "-c", RUN_CLI, "build", *args],
+        env=environ_with(temporary),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def start(temporary: Path, code: str, *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", code, *args],
@@ -86,13 +97,7 @@ def pack_in(tmp_path: Path) -> Path:
 
 
 def test_a_build_leaves_nothing_in_the_temporary_folder(tmp_path: Path, temporary: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", RUN_CLI, "build", str(BUNDLED_PACK), "-o", str(tmp_path / "out")],
-        env=environ_with(temporary),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = build(temporary, str(BUNDLED_PACK), "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "aws-devex-2025" / "aws-devex-2025.pdf").is_file()
     assert list(temporary.iterdir()) == []
@@ -140,12 +145,6 @@ def test_the_next_build_removes_what_a_killed_build_left(
     os.kill(killed.pid, signal.SIGKILL)  # the parent alone: its worker is left behind
     killed.wait(timeout=30)
     assert list(temporary.iterdir()) != []
-    result = subprocess.run(
-        [sys.executable, "-c", RUN_CLI, "build", str(pack), "-o", str(tmp_path / "out")],
-        env=environ_with(temporary),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = build(temporary, str(pack), "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert list(temporary.iterdir()) == []

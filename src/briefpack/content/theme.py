@@ -22,7 +22,7 @@ from briefpack.content.schema import (
     SIZE_KEYS,
     THEME_KEYS,
 )
-from briefpack.content.validate import Checker, Record
+from briefpack.content.validate import Checker, Record, problem_order
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model.theme import Colours, FontFamily, Fonts, Margins, Sizes, Theme
 
@@ -51,15 +51,10 @@ def load_theme(folder: Path, base: Theme | None = None, label: str | None = None
     )
     values = _read(checker, root)
     if checker.problems:
-        raise BriefpackError(sorted(checker.problems, key=_order))
+        raise BriefpackError(sorted(checker.problems, key=problem_order))
     if base is None:
         return _complete(values, folder, shown)
     return _over(base, values, folder)
-
-
-def _order(problem: Problem) -> tuple[int, int]:
-    where = problem.where
-    return (where.line, where.column) if not isinstance(where, str | None) else (0, 0)
 
 
 def _read(checker: Checker, root: Node) -> dict[str, Any]:

@@ -80,11 +80,12 @@ def validate_pack(root: Node, source: str, name: str, folder: Path | None = None
     checker = Checker(folder or Path.cwd())
     pack = checker.pack(root, source, name)
     if checker.problems or pack is None:
-        raise BriefpackError(sorted(checker.problems, key=_problem_order))
-    return replace(pack, warnings=tuple(sorted(checker.warnings, key=_problem_order)))
+        raise BriefpackError(sorted(checker.problems, key=problem_order))
+    return replace(pack, warnings=tuple(sorted(checker.warnings, key=problem_order)))
 
 
-def _problem_order(problem: Problem) -> tuple[int, int]:
+def problem_order(problem: Problem) -> tuple[int, int]:
+    """Sort key: problems in the order of their lines; file-wide ones first."""
     where = problem.where
     return (where.line, where.column) if isinstance(where, Mark) else (0, 0)
 
@@ -538,8 +539,8 @@ class Checker:
             self.problem(mark, f"'{name}' must be a file in {self.folder_label}, not {written!r}")
         elif path.suffix.lower() not in suffixes:
             self.problem(mark, f"'{name}' must be a {listed} file, not {written!r}")
-        elif not path.is_file() and self._in_fallback(written) is not None:
-            return self._in_fallback(written)
+        elif not path.is_file() and (inherited := self._in_fallback(written)) is not None:
+            return inherited
         elif not path.is_file():
             self.problem(mark, f"'{name}': no such file {written!r} in {self.folder_label}")
         else:

@@ -151,8 +151,9 @@ class _DocxWriter:
         header = section.header
         header.is_linked_to_previous = False
         heading = self.body.reset(header.paragraphs[0], "", "Header")
-        if self._logo() is not None:
-            heading.add_run().add_picture(str(self._logo()), height=Mm(4.5))
+        logo = self._logo()
+        if logo is not None:
+            heading.add_run().add_picture(str(logo), height=Mm(4.5))
             self.body.run(heading, "  ")
         self.body.run(heading, self.pack.title)
         footer = section.footer
