@@ -76,7 +76,7 @@ def test_a_session_pack_has_its_own_cover_its_own_questions_and_pages_from_1(
     cover = pages[0]
     assert "AgentCore" in cover
     assert "Part of Questions for AWS Developer Experience Sessions" in cover
-    assert "10:00 AM – 11:00 AM · 7 questions" in cover
+    assert "10:00 – 11:00 AM · 7 questions" in cover
     assert "Amanda Lester, Sr GenAI Specialist, GTM" in cover
     text = " ".join(pages)
     agentcore = pack.sessions[1]

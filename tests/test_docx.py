@@ -21,7 +21,7 @@ from briefpack.model.rich_text import plain_text
 from briefpack.render.docx.writer import render_docx
 from briefpack.render.pdf import render_pdf
 from briefpack.render.settings import RenderSettings
-from briefpack.render.wording import day_heading
+from briefpack.render.wording import wording_for
 
 from conftest import (
     BUNDLED_PACK,
@@ -81,8 +81,8 @@ def test_parts_in_order_with_the_named_styles(bundled: Pack, bundled_docx: bytes
         "Contents",
     ]
     assert [text for style, text in paragraphs if style == "heading 1"] == [
-        "Thursday 23 October 2025",
-        "Friday 24 October 2025",
+        "Thursday, October 23, 2025",
+        "Friday, October 24, 2025",
     ]
     assert [text for style, text in paragraphs if style == "heading 2"] == [
         session.title for session in bundled.sessions
@@ -372,6 +372,7 @@ def test_parity_the_docx_says_what_the_pdf_says(bundled: Pack, bundled_docx: byt
     # The only differences allowed are presentation: the PDF sets the day in
     # capitals and numbers questions without a full stop.
     docx_as_pdf = re.sub(r"(?<= )(\d+)\. ", r"\1 ", " " + docx).strip()
+    day_heading = wording_for(bundled.options.language).day_heading
     for day in bundled.days:
         docx_as_pdf = docx_as_pdf.replace(day_heading(day.date), day_heading(day.date).upper())
     assert pdf == docx_as_pdf

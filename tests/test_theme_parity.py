@@ -31,7 +31,7 @@ from conftest import BUNDLED_PACK
 #: set in that role there, and the Word style of the same role.
 ROLES = {
     "title": (0, "Questions for AWS", "Title"),
-    "day": (3, "THURSDAY 23 OCTOBER 2025", "Heading 1"),
+    "day": (3, "THURSDAY, OCTOBER 23, 2025", "Heading 1"),
     "session": (3, "DevOps Culture at Amazon", "Heading 2"),
     "question_heading": (3, "Observability & Reliability", "Heading 3"),
     "context": (3, "Organizations like Google", "Briefing Context"),

@@ -32,6 +32,7 @@ def run_validate(paths: Sequence[str], max_size: int) -> int:
     """Check each pack in ``paths``: a line for a valid one, every problem of an invalid one."""
     from briefpack.build.discover import find_packs
     from briefpack.content.validate import load_pack
+    from briefpack.render.catalogues import pack_warnings
 
     files = find_packs(paths)
     failed = 0
@@ -42,6 +43,8 @@ def run_validate(paths: Sequence[str], max_size: int) -> int:
             error.show()
             failed += 1
             continue
+        for warning in pack_warnings(pack):
+            click.echo(str(warning), err=True)
         click.echo(f"{path}: ok: {pack.summary()}")
     if failed:
         click.echo(

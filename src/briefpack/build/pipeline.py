@@ -39,6 +39,7 @@ from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack, pack_images
 from briefpack.model.theme import Theme
+from briefpack.render.catalogues import pack_warnings
 from briefpack.render.formats import DEFAULT_FORMATS, FORMAT_TABLE, Rendered
 from briefpack.render.settings import RenderSettings
 
@@ -150,7 +151,7 @@ def build(
     plans: dict[str, list[Job]] = {}
     manifests: dict[str, dict[str, dict[str, Any]]] = {}
     for pack in packs:
-        report.warnings.extend(pack.warnings)
+        report.warnings.extend(pack_warnings(pack))
         try:
             theme = _theme_for(pack, options, folders[pack.name])
             # Every file of the theme is an input: its own folder and the one it extends.

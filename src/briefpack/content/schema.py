@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from briefpack.model import PAPER_SIZES
+from briefpack.model import PAPER_SIZES, TIME_FORMATS
 
 #: What a key's value is, and so how the validator reads it.
 Kind = Literal[
@@ -96,7 +96,15 @@ OPTION_KEYS: tuple[Key, ...] = (
         "language",
         "language",
         False,
-        "Language of the content, e.g. en, en-GB, de; default en.",
+        "Language of the content, e.g. en, en-GB, de: it sets the labels, dates and times "
+        "of both formats (English, German, French and Spanish); default en.",
+    ),
+    Key(
+        "time_format",
+        "choice",
+        False,
+        choices=TIME_FORMATS,
+        doc="Clock times as 12h (2:00 PM) or 24h (14:00); default: the language's own.",
     ),
     Key(
         "reference_docx",

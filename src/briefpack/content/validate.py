@@ -522,6 +522,8 @@ class Checker:
             paper=paper or defaults.paper,
             notes=defaults.notes if notes is None else notes,
             language=language or defaults.language,
+            language_mark=record.mark("language"),
+            time_format=record.value("time_format"),
             reference_docx=reference_path,
             theme=record.value("theme"),
             theme_mark=record.mark("theme"),

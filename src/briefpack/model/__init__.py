@@ -2,6 +2,7 @@
 
 from briefpack.model.pack import (
     PAPER_SIZES,
+    TIME_FORMATS,
     Day,
     Options,
     Pack,
@@ -13,6 +14,7 @@ from briefpack.model.pack import (
 
 __all__ = [
     "PAPER_SIZES",
+    "TIME_FORMATS",
     "Day",
     "Options",
     "Pack",

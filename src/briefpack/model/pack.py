@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from briefpack.model.marks import Mark, Problem
 
@@ -72,6 +72,9 @@ class Day:
 
 
 PAPER_SIZES = ("a4", "letter")
+#: How clock times may be written: with AM and PM, or from 00:00 to 23:59.
+TimeFormat = Literal["12h", "24h"]
+TIME_FORMATS: tuple[TimeFormat, ...] = ("12h", "24h")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,10 @@ class Options:
     paper: str = "a4"
     notes: bool = False
     language: str = "en"
+    #: Where ``language`` is written, for the warning about a language without labels.
+    language_mark: Mark | None = field(default=None, compare=False)
+    #: ``12h`` or ``24h`` to override the language's own clock; ``None`` keeps it.
+    time_format: TimeFormat | None = None
     #: A company template for the Word copy, resolved against the pack's folder.
     reference_docx: Path | None = None
     #: A built-in theme's name or a theme folder relative to the pack; ``None`` for the default.

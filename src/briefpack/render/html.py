@@ -62,7 +62,8 @@ def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool 
     stylesheet it has parsed once, with its fonts loaded.
     """
     theme = settings.chosen_theme
-    environment = _environment(theme.template.parent)
+    wording = display.wording_for(pack.options.language, pack.options.time_format)
+    environment = _environment(theme.template.parent, wording)
     template = environment.get_template(theme.template.name)
     days, session_pack = pack.scope(settings.session)
     return template.render(
@@ -76,10 +77,11 @@ def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool 
         # and WeasyPrint would then drop the rules that use them.
         stylesheet=Markup(stylesheet_text(theme)) if inline_stylesheet else None,
         page_size=PAGE_SIZES[settings.paper],
+        page_footer=page_footer_css(wording),
         created=_iso(settings.created),
         keywords=display.keywords(pack),
-        event_dates=display.event_dates(pack),
-        summary=pack.summary(),
+        event_dates=wording.event_dates(pack),
+        summary=wording.summary(pack),
         sensitive=display.is_sensitive(pack.classification),
         anchors=_anchors(pack),
         logo=logo_url(theme),
@@ -87,7 +89,8 @@ def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool 
 
 
 @cache
-def _environment(theme_dir: Path) -> jinja2.Environment:
+def _environment(theme_dir: Path, wording: display.Wording) -> jinja2.Environment:
+    """The theme's templates in one language: ``_()`` and ``ngettext()`` use its catalogue."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(theme_dir),
         autoescape=True,
@@ -95,32 +98,52 @@ def _environment(theme_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # Newstyle gettext escapes the values put into a message and fills in %(num)d.
+    environment.install_gettext_translations(  # type: ignore[attr-defined]
+        wording.translations, newstyle=True
     )
     environment.filters["markdown"] = markdown_html
     environment.globals.update(
-        clock_time=display.clock_time,
-        time_range=display.time_range,
-        day_heading=display.day_heading,
+        clock_time=wording.clock_time,
+        time_range=wording.time_range,
+        day_heading=wording.day_heading,
+        weekday=wording.weekday,
+        day_and_month=wording.day_and_month,
+        questions=wording.questions,
         session_heading=display.session_heading,
-        count=display.count,
-        weekday=_weekday,
-        short_date=_short_date,
     )
     return environment
+
+
+def page_footer_css(wording: display.Wording) -> Markup:
+    """ "Page X of Y" in the pack's language as a CSS ``content`` value with page counters.
+
+    Made from the catalogue, not from content; every character outside
+    printable ASCII is written as a CSS escape, so the value is safe inside
+    ``<style>`` and is marked so deliberately.
+    """
+    counters = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+    return Markup(" ").join(
+        Markup(counters[piece]) if piece in counters else Markup(_css_string(piece))
+        for piece in wording.page_footer()
+    )
+
+
+def _css_string(text: str) -> str:
+    def escaped(character: str) -> str:
+        if (character.isascii() and character.isalnum()) or character in " .,:;-_()/":
+            return character
+        return f"\\{ord(character):06x}"
+
+    return '"' + "".join(escaped(character) for character in text) + '"'
 
 
 def stylesheet_text(theme: Theme) -> str:
     """The CSS made from the theme, then its print stylesheet (read on every render)."""
     stylesheet = theme.stylesheet.read_text(encoding="utf-8")
     return theme_css(theme) + "\n" + stylesheet + "\n" + logo_css(theme)
-
-
-def _weekday(date: dt.date) -> str:
-    return display.day_heading(date).split(" ", 1)[0]
-
-
-def _short_date(date: dt.date) -> str:
-    return display.long_date(date).rsplit(" ", 1)[0]
 
 
 def _iso(moment: dt.datetime) -> str:

@@ -1,87 +1,190 @@
-"""How model values read on the page: times, dates, headings and counts.
+"""How model values read on the page, in the pack's language: labels, dates, times and counts.
 
 Shared by every writer, so the PDF and the Word copy say the same thing in
-the same words.  English forms, independent of the machine's locale.
+the same words.  Two sources, both maintained elsewhere:
+
+* Dates, times, day and month names come from the Unicode CLDR through Babel,
+  for the language tag exactly as written (``en`` reads ``October 23, 2025``,
+  ``en-GB`` ``23 October 2025``, ``de`` ``23. Oktober 2025``).
+* Labels ("Question", "Page 3 of 15") and counted nouns ("27 questions") come
+  from a gettext catalogue, one file per language
+  (:mod:`briefpack.render.catalogues`).
+
+A language that Babel knows but no catalogue covers falls back to English,
+dates included, so that a page never mixes two languages.  Nothing here
+reads the machine's locale.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
-from briefpack.model.pack import count
+from babel import Locale
+from babel.dates import format_date, format_interval, format_skeleton, match_skeleton
+from babel.lists import format_list
+from babel.support import Translations
 
-__all__ = ["count"]  # with the functions below: counts read the same in the model's summary
+from briefpack.model.pack import TimeFormat
+from briefpack.render.catalogues import FALLBACK_LANGUAGE, catalogue_for, translations
 
 if TYPE_CHECKING:
     from briefpack.model import Pack, Session
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-EN_DASH = "\u2013"
 
+@dataclass(frozen=True)
+class Wording:
+    """Labels, dates, times and counts in one language.
 
-def clock_time(time: dt.time) -> str:
-    """``9:00 AM``, ``12:15 PM``."""
-    hour = (time.hour - 1) % 12 + 1
-    return f"{hour}:{time.minute:02d} {'AM' if time.hour < 12 else 'PM'}"
-
-
-def time_range(session: Session) -> str:
-    """``9:00 AM – 10:00 AM``."""
-    return f"{clock_time(session.start)} {EN_DASH} {clock_time(session.end)}"
-
-
-def long_date(date: dt.date) -> str:
-    """``23 October 2025``."""
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
-
-
-def day_heading(date: dt.date) -> str:
-    """``Thursday 23 October 2025``."""
-    return f"{_WEEKDAYS[date.weekday()]} {long_date(date)}"
-
-
-def date_span(dates: Sequence[dt.date]) -> str:
-    """The dates of an event as people write them.
-
-    ``23 October 2025``; ``23–24 October 2025`` for consecutive days;
-    ``30 September – 2 October 2025`` across months; ``23 and 25 October 2025``
-    for separate days of one month.
+    ``locale`` is Babel's locale for dates and times; ``translations`` the
+    catalogue's messages; ``twelve_hour`` whether clocks show AM and PM.
     """
-    first, last = min(dates), max(dates)
-    if first == last:
-        return long_date(first)
-    consecutive = len(dates) == (last - first).days + 1
-    same_month = (first.year, first.month) == (last.year, last.month)
-    if same_month and not consecutive:
-        days = [str(date.day) for date in sorted(dates)]
-        listed = ", ".join(days[:-1]) + " and " + days[-1]
-        return f"{listed} {_MONTHS[last.month - 1]} {last.year}"
-    if same_month:
-        return f"{first.day}{EN_DASH}{long_date(last)}"
-    if first.year == last.year:
-        return f"{first.day} {_MONTHS[first.month - 1]} {EN_DASH} {long_date(last)}"
-    return f"{long_date(first)} {EN_DASH} {long_date(last)}"
+
+    language: str
+    locale: Locale
+    translations: Translations
+    twelve_hour: bool
+
+    # ------------------------------------------------------------ labels
+
+    def gettext(self, message: str) -> str:
+        """``message`` in this language: ``Question`` is ``Frage`` in German."""
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, number: int) -> str:
+        """The form of a counted message for ``number``, its ``%(num)d`` filled in."""
+        return self.translations.ngettext(singular, plural, number) % {"num": number}
+
+    def questions(self, number: int) -> str:
+        """``1 question``, ``27 questions``; ``27 Fragen`` in German."""
+        return self.ngettext("%(num)d question", "%(num)d questions", number)
+
+    def summary(self, pack: Pack) -> str:
+        """The pack's size: ``2 days, 4 sessions, and 27 questions``."""
+        return format_list(
+            [
+                self.ngettext("%(num)d day", "%(num)d days", len(pack.days)),
+                self.ngettext("%(num)d session", "%(num)d sessions", len(pack.sessions)),
+                self.questions(len(pack.questions)),
+            ],
+            locale=self.locale,
+        )
+
+    def page_footer(self) -> list[str]:
+        """ "Page X of Y" as text with the markers ``{page}`` and ``{pages}`` split out.
+
+        ``["Page ", "{page}", " of ", "{pages}"]``: the PDF turns the markers
+        into CSS counters and the Word copy into PAGE and NUMPAGES fields.
+        """
+        message = self.gettext("Page %(page)s of %(pages)s")
+        pieces = re.split(r"%\((pages?)\)s", message)
+        return [
+            "{" + piece + "}" if index % 2 else piece
+            for index, piece in enumerate(pieces)
+            if piece or index % 2
+        ]
+
+    # ------------------------------------------------------------ dates and times
+
+    def clock_time(self, time: dt.time) -> str:
+        """``9:00 AM`` in English, ``09:00`` in German."""
+        return format_skeleton(self._hours_minutes, time, locale=self.locale)
+
+    def time_range(self, session: Session) -> str:
+        """``9:00 – 10:00 AM``, ``09:00–10:00 Uhr``."""
+        return format_interval(session.start, session.end, self._hours_minutes, locale=self.locale)
+
+    def day_heading(self, date: dt.date) -> str:
+        """``Thursday, October 23, 2025``; ``Donnerstag, 23. Oktober 2025``."""
+        return format_date(date, "full", locale=self.locale)
+
+    def long_date(self, date: dt.date) -> str:
+        """``October 23, 2025``; ``23. Oktober 2025``."""
+        return format_date(date, "long", locale=self.locale)
+
+    def weekday(self, date: dt.date) -> str:
+        """``Thursday``; ``Donnerstag``."""
+        return format_date(date, "EEEE", locale=self.locale)
+
+    def day_and_month(self, date: dt.date) -> str:
+        """``October 23``; ``23. Oktober``."""
+        return format_skeleton("MMMMd", date, locale=self.locale)
+
+    def date_span(self, dates: Sequence[dt.date]) -> str:
+        """The dates of an event as people write them.
+
+        ``October 23–24, 2025`` for consecutive days, as a range across months
+        or years too; separate days of one year are listed:
+        ``October 23 and October 25, 2025``.
+        """
+        first, last = min(dates), max(dates)
+        if first == last:
+            return self.long_date(first)
+        consecutive = len(set(dates)) == (last - first).days + 1
+        if consecutive:
+            return self._full_month_interval(first, last)
+        ordered = sorted(set(dates))
+        if first.year == last.year:
+            listed = [self.day_and_month(date) for date in ordered[:-1]] + [self.long_date(last)]
+        else:
+            listed = [self.long_date(date) for date in ordered]
+        return format_list(listed, locale=self.locale)
+
+    def event_dates(self, pack: Pack) -> str:
+        """The date span of the whole pack."""
+        return self.date_span([day.date for day in pack.days])
+
+    @property
+    def _hours_minutes(self) -> str:
+        return "hm" if self.twelve_hour else "Hm"
+
+    def _full_month_interval(self, first: dt.date, last: dt.date) -> str:
+        # Most locales have no interval pattern for full month names, only
+        # abbreviated ones ("Oct 23 - 24"); ICU widens the month field of the
+        # closest pattern, as CLDR's matching rules allow, and Babel does not.
+        skeleton = match_skeleton("yMMMMd", self.locale.interval_formats)
+        if skeleton is None:
+            return format_interval(first, last, "yMMMMd", locale=self.locale)
+        greatest = "y" if first.year != last.year else "M" if first.month != last.month else "d"
+        patterns = self.locale.interval_formats[skeleton].get(greatest)
+        if not patterns:
+            return format_interval(first, last, "yMMMMd", locale=self.locale)
+        return "".join(
+            format_date(date, _full_month(pattern), locale=self.locale)
+            for pattern, date in zip(patterns, (first, last), strict=True)
+        )
 
 
-def event_dates(pack: Pack) -> str:
-    """The date span of the whole pack."""
-    return date_span([day.date for day in pack.days])
+def _full_month(pattern: str) -> str:
+    """``pattern`` with abbreviated month names (MMM, LLL) widened to full ones, quotes kept."""
+    pieces = re.split(r"('[^']*')", pattern)
+    return "".join(
+        piece
+        if piece.startswith("'")
+        else re.sub(r"(?<![ML])([ML])\1\1(?![ML])", r"\1\1\1\1", piece)
+        for piece in pieces
+    )
+
+
+def wording_for(language: str, time_format: TimeFormat | None = None) -> Wording:
+    """The wording of a pack written in ``language``; ``time_format`` overrides its clock."""
+    return _wording(language, time_format)
+
+
+@cache
+def _wording(language: str, time_format: TimeFormat | None) -> Wording:
+    catalogue = catalogue_for(language)
+    locale = Locale.parse(language if catalogue else FALLBACK_LANGUAGE, sep="-")
+    twelve_hour = (
+        time_format == "12h"
+        if time_format
+        else "h" in locale.time_formats["short"].pattern.replace("'h'", "")
+    )
+    return Wording(language, locale, translations(catalogue or FALLBACK_LANGUAGE), twelve_hour)
 
 
 def session_heading(session: Session) -> str:

@@ -373,6 +373,33 @@ def set_outline_level(style: BaseStyle, level: int | None) -> None:
 # ---------------------------------------------------------------- the package
 
 
+def set_document_language(document: Document, tag: str) -> None:
+    """Make ``tag`` (``de-DE``) the language of all text: spelling, grammar and hyphenation.
+
+    Set on the default run properties (``w:docDefaults``), which every style
+    inherits unless it names a language of its own.
+    """
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = element("w:docDefaults")
+        styles.insert(0, defaults)
+    run_default = defaults.find(qn("w:rPrDefault"))
+    if run_default is None:
+        run_default = element("w:rPrDefault")
+        defaults.insert(0, run_default)
+    properties = run_default.find(qn("w:rPr"))
+    if properties is None:
+        properties = element("w:rPr")
+        run_default.append(properties)
+    language = properties.find(qn("w:lang"))
+    if language is None:
+        # w:lang is last but for w:eastAsianLayout, w:specVanish and w:oMath in CT_RPr.
+        language = element("w:lang")
+        _insert_before(properties, language, ("w:eastAsianLayout", "w:specVanish", "w:oMath"))
+    language.set(qn("w:val"), tag)
+
+
 def remove_thumbnail(document: Document) -> None:
     """Drop the template's thumbnail image, which would show another document."""
     package = document.part.package

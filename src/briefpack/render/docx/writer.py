@@ -16,6 +16,8 @@ import logging
 from pathlib import Path
 
 import docx
+from babel import Locale
+from babel.core import get_global
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
@@ -56,11 +58,28 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     writer = _DocxWriter(document, pack, settings)
     writer.write()
     _properties(document, pack, settings)
+    ooxml.set_document_language(document, word_language(pack.options.language))
     ooxml.update_fields_on_open(document)
     ooxml.remove_thumbnail(document)
     output = io.BytesIO()
     document.save(output)
     return Rendered(ooxml.normalise_zip(output.getvalue(), settings.created))
+
+
+def word_language(tag: str) -> str:
+    """The language and region Word expects (``de-DE``) for a tag that may omit the region (``de``).
+
+    Word picks its spelling and hyphenation dictionaries by region; the
+    region a language most likely means comes from the CLDR, through Babel.
+    """
+    locale = Locale.parse(tag, sep="-")
+    territory = locale.territory
+    if territory is None:
+        likely_subtags = get_global("likely_subtags")
+        likely = likely_subtags.get(str(locale)) or likely_subtags.get(locale.language)
+        territory = Locale.parse(likely).territory if likely else None
+    # A script only when the tag names one: Word knows zh-CN, not zh-Hans-CN.
+    return "-".join(part for part in (locale.language, locale.script, territory) if part)
 
 
 def _open_template(reference: Path | None) -> Document:
@@ -123,6 +142,7 @@ class _DocxWriter:
         self.rich_text = RichText(self.body, pack.source)
         self._anchors: dict[str, str] = {}
         self._logo_warned = False
+        self.wording = display.wording_for(pack.options.language, pack.options.time_format)
 
     def write(self) -> None:
         days, session_pack = self.pack.scope(self.settings.session)
@@ -136,7 +156,7 @@ class _DocxWriter:
         for day_number, day in enumerate(days, start=1):
             for session_number, session in enumerate(day.sessions):
                 if session_number == 0:
-                    heading = self.body.paragraph(display.day_heading(day.date), "Heading 1")
+                    heading = self.body.paragraph(self.wording.day_heading(day.date), "Heading 1")
                     self.body.bookmark(heading, f"d{day_number}")
                 else:
                     ooxml.add_page_break(self.body.paragraph("", "Normal"))
@@ -161,10 +181,13 @@ class _DocxWriter:
         paragraph = self.body.reset(footer.paragraphs[0], self.pack.classification or "", "Footer")
         ooxml.add_tab(paragraph)
         ooxml.add_tab(paragraph)
-        paragraph.add_run("Page ")
-        ooxml.add_field(paragraph, "PAGE", "1")
-        paragraph.add_run(" of ")
-        ooxml.add_field(paragraph, "NUMPAGES", "1")
+        # "Page X of Y" in the pack's language, the numbers as fields.
+        fields = {"{page}": "PAGE", "{pages}": "NUMPAGES"}
+        for piece in self.wording.page_footer():
+            if piece in fields:
+                ooxml.add_field(paragraph, fields[piece], "1")
+            else:
+                paragraph.add_run(piece)
         for extra in (section.first_page_header, section.first_page_footer):
             extra.is_linked_to_previous = False
             self.body.reset(extra.paragraphs[0], "", "Normal")
@@ -192,12 +215,12 @@ class _DocxWriter:
     def _cover(self) -> None:
         pack = self.pack
         self._cover_logo()
-        self.body.paragraph("Briefing pack", "Briefing Kicker")
+        self.body.paragraph(self._("Briefing pack"), "Briefing Kicker")
         self.body.paragraph(pack.title, "Title")
         if pack.subtitle:
             self.body.paragraph(pack.subtitle, "Subtitle")
-        self.body.paragraph(display.event_dates(pack), "Briefing Cover Detail")
-        self.body.paragraph(pack.summary(), "Briefing Cover Note")
+        self.body.paragraph(self.wording.event_dates(pack), "Briefing Cover Detail")
+        self.body.paragraph(self.wording.summary(pack), "Briefing Cover Note")
         for line in (pack.organisation, pack.author):
             if line:
                 self.body.paragraph(line, "Briefing Cover Note")
@@ -207,13 +230,14 @@ class _DocxWriter:
     def _session_cover(self, day: Day, session: Session) -> None:
         pack = self.pack
         self._cover_logo()
-        self.body.paragraph(session.label or "Session briefing", "Briefing Kicker")
+        self.body.paragraph(session.label or self._("Session briefing"), "Briefing Kicker")
         self.body.paragraph(session.title, "Title")
-        part_of = f"Part of {pack.title}" + (f" · {pack.subtitle}" if pack.subtitle else "")
+        part_of = self._("Part of %(event)s") % {"event": pack.title}
+        if pack.subtitle:
+            part_of += f" · {pack.subtitle}"
         self.body.paragraph(part_of, "Subtitle")
-        self.body.paragraph(display.day_heading(day.date), "Briefing Cover Detail")
-        questions = display.count(len(session.questions), "question")
-        self.body.paragraph(f"{display.time_range(session)} · {questions}", "Briefing Cover Note")
+        self.body.paragraph(self.wording.day_heading(day.date), "Briefing Cover Detail")
+        self.body.paragraph(self._session_meta(session), "Briefing Cover Note")
         self._speakers(session)
         for line in (pack.organisation, pack.author):
             if line:
@@ -222,8 +246,14 @@ class _DocxWriter:
             self.body.paragraph(pack.classification, "Briefing Classification")
 
     def _at_a_glance(self) -> None:
-        self.body.paragraph("At a glance", "Briefing Part Title")
-        headings = ("Day", "Time", "Session", "Speakers", "Questions")
+        self.body.paragraph(self._("At a glance"), "Briefing Part Title")
+        headings = (
+            self._("Day"),
+            self._("Time"),
+            self._("Session"),
+            self._("Speakers"),
+            self._("Questions"),
+        )
         columns = GLANCE_COLUMNS
         margins = self.settings.chosen_theme.margins
         text_width = PAPER[self.settings.paper][0] - margins.left - margins.right
@@ -250,15 +280,26 @@ class _DocxWriter:
                 row = table.add_row()
                 ooxml.keep_row_together(row)
                 cells = row.cells
-                day_text = display.day_heading(day.date) if number == 0 else ""
-                time_text = (
-                    f"{display.clock_time(session.start)}\u2013{display.clock_time(session.end)}"
+                # As in the PDF: weekday over date, start over end, so that
+                # the narrow columns never break a word in any language.
+                day_lines = (
+                    [self.wording.weekday(day.date), self.wording.day_and_month(day.date)]
+                    if number == 0
+                    else []
                 )
-                speakers = ", ".join(speaker.name for speaker in session.speakers)
-                texts = (day_text, time_text, "", speakers, str(len(session.questions)))
-                for cell, text, width in zip(cells, texts, widths, strict=True):
+                time_lines = [
+                    self.wording.clock_time(session.start),
+                    self.wording.clock_time(session.end),
+                ]
+                speakers = [speaker.name for speaker in session.speakers]
+                texts = (day_lines, time_lines, [], speakers, [str(len(session.questions))])
+                for cell, lines, width in zip(cells, texts, widths, strict=True):
                     cell.width = Mm(width)
-                    self.body.reset(cell.paragraphs[0], text, "Briefing Table Text")
+                    paragraph = self.body.reset(cell.paragraphs[0], "", "Briefing Table Text")
+                    for index, line in enumerate(lines):
+                        if index:
+                            paragraph.add_run().add_break()
+                        self.body.run(paragraph, line)
                 session_cell = cells[2].paragraphs[0]
                 session_cell._p.append(
                     ooxml.internal_link(
@@ -270,10 +311,10 @@ class _DocxWriter:
                 )
 
     def _contents(self) -> None:
-        self.body.paragraph("Contents", "Briefing Part Title")
+        self.body.paragraph(self._("Contents"), "Briefing Part Title")
         entries: list[tuple[str, str, str]] = []
         for day_number, day in enumerate(self.pack.days, start=1):
-            entries.append(("toc 1", f"d{day_number}", display.day_heading(day.date)))
+            entries.append(("toc 1", f"d{day_number}", self.wording.day_heading(day.date)))
             for session in day.sessions:
                 anchor = self._anchor_for(session)
                 entries.append(("toc 2", anchor, display.session_heading(session)))
@@ -295,10 +336,7 @@ class _DocxWriter:
         title = self.body.paragraph(session.title, "Heading 2")
         anchor = self._anchor_for(session)
         self.body.bookmark(title, anchor)
-        meta = (
-            f"{display.time_range(session)} · {display.count(len(session.questions), 'question')}"
-        )
-        self.body.paragraph(meta, "Briefing Session Meta")
+        self.body.paragraph(self._session_meta(session), "Briefing Session Meta")
         self._speakers(session)
         for number, question in enumerate(session.questions, start=1):
             heading = self.body.paragraph("", "Heading 3")
@@ -306,14 +344,24 @@ class _DocxWriter:
             self.body.run(heading, f" {question.title}")
             self.body.bookmark(heading, f"{anchor}q{number}")
             if question.context is not None:
-                self.body.paragraph("Context", "Briefing Label")
+                self.body.paragraph(self._("Context"), "Briefing Label")
                 self.rich_text.markdown(question.context, "Briefing Context")
-            self.body.paragraph("Question", "Briefing Question Label")
+            self.body.paragraph(self._("Question"), "Briefing Question Label")
             self.rich_text.markdown(question.question, "Briefing Question")
             if self.settings.notes:
-                self.body.paragraph("Notes", "Briefing Label")
+                self.body.paragraph(self._("Notes"), "Briefing Label")
                 for _ in range(NOTES_LINES):
                     self.body.paragraph("", "Briefing Notes Line")
+
+    def _(self, message: str) -> str:
+        """``message`` in the pack's language (named as gettext names it, for extraction)."""
+        return self.wording.gettext(message)
+
+    def _session_meta(self, session: Session) -> str:
+        """The session's times and how many questions it has."""
+        return (
+            f"{self.wording.time_range(session)} · {self.wording.questions(len(session.questions))}"
+        )
 
     def _speakers(self, session: Session) -> None:
         for speaker in session.speakers:
