@@ -7,7 +7,6 @@ language, which must cover every message the templates and writers use.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_file
@@ -23,7 +22,11 @@ from briefpack.render.catalogues import (
     pack_warnings,
 )
 from briefpack.render.wording import wording_for
+
 from conftest import REPO
+
+#: What the CLDR puts around the dash of a range in English: thin spaces.
+RANGE = "\u2009\u2013\u2009"
 
 
 def dates(*days: str) -> list[dt.date]:
@@ -34,15 +37,18 @@ def dates(*days: str) -> list[dt.date]:
     ("language", "days", "expected"),
     [
         ("en", dates("2025-10-23"), "October 23, 2025"),
-        ("en", dates("2025-10-23", "2025-10-24"), "October 23\u2009\u2013\u200924, 2025"),
-        ("en-GB", dates("2025-10-23", "2025-10-24", "2025-10-25"), "23\u2009\u2013\u200925 October 2025"),
+        ("en", dates("2025-10-23", "2025-10-24"), f"October 23{RANGE}24, 2025"),
+        ("en-GB", dates("2025-10-23", "2025-10-25", "2025-10-24"), f"23{RANGE}25 October 2025"),
         ("de", dates("2025-10-23", "2025-10-24"), "23.\u201324. Oktober 2025"),
         ("fr", dates("2025-10-23", "2025-10-24"), "23\u201324 octobre 2025"),
         ("es", dates("2025-10-23", "2025-10-24"), "23\u201324 de octubre de 2025"),
         ("en", dates("2025-10-23", "2025-10-25"), "October 23 and October 25, 2025"),
-        ("de", dates("2026-03-09", "2026-03-02", "2026-03-04"), "2. März, 4. März und 9. März 2026"),
-        ("en-GB", dates("2025-09-30", "2025-10-02", "2025-10-01"), "30 September\u2009\u2013\u20092 October 2025"),
-        ("de", dates("2025-12-30", "2026-01-02", "2025-12-31", "2026-01-01"), "30. Dezember 2025\u2009\u2013\u20092. Januar 2026"),
+        ("de", dates("2026-03-09", "2026-03-02", "2026-03-04"),
+         "2. März, 4. März und 9. März 2026"),
+        ("en-GB", dates("2025-09-30", "2025-10-02", "2025-10-01"),
+         f"30 September{RANGE}2 October 2025"),
+        ("de", dates("2025-12-30", "2026-01-02", "2025-12-31", "2026-01-01"),
+         f"30. Dezember 2025{RANGE}2. Januar 2026"),
         ("fr", dates("2025-12-30", "2026-01-05"), "30 décembre 2025 et 5 janvier 2026"),
     ],
     ids=[

@@ -292,7 +292,13 @@ class _DocxWriter:
                     self.wording.clock_time(session.end),
                 ]
                 speakers = [speaker.name for speaker in session.speakers]
-                texts = (day_lines, time_lines, [], speakers, [str(len(session.questions))])
+                texts: tuple[list[str], ...] = (
+                    day_lines,
+                    time_lines,
+                    [],
+                    speakers,
+                    [str(len(session.questions))],
+                )
                 for cell, lines, width in zip(cells, texts, widths, strict=True):
                     cell.width = Mm(width)
                     paragraph = self.body.reset(cell.paragraphs[0], "", "Briefing Table Text")
