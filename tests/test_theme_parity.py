@@ -127,3 +127,38 @@ def test_a_changed_value_reaches_both_formats(bundled: Pack, tmp_path: Path) -> 
         styles = archive.read("word/styles.xml").decode("utf-8")
     assert "B00020" in styles
     assert "0B4A7D" not in styles
+
+
+def pdf_baseline(pdf: bytes, page: int, starts: str) -> float:
+    """How far down ``page`` (in points) the first text starting with ``starts`` sits."""
+    found: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip().startswith(starts):
+            # The text's origin in page space: the text matrix, then the CTM.
+            found.append(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+
+    reader = PdfReader(io.BytesIO(pdf))
+    reader.pages[page].extract_text(visitor_text=visit)
+    assert found, f"{starts!r} not on page {page + 1}"
+    return float(reader.pages[page].mediabox.height) - found[0]
+
+
+def word_space_after(docx: bytes, style: str) -> float:
+    space = WordDocument(io.BytesIO(docx)).styles[style].paragraph_format.space_after
+    assert space is not None, style
+    return float(space.pt)
+
+
+def test_a_changed_spacing_reaches_both_formats(bundled: Pack, tmp_path: Path) -> None:
+    (tmp_path / "theme.yaml").write_text("spacing:\n  question_heading: 30\n", encoding="utf-8")
+    default = default_theme()
+    changed = load_theme(tmp_path, default)
+    assert changed.spacing.question_heading - default.spacing.question_heading == 23
+    gaps = []
+    for theme in (default, changed):
+        pdf, docx = outputs(bundled, theme)
+        heading = pdf_baseline(pdf, 3, "Observability & Reliability")
+        gaps.append(pdf_baseline(pdf, 3, "CONTEXT") - heading)
+        assert word_space_after(docx, "Heading 3") == theme.spacing.question_heading
+    assert gaps[1] - gaps[0] == pytest.approx(23, abs=0.1)

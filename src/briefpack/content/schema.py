@@ -142,6 +142,7 @@ THEME_KEYS: tuple[Key, ...] = (
     Key("colours", "mapping", False, "accent, ink, muted, surface and rule, as #rrggbb."),
     Key("fonts", "mapping", False, "The fonts of the heading, body and mono roles."),
     Key("sizes", "mapping", False, "Type sizes of the named roles, in points."),
+    Key("spacing", "mapping", False, "The space below each named role, in points."),
     Key("margins", "mapping", False, "Page margins, in millimetres."),
     Key("logo", "file", False, "An SVG or PNG picture for the cover and the running header.",
         choices=(".svg", ".png")),
@@ -177,20 +178,21 @@ FONT_KEYS: tuple[Key, ...] = (
     Key("word", "text", False, "The font the Word copy names; default the family's name."),
 )
 
-SIZE_KEYS: tuple[Key, ...] = tuple(
-    Key(name, "points", False, doc)
-    for name, doc in (
-        ("title", "The cover's title."),
-        ("day", "The day above each session."),
-        ("session", "A session's title."),
-        ("question_heading", "A question's numbered heading."),
-        ("context", "Context text."),
-        ("question", "Question text."),
-        ("label", "The small labels: Context, Question, Notes."),
-        ("header", "The running header."),
-        ("footer", "The footer: classification and page numbers."),
-    )
+#: The named roles of a theme's type, each with a size and the space below it.
+ROLES = (
+    ("title", "The cover's title."),
+    ("day", "The day above each session."),
+    ("session", "A session's title."),
+    ("question_heading", "A question's numbered heading."),
+    ("context", "Context text."),
+    ("question", "Question text; its space is the gap before the next question."),
+    ("label", "The small labels: Context, Question, Notes."),
+    ("header", "The running header; its space is the gap down to the text."),
+    ("footer", "The footer: classification and page numbers; its space is the gap above it."),
 )
+
+SIZE_KEYS: tuple[Key, ...] = tuple(Key(name, "points", False, doc) for name, doc in ROLES)
+SPACING_KEYS: tuple[Key, ...] = SIZE_KEYS
 
 MARGIN_KEYS: tuple[Key, ...] = tuple(
     Key(side, "millimetres", False, f"The {side} page margin.")
@@ -204,5 +206,6 @@ THEME_RECORDS: dict[str, tuple[Key, ...]] = {
     "fonts": FONT_ROLE_KEYS,
     "font": FONT_KEYS,
     "sizes": SIZE_KEYS,
+    "spacing": SPACING_KEYS,
     "margins": MARGIN_KEYS,
 }

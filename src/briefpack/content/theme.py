@@ -20,6 +20,7 @@ from briefpack.content.schema import (
     FONT_ROLE_KEYS,
     MARGIN_KEYS,
     SIZE_KEYS,
+    SPACING_KEYS,
     THEME_KEYS,
 )
 from briefpack.content.validate import Checker, Record, problem_order
@@ -65,7 +66,13 @@ def _read(checker: Checker, root: Node) -> dict[str, Any]:
     if record is None:
         return {}
     values: dict[str, Any] = {key: value for key, value in record.read.items() if value is not None}
-    for name, keys in (("colours", COLOUR_KEYS), ("sizes", SIZE_KEYS), ("margins", MARGIN_KEYS)):
+    sections = (
+        ("colours", COLOUR_KEYS),
+        ("sizes", SIZE_KEYS),
+        ("spacing", SPACING_KEYS),
+        ("margins", MARGIN_KEYS),
+    )
+    for name, keys in sections:
         values[name] = _section(checker, record, name, keys)
     fonts: dict[str, dict[str, Any]] = {}
     roles = _mapping(checker, record, "fonts", FONT_ROLE_KEYS)
@@ -108,6 +115,7 @@ def _over(base: Theme, values: dict[str, Any], folder: Path) -> Theme:
         colours=replace(base.colours, **values["colours"]),
         fonts=fonts,
         sizes=replace(base.sizes, **values["sizes"]),
+        spacing=replace(base.spacing, **values["spacing"]),
         margins=replace(base.margins, **values["margins"]),
         template=values.get("template", base.template),
         stylesheet=values.get("stylesheet", base.stylesheet),
@@ -133,6 +141,7 @@ def _complete(values: dict[str, Any], folder: Path, label: str) -> Theme:
             colours=Colours(**values["colours"]),
             fonts=Fonts(**families),
             sizes=Sizes(**values["sizes"]),
+            spacing=Sizes(**values["spacing"]),
             margins=Margins(**values["margins"]),
             template=values.get("template", folder / "pack.html.j2"),
             stylesheet=values.get("stylesheet", folder / "pack.css"),

@@ -69,7 +69,7 @@ class Fonts:
 
 @dataclass(frozen=True, slots=True)
 class Sizes:
-    """Type sizes of the named roles, in points."""
+    """A length in points for each named role: its type size, or the space below it."""
 
     title: float
     day: float
@@ -103,6 +103,9 @@ class Theme:
     colours: Colours
     fonts: Fonts
     sizes: Sizes
+    #: The space below each role: between a heading and what follows it, after a
+    #: block of text, and between the running header or footer and the text.
+    spacing: Sizes
     margins: Margins
     #: The HTML template and the print stylesheet.
     template: Path

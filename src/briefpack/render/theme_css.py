@@ -35,6 +35,10 @@ def theme_css(theme: Theme) -> str:
         f"  --size-{f.name.replace('_', '-')}: {getattr(theme.sizes, f.name):g}pt;"
         for f in fields(theme.sizes)
     ]
+    properties += [
+        f"  --space-{f.name.replace('_', '-')}: {getattr(theme.spacing, f.name):g}pt;"
+        for f in fields(theme.spacing)
+    ]
     properties += [f"  --glance-{name}: {width:g}mm;" for name, width in GLANCE_COLUMNS.items()]
     margins = theme.margins
     return "\n".join(

@@ -48,11 +48,15 @@ class StyleSpec:
     table_borders: str | None = None
 
 
+#: The line height of text, as a multiple of its size: the Normal style's, which all inherit.
+LINE_SPACING = 1.2
+
+
 def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
     """The paragraph and character styles the Word writer uses, made from ``theme``.
 
-    The named roles' sizes, the colours and the fonts are the theme's, as in
-    the PDF; the other sizes and the spacing are the Word copy's own.
+    The named roles' sizes and spacing, the colours and the fonts are the
+    theme's, as in the PDF; the other sizes and spacing are the Word copy's own.
     """
     ACCENT = _hex(theme.colours.accent)  # noqa: N806 - read like the constants they were
     ACCENT_TINT = _hex(theme.colours.surface)  # noqa: N806
@@ -62,9 +66,16 @@ def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
     TEXT_FONT = theme.fonts.body.word  # noqa: N806
     HEADING_FONT = theme.fonts.heading.word  # noqa: N806
     CODE_FONT = theme.fonts.mono.word  # noqa: N806
-    sizes = theme.sizes
+    sizes, space = theme.sizes, theme.spacing
     return (
-        StyleSpec("Normal", font=TEXT_FONT, size=10.5, color=TEXT, space_after=6, line_spacing=1.2),
+        StyleSpec(
+            "Normal",
+            font=TEXT_FONT,
+            size=10.5,
+            color=TEXT,
+            space_after=6,
+            line_spacing=LINE_SPACING,
+        ),
         StyleSpec(
             "Title",
             base="Normal",
@@ -72,7 +83,7 @@ def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
             size=sizes.title,
             bold=True,
             color=TEXT,
-            space_after=10,
+            space_after=space.title,
             line_spacing=1.0,
         ),
         StyleSpec(
@@ -86,7 +97,7 @@ def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
             bold=True,
             color=ACCENT,
             space_before=0,
-            space_after=6,
+            space_after=space.day,
             keep_with_next=True,
             page_break_before=True,
             outline_level=0,
@@ -99,7 +110,7 @@ def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
             bold=True,
             color=TEXT,
             space_before=0,
-            space_after=4,
+            space_after=space.session,
             keep_with_next=True,
             outline_level=1,
         ),
@@ -110,8 +121,9 @@ def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
             size=sizes.question_heading,
             bold=True,
             color=TEXT,
-            space_before=16,
-            space_after=4,
+            # The gap between questions: the PDF's space below the question.
+            space_before=space.question,
+            space_after=space.question_heading,
             keep_with_next=True,
             outline_level=2,
         ),
@@ -228,7 +240,7 @@ def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
             bold=True,
             color=MUTED,
             space_before=4,
-            space_after=1,
+            space_after=space.label,
             keep_with_next=True,
             left_indent_mm=8,
         ),
@@ -237,7 +249,7 @@ def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
             base="Normal",
             size=sizes.context,
             color=MUTED,
-            space_after=4,
+            space_after=space.context,
             keep_with_next=True,
             left_indent_mm=8,
         ),

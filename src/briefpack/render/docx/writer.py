@@ -25,12 +25,12 @@ from docx.shared import Mm
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Day, Pack, Session
-from briefpack.model.theme import Margins
+from briefpack.model.theme import Theme
 from briefpack.render import wording as display
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.body import Body
 from briefpack.render.docx.rich_text import RichText
-from briefpack.render.docx.styles import apply_styles
+from briefpack.render.docx.styles import LINE_SPACING, apply_styles
 from briefpack.render.formats import Rendered
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import GLANCE_COLUMNS
@@ -54,7 +54,7 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     theme = settings.chosen_theme
     apply_styles(document, theme, restyle_existing=reference is None)
     if reference is None:
-        _page_setup(document, settings.paper, theme.margins)
+        _page_setup(document, settings.paper, theme)
     writer = _DocxWriter(document, pack, settings)
     writer.write()
     _properties(document, pack, settings)
@@ -99,15 +99,33 @@ def _clear_body(document: Document) -> None:
     document.element.body.clear_content()
 
 
-def _page_setup(document: Document, paper: str, margins: Margins) -> None:
+def _page_setup(document: Document, paper: str, theme: Theme) -> None:
+    margins = theme.margins
     width, height = PAPER[paper]
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(width), Mm(height)
     section.top_margin, section.bottom_margin = Mm(margins.top), Mm(margins.bottom)
     section.left_margin, section.right_margin = Mm(margins.left), Mm(margins.right)
-    section.header_distance, section.footer_distance = Mm(10), Mm(10)
+    # Word places the header from the page's edge, the PDF from the text: the
+    # same gap to the text, from the theme's spacing and the line's height.
+    section.header_distance = Mm(
+        _edge_distance(margins.top, theme.spacing.header, theme.sizes.header)
+    )
+    section.footer_distance = Mm(
+        _edge_distance(margins.bottom, theme.spacing.footer, theme.sizes.footer)
+    )
 
+
+def _edge_distance(margin: float, gap: float, size: float) -> float:
+    """Millimetres from the page's edge to a running line of ``size`` points ``gap`` points
+    from the text, inside a margin of ``margin`` millimetres; never nearer the edge than 5 mm."""
+    line = size * LINE_SPACING
+    return max(5.0, margin - (gap + line) * MM_PER_POINT)
+
+
+#: Millimetres in a point.
+MM_PER_POINT = 25.4 / 72
 
 #: python-docx refuses longer core property values.
 CORE_PROPERTY_LIMIT = 255
