@@ -88,3 +88,13 @@ def _embedded(font: DictionaryObject) -> bool:
         return False
     descriptor = descriptor.get_object()
     return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def pdf_colours(data: bytes) -> set[str]:
+    """Every fill and stroke colour drawn on any page, as #rrggbb."""
+    colours = set()
+    for page in reader(data).pages:
+        stream = page.get_contents().get_data()
+        for match in re.finditer(rb"([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)", stream):
+            colours.add("#" + "".join(f"{round(float(c) * 255):02x}" for c in match.groups()))
+    return colours

@@ -7,7 +7,6 @@ three quarters of a point); the Word copy's from its styles.
 from __future__ import annotations
 
 import io
-import re
 import textwrap
 import zipfile
 from pathlib import Path
@@ -26,6 +25,7 @@ from briefpack.render.docx.writer import render_docx
 from briefpack.render.pdf import render_pdf
 
 from conftest import BUNDLED_PACK
+from pdf_helpers import pdf_colours
 
 #: For each sized role: a page of the bundled pack's PDF, the start of a text
 #: set in that role there, and the Word style of the same role.
@@ -65,16 +65,6 @@ def pdf_size(pdf: bytes, page: int, starts: str) -> float:
     PdfReader(io.BytesIO(pdf)).pages[page].extract_text(visitor_text=visit)
     assert found, f"{starts!r} not on page {page + 1}"
     return round(found[0], 2)
-
-
-def pdf_colours(pdf: bytes) -> set[str]:
-    """Every fill and stroke colour drawn on any page, as #rrggbb."""
-    colours = set()
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        data = page.get_contents().get_data()
-        for match in re.finditer(rb"([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)", data):
-            colours.add("#" + "".join(f"{round(float(c) * 255):02x}" for c in match.groups()))
-    return colours
 
 
 def word_size(docx: bytes, style: str) -> float:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conftest import MINIMAL_PACK
-from pdf_helpers import page_texts
+from pdf_helpers import page_texts, pdf_colours
 
 
 def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
@@ -134,6 +134,37 @@ def test_a_save_made_during_the_first_build_is_built_next(tmp_path: Path) -> Non
             "the save made during the first build to be built",
             seconds=30,
         )
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
+    assert process.returncode == 0, stdout.read_text()
+
+
+def test_a_theme_folder_outside_the_content_is_watched_too(tmp_path: Path) -> None:
+    content, brand = tmp_path / "content", tmp_path / "brand"
+    content.mkdir()
+    brand.mkdir()
+    (brand / "theme.yaml").write_text('colours:\n  accent: "#b00020"\n', encoding="utf-8")
+    pack = content / "pack.yaml"
+    pack.write_text(MINIMAL_PACK + "options:\n  theme: ../brand\n", encoding="utf-8")
+    pdf = tmp_path / "out" / "pack" / "pack.pdf"
+    stdout = tmp_path / "stdout.txt"
+    with stdout.open("w") as out:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "briefpack.cli", "watch", str(content)),
+                *("-o", str(tmp_path / "out"), "-f", "pdf", "--no-sessions", "-j", "1"),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for(lambda: "watching" in stdout.read_text(), "the first build")
+        assert str(brand) in stdout.read_text().split("watching", 1)[1]
+        assert "#b00020" in pdf_colours(pdf.read_bytes())
+        (brand / "theme.yaml").write_text('colours:\n  accent: "#006400"\n', encoding="utf-8")
+        wait_for(lambda: "#006400" in pdf_colours(pdf.read_bytes()), "a rebuild after the edit")
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=30)

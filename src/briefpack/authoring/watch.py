@@ -63,41 +63,72 @@ def watch_and_build(
     on; the outputs of the last good build stay in place.  ``after_build``
     runs after each build (preview reloads its pages).
     """
-    import watchfiles
-
-    theme = templates_dir()
-    watched_folders = {_folder_of(path) for path in paths} | {theme}
+    watched = {_folder_of(path) for path in paths} | {templates_dir()}
     if options.theme is not None and Path(options.theme).is_dir():
         # A --theme folder outside the packs' folders: its edits rebuild too.
-        watched_folders.add(Path(options.theme).resolve())
-    watched = sorted(watched_folders)
+        watched.add(Path(options.theme).resolve())
     with make_pool(options) as pool:
-        # Watching starts before the first build, so that a save made while
-        # it runs is seen and built next.  The watcher is running once it has
-        # first answered: with changes, or with nothing after WAKE_MS.
-        saves = watchfiles.watch(
-            *watched,
-            raise_interrupt=False,
-            debounce=DEBOUNCE_MS,
-            rust_timeout=WAKE_MS,
-            yield_on_timeout=True,
-        )
-        with contextlib.closing(saves):
-            next(saves, None)
-            _build_once(paths, options, progress, report, pool)
+        to_watch: set[Path] | None = watched
+        while to_watch is not None:
+            to_watch = _watch(to_watch, paths, options, progress, report, after_build, pool)
+    click.echo("stopped watching")
+
+
+def _watch(
+    watched: set[Path],
+    paths: Sequence[str],
+    options: BuildOptions,
+    progress: Callable[[], Progress],
+    report: Callable[[BuildReport, float], None],
+    after_build: Callable[[], None],
+    pool: WorkerPool[Job],
+) -> set[Path] | None:
+    """Build after each relevant save in ``watched`` until Ctrl-C (then ``None``).
+
+    A pack may name a theme folder outside every watched folder
+    (``options: {theme: ../brand}``): then the larger set of folders to watch
+    is returned, and watching starts again with it.
+    """
+    import watchfiles
+
+    # Watching starts before the build, so that a save made while it runs is
+    # seen and built next.  The watcher is running once it has first
+    # answered: with changes, or with nothing after WAKE_MS.
+    saves = watchfiles.watch(
+        *sorted(watched),
+        raise_interrupt=False,
+        debounce=DEBOUNCE_MS,
+        rust_timeout=WAKE_MS,
+        yield_on_timeout=True,
+    )
+    with contextlib.closing(saves):
+        next(saves, None)
+        announced = False
+        while True:
+            themes = _build_once(paths, options, progress, report, pool)
             after_build()
-            click.echo(f"watching {', '.join(str(f) for f in watched)} (Ctrl-C to stop)")
+            unwatched = {folder for folder in themes if not _inside_any(folder, watched)}
+            if unwatched:
+                return watched | unwatched
+            if not announced:
+                click.echo(
+                    f"watching {', '.join(str(f) for f in sorted(watched))} (Ctrl-C to stop)"
+                )
+                announced = True
             for changes in saves:
                 changed = sorted(
                     {Path(path) for _, path in changes if Path(path).suffix.lower() in _RELEVANT}
                 )
-                if not changed:
-                    continue
-                names = ", ".join(str(path) for path in changed[:3])
-                click.echo(f"changed: {names}{' …' if len(changed) > 3 else ''}")
-                _build_once(paths, options, progress, report, pool)
-                after_build()
-    click.echo("stopped watching")
+                if changed:
+                    names = ", ".join(str(path) for path in changed[:3])
+                    click.echo(f"changed: {names}{' …' if len(changed) > 3 else ''}")
+                    break
+            else:
+                return None  # Ctrl-C ends the watcher's iteration
+
+
+def _inside_any(folder: Path, folders: set[Path]) -> bool:
+    return any(folder.is_relative_to(watched) for watched in folders)
 
 
 def _build_once(
@@ -106,15 +137,17 @@ def _build_once(
     progress: Callable[[], Progress],
     report: Callable[[BuildReport, float], None],
     pool: WorkerPool[Job],
-) -> None:
+) -> set[Path]:
+    """Build once and report; the theme folders the packs used."""
     started = time.perf_counter()
     try:
         files = find_packs(paths)
         result = build(files, options, os.environ, progress(), pool)
     except BriefpackError as error:
         error.show()
-        return
+        return set()
     report(result, time.perf_counter() - started)
+    return {folder.resolve() for folder in result.theme_folders}
 
 
 def _folder_of(path: str) -> Path:

@@ -110,6 +110,8 @@ class BuildReport:
     failures: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     packs: int = 0
+    #: The folders of the themes the packs use: inputs, as the packs are (``watch``).
+    theme_folders: set[Path] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -156,6 +158,7 @@ def build(
             theme = _theme_for(pack, options, folders[pack.name])
             # Every file of the theme is an input: its own folder and the one it extends.
             key = tuple(theme.folders())
+            report.theme_folders.update(key)
             if key not in theme_hashes:
                 theme_hashes[key] = hash_json([folder_hash(folder) for folder in key])
             jobs = plan(pack, options, environ, theme, theme_hashes[key])
