@@ -8,8 +8,15 @@ from pathlib import Path
 
 import docx
 import pytest
+from pypdf import PdfReader
 
-from conftest import BUNDLED_PACK, run
+from briefpack.build.settings import resolve_settings
+from briefpack.content.validate import load_pack
+from briefpack.render.catalogues import catalogue_languages
+from briefpack.render.pdf import render_pdf
+from briefpack.render.wording import wording_for
+
+from conftest import BUNDLED_PACK, MINIMAL_PACK, run
 from pdf_helpers import outline, page_texts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -139,3 +146,19 @@ def test_a_bad_time_format_is_an_error_at_its_line(tmp_path: Path) -> None:
     code, _, err = run("validate", str(pack))
     assert code == 1
     assert f"{pack}:{line}:16: 'time_format' must be 12h or 24h, not '24'" in err
+
+
+@pytest.mark.parametrize("language", catalogue_languages())
+def test_every_shipped_language_fits_the_at_a_glance_headings_unbroken(
+    language: str, tmp_path: Path
+) -> None:
+    (tmp_path / "pack.yaml").write_text(
+        MINIMAL_PACK + f"options:\n  language: {language}\n", encoding="utf-8"
+    )
+    pack = load_pack(tmp_path / "pack.yaml")
+    pdf = render_pdf(pack, resolve_settings(pack, {})).data
+    wording = wording_for(language)
+    headings = [wording.gettext(name) for name in ("Day", "Time", "Session", "Speakers")]
+    headings.append(wording.gettext("Questions"))
+    lines = PdfReader(io.BytesIO(pdf)).pages[1].extract_text().splitlines()
+    assert " ".join(headings).upper() in lines

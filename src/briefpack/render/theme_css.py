@@ -17,8 +17,9 @@ from briefpack.model.theme import FontFamily, Theme
 #: The CSS family name of each font role.
 FAMILIES = {"heading": "Briefpack Heading", "body": "Briefpack Body", "mono": "Briefpack Mono"}
 #: Widths of the at-a-glance table's columns, in millimetres, in both formats;
-#: the session column takes the rest of the text width.
-GLANCE_COLUMNS = {"day": 22.0, "time": 18.0, "speakers": 40.0, "count": 17.0}
+#: the session column takes the rest of the text width.  Each is wide enough for
+#: its heading in every shipped language ("PREGUNTAS" is the longest count).
+GLANCE_COLUMNS = {"day": 22.0, "time": 18.0, "speakers": 37.0, "count": 20.0}
 #: Where the HTML refers to the theme's logo: ``logo/NAME`` (mapped like the fonts).
 LOGO = "logo"
 #: Where the generated CSS refers to font files: ``fonts/NAME`` beside the HTML, or
