@@ -76,6 +76,19 @@ SESSION_KEYS: tuple[Key, ...] = (
         item="question",
         doc="The questions prepared for it; at least one.",
     ),
+    Key(
+        "attachments",
+        "list",
+        False,
+        item="attachment",
+        doc="Pre-reads: PDF files whose pages follow the session's questions.",
+    ),
+)
+
+ATTACHMENT_KEYS: tuple[Key, ...] = (
+    Key("file", "path", True, "A PDF file in the pack's folder."),
+    Key("title", "text", True, "What it is, for the contents, the outline and its divider."),
+    Key("divider", "flag", False, "false: no page with the title before it; default true."),
 )
 
 SPEAKER_KEYS: tuple[Key, ...] = (
@@ -127,6 +140,7 @@ RECORDS: dict[str, tuple[Key, ...]] = {
     "session": SESSION_KEYS,
     "speaker": SPEAKER_KEYS,
     "question": QUESTION_KEYS,
+    "attachment": ATTACHMENT_KEYS,
     "options": OPTION_KEYS,
 }
 

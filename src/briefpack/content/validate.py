@@ -17,11 +17,17 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
+from briefpack.content.attachments import (
+    DEFAULT_MAX_ATTACHMENT_PAGES,
+    AttachmentRefusedError,
+    check_attachment,
+)
 from briefpack.content.images import resolve_image
 from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.content.loader import MappingNode, Node, ScalarNode, SequenceNode, load_file
 from briefpack.content.markdown import parse_markdown
 from briefpack.content.schema import (
+    ATTACHMENT_KEYS,
     DAY_KEYS,
     OPTION_KEYS,
     PACK_KEYS,
@@ -32,7 +38,7 @@ from briefpack.content.schema import (
 )
 from briefpack.content.slug import MAX_SLUG_LENGTH, is_slug, slugify
 from briefpack.errors import BriefpackError, Mark, Problem
-from briefpack.model import Day, Options, Pack, Question, Session, Speaker
+from briefpack.model import Attachment, Day, Options, Pack, Question, Session, Speaker
 from briefpack.model.rich_text import Markdown
 
 T = TypeVar("T")
@@ -50,7 +56,12 @@ _TRUE_WORDS = ("true", "True", "TRUE")
 _FALSE_WORDS = ("false", "False", "FALSE")
 
 
-def load_pack(path: Path, label: str | None = None, max_size: int = DEFAULT_MAX_SIZE) -> Pack:
+def load_pack(
+    path: Path,
+    label: str | None = None,
+    max_size: int = DEFAULT_MAX_SIZE,
+    max_attachment_pages: int = DEFAULT_MAX_ATTACHMENT_PAGES,
+) -> Pack:
     """Read, parse and validate the pack file at ``path``.
 
     ``label`` is how the path is shown in messages (default: ``path`` as given).
@@ -60,7 +71,9 @@ def load_pack(path: Path, label: str | None = None, max_size: int = DEFAULT_MAX_
     name = path.stem
     check_pack_name(name, label)
     root = load_file(path, label, max_size)
-    return validate_pack(root, label, name=name, folder=path.parent)
+    return validate_pack(
+        root, label, name=name, folder=path.parent, max_attachment_pages=max_attachment_pages
+    )
 
 
 def check_pack_name(name: str, where: str) -> None:
@@ -71,13 +84,21 @@ def check_pack_name(name: str, where: str) -> None:
         )
 
 
-def validate_pack(root: Node, source: str, name: str, folder: Path | None = None) -> Pack:
+def validate_pack(
+    root: Node,
+    source: str,
+    name: str,
+    folder: Path | None = None,
+    max_attachment_pages: int = DEFAULT_MAX_ATTACHMENT_PAGES,
+) -> Pack:
     """Build a :class:`Pack` from a parsed file, or raise with every problem found.
 
     ``folder`` is the pack's folder: paths in the pack are resolved against it
-    and must stay inside it.
+    and must stay inside it.  An attachment may have at most
+    ``max_attachment_pages`` pages.
     """
     checker = Checker(folder or Path.cwd())
+    checker.max_attachment_pages = max_attachment_pages
     pack = checker.pack(root, source, name)
     if checker.problems or pack is None:
         raise BriefpackError(sorted(checker.problems, key=problem_order))
@@ -456,6 +477,8 @@ class Checker:
         self.fallback = fallback
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
+        #: Most pages an attachment may have.
+        self.max_attachment_pages = DEFAULT_MAX_ATTACHMENT_PAGES
 
     def problem(self, mark: Mark, message: str) -> None:
         self.problems.append(Problem(mark, message))
@@ -578,6 +601,7 @@ class Checker:
         end = record.value("end")
         speakers = record.items("speakers", self.speaker)
         questions = record.items("questions", self.question)
+        attachments = record.items("attachments", self.attachment)
         if start is not None and end is not None and end <= start:
             end_mark = record.mark("end")
             assert end_mark is not None
@@ -593,6 +617,7 @@ class Checker:
             or end is None
             or speakers is None
             or questions is None
+            or attachments is None
         ):
             return None
         return Session(
@@ -604,6 +629,49 @@ class Checker:
             end=end,
             speakers=speakers,
             questions=questions,
+            attachments=attachments,
+            mark=record.node.mark,
+        )
+
+    def attachment(self, node: Node) -> Attachment | None:
+        record = self.record(node, ATTACHMENT_KEYS, "an attachment")
+        if record is None:
+            return None
+        written = record.value("file")
+        title = record.value("title")
+        divider = record.value("divider")
+        if written is None or title is None:
+            return None
+        mark = record.mark("file")
+        assert mark is not None
+        if "://" in written:
+            self.problem(
+                mark,
+                f"'file' must be a PDF file in {self.folder_label}, not a URL ({written!r}); "
+                "download it into the folder and name that file",
+            )
+            return None
+        path = self.local_file(mark, "file", written, (".pdf",))
+        if path is None:
+            return None
+        try:
+            facts = check_attachment(path, self.max_attachment_pages)
+        except AttachmentRefusedError as refused:
+            self.problem(mark, f"'file': {refused}")
+            return None
+        if facts.removed:
+            self.warning(
+                mark,
+                f"{path.name} carries {', '.join(facts.removed)}: the book keeps its pages "
+                "and leaves those out",
+            )
+        return Attachment(
+            path=path,
+            file=written,
+            title=title,
+            pages=facts.pages,
+            digest=facts.digest,
+            divider=True if divider is None else divider,
             mark=record.node.mark,
         )
 

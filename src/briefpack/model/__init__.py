@@ -3,6 +3,7 @@
 from briefpack.model.pack import (
     PAPER_SIZES,
     TIME_FORMATS,
+    Attachment,
     Day,
     Options,
     Pack,
@@ -15,6 +16,7 @@ from briefpack.model.pack import (
 __all__ = [
     "PAPER_SIZES",
     "TIME_FORMATS",
+    "Attachment",
     "Day",
     "Options",
     "Pack",

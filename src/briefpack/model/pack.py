@@ -49,6 +49,25 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A pre-read: a PDF from the pack's folder whose pages follow its session's questions.
+
+    Checked when the pack was read: ``pages`` is its page count and ``digest``
+    the SHA-256 of its bytes, so that an edited file is a changed input.
+    """
+
+    path: Path
+    #: The path as the author wrote it, relative to the pack's folder.
+    file: str
+    title: str
+    pages: int
+    digest: str
+    #: Whether a page with the attachment's title comes before its pages.
+    divider: bool = True
+    mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Session:
     """One meeting slot on a day."""
 
@@ -59,6 +78,7 @@ class Session:
     questions: tuple[Question, ...]
     label: str | None = None
     speakers: tuple[Speaker, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
 
 
@@ -118,6 +138,11 @@ class Pack:
     def sessions(self) -> tuple[Session, ...]:
         """Every session of the pack, in document order across days."""
         return tuple(session for day in self.days for session in day.sessions)
+
+    @property
+    def attachments(self) -> tuple[Attachment, ...]:
+        """Every attachment of the pack, in document order."""
+        return tuple(item for session in self.sessions for item in session.attachments)
 
     @property
     def questions(self) -> tuple[Question, ...]:

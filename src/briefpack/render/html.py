@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from briefpack import __version__
-from briefpack.model import Pack
+from briefpack.model import Pack, Session
 from briefpack.model.rich_text import (
     Block,
     BulletList,
@@ -40,6 +40,7 @@ from briefpack.model.rich_text import (
 )
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
+from briefpack.render.attachments import page_anchor
 from briefpack.render.formats import Rendered
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import logo_css, logo_url, theme_css
@@ -85,6 +86,7 @@ def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool 
         sensitive=display.is_sensitive(pack.classification),
         anchors=_anchors(pack),
         logo=logo_url(theme),
+        page_anchor=page_anchor,
     )
 
 
@@ -112,6 +114,7 @@ def _environment(theme_dir: Path, wording: display.Wording) -> jinja2.Environmen
         weekday=wording.weekday,
         day_and_month=wording.day_and_month,
         questions=wording.questions,
+        pages=wording.pages,
         session_heading=display.session_heading,
     )
     return environment
@@ -156,8 +159,13 @@ def _anchors(pack: Pack) -> dict[object, str]:
     for day in pack.days:
         anchors[day.date] = f"day-{day.date.isoformat()}"
         for session in day.sessions:
-            anchors[session.id] = f"session-{session.id}"
+            anchors[session.id] = session_anchor(session)
     return anchors
+
+
+def session_anchor(session: Session) -> str:
+    """The fragment id of a session's section: unique, since session ids are."""
+    return f"session-{session.id}"
 
 
 def markdown_html(markdown: Markdown) -> Markup:

@@ -34,8 +34,9 @@ import weasyprint
 from briefpack.errors import ADVICE_LOGGER, BriefpackError, Problem
 from briefpack.model import Pack, pack_images
 from briefpack.model.theme import Theme
+from briefpack.render.attachments import draw_attachments, kept_pages
 from briefpack.render.formats import Rendered
-from briefpack.render.html import IMAGES, html_document
+from briefpack.render.html import IMAGES, html_document, session_anchor
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import FONTS, LOGO, font_files
 
@@ -161,6 +162,15 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
             [Problem(pack.source, f"rendering failed: {record.getMessage()}") for record in errors]
         )
     assert isinstance(pdf, bytes)
+    days, _ = pack.scope(settings.session)
+    sessions = [session for day in days for session in day.sessions]
+    if any(session.attachments for session in sessions):
+        kept = kept_pages(
+            sessions,
+            {session.id: session_anchor(session) for session in sessions},
+            [list(page.anchors) for page in document.pages],
+        )
+        pdf = draw_attachments(pdf, kept, theme.margins)
     return Rendered(pdf, len(document.pages))
 
 

@@ -63,6 +63,10 @@ class Wording:
         """``1 question``, ``27 questions``; ``27 Fragen`` in German."""
         return self.ngettext("%(num)d question", "%(num)d questions", number)
 
+    def pages(self, number: int) -> str:
+        """``1 page``, ``12 pages``: the length of a pre-read."""
+        return self.ngettext("%(num)d page", "%(num)d pages", number)
+
     def summary(self, pack: Pack) -> str:
         """The pack's size: ``2 days, 4 sessions, and 27 questions``."""
         return format_list(

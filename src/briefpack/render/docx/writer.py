@@ -265,24 +265,23 @@ class _DocxWriter:
 
     def _at_a_glance(self) -> None:
         self.body.paragraph(self._("At a glance"), "Briefing Part Title")
-        headings = (
+        # A column for the pre-reads only when the pack has any, as in the PDF.
+        pre_reads = bool(self.pack.attachments)
+        headings = [
             self._("Day"),
             self._("Time"),
             self._("Session"),
             self._("Speakers"),
             self._("Questions"),
-        )
+        ]
         columns = GLANCE_COLUMNS
         margins = self.settings.chosen_theme.margins
         text_width = PAPER[self.settings.paper][0] - margins.left - margins.right
-        session_width = text_width - sum(columns.values())
-        widths = (
-            columns["day"],
-            columns["time"],
-            session_width,
-            columns["speakers"],
-            columns["count"],
-        )
+        counts = [columns["count"]] * (2 if pre_reads else 1)
+        session_width = text_width - sum(columns.values()) - sum(counts[1:])
+        widths = [columns["day"], columns["time"], session_width, columns["speakers"], *counts]
+        if pre_reads:
+            headings.append(self._("Pre-reads"))
         table = self.document.add_table(rows=1, cols=len(headings))
         table.style = self.document.styles["Briefing Table"]
         table.autofit = False
@@ -310,13 +309,9 @@ class _DocxWriter:
                     self.wording.clock_time(session.end),
                 ]
                 speakers = [speaker.name for speaker in session.speakers]
-                texts: tuple[list[str], ...] = (
-                    day_lines,
-                    time_lines,
-                    [],
-                    speakers,
-                    [str(len(session.questions))],
-                )
+                texts = [day_lines, time_lines, [], speakers, [str(len(session.questions))]]
+                if pre_reads:
+                    texts.append([str(len(session.attachments))] if session.attachments else [])
                 for cell, lines, width in zip(cells, texts, widths, strict=True):
                     cell.width = Mm(width)
                     paragraph = self.body.reset(cell.paragraphs[0], "", "Briefing Table Text")
@@ -376,6 +371,15 @@ class _DocxWriter:
                 self.body.paragraph(self._("Notes"), "Briefing Label")
                 for _ in range(NOTES_LINES):
                     self.body.paragraph("", "Briefing Notes Line")
+        # A Word document cannot hold another's pages: say what and where they are.
+        for attachment in session.attachments:
+            self.body.paragraph(attachment.title, "Heading 3")
+            pages = self.wording.pages(attachment.pages)
+            where = self._("The pages are in the PDF copy of this pack.")
+            self.body.paragraph(
+                f"{self._('Pre-read')} · {attachment.file} · {pages}. {where}",
+                "Briefing Session Meta",
+            )
 
     def _(self, message: str) -> str:
         """``message`` in the pack's language (named as gettext names it, for extraction)."""

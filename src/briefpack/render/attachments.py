@@ -1,0 +1,90 @@
+"""Pre-read pages in the book: each attachment page drawn into a page the HTML kept for it.
+
+The HTML holds one empty page per attachment page (``<div class="attachment-page">``),
+so WeasyPrint numbers, heads and footers them like every other page, lists them
+in the contents and the outline, and embeds the pack's fonts once.  This
+stage then draws each attachment page under its kept page, scaled to fit
+between the top and bottom margins, where the running header and footer are.
+
+Only a page's drawing is taken, as a form XObject: its annotations, and the
+attachment's JavaScript, actions, embedded files and form fields, never reach
+the book.  pikepdf (qpdf) does the work: on a 500-page merge it took 0.3 s and
+45 MB where pypdf took 24 s and 321 MB and wrote a file ten times larger
+(benchmarks/README.md).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from briefpack.model import Attachment, Session
+from briefpack.model.theme import Margins
+
+#: Points in a millimetre.
+POINTS_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """A page of the rendered book kept for one attachment page."""
+
+    #: 0-based page of the rendered book.
+    book_page: int
+    attachment: Attachment
+    #: 0-based page of the attachment.
+    attachment_page: int
+
+
+def page_anchor(session_anchor: str, attachment_number: int, page_number: int) -> str:
+    """The id of the HTML element that keeps attachment page ``page_number`` (1-based)."""
+    return f"{session_anchor}-a{attachment_number}-p{page_number}"
+
+
+def kept_pages(
+    sessions: Sequence[Session],
+    session_anchors: Mapping[str, str],
+    anchors_by_page: Sequence[Sequence[str]],
+) -> list[KeptPage]:
+    """Where each attachment page of ``sessions`` goes, from the anchors on each rendered page."""
+    page_of = {anchor: index for index, anchors in enumerate(anchors_by_page) for anchor in anchors}
+    kept = []
+    for session in sessions:
+        for number, attachment in enumerate(session.attachments, start=1):
+            for page in range(attachment.pages):
+                anchor = page_anchor(session_anchors[session.id], number, page + 1)
+                kept.append(KeptPage(page_of[anchor], attachment, page))
+    return kept
+
+
+def draw_attachments(pdf: bytes, kept: Sequence[KeptPage], margins: Margins) -> bytes:
+    """``pdf`` with every kept page showing its attachment page underneath its own marks."""
+    if not kept:
+        return pdf
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as book:
+        opened: dict[str, pikepdf.Pdf] = {}
+        try:
+            for item in kept:
+                source = opened.get(item.attachment.digest)
+                if source is None:
+                    source = opened[item.attachment.digest] = pikepdf.open(item.attachment.path)
+                page = book.pages[item.book_page]
+                left, bottom, right, top = (float(value) for value in page.mediabox)
+                area = pikepdf.Rectangle(
+                    left,
+                    bottom + margins.bottom * POINTS_PER_MM,
+                    right,
+                    top - margins.top * POINTS_PER_MM,
+                )
+                # Scaled to fit and centred; the book's header and footer stay on top.
+                page.add_underlay(source.pages[item.attachment_page], area)
+            output = io.BytesIO()
+            # Same content, same bytes: the file identifier comes from the content.
+            book.save(output, deterministic_id=True)
+        finally:
+            for source in opened.values():
+                source.close()
+    return output.getvalue()
