@@ -7,11 +7,13 @@ from pathlib import Path
 import pikepdf
 
 
-def make_pdf(path: Path, pages: int, text: str = "Attachment page", **extras: object) -> Path:
-    """A PDF of ``pages`` A4 pages, each saying ``TEXT N`` in Helvetica; ``extras`` go in its root."""
+def make_pdf(path: Path, pages: int, text: str = "Attachment page") -> Path:
+    """A PDF of ``pages`` A4 pages, each saying ``TEXT N`` in Helvetica."""
     pdf = pikepdf.new()
     font = pdf.make_indirect(
-        pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
     )
     for number in range(1, pages + 1):
         page = pdf.add_blank_page(page_size=(595, 842))
@@ -19,7 +21,5 @@ def make_pdf(path: Path, pages: int, text: str = "Attachment page", **extras: ob
         page.obj.Contents = pdf.make_stream(
             f"BT /F1 24 Tf 72 760 Td ({text} {number}) Tj ET".encode("ascii")
         )
-    for key, value in extras.items():
-        pdf.Root[f"/{key}"] = value
     pdf.save(path)
     return path

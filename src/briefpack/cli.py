@@ -65,6 +65,14 @@ MAX_SIZE_OPTION = click.option(
     help="Refuse pack files larger than this, before reading them.",
 )
 
+MAX_ATTACHMENT_PAGES_OPTION = click.option(
+    "--max-attachment-pages",
+    type=click.IntRange(min=1),
+    default=500,
+    show_default=True,
+    help="Refuse pre-read attachments with more pages than this.",
+)
+
 
 class _BriefpackGroup(click.Group):
     """Turns unexpected exceptions into a short bug report unless ``--debug`` is given."""
@@ -106,7 +114,8 @@ def cli(debug: bool) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @MAX_SIZE_OPTION
-def validate(paths: tuple[str, ...], max_size: int) -> None:
+@MAX_ATTACHMENT_PAGES_OPTION
+def validate(paths: tuple[str, ...], max_size: int, max_attachment_pages: int) -> None:
     """Check packs against the content format and report every problem.
 
     PATHS are pack files or folders (a folder means every *.yaml and *.yml
@@ -122,7 +131,7 @@ def validate(paths: tuple[str, ...], max_size: int) -> None:
     """
     from briefpack.build.console import run_validate
 
-    sys.exit(run_validate(paths or (DEFAULT_CONTENT,), max_size))
+    sys.exit(run_validate(paths or (DEFAULT_CONTENT,), max_size, max_attachment_pages))
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -182,6 +191,7 @@ _BUILD_OPTIONS: list[Callable[[Any], Any]] = [
         help="Render on this many worker processes. Default: the number of CPUs.",
     ),
     MAX_SIZE_OPTION,
+    MAX_ATTACHMENT_PAGES_OPTION,
     click.option(
         "--time-limit",
         type=click.FloatRange(min=0, min_open=True),
@@ -214,6 +224,7 @@ def _options_from(
     theme: str | None,
     jobs: int | None,
     max_size: int,
+    max_attachment_pages: int,
     time_limit: float,
     memory_limit: int,
     **_: Any,
@@ -232,6 +243,7 @@ def _options_from(
         force=force,
         jobs=jobs or os.cpu_count() or 1,
         max_size=max_size,
+        max_attachment_pages=max_attachment_pages,
         limits=Limits(seconds=time_limit, memory=memory_limit),
         theme=theme,
     )

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 EXIT_INTERRUPTED = 130
 
 
-def run_validate(paths: Sequence[str], max_size: int) -> int:
+def run_validate(paths: Sequence[str], max_size: int, max_attachment_pages: int) -> int:
     """Check each pack in ``paths``: a line for a valid one, every problem of an invalid one."""
     from briefpack.build.discover import find_packs
     from briefpack.content.validate import load_pack
@@ -38,7 +38,7 @@ def run_validate(paths: Sequence[str], max_size: int) -> int:
     failed = 0
     for path in files:
         try:
-            pack = load_pack(path, max_size=max_size)
+            pack = load_pack(path, max_size=max_size, max_attachment_pages=max_attachment_pages)
         except BriefpackError as error:
             error.show()
             failed += 1

@@ -35,6 +35,7 @@ from briefpack.build.files import (
 )
 from briefpack.build.limits import Limits
 from briefpack.build.settings import choose_theme, resolve_settings
+from briefpack.content.attachments import DEFAULT_MAX_ATTACHMENT_PAGES
 from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack, pack_images
@@ -76,6 +77,7 @@ class BuildOptions:
     force: bool = False
     jobs: int = 1
     max_size: int = DEFAULT_MAX_SIZE
+    max_attachment_pages: int = DEFAULT_MAX_ATTACHMENT_PAGES
     limits: Limits = field(default_factory=Limits)
     #: Render the quickest outputs first (watch: a session's pack before the full one).
     shortest_first: bool = False
@@ -142,7 +144,13 @@ def build(
     folders: dict[str, Path] = {}
     for path in pack_files:
         try:
-            packs.append(load_pack(path, max_size=options.max_size))
+            packs.append(
+                load_pack(
+                    path,
+                    max_size=options.max_size,
+                    max_attachment_pages=options.max_attachment_pages,
+                )
+            )
             folders[packs[-1].name] = path.parent
         except BriefpackError as error:
             report.failures.extend(error.problems)
@@ -392,6 +400,10 @@ def _entry(job: Job, data: bytes, pages: int | None) -> dict[str, Any]:
     }
     if pages is not None:
         entry["pages"] = pages
+    attachments = _content_slice(job.pack, job.settings.session).attachments
+    if attachments:
+        # The pre-reads it was made from, by content: what changed is findable.
+        entry["attachments"] = {item.file: item.digest for item in attachments}
     return entry
 
 

@@ -56,12 +56,13 @@ class Attachment:
     the SHA-256 of its bytes, so that an edited file is a changed input.
     """
 
-    path: Path
+    #: Where the file is; it takes no part in comparisons, its ``digest`` does.
+    path: Path = field(compare=False)
     #: The path as the author wrote it, relative to the pack's folder.
-    file: str
-    title: str
-    pages: int
-    digest: str
+    file: str = ""
+    title: str = ""
+    pages: int = 0
+    digest: str = ""
     #: Whether a page with the attachment's title comes before its pages.
     divider: bool = True
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from briefpack.model import Attachment, Session
 from briefpack.model.theme import Margins
@@ -58,6 +59,27 @@ def kept_pages(
     return kept
 
 
+def _underlay(page: Any, other: Any, area: Any, number: int) -> None:
+    """Draw ``other`` under ``page``'s own marks, scaled to fit ``area`` and centred.
+
+    pikepdf's ``Page.add_underlay``, with one change: the drawing's resource
+    name comes from the page's ``number`` rather than chance, so that the same
+    book gives the same bytes.  It must differ between pages: WeasyPrint's
+    pages share one resource dictionary.
+    """
+    import pikepdf
+
+    drawing = other.as_form_xobject()
+    name = page.add_resource(
+        drawing, pikepdf.Name.XObject, pikepdf.Name(f"/BriefpackPreRead{number}")
+    )
+    placement = page.calc_form_xobject_placement(
+        drawing, name, area, allow_shrink=True, allow_expand=True
+    )
+    page.contents_add(placement, prepend=True)
+    page.contents_coalesce()
+
+
 def draw_attachments(pdf: bytes, kept: Sequence[KeptPage], margins: Margins) -> bytes:
     """``pdf`` with every kept page showing its attachment page underneath its own marks."""
     if not kept:
@@ -79,8 +101,7 @@ def draw_attachments(pdf: bytes, kept: Sequence[KeptPage], margins: Margins) -> 
                     right,
                     top - margins.top * POINTS_PER_MM,
                 )
-                # Scaled to fit and centred; the book's header and footer stay on top.
-                page.add_underlay(source.pages[item.attachment_page], area)
+                _underlay(page, source.pages[item.attachment_page], area, item.book_page)
             output = io.BytesIO()
             # Same content, same bytes: the file identifier comes from the content.
             book.save(output, deterministic_id=True)
