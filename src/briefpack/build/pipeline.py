@@ -456,5 +456,8 @@ def _content_slice(pack: Pack, session_id: str | None) -> Pack:
     """The part of the content an output is made from: the whole pack, or one session of it."""
     if session_id is None:
         return pack
-    days, _ = pack.scope(session_id)
-    return replace(pack, days=days)
+    days, session = pack.scope(session_id)
+    assert session is not None
+    # Only its own attendees appear in a session's pack.
+    attendees = tuple(item for item in pack.attendees if item.name in session.attendees)
+    return replace(pack, days=days, attendees=attendees)

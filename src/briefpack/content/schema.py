@@ -48,6 +48,13 @@ PACK_KEYS: tuple[Key, ...] = (
     Key(
         "days", "list", True, item="day", doc="The days of the event, in date order; at least one."
     ),
+    Key(
+        "attendees",
+        "list",
+        False,
+        item="attendee",
+        doc="Who takes part: shown in an Attendees section, with photos and biographies.",
+    ),
     Key("options", "mapping", False, doc="Pack-wide settings for the outputs."),
 )
 
@@ -83,6 +90,21 @@ SESSION_KEYS: tuple[Key, ...] = (
         item="attachment",
         doc="Pre-reads: PDF files whose pages follow the session's questions.",
     ),
+    Key(
+        "attendees",
+        "list",
+        False,
+        item="name",
+        doc="The names of the pack's attendees who take part.",
+    ),
+)
+
+ATTENDEE_KEYS: tuple[Key, ...] = (
+    Key("name", "text", True, "The attendee's name, as sessions name them."),
+    Key("role", "text", False, "Job title or role."),
+    Key("organisation", "text", False, "Where they work."),
+    Key("bio", "markdown", False, "A short biography (Markdown)."),
+    Key("photo", "path", False, "A PNG or JPEG portrait in the pack's folder."),
 )
 
 ATTACHMENT_KEYS: tuple[Key, ...] = (
@@ -141,6 +163,7 @@ RECORDS: dict[str, tuple[Key, ...]] = {
     "speaker": SPEAKER_KEYS,
     "question": QUESTION_KEYS,
     "attachment": ATTACHMENT_KEYS,
+    "attendee": ATTENDEE_KEYS,
     "options": OPTION_KEYS,
 }
 

@@ -22,12 +22,13 @@ from briefpack.content.attachments import (
     AttachmentRefusedError,
     check_attachment,
 )
-from briefpack.content.images import resolve_image
+from briefpack.content.images import ImageRefusedError, image_name, resolve_image
 from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.content.loader import MappingNode, Node, ScalarNode, SequenceNode, load_file
 from briefpack.content.markdown import parse_markdown
 from briefpack.content.schema import (
     ATTACHMENT_KEYS,
+    ATTENDEE_KEYS,
     DAY_KEYS,
     OPTION_KEYS,
     PACK_KEYS,
@@ -38,8 +39,17 @@ from briefpack.content.schema import (
 )
 from briefpack.content.slug import MAX_SLUG_LENGTH, is_slug, slugify
 from briefpack.errors import BriefpackError, Mark, Problem
-from briefpack.model import Attachment, Day, Options, Pack, Question, Session, Speaker
-from briefpack.model.rich_text import Markdown
+from briefpack.model import (
+    Attachment,
+    Attendee,
+    Day,
+    Options,
+    Pack,
+    Question,
+    Session,
+    Speaker,
+)
+from briefpack.model.rich_text import Image, Markdown
 
 T = TypeVar("T")
 
@@ -479,6 +489,8 @@ class Checker:
         self.warnings: list[Problem] = []
         #: Most pages an attachment may have.
         self.max_attachment_pages = DEFAULT_MAX_ATTACHMENT_PAGES
+        #: Attendees named by sessions, checked once the pack's attendees are known.
+        self._named_attendees: list[tuple[str, Mark]] = []
 
     def problem(self, mark: Mark, message: str) -> None:
         self.problems.append(Problem(mark, message))
@@ -505,14 +517,18 @@ class Checker:
         author = record.value("author")
         classification = record.value("classification")
         days = record.items("days", self.day)
+        attendees = record.items("attendees", self.attendee)
         options = self.options(record.mapping("options"))
         if days is not None:
             self._check_day_order(days)
             days = self._with_session_ids(days)
-        if title is None or days is None or options is None:
+        if attendees is not None:
+            self._check_attendees(attendees)
+        if title is None or days is None or options is None or attendees is None:
             return None
         return Pack(
             title=title,
+            attendees=attendees,
             subtitle=subtitle,
             organisation=organisation,
             author=author,
@@ -602,6 +618,7 @@ class Checker:
         speakers = record.items("speakers", self.speaker)
         questions = record.items("questions", self.question)
         attachments = record.items("attachments", self.attachment)
+        attendees = record.items("attendees", self.attendee_name)
         if start is not None and end is not None and end <= start:
             end_mark = record.mark("end")
             assert end_mark is not None
@@ -618,6 +635,7 @@ class Checker:
             or speakers is None
             or questions is None
             or attachments is None
+            or attendees is None
         ):
             return None
         return Session(
@@ -630,6 +648,7 @@ class Checker:
             speakers=speakers,
             questions=questions,
             attachments=attachments,
+            attendees=attendees,
             mark=record.node.mark,
         )
 
@@ -674,6 +693,71 @@ class Checker:
             divider=True if divider is None else divider,
             mark=record.node.mark,
         )
+
+    def attendee_name(self, node: Node) -> str | None:
+        """A session's attendee, by name; the name is checked against the pack's attendees."""
+        if not isinstance(node, ScalarNode) or node.is_null or not node.value.strip():
+            self.problem(node.mark, f"an attendee must be named, not {_describe(node)}")
+            return None
+        self._named_attendees.append((node.value, node.mark))
+        return node.value
+
+    def attendee(self, node: Node) -> Attendee | None:
+        record = self.record(node, ATTENDEE_KEYS, "an attendee")
+        if record is None:
+            return None
+        name = record.value("name")
+        bio = record.value("bio")
+        written = record.value("photo")
+        photo = None
+        if written is not None:
+            mark = record.mark("photo")
+            assert mark is not None
+            try:
+                path = resolve_image(written, self.folder)
+            except ImageRefusedError as refused:
+                # Reported; the attendee still counts, so sessions naming them are checked.
+                self.problem(mark, f"'photo' {written!r}: {refused}")
+            else:
+                photo = Image(path, alt=name or "", name=image_name(path))
+        if name is None:
+            return None
+        return Attendee(
+            name=name,
+            role=record.value("role"),
+            organisation=record.value("organisation"),
+            bio=bio,
+            photo=photo,
+            mark=record.node.mark,
+            bio_mark=record.mark("bio"),
+        )
+
+    def _check_attendees(self, attendees: tuple[Attendee, ...]) -> None:
+        """Each attendee once; every name a session gives is one of them."""
+        first: dict[str, Attendee] = {}
+        for attendee in attendees:
+            if attendee.name in first:
+                self.problem(
+                    attendee.mark,
+                    f"attendee {attendee.name!r} is already listed at line "
+                    f"{first[attendee.name].mark.line}; sessions name attendees by name",
+                )
+            first.setdefault(attendee.name, attendee)
+        names = list(first)
+        for name, mark in self._named_attendees:
+            if name in first:
+                continue
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+            hint = (
+                f"; did you mean {close[0]!r}?"
+                if close
+                else (
+                    "; list them under 'attendees' at the top of the pack"
+                    if not names
+                    else f"; the attendees are {', '.join(names)}"
+                )
+            )
+            self.problem(mark, f"{name!r} is not one of the pack's attendees{hint}")
 
     def speaker(self, node: Node) -> Speaker | None:
         record = self.record(node, SPEAKER_KEYS, "a speaker")

@@ -49,6 +49,19 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
+class Attendee:
+    """Someone taking part in the event, shown with a photo and a short biography."""
+
+    name: str
+    role: str | None = None
+    organisation: str | None = None
+    bio: Markdown | None = None
+    photo: Image | None = None
+    mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
+    bio_mark: Mark | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Attachment:
     """A pre-read: a PDF from the pack's folder whose pages follow its session's questions.
 
@@ -80,6 +93,8 @@ class Session:
     label: str | None = None
     speakers: tuple[Speaker, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    #: The names of the pack's attendees who take part.
+    attendees: tuple[str, ...] = ()
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
 
 
@@ -126,6 +141,7 @@ class Pack:
 
     title: str
     days: tuple[Day, ...]
+    attendees: tuple[Attendee, ...] = ()
     subtitle: str | None = None
     organisation: str | None = None
     author: str | None = None
@@ -164,6 +180,15 @@ class Pack:
                     return (replace(day, sessions=(session,)),), session
         raise KeyError(session_id)
 
+    def attendees_of(self, session: Session) -> tuple[Attendee, ...]:
+        """The attendees ``session`` names, in the order it names them."""
+        by_name = {attendee.name: attendee for attendee in self.attendees}
+        return tuple(by_name[name] for name in session.attendees if name in by_name)
+
+    def sessions_of(self, attendee: Attendee) -> tuple[Session, ...]:
+        """The sessions ``attendee`` takes part in, in document order."""
+        return tuple(session for session in self.sessions if attendee.name in session.attendees)
+
     def text_fields(self) -> Iterator[tuple[str, str, Mark]]:
         """Every piece of text in the pack: the key it is under, the text, and where it is.
 
@@ -188,6 +213,13 @@ class Pack:
                 if question.context is not None and question.context_mark is not None:
                     yield "context", question.context.source, question.context_mark
                 yield "question", question.question.source, question.question_mark
+        for attendee in self.attendees:
+            for key in ("name", "role", "organisation"):
+                value = getattr(attendee, key)
+                if value:
+                    yield key, value, attendee.mark
+            if attendee.bio is not None:
+                yield "bio", attendee.bio.source, attendee.bio_mark or attendee.mark
 
     def summary(self) -> str:
         """Count days, sessions and questions, e.g. ``2 days, 4 sessions, 27 questions``."""
@@ -206,6 +238,12 @@ def pack_images(pack: Pack) -> list[Image]:
     from briefpack.model.rich_text import images_in
 
     found: dict[str, Image] = {}
+    for attendee in pack.attendees:
+        if attendee.photo is not None:
+            found.setdefault(attendee.photo.name, attendee.photo)
+        if attendee.bio is not None:
+            for image in images_in(attendee.bio.blocks):
+                found.setdefault(image.name, image)
     for question in pack.questions:
         for markdown in (question.context, question.question):
             if markdown is not None:

@@ -87,6 +87,12 @@ def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool 
         anchors=_anchors(pack),
         logo=logo_url(theme),
         page_anchor=page_anchor,
+        sessions_of=lambda attendee: [
+            session
+            for day in days
+            for session in day.sessions
+            if attendee.name in session.attendees
+        ],
     )
 
 
@@ -116,8 +122,15 @@ def _environment(theme_dir: Path, wording: display.Wording) -> jinja2.Environmen
         questions=wording.questions,
         pages=wording.pages,
         session_heading=display.session_heading,
+        initials=initials,
     )
     return environment
+
+
+def initials(name: str) -> str:
+    """``JD`` for Jane Doe: what stands in for a missing photo."""
+    words = [word for word in name.split() if word[:1].isalpha()]
+    return "".join(word[0] for word in words[:1] + words[1:][-1:]).upper()
 
 
 def page_footer_css(wording: display.Wording) -> Markup:

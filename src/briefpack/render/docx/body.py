@@ -10,11 +10,14 @@ body for them each time.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from docx.document import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from briefpack.render.docx import ooxml
@@ -47,6 +50,21 @@ class Body:
         if text:
             element.append(ooxml.text_run(text))
         return paragraph
+
+    @contextmanager
+    def inside(self, cell: _Cell) -> Iterator[None]:
+        """Put the paragraphs made meanwhile into ``cell`` (replacing its empty first one)."""
+        if self._section_end is None:
+            self._section_end = self.document.element.body.find(qn("w:sectPr"))
+        saved, placeholder = self._section_end, cell.paragraphs[0]._p
+        self._section_end = placeholder
+        try:
+            yield
+        finally:
+            self._section_end = saved
+            # A cell must end with a paragraph: keep the empty one if nothing came.
+            if len(cell.paragraphs) > 1:
+                placeholder.getparent().remove(placeholder)
 
     def reset(self, paragraph: Paragraph, text: str, style: str) -> Paragraph:
         """Empty ``paragraph`` of a template's content, then give it ``text`` and ``style``."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import docx
@@ -24,7 +25,7 @@ from docx.shared import Mm
 
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
-from briefpack.model import Day, Pack, Session
+from briefpack.model import Attendee, Day, Pack, Session
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
 from briefpack.render.docx import ooxml
@@ -168,9 +169,11 @@ class _DocxWriter:
         if session_pack is None:
             self._cover()
             self._at_a_glance()
+            self._attendees(self.pack.attendees)
             self._contents()
         else:
             self._session_cover(days[0], session_pack)
+            self._attendees(self.pack.attendees_of(session_pack))
         for day_number, day in enumerate(days, start=1):
             for session_number, session in enumerate(day.sessions):
                 if session_number == 0:
@@ -329,6 +332,33 @@ class _DocxWriter:
                     )
                 )
 
+    def _attendees(self, attendees: Sequence[Attendee]) -> None:
+        """A grid of two columns: each attendee's photo, name, role, biography and sessions."""
+        if not attendees:
+            return
+        self.body.paragraph(self._("Attendees"), "Briefing Part Title")
+        days, _ = self.pack.scope(self.settings.session)
+        shown = [session for day in days for session in day.sessions]
+        columns = 2
+        rows = -(-len(attendees) // columns)
+        table = self.document.add_table(rows=rows, cols=columns)
+        table.autofit = False
+        for index, attendee in enumerate(attendees):
+            cell = table.cell(index // columns, index % columns)
+            with self.body.inside(cell):
+                if attendee.photo is not None and attendee.photo.path.suffix.lower() != ".svg":
+                    picture = self.body.paragraph("", "Briefing Logo")
+                    picture.add_run().add_picture(str(attendee.photo.path), width=Mm(20))
+                self.body.paragraph(attendee.name, "Briefing Attendee Name")
+                role = " · ".join(part for part in (attendee.role, attendee.organisation) if part)
+                if role:
+                    self.body.paragraph(role, "Briefing Session Meta")
+                if attendee.bio is not None:
+                    self.rich_text.markdown(attendee.bio, "Briefing Attendee Text")
+                taking_part = [s.title for s in shown if attendee.name in s.attendees]
+                if taking_part:
+                    self.body.paragraph(" · ".join(taking_part), "Briefing Attendee Sessions")
+
     def _contents(self) -> None:
         self.body.paragraph(self._("Contents"), "Briefing Part Title")
         entries: list[tuple[str, str, str]] = []
@@ -397,6 +427,11 @@ class _DocxWriter:
             self.body.run(paragraph, speaker.name, "Briefing Speaker Name")
             if speaker.role:
                 self.body.run(paragraph, f", {speaker.role}", "Briefing Speaker Role")
+        attendees = self.pack.attendees_of(session)
+        if attendees:
+            paragraph = self.body.paragraph("", "Briefing Speakers")
+            self.body.run(paragraph, f"{self._('Attendees')}: ", "Briefing Speaker Role")
+            self.body.run(paragraph, ", ".join(attendee.name for attendee in attendees))
 
     # ------------------------------------------------------------ Markdown
 
