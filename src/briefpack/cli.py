@@ -183,6 +183,12 @@ _BUILD_OPTIONS: list[Callable[[Any], Any]] = [
         help="A built-in theme (executive, classic) or a theme folder; overrides options.theme.",
     ),
     click.option("--no-sessions", is_flag=True, help="Skip the per-session packs."),
+    click.option(
+        "--per-recipient/--no-per-recipient",
+        default=None,
+        help="Also build a pack for each of the pack's recipients, in OUT/NAME/recipients/; "
+        "overrides options.per_recipient.",
+    ),
     click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
     click.option(
         "-j",
@@ -221,6 +227,7 @@ def _options_from(
     reference_docx: Path | None,
     no_sessions: bool,
     force: bool,
+    per_recipient: bool | None,
     theme: str | None,
     jobs: int | None,
     max_size: int,
@@ -240,6 +247,7 @@ def _options_from(
         notes=notes,
         reference_docx=reference_docx,
         sessions=not no_sessions,
+        per_recipient=per_recipient,
         force=force,
         jobs=jobs or os.cpu_count() or 1,
         max_size=max_size,

@@ -38,7 +38,7 @@ from briefpack.build.settings import choose_theme, resolve_settings
 from briefpack.content.attachments import DEFAULT_MAX_ATTACHMENT_PAGES
 from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.errors import BriefpackError, Problem
-from briefpack.model import Pack, pack_images
+from briefpack.model import Pack, Recipient, pack_images
 from briefpack.model.theme import Theme
 from briefpack.render.catalogues import pack_warnings
 from briefpack.render.formats import DEFAULT_FORMATS, FORMAT_TABLE, Rendered
@@ -74,6 +74,8 @@ class BuildOptions:
     notes: bool | None = None
     reference_docx: Path | None = None
     sessions: bool = True
+    #: Build a pack per recipient: ``None`` leaves it to the pack's options.
+    per_recipient: bool | None = None
     force: bool = False
     jobs: int = 1
     max_size: int = DEFAULT_MAX_SIZE
@@ -87,7 +89,7 @@ class BuildOptions:
 
 @dataclass(frozen=True, slots=True)
 class Job:
-    """One output to make: a pack (or one of its sessions) in one format."""
+    """One output to make: a pack, one of its sessions or a recipient's pack, in one format."""
 
     pack: Pack
     settings: RenderSettings
@@ -96,10 +98,9 @@ class Job:
     inputs: str
     cost: int
 
-    @property
-    def relative(self) -> str:
-        """The target's path inside the pack's output folder."""
-        return self.target.name if self.settings.session is None else f"sessions/{self.target.name}"
+    #: The target's path inside the pack's output folder: ``NAME.pdf``,
+    #: ``sessions/NN-ID.pdf`` or ``recipients/SLUG.pdf``.
+    relative: str
 
 
 @dataclass(slots=True)
@@ -266,24 +267,35 @@ def plan(
     folder = options.out_dir / pack.name
     sessions = pack.sessions
     width = max(2, len(str(len(sessions))))
-    scopes: list[tuple[str | None, Path]] = [(None, folder / pack.name)]
+    # Each output: the pack it shows, the session it is limited to, its reader, its file.
+    scopes: list[tuple[Pack, str | None, Recipient | None, Path]] = [
+        (pack, None, None, folder / pack.name)
+    ]
     if options.sessions:
         scopes += [
-            (session.id, folder / "sessions" / f"{number:0{width}d}-{session.id}")
+            (pack, session.id, None, folder / "sessions" / f"{number:0{width}d}-{session.id}")
             for number, session in enumerate(sessions, start=1)
         ]
+    per_recipient = (
+        pack.options.per_recipient if options.per_recipient is None else (options.per_recipient)
+    )
+    if per_recipient:
+        scopes += [
+            (pack.for_recipient(reader), None, reader, folder / "recipients" / reader.slug)
+            for reader in pack.recipients
+        ]
     jobs = []
-    for session_id, stem in scopes:
-        settings = replace(base, session=session_id)
-        content_slice = _content_slice(pack, session_id)
+    for shown, session_id, reader, stem in scopes:
+        settings = replace(base, session=session_id, recipient=reader.name if reader else None)
+        content_slice = _content_slice(shown, session_id)
         content = canonical(content_slice)
         # Image files by content: an edited picture is a changed input.
         images = [image.name for image in pack_images(content_slice)]
-        _, session = pack.scope(session_id)
-        questions = len(session.questions) if session else len(pack.questions)
+        _, session = shown.scope(session_id)
+        questions = len(session.questions) if session else len(shown.questions)
         for output_format in options.formats:
             format_ = FORMAT_TABLE[output_format]
-            if session_id is not None and not format_.per_session:
+            if (session_id is not None or reader is not None) and not format_.per_session:
                 continue
             inputs = {
                 "briefpack": __version__,
@@ -296,10 +308,11 @@ def plan(
             }
             jobs.append(
                 Job(
-                    pack=pack,
+                    pack=shown,
                     settings=settings,
                     output_format=output_format,
                     target=stem.with_suffix(format_.suffix),
+                    relative=stem.with_suffix(format_.suffix).relative_to(folder).as_posix(),
                     inputs=hash_json(inputs),
                     cost=(questions + 1) * format_.cost,
                 )
@@ -366,11 +379,12 @@ def _finish_pack(
     folder = options.out_dir / pack.name
     entries = dict(old)
     planned = {job.relative for job in jobs}
-    kinds = {(job.output_format, job.settings.session is not None) for job in jobs}
+    kinds = {(job.output_format, _scope(job.relative)) for job in jobs}
     for relative, entry in old.items():
-        kind = (entry.get("format"), relative.startswith("sessions/"))
+        kind = (entry.get("format"), _scope(relative))
         # Only outputs of the kinds this build makes can be stale; others were
-        # merely not asked for this time (a format not requested, --no-sessions).
+        # merely not asked for this time (a format not requested, --no-sessions,
+        # --no-per-recipient).
         if prune and relative not in planned and kind in kinds:
             stale = folder / relative
             if stale.is_file() and not stale.is_symlink():
@@ -450,6 +464,12 @@ def _copy_companions(theme: Theme, job: Job) -> None:
         data = source.read_bytes()
         if not (target.is_file() and not target.is_symlink() and target.read_bytes() == data):
             write_atomically(target, data)
+
+
+def _scope(relative: str) -> str:
+    """What an output is a pack of: ``sessions``, ``recipients``, or the whole (``""``)."""
+    folder, _, _ = relative.rpartition("/")
+    return folder
 
 
 def _content_slice(pack: Pack, session_id: str | None) -> Pack:

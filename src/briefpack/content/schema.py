@@ -55,6 +55,13 @@ PACK_KEYS: tuple[Key, ...] = (
         item="attendee",
         doc="Who takes part: shown in an Attendees section, with photos and biographies.",
     ),
+    Key(
+        "recipients",
+        "list",
+        False,
+        item="recipient",
+        doc="Readers who each get a pack of their own (build --per-recipient).",
+    ),
     Key("options", "mapping", False, doc="Pack-wide settings for the outputs."),
 )
 
@@ -97,6 +104,11 @@ SESSION_KEYS: tuple[Key, ...] = (
         item="name",
         doc="The names of the pack's attendees who take part.",
     ),
+)
+
+RECIPIENT_KEYS: tuple[Key, ...] = (
+    Key("name", "text", True, "The reader's name: on their cover and on every page."),
+    Key("exclude", "list", False, item="session id", doc="Ids of sessions they must not see."),
 )
 
 ATTENDEE_KEYS: tuple[Key, ...] = (
@@ -148,6 +160,12 @@ OPTION_KEYS: tuple[Key, ...] = (
         "A Word template (.docx) in the pack's folder whose styles the Word copy takes.",
     ),
     Key(
+        "per_recipient",
+        "flag",
+        False,
+        "true: also build a pack for each of the pack's recipients; default false.",
+    ),
+    Key(
         "theme",
         "text",
         False,
@@ -164,6 +182,7 @@ RECORDS: dict[str, tuple[Key, ...]] = {
     "question": QUESTION_KEYS,
     "attachment": ATTACHMENT_KEYS,
     "attendee": ATTENDEE_KEYS,
+    "recipient": RECIPIENT_KEYS,
     "options": OPTION_KEYS,
 }
 

@@ -33,6 +33,7 @@ from briefpack.content.schema import (
     OPTION_KEYS,
     PACK_KEYS,
     QUESTION_KEYS,
+    RECIPIENT_KEYS,
     SESSION_KEYS,
     SPEAKER_KEYS,
     Key,
@@ -46,6 +47,7 @@ from briefpack.model import (
     Options,
     Pack,
     Question,
+    Recipient,
     Session,
     Speaker,
 )
@@ -491,6 +493,8 @@ class Checker:
         self.max_attachment_pages = DEFAULT_MAX_ATTACHMENT_PAGES
         #: Attendees named by sessions, checked once the pack's attendees are known.
         self._named_attendees: list[tuple[str, Mark]] = []
+        #: Sessions recipients exclude, checked once every session has its id.
+        self._excluded: list[tuple[str, Mark]] = []
 
     def problem(self, mark: Mark, message: str) -> None:
         self.problems.append(Problem(mark, message))
@@ -518,17 +522,27 @@ class Checker:
         classification = record.value("classification")
         days = record.items("days", self.day)
         attendees = record.items("attendees", self.attendee)
+        recipients = record.items("recipients", self.recipient)
         options = self.options(record.mapping("options"))
         if days is not None:
             self._check_day_order(days)
             days = self._with_session_ids(days)
         if attendees is not None:
             self._check_attendees(attendees)
-        if title is None or days is None or options is None or attendees is None:
+        if recipients is not None and days is not None:
+            self._check_recipients(recipients, days)
+        if (
+            title is None
+            or days is None
+            or options is None
+            or attendees is None
+            or recipients is None
+        ):
             return None
         return Pack(
             title=title,
             attendees=attendees,
+            recipients=recipients,
             subtitle=subtitle,
             organisation=organisation,
             author=author,
@@ -563,6 +577,7 @@ class Checker:
             language=language or defaults.language,
             language_mark=record.mark("language"),
             time_format=record.value("time_format"),
+            per_recipient=bool(record.value("per_recipient")),
             reference_docx=reference_path,
             theme=record.value("theme"),
             theme_mark=record.mark("theme"),
@@ -731,6 +746,48 @@ class Checker:
             mark=record.node.mark,
             bio_mark=record.mark("bio"),
         )
+
+    def recipient(self, node: Node) -> Recipient | None:
+        record = self.record(node, RECIPIENT_KEYS, "a recipient")
+        if record is None:
+            return None
+        name = record.value("name")
+        excluded = record.items("exclude", self._excluded_session)
+        if name is None or excluded is None:
+            return None
+        return Recipient(
+            name=name,
+            slug=slugify(name) or "recipient",
+            exclude=tuple(text for text, _ in excluded),
+            mark=record.node.mark,
+        )
+
+    def _excluded_session(self, node: Node) -> tuple[str, Mark] | None:
+        if not isinstance(node, ScalarNode) or node.is_null or not node.value.strip():
+            self.problem(node.mark, f"a session to exclude must be its id, not {_describe(node)}")
+            return None
+        self._excluded.append((node.value, node.mark))
+        return node.value, node.mark
+
+    def _check_recipients(self, recipients: tuple[Recipient, ...], days: tuple[Day, ...]) -> None:
+        """Each recipient's file name once; every excluded session one of the pack's."""
+        seen: dict[str, Recipient] = {}
+        for recipient in recipients:
+            if recipient.slug in seen:
+                self.problem(
+                    recipient.mark,
+                    f"recipient {recipient.name!r} would share the file name "
+                    f"'{recipient.slug}' with the recipient at line "
+                    f"{seen[recipient.slug].mark.line}; give each recipient a distinct name",
+                )
+            seen.setdefault(recipient.slug, recipient)
+        ids = [session.id for day in days for session in day.sessions]
+        for written, mark in self._excluded:
+            if written in ids:
+                continue
+            close = difflib.get_close_matches(written, ids, n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}?" if close else f"the ids are {', '.join(ids)}"
+            self.problem(mark, f"no session has the id {written!r}; {hint}")
 
     def _check_attendees(self, attendees: tuple[Attendee, ...]) -> None:
         """Each attendee once; every name a session gives is one of them."""

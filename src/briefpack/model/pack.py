@@ -62,6 +62,18 @@ class Attendee:
 
 
 @dataclass(frozen=True, slots=True)
+class Recipient:
+    """A reader with a pack of their own, addressed to them, without sessions they must not see."""
+
+    name: str
+    #: Names the recipient's files: ``recipients/SLUG.pdf``.
+    slug: str
+    #: Ids of the sessions left out of their pack.
+    exclude: tuple[str, ...] = ()
+    mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Attachment:
     """A pre-read: a PDF from the pack's folder whose pages follow its session's questions.
 
@@ -124,6 +136,8 @@ class Options:
     language_mark: Mark | None = field(default=None, compare=False)
     #: ``12h`` or ``24h`` to override the language's own clock; ``None`` keeps it.
     time_format: TimeFormat | None = None
+    #: Whether each recipient gets a pack of their own.
+    per_recipient: bool = False
     #: A company template for the Word copy, resolved against the pack's folder.
     reference_docx: Path | None = None
     #: A built-in theme's name or a theme folder relative to the pack; ``None`` for the default.
@@ -142,6 +156,7 @@ class Pack:
     title: str
     days: tuple[Day, ...]
     attendees: tuple[Attendee, ...] = ()
+    recipients: tuple[Recipient, ...] = ()
     subtitle: str | None = None
     organisation: str | None = None
     author: str | None = None
@@ -179,6 +194,19 @@ class Pack:
                 if session.id == session_id:
                     return (replace(day, sessions=(session,)),), session
         raise KeyError(session_id)
+
+    def for_recipient(self, recipient: Recipient) -> Pack:
+        """The pack as ``recipient`` gets it: the sessions they must not see are gone.
+
+        A day left without sessions goes too, so nothing shows that anything
+        was removed.
+        """
+        days = []
+        for day in self.days:
+            sessions = tuple(s for s in day.sessions if s.id not in recipient.exclude)
+            if sessions:
+                days.append(replace(day, sessions=sessions))
+        return replace(self, days=tuple(days))
 
     def attendees_of(self, session: Session) -> tuple[Attendee, ...]:
         """The attendees ``session`` names, in the order it names them."""

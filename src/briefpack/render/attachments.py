@@ -59,30 +59,39 @@ def kept_pages(
     return kept
 
 
-def _underlay(page: Any, other: Any, area: Any, number: int) -> None:
-    """Draw ``other`` under ``page``'s own marks, scaled to fit ``area`` and centred.
+def _place(page: Any, other: Any, area: Any, name: str, under: bool) -> None:
+    """Draw ``other`` under (or over) ``page``'s own marks, scaled to fit ``area``, centred.
 
-    pikepdf's ``Page.add_underlay``, with one change: the drawing's resource
-    name comes from the page's ``number`` rather than chance, so that the same
+    pikepdf's ``Page.add_underlay`` and ``add_overlay``, with one change: the
+    drawing's resource ``name`` is given rather than random, so that the same
     book gives the same bytes.  It must differ between pages: WeasyPrint's
     pages share one resource dictionary.
     """
     import pikepdf
 
     drawing = other.as_form_xobject()
-    name = page.add_resource(
-        drawing, pikepdf.Name.XObject, pikepdf.Name(f"/BriefpackPreRead{number}")
-    )
+    placed = page.add_resource(drawing, pikepdf.Name.XObject, pikepdf.Name(f"/{name}"))
     placement = page.calc_form_xobject_placement(
-        drawing, name, area, allow_shrink=True, allow_expand=True
+        drawing, placed, area, allow_shrink=True, allow_expand=True
     )
-    page.contents_add(placement, prepend=True)
+    if under:
+        page.contents_add(placement, prepend=True)
+    else:
+        # Whatever state the page's drawing leaves must not change the overlay's.
+        page.contents_add(b"q\n", prepend=True)
+        page.contents_add(b"Q\n" + placement, prepend=False)
     page.contents_coalesce()
 
 
-def draw_attachments(pdf: bytes, kept: Sequence[KeptPage], margins: Margins) -> bytes:
-    """``pdf`` with every kept page showing its attachment page underneath its own marks."""
-    if not kept:
+def finish_book(
+    pdf: bytes, kept: Sequence[KeptPage], margins: Margins, mark: bytes | None = None
+) -> bytes:
+    """``pdf`` with every kept page showing its attachment page underneath its own marks.
+
+    ``mark``, a one-page PDF (a recipient's name), is drawn over every page,
+    pre-read pages included, on top of everything else.
+    """
+    if not kept and mark is None:
         return pdf
     import pikepdf
 
@@ -101,7 +110,13 @@ def draw_attachments(pdf: bytes, kept: Sequence[KeptPage], margins: Margins) -> 
                     right,
                     top - margins.top * POINTS_PER_MM,
                 )
-                _underlay(page, source.pages[item.attachment_page], area, item.book_page)
+                drawing = source.pages[item.attachment_page]
+                _place(page, drawing, area, f"BriefpackPreRead{item.book_page}", under=True)
+            if mark is not None:
+                stamp = opened["mark"] = pikepdf.open(io.BytesIO(mark))
+                for number, page in enumerate(book.pages):
+                    whole = pikepdf.Rectangle(*(float(value) for value in page.mediabox))
+                    _place(page, stamp.pages[0], whole, f"BriefpackMark{number}", under=False)
             output = io.BytesIO()
             # Same content, same bytes: the file identifier comes from the content.
             book.save(output, deterministic_id=True)

@@ -87,6 +87,11 @@ def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool 
         anchors=_anchors(pack),
         logo=logo_url(theme),
         page_anchor=page_anchor,
+        prepared_for=(
+            wording.prepared_for(settings.recipient, settings.created.date())
+            if settings.recipient
+            else None
+        ),
         sessions_of=lambda attendee: [
             session
             for day in days

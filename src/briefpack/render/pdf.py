@@ -30,15 +30,17 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
+from markupsafe import escape
 
 from briefpack.errors import ADVICE_LOGGER, BriefpackError, Problem
 from briefpack.model import Pack, pack_images
 from briefpack.model.theme import Theme
-from briefpack.render.attachments import draw_attachments, kept_pages
+from briefpack.render.attachments import finish_book, kept_pages
 from briefpack.render.formats import Rendered
-from briefpack.render.html import IMAGES, html_document, session_anchor
+from briefpack.render.html import IMAGES, PAGE_SIZES, html_document, session_anchor
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import FONTS, LOGO, font_files
+from briefpack.render.wording import wording_for
 
 logger = logging.getLogger("briefpack")
 #: Hints about the machine rather than the content; the command line shows each once.
@@ -164,14 +166,37 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
     assert isinstance(pdf, bytes)
     days, _ = pack.scope(settings.session)
     sessions = [session for day in days for session in day.sessions]
-    if any(session.attachments for session in sessions):
-        kept = kept_pages(
-            sessions,
-            {session.id: session_anchor(session) for session in sessions},
-            [list(page.anchors) for page in document.pages],
-        )
-        pdf = draw_attachments(pdf, kept, theme.margins)
+    kept = kept_pages(
+        sessions,
+        {session.id: session_anchor(session) for session in sessions},
+        [list(page.anchors) for page in document.pages],
+    )
+    mark = _recipient_mark(pack, settings, fetcher) if settings.recipient else None
+    pdf = finish_book(pdf, kept, theme.margins, mark)
     return Rendered(pdf, len(document.pages))
+
+
+def _recipient_mark(pack: Pack, settings: RenderSettings, fetcher: RestrictedFetcher) -> bytes:
+    """One page bearing "Prepared for NAME · DATE", styled by the theme, to lay over every page."""
+    assert settings.recipient is not None
+    theme = settings.chosen_theme
+    wording = wording_for(pack.options.language, pack.options.time_format)
+    text = wording.prepared_for(settings.recipient, settings.created.date())
+    html = (
+        f'<!DOCTYPE html><html lang="{escape(pack.options.language)}"><head>'
+        f"<style>@page {{ size: {PAGE_SIZES[settings.paper]}; }}</style></head><body>"
+        f'<div class="recipient-mark-page"><p class="recipient-mark">{escape(text)}</p></div>'
+        "</body></html>"
+    )
+    stylesheet, fonts, css = _theme_stylesheet(theme)
+    with _captured_weasyprint_log():
+        document = weasyprint.HTML(
+            string=html, base_url=theme.folder.as_uri() + "/", url_fetcher=fetcher
+        ).render(stylesheets=[stylesheet], font_config=fonts)
+        with _font_timestamps(settings.created):
+            mark = document.write_pdf(pdf_identifier=_identifier(html, css))
+    assert isinstance(mark, bytes)
+    return mark
 
 
 _STYLESHEETS: dict[tuple[Path, str], tuple[Any, Any]] = {}

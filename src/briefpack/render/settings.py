@@ -24,6 +24,8 @@ class RenderSettings:
     reference_docx: Path | None = None
     #: The id of the session to render as a pack of its own; ``None`` for the full pack.
     session: str | None = None
+    #: The reader a pack is prepared for: named on its cover and on every page.
+    recipient: str | None = None
     #: The theme, read by the build (:func:`briefpack.build.settings.resolve_settings`).
     #: Left out of equality (and so of the build's input hashes): what counts
     #: is the content of the theme's files, which the build hashes on its own.

@@ -78,6 +78,13 @@ class Wording:
             locale=self.locale,
         )
 
+    def prepared_for(self, name: str, date: dt.date) -> str:
+        """``Prepared for Jane Doe · Oct 23, 2025``: on every page of a recipient's pack."""
+        return self.gettext("Prepared for %(name)s · %(date)s") % {
+            "name": name,
+            "date": format_date(date, "medium", locale=self.locale),
+        }
+
     def page_footer(self) -> list[str]:
         """ "Page X of Y" as text with the markers ``{page}`` and ``{pages}`` split out.
 

@@ -197,6 +197,12 @@ class _DocxWriter:
             heading.add_run().add_picture(str(logo), height=Mm(4.5))
             self.body.run(heading, "  ")
         self.body.run(heading, self.pack.title)
+        prepared = self._prepared_for()
+        if prepared:
+            # A recipient's name on every page, where Word readers look: the header.
+            ooxml.add_tab(heading)
+            ooxml.add_tab(heading)
+            self.body.run(heading, prepared)
         footer = section.footer
         footer.is_linked_to_previous = False
         paragraph = self.body.reset(footer.paragraphs[0], self.pack.classification or "", "Footer")
@@ -212,6 +218,8 @@ class _DocxWriter:
         for extra in (section.first_page_header, section.first_page_footer):
             extra.is_linked_to_previous = False
             self.body.reset(extra.paragraphs[0], "", "Normal")
+        if prepared:
+            self.body.reset(section.first_page_header.paragraphs[0], prepared, "Header")
 
     def _logo(self) -> Path | None:
         """The theme's logo, if the Word copy can show it: Word needs a PNG fallback for SVG."""
@@ -242,6 +250,9 @@ class _DocxWriter:
             self.body.paragraph(pack.subtitle, "Subtitle")
         self.body.paragraph(self.wording.event_dates(pack), "Briefing Cover Detail")
         self.body.paragraph(self.wording.summary(pack), "Briefing Cover Note")
+        prepared = self._prepared_for()
+        if prepared:
+            self.body.paragraph(prepared, "Briefing Classification")
         for line in (pack.organisation, pack.author):
             if line:
                 self.body.paragraph(line, "Briefing Cover Note")
@@ -410,6 +421,13 @@ class _DocxWriter:
                 f"{self._('Pre-read')} · {attachment.file} · {pages}. {where}",
                 "Briefing Session Meta",
             )
+
+    def _prepared_for(self) -> str | None:
+        """``Prepared for Jane Doe · Oct 23, 2025`` in a recipient's pack, else ``None``."""
+        recipient = self.settings.recipient
+        if recipient is None:
+            return None
+        return self.wording.prepared_for(recipient, self.settings.created.date())
 
     def _(self, message: str) -> str:
         """``message`` in the pack's language (named as gettext names it, for extraction)."""
