@@ -280,3 +280,15 @@ def test_a_symlinked_folder_out_of_the_pack_is_refused(tmp_path: Path) -> None:
     code, _, err = run("validate", str(pack))
     assert code == 1
     assert "'file' must be a file in the pack's folder, not 'pre-reads/deck.pdf'" in err
+
+
+def test_the_stamps_use_the_books_fonts_embedded_once(book: Path) -> None:
+    with pikepdf.open(book / "pack.pdf") as pdf:
+        names = [
+            str(thing.FontName).split("+", 1)[-1]
+            for thing in pdf.objects
+            if isinstance(thing, pikepdf.Dictionary) and thing.get("/Type") == "/FontDescriptor"
+        ]
+    assert names, "no embedded fonts found"
+    assert len(names) == len(set(names)), names
+    assert not [name for name in names if "Helvetica" in name]  # the pre-read's own, not embedded

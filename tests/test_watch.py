@@ -169,3 +169,40 @@ def test_a_theme_folder_outside_the_content_is_watched_too(tmp_path: Path) -> No
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=30)
     assert process.returncode == 0, stdout.read_text()
+
+
+def test_an_edited_pre_read_is_rebuilt_and_the_outputs_do_not_trigger_builds(
+    tmp_path: Path,
+) -> None:
+    from pdf_makers import make_pdf
+
+    content = tmp_path / "content"
+    content.mkdir()
+    make_pdf(content / "memo.pdf", 1, text="First memo")
+    pack = content / "pack.yaml"
+    attachment = "        attachments:\n          - file: memo.pdf\n            title: Memo\n"
+    pack.write_text(MINIMAL_PACK.replace("        questions:", attachment + "        questions:"))
+    out = content / "out"  # inside the watched folder: its PDFs must not trigger builds
+    pdf = out / "pack" / "pack.pdf"
+    stdout = tmp_path / "stdout.txt"
+    with stdout.open("w") as log:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "briefpack.cli", "watch", str(content)),
+                *("-o", str(out), "-f", "pdf", "--no-sessions", "-j", "1"),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for(lambda: "watching" in stdout.read_text(), "the first build")
+        assert "First memo 1" in " ".join(page_texts(pdf.read_bytes()))
+        make_pdf(content / "memo.pdf", 1, text="Second memo")
+        wait_for(lambda: "Second memo 1" in " ".join(page_texts(pdf.read_bytes())), "a rebuild")
+        time.sleep(1)
+        assert stdout.read_text().count("changed:") == 1, stdout.read_text()
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
+    assert process.returncode == 0, stdout.read_text()

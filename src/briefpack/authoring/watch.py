@@ -34,6 +34,7 @@ _RELEVANT = (
     ".j2",
     ".ttf",
     ".otf",
+    ".pdf",
 )
 
 
@@ -101,6 +102,7 @@ def _watch(
         rust_timeout=WAKE_MS,
         yield_on_timeout=True,
     )
+    outputs = options.out_dir.resolve()
     with contextlib.closing(saves):
         next(saves, None)
         announced = False
@@ -117,7 +119,13 @@ def _watch(
                 announced = True
             for changes in saves:
                 changed = sorted(
-                    {Path(path) for _, path in changes if Path(path).suffix.lower() in _RELEVANT}
+                    {
+                        Path(path)
+                        for _, path in changes
+                        if Path(path).suffix.lower() in _RELEVANT
+                        # The build's own outputs (PDFs among them) are not edits.
+                        and not Path(path).resolve().is_relative_to(outputs)
+                    }
                 )
                 if changed:
                     names = ", ".join(str(path) for path in changed[:3])
