@@ -265,8 +265,9 @@ def build(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) ->
 
     PATHS are pack files or folders, as for validate; the default is
     content/. Each pack NAME.yaml is written to OUT/NAME/NAME.pdf and
-    NAME.docx, each session to OUT/NAME/sessions/NN-ID.pdf and .docx, and
-    OUT/NAME/manifest.json lists them all. Only outputs whose content,
+    NAME.docx, each session to OUT/NAME/sessions/NN-ID.pdf and .docx, each
+    recipient (with --per-recipient) to OUT/NAME/recipients/SLUG.pdf and .docx,
+    and OUT/NAME/manifest.json lists them all. Only outputs whose content,
     theme, template or options changed are rendered again. Problems are
     printed as PATH:LINE:COL: message; a pack with problems is skipped while
     the others build, and the exit status is then 1. Dates in the documents
