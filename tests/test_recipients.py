@@ -143,7 +143,10 @@ def test_recipient_problems_are_reported_at_their_lines(tmp_path: Path) -> None:
     pack = recipients_pack(
         tmp_path,
         "recipients:\n  - name: Jane Doe\n    exclude: [agentcor, nothing-like-it]\n"
-        "  - name: jane doe\n",
+        "  - name: jane doe\n"
+        "  - name: Nobody\n    exclude: [devops-culture-at-amazon, agentcore,\n"
+        "      leveraging-ai-in-the-software-development-lifecycle,\n"
+        "      executive-meeting-with-aws-developer-experience]\n",
     )
     lines = pack.read_text(encoding="utf-8").splitlines()
     code, _, err = run("validate", str(pack))
@@ -155,3 +158,5 @@ def test_recipient_problems_are_reported_at_their_lines(tmp_path: Path) -> None:
     )
     assert f"{pack}:{exclude}:25: no session has the id 'nothing-like-it'; the ids are " in err
     assert f"{pack}:{second}:5: recipient 'jane doe' would share the file name 'jane-doe'" in err
+    nobody = lines.index("  - name: Nobody") + 1
+    assert f"{pack}:{nobody}:5: recipient 'Nobody' is excluded from every session" in err

@@ -782,6 +782,13 @@ class Checker:
                 )
             seen.setdefault(recipient.slug, recipient)
         ids = [session.id for day in days for session in day.sessions]
+        for recipient in recipients:
+            if ids and set(ids) <= set(recipient.exclude):
+                self.problem(
+                    recipient.mark,
+                    f"recipient {recipient.name!r} is excluded from every session and would "
+                    "get an empty pack; remove them from 'recipients'",
+                )
         for written, mark in self._excluded:
             if written in ids:
                 continue
