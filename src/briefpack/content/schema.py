@@ -132,6 +132,13 @@ SPEAKER_KEYS: tuple[Key, ...] = (
 
 QUESTION_KEYS: tuple[Key, ...] = (
     Key("title", "text", True, "A short heading for the question."),
+    Key(
+        "id",
+        "slug",
+        False,
+        "Short name of a-z, 0-9 and '-', unique in the pack: the question stays the same "
+        "question across versions whatever its title becomes.",
+    ),
     Key("context", "markdown", False, "Background that motivates the question."),
     Key("question", "markdown", True, "What the executive will ask."),
 )

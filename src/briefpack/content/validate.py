@@ -526,6 +526,7 @@ class Checker:
         options = self.options(record.mapping("options"))
         if days is not None:
             self._check_day_order(days)
+            self._check_question_ids(days)
             days = self._with_session_ids(days)
         if attendees is not None:
             self._check_attendees(attendees)
@@ -842,14 +843,33 @@ class Checker:
             return None
         question_mark = record.mark("question")
         assert question_mark is not None
+        if "id" in record.values and record.value("id") is None:
+            return None
         return Question(
             title=title,
             context=context,
             question=question,
+            id=record.value("id"),
             mark=record.node.mark,
             question_mark=question_mark,
             context_mark=record.mark("context"),
         )
+
+    def _check_question_ids(self, days: tuple[Day, ...]) -> None:
+        """A question's id names it across versions: each at most once in the pack."""
+        taken: dict[str, Question] = {}
+        for day in days:
+            for session in day.sessions:
+                for question in session.questions:
+                    if question.id is None:
+                        continue
+                    if question.id in taken:
+                        self.problem(
+                            question.mark,
+                            f"duplicate question id '{question.id}' (also used by the question "
+                            f"at line {taken[question.id].mark.line})",
+                        )
+                    taken.setdefault(question.id, question)
 
     def _check_day_order(self, days: tuple[Day, ...]) -> None:
         for previous, day in pairwise(days):

@@ -43,6 +43,8 @@ class Question:
     title: str
     question: Markdown
     context: Markdown | None = None
+    #: The author's name for the question, stable across versions; ``None`` if not given.
+    id: str | None = None
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
     question_mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
     context_mark: Mark | None = field(default=None, compare=False, repr=False)
