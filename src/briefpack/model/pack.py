@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from briefpack.model.marks import Mark, Problem
 
 if TYPE_CHECKING:
+    from briefpack.model.changes import QuestionChange, SessionChange
     from briefpack.model.rich_text import Image, Markdown
 
 
@@ -45,6 +46,8 @@ class Question:
     context: Markdown | None = None
     #: The author's name for the question, stable across versions; ``None`` if not given.
     id: str | None = None
+    #: In a change-marked pack (:func:`briefpack.model.changes.compare`): what happened to it.
+    change: QuestionChange | None = field(default=None, compare=False, repr=False)
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
     question_mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
     context_mark: Mark | None = field(default=None, compare=False, repr=False)
@@ -109,6 +112,8 @@ class Session:
     attachments: tuple[Attachment, ...] = ()
     #: The names of the pack's attendees who take part.
     attendees: tuple[str, ...] = ()
+    #: In a change-marked pack: what happened to it.
+    change: SessionChange | None = field(default=None, compare=False, repr=False)
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeAlias
+from typing import Literal, TypeAlias
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,19 @@ class Image:
     name: str
 
 
-Inline: TypeAlias = Text | Strong | Emphasis | Code | Link | LineBreak | Image
+#: What a revision did to the text it holds.
+RevisionKind = Literal["insert", "delete"]
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """Text inserted or deleted since an earlier version: only in a change-marked pack."""
+
+    kind: RevisionKind
+    children: tuple[Inline, ...]
+
+
+Inline: TypeAlias = Text | Strong | Emphasis | Code | Link | LineBreak | Image | Revision
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +119,15 @@ class Quote:
     children: tuple[Block, ...]
 
 
-Block: TypeAlias = Paragraph | BulletList | OrderedList | CodeBlock | Quote
+@dataclass(frozen=True, slots=True)
+class RevisedBlock:
+    """A whole block inserted or deleted since an earlier version (a change-marked pack)."""
+
+    kind: RevisionKind
+    block: Block
+
+
+Block: TypeAlias = Paragraph | BulletList | OrderedList | CodeBlock | Quote | RevisedBlock
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,13 +153,15 @@ def images_in(blocks: Sequence[Block]) -> Iterator[Image]:
         elif isinstance(block, BulletList | OrderedList):
             for item in block.items:
                 yield from images_in(item)
+        elif isinstance(block, RevisedBlock):
+            yield from images_in((block.block,))
 
 
 def _inline_images(children: Sequence[Inline]) -> Iterator[Image]:
     for child in children:
         if isinstance(child, Image):
             yield child
-        elif isinstance(child, Strong | Emphasis | Link):
+        elif isinstance(child, Strong | Emphasis | Link | Revision):
             yield from _inline_images(child.children)
 
 
@@ -150,6 +172,8 @@ def _block_text(block: Block) -> str:
         return block.text
     if isinstance(block, Quote):
         return plain_text(block.children)
+    if isinstance(block, RevisedBlock):
+        return _block_text(block.block)
     return "\n".join(plain_text(item) for item in block.items)
 
 

@@ -35,6 +35,8 @@ from briefpack.model.rich_text import (
     Markdown,
     OrderedList,
     Paragraph,
+    RevisedBlock,
+    Revision,
     Strong,
     Text,
 )
@@ -201,6 +203,10 @@ def _block(block: Block) -> Markup:
         return Markup("<ol%s>\n%s</ol>\n") % (start, _items(block.items))
     if isinstance(block, CodeBlock):
         return Markup("<pre><code>%s</code></pre>\n") % block.text
+    if isinstance(block, RevisedBlock):
+        # A whole block added or removed since the version the reader had.
+        tag = Markup("ins") if block.kind == "insert" else Markup("del")
+        return Markup('<%s class="revised-block">\n%s</%s>\n') % (tag, _block(block.block), tag)
     return Markup("<blockquote>\n%s</blockquote>\n") % Markup("").join(
         _block(child) for child in block.children
     )
@@ -227,6 +233,9 @@ def _inline(inline: Inline) -> Markup:
         return Markup("<code>%s</code>") % inline.text
     if isinstance(inline, Link):
         return Markup('<a href="%s">%s</a>') % (inline.href, _inlines(inline.children))
+    if isinstance(inline, Revision):
+        tag = Markup("ins") if inline.kind == "insert" else Markup("del")
+        return Markup("<%s>%s</%s>") % (tag, _inlines(inline.children), tag)
     if isinstance(inline, Image):
         return Markup('<img src="%s/%s" alt="%s">') % (IMAGES, inline.name, inline.alt)
     assert isinstance(inline, LineBreak)
