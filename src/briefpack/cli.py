@@ -189,6 +189,12 @@ _BUILD_OPTIONS: list[Callable[[Any], Any]] = [
         help="Also build a pack for each of the pack's recipients, in OUT/NAME/recipients/; "
         "overrides options.per_recipient.",
     ),
+    click.option(
+        "--changes-since",
+        metavar="OLD",
+        help="Also write NAME.changes.pdf and .docx, marking what changed since OLD: an "
+        "earlier copy of the pack file, or git:REV for the file at a git revision.",
+    ),
     click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
     click.option(
         "-j",
@@ -228,6 +234,7 @@ def _options_from(
     no_sessions: bool,
     force: bool,
     per_recipient: bool | None,
+    changes_since: str | None,
     theme: str | None,
     jobs: int | None,
     max_size: int,
@@ -248,6 +255,7 @@ def _options_from(
         reference_docx=reference_docx,
         sessions=not no_sessions,
         per_recipient=per_recipient,
+        changes_since=changes_since,
         force=force,
         jobs=jobs or os.cpu_count() or 1,
         max_size=max_size,

@@ -35,10 +35,12 @@ from briefpack.build.files import (
 )
 from briefpack.build.limits import Limits
 from briefpack.build.settings import choose_theme, resolve_settings
+from briefpack.build.versions import Version, earlier_version
 from briefpack.content.attachments import DEFAULT_MAX_ATTACHMENT_PAGES
 from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack, Recipient, pack_images
+from briefpack.model.changes import compare, session_changed
 from briefpack.model.theme import Theme
 from briefpack.render.catalogues import pack_warnings
 from briefpack.render.formats import DEFAULT_FORMATS, FORMAT_TABLE, Rendered
@@ -76,6 +78,8 @@ class BuildOptions:
     sessions: bool = True
     #: Build a pack per recipient: ``None`` leaves it to the pack's options.
     per_recipient: bool | None = None
+    #: ``--changes-since``: an earlier copy of each pack file, or ``git:REV``.
+    changes_since: str | None = None
     force: bool = False
     jobs: int = 1
     max_size: int = DEFAULT_MAX_SIZE
@@ -143,16 +147,20 @@ def build(
     notify = progress.update
     packs: list[Pack] = []
     folders: dict[str, Path] = {}
+    versions: dict[str, Version] = {}
     for path in pack_files:
         try:
-            packs.append(
-                load_pack(
-                    path,
-                    max_size=options.max_size,
-                    max_attachment_pages=options.max_attachment_pages,
-                )
+            pack = load_pack(
+                path,
+                max_size=options.max_size,
+                max_attachment_pages=options.max_attachment_pages,
             )
-            folders[packs[-1].name] = path.parent
+            if options.changes_since is not None:
+                versions[pack.name] = earlier_version(
+                    options.changes_since, path, options.max_size, options.max_attachment_pages
+                )
+            packs.append(pack)
+            folders[pack.name] = path.parent
         except BriefpackError as error:
             report.failures.extend(error.problems)
     _check_output_folders(packs, options.out_dir)
@@ -170,7 +178,7 @@ def build(
             report.theme_folders.update(key)
             if key not in theme_hashes:
                 theme_hashes[key] = hash_json([folder_hash(folder) for folder in key])
-            jobs = plan(pack, options, environ, theme, theme_hashes[key])
+            jobs = plan(pack, options, environ, theme, theme_hashes[key], versions.get(pack.name))
         except BriefpackError as error:
             report.failures.extend(error.problems)
             continue
@@ -246,12 +254,19 @@ def _theme_for(pack: Pack, options: BuildOptions, folder: Path) -> Theme:
 
 
 def plan(
-    pack: Pack, options: BuildOptions, environ: Mapping[str, str], theme: Theme, theme_hash: str
+    pack: Pack,
+    options: BuildOptions,
+    environ: Mapping[str, str],
+    theme: Theme,
+    theme_hash: str,
+    version: Version | None = None,
 ) -> list[Job]:
     """Every output of ``pack`` that ``options`` asks for, each with the hash of its inputs.
 
     What an output depends on besides its content and settings (the theme's
     files, the reference DOCX) comes from its entry in the format table.
+    With an earlier ``version``, the change-marked packs too: ``NAME.changes``
+    and the session packs of the sessions that changed.
     """
     base = replace(
         resolve_settings(
@@ -284,9 +299,28 @@ def plan(
             (pack.for_recipient(reader), None, reader, folder / "recipients" / reader.slug)
             for reader in pack.recipients
         ]
+    changed: list[tuple[Pack, str | None, Recipient | None, Path]] = []
+    if version is not None:
+        marked = compare(version.pack, pack)
+        changed.append((marked, None, None, folder / f"{pack.name}.changes"))
+        if options.sessions:
+            kept = {session.id: number for number, session in enumerate(sessions, start=1)}
+            sessions_folder = folder / "sessions"
+            changed += [
+                (marked, s.id, None, sessions_folder / f"{kept[s.id]:0{width}d}-{s.id}.changes")
+                for s in marked.sessions
+                if s.id in kept and session_changed(s)
+            ]
     jobs = []
-    for shown, session_id, reader, stem in scopes:
-        settings = replace(base, session=session_id, recipient=reader.name if reader else None)
+    for shown, session_id, reader, stem in scopes + changed:
+        marking = version is not None and any(stem == item[3] for item in changed)
+        settings = replace(
+            base,
+            session=session_id,
+            recipient=reader.name if reader else None,
+            changes_since=version.name if marking and version else None,
+            changes_date=version.date if marking and version else None,
+        )
         content_slice = _content_slice(shown, session_id)
         content = canonical(content_slice)
         # Image files by content: an edited picture is a changed input.
@@ -295,7 +329,8 @@ def plan(
         questions = len(session.questions) if session else len(shown.questions)
         for output_format in options.formats:
             format_ = FORMAT_TABLE[output_format]
-            if (session_id is not None or reader is not None) and not format_.per_session:
+            partial = session_id is not None or reader is not None or marking
+            if partial and not format_.per_session:
                 continue
             inputs = {
                 "briefpack": __version__,
@@ -305,14 +340,18 @@ def plan(
                 "theme": theme_hash if format_.uses_theme else None,
                 "reference_docx": reference_hash if format_.uses_reference_docx else None,
                 "images": images,
+                # A change-marked pack is also made from the earlier version.
+                "earlier": canonical(version.pack) if marking and version else None,
             }
             jobs.append(
                 Job(
                     pack=shown,
                     settings=settings,
                     output_format=output_format,
-                    target=stem.with_suffix(format_.suffix),
-                    relative=stem.with_suffix(format_.suffix).relative_to(folder).as_posix(),
+                    target=stem.with_name(stem.name + format_.suffix),
+                    relative=stem.with_name(stem.name + format_.suffix)
+                    .relative_to(folder)
+                    .as_posix(),
                     inputs=hash_json(inputs),
                     cost=(questions + 1) * format_.cost,
                 )
@@ -467,9 +506,13 @@ def _copy_companions(theme: Theme, job: Job) -> None:
 
 
 def _scope(relative: str) -> str:
-    """What an output is a pack of: ``sessions``, ``recipients``, or the whole (``""``)."""
-    folder, _, _ = relative.rpartition("/")
-    return folder
+    """What an output is a pack of: ``sessions``, ``recipients``, or the whole (``""``).
+
+    Change-marked packs are a kind of their own: a build without
+    ``--changes-since`` leaves them in place.
+    """
+    folder, _, name = relative.rpartition("/")
+    return f"{folder} changes" if ".changes." in name else folder
 
 
 def _content_slice(pack: Pack, session_id: str | None) -> Pack:

@@ -93,6 +93,14 @@ class SessionChange:
     speakers: tuple[tuple[RevisionKind | None, Speaker], ...] = ()
 
 
+def session_changed(session: Session) -> bool:
+    """Whether anything in ``session`` (of a pack made by :func:`compare`) changed."""
+    return any(
+        change is not None and (change.status != "same" or change.moved)
+        for change in (session.change, *(question.change for question in session.questions))
+    )
+
+
 def anything_changed(pack: Pack) -> bool:
     """Whether a pack made by :func:`compare` marks any change at all."""
     return any(

@@ -26,6 +26,10 @@ class RenderSettings:
     session: str | None = None
     #: The reader a pack is prepared for: named on its cover and on every page.
     recipient: str | None = None
+    #: In a change-marked pack: the earlier version's name (``pack-v2.yaml``,
+    #: ``git 3f2a9c1``) and date, for "What changed since ...".
+    changes_since: str | None = None
+    changes_date: dt.date | None = None
     #: The theme, read by the build (:func:`briefpack.build.settings.resolve_settings`).
     #: Left out of equality (and so of the build's input hashes): what counts
     #: is the content of the theme's files, which the build hashes on its own.
