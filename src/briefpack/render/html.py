@@ -21,7 +21,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from briefpack import __version__
-from briefpack.model import Pack, Session
+from briefpack.model import Pack, Question, Session, Speaker
+from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.rich_text import (
     Block,
     BulletList,
@@ -89,6 +90,15 @@ def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool 
         anchors=_anchors(pack),
         logo=logo_url(theme),
         page_anchor=page_anchor,
+        changes_title=(
+            wording.gettext("What changed since %(version)s of %(date)s")
+            % {
+                "version": settings.changes_since,
+                "date": wording.long_date(settings.changes_date),
+            }
+            if settings.changes_since and settings.changes_date
+            else None
+        ),
         prepared_for=(
             wording.prepared_for(settings.recipient, settings.created.date())
             if settings.recipient
@@ -130,8 +140,47 @@ def _environment(theme_dir: Path, wording: display.Wording) -> jinja2.Environmen
         pages=wording.pages,
         session_heading=display.session_heading,
         initials=initials,
+        inlines=_inlines,
+        times=wording.times,
+        status_label=lambda change, what: status_label(wording, change, what),
+        marked_speakers=marked_speakers,
+        kept_questions=kept_questions,
     )
     return environment
+
+
+def status_label(
+    wording: display.Wording, change: QuestionChange | SessionChange, what: str
+) -> str:
+    """``Question added``, ``Session moved``: how the changes page names a change."""
+    _ = wording.gettext
+    if change.status == "same" and change.moved:
+        return _("Session moved") if what == "session" else _("Question moved")
+    labels = {
+        ("session", "added"): _("Session added"),
+        ("session", "removed"): _("Session removed"),
+        ("session", "edited"): _("Session changed"),
+        ("question", "added"): _("Question added"),
+        ("question", "removed"): _("Question removed"),
+        ("question", "edited"): _("Question edited"),
+    }
+    return labels[(what, change.status)]
+
+
+def marked_speakers(session: Session) -> list[tuple[str | None, Speaker]]:
+    """A session's speakers, each with ``insert`` or ``delete`` in a change-marked pack."""
+    if session.change is not None:
+        return list(session.change.speakers)
+    return [(None, speaker) for speaker in session.speakers]
+
+
+def kept_questions(session: Session) -> list[Question]:
+    """A session's questions without those a change-marked pack shows as removed."""
+    return [
+        question
+        for question in session.questions
+        if question.change is None or question.change.status != "removed"
+    ]
 
 
 def initials(name: str) -> str:

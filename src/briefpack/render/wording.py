@@ -69,11 +69,20 @@ class Wording:
 
     def summary(self, pack: Pack) -> str:
         """The pack's size: ``2 days, 4 sessions, and 27 questions``."""
+        # A change-marked pack still shows what was removed; it does not count it.
+        sessions = [s for s in pack.sessions if not (s.change and s.change.status == "removed")]
+        questions = [
+            q
+            for s in sessions
+            for q in s.questions
+            if not (q.change and q.change.status == "removed")
+        ]
+        days = {day.date for day in pack.days for s in day.sessions if s in sessions}
         return format_list(
             [
-                self.ngettext("%(num)d day", "%(num)d days", len(pack.days)),
-                self.ngettext("%(num)d session", "%(num)d sessions", len(pack.sessions)),
-                self.questions(len(pack.questions)),
+                self.ngettext("%(num)d day", "%(num)d days", len(days)),
+                self.ngettext("%(num)d session", "%(num)d sessions", len(sessions)),
+                self.questions(len(questions)),
             ],
             locale=self.locale,
         )
@@ -107,7 +116,11 @@ class Wording:
 
     def time_range(self, session: Session) -> str:
         """``9:00 – 10:00 AM``, ``09:00–10:00 Uhr``."""
-        return format_interval(session.start, session.end, self._hours_minutes, locale=self.locale)
+        return self.times(session.start, session.end)
+
+    def times(self, start: dt.time, end: dt.time) -> str:
+        """The range from ``start`` to ``end``, as :meth:`time_range` writes a session's."""
+        return format_interval(start, end, self._hours_minutes, locale=self.locale)
 
     def day_heading(self, date: dt.date) -> str:
         """``Thursday, October 23, 2025``; ``Donnerstag, 23. Oktober 2025``."""
