@@ -38,3 +38,40 @@ def body_paragraphs(data: bytes) -> list[tuple[str, str]]:
 def canonical(element: Any) -> str:
     """XML text with stable formatting, for comparison with a golden file."""
     return etree.tostring(element, pretty_print=True, encoding="unicode")
+
+
+def accept_all(data: bytes) -> Any:
+    """The body of ``data`` as Word's Accept All leaves it: insertions kept, deletions gone."""
+    return _resolve(part(data, "word/document.xml"), keep="ins", drop="del")
+
+
+def reject_all(data: bytes) -> Any:
+    """The body of ``data`` as Word's Reject All leaves it: deletions kept, insertions gone."""
+    return _resolve(part(data, "word/document.xml"), keep="del", drop="ins")
+
+
+def _resolve(root: Any, keep: str, drop: str) -> Any:
+    body = root.find("w:body", NS)
+    # A paragraph or row whose mark was dropped goes (its content was dropped with it).
+    for marked in body.xpath(f".//w:pPr/w:rPr/w:{drop}/../../..", namespaces=NS):
+        marked.getparent().remove(marked)
+    for marked in body.xpath(f".//w:trPr/w:{drop}/../..", namespaces=NS):
+        marked.getparent().remove(marked)
+    for element in body.xpath(f".//w:{drop}", namespaces=NS):
+        element.getparent().remove(element)
+    for element in body.xpath(f".//w:{keep}", namespaces=NS):
+        if element.getparent().tag in (f"{{{W}}}rPr", f"{{{W}}}trPr"):
+            element.getparent().remove(element)
+            continue
+        parent, index = element.getparent(), element.getparent().index(element)
+        for offset, child in enumerate(list(element)):
+            parent.insert(index + offset, child)
+        parent.remove(element)
+    for text in body.xpath(".//w:delText", namespaces=NS):
+        text.tag = f"{{{W}}}t"
+    return body
+
+
+def paragraph_texts(body: Any) -> list[str]:
+    """Every paragraph's text in document order, tables included."""
+    return ["".join(p.xpath(".//w:t/text()", namespaces=NS)) for p in body.iter(f"{{{W}}}p")]

@@ -343,10 +343,13 @@ def plan(
                 # A change-marked pack is also made from the earlier version.
                 "earlier": canonical(version.pack) if marking and version else None,
             }
+            job_pack, job_settings = shown, settings
+            if marking and format_.tracks_changes and version is not None:
+                job_pack, job_settings = pack, replace(settings, earlier=version.pack)
             jobs.append(
                 Job(
-                    pack=shown,
-                    settings=settings,
+                    pack=job_pack,
+                    settings=job_settings,
                     output_format=output_format,
                     target=stem.with_name(stem.name + format_.suffix),
                     relative=stem.with_name(stem.name + format_.suffix)

@@ -42,6 +42,9 @@ class Format:
     needs_companions: bool = False
     #: Relative cost of one question, to start the longest renders first.
     cost: int = 1
+    #: A change-marked output is made from both versions (``settings.earlier``
+    #: and the plain new pack) rather than from the pack that marks the changes.
+    tracks_changes: bool = False
 
 
 def _render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
@@ -67,7 +70,7 @@ FORMAT_TABLE: dict[str, Format] = {
     format_.name: format_
     for format_ in (
         Format("pdf", ".pdf", _render_pdf, uses_theme=True, cost=4),
-        Format("docx", ".docx", _render_docx, uses_reference_docx=True),
+        Format("docx", ".docx", _render_docx, uses_reference_docx=True, tracks_changes=True),
         Format("html", ".html", _render_html, uses_theme=True, per_session=False,
                needs_companions=True),
     )

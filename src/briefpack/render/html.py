@@ -22,7 +22,6 @@ from markupsafe import Markup, escape
 
 from briefpack import __version__
 from briefpack.model import Pack, Question, Session, Speaker
-from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.rich_text import (
     Block,
     BulletList,
@@ -142,29 +141,11 @@ def _environment(theme_dir: Path, wording: display.Wording) -> jinja2.Environmen
         initials=initials,
         inlines=_inlines,
         times=wording.times,
-        status_label=lambda change, what: status_label(wording, change, what),
+        status_label=wording.status_label,
         marked_speakers=marked_speakers,
         kept_questions=kept_questions,
     )
     return environment
-
-
-def status_label(
-    wording: display.Wording, change: QuestionChange | SessionChange, what: str
-) -> str:
-    """``Question added``, ``Session moved``: how the changes page names a change."""
-    _ = wording.gettext
-    if change.status == "same" and change.moved:
-        return _("Session moved") if what == "session" else _("Question moved")
-    labels = {
-        ("session", "added"): _("Session added"),
-        ("session", "removed"): _("Session removed"),
-        ("session", "edited"): _("Session changed"),
-        ("question", "added"): _("Question added"),
-        ("question", "removed"): _("Question removed"),
-        ("question", "edited"): _("Question edited"),
-    }
-    return labels[(what, change.status)]
 
 
 def marked_speakers(session: Session) -> list[tuple[str | None, Speaker]]:

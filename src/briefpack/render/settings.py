@@ -30,6 +30,9 @@ class RenderSettings:
     #: ``git 3f2a9c1``) and date, for "What changed since ...".
     changes_since: str | None = None
     changes_date: dt.date | None = None
+    #: The earlier version itself, for the Word copy's tracked changes. The
+    #: build hashes its content on its own, so it takes no part in equality.
+    earlier: Pack | None = field(default=None, compare=False, repr=False)
     #: The theme, read by the build (:func:`briefpack.build.settings.resolve_settings`).
     #: Left out of equality (and so of the build's input hashes): what counts
     #: is the content of the theme's files, which the build hashes on its own.

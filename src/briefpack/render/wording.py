@@ -34,6 +34,7 @@ from briefpack.render.catalogues import FALLBACK_LANGUAGE, catalogue_for, transl
 
 if TYPE_CHECKING:
     from briefpack.model import Pack, Session
+    from briefpack.model.changes import QuestionChange, SessionChange
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,21 @@ class Wording:
             "name": name,
             "date": format_date(date, "medium", locale=self.locale),
         }
+
+    def status_label(self, change: QuestionChange | SessionChange, what: str) -> str:
+        """``Question added``, ``Session moved``: how a changes page names a change."""
+        _ = self.gettext
+        if change.status == "same" and change.moved:
+            return _("Session moved") if what == "session" else _("Question moved")
+        labels = {
+            ("session", "added"): _("Session added"),
+            ("session", "removed"): _("Session removed"),
+            ("session", "edited"): _("Session changed"),
+            ("question", "added"): _("Question added"),
+            ("question", "removed"): _("Question removed"),
+            ("question", "edited"): _("Question edited"),
+        }
+        return labels[(what, change.status)]
 
     def page_footer(self) -> list[str]:
         """ "Page X of Y" as text with the markers ``{page}`` and ``{pages}`` split out.

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -26,6 +27,7 @@ from docx.shared import Mm
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Attendee, Day, Pack, Session
+from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
 from briefpack.render.docx import ooxml
@@ -48,7 +50,32 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     ``settings.reference_docx`` names a company template whose styles, page
     setup and header and footer look are used (like pandoc's ``--reference-doc``).
     The Word styles are made from the theme (:mod:`briefpack.render.docx.styles`).
+    With ``settings.earlier``, the changes since that version are tracked
+    changes, after a first page that lists them.
     """
+    if settings.earlier is None:
+        return _render_docx(pack, settings)
+    from briefpack.model.changes import compare
+    from briefpack.render.docx.revisions import track_changes
+
+    earlier = settings.earlier
+    if settings.session is not None and settings.session not in {s.id for s in earlier.sessions}:
+        # A session new in this version: before, it had no questions.
+        _, session = pack.scope(settings.session)
+        assert session is not None
+        day = pack.scope(settings.session)[0][0]
+        empty = replace(session, questions=(), attachments=())
+        earlier = replace(pack, days=(replace(day, sessions=(empty,)),))
+    summary = compare(earlier, pack)
+    new = _render_docx(pack, settings, summary)
+    old = _render_docx(earlier, settings, summary)
+    author = pack.author or "briefpack"
+    date = settings.created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    tracked = track_changes(old.data, new.data, author, date)
+    return Rendered(ooxml.normalise_zip(tracked, settings.created))
+
+
+def _render_docx(pack: Pack, settings: RenderSettings, summary: Pack | None = None) -> Rendered:
     reference = settings.reference_docx
     document = _open_template(reference)
     _clear_body(document)
@@ -56,7 +83,7 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     apply_styles(document, theme, restyle_existing=reference is None)
     if reference is None:
         _page_setup(document, settings.paper, theme)
-    writer = _DocxWriter(document, pack, settings)
+    writer = _DocxWriter(document, pack, settings, summary)
     writer.write()
     _properties(document, pack, settings)
     ooxml.set_document_language(document, word_language(pack.options.language))
@@ -153,7 +180,9 @@ def _properties(document: Document, pack: Pack, settings: RenderSettings) -> Non
 class _DocxWriter:
     """Writes the parts of the pack, in order, into the document's body."""
 
-    def __init__(self, document: Document, pack: Pack, settings: RenderSettings) -> None:
+    def __init__(
+        self, document: Document, pack: Pack, settings: RenderSettings, summary: Pack | None
+    ) -> None:
         self.document = document
         self.pack = pack
         self.settings = settings
@@ -161,11 +190,15 @@ class _DocxWriter:
         self.rich_text = RichText(self.body, pack.source)
         self._anchors: dict[str, str] = {}
         self._logo_warned = False
+        #: A change-marked pack whose changes the first page lists.
+        self.summary = summary
         self.wording = display.wording_for(pack.options.language, pack.options.time_format)
 
     def write(self) -> None:
         days, session_pack = self.pack.scope(self.settings.session)
         self._header_and_footer()
+        if self.summary is not None:
+            self._changes_page(self.summary)
         if session_pack is None:
             self._cover()
             self._at_a_glance()
@@ -342,6 +375,53 @@ class _DocxWriter:
                         ),
                     )
                 )
+
+    def _changes_page(self, marked: Pack) -> None:
+        """The first page: what changed since the earlier version, one line each.
+
+        The same in both versions compared, so it is not itself a tracked change.
+        """
+        settings = self.settings
+        assert settings.changes_since is not None
+        assert settings.changes_date is not None
+        title = self._("What changed since %(version)s of %(date)s") % {
+            "version": settings.changes_since,
+            "date": self.wording.long_date(settings.changes_date),
+        }
+        self.body.paragraph(title, "Briefing Part Title")
+        days, _ = marked.scope(settings.session)
+        lines: list[str] = []
+        for session in [s for day in days for s in day.sessions]:
+            change = session.change
+            if change is not None and (change.status != "same" or change.moved):
+                lines.append(f"{self._status(change, 'session')}: {session.title}")
+                if change.old_title:
+                    lines.append(f"    {self._('Title')}: {change.old_title} → {session.title}")
+                if change.old_start and change.old_end:
+                    before = self.wording.times(change.old_start, change.old_end)
+                    lines.append(
+                        f"    {self._('Time')}: {before} → {self.wording.time_range(session)}"
+                    )
+                for kind, speaker in change.speakers:
+                    if kind and change.status == "edited":
+                        sign = "+" if kind == "insert" else "\u2212"  # a minus sign
+                        lines.append(f"    {self._('Speakers')}: {sign} {speaker.name}")
+            for question in session.questions:
+                qchange = question.change
+                if qchange is None or (qchange.status == "same" and not qchange.moved):
+                    continue
+                lines.append(f"{self._status(qchange, 'question')}: {question.title}")
+                if qchange.old_title:
+                    lines.append(f"    {self._('Title')}: {qchange.old_title} → {question.title}")
+                if qchange.moved_from:
+                    moved = self._("Moved from %(session)s") % {"session": qchange.moved_from}
+                    lines.append(f"    {moved}")
+        for line in lines or [self._("No changes")]:
+            style = "Briefing Session Meta" if line.startswith("    ") else "Briefing Speakers"
+            self.body.paragraph(line.strip(), style)
+
+    def _status(self, change: QuestionChange | SessionChange, what: str) -> str:
+        return self.wording.status_label(change, what)
 
     def _attendees(self, attendees: Sequence[Attendee]) -> None:
         """A grid of two columns: each attendee's photo, name, role, biography and sessions."""

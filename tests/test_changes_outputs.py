@@ -1,0 +1,169 @@
+"""build --changes-since: the change-marked PDF and the Word copy with real tracked changes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import run
+from docx_helpers import NS, accept_all, paragraph_texts, part, reject_all
+from pdf_helpers import page_texts
+from test_changes import version_pair
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The new version built with --changes-since the old one, and each built alone."""
+    root = tmp_path_factory.mktemp("changes")
+    version_pair(root)
+    shutil.copy(root / "old" / "pack.yaml", root / "new" / "pack-v2.yaml")
+    pack = root / "new" / "pack.yaml"
+    code, _, err = run(
+        "build",
+        str(pack),
+        "-o",
+        str(root / "out"),
+        "--changes-since",
+        str(root / "new" / "pack-v2.yaml"),
+    )
+    assert code == 0, err
+    code, _, err = run(
+        "build", str(root / "old" / "pack.yaml"), "-o", str(root / "old-out"), "--no-sessions"
+    )
+    assert code == 0, err
+    return root
+
+
+def test_the_first_page_lists_every_change_with_its_page(built: Path) -> None:
+    pages = page_texts((built / "out" / "pack" / "pack.changes.pdf").read_bytes())
+    first = pages[0]
+    assert first.startswith("What changed since pack-v2.yaml of ")
+    expected = {
+        "QUESTION EDITED Observability & Reliability Engineering": "meaningful useful SLIs",
+        "QUESTION EDITED Incident Automation at Scale": "Automation at Scale",
+        "QUESTION REMOVED Self-Service Environment Provisioning": "Self-Service Environment",
+        "SESSION CHANGED Session 2: AgentCore": "Jordan Lee",
+        "SESSION CHANGED Session 3: Leveraging AI in the Software Development Lifecycle": "11:30",
+        "QUESTION MOVED Deep Agents vs. Shallow Agents (Agents 2.0)": "Deep Agents vs. Shallow",
+        "QUESTION ADDED Budget for the Next Fiscal Year": "Budget for the Next Fiscal Year",
+    }
+    for entry, on_its_page in expected.items():
+        assert entry in first, entry
+        number = int(first.split(entry, 1)[1].replace(".", " ").split()[0])
+        assert on_its_page in pages[number - 1], (entry, number)
+    assert "Title: Automated Incident Management → Incident Automation at Scale" in first
+    assert "Time: 11:15 AM – 12:15 PM → 11:30 AM – 12:30 PM" in first
+    assert "Speakers: + Jordan Lee" in first
+    assert "Moved from AgentCore" in first
+
+
+def test_the_pdf_shows_old_and_new_words_where_they_changed(built: Path) -> None:
+    text = " ".join(page_texts((built / "out" / "pack" / "pack.changes.pdf").read_bytes()))
+    assert "defining meaningful useful SLIs" in text
+    assert "Automated Incident Management Automation at Scale" in text
+    assert "Self-Service Environment Provisioning" in text  # removed, still shown
+
+
+def test_only_changed_sessions_get_a_change_marked_pack(built: Path) -> None:
+    names = sorted(p.name for p in (built / "out" / "pack" / "sessions").glob("*.changes.pdf"))
+    assert names == [
+        "01-devops-culture-at-amazon.changes.pdf",
+        "02-agentcore.changes.pdf",
+        "03-leveraging-ai-in-the-software-development-lifecycle.changes.pdf",
+        "04-executive-meeting-with-aws-developer-experience.changes.pdf",
+    ]
+
+
+def body_after_changes_page(body: object) -> list[str]:
+    texts = paragraph_texts(body)
+    return texts[texts.index("Briefing pack") :]
+
+
+def test_accept_all_gives_the_new_text_and_reject_all_the_old(built: Path) -> None:
+    changes = (built / "out" / "pack" / "pack.changes.docx").read_bytes()
+    new = (built / "out" / "pack" / "pack.docx").read_bytes()
+    old = (built / "old-out" / "pack" / "pack.docx").read_bytes()
+    new_body = part(new, "word/document.xml").find("w:body", NS)
+    old_body = part(old, "word/document.xml").find("w:body", NS)
+    assert body_after_changes_page(accept_all(changes)) == paragraph_texts(new_body)
+    assert body_after_changes_page(reject_all(changes)) == paragraph_texts(old_body)
+
+
+def test_the_word_changes_are_real_revisions_by_the_author(built: Path) -> None:
+    document = part(
+        (built / "out" / "pack" / "pack.changes.docx").read_bytes(), "word/document.xml"
+    )
+    insertions = document.xpath("//w:ins", namespaces=NS)
+    deletions = document.xpath("//w:del", namespaces=NS)
+    assert insertions
+    assert deletions
+    authors = {element.get(f"{{{NS['w']}}}author") for element in insertions + deletions}
+    assert authors == {"briefpack"}
+    deleted_words = " ".join(document.xpath("//w:delText/text()", namespaces=NS))
+    assert "meaningful" in deleted_words
+    assert document.xpath("//w:hyperlink//w:ins | //w:tc//w:del", namespaces=NS) is not None
+    ids = [element.get(f"{{{NS['w']}}}id") for element in insertions + deletions]
+    assert len(ids) == len(set(ids))
+
+
+def test_no_change_says_so_and_marks_nothing(tmp_path: Path) -> None:
+    from conftest import BUNDLED_PACK
+
+    shutil.copy(BUNDLED_PACK, tmp_path / "pack.yaml")
+    shutil.copy(BUNDLED_PACK, tmp_path / "earlier.yaml")
+    code, _, err = run(
+        "build", str(tmp_path / "pack.yaml"), "-o", str(tmp_path / "out"),
+        "--changes-since", str(tmp_path / "earlier.yaml"), "--no-sessions",
+    )  # fmt: skip
+    assert code == 0, err
+    pages = page_texts((tmp_path / "out" / "pack" / "pack.changes.pdf").read_bytes())
+    assert "No changes" in pages[0]
+    document = part(
+        (tmp_path / "out" / "pack" / "pack.changes.docx").read_bytes(), "word/document.xml"
+    )
+    assert not document.xpath("//w:ins | //w:del", namespaces=NS)
+    assert "No changes" in paragraph_texts(document)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_changes_since_a_git_revision(tmp_path: Path) -> None:
+    version_pair(tmp_path)
+    repository = tmp_path / "repo"
+    (repository / "content").mkdir(parents=True)
+    pack = repository / "content" / "pack.yaml"
+    shutil.copy(tmp_path / "old" / "pack.yaml", pack)
+
+    def git(*arguments: str) -> str:
+        moment = "2025-10-20T10:00:00Z"
+        environment = {**os.environ, "GIT_AUTHOR_DATE": moment, "GIT_COMMITTER_DATE": moment}
+        identity = ("-c", "user.name=T", "-c", "user.email=t@example.com")
+        return subprocess.run(
+            ["git", "-C", str(repository), *identity, *arguments],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=environment,
+        ).stdout
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-q", "-m", "version 2")
+    shutil.copy(tmp_path / "new" / "pack.yaml", pack)
+    short = git("rev-parse", "--short", "HEAD").strip()
+    code, _, err = run(
+        "build", str(pack), "-o", str(tmp_path / "out"), "--changes-since", "git:HEAD",
+        "--no-sessions", "-f", "pdf",
+    )  # fmt: skip
+    assert code == 0, err
+    first = page_texts((tmp_path / "out" / "pack" / "pack.changes.pdf").read_bytes())[0]
+    assert first.startswith(f"What changed since git {short} of October 20, 2025")
+    assert "QUESTION ADDED Budget for the Next Fiscal Year" in first
+    code, _, err = run(
+        "build", str(pack), "-o", str(tmp_path / "out"), "--changes-since", "git:nope"
+    )
+    assert code == 1
+    assert f"{pack}: --changes-since git:nope: no such revision in the repository" in err
