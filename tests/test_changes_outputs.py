@@ -167,3 +167,36 @@ def test_changes_since_a_git_revision(tmp_path: Path) -> None:
     )
     assert code == 1
     assert f"{pack}: --changes-since git:nope: no such revision in the repository" in err
+
+
+def _libreoffice_with_uno() -> bool:
+    if shutil.which("soffice") is None or not Path("/usr/bin/python3").is_file():
+        return False
+    probe = subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(
+    not _libreoffice_with_uno(), reason="needs LibreOffice and its python3-uno (Debian packages)"
+)
+def test_libreoffice_accept_all_gives_the_new_text(built: Path, tmp_path: Path) -> None:
+    # LibreOffice's Reject All joins an inserted paragraph with the one before it
+    # rather than after, so only Accept All is held to the new text here.
+    action, version = "accept", "new"
+    script = Path(__file__).with_name("lo_accept.py")
+    result = tmp_path / f"{action}.docx"
+    changes = built / "out" / "pack" / "pack.changes.docx"
+    subprocess.run(
+        ["/usr/bin/python3", str(script), action, str(changes), str(result)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    plain = built / ("out" if version == "new" else "old-out") / "pack" / "pack.docx"
+    expected = paragraph_texts(part(plain.read_bytes(), "word/document.xml").find("w:body", NS))
+    texts = paragraph_texts(part(result.read_bytes(), "word/document.xml").find("w:body", NS))
+    assert body_after_changes_page_texts(texts) == expected
+
+
+def body_after_changes_page_texts(texts: list[str]) -> list[str]:
+    return texts[texts.index("Briefing pack") :]
