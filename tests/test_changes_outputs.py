@@ -105,7 +105,9 @@ def test_the_word_changes_are_real_revisions_by_the_author(built: Path) -> None:
     assert authors == {"briefpack"}
     deleted_words = " ".join(document.xpath("//w:delText/text()", namespaces=NS))
     assert "meaningful" in deleted_words
-    assert document.xpath("//w:hyperlink//w:ins | //w:tc//w:del", namespaces=NS) is not None
+    # In a table cell (at a glance: Session 3's new times), as a revision of its own.
+    assert document.xpath("//w:tbl//w:del/w:r/w:delText", namespaces=NS)
+    assert document.xpath("//w:tbl//w:ins/w:r/w:t", namespaces=NS)
     ids = [element.get(f"{{{NS['w']}}}id") for element in insertions + deletions]
     assert len(ids) == len(set(ids))
 
@@ -200,3 +202,49 @@ def test_libreoffice_accept_all_gives_the_new_text(built: Path, tmp_path: Path) 
 
 def body_after_changes_page_texts(texts: list[str]) -> list[str]:
     return texts[texts.index("Briefing pack") :]
+
+
+def test_links_and_list_items_keep_their_structure_when_changed(tmp_path: Path) -> None:
+    from conftest import MINIMAL_PACK
+
+    before = MINIMAL_PACK.replace(
+        "question: Where are we going?",
+        "question: |-\n              See [the old plan](https://example.com/plan).\n\n"
+        "              - first step\n              - second step",
+    )
+    after = before.replace("the old plan", "the new plan").replace("second step", "next step")
+    (tmp_path / "earlier.yaml").write_text(before, encoding="utf-8")
+    (tmp_path / "pack.yaml").write_text(after, encoding="utf-8")
+    code, _, err = run(
+        "build", str(tmp_path / "pack.yaml"), "-o", str(tmp_path / "out"), "--no-sessions",
+        "-f", "docx", "--changes-since", str(tmp_path / "earlier.yaml"),
+    )  # fmt: skip
+    assert code == 0, err
+    document = part(
+        (tmp_path / "out" / "pack" / "pack.changes.docx").read_bytes(), "word/document.xml"
+    )
+    link = document.xpath("//w:hyperlink[.//w:ins]", namespaces=NS)
+    assert len(link) == 1
+    assert "".join(link[0].xpath(".//w:delText/text()", namespaces=NS)) == "old"
+    assert "".join(link[0].xpath(".//w:ins//w:t/text()", namespaces=NS)) == "new"
+    item = document.xpath("//w:p[w:pPr/w:numPr][.//w:ins]", namespaces=NS)
+    assert len(item) == 1  # the list item stays one numbered paragraph
+    assert "".join(item[0].xpath(".//w:delText/text()", namespaces=NS)) == "second"
+    assert "".join(item[0].xpath(".//w:ins//w:t/text()", namespaces=NS)) == "next"
+
+
+def test_a_missing_git_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import MINIMAL_PACK
+
+    (tmp_path / "pack.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    code, _, err = run(
+        "build",
+        str(tmp_path / "pack.yaml"),
+        "-o",
+        str(tmp_path / "out"),
+        "--changes-since",
+        "git:HEAD",
+    )
+    assert code == 1
+    assert "--changes-since git:...: git is not installed; install it" in err

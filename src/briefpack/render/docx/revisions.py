@@ -443,4 +443,8 @@ def _serialise(root: Any) -> bytes:
 
 
 def _xml(element: Any) -> str:
-    return etree.tostring(element).decode("utf-8") if element is not None else ""
+    """An element's XML as a comparable key: exclusive canonical form, so the
+    namespaces declared around it (which differ once it leaves its tree) do not count."""
+    if element is None:
+        return ""
+    return etree.tostring(element, method="c14n", exclusive=True).decode("utf-8")

@@ -419,6 +419,8 @@ class _DocxWriter:
         for line in lines or [self._("No changes")]:
             style = "Briefing Session Meta" if line.startswith("    ") else "Briefing Speakers"
             self.body.paragraph(line.strip(), style)
+        # The pack itself starts on a page of its own, its cover first.
+        ooxml.add_page_break(self.body.paragraph("", "Normal"))
 
     def _status(self, change: QuestionChange | SessionChange, what: str) -> str:
         return self.wording.status_label(change, what)
