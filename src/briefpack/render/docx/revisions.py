@@ -447,4 +447,5 @@ def _xml(element: Any) -> str:
     namespaces declared around it (which differ once it leaves its tree) do not count."""
     if element is None:
         return ""
-    return etree.tostring(element, method="c14n", exclusive=True).decode("utf-8")
+    canonical: bytes = etree.tostring(element, method="c14n", exclusive=True)
+    return canonical.decode("utf-8")
