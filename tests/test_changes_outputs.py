@@ -248,3 +248,14 @@ def test_a_missing_git_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monk
     )
     assert code == 1
     assert "--changes-since git:...: git is not installed; install it" in err
+
+
+def test_the_word_changes_page_refers_to_the_pages_of_what_changed(built: Path) -> None:
+    document = part(
+        (built / "out" / "pack" / "pack.changes.docx").read_bytes(), "word/document.xml"
+    )
+    instructions = [text.strip() for text in document.xpath("//w:instrText/text()", namespaces=NS)]
+    targets = [text.split()[1] for text in instructions if text.startswith("PAGEREF")]
+    bookmarks = set(document.xpath("//w:bookmarkStart/@w:name", namespaces=NS))
+    assert len(targets) == 6  # seven changes; the removed question has no page of its own
+    assert set(targets) <= bookmarks

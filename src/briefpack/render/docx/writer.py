@@ -390,35 +390,54 @@ class _DocxWriter:
         }
         self.body.paragraph(title, "Briefing Part Title")
         days, _ = marked.scope(settings.session)
-        lines: list[str] = []
+        # Each line: its text, the bookmark of where it is, and whether it is a detail.
+        lines: list[tuple[str, str | None, bool]] = []
         for session in [s for day in days for s in day.sessions]:
             change = session.change
+            # Bookmarks are named in the order they are first asked for: asking
+            # here, in the marked pack's order, names them alike in both versions.
+            anchor = self._anchor_for(session)
+            here = None if change is not None and change.status == "removed" else anchor
             if change is not None and (change.status != "same" or change.moved):
-                lines.append(f"{self._status(change, 'session')}: {session.title}")
+                lines.append((f"{self._status(change, 'session')}: {session.title}", here, False))
                 if change.old_title:
-                    lines.append(f"    {self._('Title')}: {change.old_title} → {session.title}")
+                    old_title = change.old_title
+                    lines.append((f"{self._('Title')}: {old_title} → {session.title}", None, True))
                 if change.old_start and change.old_end:
                     before = self.wording.times(change.old_start, change.old_end)
-                    lines.append(
-                        f"    {self._('Time')}: {before} → {self.wording.time_range(session)}"
-                    )
+                    after = self.wording.time_range(session)
+                    lines.append((f"{self._('Time')}: {before} → {after}", None, True))
                 for kind, speaker in change.speakers:
                     if kind and change.status == "edited":
                         sign = "+" if kind == "insert" else "\u2212"  # a minus sign
-                        lines.append(f"    {self._('Speakers')}: {sign} {speaker.name}")
+                        lines.append((f"{self._('Speakers')}: {sign} {speaker.name}", None, True))
+            number = 0
             for question in session.questions:
                 qchange = question.change
+                removed = qchange is not None and qchange.status == "removed"
+                number += 0 if removed else 1
                 if qchange is None or (qchange.status == "same" and not qchange.moved):
                     continue
-                lines.append(f"{self._status(qchange, 'question')}: {question.title}")
+                target = None if removed or here is None else f"{anchor}q{number}"
+                status = self._status(qchange, "question")
+                lines.append((f"{status}: {question.title}", target, False))
                 if qchange.old_title:
-                    lines.append(f"    {self._('Title')}: {qchange.old_title} → {question.title}")
+                    was = qchange.old_title
+                    lines.append((f"{self._('Title')}: {was} → {question.title}", None, True))
                 if qchange.moved_from:
                     moved = self._("Moved from %(session)s") % {"session": qchange.moved_from}
-                    lines.append(f"    {moved}")
-        for line in lines or [self._("No changes")]:
-            style = "Briefing Session Meta" if line.startswith("    ") else "Briefing Speakers"
-            self.body.paragraph(line.strip(), style)
+                    lines.append((moved, None, True))
+        if not lines:
+            self.body.paragraph(self._("No changes"), "Briefing Speakers")
+        for text, target, detail in lines:
+            if detail:
+                self.body.paragraph(text, "Briefing Session Meta")
+                continue
+            paragraph = self.body.paragraph(text, "Briefing Speakers")
+            if target is not None:
+                # The page, as Word computes it when it updates the fields on opening.
+                ooxml.add_tab(paragraph)
+                ooxml.add_field(paragraph, f"PAGEREF {target} \\h", "")
         # The pack itself starts on a page of its own, its cover first.
         ooxml.add_page_break(self.body.paragraph("", "Normal"))
 
