@@ -173,6 +173,12 @@ _BUILD_OPTIONS: list[Callable[[Any], Any]] = [
         help="Ruled space for notes under each question; overrides options.notes.",
     ),
     click.option(
+        "--answer-fields/--no-answer-fields",
+        default=None,
+        help="Fields under each question for its answer and follow-ups, to fill in after the "
+        "meeting and harvest; overrides options.answer_fields.",
+    ),
+    click.option(
         "--reference-docx",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
         help="A Word template whose styles and page setup the .docx takes.",
@@ -230,6 +236,7 @@ def _options_from(
     formats: tuple[str, ...],
     paper: str | None,
     notes: bool | None,
+    answer_fields: bool | None,
     reference_docx: Path | None,
     no_sessions: bool,
     force: bool,
@@ -252,6 +259,7 @@ def _options_from(
         formats=tuple(dict.fromkeys(formats)) or DEFAULT_FORMATS,
         paper=paper.lower() if paper else None,
         notes=notes,
+        answer_fields=answer_fields,
         reference_docx=reference_docx,
         sessions=not no_sessions,
         per_recipient=per_recipient,

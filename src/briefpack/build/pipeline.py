@@ -74,6 +74,8 @@ class BuildOptions:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     paper: str | None = None
     notes: bool | None = None
+    #: ``--answer-fields``: ``None`` leaves it to the pack's options.
+    answer_fields: bool | None = None
     reference_docx: Path | None = None
     sessions: bool = True
     #: Build a pack per recipient: ``None`` leaves it to the pack's options.
@@ -274,6 +276,7 @@ def plan(
             environ,
             paper=options.paper,
             notes=options.notes,
+            answer_fields=options.answer_fields,
             reference_docx=options.reference_docx,
         ),
         theme=theme,

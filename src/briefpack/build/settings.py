@@ -58,6 +58,7 @@ def resolve_settings(
     environ: Mapping[str, str],
     paper: str | None = None,
     notes: bool | None = None,
+    answer_fields: bool | None = None,
     reference_docx: Path | None = None,
     theme: Theme | None = None,
 ) -> RenderSettings:
@@ -70,6 +71,7 @@ def resolve_settings(
     return RenderSettings(
         paper=paper or pack.options.paper,
         notes=pack.options.notes if notes is None else notes,
+        answer_fields=pack.options.answer_fields if answer_fields is None else answer_fields,
         created=document_date(pack, environ),
         reference_docx=reference_docx or pack.options.reference_docx,
         theme=theme or default_theme(),

@@ -167,6 +167,13 @@ OPTION_KEYS: tuple[Key, ...] = (
         "A Word template (.docx) in the pack's folder whose styles the Word copy takes.",
     ),
     Key(
+        "answer_fields",
+        "flag",
+        False,
+        "true: fields under each question for its answer and follow-ups, to fill in after "
+        "the meeting and harvest; default false.",
+    ),
+    Key(
         "per_recipient",
         "flag",
         False,

@@ -527,7 +527,7 @@ class Checker:
         if days is not None:
             self._check_day_order(days)
             self._check_question_ids(days)
-            days = self._with_session_ids(days)
+            days = self._with_question_keys(self._with_session_ids(days))
         if attendees is not None:
             self._check_attendees(attendees)
         if recipients is not None and days is not None:
@@ -579,6 +579,7 @@ class Checker:
             language_mark=record.mark("language"),
             time_format=record.value("time_format"),
             per_recipient=bool(record.value("per_recipient")),
+            answer_fields=bool(record.value("answer_fields")),
             reference_docx=reference_path,
             theme=record.value("theme"),
             theme_mark=record.mark("theme"),
@@ -885,6 +886,33 @@ class Checker:
                     f"days must be in date order: {day.date.isoformat()} comes after "
                     f"{previous.date.isoformat()} (line {previous.mark.line})",
                 )
+
+    def _with_question_keys(self, days: tuple[Day, ...]) -> tuple[Day, ...]:
+        """Give each question the key its answers are filed under; a key used twice is an error.
+
+        The key is the question's ``id``, otherwise its session's id and its
+        title: moving a question within its session, or moving sessions,
+        never changes it.
+        """
+        taken: dict[str, Question] = {}
+        result = []
+        for day in days:
+            sessions = []
+            for session in day.sessions:
+                questions = []
+                for question in session.questions:
+                    key = question.id or f"{session.id}--{slugify(question.title) or 'question'}"
+                    if key in taken:
+                        self.problem(
+                            question.mark,
+                            f"this question's answers would be filed under '{key}', like the "
+                            f"question at line {taken[key].mark.line}; give one of them an 'id'",
+                        )
+                    taken.setdefault(key, question)
+                    questions.append(replace(question, key=key))
+                sessions.append(replace(session, questions=tuple(questions)))
+            result.append(replace(day, sessions=tuple(sessions)))
+        return tuple(result)
 
     def _with_session_ids(self, days: tuple[Day, ...]) -> tuple[Day, ...]:
         """Report explicit ids given twice, and give every other session a unique id."""

@@ -46,6 +46,9 @@ class Question:
     context: Markdown | None = None
     #: The author's name for the question, stable across versions; ``None`` if not given.
     id: str | None = None
+    #: What answers are filed under: ``id``, or the session's id and the title
+    #: (``agentcore--multi-agent-orchestration-at-scale``); unique in the pack.
+    key: str = ""
     #: In a change-marked pack (:func:`briefpack.model.changes.compare`): what happened to it.
     change: QuestionChange | None = field(default=None, compare=False, repr=False)
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
@@ -145,6 +148,8 @@ class Options:
     time_format: TimeFormat | None = None
     #: Whether each recipient gets a pack of their own.
     per_recipient: bool = False
+    #: Whether each question has fields for its answer and follow-ups.
+    answer_fields: bool = False
     #: A company template for the Word copy, resolved against the pack's folder.
     reference_docx: Path | None = None
     #: A built-in theme's name or a theme folder relative to the pack; ``None`` for the default.

@@ -18,6 +18,8 @@ class RenderSettings:
 
     paper: str = "a4"
     notes: bool = False
+    #: Fields under each question for its answer and follow-ups, to fill in and harvest.
+    answer_fields: bool = False
     #: The date written into document properties; never the clock.
     created: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     #: A company template for the Word copy.
