@@ -348,6 +348,35 @@ def new(name: str, folder: Path) -> None:
     run_new(name, folder)
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--into",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The answers file, content/NAME.answers.yaml beside its pack. Default: the answers "
+    "file of the pack in content/ whose questions the copies answer.",
+)
+@click.option("--force", is_flag=True, help="Where a stored answer differs, take the new text.")
+def harvest(files: tuple[Path, ...], into: Path | None, force: bool) -> None:
+    """Read the answers typed into filled Word and PDF copies into the pack's answers file.
+
+    FILES are copies built with --answer-fields and filled in after the
+    meeting: the full pack, session packs or recipients' packs, .docx or
+    .pdf. Answers are filed by question in NAME.answers.yaml beside the pack;
+    the pack file itself is never changed. A stored answer that differs from
+    a harvested one is a conflict: all are reported and nothing is written,
+    unless --force. The next build also writes NAME.debrief.pdf and .docx.
+
+    \b
+    Examples:
+      briefpack harvest build/aws-devex-2025/aws-devex-2025.docx
+      briefpack harvest filled/*.pdf --into content/aws-devex-2025.answers.yaml
+    """
+    from briefpack.authoring.harvest import run_harvest
+
+    run_harvest(files, into, force, DEFAULT_CONTENT)
+
+
 @cli.command(name="import")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(

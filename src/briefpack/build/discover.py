@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from briefpack.content.answers import is_answers_file
 from briefpack.errors import BriefpackError, Problem
 
 PACK_SUFFIXES = (".yaml", ".yml")
@@ -26,7 +27,10 @@ def find_packs(paths: Iterable[str]) -> list[Path]:
             packs = sorted(
                 child
                 for child in path.iterdir()
-                if child.suffix.lower() in PACK_SUFFIXES and child.is_file()
+                if child.suffix.lower() in PACK_SUFFIXES
+                and child.is_file()
+                # A pack's answers live beside it; they are not a pack.
+                and not is_answers_file(child)
             )
             if not packs:
                 problems.append(Problem(given, "no pack files (*.yaml, *.yml) in this folder"))

@@ -63,7 +63,7 @@ def check_attachment(path: Path, max_pages: int) -> AttachmentFacts:
                     "(print it to PDF) and attach that"
                 )
             pages = len(pdf.pages)
-            removed = tuple(_active_content(pdf))
+            removed = tuple(active_content(pdf))
     except pikepdf.PasswordError:
         raise AttachmentRefusedError(
             f"{path.name} needs a password to open; save a copy without one and attach that"
@@ -83,7 +83,7 @@ def check_attachment(path: Path, max_pages: int) -> AttachmentFacts:
     return AttachmentFacts(pages, hashlib.sha256(data).hexdigest(), removed)
 
 
-def _active_content(pdf: Any) -> list[str]:
+def active_content(pdf: Any) -> list[str]:
     """Names of what in ``pdf`` would act when opened, as a warning lists them."""
     import pikepdf
 

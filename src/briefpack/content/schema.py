@@ -201,6 +201,21 @@ RECORDS: dict[str, tuple[Key, ...]] = {
 }
 
 
+# ---------------------------------------------------------------- answers
+# NAME.answers.yaml beside a pack: written by briefpack harvest, readable and
+# editable by people, and validated like a pack.
+
+ANSWERS_KEYS: tuple[Key, ...] = (
+    Key("answers", "mapping", True, "The answers, each under its question's key."),
+)
+
+ANSWER_KEYS: tuple[Key, ...] = (
+    Key("answer", "text", False, "What was answered, as typed."),
+    Key("follow_up", "text", False, "What follows up, as typed."),
+    Key("source", "text", False, "The filled copy it was harvested from."),
+    Key("harvested", "date", False, "When it was harvested: YYYY-MM-DD."),
+)
+
 # ---------------------------------------------------------------- themes
 # A theme folder's theme.yaml. Every key is optional: a theme overrides only
 # what it sets, and takes the rest from the built-in theme it extends.

@@ -138,9 +138,7 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
             string=html,
             base_url=theme.folder.as_uri() + "/",
             url_fetcher=fetcher,
-        ).render(
-            stylesheets=[stylesheet], font_config=fonts, pdf_forms=settings.answer_fields
-        )
+        ).render(stylesheets=[stylesheet], font_config=fonts, pdf_forms=settings.answer_fields)
         with _font_timestamps(settings.created):
             pdf = document.write_pdf(pdf_identifier=_identifier(html, css))
     fallback = [record for record in capture.records if _is_subsetter_fallback(record)]

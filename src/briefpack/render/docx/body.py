@@ -51,6 +51,12 @@ class Body:
             element.append(ooxml.text_run(text))
         return paragraph
 
+    def block(self, element: Any) -> None:
+        """Place a ready-made block element (a content control) before the section properties."""
+        if self._section_end is None:
+            self._section_end = self.document.element.body.find(qn("w:sectPr"))
+        self._section_end.addprevious(element)
+
     @contextmanager
     def inside(self, cell: _Cell) -> Iterator[None]:
         """Put the paragraphs made meanwhile into ``cell`` (replacing its empty first one)."""

@@ -284,6 +284,23 @@ def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
         ),
         StyleSpec("Briefing Code Block", base="Normal", font=CODE_FONT, size=9, left_indent_mm=8),
         StyleSpec(
+            "Briefing Answer Label",
+            base="Briefing Label",
+            color=ACCENT,
+            space_before=6,
+        ),
+        StyleSpec(
+            "Briefing Answer",
+            base="Normal",
+            size=sizes.context,
+            color=TEXT,
+            space_after=6,
+            left_indent_mm=8,
+            border_left=(12, HAIRLINE),
+            border_bottom=(4, HAIRLINE),
+        ),
+        StyleSpec("Placeholder Text", kind=WD_STYLE_TYPE.CHARACTER, color=MUTED, italic=True),
+        StyleSpec(
             "Briefing Attendee Name",
             base="Normal",
             font=HEADING_FONT,

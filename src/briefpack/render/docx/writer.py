@@ -26,7 +26,7 @@ from docx.shared import Mm
 
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
-from briefpack.model import Attendee, Day, Pack, Session
+from briefpack.model import Attendee, Day, Pack, Question, Session
 from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
@@ -192,6 +192,8 @@ class _DocxWriter:
         self._logo_warned = False
         #: A change-marked pack whose changes the first page lists.
         self.summary = summary
+        #: Content controls written so far: each needs a number of its own.
+        self._controls = 0
         self.wording = display.wording_for(pack.options.language, pack.options.time_format)
 
     def write(self) -> None:
@@ -509,6 +511,8 @@ class _DocxWriter:
                 self.rich_text.markdown(question.context, "Briefing Context")
             self.body.paragraph(self._("Question"), "Briefing Question Label")
             self.rich_text.markdown(question.question, "Briefing Question")
+            if self.settings.answer_fields:
+                self._answer_fields(question)
             if self.settings.notes:
                 self.body.paragraph(self._("Notes"), "Briefing Label")
                 for _ in range(NOTES_LINES):
@@ -533,6 +537,25 @@ class _DocxWriter:
     def _(self, message: str) -> str:
         """``message`` in the pack's language (named as gettext names it, for extraction)."""
         return self.wording.gettext(message)
+
+    def _answer_fields(self, question: Question) -> None:
+        """Content controls for the answer and the follow-ups, tagged with the question's key."""
+        for kind, label, placeholder in (
+            ("answer", self._("Answer"), self._("Type the answer here.")),
+            ("follow-up", self._("Follow-up"), self._("Type any follow-ups here.")),
+        ):
+            self.body.paragraph(label, "Briefing Answer Label")
+            self._controls += 1
+            self.body.block(
+                ooxml.text_control(
+                    self._controls,
+                    title=label,
+                    tag=f"{ooxml.CONTROL_TAG_PREFIX}:{kind}:{question.key}",
+                    placeholder=placeholder,
+                    paragraph_style=self.body.style_id("Briefing Answer"),
+                    placeholder_style=self.body.style_id("Placeholder Text"),
+                )
+            )
 
     def _session_meta(self, session: Session) -> str:
         """The session's times and how many questions it has."""

@@ -1,0 +1,41 @@
+"""Answers captured after the meeting: what was said to each question, and what follows up.
+
+Kept in a file of their own beside the pack (``NAME.answers.yaml``), keyed by
+each question's key, so that the author's pack file is never rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from briefpack.model.marks import Mark
+
+_NO_MARK = Mark("<memory>", 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The answer to one question and its follow-ups, and where they came from."""
+
+    key: str
+    answer: str | None = None
+    follow_up: str | None = None
+    #: The filled copy they were harvested from (its file name).
+    source: str | None = None
+    harvested: dt.date | None = None
+    mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
+    answer_mark: Mark | None = field(default=None, compare=False, repr=False)
+    follow_up_mark: Mark | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    """Every answer of a pack, by question key, in the order of the file."""
+
+    answers: tuple[Answer, ...] = ()
+    source: str = "<memory>"
+
+    def get(self, key: str) -> Answer | None:
+        """The answer filed under ``key``, if any."""
+        return next((answer for answer in self.answers if answer.key == key), None)
