@@ -36,10 +36,12 @@ from briefpack.build.files import (
 from briefpack.build.limits import Limits
 from briefpack.build.settings import choose_theme, resolve_settings
 from briefpack.build.versions import Version, earlier_version
+from briefpack.content.answers import answers_path, load_answers
 from briefpack.content.attachments import DEFAULT_MAX_ATTACHMENT_PAGES
 from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack, Recipient, pack_images
+from briefpack.model.answers import Answers
 from briefpack.model.changes import compare, session_changed
 from briefpack.model.theme import Theme
 from briefpack.render.catalogues import pack_warnings
@@ -150,6 +152,7 @@ def build(
     packs: list[Pack] = []
     folders: dict[str, Path] = {}
     versions: dict[str, Version] = {}
+    answers: dict[str, Answers] = {}
     for path in pack_files:
         try:
             pack = load_pack(
@@ -161,6 +164,8 @@ def build(
                 versions[pack.name] = earlier_version(
                     options.changes_since, path, options.max_size, options.max_attachment_pages
                 )
+            if answers_path(path).is_file():
+                answers[pack.name] = load_answers(answers_path(path), options.max_size)
             packs.append(pack)
             folders[pack.name] = path.parent
         except BriefpackError as error:
@@ -180,7 +185,15 @@ def build(
             report.theme_folders.update(key)
             if key not in theme_hashes:
                 theme_hashes[key] = hash_json([folder_hash(folder) for folder in key])
-            jobs = plan(pack, options, environ, theme, theme_hashes[key], versions.get(pack.name))
+            jobs = plan(
+                pack,
+                options,
+                environ,
+                theme,
+                theme_hashes[key],
+                versions.get(pack.name),
+                answers.get(pack.name),
+            )
         except BriefpackError as error:
             report.failures.extend(error.problems)
             continue
@@ -262,6 +275,7 @@ def plan(
     theme: Theme,
     theme_hash: str,
     version: Version | None = None,
+    answers: Answers | None = None,
 ) -> list[Job]:
     """Every output of ``pack`` that ``options`` asks for, each with the hash of its inputs.
 
@@ -314,15 +328,21 @@ def plan(
                 for s in marked.sessions
                 if s.id in kept and session_changed(s)
             ]
+    if answers is not None:
+        # The answers file beside the pack: a debrief of the whole pack.
+        changed.append((pack, None, None, folder / f"{pack.name}.debrief"))
+    debrief_stem = folder / f"{pack.name}.debrief"
     jobs = []
     for shown, session_id, reader, stem in scopes + changed:
-        marking = version is not None and any(stem == item[3] for item in changed)
+        debriefing = answers is not None and stem == debrief_stem
+        marking = version is not None and not debriefing and any(stem == c[3] for c in changed)
         settings = replace(
             base,
             session=session_id,
             recipient=reader.name if reader else None,
             changes_since=version.name if marking and version else None,
             changes_date=version.date if marking and version else None,
+            answers=answers if debriefing else None,
         )
         content_slice = _content_slice(shown, session_id)
         content = canonical(content_slice)
@@ -332,7 +352,7 @@ def plan(
         questions = len(session.questions) if session else len(shown.questions)
         for output_format in options.formats:
             format_ = FORMAT_TABLE[output_format]
-            partial = session_id is not None or reader is not None or marking
+            partial = session_id is not None or reader is not None or marking or debriefing
             if partial and not format_.per_session:
                 continue
             inputs = {
@@ -343,8 +363,10 @@ def plan(
                 "theme": theme_hash if format_.uses_theme else None,
                 "reference_docx": reference_hash if format_.uses_reference_docx else None,
                 "images": images,
-                # A change-marked pack is also made from the earlier version.
+                # A change-marked pack is also made from the earlier version,
+                # a debrief from the answers.
                 "earlier": canonical(version.pack) if marking and version else None,
+                "answers": canonical(answers) if debriefing and answers else None,
             }
             job_pack, job_settings = shown, settings
             if marking and format_.tracks_changes and version is not None:

@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from briefpack import __version__
-from briefpack.model import Pack, Question, Session, Speaker
+from briefpack.model import Day, Pack, Question, Session, Speaker
 from briefpack.model.rich_text import (
     Block,
     BulletList,
@@ -89,6 +89,8 @@ def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool 
         anchors=_anchors(pack),
         logo=logo_url(theme),
         page_anchor=page_anchor,
+        debrief_tally=lambda session: debrief_tally(session, settings),
+        debrief_follow_ups=lambda: debrief_follow_ups(days, settings),
         changes_title=(
             wording.gettext("What changed since %(version)s of %(date)s")
             % {
@@ -146,6 +148,32 @@ def _environment(theme_dir: Path, wording: display.Wording) -> jinja2.Environmen
         kept_questions=kept_questions,
     )
     return environment
+
+
+def debrief_tally(session: Session, settings: RenderSettings) -> tuple[int, int, int]:
+    """A session's answered and unanswered questions, and its follow-ups, in a debrief."""
+    answered = unanswered = follow_ups = 0
+    for question in session.questions:
+        given = settings.answers.get(question.key) if settings.answers else None
+        if given is not None and given.answer:
+            answered += 1
+        else:
+            unanswered += 1
+        if given is not None and given.follow_up:
+            follow_ups += 1
+    return answered, unanswered, follow_ups
+
+
+def debrief_follow_ups(days: Iterable[Day], settings: RenderSettings) -> list[tuple[Question, str]]:
+    """Every follow-up of the debrief, with its question, in the pack's order."""
+    found = []
+    for day in days:
+        for session in day.sessions:
+            for question in session.questions:
+                given = settings.answers.get(question.key) if settings.answers else None
+                if given is not None and given.follow_up:
+                    found.append((question, given.follow_up))
+    return found
 
 
 def marked_speakers(session: Session) -> list[tuple[str | None, Speaker]]:

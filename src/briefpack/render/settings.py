@@ -9,6 +9,7 @@ from pathlib import Path
 
 from briefpack.errors import BriefpackError
 from briefpack.model import Pack
+from briefpack.model.answers import Answers
 from briefpack.model.theme import Theme
 
 
@@ -32,6 +33,9 @@ class RenderSettings:
     #: ``git 3f2a9c1``) and date, for "What changed since ...".
     changes_since: str | None = None
     changes_date: dt.date | None = None
+    #: In a debrief pack: the answers harvested for the pack. The build hashes
+    #: their content on its own.
+    answers: Answers | None = field(default=None, compare=False, repr=False)
     #: The earlier version itself, for the Word copy's tracked changes. The
     #: build hashes its content on its own, so it takes no part in equality.
     earlier: Pack | None = field(default=None, compare=False, repr=False)

@@ -23,6 +23,7 @@ from babel.core import get_global
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
+from docx.text.paragraph import Paragraph
 
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
@@ -201,6 +202,8 @@ class _DocxWriter:
         self._header_and_footer()
         if self.summary is not None:
             self._changes_page(self.summary)
+        if self.settings.answers is not None:
+            self._debrief_page(days)
         if session_pack is None:
             self._cover()
             self._at_a_glance()
@@ -511,6 +514,8 @@ class _DocxWriter:
                 self.rich_text.markdown(question.context, "Briefing Context")
             self.body.paragraph(self._("Question"), "Briefing Question Label")
             self.rich_text.markdown(question.question, "Briefing Question")
+            if self.settings.answers is not None:
+                self._debrief_answer(question)
             if self.settings.answer_fields:
                 self._answer_fields(question)
             if self.settings.notes:
@@ -537,6 +542,80 @@ class _DocxWriter:
     def _(self, message: str) -> str:
         """``message`` in the pack's language (named as gettext names it, for extraction)."""
         return self.wording.gettext(message)
+
+    def _debrief_page(self, days: Sequence[Day]) -> None:
+        """A debrief's first page: per session, what was answered; then every follow-up."""
+        answers = self.settings.answers
+        assert answers is not None
+        self.body.paragraph(self._("Debrief"), "Briefing Part Title")
+        sessions = [session for day in days for session in day.sessions]
+        table = self.document.add_table(rows=1, cols=4)
+        table.style = self.document.styles["Briefing Table"]
+        headings = (
+            self._("Session"),
+            self._("Answered"),
+            self._("Unanswered"),
+            self._("Follow-ups"),
+        )
+        for cell, text in zip(table.rows[0].cells, headings, strict=True):
+            self.body.reset(cell.paragraphs[0], text, "Briefing Table Heading")
+        ooxml.repeat_as_header(table.rows[0])
+        follow_ups: list[tuple[str, str]] = []
+        for session in sessions:
+            given = [answers.get(question.key) for question in session.questions]
+            answered = sum(1 for item in given if item is not None and item.answer)
+            counted = [item for item in given if item is not None and item.follow_up]
+            cells = table.add_row().cells
+            texts = (
+                display.session_heading(session),
+                str(answered),
+                str(len(given) - answered),
+                str(len(counted)),
+            )
+            for cell, text in zip(cells, texts, strict=True):
+                self.body.reset(cell.paragraphs[0], text, "Briefing Table Text")
+            for question in session.questions:
+                item = answers.get(question.key)
+                if item is not None and item.follow_up:
+                    follow_ups.append((question.title, item.follow_up))
+        self.body.paragraph(self._("Follow-ups"), "Heading 3")
+        if not follow_ups:
+            self.body.paragraph(self._("No follow-ups"), "Briefing Speakers")
+            return
+        listing = self.document.add_table(rows=1, cols=2)
+        listing.style = self.document.styles["Briefing Table"]
+        for cell, text in zip(
+            listing.rows[0].cells, (self._("Question"), self._("Follow-up")), strict=True
+        ):
+            self.body.reset(cell.paragraphs[0], text, "Briefing Table Heading")
+        ooxml.repeat_as_header(listing.rows[0])
+        for title, text in follow_ups:
+            cells = listing.add_row().cells
+            self.body.reset(cells[0].paragraphs[0], title, "Briefing Table Text")
+            self._lines(cells[1].paragraphs[0], text, "Briefing Table Text")
+
+    def _debrief_answer(self, question: Question) -> None:
+        """Under a question in a debrief: its answer and follow-ups, or that it went unanswered."""
+        answers = self.settings.answers
+        assert answers is not None
+        given = answers.get(question.key)
+        self.body.paragraph(self._("Answer"), "Briefing Answer Label")
+        if given is None or not given.answer:
+            self.body.paragraph(self._("Not answered"), "Briefing Label")
+        else:
+            self._lines(self.body.paragraph("", "Briefing Answer"), given.answer, None)
+        if given is not None and given.follow_up:
+            self.body.paragraph(self._("Follow-up"), "Briefing Answer Label")
+            self._lines(self.body.paragraph("", "Briefing Answer"), given.follow_up, None)
+
+    def _lines(self, paragraph: Paragraph, text: str, style: str | None) -> None:
+        """``text`` in ``paragraph``, its line breaks kept as breaks."""
+        if style is not None:
+            self.body.reset(paragraph, "", style)
+        for number, line in enumerate(text.split("\n")):
+            if number:
+                paragraph.add_run().add_break()
+            self.body.run(paragraph, line)
 
     def _answer_fields(self, question: Question) -> None:
         """Content controls for the answer and the follow-ups, tagged with the question's key."""
