@@ -13,6 +13,7 @@ from lxml import etree
 from pypdf import PdfReader, PdfWriter
 
 from conftest import BUNDLED_PACK, run
+from pdf_helpers import page_texts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FIRST = "devops-culture-at-amazon--observability-reliability-engineering"
@@ -235,3 +236,54 @@ def test_an_answers_file_is_checked_at_its_lines_and_is_not_a_pack(tmp_path: Pat
     code, out, _ = run("validate", str(tmp_path))
     assert code == 0
     assert "pack.answers.yaml" not in out
+
+
+def test_the_debrief_shows_each_answer_under_its_question(tmp_path: Path) -> None:
+    from briefpack.authoring.harvest import answers_yaml
+    from briefpack.model.answers import Answer
+
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(BUNDLED_PACK, content / "pack.yaml")
+    # No emoji here: whether a machine can draw one depends on its fonts (harvest keeps it).
+    debriefed = "Première réponse, déjà validée\nSecond paragraph: ça marche"
+    answers = [
+        Answer(FIRST, answer=debriefed, follow_up="Send the workbook."),
+        Answer(SECOND, answer="Use a supervisor agent."),
+    ]
+    (content / "pack.answers.yaml").write_text(
+        answers_yaml(content / "pack.yaml", answers), "utf-8"
+    )
+    out = tmp_path / "out"
+    code, _, err = run("build", str(content / "pack.yaml"), "-o", str(out), "--no-sessions")
+    assert code == 0, err
+    pages = page_texts((out / "pack" / "pack.debrief.pdf").read_bytes())
+    first = pages[0]
+    assert first.startswith("Debrief SESSION ANSWERED UNANSWERED FOLLOW-UPS")
+    assert "Session 1: DevOps Culture at Amazon 1 5 1" in first
+    assert "Session 2: AgentCore 1 6 0" in first
+    assert "Observability & Reliability Engineering Send the workbook." in first
+    text = " ".join(pages)
+    question = "reliability over feature velocity?"
+    assert f"{question} ANSWER Première réponse, déjà validée" in text
+    assert "Second paragraph: ça marche FOLLOW-UP Send the workbook." in text
+    assert text.count("NOT ANSWERED") == 25
+    document = docx.Document(str(out / "pack" / "pack.debrief.docx"))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert debriefed in paragraphs
+    assert paragraphs.count("Not answered") == 25
+    assert [c.text for c in document.tables[0].rows[1].cells] == [
+        "Session 1: DevOps Culture at Amazon", "1", "5", "1",
+    ]  # fmt: skip
+
+    # The answers are an input: editing them rebuilds the debrief, and only it.
+    answers[1] = Answer(SECOND, answer="Use a supervisor agent, then measure.")
+    (content / "pack.answers.yaml").write_text(
+        answers_yaml(content / "pack.yaml", answers), "utf-8"
+    )
+    code, stdout, err = run("build", str(content / "pack.yaml"), "-o", str(out), "--no-sessions")
+    assert code == 0, err
+    written = sorted(
+        Path(line.split()[1]).name for line in stdout.splitlines() if line.startswith("wrote")
+    )
+    assert written == ["pack.debrief.docx", "pack.debrief.pdf"]
