@@ -1,7 +1,7 @@
-"""Accept (or reject) every tracked change of a .docx in LibreOffice, and save it as .docx.
+"""Open a .docx in LibreOffice, accept or reject every tracked change (or not), save it as .docx.
 
 Run with a Python that has LibreOffice's ``uno`` module (Debian's python3-uno):
-``python3 lo_accept.py accept|reject IN.docx OUT.docx``.  It starts a headless
+``python3 lo_accept.py accept|reject|save IN.docx OUT.docx``.  It starts a headless
 LibreOffice of its own, with a profile of its own, and stops it when done.
 """
 

@@ -287,3 +287,64 @@ def test_the_debrief_shows_each_answer_under_its_question(tmp_path: Path) -> Non
         Path(line.split()[1]).name for line in stdout.splitlines() if line.startswith("wrote")
     )
     assert written == ["pack.debrief.docx", "pack.debrief.pdf"]
+
+
+def test_the_controls_survive_a_company_template(tmp_path: Path) -> None:
+    template = docx.Document()
+    template.styles["Heading 3"].font.name = "Georgia"
+    template.add_paragraph("Template body text")
+    template.save(str(tmp_path / "company.docx"))
+    shutil.copy(BUNDLED_PACK, tmp_path / "pack.yaml")
+    code, _, err = run(
+        "build", str(tmp_path / "pack.yaml"), "-o", str(tmp_path / "out"), "--no-sessions",
+        "-f", "docx", "--answer-fields", "--reference-docx", str(tmp_path / "company.docx"),
+    )  # fmt: skip
+    assert code == 0, err
+    copy = tmp_path / "out" / "pack" / "pack.docx"
+    filled = fill_docx(copy, tmp_path / "filled.docx", {f"briefpack:answer:{FIRST}": "Kept"})
+    code, _, err = run("harvest", str(filled), "--into", str(tmp_path / "pack.answers.yaml"))
+    assert code == 0, err
+    assert "answer: Kept" in (tmp_path / "pack.answers.yaml").read_text(encoding="utf-8")
+
+
+def _libreoffice_with_uno() -> bool:
+    if shutil.which("soffice") is None or not Path("/usr/bin/python3").is_file():
+        return False
+    import subprocess
+
+    probe = subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(
+    not _libreoffice_with_uno(), reason="needs LibreOffice and its python3-uno (Debian packages)"
+)
+def test_a_copy_filled_then_saved_by_libreoffice_is_harvested(built: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    filled = fill_docx(
+        built / "out" / "pack" / "pack.docx",
+        tmp_path / "filled.docx",
+        {
+            f"briefpack:answer:{SECOND}": "Accents é, à and 🚀",
+            f"briefpack:follow-up:{SECOND}": "Call back",
+        },
+    )
+    saved = tmp_path / "saved.docx"
+    script = Path(__file__).with_name("lo_accept.py")
+    subprocess.run(
+        ["/usr/bin/python3", str(script), "save", str(filled), str(saved)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    into = tmp_path / "pack.answers.yaml"
+    shutil.copy(built / "content" / "pack.yaml", tmp_path / "pack.yaml")
+    code, _, err = run("harvest", str(saved), "--into", str(into))
+    assert code == 0, err
+    from briefpack.content.answers import load_answers
+
+    answers = load_answers(into)
+    assert [answer.key for answer in answers.answers] == [SECOND]  # placeholders are no answers
+    assert answers.answers[0].answer == "Accents é, à and 🚀"
+    assert answers.answers[0].follow_up == "Call back"

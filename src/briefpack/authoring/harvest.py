@@ -24,7 +24,7 @@ import yaml
 
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack
-from briefpack.model.answers import Answer, Answers
+from briefpack.model.answers import DIGEST_PREFIX, Answer, Answers, key_digest
 
 
 def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: str) -> None:
@@ -43,6 +43,13 @@ def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: 
     if problems:
         raise BriefpackError(problems)
     pack_path, pack = _pack_for({field.key for field in filled}, into, content)
+    # Fields known only by a digest of their key (their tags were dropped) get it back.
+    by_digest = {DIGEST_PREFIX + key_digest(q.key): q.key for q in pack.questions}
+    filled = [replace(field, key=by_digest.get(field.key, field.key)) for field in filled]
+    # A word processor that drops the placeholder mark (LibreOffice) leaves its
+    # text behind: that is no answer.
+    placeholders = _placeholders(pack)
+    filled = [replace(f, text="") if f.text in placeholders else f for f in filled]
     target = into or answers_path(pack_path)
     stored = load_answers(target) if target.is_file() else Answers(source=str(target))
     merged, conflicts, warnings = merge(pack, stored, filled, dt.date.today(), force)
@@ -158,6 +165,14 @@ def answers_yaml(pack_path: Path, answers: Sequence[Answer]) -> str:
     return header + body
 
 
+def _placeholders(pack: Pack) -> set[str]:
+    """The texts an empty answer field shows, in the pack's language."""
+    from briefpack.render.wording import wording_for
+
+    wording = wording_for(pack.options.language, pack.options.time_format)
+    return {wording.gettext("Type the answer here."), wording.gettext("Type any follow-ups here.")}
+
+
 def _pack_for(keys: set[str], into: Path | None, content: str) -> tuple[Path, Pack]:
     """The pack the harvested keys belong to: the one beside ``into``, else the best match."""
     from briefpack.build.discover import find_packs
@@ -181,7 +196,9 @@ def _pack_for(keys: set[str], into: Path | None, content: str) -> tuple[Path, Pa
             pack = load_pack(path)
         except BriefpackError:
             continue
-        matched = len(keys & {question.key for question in pack.questions})
+        known = {question.key for question in pack.questions}
+        known |= {DIGEST_PREFIX + key_digest(key) for key in known}
+        matched = len(keys & known)
         if matched and (best is None or matched > best[0]):
             best = (matched, path, pack)
     if best is None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from briefpack.errors import BriefpackError, Problem
+from briefpack.model.answers import DIGEST_PREFIX
 
 #: Largest a filled .docx may unpack to, and most it may shrink by when packed.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -87,11 +88,22 @@ def _from_docx(path: Path) -> list[Filled]:
     except etree.XMLSyntaxError as error:
         raise BriefpackError([Problem(where, f"its document is not valid XML ({error})")]) from None
     fields = []
-    for control in root.iter(_W + "sdt"):
-        tag = control.find(f"{_W}sdtPr/{_W}tag")
+    # Where a word processor dropped the tags (LibreOffice does), the bookmark
+    # before each field names its kind and a digest of its key.
+    bookmark: tuple[FieldKind, str] | None = None
+    for node in root.iter(_W + "sdt", _W + "bookmarkStart"):
+        if node.tag == _W + "bookmarkStart":
+            name = node.get(_W + "name") or ""
+            if len(name) == 20 and name[:2] == "bp" and name[2] in "af" and name[3] == "_":
+                bookmark = ("answer" if name[2] == "a" else "follow-up", name[4:])
+            continue
+        tag = node.find(f"{_W}sdtPr/{_W}tag")
         parsed = _parse_name(tag.get(_W + "val") if tag is not None else None)
+        if parsed is None and tag is None and bookmark is not None:
+            parsed = (bookmark[0], DIGEST_PREFIX + bookmark[1])
+        bookmark = None
         if parsed is not None:
-            fields.append(Filled(parsed[1], parsed[0], _trimmed(_control_text(control)), path.name))
+            fields.append(Filled(parsed[1], parsed[0], _trimmed(_control_text(node)), path.name))
     return fields
 
 

@@ -7,11 +7,21 @@ each question's key, so that the author's pack file is never rewritten.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from briefpack.model.marks import Mark
 
 _NO_MARK = Mark("<memory>", 1, 1)
+
+
+#: How a filled field names its question when only a digest of the key survived.
+DIGEST_PREFIX = "digest:"
+
+
+def key_digest(key: str) -> str:
+    """A short, fixed-length stand-in for a question's key, where names are limited (bookmarks)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from docx.text.paragraph import Paragraph
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Attendee, Day, Pack, Question, Session
+from briefpack.model.answers import key_digest
 from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
@@ -623,7 +624,10 @@ class _DocxWriter:
             ("answer", self._("Answer"), self._("Type the answer here.")),
             ("follow-up", self._("Follow-up"), self._("Type any follow-ups here.")),
         ):
-            self.body.paragraph(label, "Briefing Answer Label")
+            heading = self.body.paragraph(label, "Briefing Answer Label")
+            # LibreOffice drops a content control's tag when it saves; a bookmark
+            # named after the key survives, and harvest falls back on it.
+            self.body.bookmark(heading, f"bp{kind[0]}_{key_digest(question.key)}")
             self._controls += 1
             self.body.block(
                 ooxml.text_control(
