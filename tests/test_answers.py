@@ -205,18 +205,32 @@ def test_copies_not_of_this_pack_and_hostile_files_are_refused(built: Path, tmp_
         assert not answers.exists()
 
 
-def test_two_questions_with_one_key_are_an_error_at_the_second(tmp_path: Path) -> None:
+def test_two_questions_with_one_key_are_an_error_at_the_second_where_answers_are_asked_for(
+    tmp_path: Path,
+) -> None:
     text = BUNDLED_PACK.read_text(encoding="utf-8").replace(
         "- title: Automated Incident Management", "- title: Observability & Reliability Engineering"
     )
-    (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
     line = (
         text.splitlines().index("          - title: Observability & Reliability Engineering", 20)
         + 1
     )
+    message = f"pack.yaml:{line}:13: this question's answers would be filed under '{FIRST}'"
+    (tmp_path / "pack.yaml").write_text(
+        text + "options:\n  answer_fields: true\n", encoding="utf-8"
+    )
     code, _, err = run("validate", str(tmp_path / "pack.yaml"))
     assert code == 1
-    assert f"pack.yaml:{line}:13: this question's answers would be filed under '{FIRST}'" in err
+    assert message in err
+    # A pack that asks for no answers still builds: a warning, and the second key numbered.
+    (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
+    code, _, err = run("validate", str(tmp_path / "pack.yaml"))
+    assert code == 0
+    assert message.replace(f"{line}:13: ", f"{line}:13: warning: ") in err
+    from briefpack.content.validate import load_pack
+
+    keys = [question.key for question in load_pack(tmp_path / "pack.yaml").questions]
+    assert keys[:2] == [FIRST, f"{FIRST}-2"]
 
 
 def test_an_answers_file_is_checked_at_its_lines_and_is_not_a_pack(tmp_path: Path) -> None:
@@ -348,3 +362,25 @@ def test_a_copy_filled_then_saved_by_libreoffice_is_harvested(built: Path, tmp_p
     assert [answer.key for answer in answers.answers] == [SECOND]  # placeholders are no answers
     assert answers.answers[0].answer == "Accents é, à and 🚀"
     assert answers.answers[0].follow_up == "Call back"
+
+
+def test_a_stored_key_the_pack_no_longer_has_is_reported_and_kept(
+    built: Path, tmp_path: Path
+) -> None:
+    shutil.copy(built / "content" / "pack.yaml", tmp_path / "pack.yaml")
+    into = tmp_path / "pack.answers.yaml"
+    into.write_text("answers:\n  a-question-since-removed:\n    answer: Kept\n", encoding="utf-8")
+    filled = fill_docx(
+        built / "out" / "pack" / "pack.docx",
+        tmp_path / "f.docx",
+        {f"briefpack:answer:{FIRST}": "New"},
+    )
+    code, _, err = run("harvest", str(filled), "--into", str(into))
+    assert code == 0, err
+    assert (
+        f"{into}:2:3: warning: the pack has no question 'a-question-since-removed' any more" in err
+    )
+    text = into.read_text(encoding="utf-8")
+    assert "a-question-since-removed" in text
+    assert "answer: Kept" in text
+    assert "answer: New" in text

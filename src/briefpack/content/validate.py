@@ -527,7 +527,8 @@ class Checker:
         if days is not None:
             self._check_day_order(days)
             self._check_question_ids(days)
-            days = self._with_question_keys(self._with_session_ids(days))
+            answer_fields = bool(options and options.answer_fields)
+            days = self._with_question_keys(self._with_session_ids(days), answer_fields)
         if attendees is not None:
             self._check_attendees(attendees)
         if recipients is not None and days is not None:
@@ -887,12 +888,14 @@ class Checker:
                     f"{previous.date.isoformat()} (line {previous.mark.line})",
                 )
 
-    def _with_question_keys(self, days: tuple[Day, ...]) -> tuple[Day, ...]:
-        """Give each question the key its answers are filed under; a key used twice is an error.
+    def _with_question_keys(self, days: tuple[Day, ...], answer_fields: bool) -> tuple[Day, ...]:
+        """Give each question the key its answers are filed under.
 
         The key is the question's ``id``, otherwise its session's id and its
         title: moving a question within its session, or moving sessions,
-        never changes it.
+        never changes it.  Two questions of one title in one session would
+        share a key: an error in a pack that asks for answer fields, else a
+        warning, the second one's key then numbered (``-2``).
         """
         taken: dict[str, Question] = {}
         result = []
@@ -903,11 +906,18 @@ class Checker:
                 for question in session.questions:
                     key = question.id or f"{session.id}--{slugify(question.title) or 'question'}"
                     if key in taken:
-                        self.problem(
-                            question.mark,
+                        message = (
                             f"this question's answers would be filed under '{key}', like the "
-                            f"question at line {taken[key].mark.line}; give one of them an 'id'",
+                            f"question at line {taken[key].mark.line}; give one of them an 'id'"
                         )
+                        if answer_fields:
+                            self.problem(question.mark, message)
+                        else:
+                            self.warning(question.mark, message)
+                            number = 2
+                            while f"{key}-{number}" in taken:
+                                number += 1
+                            key = f"{key}-{number}"
                     taken.setdefault(key, question)
                     questions.append(replace(question, key=key))
                 sessions.append(replace(session, questions=tuple(questions)))
