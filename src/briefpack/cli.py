@@ -179,6 +179,14 @@ _BUILD_OPTIONS: list[Callable[[Any], Any]] = [
         "meeting and harvest; overrides options.answer_fields.",
     ),
     click.option(
+        "--pdf-variant",
+        type=click.Choice(["pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "none"]),
+        default="pdf/ua-1",
+        show_default=True,
+        help="Tagged PDF/UA-1 for screen readers; pdf/a-2b or pdf/a-3b for archives (tagged, "
+        "without claiming UA); none for an untagged PDF.",
+    ),
+    click.option(
         "--reference-docx",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
         help="A Word template whose styles and page setup the .docx takes.",
@@ -237,6 +245,7 @@ def _options_from(
     paper: str | None,
     notes: bool | None,
     answer_fields: bool | None,
+    pdf_variant: str,
     reference_docx: Path | None,
     no_sessions: bool,
     force: bool,
@@ -260,6 +269,7 @@ def _options_from(
         paper=paper.lower() if paper else None,
         notes=notes,
         answer_fields=answer_fields,
+        pdf_variant=pdf_variant,
         reference_docx=reference_docx,
         sessions=not no_sessions,
         per_recipient=per_recipient,

@@ -78,6 +78,8 @@ class BuildOptions:
     notes: bool | None = None
     #: ``--answer-fields``: ``None`` leaves it to the pack's options.
     answer_fields: bool | None = None
+    #: ``--pdf-variant``: tagged PDF/UA-1 unless told otherwise.
+    pdf_variant: str | None = None
     reference_docx: Path | None = None
     sessions: bool = True
     #: Build a pack per recipient: ``None`` leaves it to the pack's options.
@@ -291,6 +293,7 @@ def plan(
             paper=options.paper,
             notes=options.notes,
             answer_fields=options.answer_fields,
+            pdf_variant=options.pdf_variant,
             reference_docx=options.reference_docx,
         ),
         theme=theme,

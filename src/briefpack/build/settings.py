@@ -59,6 +59,7 @@ def resolve_settings(
     paper: str | None = None,
     notes: bool | None = None,
     answer_fields: bool | None = None,
+    pdf_variant: str | None = None,
     reference_docx: Path | None = None,
     theme: Theme | None = None,
 ) -> RenderSettings:
@@ -72,6 +73,7 @@ def resolve_settings(
         paper=paper or pack.options.paper,
         notes=pack.options.notes if notes is None else notes,
         answer_fields=pack.options.answer_fields if answer_fields is None else answer_fields,
+        pdf_variant=pdf_variant or "pdf/ua-1",
         created=document_date(pack, environ),
         reference_docx=reference_docx or pack.options.reference_docx,
         theme=theme or default_theme(),

@@ -74,6 +74,9 @@ def _place(page: Any, other: Any, area: Any, name: str, under: bool) -> None:
     placement = page.calc_form_xobject_placement(
         drawing, placed, area, allow_shrink=True, allow_expand=True
     )
+    # Outside the structure tree: an artifact, as a tagged (PDF/UA) book needs
+    # every drawing to be tagged or marked so.
+    placement = b"/Artifact BMC\n" + placement + b"\nEMC\n"
     if under:
         page.contents_add(placement, prepend=True)
     else:

@@ -140,7 +140,9 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
             url_fetcher=fetcher,
         ).render(stylesheets=[stylesheet], font_config=fonts, pdf_forms=settings.answer_fields)
         with _font_timestamps(settings.created):
-            pdf = document.write_pdf(pdf_identifier=_identifier(html, css))
+            pdf = document.write_pdf(
+                pdf_identifier=_identifier(html, css), **variant_options(settings.pdf_variant)
+            )
     fallback = [record for record in capture.records if _is_subsetter_fallback(record)]
     if fallback:
         advice_logger.warning(SUBSETTER_ADVICE)
@@ -174,6 +176,23 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
     mark = _recipient_mark(pack, settings, fetcher) if settings.recipient else None
     pdf = finish_book(pdf, kept, theme.margins, mark)
     return Rendered(pdf, len(document.pages))
+
+
+#: The PDF variants briefpack writes, by the name ``--pdf-variant`` takes.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "none")
+
+
+def variant_options(variant: str) -> dict[str, Any]:
+    """WeasyPrint's options for a variant: PDF/A keeps the tags without claiming PDF/UA.
+
+    WeasyPrint writes one variant per file, so a PDF/A file cannot also claim
+    PDF/UA; its structure tree is the same.
+    """
+    if variant == "none":
+        return {}
+    if variant.startswith("pdf/a"):
+        return {"pdf_variant": variant, "pdf_tags": True}
+    return {"pdf_variant": variant}
 
 
 def _recipient_mark(pack: Pack, settings: RenderSettings, fetcher: RestrictedFetcher) -> bytes:

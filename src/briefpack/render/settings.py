@@ -21,6 +21,9 @@ class RenderSettings:
     notes: bool = False
     #: Fields under each question for its answer and follow-ups, to fill in and harvest.
     answer_fields: bool = False
+    #: What the PDF claims to be: tagged PDF/UA-1 (the default), archival PDF/A
+    #: (tagged, without claiming UA), or ``none`` for an untagged PDF.
+    pdf_variant: str = "pdf/ua-1"
     #: The date written into document properties; never the clock.
     created: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
     #: A company template for the Word copy.
