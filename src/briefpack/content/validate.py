@@ -51,7 +51,7 @@ from briefpack.model import (
     Session,
     Speaker,
 )
-from briefpack.model.rich_text import Image, Markdown
+from briefpack.model.rich_text import Image, Markdown, images_in
 
 T = TypeVar("T")
 
@@ -293,6 +293,13 @@ class Record:
         assert mark is not None
         for note in notes:
             self.checker.warning(mark, f"in '{name}': {note}")
+        for image in images_in(markdown.blocks):
+            if not image.alt.strip():
+                self.checker.warning(
+                    mark,
+                    f"in '{name}': a picture has no alt text, so screen readers skip it; "
+                    "write ![what it shows](file)",
+                )
         return markdown
 
     def flag(self, name: str) -> bool | None:

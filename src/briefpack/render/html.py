@@ -88,6 +88,8 @@ def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool 
         sensitive=display.is_sensitive(pack.classification),
         anchors=_anchors(pack),
         logo=logo_url(theme),
+        # A tagged PDF needs words for every picture: whose logo it is.
+        logo_alt=pack.organisation or theme.name,
         page_anchor=page_anchor,
         debrief_tally=lambda session: debrief_tally(session, settings),
         debrief_follow_ups=lambda: debrief_follow_ups(days, settings),

@@ -155,6 +155,8 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
         for record in capture.records
         if record.levelno >= logging.ERROR
         and not any(url in record.getMessage() for url in fetcher.refused)
+        # A picture without alt text is reported at its line when the pack is read.
+        and not record.getMessage().endswith("has no required alt description")
     ]
     missing_glyphs = [record for record in capture.records if _is_missing_glyph(record)]
     _report_missing_glyphs(pack, missing_glyphs)

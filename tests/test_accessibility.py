@@ -1,0 +1,129 @@
+"""Readable by everyone: a tagged PDF/UA structure by default, PDF/A on request.
+
+No PDF/UA validator (veraPDF) is available offline here, so the structure is
+checked itself, as assistive technology reads it, through Poppler's pdfinfo.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from briefpack.content.validate import load_pack
+
+from conftest import BUNDLED_PACK, run
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdfinfo") is None, reason="needs Poppler's pdfinfo (Debian poppler-utils)"
+)
+
+
+def pdfinfo(*arguments: str) -> str:
+    return subprocess.run(
+        ["pdfinfo", *arguments], check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("tagged")
+    code, _, err = run("build", str(BUNDLED_PACK), "-o", str(root), "-f", "pdf")
+    assert code == 0, err
+    return root / "aws-devex-2025"
+
+
+def structure(pdf: Path) -> list[tuple[str, str]]:
+    """Each heading of the structure tree, in reading order, with its text."""
+    lines = pdfinfo("-struct-text", str(pdf)).splitlines()
+    headings: list[tuple[str, str]] = []
+    for number, line in enumerate(lines):
+        match = re.fullmatch(r"\s*(H[1-6]) \(block\)", line)
+        if match:
+            depth = len(line) - len(line.lstrip())
+            words = []
+            for following in lines[number + 1 :]:
+                if len(following) - len(following.lstrip()) <= depth:
+                    break
+                text = following.strip()
+                if text.startswith('"'):
+                    words.append(text.strip('"'))
+            headings.append((match.group(1), " ".join(words)))
+    return headings
+
+
+def test_every_pdf_is_tagged_and_claims_pdf_ua(built: Path) -> None:
+    for pdf in [built / "aws-devex-2025.pdf", *sorted((built / "sessions").glob("*.pdf"))]:
+        assert "Tagged:          yes" in pdfinfo(str(pdf)), pdf
+        assert 'pdfuaid:part="1"' in pdfinfo("-meta", str(pdf)) or "<pdfuaid:part>1<" in pdfinfo(
+            "-meta", str(pdf)
+        )
+    with pikepdf.open(built / "aws-devex-2025.pdf") as document:
+        assert str(document.Root.Lang) == "en"
+        assert bool(document.Root.ViewerPreferences.DisplayDocTitle)
+
+
+def test_headings_are_day_session_question_in_reading_order(built: Path) -> None:
+    from briefpack.render.wording import wording_for
+
+    pack = load_pack(BUNDLED_PACK)
+    parts = {("H2", "At a glance"), ("H2", "Contents")}
+    headings = [item for item in structure(built / "aws-devex-2025.pdf") if item not in parts]
+    assert headings[0] == ("H1", "Questions for AWS Developer Experience Sessions")  # the cover
+    expected: list[tuple[str, str]] = []
+    for day in pack.days:
+        for number, session in enumerate(day.sessions):
+            if number == 0:
+                # The day is set in capitals; the structure carries what is drawn.
+                expected.append(("H1", wording_for("en").day_heading(day.date).upper()))
+            expected.append(("H2", session.title))
+            expected += [("H3", f"{n} {q.title}") for n, q in enumerate(session.questions, 1)]
+    assert [(level, " ".join(text.split())) for level, text in headings[1:]] == expected
+
+
+def test_tables_have_header_cells_and_running_heads_are_artifacts(built: Path) -> None:
+    tree = pdfinfo("-struct-text", str(built / "aws-devex-2025.pdf"))
+    assert tree.count("TH ") >= 5
+    assert "Table (block)" in tree
+    assert "Link (inline)" in tree
+    assert "Page 4 of" not in tree  # the footer
+    assert tree.count("Questions for AWS Developer Experience Sessions") == 0  # the running head
+
+
+def test_pdf_a_keeps_the_tags_without_claiming_ua_and_none_is_untagged(tmp_path: Path) -> None:
+    code, _, err = run(
+        "build",
+        str(BUNDLED_PACK),
+        "-o",
+        str(tmp_path / "a"),
+        "-f",
+        "pdf",
+        "--no-sessions",
+        "--pdf-variant",
+        "pdf/a-3b",
+    )
+    assert code == 0, err
+    archival = tmp_path / "a" / "aws-devex-2025" / "aws-devex-2025.pdf"
+    assert "Tagged:          yes" in pdfinfo(str(archival))
+    meta = pdfinfo("-meta", str(archival))
+    assert 'pdfaid:part="3"' in meta
+    assert 'pdfaid:conformance="B"' in meta
+    assert "pdfuaid" not in meta
+    code, _, err = run(
+        "build",
+        str(BUNDLED_PACK),
+        "-o",
+        str(tmp_path / "n"),
+        "-f",
+        "pdf",
+        "--no-sessions",
+        "--pdf-variant",
+        "none",
+    )
+    assert code == 0, err
+    untagged = tmp_path / "n" / "aws-devex-2025" / "aws-devex-2025.pdf"
+    assert "Tagged:          no" in pdfinfo(str(untagged))
