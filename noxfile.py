@@ -33,6 +33,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench_subsetter.py", *session.posargs)
     session.run("python", "benchmarks/bench_attachments.py")
     session.run("python", "benchmarks/bench_changes.py")
+    session.run("python", "benchmarks/bench_tagging.py")
 
 
 @nox.session
