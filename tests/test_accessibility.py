@@ -127,3 +127,36 @@ def test_pdf_a_keeps_the_tags_without_claiming_ua_and_none_is_untagged(tmp_path:
     assert code == 0, err
     untagged = tmp_path / "n" / "aws-devex-2025" / "aws-devex-2025.pdf"
     assert "Tagged:          no" in pdfinfo(str(untagged))
+
+
+def test_the_word_copy_describes_every_picture(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from conftest import MINIMAL_PACK
+
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(tmp_path / "chart.png")
+    text = MINIMAL_PACK.replace(
+        "question: Where are we going?", 'question: "See ![Revenue by quarter](chart.png)."'
+    )
+    (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
+    code, _, err = run(
+        "build",
+        str(tmp_path / "pack.yaml"),
+        "-o",
+        str(tmp_path / "out"),
+        "-f",
+        "docx",
+        "--no-sessions",
+    )
+    assert code == 0, err
+    from docx_helpers import NS, part
+
+    document = part((tmp_path / "out" / "pack" / "pack.docx").read_bytes(), "word/document.xml")
+    described = document.xpath(
+        "//wp:docPr/@descr",
+        namespaces={
+            **NS,
+            "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+        },
+    )
+    assert described == ["Revenue by quarter"]

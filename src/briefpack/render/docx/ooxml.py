@@ -223,6 +223,15 @@ def add_page_break(paragraph: Paragraph) -> None:
     paragraph._p.append(_run(element("w:br", type="page")))
 
 
+# ---------------------------------------------------------------- pictures
+
+
+def describe_picture(shape: Any, description: str) -> None:
+    """Give an inline picture its alt text (``wp:docPr/@descr``), which screen readers speak."""
+    properties = shape._inline.docPr
+    properties.set("descr", description)
+
+
 # ---------------------------------------------------------------- content controls
 
 #: What every content control briefpack writes is tagged with, before its kind and key.

@@ -122,7 +122,10 @@ class RichText:
                 paragraph._p.append(ooxml.text_run(image.alt))
             return
         natural = DocxImage.from_file(str(image.path)).width
-        paragraph.add_run().add_picture(str(image.path), width=min(natural, MAX_IMAGE_WIDTH))
+        shape = paragraph.add_run().add_picture(
+            str(image.path), width=min(natural, MAX_IMAGE_WIDTH)
+        )
+        ooxml.describe_picture(shape, image.alt)
 
 
 def _character_style(styles: frozenset[str]) -> str | None:

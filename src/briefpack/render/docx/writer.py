@@ -233,7 +233,8 @@ class _DocxWriter:
         heading = self.body.reset(header.paragraphs[0], "", "Header")
         logo = self._logo()
         if logo is not None:
-            heading.add_run().add_picture(str(logo), height=Mm(4.5))
+            shape = heading.add_run().add_picture(str(logo), height=Mm(4.5))
+            ooxml.describe_picture(shape, self.pack.organisation or self.settings.chosen_theme.name)
             self.body.run(heading, "  ")
         self.body.run(heading, self.pack.title)
         prepared = self._prepared_for()
@@ -278,7 +279,8 @@ class _DocxWriter:
         logo = self._logo()
         if logo is not None:
             paragraph = self.body.paragraph("", "Briefing Logo")
-            paragraph.add_run().add_picture(str(logo), height=Mm(16))
+            shape = paragraph.add_run().add_picture(str(logo), height=Mm(16))
+            ooxml.describe_picture(shape, self.pack.organisation or self.settings.chosen_theme.name)
 
     def _cover(self) -> None:
         pack = self.pack
@@ -466,7 +468,8 @@ class _DocxWriter:
             with self.body.inside(cell):
                 if attendee.photo is not None and attendee.photo.path.suffix.lower() != ".svg":
                     picture = self.body.paragraph("", "Briefing Logo")
-                    picture.add_run().add_picture(str(attendee.photo.path), width=Mm(20))
+                    shape = picture.add_run().add_picture(str(attendee.photo.path), width=Mm(20))
+                    ooxml.describe_picture(shape, attendee.name)
                 self.body.paragraph(attendee.name, "Briefing Attendee Name")
                 role = " · ".join(part for part in (attendee.role, attendee.organisation) if part)
                 if role:
