@@ -160,3 +160,33 @@ def test_the_word_copy_describes_every_picture(tmp_path: Path) -> None:
         },
     )
     assert described == ["Revenue by quarter"]
+
+
+def test_the_built_in_themes_read_at_4_5_to_1_and_a_pale_theme_is_reported(tmp_path: Path) -> None:
+    from briefpack.build.settings import choose_theme
+    from briefpack.model.theme import contrast
+
+    assert contrast("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    for name in ("executive", "classic"):
+        assert choose_theme(name, tmp_path).colours.contrast_failures() == [], name
+    (tmp_path / "pale").mkdir()
+    (tmp_path / "pale" / "theme.yaml").write_text(
+        'colours:\n  muted: "#aaaaaa"\n', encoding="utf-8"
+    )
+    (tmp_path / "pack.yaml").write_text(
+        BUNDLED_PACK.read_text(encoding="utf-8") + "options:\n  theme: pale\n", "utf-8"
+    )
+    code, _, err = run(
+        "build",
+        str(tmp_path / "pack.yaml"),
+        "-o",
+        str(tmp_path / "out"),
+        "-f",
+        "docx",
+        "--no-sessions",
+    )
+    assert code == 0, err
+    assert (
+        "theme.yaml: warning: muted text on page has a contrast of 2.32:1, below the 4.5:1" in err
+    )

@@ -185,6 +185,14 @@ def build(
             # Every file of the theme is an input: its own folder and the one it extends.
             key = tuple(theme.folders())
             report.theme_folders.update(key)
+            for text, background, ratio in theme.colours.contrast_failures():
+                report.warnings.append(
+                    Problem(
+                        str(theme.folder / "theme.yaml"),
+                        f"warning: {text} text on {background} has a contrast of {ratio}:1, "
+                        "below the 4.5:1 that readers with low vision need; darken it",
+                    )
+                )
             if key not in theme_hashes:
                 theme_hashes[key] = hash_json([folder_hash(folder) for folder in key])
             jobs = plan(

@@ -25,6 +25,43 @@ class Colours:
     #: Hairlines between rows and under headings.
     rule: str
 
+    def contrast_failures(self) -> list[tuple[str, str, float]]:
+        """Text colours that read below WCAG's 4.5:1 on the backgrounds they are set on.
+
+        Each failure is (text colour's name, background's name, the ratio).
+        Text is set on the white page and on the surface tint, in both formats.
+        """
+        backgrounds = {"page": "#ffffff", "surface": self.surface}
+        pairs = [
+            ("ink", "page"),
+            ("muted", "page"),
+            ("accent", "page"),
+            ("ink", "surface"),
+            ("accent", "surface"),
+        ]
+        failures = []
+        for text, background in pairs:
+            ratio = contrast(getattr(self, text), backgrounds[background])
+            if ratio < MINIMUM_CONTRAST:
+                failures.append((text, background, round(ratio, 2)))
+        return failures
+
+
+#: WCAG 2's minimum contrast for text (level AA).
+MINIMUM_CONTRAST = 4.5
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2's contrast ratio of two ``#rrggbb`` colours, from 1 to 21."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
 
 @dataclass(frozen=True, slots=True)
 class FontFamily:
