@@ -190,3 +190,37 @@ def test_the_built_in_themes_read_at_4_5_to_1_and_a_pale_theme_is_reported(tmp_p
     assert (
         "theme.yaml: warning: muted text on page has a contrast of 2.32:1, below the 4.5:1" in err
     )
+
+
+def test_lists_and_pictures_are_in_the_structure_with_their_alt_text(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from conftest import MINIMAL_PACK
+
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(tmp_path / "chart.png")
+    question = (
+        "question: |-\n              See ![Revenue by quarter](chart.png).\n\n"
+        "              - first step\n              - second step"
+    )
+    text = MINIMAL_PACK.replace("question: Where are we going?", question)
+    (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
+    code, _, err = run(
+        "build",
+        str(tmp_path / "pack.yaml"),
+        "-o",
+        str(tmp_path / "out"),
+        "-f",
+        "pdf",
+        "--no-sessions",
+    )
+    assert code == 0, err
+    pdf = tmp_path / "out" / "pack" / "pack.pdf"
+    tree = pdfinfo("-struct-text", str(pdf))
+    assert re.search(r"L \(block\)\n\s+LI \(block\)\n\s+LBody \(block\)[\s\S]*first step", tree)
+    with pikepdf.open(pdf) as document:
+        figures = [
+            thing
+            for thing in document.objects
+            if isinstance(thing, pikepdf.Dictionary) and thing.get("/S") == "/Figure"
+        ]
+        assert [str(figure.get("/Alt")) for figure in figures] == ["Revenue by quarter"]
