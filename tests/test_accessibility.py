@@ -224,3 +224,29 @@ def test_lists_and_pictures_are_in_the_structure_with_their_alt_text(tmp_path: P
             if isinstance(thing, pikepdf.Dictionary) and thing.get("/S") == "/Figure"
         ]
         assert [str(figure.get("/Alt")) for figure in figures] == ["Revenue by quarter"]
+
+
+def test_every_kind_of_output_is_tagged(tmp_path: Path) -> None:
+    text = BUNDLED_PACK.read_text(encoding="utf-8").replace(
+        "days:", "recipients:\n  - name: Jane Doe\n    exclude: [agentcore]\ndays:", 1
+    )
+    (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "earlier.yaml").write_text(BUNDLED_PACK.read_text(encoding="utf-8"), "utf-8")
+    (tmp_path / "pack.answers.yaml").write_text(
+        "answers:\n  agentcore--agent-mesh-for-lifecycle-management:\n    answer: Yes.\n", "utf-8"
+    )
+    code, _, err = run(
+        "build", str(tmp_path / "pack.yaml"), "-o", str(tmp_path / "out"), "-f", "pdf",
+        "--per-recipient", "--changes-since", str(tmp_path / "earlier.yaml"),
+    )  # fmt: skip
+    assert code == 0, err
+    out = tmp_path / "out" / "pack"
+    outputs = [
+        "pack.changes.pdf",
+        "pack.debrief.pdf",
+        "recipients/jane-doe.pdf",
+        "sessions/02-agentcore.pdf",
+    ]
+    for name in outputs:
+        assert "Tagged:          yes" in pdfinfo(str(out / name)), name
+    assert "H3 (block)" in pdfinfo("-struct-text", str(out / "recipients" / "jane-doe.pdf"))
