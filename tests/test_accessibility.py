@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -250,3 +251,19 @@ def test_every_kind_of_output_is_tagged(tmp_path: Path) -> None:
     for name in outputs:
         assert "Tagged:          yes" in pdfinfo(str(out / name)), name
     assert "H3 (block)" in pdfinfo("-struct-text", str(out / "recipients" / "jane-doe.pdf"))
+
+
+@pytest.mark.skipif(shutil.which("faketime") is None, reason="needs faketime")
+def test_an_archival_pdf_is_the_same_bytes_whatever_the_clock(tmp_path: Path) -> None:
+    outputs = []
+    for name, clock in (("now", []), ("later", ["faketime", "-f", "+3d"])):
+        arguments = ["-o", str(tmp_path / name), "-f", "pdf", "--no-sessions"]
+        variant = ["--pdf-variant", "pdf/a-3b"]
+        command = [sys.executable, "-m", "briefpack.cli", "build", str(BUNDLED_PACK)]
+        subprocess.run(
+            [*clock, *command, *arguments, *variant],
+            check=True,
+            capture_output=True,
+        )
+        outputs.append((tmp_path / name / "aws-devex-2025" / "aws-devex-2025.pdf").read_bytes())
+    assert outputs[0] == outputs[1]
