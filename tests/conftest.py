@@ -175,3 +175,14 @@ def interfere(
         return real(job)
 
     monkeypatch.setattr(briefpack.build.pipeline, "render_job", render)
+
+
+def libreoffice_with_uno() -> bool:
+    """Whether LibreOffice and the Python that can drive it (Debian's python3-uno) are here."""
+    import shutil
+    import subprocess
+
+    if shutil.which("soffice") is None or not Path("/usr/bin/python3").is_file():
+        return False
+    probe = subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True)
+    return probe.returncode == 0

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader, PdfWriter
 
-from conftest import BUNDLED_PACK, run
+from conftest import BUNDLED_PACK, libreoffice_with_uno, run
 from pdf_helpers import page_texts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -321,17 +321,8 @@ def test_the_controls_survive_a_company_template(tmp_path: Path) -> None:
     assert "answer: Kept" in (tmp_path / "pack.answers.yaml").read_text(encoding="utf-8")
 
 
-def _libreoffice_with_uno() -> bool:
-    if shutil.which("soffice") is None or not Path("/usr/bin/python3").is_file():
-        return False
-    import subprocess
-
-    probe = subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True)
-    return probe.returncode == 0
-
-
 @pytest.mark.skipif(
-    not _libreoffice_with_uno(), reason="needs LibreOffice and its python3-uno (Debian packages)"
+    not libreoffice_with_uno(), reason="needs LibreOffice and its python3-uno (Debian packages)"
 )
 def test_a_copy_filled_then_saved_by_libreoffice_is_harvested(built: Path, tmp_path: Path) -> None:
     import subprocess

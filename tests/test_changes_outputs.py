@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run
+from conftest import libreoffice_with_uno, run
 from docx_helpers import NS, accept_all, paragraph_texts, part, reject_all
 from pdf_helpers import page_texts
 from test_changes import version_pair
@@ -171,15 +171,8 @@ def test_changes_since_a_git_revision(tmp_path: Path) -> None:
     assert f"{pack}: --changes-since git:nope: no such revision in the repository" in err
 
 
-def _libreoffice_with_uno() -> bool:
-    if shutil.which("soffice") is None or not Path("/usr/bin/python3").is_file():
-        return False
-    probe = subprocess.run(["/usr/bin/python3", "-c", "import uno"], capture_output=True)
-    return probe.returncode == 0
-
-
 @pytest.mark.skipif(
-    not _libreoffice_with_uno(), reason="needs LibreOffice and its python3-uno (Debian packages)"
+    not libreoffice_with_uno(), reason="needs LibreOffice and its python3-uno (Debian packages)"
 )
 def test_libreoffice_accept_all_gives_the_new_text(built: Path, tmp_path: Path) -> None:
     # LibreOffice's Reject All joins an inserted paragraph with the one before it

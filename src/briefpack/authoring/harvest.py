@@ -22,6 +22,7 @@ from pathlib import Path
 import click
 import yaml
 
+from briefpack.content.filled import Filled
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack
 from briefpack.model.answers import DIGEST_PREFIX, Answer, Answers, key_digest
@@ -75,13 +76,11 @@ def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: 
 def merge(
     pack: Pack,
     stored: Answers,
-    filled: Sequence[object],
+    filled: Sequence[Filled],
     today: dt.date,
     force: bool,
 ) -> tuple[tuple[Answer, ...], list[Problem], list[Problem]]:
     """The answers after taking in ``filled``: the answers, the conflicts and the warnings."""
-    from briefpack.content.filled import Filled
-
     keys = {question.key for question in pack.questions}
     answers: dict[str, Answer] = {answer.key: answer for answer in stored.answers}
     conflicts: list[Problem] = []
@@ -93,7 +92,6 @@ def merge(
             )
     unknown: set[tuple[str, str]] = set()
     for field in filled:
-        assert isinstance(field, Filled)
         if field.key not in keys:
             if (field.key, field.source) not in unknown:
                 unknown.add((field.key, field.source))

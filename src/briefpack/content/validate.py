@@ -912,7 +912,8 @@ class Checker:
                 questions = []
                 for question in session.questions:
                     key = question.id or f"{session.id}--{slugify(question.title) or 'question'}"
-                    if key in taken:
+                    # A repeated explicit id is reported by _check_question_ids.
+                    if key in taken and question.id is None:
                         message = (
                             f"this question's answers would be filed under '{key}', like the "
                             f"question at line {taken[key].mark.line}; give one of them an 'id'"
