@@ -201,8 +201,11 @@ def test_lists_and_pictures_are_in_the_structure_with_their_alt_text(tmp_path: P
     Image.new("RGB", (40, 30), (200, 10, 10)).save(tmp_path / "chart.png")
     question = (
         "question: |-\n              See ![Revenue by quarter](chart.png).\n\n"
-        "              - first step\n              - second step"
+        "              - first step\n              - second step\n\n"
+        "              1. one\n              2. two"
     )
+    loose_item = "- loose\n\n                second paragraph"
+    question += f"\n            context: |-\n              {loose_item}\n"
     text = MINIMAL_PACK.replace("question: Where are we going?", question)
     (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
     code, _, err = run(
@@ -217,7 +220,21 @@ def test_lists_and_pictures_are_in_the_structure_with_their_alt_text(tmp_path: P
     assert code == 0, err
     pdf = tmp_path / "out" / "pack" / "pack.pdf"
     tree = pdfinfo("-struct-text", str(pdf))
-    assert re.search(r"L \(block\)\n\s+LI \(block\)\n\s+LBody \(block\)[\s\S]*first step", tree)
+    # Each item holds its label, then its body, as a screen reader announces them.
+    items = re.findall(
+        r'LI \(block\)\n\s+Lbl \(block\)\n\s+Span \(inline\)\n\s+"(.+)"\n'
+        r'\s+LBody \(block\)\n\s+P \(block\)\n\s+Span \(inline\)\n\s+"(.+)"',
+        tree,
+    )
+    assert items == [("•", "first step"), ("•", "second step"), ("1.", "one"), ("2.", "two")]
+    # A loose item wraps its marker once more; it is found there too.
+    assert re.search(r'Lbl \(block\)\n\s+Span \(inline\)\n\s+"•"\n\s+LBody[\s\S]*"loose"', tree)
+    assert tree.count("Lbl (block)") == 5  # the contents' items have no marker, so no label
+    # The bullets are still drawn in the flow, so a copy keeps them with their items.
+    copied = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "• first step\n• second step\n1. one\n2. two" in copied
     with pikepdf.open(pdf) as document:
         figures = [
             thing

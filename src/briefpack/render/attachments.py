@@ -87,18 +87,28 @@ def _place(page: Any, other: Any, area: Any, name: str, under: bool) -> None:
 
 
 def finish_book(
-    pdf: bytes, kept: Sequence[KeptPage], margins: Margins, mark: bytes | None = None
+    pdf: bytes,
+    kept: Sequence[KeptPage],
+    margins: Margins,
+    mark: bytes | None = None,
+    tagged: bool = False,
 ) -> bytes:
     """``pdf`` with every kept page showing its attachment page underneath its own marks.
 
     ``mark``, a one-page PDF (a recipient's name), is drawn over every page,
-    pre-read pages included, on top of everything else.
+    pre-read pages included, on top of everything else.  A ``tagged`` PDF has
+    its list items' structure repaired (:mod:`briefpack.render.tagging`) in
+    the same pass, so the file is opened and written once.
     """
-    if not kept and mark is None:
+    if not kept and mark is None and not tagged:
         return pdf
     import pikepdf
 
+    from briefpack.render.tagging import label_list_items
+
     with pikepdf.open(io.BytesIO(pdf)) as book:
+        if tagged:
+            label_list_items(book)
         opened: dict[str, pikepdf.Pdf] = {}
         try:
             for item in kept:

@@ -176,7 +176,7 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
         [list(page.anchors) for page in document.pages],
     )
     mark = _recipient_mark(pack, settings, fetcher) if settings.recipient else None
-    pdf = finish_book(pdf, kept, theme.margins, mark)
+    pdf = finish_book(pdf, kept, theme.margins, mark, tagged=settings.pdf_variant != "none")
     return Rendered(pdf, len(document.pages))
 
 
