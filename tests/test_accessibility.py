@@ -95,6 +95,50 @@ def test_tables_have_header_cells_and_running_heads_are_artifacts(built: Path) -
     assert tree.count("Questions for AWS Developer Experience Sessions") == 0  # the running head
 
 
+def table_rows(tree: str, after: str) -> list[list[str]]:
+    """The text of each row of the first table after the line ``after``, cell by cell."""
+    lines = tree[tree.index(after) :].splitlines()
+    start = next(n for n, line in enumerate(lines) if line.strip() == "Table (block)")
+    depth = len(lines[start]) - len(lines[start].lstrip())
+    rows: list[list[str]] = []
+    for line in lines[start + 1 :]:
+        if len(line) - len(line.lstrip()) <= depth:
+            break
+        text = line.strip()
+        if text == "TR":
+            rows.append([])
+        elif re.fullmatch(r"T[HD]( <.*>|:)?", text):
+            rows[-1].append("")
+        elif text.startswith('"'):
+            rows[-1][-1] = " ".join((rows[-1][-1] + " " + text.strip('"')).split())
+    return rows
+
+
+def test_the_contents_is_a_table_heard_as_entry_then_page_without_leader_dots(
+    built: Path,
+) -> None:
+    from pdf_helpers import outline
+
+    pdf = built / "aws-devex-2025.pdf"
+    tree = pdfinfo("-struct-text", str(pdf))
+    rows = table_rows(tree, '"Contents"')
+    assert rows[0] == ["SECTION", "PAGE"]
+    pages = {
+        entry.title: str(entry.page)
+        for day in outline(pdf.read_bytes())
+        for entry in (day, *day.children)
+    }
+    entries = {title: page for title, page in rows[1:]}
+    assert entries["Session 2: AgentCore"] == pages["Session 2: AgentCore"] == "7"
+    assert entries["THURSDAY, OCTOBER 23, 2025"] == pages["Thursday, October 23, 2025"]
+    assert entries["1. Observability & Reliability Engineering"] == "4"
+    assert len(rows) == 1 + 2 + 4 + 27  # header, days, sessions, questions
+    assert all(re.fullmatch(r"\d+", page) for _, page in rows[1:])
+    assert '" . "' not in tree  # the leaders are drawn, not read
+    # The day is a row header: the cells of its row name it; the entries name their column.
+    assert re.search(r"TH <[\d-]+>\n\s+Link \(inline\)\n\s+Object \d+ \d+\n\s+\"THURSDAY", tree)
+
+
 def test_pdf_a_keeps_the_tags_without_claiming_ua_and_none_is_untagged(tmp_path: Path) -> None:
     code, _, err = run(
         "build",
