@@ -6,6 +6,7 @@ checked itself, as assistive technology reads it, through Poppler's pdfinfo.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -248,7 +249,7 @@ def test_lists_and_pictures_are_in_the_structure_with_their_alt_text(tmp_path: P
         "              - first step\n              - second step\n\n"
         "              1. one\n              2. two"
     )
-    loose_item = "- loose\n\n                second paragraph"
+    loose_item = "- loose\n\n                second paragraph\n                - nested"
     question += f"\n            context: |-\n              {loose_item}\n"
     text = MINIMAL_PACK.replace("question: Where are we going?", question)
     (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
@@ -270,16 +271,37 @@ def test_lists_and_pictures_are_in_the_structure_with_their_alt_text(tmp_path: P
         r'\s+LBody \(block\)\n\s+P \(block\)\n\s+Span \(inline\)\n\s+"(.+)"',
         tree,
     )
-    assert items == [("•", "first step"), ("•", "second step"), ("1.", "one"), ("2.", "two")]
-    # A loose item wraps its marker once more; it is found there too.
-    assert re.search(r'Lbl \(block\)\n\s+Span \(inline\)\n\s+"•"\n\s+LBody[\s\S]*"loose"', tree)
-    assert tree.count("Lbl (block)") == 5  # the contents' items have no marker, so no label
+    assert items == [
+        ("•", "loose"),  # a loose item: its paragraphs and its list in one body
+        ("•", "nested"),
+        ("•", "first step"),
+        ("•", "second step"),
+        ("1.", "one"),
+        ("2.", "two"),
+    ]
+    assert tree.count("Lbl (block)") == 6  # the six items, and nothing else
     # The bullets are still drawn in the flow, so a copy keeps them with their items.
     copied = subprocess.run(
         ["pdftotext", "-raw", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert "• first step\n• second step\n1. one\n2. two" in copied
     with pikepdf.open(pdf) as document:
+        # Every list holds only items (the nested one inside its item's body), and every
+        # item a label and a body, as ISO 32000-1 14.8.4.3.3 asks.
+        shapes = set()
+        for thing in document.objects:
+            if isinstance(thing, pikepdf.Dictionary) and thing.get("/S") in ("/L", "/LI"):
+                kids = [str(kid.get("/S")) for kid in thing.K]
+                shapes.add((str(thing.S), tuple(sorted(set(kids)))))
+        assert shapes == {("/L", ("/LI",)), ("/LI", ("/LBody", "/Lbl"))}
+        nested = next(
+            thing
+            for thing in document.objects
+            if isinstance(thing, pikepdf.Dictionary)
+            and thing.get("/S") == "/L"
+            and thing.P.get("/S") == "/LBody"
+        )
+        assert len(nested.K) == 1
         figures = [
             thing
             for thing in document.objects
@@ -328,3 +350,160 @@ def test_an_archival_pdf_is_the_same_bytes_whatever_the_clock(tmp_path: Path) ->
         )
         outputs.append((tmp_path / name / "aws-devex-2025" / "aws-devex-2025.pdf").read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def outline_levels(docx: bytes) -> list[tuple[int, str]]:
+    """Each body paragraph that is a heading to Word (an outline level), with its text.
+
+    The level comes from the paragraph's style or the styles it is based on;
+    a level set on a paragraph itself would be a heading made by hand.
+    """
+    from docx_helpers import NS, W, part
+
+    styles = part(docx, "word/styles.xml")
+    based_on: dict[str, str] = {}
+    level_of: dict[str, int] = {}
+    for style in styles.findall("w:style", NS):
+        name = style.get(f"{{{W}}}styleId")
+        parent = style.find("w:basedOn", NS)
+        if parent is not None:
+            based_on[name] = parent.get(f"{{{W}}}val")
+        level = style.find("w:pPr/w:outlineLvl", NS)
+        if level is not None:
+            level_of[name] = int(level.get(f"{{{W}}}val"))
+
+    def level(style: str | None) -> int | None:
+        while style is not None:
+            if style in level_of:
+                return level_of[style]
+            style = based_on.get(style)
+        return None
+
+    body = part(docx, "word/document.xml").find("w:body", NS)
+    assert not body.xpath(".//w:pPr/w:outlineLvl", namespaces=NS)
+    headings = []
+    for paragraph in body.findall("w:p", NS):
+        style = paragraph.find("w:pPr/w:pStyle", NS)
+        found = level(style.get(f"{{{W}}}val") if style is not None else None)
+        if found is not None and found < 9:
+            text = "".join(paragraph.xpath(".//w:t/text()", namespaces=NS))
+            headings.append((found + 1, " ".join(text.split())))
+    return headings
+
+
+def blank_paragraphs(docx: bytes) -> list[str]:
+    """Paragraphs outside table cells with nothing in them: spacing made by hand."""
+    from docx_helpers import NS, part
+
+    body = part(docx, "word/document.xml").find("w:body", NS)
+    blank = []
+    for paragraph in body.iter(f"{{{NS['w']}}}p"):
+        if paragraph.xpath("ancestor::w:tc", namespaces=NS):
+            continue  # a cell must hold a paragraph, empty or not
+        content = paragraph.xpath(
+            ".//w:t | .//w:tab | .//w:drawing | .//w:fldChar | .//w:sdt | .//w:bookmarkStart",
+            namespaces=NS,
+        )
+        if not content:
+            blank.append(paragraph.xpath("string(w:pPr/w:pStyle/@w:val)", namespaces=NS))
+    return blank
+
+
+def test_the_word_copy_has_headings_only_from_styles_and_no_blank_paragraphs(
+    tmp_path: Path,
+) -> None:
+    from briefpack.render.wording import wording_for
+
+    text = BUNDLED_PACK.read_text(encoding="utf-8")
+    (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "earlier.yaml").write_text(text.replace("AgentCore", "Agent Core"), "utf-8")
+    (tmp_path / "pack.answers.yaml").write_text(
+        "answers:\n  agentcore--agent-mesh-for-lifecycle-management:\n    answer: Yes.\n", "utf-8"
+    )
+    code, _, err = run(
+        "build", str(tmp_path / "pack.yaml"), "-o", str(tmp_path / "out"), "-f", "docx",
+        "--notes", "--changes-since", str(tmp_path / "earlier.yaml"),
+    )  # fmt: skip
+    assert code == 0, err
+    out = tmp_path / "out" / "pack"
+    outputs = sorted(out.rglob("*.docx"))
+    assert {path.name for path in outputs} >= {
+        "pack.docx",
+        "pack.changes.docx",
+        "pack.debrief.docx",
+        "02-agentcore.docx",
+    }
+    for path in outputs:
+        assert blank_paragraphs(path.read_bytes()) == [], path.name
+        levels = [level for level, _ in outline_levels(path.read_bytes())]
+        assert levels[0] == 1, path.name
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), path.name  # none skipped
+
+    pack = load_pack(BUNDLED_PACK)
+    expected = [(1, pack.title), (2, "At a glance"), (2, "Contents")]
+    for day in pack.days:
+        expected.append((1, wording_for("en").day_heading(day.date)))
+        for session in day.sessions:
+            expected.append((2, session.title))
+            expected += [(3, f"{n}. {q.title}") for n, q in enumerate(session.questions, 1)]
+    assert outline_levels((out / "pack.docx").read_bytes()) == expected
+    changes = outline_levels((out / "pack.changes.docx").read_bytes())
+    assert changes[0] == (1, "What changed since earlier.yaml of " + changes[0][1].split(" of ")[1])
+    assert changes[1:4] == [(1, pack.title), (2, "At a glance"), (2, "Contents")]
+    debrief = outline_levels((out / "pack.debrief.docx").read_bytes())
+    assert debrief[:2] == [(1, "Debrief"), (2, "Follow-ups")]
+
+
+def test_the_outloud_checker_finds_no_pdf_ua_error_in_any_kind_of_output(tmp_path: Path) -> None:
+    """The machine-checkable part of PDF/UA-1 (Matterhorn), by a checker that runs offline.
+
+    outloud's one warning left is its guess that a line repeated at the same
+    place on three pages is a running head: here a question's "CONTEXT" label
+    when questions start at the top of their pages, which is content.
+    """
+    pytest.importorskip("outloud")
+    from conftest import RICH_PACK
+
+    text = BUNDLED_PACK.read_text(encoding="utf-8")
+    (tmp_path / "pack.yaml").write_text(
+        text.replace(
+            "days:", "recipients:\n  - name: Jane Doe\n    exclude: [agentcore]\ndays:", 1
+        ),
+        "utf-8",
+    )
+    (tmp_path / "earlier.yaml").write_text(text.replace("AgentCore", "Agent Core"), "utf-8")
+    (tmp_path / "pack.answers.yaml").write_text(
+        "answers:\n  agentcore--agent-mesh-for-lifecycle-management:\n    answer: Yes.\n"
+        "    follow_up: Send the pricing.\n",
+        "utf-8",
+    )
+    (tmp_path / "rich").mkdir()
+    (tmp_path / "rich" / "rich.yaml").write_text(RICH_PACK, "utf-8")
+    for arguments in (
+        [str(tmp_path / "pack.yaml"), "--per-recipient", "--notes", "--answer-fields"],
+        ["--changes-since", str(tmp_path / "earlier.yaml"), str(tmp_path / "pack.yaml")],
+        [str(tmp_path / "rich" / "rich.yaml")],
+    ):
+        code, _, err = run("build", *arguments, "-o", str(tmp_path / "out"), "-f", "pdf")
+        assert code == 0, err
+    pdfs = sorted((tmp_path / "out").rglob("*.pdf"))
+    names = {pdf.name for pdf in pdfs}
+    assert {"pack.pdf", "jane-doe.pdf", "02-agentcore.pdf", "pack.changes.pdf"} <= names
+    assert {"02-agentcore.changes.pdf", "pack.debrief.pdf", "rich.pdf"} <= names
+    checked = subprocess.run(
+        [sys.executable, "-m", "outloud.cli", "--json", "-", "--fail-on", "never", *map(str, pdfs)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    import json
+
+    findings = [
+        (Path(result["path"]).name, finding["rule"], finding["severity"], finding["message"])
+        for result in json.loads(checked.stdout)["results"]
+        for finding in result["findings"]
+        if finding["severity"] in ("error", "warning")
+    ]
+    assert [finding for finding in findings if finding[2] == "error"] == []
+    assert {finding[1] for finding in findings} <= {"PAG-001"}
+    assert not [finding for finding in findings if "page numbers" in finding[3]]

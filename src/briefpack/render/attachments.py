@@ -97,18 +97,18 @@ def finish_book(
 
     ``mark``, a one-page PDF (a recipient's name), is drawn over every page,
     pre-read pages included, on top of everything else.  A ``tagged`` PDF has
-    its list items' structure repaired (:mod:`briefpack.render.tagging`) in
+    its structure repaired (:mod:`briefpack.render.tagging`) in
     the same pass, so the file is opened and written once.
     """
     if not kept and mark is None and not tagged:
         return pdf
     import pikepdf
 
-    from briefpack.render.tagging import label_list_items
+    from briefpack.render.tagging import repair_tags
 
     with pikepdf.open(io.BytesIO(pdf)) as book:
         if tagged:
-            label_list_items(book)
+            repair_tags(book)
         opened: dict[str, pikepdf.Pdf] = {}
         try:
             for item in kept:

@@ -1,14 +1,25 @@
-"""Repairs to WeasyPrint's structure tree, so lists read as PDF/UA lists.
+"""Repairs to WeasyPrint's tagged PDF: lists, running heads and link annotations.
 
-A screen reader announces a list item's label ("bullet", "1.") from its
-``Lbl`` element and reads its ``LBody`` as the item.  WeasyPrint makes an
-``Lbl`` only of a ``::marker`` box; but a marker outside the text is drawn
-after the whole page, so copying a list from most viewers puts every bullet
-at the end.  The stylesheet therefore draws the markers in the flow, with
-``li::before``, which WeasyPrint tags ``NonStruct`` at the start of the item's
-``LBody``.  This stage moves that element out of ``LBody`` and names it
-``Lbl``: ``LI`` then holds ``Lbl`` and ``LBody``, as ISO 32000-1 §14.8.4.3.3
-asks, and the drawing and the copy order stay as they were.
+Three repairs, each found by running the ``outloud`` PDF/UA checker on the
+bundled pack (tests/test_accessibility.py runs it on every build).
+
+**Lists.**  A screen reader announces a list item's label ("bullet", "1.")
+from its ``Lbl`` element and reads its ``LBody`` as the item; ISO 32000-1
+§14.8.4.3.3 allows an ``LI`` nothing else.  WeasyPrint tags a ``::marker`` as
+``Lbl`` but leaves the item's content beside it, or nests the ``Lbl`` inside
+an ``LBody``: :func:`label_list_items` puts each item in order, its ``Lbl``
+first and everything else in one ``LBody``.  (The stylesheet keeps the marker
+inside the text, so a copy from any viewer keeps each bullet with its item;
+a marker outside is drawn after the whole page.)
+
+**Running heads and footers.**  WeasyPrint gives the text in page margins
+marked-content ids but leaves it out of the structure tree (PDF 1.7 cannot
+put an artifact in the tree).  Content that is neither in the tree nor an
+artifact is what PDF/UA forbids: :func:`mark_pagination_artifacts` rewrites
+those sequences as ``/Artifact <</Type /Pagination>>``.
+
+**Links.**  Link annotations are made without the Print flag, which PDF/UA
+asks for so that print and screen agree: :func:`print_links` sets it.
 """
 
 from __future__ import annotations
@@ -20,30 +31,154 @@ import pikepdf
 _LI = pikepdf.Name("/LI")
 _LBODY = pikepdf.Name("/LBody")
 _NON_STRUCT = pikepdf.Name("/NonStruct")
+_LBL = pikepdf.Name("/Lbl")
+_L = pikepdf.Name("/L")
+_BDC = pikepdf.Operator("BDC")
+#: The annotation flag that makes an annotation print (ISO 32000-1, table 165).
+PRINT_FLAG = 4
+
+
+def repair_tags(document: pikepdf.Pdf) -> None:
+    """Apply every repair of this module to a tagged ``document``."""
+    label_list_items(document)
+    mark_pagination_artifacts(document)
+    print_links(document)
+
+
+def mark_pagination_artifacts(document: pikepdf.Pdf) -> int:
+    """Make marked content outside the structure tree a pagination artifact; return how many."""
+    root = document.Root.get("/StructTreeRoot")
+    if root is None or "/ParentTree" not in root:
+        return 0
+    in_tree = {element.objgen for element in _elements(root)}
+    parents = pikepdf.NumberTree(root.ParentTree)
+    rewritten = 0
+    for page in document.pages:
+        key = page.obj.get("/StructParents")
+        if key is None or int(key) not in parents:
+            continue
+        owners = parents[int(key)]
+        outside = {
+            mcid
+            for mcid, owner in enumerate(owners)
+            if isinstance(owner, pikepdf.Dictionary) and owner.objgen not in in_tree
+        }
+        if not outside:
+            continue
+        instructions = pikepdf.parse_content_stream(page)
+        for index, instruction in enumerate(instructions):
+            if not isinstance(instruction, pikepdf.ContentStreamInstruction):
+                continue  # an inline image
+            if instruction.operator != _BDC or len(instruction.operands) != 2:
+                continue
+            properties = instruction.operands[1]
+            if not isinstance(properties, pikepdf.Dictionary):
+                continue
+            mcid = properties.get("/MCID")
+            if mcid is not None and int(mcid) in outside:
+                artifact = pikepdf.Dictionary(Type=pikepdf.Name("/Pagination"))
+                instructions[index] = pikepdf.ContentStreamInstruction(
+                    [pikepdf.Name("/Artifact"), artifact], _BDC
+                )
+                owners[int(mcid)] = None
+                rewritten += 1
+        page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(instructions))
+    return rewritten
+
+
+def print_links(document: pikepdf.Pdf) -> int:
+    """Set the Print flag on every link annotation; return how many."""
+    flagged = 0
+    for page in document.pages:
+        for annotation in page.obj.get("/Annots", []):
+            if annotation.get("/Subtype") == pikepdf.Name("/Link"):
+                annotation.F = int(annotation.get("/F", 0)) | PRINT_FLAG
+                flagged += 1
+    return flagged
 
 
 def label_list_items(document: pikepdf.Pdf) -> int:
-    """Turn the in-flow marker of each list item into its ``Lbl``; return how many."""
+    """Give each list item its ``Lbl`` first and the rest in one ``LBody``; return how many."""
     root = document.Root.get("/StructTreeRoot")
     if root is None:
         return 0
-    labelled = 0
-    for item in _elements(root):
+    elements = _elements(root)
+    for element in elements:
+        if element.get("/S") == _L:
+            _nest_sublists(element)
+    tidied = 0
+    for item in elements:
         if item.get("/S") != _LI:
             continue
-        kids = _kids(item)
-        if len(kids) != 1 or kids[0].get("/S") != _LBODY:
-            continue
-        marker, holder = _leading_non_struct(kids[0])
-        if marker is None or holder is None:
-            continue
-        rest = list(holder.K)[1:]
-        holder.K = pikepdf.Array(rest)
-        marker.S = pikepdf.Name("/Lbl")
-        marker.P = item
-        item.K = pikepdf.Array([marker, kids[0]])
-        labelled += 1
-    return labelled
+        kids = list(item.get("/K", pikepdf.Array()))
+        if not kids or not all(_is_element(kid) for kid in kids):
+            continue  # marked content right in the item: leave it as WeasyPrint wrote it
+        label = _take_label(kids)
+        if label is None and len(kids) == 1 and kids[0].get("/S") == _LBODY:
+            continue  # already in order
+        ordered = [] if label is None else [label]
+        if label is not None:
+            label.P = item
+        content = []
+        for kid in kids:
+            content += list(kid.get("/K", pikepdf.Array())) if kid.get("/S") == _LBODY else [kid]
+        if content:
+            bodies = [kid for kid in kids if kid.get("/S") == _LBODY]
+            body = (
+                bodies[0]
+                if bodies
+                else document.make_indirect(
+                    pikepdf.Dictionary(Type=pikepdf.Name("/StructElem"), S=_LBODY)
+                )
+            )
+            body.P = item
+            body.K = pikepdf.Array(content)
+            for kid in content:
+                if _is_element(kid):
+                    kid.P = body
+            ordered.append(body)
+        item.K = pikepdf.Array(ordered)
+        tidied += 1
+    return tidied
+
+
+def _nest_sublists(listing: Any) -> None:
+    """Move a list WeasyPrint left beside the items into the item it follows."""
+    kids = list(listing.get("/K", pikepdf.Array()))
+    kept: list[Any] = []
+    for kid in kids:
+        if _is_element(kid) and kid.get("/S") == _L and kept and kept[-1].get("/S") == _LI:
+            kept[-1].K = pikepdf.Array([*kept[-1].get("/K", pikepdf.Array()), kid])
+            kid.P = kept[-1]
+        else:
+            kept.append(kid)
+    if len(kept) != len(kids):
+        listing.K = pikepdf.Array(kept)
+
+
+def _is_element(thing: Any) -> bool:
+    return isinstance(thing, pikepdf.Dictionary) and thing.get("/S") is not None
+
+
+def _take_label(kids: list[Any]) -> Any:
+    """Remove the item's ``Lbl`` from where WeasyPrint put it and return it, or ``None``.
+
+    It is either one of the item's own elements or the first element of an
+    ``LBody`` (or of the anonymous ``NonStruct`` a loose item wraps it in).
+    """
+    for index, kid in enumerate(kids):
+        if kid.get("/S") == _LBL:
+            return kids.pop(index)
+    holder = kids[0]
+    while holder.get("/S") in (_LBODY, _NON_STRUCT):
+        inner = list(holder.get("/K", pikepdf.Array()))
+        if not inner or not _is_element(inner[0]):
+            return None
+        if inner[0].get("/S") == _LBL:
+            holder.K = pikepdf.Array(inner[1:])
+            return inner[0]
+        holder = inner[0]
+    return None
 
 
 def _elements(root: Any) -> list[Any]:
@@ -67,22 +202,3 @@ def _kids(element: Any) -> list[Any]:
     return [
         kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") is not None
     ]
-
-
-def _leading_non_struct(body: Any) -> tuple[Any, Any]:
-    """The item's in-flow marker, if it has one, and the element holding it.
-
-    The marker is the innermost ``NonStruct`` reached by first kids from
-    ``LBody`` (a loose item wraps it, with its first paragraph, in one more
-    anonymous ``NonStruct``) that holds content rather than other elements.
-    """
-    holder = body
-    while True:
-        kids = body.get("/K")
-        first = kids[0] if isinstance(kids, pikepdf.Array) and len(kids) else None
-        if not isinstance(first, pikepdf.Dictionary) or first.get("/S") != _NON_STRUCT:
-            return None, None
-        inner = _kids(first)
-        if not inner or inner[0].get("/S") != _NON_STRUCT:
-            return first, holder
-        holder, body = first, first

@@ -218,11 +218,6 @@ def add_tab(paragraph: Paragraph, style: str | None = None) -> None:
     paragraph._p.append(_run(element("w:tab"), style=style))
 
 
-def add_page_break(paragraph: Paragraph) -> None:
-    """End ``paragraph`` with a page break, as Ctrl+Enter does."""
-    paragraph._p.append(_run(element("w:br", type="page")))
-
-
 # ---------------------------------------------------------------- pictures
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_LINE_SPACING
+from docx.enum.text import WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
 
@@ -36,6 +36,8 @@ class StyleSpec:
     space_after: float | None = None
     line_spacing: float | None = None
     left_indent_mm: float | None = None
+    #: A right tab stop this far from the indent, whose leader draws a rule to write on.
+    rule_tab_mm: float | None = None
     keep_with_next: bool | None = None
     keep_together: bool | None = None
     page_break_before: bool | None = None
@@ -48,15 +50,19 @@ class StyleSpec:
     table_borders: str | None = None
 
 
+#: How far the ruled notes lines are indented, in millimetres.
+NOTES_INDENT_MM = 8
+
 #: The line height of text, as a multiple of its size: the Normal style's, which all inherit.
 LINE_SPACING = 1.2
 
 
-def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
+def style_specs(theme: Theme, text_width_mm: float) -> tuple[StyleSpec, ...]:
     """The paragraph and character styles the Word writer uses, made from ``theme``.
 
     The named roles' sizes and spacing, the colours and the fonts are the
     theme's, as in the PDF; the other sizes and spacing are the Word copy's own.
+    ``text_width_mm`` (the page's, between its margins) is where ruled lines end.
     """
     ACCENT = _hex(theme.colours.accent)  # noqa: N806 - read like the constants they were
     ACCENT_TINT = _hex(theme.colours.surface)  # noqa: N806
@@ -85,6 +91,8 @@ def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
             color=TEXT,
             space_after=space.title,
             line_spacing=1.0,
+            # The cover's title heads the document, as H1 in the PDF.
+            outline_level=0,
         ),
         StyleSpec(
             "Subtitle", base="Normal", font=HEADING_FONT, size=14, color=MUTED, space_after=24
@@ -169,6 +177,25 @@ def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
             page_break_before=True,
             keep_with_next=True,
             border_bottom=(8, ACCENT),
+            # A heading to assistive technology and the navigation pane, at the level of
+            # a session (as in the PDF), yet kept out of the contents, which lists
+            # only the built-in heading styles.
+            outline_level=1,
+        ),
+        # The changes page and the debrief come before the pack's cover: their titles
+        # head the document, as H1 does in the PDF.
+        StyleSpec("Briefing Front Title", base="Briefing Part Title", outline_level=0),
+        # A heading under the debrief's title, outside the contents.
+        StyleSpec(
+            "Briefing Debrief Heading",
+            base="Normal",
+            font=HEADING_FONT,
+            size=12,
+            bold=True,
+            space_before=16,
+            space_after=8,
+            keep_with_next=True,
+            outline_level=1,
         ),
         StyleSpec(
             "Briefing Table Heading",
@@ -272,16 +299,19 @@ def style_specs(theme: Theme) -> tuple[StyleSpec, ...]:
             border_left=(24, ACCENT),
             shading=ACCENT_TINT,
         ),
+        # One paragraph of ruled lines to write on: each line is a tab whose leader
+        # draws the rule, so no blank paragraphs are read out as layout.
         StyleSpec(
-            "Briefing Notes Line",
+            "Briefing Notes Lines",
             base="Normal",
             size=10.5,
-            space_before=10,
+            space_before=4,
             space_after=0,
-            left_indent_mm=8,
-            border_bottom=(4, HAIRLINE),
-            border_between=(4, HAIRLINE),
+            line_spacing=1.8,
+            left_indent_mm=NOTES_INDENT_MM,
+            rule_tab_mm=text_width_mm - NOTES_INDENT_MM,
         ),
+        StyleSpec("Briefing Notes Rule", kind=WD_STYLE_TYPE.CHARACTER, color=HAIRLINE),
         StyleSpec("Briefing Code Block", base="Normal", font=CODE_FONT, size=9, left_indent_mm=8),
         StyleSpec(
             "Briefing Answer Label",
@@ -360,7 +390,9 @@ def _hex(colour: str) -> str:
     return colour.removeprefix("#").upper()
 
 
-def apply_styles(document: Document, theme: Theme, restyle_existing: bool) -> None:
+def apply_styles(
+    document: Document, theme: Theme, restyle_existing: bool, text_width_mm: float
+) -> None:
     """Define briefpack's styles in ``document``.
 
     With ``restyle_existing`` (briefpack's own template), every style gets
@@ -368,7 +400,7 @@ def apply_styles(document: Document, theme: Theme, restyle_existing: bool) -> No
     already has are left exactly as they are and only missing ones are added.
     """
     existing = {style.name for style in document.styles}
-    for spec in style_specs(theme):
+    for spec in style_specs(theme, text_width_mm):
         if spec.name in existing or _ui_name(spec.name) in existing:
             if not restyle_existing:
                 continue
@@ -417,6 +449,11 @@ def _apply(style: BaseStyle, spec: StyleSpec, document: Document) -> None:
         paragraph.line_spacing = spec.line_spacing
     if spec.left_indent_mm is not None:
         paragraph.left_indent = Mm(spec.left_indent_mm)
+    if spec.rule_tab_mm is not None:
+        paragraph.tab_stops.clear_all()
+        paragraph.tab_stops.add_tab_stop(
+            Mm(spec.rule_tab_mm), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.LINES
+        )
     if spec.keep_with_next is not None:
         paragraph.keep_with_next = spec.keep_with_next
     if spec.keep_together is not None:

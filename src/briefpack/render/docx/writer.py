@@ -82,9 +82,11 @@ def _render_docx(pack: Pack, settings: RenderSettings, summary: Pack | None = No
     document = _open_template(reference)
     _clear_body(document)
     theme = settings.chosen_theme
-    apply_styles(document, theme, restyle_existing=reference is None)
     if reference is None:
         _page_setup(document, settings.paper, theme)
+    apply_styles(
+        document, theme, restyle_existing=reference is None, text_width_mm=_text_width(document)
+    )
     writer = _DocxWriter(document, pack, settings, summary)
     writer.write()
     _properties(document, pack, settings)
@@ -127,6 +129,15 @@ def _open_template(reference: Path | None) -> Document:
 def _clear_body(document: Document) -> None:
     """Remove a template's body content, keeping its final section properties."""
     document.element.body.clear_content()
+
+
+def _text_width(document: Document) -> float:
+    """The width between the first section's margins, in millimetres (A4's if unset)."""
+    section = document.sections[0]
+    width, left, right = section.page_width, section.left_margin, section.right_margin
+    if width is None or left is None or right is None:
+        return PAPER["a4"][0] - 2 * 25.4
+    return float(width.mm - left.mm - right.mm)
 
 
 def _page_setup(document: Document, paper: str, theme: Theme) -> None:
@@ -219,7 +230,7 @@ class _DocxWriter:
                     heading = self.body.paragraph(self.wording.day_heading(day.date), "Heading 1")
                     self.body.bookmark(heading, f"d{day_number}")
                 else:
-                    ooxml.add_page_break(self.body.paragraph("", "Normal"))
+                    self.body.new_page()
                 self._session(session)
 
     # ------------------------------------------------------------ parts
@@ -396,7 +407,7 @@ class _DocxWriter:
             "version": settings.changes_since,
             "date": self.wording.long_date(settings.changes_date),
         }
-        self.body.paragraph(title, "Briefing Part Title")
+        self.body.paragraph(title, "Briefing Front Title")
         days, _ = marked.scope(settings.session)
         # Each line: its text, the bookmark of where it is, and whether it is a detail.
         lines: list[tuple[str, str | None, bool]] = []
@@ -447,7 +458,7 @@ class _DocxWriter:
                 ooxml.add_tab(paragraph)
                 ooxml.add_field(paragraph, f"PAGEREF {target} \\h", "")
         # The pack itself starts on a page of its own, its cover first.
-        ooxml.add_page_break(self.body.paragraph("", "Normal"))
+        self.body.new_page()
 
     def _status(self, change: QuestionChange | SessionChange, what: str) -> str:
         return self.wording.status_label(change, what)
@@ -495,10 +506,19 @@ class _DocxWriter:
         for index, (style, anchor, text) in enumerate(entries):
             paragraph = self.body.paragraph("", style)
             if index == 0:
-                ooxml.begin_field(paragraph, 'TOC \\o "1-3" \\h \\z \\u')
+                ooxml.begin_field(paragraph, 'TOC \\o "1-3" \\h \\z')
             paragraph._p.append(ooxml.internal_link(anchor, ooxml.text_run(text)))
             if index == len(entries) - 1:
                 ooxml.end_field(paragraph)
+
+    def _notes_lines(self) -> None:
+        """Ruled lines to write on: one paragraph, each line a tab whose leader is the rule."""
+        paragraph = self.body.paragraph("", "Briefing Notes Lines")
+        rule = self.body.style_id("Briefing Notes Rule")
+        for line in range(NOTES_LINES):
+            if line:
+                paragraph.add_run().add_break()
+            ooxml.add_tab(paragraph, rule)
 
     def _session(self, session: Session) -> None:
         if session.label:
@@ -524,8 +544,7 @@ class _DocxWriter:
                 self._answer_fields(question)
             if self.settings.notes:
                 self.body.paragraph(self._("Notes"), "Briefing Label")
-                for _ in range(NOTES_LINES):
-                    self.body.paragraph("", "Briefing Notes Line")
+                self._notes_lines()
         # A Word document cannot hold another's pages: say what and where they are.
         for attachment in session.attachments:
             self.body.paragraph(attachment.title, "Heading 3")
@@ -551,7 +570,7 @@ class _DocxWriter:
         """A debrief's first page: per session, what was answered; then every follow-up."""
         answers = self.settings.answers
         assert answers is not None
-        self.body.paragraph(self._("Debrief"), "Briefing Part Title")
+        self.body.paragraph(self._("Debrief"), "Briefing Front Title")
         sessions = [session for day in days for session in day.sessions]
         table = self.document.add_table(rows=1, cols=4)
         table.style = self.document.styles["Briefing Table"]
@@ -582,7 +601,7 @@ class _DocxWriter:
                 item = answers.get(question.key)
                 if item is not None and item.follow_up:
                     follow_ups.append((question.title, item.follow_up))
-        self.body.paragraph(self._("Follow-ups"), "Heading 3")
+        self.body.paragraph(self._("Follow-ups"), "Briefing Debrief Heading")
         if not follow_ups:
             self.body.paragraph(self._("No follow-ups"), "Briefing Speakers")
             return
