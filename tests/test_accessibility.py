@@ -140,6 +140,22 @@ def test_the_contents_is_a_table_heard_as_entry_then_page_without_leader_dots(
     assert re.search(r"TH <[\d-]+>\n\s+Link \(inline\)\n\s+Object \d+ \d+\n\s+\"THURSDAY", tree)
 
 
+def test_every_link_prints_and_is_described_by_where_it_leads(built: Path) -> None:
+    with pikepdf.open(built / "aws-devex-2025.pdf") as document:
+        links = [
+            annotation
+            for page in document.pages
+            for annotation in page.obj.get("/Annots", [])
+            if annotation.get("/Subtype") == "/Link"
+        ]
+        assert all(int(link.F) & 4 for link in links)  # the Print flag
+        described = {str(link.get("/Dest")): str(link.Contents) for link in links}
+    assert described["session-agentcore"] == "Session 2: AgentCore"
+    assert described["day-2025-10-24"] == "Friday, October 24, 2025"
+    assert described["session-agentcore-q2"] == "Agent Mesh for Lifecycle Management"
+    assert not [text for target, text in described.items() if text == target]
+
+
 def test_pdf_a_keeps_the_tags_without_claiming_ua_and_none_is_untagged(tmp_path: Path) -> None:
     code, _, err = run(
         "build",

@@ -91,24 +91,25 @@ def finish_book(
     kept: Sequence[KeptPage],
     margins: Margins,
     mark: bytes | None = None,
-    tagged: bool = False,
+    link_descriptions: Mapping[str, str] | None = None,
 ) -> bytes:
     """``pdf`` with every kept page showing its attachment page underneath its own marks.
 
     ``mark``, a one-page PDF (a recipient's name), is drawn over every page,
-    pre-read pages included, on top of everything else.  A ``tagged`` PDF has
-    its structure repaired (:mod:`briefpack.render.tagging`) in
-    the same pass, so the file is opened and written once.
+    pre-read pages included, on top of everything else.  A tagged PDF (given
+    what its links lead to, ``link_descriptions``) has its structure repaired
+    (:mod:`briefpack.render.tagging`) in the same pass, so the file is opened
+    and written once.
     """
-    if not kept and mark is None and not tagged:
+    if not kept and mark is None and link_descriptions is None:
         return pdf
     import pikepdf
 
     from briefpack.render.tagging import repair_tags
 
     with pikepdf.open(io.BytesIO(pdf)) as book:
-        if tagged:
-            repair_tags(book)
+        if link_descriptions is not None:
+            repair_tags(book, link_descriptions)
         opened: dict[str, pikepdf.Pdf] = {}
         try:
             for item in kept:

@@ -243,6 +243,31 @@ def _anchors(pack: Pack) -> dict[object, str]:
     return anchors
 
 
+def link_descriptions(pack: Pack, language: str) -> dict[str, str]:
+    """What each fragment id a link can lead to is, in words, for the link's description.
+
+    WeasyPrint describes a link by its target (``session-agentcore``); a
+    screen reader speaks the description, so the PDF writer replaces it with
+    the heading it leads to.
+    """
+    wording = display.wording_for(language)
+    pre_read = wording.gettext("Pre-read")
+    descriptions: dict[str, str] = {}
+    for day in pack.days:
+        descriptions[f"day-{day.date.isoformat()}"] = wording.day_heading(day.date)
+        for session in day.sessions:
+            anchor = session_anchor(session)
+            descriptions[anchor] = display.session_heading(session)
+            for number, question in enumerate(session.questions, start=1):
+                descriptions[f"{anchor}-q{number}"] = question.title
+            for number, attachment in enumerate(session.attachments, start=1):
+                for page in range(attachment.pages + 1):
+                    descriptions[page_anchor(anchor, number, page)] = (
+                        f"{pre_read}: {attachment.title}"
+                    )
+    return descriptions
+
+
 def session_anchor(session: Session) -> str:
     """The fragment id of a session's section: unique, since session ids are."""
     return f"session-{session.id}"

@@ -37,7 +37,13 @@ from briefpack.model import Pack, pack_images
 from briefpack.model.theme import Theme
 from briefpack.render.attachments import finish_book, kept_pages
 from briefpack.render.formats import Rendered
-from briefpack.render.html import IMAGES, PAGE_SIZES, html_document, session_anchor
+from briefpack.render.html import (
+    IMAGES,
+    PAGE_SIZES,
+    html_document,
+    link_descriptions,
+    session_anchor,
+)
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import FONTS, LOGO, font_files
 from briefpack.render.wording import wording_for
@@ -176,7 +182,9 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
         [list(page.anchors) for page in document.pages],
     )
     mark = _recipient_mark(pack, settings, fetcher) if settings.recipient else None
-    pdf = finish_book(pdf, kept, theme.margins, mark, tagged=settings.pdf_variant != "none")
+    tagged = settings.pdf_variant != "none"
+    descriptions = link_descriptions(pack, pack.options.language) if tagged else None
+    pdf = finish_book(pdf, kept, theme.margins, mark, descriptions)
     return Rendered(pdf, len(document.pages))
 
 

@@ -19,11 +19,15 @@ artifact is what PDF/UA forbids: :func:`mark_pagination_artifacts` rewrites
 those sequences as ``/Artifact <</Type /Pagination>>``.
 
 **Links.**  Link annotations are made without the Print flag, which PDF/UA
-asks for so that print and screen agree: :func:`print_links` sets it.
+asks for so that print and screen agree, and are described by their target
+(``session-agentcore``), which a screen reader would speak:
+:func:`describe_links` sets the flag and describes each internal link by the
+heading it leads to.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pikepdf
@@ -38,11 +42,14 @@ _BDC = pikepdf.Operator("BDC")
 PRINT_FLAG = 4
 
 
-def repair_tags(document: pikepdf.Pdf) -> None:
-    """Apply every repair of this module to a tagged ``document``."""
+def repair_tags(document: pikepdf.Pdf, descriptions: Mapping[str, str]) -> None:
+    """Apply every repair of this module to a tagged ``document``.
+
+    ``descriptions`` says in words what each link target is (by fragment id).
+    """
     label_list_items(document)
     mark_pagination_artifacts(document)
-    print_links(document)
+    describe_links(document, descriptions)
 
 
 def mark_pagination_artifacts(document: pikepdf.Pdf) -> int:
@@ -86,14 +93,18 @@ def mark_pagination_artifacts(document: pikepdf.Pdf) -> int:
     return rewritten
 
 
-def print_links(document: pikepdf.Pdf) -> int:
-    """Set the Print flag on every link annotation; return how many."""
+def describe_links(document: pikepdf.Pdf, descriptions: Mapping[str, str]) -> int:
+    """Set every link's Print flag and describe internal links in words; return how many."""
     flagged = 0
     for page in document.pages:
         for annotation in page.obj.get("/Annots", []):
-            if annotation.get("/Subtype") == pikepdf.Name("/Link"):
-                annotation.F = int(annotation.get("/F", 0)) | PRINT_FLAG
-                flagged += 1
+            if annotation.get("/Subtype") != pikepdf.Name("/Link"):
+                continue
+            annotation.F = int(annotation.get("/F", 0)) | PRINT_FLAG
+            target = annotation.get("/Dest")
+            if isinstance(target, pikepdf.String) and str(target) in descriptions:
+                annotation.Contents = pikepdf.String(descriptions[str(target)])
+            flagged += 1
     return flagged
 
 
