@@ -39,5 +39,5 @@ def bench(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """Type-check the package with mypy --strict."""
-    session.install("-e", ".[dev]")
+    session.install("-e", ".[dev,dask]")
     session.run("mypy", "--strict", "src")

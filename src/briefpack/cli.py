@@ -216,6 +216,14 @@ _BUILD_OPTIONS: list[Callable[[Any], Any]] = [
         type=click.IntRange(min=1),
         help="Render on this many worker processes. Default: the number of CPUs.",
     ),
+    click.option(
+        "--executor",
+        metavar="ADDRESS",
+        envvar="BRIEFPACK_EXECUTOR",
+        help="Render on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:PORT) "
+        "rather than on local processes; the files travel with the jobs. Needs "
+        "pip install 'briefpack[dask]'. Default: $BRIEFPACK_EXECUTOR.",
+    ),
     MAX_SIZE_OPTION,
     MAX_ATTACHMENT_PAGES_OPTION,
     click.option(
@@ -253,6 +261,7 @@ def _options_from(
     changes_since: str | None,
     theme: str | None,
     jobs: int | None,
+    executor: str | None,
     max_size: int,
     max_attachment_pages: int,
     time_limit: float,
@@ -280,6 +289,7 @@ def _options_from(
         max_attachment_pages=max_attachment_pages,
         limits=Limits(seconds=time_limit, memory=memory_limit),
         theme=theme,
+        executor=executor or None,
     )
 
 

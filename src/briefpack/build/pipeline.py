@@ -95,6 +95,8 @@ class BuildOptions:
     shortest_first: bool = False
     #: ``--theme``: a built-in theme's name or a theme folder; overrides the packs' options.
     theme: str | None = None
+    #: ``--executor``: a Dask scheduler's address (``tcp://HOST:PORT``) to render on.
+    executor: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,6 +427,12 @@ def _run(
     ordered = sorted(jobs, key=lambda job: job.cost if options.shortest_first else -job.cost)
     if not ordered:
         return  # a build with nothing to render starts no worker
+    if options.executor is not None:
+        from briefpack.build.cluster import ClusterPool
+
+        with ClusterPool(options.executor, options.limits) as cluster:
+            yield from cluster.run(ordered)
+        return
     if pool is not None:
         yield from pool.run(ordered)
         return

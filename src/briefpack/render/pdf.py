@@ -61,6 +61,13 @@ SUBSETTER_ADVICE = (
 )
 
 
+#: Where the HTML's pictures appear to be: WeasyPrint names each picture in the
+#: PDF by a hash of its URL, so a URL made from where the theme or the content
+#: happens to lie would change the bytes from one checkout, or one worker, to
+#: another.  The fetcher serves these URLs from the files themselves.
+DOCUMENT_BASE = Path("/briefpack-document")
+
+
 class RestrictedFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
     """Serves ``file:`` URLs inside the allowed folders; refuses and records the rest.
 
@@ -134,15 +141,15 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
     # The stylesheet is parsed (and its fonts loaded) once per process and
     # shared, so the HTML is made without its inline copy.
     html = html_document(pack, settings, inline_stylesheet=False)
-    files = {theme.folder / IMAGES / image.name: image.path for image in pack_images(pack)}
+    files = {DOCUMENT_BASE / IMAGES / image.name: image.path for image in pack_images(pack)}
     if theme.logo is not None:
-        files[theme.folder / LOGO / theme.logo.name] = theme.logo
+        files[DOCUMENT_BASE / LOGO / theme.logo.name] = theme.logo
     fetcher = RestrictedFetcher(theme.folders(), files)
     with _captured_weasyprint_log() as capture:
         stylesheet, fonts, css = _theme_stylesheet(theme)
         document = weasyprint.HTML(
             string=html,
-            base_url=theme.folder.as_uri() + "/",
+            base_url=DOCUMENT_BASE.as_uri() + "/",
             url_fetcher=fetcher,
         ).render(stylesheets=[stylesheet], font_config=fonts, pdf_forms=settings.answer_fields)
         with _font_timestamps(settings.created):
@@ -220,7 +227,7 @@ def _recipient_mark(pack: Pack, settings: RenderSettings, fetcher: RestrictedFet
     stylesheet, fonts, css = _theme_stylesheet(theme)
     with _captured_weasyprint_log():
         document = weasyprint.HTML(
-            string=html, base_url=theme.folder.as_uri() + "/", url_fetcher=fetcher
+            string=html, base_url=DOCUMENT_BASE.as_uri() + "/", url_fetcher=fetcher
         ).render(stylesheets=[stylesheet], font_config=fonts)
         with _font_timestamps(settings.created):
             mark = document.write_pdf(pdf_identifier=_identifier(html, css))

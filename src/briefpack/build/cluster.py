@@ -1,0 +1,295 @@
+"""Renders on a Dask distributed cluster: ``build --executor tcp://HOST:PORT``.
+
+Only the rendering moves: the build still loads, plans, skips and writes on
+this machine, so a render that fails or a worker that dies can never leave
+a half-written file in the output folder.  Dask is the engine (``pip install
+'briefpack[dask]'``); briefpack adds three things it needs from it.
+
+**No shared file system.**  Every file a job reads (its images and
+pre-reads, its theme's stylesheet, fonts and logo, a reference DOCX) travels
+through Dask's content-addressed store: :meth:`ClusterPool.run` scatters each
+file's bytes once with ``hash=True``, so a theme's fonts go to a worker once
+however many jobs use them.  On the worker, :func:`render_shipped` writes the
+files under a folder named by the digest of their contents and moves the
+job's paths there (:func:`reroot`): same content, same folder, so the
+renderer's caches stay warm, and an edited file gets a new one.
+
+**The same limits.**  On the worker the render runs in briefpack's own
+:class:`~briefpack.build.workers.WorkerPool` (one warm child per worker
+thread), so ``--time-limit`` and ``--memory-limit`` hold there as they do
+locally.  A child process needs a worker that is not daemonic: start workers
+with ``DASK_DISTRIBUTED__WORKER__DAEMON=False``.
+
+**Retries.**  A worker that dies mid-job loses nothing: the scheduler gives
+its jobs to another worker (Dask's ``allowed-failures``), and only a result
+that arrives in full is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import multiprocessing
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path, PurePath
+from typing import Any
+
+from briefpack.build.limits import Limits
+from briefpack.build.workers import Outcome, WorkerPool
+from briefpack.errors import BriefpackError
+
+#: Where a worker keeps the files jobs bring, under its temporary folder.
+FILES_FOLDER = "briefpack-files"
+#: How long to wait for the scheduler before giving up, in seconds.
+CONNECT_TIMEOUT = 5
+#: How many times a job is sent when the cluster loses it or the files it needs.
+ATTEMPTS = 3
+#: What a worker must be started with for briefpack to apply its limits there.
+NON_DAEMONIC = "DASK_DISTRIBUTED__WORKER__DAEMON=False"
+
+
+def job_files(job: Any, leave_out: Sequence[Path] = ()) -> list[Path]:
+    """Every file ``job`` names (a folder stands for the files in it), except ``leave_out``."""
+    found: set[Path] = set()
+    for path in _paths(job):
+        if path in leave_out or not path.is_absolute():
+            continue
+        if path.is_file():
+            found.add(path)
+        elif path.is_dir():
+            found.update(file for file in path.rglob("*") if file.is_file())
+    return sorted(found)
+
+
+def _paths(value: Any, seen: set[int] | None = None) -> Iterator[Path]:
+    """Every path inside ``value``: its dataclasses, tuples, lists and mappings, walked."""
+    seen = set() if seen is None else seen
+    if isinstance(value, Path):
+        yield value
+        return
+    if id(value) in seen or isinstance(value, str | bytes | int | float | bool | type(None)):
+        return
+    seen.add(id(value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in dataclasses.fields(value):
+            yield from _paths(getattr(value, item.name), seen)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _paths(key, seen)
+            yield from _paths(item, seen)
+    elif isinstance(value, tuple | list | set | frozenset):
+        for item in value:
+            yield from _paths(item, seen)
+
+
+def reroot(value: Any, root: Path, shipped: frozenset[Path]) -> Any:
+    """``value`` with every path to a shipped file, or to a folder of them, moved under ``root``.
+
+    The rest (the pack file's own path, named in messages; the output's
+    path) stays as it was.
+    """
+    folders = frozenset(parent for path in shipped for parent in path.parents)
+    memo: dict[int, Any] = {}
+
+    def moved(path: Path) -> Path:
+        if path in shipped or (path in folders and path != Path(path.anchor)):
+            return root / path.relative_to(path.anchor)
+        return path
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, PurePath):
+            return moved(Path(item))
+        if isinstance(item, str | bytes | int | float | bool | type(None)):
+            return item
+        if id(item) in memo:
+            return memo[id(item)]
+        result = item
+        if dataclasses.is_dataclass(item) and not isinstance(item, type):
+            changes = {
+                field.name: walk(getattr(item, field.name))
+                for field in dataclasses.fields(item)
+                if field.init
+            }
+            if any(changes[name] is not getattr(item, name) for name in changes):
+                result = dataclasses.replace(item, **changes)
+        elif isinstance(item, tuple | list):
+            walked = [walk(element) for element in item]
+            if any(new is not old for new, old in zip(walked, item, strict=True)):
+                result = type(item)(walked)
+        elif isinstance(item, dict):
+            pairs = [(walk(key), walk(element)) for key, element in item.items()]
+            if any(
+                new_key is not key or new_element is not element
+                for (new_key, new_element), (key, element) in zip(pairs, item.items(), strict=True)
+            ):
+                result = dict(pairs)
+        memo[id(item)] = result
+        return result
+
+    return walk(value)
+
+
+def _files_folder(files: Mapping[str, bytes]) -> Path:
+    """The folder for ``files`` on this worker, named by their paths and contents."""
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.encode())
+        digest.update(hashlib.sha256(files[path]).digest())
+    return Path(tempfile.gettempdir()) / FILES_FOLDER / digest.hexdigest()[:32]
+
+
+def _place(files: Mapping[str, bytes], root: Path) -> None:
+    """Write each file under ``root`` at its own absolute path, each written whole or not at all."""
+    for name, data in files.items():
+        target = root / Path(name).relative_to(Path(name).anchor)
+        if target.is_file() and target.stat().st_size == len(data):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
+        partial.write_bytes(data)
+        partial.replace(target)
+
+
+_local = threading.local()
+
+
+class _ThreadWarnings(logging.Handler):
+    """Collects the warnings logged by one thread, as the local workers send theirs back."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.thread = threading.get_ident()
+        self.messages: list[tuple[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.messages.append((record.name, record.getMessage()))
+
+
+def render_shipped(
+    job: Any, files: Mapping[str, bytes], limits: Limits
+) -> tuple[Outcome, list[tuple[str, str]], float]:
+    """Render ``job`` on a Dask worker, with the files it brought; runs on the worker.
+
+    Returns the outcome (bytes and pages, or the error), the warnings, and
+    the seconds the render took.
+    """
+    if multiprocessing.current_process().daemon:
+        raise BriefpackError(
+            f"the Dask worker is daemonic, so briefpack cannot render in a child process "
+            f"within the time and memory limits: start workers with {NON_DAEMONIC}"
+        )
+    from briefpack.build.pipeline import render_job
+
+    root = _files_folder(files)
+    _place(files, root)
+    moved = reroot(job, root, frozenset(Path(name) for name in files))
+    pool = getattr(_local, "pool", None)
+    if pool is None or pool.limits != limits:
+        pool = _local.pool = WorkerPool(1, render_job, limits, describe=_describe)
+    collector = _ThreadWarnings()
+    logger = logging.getLogger("briefpack")
+    logger.addHandler(collector)
+    try:
+        ((_, outcome, seconds),) = list(pool.run([moved]))
+    finally:
+        logger.removeHandler(collector)
+    # A message names the worker's copy of a file by the path it has on this machine.
+    warnings = [(name, text.replace(str(root), "")) for name, text in collector.messages]
+    return outcome, warnings, seconds
+
+
+def _describe(job: Any) -> str:
+    return f"{job.pack.source}: {job.target}"
+
+
+class ClusterPool:
+    """Renders jobs on the Dask cluster whose scheduler is at ``address``.
+
+    Used like :class:`~briefpack.build.workers.WorkerPool`: :meth:`run` yields
+    each job with its outcome and the seconds it took, as they complete.
+    """
+
+    def __init__(self, address: str, limits: Limits) -> None:
+        try:
+            from distributed import Client
+        except ImportError as error:
+            raise BriefpackError(
+                "--executor needs Dask distributed: pip install 'briefpack[dask]'"
+            ) from error
+        self.limits = limits
+        self._stored: dict[Path, Any] = {}
+        try:
+            self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except (OSError, TimeoutError) as error:
+            raise BriefpackError(
+                f"cannot reach the Dask scheduler at {address}: {error}"
+            ) from error
+
+    def __enter__(self) -> ClusterPool:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
+
+    def _submit(self, job: Any, again: bool = False) -> Any:
+        """Send ``job`` to the cluster with its files; ``again`` sends its files anew."""
+        files = {}
+        for path in job_files(job, leave_out=(job.target,)):
+            if again or path not in self._stored:
+                # hash=True: the key is the content's, so the same bytes travel once;
+                # broadcast: every worker keeps a copy, so one dying loses none.
+                self._stored[path] = self.client.scatter(
+                    path.read_bytes(), hash=True, broadcast=True
+                )
+            files[str(path)] = self._stored[path]
+        return self.client.submit(render_shipped, job, files, self.limits, pure=False)
+
+    def close(self) -> None:
+        """Disconnect from the scheduler; the cluster goes on serving others."""
+        self.client.close()
+
+    def run(self, jobs: Sequence[Any]) -> Iterator[tuple[Any, Outcome, float]]:
+        """Render ``jobs`` on the cluster, yielding each as it completes."""
+        from distributed import as_completed
+
+        self._stored = {}
+        pending = []
+        job_of: dict[str, tuple[Any, int]] = {}
+        started = time.monotonic()
+        for job in jobs:
+            future = self._submit(job)
+            pending.append(future)
+            job_of[future.key] = (job, 1)
+        completed = as_completed(pending, loop=self.client.loop)
+        try:
+            for future in completed:
+                job, attempt = job_of[future.key]
+                try:
+                    outcome, warnings, seconds = future.result()
+                except BriefpackError as error:
+                    outcome, warnings, seconds = error, [], time.monotonic() - started
+                except Exception as error:
+                    if attempt < ATTEMPTS:
+                        # The files it needed were on a worker that died: send them again.
+                        retry = self._submit(job, again=True)
+                        pending.append(retry)
+                        job_of[retry.key] = (job, attempt + 1)
+                        completed.add(retry)
+                        continue
+                    outcome = BriefpackError(
+                        f"{_describe(job)}: the cluster could not render it: "
+                        f"{type(error).__name__}: {error}"
+                    )
+                    warnings, seconds = [], time.monotonic() - started
+                for name, message in warnings:
+                    logging.getLogger(name).warning("%s", message)
+                yield job, outcome, seconds
+        except BaseException:
+            self.client.cancel(pending)
+            raise

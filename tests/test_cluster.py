@@ -1,0 +1,167 @@
+"""build --executor: renders on a Dask cluster give the same bytes, and lose nothing."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import BUNDLED_PACK, run
+from pdf_makers import make_pdf
+
+distributed = pytest.importorskip("distributed")
+
+# Dask's own sockets and its default dashboard port warn in passing; they are not ours.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::ResourceWarning"),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+    pytest.mark.filterwarnings("ignore:Port .* is already in use:UserWarning"),
+]
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    """A scheduler and two worker processes on loopback, as `dask worker` would start them."""
+    import dask
+
+    # Workers must not be daemonic: briefpack renders in a child process there. The
+    # setting must last while the cluster does: a nanny reads it again to restart a worker.
+    with dask.config.set({"distributed.worker.daemon": False}):
+        local = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+        yield local
+        local.close()
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def pack_with_files(root: Path) -> Path:
+    """The bundled pack with a picture in a question and a pre-read: files that must travel."""
+    from PIL import Image
+
+    Image.new("RGB", (60, 40), (10, 80, 160)).save(root / "chart.png")
+    make_pdf(root / "overview.pdf", 2)
+    text = BUNDLED_PACK.read_text(encoding="utf-8")
+    at = text.index("        questions:", text.index("      - label: Session 2"))
+    attachment = (
+        "        attachments:\n          - file: overview.pdf\n            title: Overview\n"
+    )
+    text = text[:at] + attachment + text[at:]
+    picture = "question: >-\n              ![Revenue by quarter](chart.png)\n\n"
+    assert "question: >-\n" in text
+    text = text.replace("question: >-\n", picture, 1)
+    pack = root / "pack.yaml"
+    pack.write_text(text, encoding="utf-8")
+    return pack
+
+
+def test_the_cluster_writes_the_same_bytes_as_a_local_build(cluster: Any, tmp_path: Path) -> None:
+    pack = pack_with_files(tmp_path)
+    code, _, err = run("build", str(pack), "-o", str(tmp_path / "local"))
+    assert code == 0, err
+    code, _, err = run(
+        "build", str(pack), "-o", str(tmp_path / "cluster"), "--executor", cluster.scheduler_address
+    )
+    assert code == 0, err
+    local, remote = tree(tmp_path / "local"), tree(tmp_path / "cluster")
+    assert len(local) == 1 + 2 * (1 + 4)  # the manifest; each format of the pack and sessions
+    assert remote == local
+    # The workers rendered from their own copies of the files, not from this folder.
+    with distributed.Client(cluster.scheduler_address) as client:
+        copies = client.run(
+            lambda: sorted(
+                path.name
+                for path in Path(__import__("tempfile").gettempdir(), "briefpack-files").rglob("*")
+            )
+        )
+    assert any("chart.png" in names and "overview.pdf" in names for names in copies.values())
+
+
+def test_a_worker_killed_mid_job_loses_nothing(cluster: Any, tmp_path: Path) -> None:
+    code, _, err = run("build", str(BUNDLED_PACK), "-o", str(tmp_path / "local"))
+    assert code == 0, err
+    command = [sys.executable, "-m", "briefpack.cli", "build", str(BUNDLED_PACK)]
+    building = subprocess.Popen(
+        [*command, "-o", str(tmp_path / "cluster"), "--executor", cluster.scheduler_address],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    killed = None
+    with distributed.Client(cluster.scheduler_address) as client:
+        deadline = time.monotonic() + 60
+        while killed is None and time.monotonic() < deadline and building.poll() is None:
+            busy = [worker for worker, tasks in client.processing().items() if tasks]
+            if busy:
+                pid = client.run(os.getpid, workers=busy[:1])[busy[0]]
+                os.kill(pid, signal.SIGKILL)
+                killed = pid
+            time.sleep(0.02)
+    _, err = building.communicate(timeout=240)
+    assert killed is not None, "no job was seen running"
+    assert building.returncode == 0, err
+    assert tree(tmp_path / "cluster") == tree(tmp_path / "local")
+
+
+def test_the_time_limit_holds_on_the_workers(cluster: Any, tmp_path: Path) -> None:
+    code, out, err = run(
+        "build", str(BUNDLED_PACK), "-o", str(tmp_path / "out"), "-f", "pdf", "--no-sessions",
+        "--executor", cluster.scheduler_address, "--time-limit", "0.01",
+    )  # fmt: skip
+    assert code == 1
+    assert "took longer than the time limit of 0.01 s" in out + err
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_an_unreachable_scheduler_is_one_clear_error(tmp_path: Path) -> None:
+    code, out, err = run(
+        "build", str(BUNDLED_PACK), "-o", str(tmp_path / "out"),
+        "--executor", "tcp://127.0.0.1:9",
+    )  # fmt: skip
+    assert code == 1
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in out + err
+    assert "Traceback" not in out + err
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_a_daemonic_worker_is_told_how_to_start_instead(tmp_path: Path) -> None:
+    import dask
+
+    with (
+        dask.config.set({"distributed.worker.daemon": True}),
+        distributed.LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        ) as daemonic,
+    ):
+        code, out, err = run(
+            "build", str(BUNDLED_PACK), "-o", str(tmp_path / "out"), "-f", "pdf",
+            "--no-sessions", "--executor", daemonic.scheduler_address,
+        )  # fmt: skip
+    assert code == 1
+    assert "start workers with DASK_DISTRIBUTED__WORKER__DAEMON=False" in out + err
+    assert "Traceback" not in out + err
