@@ -27,13 +27,14 @@ def lint(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Measure build speed and memory (benchmarks/); prints a table with targets."""
     # typst and pypdf only for the comparisons; pandoc comes from the system when present.
-    session.install("-e", ".", "typst", "pypdf")
+    session.install("-e", ".[dask]", "typst", "pypdf")
     session.run("python", "benchmarks/bench_build.py", *session.posargs)
     session.run("python", "benchmarks/bench_compare.py", *session.posargs)
     session.run("python", "benchmarks/bench_subsetter.py", *session.posargs)
     session.run("python", "benchmarks/bench_attachments.py")
     session.run("python", "benchmarks/bench_changes.py")
     session.run("python", "benchmarks/bench_tagging.py")
+    session.run("python", "benchmarks/bench_cluster.py")
 
 
 @nox.session

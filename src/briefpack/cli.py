@@ -224,6 +224,14 @@ _BUILD_OPTIONS: list[Callable[[Any], Any]] = [
         "rather than on local processes; the files travel with the jobs. Needs "
         "pip install 'briefpack[dask]'. Default: $BRIEFPACK_EXECUTOR.",
     ),
+    click.option(
+        "--cache",
+        metavar="DIR",
+        envvar="BRIEFPACK_CACHE",
+        help="Keep every output in DIR (a folder, or an fsspec URL such as s3://bucket/path) "
+        "under the hash of what it is made from, and take it from there rather than "
+        "render it again: a second checkout renders nothing. Default: $BRIEFPACK_CACHE.",
+    ),
     MAX_SIZE_OPTION,
     MAX_ATTACHMENT_PAGES_OPTION,
     click.option(
@@ -262,6 +270,7 @@ def _options_from(
     theme: str | None,
     jobs: int | None,
     executor: str | None,
+    cache: str | None,
     max_size: int,
     max_attachment_pages: int,
     time_limit: float,
@@ -290,6 +299,7 @@ def _options_from(
         limits=Limits(seconds=time_limit, memory=memory_limit),
         theme=theme,
         executor=executor or None,
+        cache=cache or None,
     )
 
 

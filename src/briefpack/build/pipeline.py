@@ -17,6 +17,7 @@ Nothing on the path that finds every output up to date imports a renderer.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -97,6 +98,8 @@ class BuildOptions:
     theme: str | None = None
     #: ``--executor``: a Dask scheduler's address (``tcp://HOST:PORT``) to render on.
     executor: str | None = None
+    #: ``--cache``: a folder or fsspec URL of outputs kept by the hash of their inputs.
+    cache: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +255,26 @@ def _render_and_write(
     report: BuildReport,
     notify: Callable[[Event, Path, float], None],
 ) -> None:
-    for job, outcome, seconds in _run(pending, options, pool):
+    cache = None
+    if options.cache is not None:
+        from briefpack.build.cache import RenderCache
+
+        cache = RenderCache(options.cache)
+    kept: list[tuple[Job, tuple[bytes, int | None] | BriefpackError, float]] = []
+    if cache is not None:
+        for job in list(pending):
+            hit = cache.get(job.inputs, job.output_format)
+            if hit is not None:
+                kept.append((job, hit, 0.0))
+                pending.remove(job)
+    from_cache = {id(job) for job, _, _ in kept}
+    for job, outcome, seconds in itertools.chain(kept, _run(pending, options, pool)):
+        if (
+            cache is not None
+            and id(job) not in from_cache
+            and not isinstance(outcome, BriefpackError)
+        ):
+            cache.put(job.inputs, job.output_format, *outcome)
         if isinstance(outcome, BriefpackError):
             report.failures.extend(outcome.problems)
             failed_packs.add(job.pack.name)

@@ -9,7 +9,7 @@ nothing that could fetch, run or hide anything.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeAlias
 
@@ -60,10 +60,11 @@ class Image:
     """A picture from the pack's folder, checked when the pack was read.
 
     ``name`` is a file name made from the picture's content, under which the
-    writers refer to it.
+    writers refer to it; it, not ``path``, takes part in comparisons, so the
+    same picture in another checkout is the same input.
     """
 
-    path: Path
+    path: Path = field(compare=False)
     alt: str
     name: str
 
