@@ -35,6 +35,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench_changes.py")
     session.run("python", "benchmarks/bench_tagging.py")
     session.run("python", "benchmarks/bench_cluster.py")
+    session.run("python", "benchmarks/bench_parts.py")
 
 
 @nox.session

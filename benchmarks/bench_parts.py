@@ -1,0 +1,200 @@
+"""Exploration for issue 18: can a book assembled from parts embed each font once?
+
+Not a build benchmark but a measurement of one lever, run by ``nox -s bench``:
+the generated 40 x 10 pack rendered as one document, and as 40 session
+documents (the parts) merged with pikepdf, three ways:
+
+* **naive**: the parts as WeasyPrint subsets their fonts, merged as they are;
+* **full fonts**: parts rendered with ``full_fonts`` (every part's copy of a
+  font the same bytes), the copies merged into one object per font;
+* **one subset per font**: the naive parts, whose subsets keep the font's
+  own glyph ids (WeasyPrint subsets with ``retain-gids``), so every part's
+  content streams name glyphs as the font does: each font is subset once
+  more from the theme's font file, to the glyphs any part uses, and that one
+  program replaces every part's copy; no content stream changes.
+
+It prints each PDF's size against the single document's (the issue's target:
+at most 1.15x) and what each step costs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+
+def render(pack: Any, settings: Any, **options: Any) -> bytes:
+    """One untagged PDF of ``pack`` as ``settings`` scope it, with WeasyPrint ``options``."""
+    import weasyprint
+
+    from briefpack.render.html import html_document
+
+    theme = settings.chosen_theme
+    html = html_document(pack, settings)
+    document = weasyprint.HTML(string=html, base_url=theme.folder.as_uri() + "/")
+    data = document.write_pdf(**options)
+    assert isinstance(data, bytes)
+    return data
+
+
+def merge(parts: list[bytes]) -> Any:
+    import pikepdf
+
+    book = pikepdf.new()
+    for data in parts:
+        with pikepdf.open(io.BytesIO(data)) as part:
+            book.pages.extend(part.pages)
+    return book
+
+
+def font_programs(book: Any) -> list[tuple[Any, Any]]:
+    """Every (descendant font, its FontDescriptor) pair with an embedded TrueType program."""
+    import pikepdf
+
+    found = []
+    for thing in book.objects:
+        if not isinstance(thing, pikepdf.Dictionary) or thing.get("/Type") != "/Font":
+            continue
+        for font in thing.get("/DescendantFonts", [thing]):
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is not None and "/FontFile2" in descriptor:
+                found.append((font, descriptor))
+    return found
+
+
+def deduplicate(book: Any) -> int:
+    """Point every copy of the same font program at one stream; return how many are left."""
+    kept: dict[str, Any] = {}
+    for _, descriptor in font_programs(book):
+        stream = descriptor.FontFile2
+        digest = hashlib.sha256(stream.read_raw_bytes()).hexdigest()
+        descriptor.FontFile2 = kept.setdefault(digest, stream)
+    return len(kept)
+
+
+def used_glyphs(font: Any) -> set[int]:
+    """The glyph ids a CID font's widths array lists: the glyphs its pages use."""
+    glyphs: set[int] = set()
+    widths = list(font.get("/W", []))
+    index = 0
+    while index < len(widths):
+        first = int(widths[index])
+        following = widths[index + 1]
+        if hasattr(following, "__len__") and not isinstance(following, int | float):
+            glyphs.update(range(first, first + len(following)))
+            index += 2
+        else:
+            glyphs.update(range(first, int(following) + 1))
+            index += 3
+    return glyphs
+
+
+def one_subset_per_font(book: Any, font_files: list[Path]) -> int:
+    """Replace every part's subset of a font by one subset of its file, for all parts."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    originals = {}
+    for path in font_files:
+        originals[str(TTFont(path)["name"].getDebugName(6))] = path
+    by_name: dict[str, list[tuple[Any, Any]]] = {}
+    for font, descriptor in font_programs(book):
+        # The subset keeps the font's own PostScript name (the PDF names it by CSS family).
+        part_program = TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
+        name = str(part_program["name"].getDebugName(6))
+        by_name.setdefault(name, []).append((font, descriptor))
+    for name, users in by_name.items():
+        glyphs: set[int] = {0}
+        for font, _ in users:
+            glyphs |= used_glyphs(font)
+        program = TTFont(originals[name])
+        options = subset.Options()
+        options.retain_gids = True
+        options.notdef_outline = True
+        options.layout_features = []
+        options.hinting = False
+        options.drop_tables += ["GSUB", "GPOS", "GDEF", "FFTM"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(gids=sorted(glyphs))
+        subsetter.subset(program)
+        output = io.BytesIO()
+        program.save(output)
+        shared = book.make_stream(output.getvalue())
+        shared.Length1 = len(output.getvalue())
+        for _, descriptor in users:
+            descriptor.FontFile2 = shared
+    return len(by_name)
+
+
+def saved(book: Any) -> bytes:
+    output = io.BytesIO()
+    book.save(output, deterministic_id=True)
+    return output.getvalue()
+
+
+def timed(step: Callable[[], Any]) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = step()
+    return result, time.perf_counter() - started
+
+
+def main() -> None:
+    """Render, merge three ways, and print the table."""
+    import tempfile
+
+    from bench_build import large_pack
+
+    from briefpack.build.settings import resolve_settings
+    from briefpack.content.validate import load_pack
+
+    folder = Path(tempfile.mkdtemp(prefix="briefpack-bench-parts-"))
+    (folder / "large.yaml").write_text(large_pack(), encoding="utf-8")
+    pack = load_pack(folder / "large.yaml")
+    settings = resolve_settings(pack, {})
+    whole, whole_seconds = timed(lambda: render(pack, settings))
+    ids = [session.id for session in pack.sessions]
+    naive_parts, naive_seconds = timed(
+        lambda: [render(pack, replace(settings, session=i)) for i in ids]
+    )
+    full_parts, full_seconds = timed(
+        lambda: [render(pack, replace(settings, session=i), full_fonts=True) for i in ids]
+    )
+    naive = saved(merge(naive_parts))
+    book = merge(full_parts)
+    fonts, dedupe_seconds = timed(lambda: deduplicate(book))
+    deduplicated = saved(book)
+    book = merge(naive_parts)
+    font_files = sorted(settings.chosen_theme.folder.rglob("*.ttf"))
+    _, subset_seconds = timed(lambda: one_subset_per_font(book, font_files))
+    subset = saved(book)
+    base = len(whole)
+    print(f"the 40 x 10 pack: one document, and {len(ids)} session parts merged")
+    print()
+    print("| PDF | size | of one document | time |")
+    print("| --- | ---: | ---: | ---: |")
+    print(f"| one document | {base / 1024:.0f} KB | 1.00x | render {whole_seconds:.1f} s |")
+    rows = [
+        ("parts, naive merge", naive, f"render {naive_seconds:.1f} s"),
+        ("parts, full fonts, deduplicated", deduplicated, f"render {full_seconds:.1f} s, "
+         f"dedupe {dedupe_seconds:.2f} s ({fonts} fonts)"),
+        ("parts, one subset per font", subset, f"subset at assembly {subset_seconds:.2f} s"),
+    ]  # fmt: skip
+    for name, data, cost in rows:
+        print(f"| {name} | {len(data) / 1024:.0f} KB | {len(data) / base:.2f}x | {cost} |")
+    per_part = statistics.median([len(part) for part in naive_parts]) / 1024
+    print()
+    print(f"median part (naive): {per_part:.0f} KB")
+
+
+if __name__ == "__main__":
+    main()
