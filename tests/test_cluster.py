@@ -89,9 +89,9 @@ def test_the_cluster_writes_the_same_bytes_as_a_local_build(cluster: Any, tmp_pa
     # The workers rendered from their own copies of the files, not from this folder.
     with distributed.Client(cluster.scheduler_address) as client:
         copies = client.run(
-            lambda: sorted(
+            lambda dask_worker: sorted(
                 path.name
-                for path in Path(__import__("tempfile").gettempdir(), "briefpack-files").rglob("*")
+                for path in Path(dask_worker.local_directory, "briefpack-files").rglob("*")
             )
         )
     assert any("chart.png" in names and "overview.pdf" in names for names in copies.values())

@@ -135,12 +135,22 @@ def reroot(value: Any, root: Path, shipped: frozenset[Path]) -> Any:
 
 
 def _files_folder(files: Mapping[str, bytes]) -> Path:
-    """The folder for ``files`` on this worker, named by their paths and contents."""
+    """The folder for ``files`` on this worker, named by their paths and contents.
+
+    It is inside the Dask worker's own folder, which the worker removes when
+    it ends, so a long-lived cluster does not keep every build's files.
+    """
     digest = hashlib.sha256()
     for path in sorted(files):
         digest.update(path.encode())
         digest.update(hashlib.sha256(files[path]).digest())
-    return Path(tempfile.gettempdir()) / FILES_FOLDER / digest.hexdigest()[:32]
+    try:
+        from distributed import get_worker
+
+        base = Path(get_worker().local_directory)
+    except (ImportError, ValueError):
+        base = Path(tempfile.gettempdir())
+    return base / FILES_FOLDER / digest.hexdigest()[:32]
 
 
 def _place(files: Mapping[str, bytes], root: Path) -> None:
