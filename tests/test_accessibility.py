@@ -39,6 +39,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "aws-devex-2025"
 
 
+def built_alone(pack: Path, out: Path, output_format: str, *options: str) -> str:
+    """Build ``pack``'s full pack alone in ``output_format`` into ``out``; its messages."""
+    code, _, err = run(
+        "build", str(pack), "-o", str(out), "-f", output_format, "--no-sessions", *options
+    )
+    assert code == 0, err
+    return err
+
+
 def structure(pdf: Path) -> list[tuple[str, str]]:
     """Each heading of the structure tree, in reading order, with its text."""
     lines = pdfinfo("-struct-text", str(pdf)).splitlines()
@@ -157,36 +166,14 @@ def test_every_link_prints_and_is_described_by_where_it_leads(built: Path) -> No
 
 
 def test_pdf_a_keeps_the_tags_without_claiming_ua_and_none_is_untagged(tmp_path: Path) -> None:
-    code, _, err = run(
-        "build",
-        str(BUNDLED_PACK),
-        "-o",
-        str(tmp_path / "a"),
-        "-f",
-        "pdf",
-        "--no-sessions",
-        "--pdf-variant",
-        "pdf/a-3b",
-    )
-    assert code == 0, err
+    built_alone(BUNDLED_PACK, tmp_path / "a", "pdf", "--pdf-variant", "pdf/a-3b")
     archival = tmp_path / "a" / "aws-devex-2025" / "aws-devex-2025.pdf"
     assert "Tagged:          yes" in pdfinfo(str(archival))
     meta = pdfinfo("-meta", str(archival))
     assert 'pdfaid:part="3"' in meta
     assert 'pdfaid:conformance="B"' in meta
     assert "pdfuaid" not in meta
-    code, _, err = run(
-        "build",
-        str(BUNDLED_PACK),
-        "-o",
-        str(tmp_path / "n"),
-        "-f",
-        "pdf",
-        "--no-sessions",
-        "--pdf-variant",
-        "none",
-    )
-    assert code == 0, err
+    built_alone(BUNDLED_PACK, tmp_path / "n", "pdf", "--pdf-variant", "none")
     untagged = tmp_path / "n" / "aws-devex-2025" / "aws-devex-2025.pdf"
     assert "Tagged:          no" in pdfinfo(str(untagged))
 
@@ -201,16 +188,7 @@ def test_the_word_copy_describes_every_picture(tmp_path: Path) -> None:
         "question: Where are we going?", 'question: "See ![Revenue by quarter](chart.png)."'
     )
     (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
-    code, _, err = run(
-        "build",
-        str(tmp_path / "pack.yaml"),
-        "-o",
-        str(tmp_path / "out"),
-        "-f",
-        "docx",
-        "--no-sessions",
-    )
-    assert code == 0, err
+    built_alone(tmp_path / "pack.yaml", tmp_path / "out", "docx")
     from docx_helpers import NS, part
 
     document = part((tmp_path / "out" / "pack" / "pack.docx").read_bytes(), "word/document.xml")
@@ -239,16 +217,7 @@ def test_the_built_in_themes_read_at_4_5_to_1_and_a_pale_theme_is_reported(tmp_p
     (tmp_path / "pack.yaml").write_text(
         BUNDLED_PACK.read_text(encoding="utf-8") + "options:\n  theme: pale\n", "utf-8"
     )
-    code, _, err = run(
-        "build",
-        str(tmp_path / "pack.yaml"),
-        "-o",
-        str(tmp_path / "out"),
-        "-f",
-        "docx",
-        "--no-sessions",
-    )
-    assert code == 0, err
+    err = built_alone(tmp_path / "pack.yaml", tmp_path / "out", "docx")
     assert (
         "theme.yaml: warning: muted text on page has a contrast of 2.32:1, below the 4.5:1" in err
     )
@@ -269,16 +238,7 @@ def test_lists_and_pictures_are_in_the_structure_with_their_alt_text(tmp_path: P
     question += f"\n            context: |-\n              {loose_item}\n"
     text = MINIMAL_PACK.replace("question: Where are we going?", question)
     (tmp_path / "pack.yaml").write_text(text, encoding="utf-8")
-    code, _, err = run(
-        "build",
-        str(tmp_path / "pack.yaml"),
-        "-o",
-        str(tmp_path / "out"),
-        "-f",
-        "pdf",
-        "--no-sessions",
-    )
-    assert code == 0, err
+    built_alone(tmp_path / "pack.yaml", tmp_path / "out", "pdf")
     pdf = tmp_path / "out" / "pack" / "pack.pdf"
     tree = pdfinfo("-struct-text", str(pdf))
     # Each item holds its label, then its body, as a screen reader announces them.

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,24 +28,34 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Any]:
-    """A scheduler and two worker processes on loopback, as `dask worker` would start them."""
+@contextmanager
+def local_cluster(workers: int, daemonic: bool) -> Iterator[Any]:
+    """A scheduler and worker processes on loopback, as `dask worker` would start them.
+
+    The daemon setting lasts while the cluster does: a nanny reads it again to
+    restart a worker.
+    """
     import dask
 
-    # Workers must not be daemonic: briefpack renders in a child process there. The
-    # setting must last while the cluster does: a nanny reads it again to restart a worker.
-    with dask.config.set({"distributed.worker.daemon": False}):
-        local = distributed.LocalCluster(
-            n_workers=2,
+    with (
+        dask.config.set({"distributed.worker.daemon": daemonic}),
+        distributed.LocalCluster(
+            n_workers=workers,
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
             silence_logs=logging.ERROR,
-        )
+        ) as local,
+    ):
         yield local
-        local.close()
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    """Two workers, not daemonic: briefpack renders in a child process there."""
+    with local_cluster(2, daemonic=False) as local:
+        yield local
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -145,19 +156,7 @@ def test_an_unreachable_scheduler_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_daemonic_worker_is_told_how_to_start_instead(tmp_path: Path) -> None:
-    import dask
-
-    with (
-        dask.config.set({"distributed.worker.daemon": True}),
-        distributed.LocalCluster(
-            n_workers=1,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as daemonic,
-    ):
+    with local_cluster(1, daemonic=True) as daemonic:
         code, out, err = run(
             "build", str(BUNDLED_PACK), "-o", str(tmp_path / "out"), "-f", "pdf",
             "--no-sessions", "--executor", daemonic.scheduler_address,

@@ -40,6 +40,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from briefpack.build.limits import Limits
+from briefpack.build.pipeline import describe_job
 from briefpack.build.workers import Outcome, WorkerPool
 from briefpack.errors import BriefpackError
 
@@ -201,7 +202,7 @@ def render_shipped(
     moved = reroot(job, root, frozenset(Path(name) for name in files))
     pool = getattr(_local, "pool", None)
     if pool is None or pool.limits != limits:
-        pool = _local.pool = WorkerPool(1, render_job, limits, describe=_describe)
+        pool = _local.pool = WorkerPool(1, render_job, limits, describe=describe_job)
     collector = _ThreadWarnings()
     logger = logging.getLogger("briefpack")
     logger.addHandler(collector)
@@ -212,10 +213,6 @@ def render_shipped(
     # A message names the worker's copy of a file by the path it has on this machine.
     warnings = [(name, text.replace(str(root), "")) for name, text in collector.messages]
     return outcome, warnings, seconds
-
-
-def _describe(job: Any) -> str:
-    return f"{job.pack.source}: {job.target}"
 
 
 class ClusterPool:
@@ -293,7 +290,7 @@ class ClusterPool:
                         completed.add(retry)
                         continue
                     outcome = BriefpackError(
-                        f"{_describe(job)}: the cluster could not render it: "
+                        f"{describe_job(job)}: the cluster could not render it: "
                         f"{type(error).__name__}: {error}"
                     )
                     warnings, seconds = [], time.monotonic() - started

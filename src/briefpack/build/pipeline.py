@@ -430,6 +430,11 @@ def render_job(job: Job) -> Rendered:
     return FORMAT_TABLE[job.output_format].render(job.pack, job.settings)
 
 
+def describe_job(job: Job) -> str:
+    """How a job's failure names it: the pack file, then the output."""
+    return f"{job.pack.source}: {job.target}"
+
+
 def make_pool(options: BuildOptions) -> WorkerPool[Job]:
     """Worker processes for ``options``: as many as ``-j`` says, within the render limits."""
     from briefpack.build.workers import WorkerPool
@@ -438,7 +443,7 @@ def make_pool(options: BuildOptions) -> WorkerPool[Job]:
         size=max(1, options.jobs),
         render=_render_in_worker,
         limits=options.limits,
-        describe=lambda job: f"{job.pack.source}: {job.target}",
+        describe=describe_job,
     )
 
 

@@ -237,7 +237,7 @@ def _anchors(pack: Pack) -> dict[object, str]:
     """Fragment ids for days (by date) and sessions (by id), unique in the document."""
     anchors: dict[object, str] = {}
     for day in pack.days:
-        anchors[day.date] = f"day-{day.date.isoformat()}"
+        anchors[day.date] = day_anchor(day.date)
         for session in day.sessions:
             anchors[session.id] = session_anchor(session)
     return anchors
@@ -254,7 +254,7 @@ def link_descriptions(pack: Pack, language: str) -> dict[str, str]:
     pre_read = wording.gettext("Pre-read")
     descriptions: dict[str, str] = {}
     for day in pack.days:
-        descriptions[f"day-{day.date.isoformat()}"] = wording.day_heading(day.date)
+        descriptions[day_anchor(day.date)] = wording.day_heading(day.date)
         for session in day.sessions:
             anchor = session_anchor(session)
             descriptions[anchor] = display.session_heading(session)
@@ -266,6 +266,11 @@ def link_descriptions(pack: Pack, language: str) -> dict[str, str]:
                         f"{pre_read}: {attachment.title}"
                     )
     return descriptions
+
+
+def day_anchor(date: dt.date) -> str:
+    """The fragment id of a day's heading."""
+    return f"day-{date.isoformat()}"
 
 
 def session_anchor(session: Session) -> str:

@@ -1,7 +1,7 @@
 """Repairs to WeasyPrint's tagged PDF: lists, running heads and link annotations.
 
 Three repairs, each found by running the ``outloud`` PDF/UA checker on the
-bundled pack (tests/test_accessibility.py runs it on every build).
+bundled pack (tests/test_accessibility.py runs it on every kind of output).
 
 **Lists.**  A screen reader announces a list item's label ("bullet", "1.")
 from its ``Lbl`` element and reads its ``LBody`` as the item; ISO 32000-1
