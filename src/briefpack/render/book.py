@@ -1,0 +1,206 @@
+"""A book from parts: separately rendered PDFs joined into one (work in progress, issue 18).
+
+What joining must keep, and how:
+
+* **Fonts, once.**  WeasyPrint subsets fonts keeping the font's own glyph
+  ids (HarfBuzz's retain-gids), so each part's content streams name glyphs as
+  the font file does.  Each font is subset once more from its file, to the
+  union of the glyphs the parts use, and that one program serves every part
+  (:func:`share_fonts`): the book is the single document's size.
+* **One structure tree.**  Each part's ``Document`` element's children join
+  the first part's; the keys of each part's ``ParentTree`` (pages'
+  ``StructParents``, annotations' ``StructParent``) move past the keys
+  already used (:func:`join_structure`).
+* **One outline** and **one set of named destinations**, each part's after
+  the previous ones'.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+
+
+def join_parts(parts: Sequence[bytes], font_files: Sequence[Path]) -> bytes:
+    """One PDF of ``parts`` in order, the first part's catalogue (language, metadata) kept."""
+    book = pikepdf.open(io.BytesIO(parts[0]))
+    opened = []
+    try:
+        for data in parts[1:]:
+            part = pikepdf.open(io.BytesIO(data))
+            opened.append(part)
+            first_page = len(book.pages)
+            book.pages.extend(part.pages)
+            join_structure(book, part, first_page)
+            join_outline(book, part)
+            join_destinations(book, part)
+        share_fonts(book, font_files)
+        output = io.BytesIO()
+        # Object streams, as WeasyPrint writes them: most of a tagged PDF is small objects.
+        book.save(
+            output,
+            deterministic_id=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        )
+        return output.getvalue()
+    finally:
+        for part in opened:
+            part.close()
+        book.close()
+
+
+def _next_key(tree: pikepdf.NumberTree) -> int:
+    keys = [int(key) for key, _ in tree.items()]
+    return max(keys) + 1 if keys else 0
+
+
+def join_structure(book: pikepdf.Pdf, part: pikepdf.Pdf, first_page: int) -> None:
+    """Add ``part``'s structure tree to ``book``'s; its pages are from ``first_page`` on."""
+    theirs = part.Root.get("/StructTreeRoot")
+    ours = book.Root.get("/StructTreeRoot")
+    if theirs is None or ours is None:
+        return
+    tree = pikepdf.NumberTree(ours.ParentTree)
+    offset = _next_key(tree)
+    for key, value in pikepdf.NumberTree(theirs.ParentTree).items():
+        tree[int(key) + offset] = _copy(book, value)
+    for page in book.pages[first_page:]:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        for annotation in page.obj.get("/Annots", []):
+            if "/StructParent" in annotation:
+                annotation.StructParent = int(annotation.StructParent) + offset
+    document = _single(ours.K)
+    for kid in _kids(_single(theirs.K)):
+        copied = _copy(book, kid)
+        copied.P = document
+        document.K.append(copied)
+    if "/ParentTreeNextKey" in ours:
+        ours.ParentTreeNextKey = _next_key(tree)
+
+
+def _copy(book: pikepdf.Pdf, value: Any) -> Any:
+    """``value`` from another PDF, made part of ``book``: direct values copied by hand."""
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return book.copy_foreign(value)
+    if isinstance(value, pikepdf.Array):
+        return pikepdf.Array([_copy(book, item) for item in value])
+    if isinstance(value, pikepdf.Dictionary):
+        return pikepdf.Dictionary({key: _copy(book, item) for key, item in value.items()})
+    return value
+
+
+def _single(value: Any) -> Any:
+    return value[0] if isinstance(value, pikepdf.Array) else value
+
+
+def _kids(element: Any) -> list[Any]:
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def join_outline(book: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
+    """Append ``part``'s bookmarks after ``book``'s, at the top level."""
+    with part.open_outline() as theirs:
+        items = list(theirs.root)
+    if not items:
+        return
+    with book.open_outline() as ours:
+        for item in items:
+            ours.root.append(_copy_item(book, item))
+
+
+def _copy_item(book: pikepdf.Pdf, item: Any) -> Any:
+    copied = pikepdf.OutlineItem(item.title)
+    if item.destination is not None:
+        copied.destination = _copy(book, item.destination)
+    copied.is_closed = item.is_closed
+    copied.children.extend(_copy_item(book, child) for child in item.children)
+    return copied
+
+
+def join_destinations(book: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
+    """Add ``part``'s named destinations (its anchors) to ``book``'s."""
+    names = part.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return
+    if "/Names" not in book.Root:
+        book.Root.Names = book.make_indirect(pikepdf.Dictionary())
+    if "/Dests" not in book.Root.Names:
+        book.Root.Names.Dests = book.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array()))
+    ours = pikepdf.NameTree(book.Root.Names.Dests)
+    for name, destination in pikepdf.NameTree(names.Dests).items():
+        ours[name] = _copy(book, destination)
+
+
+def share_fonts(book: pikepdf.Pdf, font_files: Sequence[Path]) -> int:
+    """Give every part's copy of a font one program, subset to all their glyphs."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    originals = {str(TTFont(path)["name"].getDebugName(6)): path for path in font_files}
+    users: dict[str, list[tuple[Any, Any]]] = {}
+    for font, descriptor in _embedded_fonts(book):
+        program = TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
+        users.setdefault(str(program["name"].getDebugName(6)), []).append((font, descriptor))
+    shared = 0
+    for name, fonts in users.items():
+        if name not in originals or len(fonts) < 2:
+            continue
+        glyphs = {0}
+        for font, _ in fonts:
+            glyphs |= _used_glyphs(font)
+        # The font file's own timestamp, not the clock's: same parts, same bytes.
+        program = TTFont(originals[name], recalcTimestamp=False)
+        options = subset.Options()
+        options.retain_gids = True
+        options.notdef_outline = True
+        options.layout_features = []
+        options.hinting = False
+        options.drop_tables += ["GSUB", "GPOS", "GDEF", "FFTM"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(gids=sorted(glyphs))
+        subsetter.subset(program)
+        output = io.BytesIO()
+        program.save(output)
+        stream = book.make_stream(output.getvalue())
+        stream.Length1 = len(output.getvalue())
+        for _, descriptor in fonts:
+            descriptor.FontFile2 = stream
+        shared += 1
+    return shared
+
+
+def _embedded_fonts(book: pikepdf.Pdf) -> list[tuple[Any, Any]]:
+    found = []
+    for thing in book.objects:
+        if not isinstance(thing, pikepdf.Dictionary) or thing.get("/Type") != "/Font":
+            continue
+        for font in thing.get("/DescendantFonts", [thing]):
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is not None and "/FontFile2" in descriptor:
+                found.append((font, descriptor))
+    return found
+
+
+def _used_glyphs(font: Any) -> set[int]:
+    """The glyph ids a CID font's widths array lists: the glyphs its pages use."""
+    glyphs: set[int] = set()
+    widths = list(font.get("/W", []))
+    index = 0
+    while index < len(widths):
+        first = int(widths[index])
+        following = widths[index + 1]
+        if isinstance(following, pikepdf.Array):
+            glyphs.update(range(first, first + len(following)))
+            index += 2
+        else:
+            glyphs.update(range(first, int(following) + 1))
+            index += 3
+    return glyphs
