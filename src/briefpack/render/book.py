@@ -51,19 +51,37 @@ from typing import Any
 import pikepdf
 
 
-def join_parts(parts: Sequence[bytes], font_files: Sequence[Path]) -> bytes:
-    """One PDF of ``parts`` in order, the first part's catalogue (language, metadata) kept."""
+def join_parts(
+    parts: Sequence[bytes],
+    font_files: Sequence[Path],
+    numbers: bytes | None = None,
+    nested: Sequence[bool] | None = None,
+) -> bytes:
+    """One PDF of ``parts`` in order, the first part's catalogue (language, metadata) kept.
+
+    ``numbers``, a PDF of as many pages, is laid over the book page for page
+    (its page numbers); ``nested[i]`` puts part ``i``'s bookmarks under the
+    book's last one (a session that does not open its day).
+    """
+    from briefpack.render.attachments import _place
+
     book = pikepdf.open(io.BytesIO(parts[0]))
     opened = []
     try:
-        for data in parts[1:]:
+        for index, data in enumerate(parts[1:], start=1):
             part = pikepdf.open(io.BytesIO(data))
             opened.append(part)
             first_page = len(book.pages)
             book.pages.extend(part.pages)
             join_structure(book, part, first_page)
-            join_outline(book, part)
+            join_outline(book, part, bool(nested and nested[index]))
             join_destinations(book, part)
+        if numbers is not None:
+            sheet = pikepdf.open(io.BytesIO(numbers))
+            opened.append(sheet)
+            for number, page in enumerate(book.pages):
+                whole = pikepdf.Rectangle(*(float(value) for value in page.mediabox))
+                _place(page, sheet.pages[number], whole, f"BriefpackPageNumber{number}", False)
         share_fonts(book, font_files)
         output = io.BytesIO()
         # Object streams, as WeasyPrint writes them: most of a tagged PDF is small objects.
@@ -131,15 +149,15 @@ def _kids(element: Any) -> list[Any]:
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def join_outline(book: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
-    """Append ``part``'s bookmarks after ``book``'s, at the top level."""
+def join_outline(book: pikepdf.Pdf, part: pikepdf.Pdf, nested: bool = False) -> None:
+    """Append ``part``'s bookmarks after ``book``'s: at the top, or under its last one."""
     with part.open_outline() as theirs:
-        items = list(theirs.root)
+        items = [_copy_item(book, item) for item in theirs.root]
     if not items:
         return
     with book.open_outline() as ours:
-        for item in items:
-            ours.root.append(_copy_item(book, item))
+        target = ours.root[-1].children if nested and ours.root else ours.root
+        target.extend(items)
 
 
 def _copy_item(book: pikepdf.Pdf, item: Any) -> Any:

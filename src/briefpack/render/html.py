@@ -13,7 +13,7 @@ page only through :func:`markdown_html`, which escapes every piece of text.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -58,11 +58,20 @@ def render_html(pack: Pack, settings: RenderSettings) -> Rendered:
     return Rendered(html_document(pack, settings).encode("utf-8"))
 
 
-def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool = True) -> str:
+def html_document(
+    pack: Pack,
+    settings: RenderSettings,
+    inline_stylesheet: bool = True,
+    part: str | None = None,
+    page_of: Mapping[str, int] | None = None,
+) -> str:
     """Render ``pack`` to an HTML document; with the theme's stylesheet inline unless told not.
 
     The PDF writer leaves the stylesheet out and gives WeasyPrint the
-    stylesheet it has parsed once, with its fonts loaded.
+    stylesheet it has parsed once, with its fonts loaded.  ``part`` limits
+    the document to the front matter (``"front"``) or one session (its id),
+    for a book made from parts; ``page_of`` then gives the contents its
+    numbers (anchor -> page), which WeasyPrint cannot count across parts.
     """
     theme = settings.chosen_theme
     wording = display.wording_for(pack.options.language, pack.options.time_format)
@@ -81,6 +90,11 @@ def html_document(pack: Pack, settings: RenderSettings, inline_stylesheet: bool 
         stylesheet=Markup(stylesheet_text(theme)) if inline_stylesheet else None,
         page_size=PAGE_SIZES[settings.paper],
         page_footer=page_footer_css(wording),
+        part=part,
+        page_number=lambda anchor: _page_number(anchor, page_of),
+        part_anchors=sorted(link_descriptions(pack, pack.options.language))
+        if part == "front"
+        else [],
         created=_iso(settings.created),
         keywords=display.keywords(pack),
         event_dates=wording.event_dates(pack),
@@ -241,6 +255,13 @@ def _anchors(pack: Pack) -> dict[object, str]:
         for session in day.sessions:
             anchors[session.id] = session_anchor(session)
     return anchors
+
+
+def _page_number(anchor: str, page_of: Mapping[str, int] | None) -> Markup:
+    """The page ``anchor`` is on: known (a book from parts), or counted by WeasyPrint."""
+    if page_of is not None and anchor in page_of:
+        return Markup('<span class="toc-page-number">%s</span>') % page_of[anchor]
+    return Markup('<span class="toc-page-number" data-target="#%s"></span>') % anchor
 
 
 def link_descriptions(pack: Pack, language: str) -> dict[str, str]:

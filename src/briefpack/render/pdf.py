@@ -42,6 +42,7 @@ from briefpack.render.html import (
     PAGE_SIZES,
     html_document,
     link_descriptions,
+    page_footer_css,
     session_anchor,
 )
 from briefpack.render.settings import RenderSettings
@@ -141,20 +142,63 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
     # The stylesheet is parsed (and its fonts loaded) once per process and
     # shared, so the HTML is made without its inline copy.
     html = html_document(pack, settings, inline_stylesheet=False)
+    fetcher = _fetcher(pack, theme)
+    pdf, anchors_by_page = _weasyprint_pdf(pack, settings, html, fetcher)
+    return _finish(pack, settings, pdf, anchors_by_page, fetcher)
+
+
+def _fetcher(pack: Pack, theme: Theme) -> RestrictedFetcher:
     files = {DOCUMENT_BASE / IMAGES / image.name: image.path for image in pack_images(pack)}
     if theme.logo is not None:
         files[DOCUMENT_BASE / LOGO / theme.logo.name] = theme.logo
-    fetcher = RestrictedFetcher(theme.folders(), files)
+    return RestrictedFetcher(theme.folders(), files)
+
+
+def _finish(
+    pack: Pack,
+    settings: RenderSettings,
+    pdf: bytes,
+    anchors_by_page: list[list[str]],
+    fetcher: RestrictedFetcher,
+) -> Rendered:
+    """The book stage: pre-read pages drawn in, a recipient's mark, the tags repaired."""
+    theme = settings.chosen_theme
+    days, _ = pack.scope(settings.session)
+    sessions = [session for day in days for session in day.sessions]
+    kept = kept_pages(
+        sessions, {session.id: session_anchor(session) for session in sessions}, anchors_by_page
+    )
+    mark = _recipient_mark(pack, settings, fetcher) if settings.recipient else None
+    tagged = settings.pdf_variant != "none"
+    descriptions = link_descriptions(pack, pack.options.language) if tagged else None
+    pdf = finish_book(pdf, kept, theme.margins, mark, descriptions)
+    return Rendered(pdf, len(anchors_by_page))
+
+
+def _weasyprint_pdf(
+    pack: Pack,
+    settings: RenderSettings,
+    html: str,
+    fetcher: RestrictedFetcher,
+    extra_css: str | None = None,
+    variant: str | None = None,
+) -> tuple[bytes, list[list[str]]]:
+    """WeasyPrint's PDF of ``html``, and the anchors on each of its pages; problems reported."""
+    theme = settings.chosen_theme
     with _captured_weasyprint_log() as capture:
         stylesheet, fonts, css = _theme_stylesheet(theme)
+        stylesheets = [stylesheet]
+        if extra_css is not None:
+            stylesheets.append(weasyprint.CSS(string=extra_css, font_config=fonts))
         document = weasyprint.HTML(
             string=html,
             base_url=DOCUMENT_BASE.as_uri() + "/",
             url_fetcher=fetcher,
-        ).render(stylesheets=[stylesheet], font_config=fonts, pdf_forms=settings.answer_fields)
+        ).render(stylesheets=stylesheets, font_config=fonts, pdf_forms=settings.answer_fields)
         with _font_timestamps(settings.created):
             pdf = document.write_pdf(
-                pdf_identifier=_identifier(html, css), **variant_options(settings.pdf_variant)
+                pdf_identifier=_identifier(html, css + (extra_css or "")),
+                **variant_options(variant or settings.pdf_variant),
             )
     fallback = [record for record in capture.records if _is_subsetter_fallback(record)]
     if fallback:
@@ -181,18 +225,78 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
             [Problem(pack.source, f"rendering failed: {record.getMessage()}") for record in errors]
         )
     assert isinstance(pdf, bytes)
-    days, _ = pack.scope(settings.session)
-    sessions = [session for day in days for session in day.sessions]
-    kept = kept_pages(
-        sessions,
-        {session.id: session_anchor(session) for session in sessions},
-        [list(page.anchors) for page in document.pages],
+    return pdf, [list(page.anchors) for page in document.pages]
+
+
+#: Parts carry no page numbers: the book's are laid over them when they are joined.
+NO_PAGE_NUMBERS = "@page { @bottom-right { content: none; } }"
+#: A sheet of page numbers: only the footer's "Page X of Y".
+ONLY_PAGE_NUMBERS = (
+    "@page { @top-left { content: none; } @top-right { content: none; } "
+    "@bottom-left { content: none; } }"
+)
+
+
+def render_book(pack: Pack, settings: RenderSettings) -> Rendered:
+    """The full pack rendered as parts (the front matter, then each session) and joined.
+
+    Work in progress (issue 18): the parts render one after the other here;
+    the build is to render them as jobs, cache them, and join.
+    """
+    from briefpack.render.book import join_parts
+
+    theme = settings.chosen_theme
+    fetcher = _fetcher(pack, theme)
+    sessions = pack.sessions
+    parts: list[tuple[bytes, list[list[str]]]] = []
+    for session in sessions:
+        html = html_document(pack, settings, inline_stylesheet=False, part=session.id)
+        parts.append(_weasyprint_pdf(pack, settings, html, fetcher, NO_PAGE_NUMBERS))
+    front_pages = None
+    page_of: dict[str, int] | None = None
+    while True:
+        html = html_document(pack, settings, inline_stylesheet=False, part="front", page_of=page_of)
+        front = _weasyprint_pdf(pack, settings, html, fetcher, NO_PAGE_NUMBERS)
+        if page_of is not None and len(front[1]) == front_pages:
+            break
+        front_pages = len(front[1])
+        page_of = {}
+        page = front_pages + 1
+        for _, anchors_by_page in parts:
+            for number, anchors in enumerate(anchors_by_page):
+                for anchor in anchors:
+                    page_of.setdefault(anchor, page + number)
+            page += len(anchors_by_page)
+    # The front part's stand-in anchors are not where the book's places are.
+    placed = page_of or {}
+    anchors_by_page = [[a for a in anchors if a not in placed] for anchors in front[1]]
+    anchors_by_page += [anchors for _, part in parts for anchors in part]
+    numbers = _page_number_sheet(pack, settings, len(anchors_by_page), fetcher)
+    opens_day = [session is day.sessions[0] for day in pack.days for session in day.sessions]
+    pdf = join_parts(
+        [front[0]] + [data for data, _ in parts],
+        sorted(path for path in theme.folder.rglob("*") if path.suffix in (".ttf", ".otf")),
+        numbers,
+        [False, *[not opens for opens in opens_day]],
     )
-    mark = _recipient_mark(pack, settings, fetcher) if settings.recipient else None
-    tagged = settings.pdf_variant != "none"
-    descriptions = link_descriptions(pack, pack.options.language) if tagged else None
-    pdf = finish_book(pdf, kept, theme.margins, mark, descriptions)
-    return Rendered(pdf, len(document.pages))
+    return _finish(pack, settings, pdf, anchors_by_page, fetcher)
+
+
+def _page_number_sheet(
+    pack: Pack, settings: RenderSettings, pages: int, fetcher: RestrictedFetcher
+) -> bytes:
+    """``pages`` pages showing only "Page X of Y", where the footer shows it; the first none."""
+    wording = wording_for(pack.options.language, pack.options.time_format)
+    html = (
+        f'<!DOCTYPE html><html lang="{escape(pack.options.language)}"><head>'
+        f"<style>@page {{ size: {PAGE_SIZES[settings.paper]}; }} "
+        f":root {{ --page-footer: {page_footer_css(wording)}; }}</style></head><body>"
+        '<div style="page: cover"></div>'
+        + '<div style="break-before: page"></div>' * (pages - 1)
+        + "</body></html>"
+    )
+    data, _ = _weasyprint_pdf(pack, settings, html, fetcher, ONLY_PAGE_NUMBERS, variant="none")
+    return data
 
 
 #: The PDF variants briefpack writes, by the name ``--pdf-variant`` takes.
