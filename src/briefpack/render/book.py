@@ -83,6 +83,7 @@ def join_parts(
                 whole = pikepdf.Rectangle(*(float(value) for value in page.mediabox))
                 _place(page, sheet.pages[number], whole, f"BriefpackPageNumber{number}", False)
         share_fonts(book, font_files)
+        drop_empty_elements(book)
         output = io.BytesIO()
         # Object streams, as WeasyPrint writes them: most of a tagged PDF is small objects.
         book.save(
@@ -138,6 +139,41 @@ def _copy(book: pikepdf.Pdf, value: Any) -> Any:
     return value
 
 
+def drop_empty_elements(book: pikepdf.Pdf) -> int:
+    """Remove spans with nothing in them: the front part's stand-in anchors.
+
+    Only spans: an empty table cell is part of its table's grid.
+    """
+    root = book.Root.get("/StructTreeRoot")
+    if root is None:
+        return 0
+    dropped = 0
+    pending = [_single(root.K)]
+    while pending:
+        element = pending.pop()
+        kids = element.get("/K")
+        if not isinstance(kids, pikepdf.Array):
+            continue
+        kept = []
+        for kid in kids:
+            empty = (
+                isinstance(kid, pikepdf.Dictionary)
+                and kid.get("/S") == pikepdf.Name("/Span")
+                and kid.get("/K") in (None, pikepdf.Array())
+                and "/Alt" not in kid
+                and "/ActualText" not in kid
+            )
+            if empty:
+                dropped += 1
+                continue
+            kept.append(kid)
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") is not None:
+                pending.append(kid)
+        if len(kept) != len(kids):
+            element.K = pikepdf.Array(kept)
+    return dropped
+
+
 def _single(value: Any) -> Any:
     return value[0] if isinstance(value, pikepdf.Array) else value
 
@@ -184,22 +220,31 @@ def join_destinations(book: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
 
 
 def share_fonts(book: pikepdf.Pdf, font_files: Sequence[Path]) -> int:
-    """Give every part's copy of a font one program, subset to all their glyphs."""
+    """Make every part's copy of a font one font: one program, one widths array, one map.
+
+    The program is subset from the font's file to the glyphs any part uses;
+    the widths and the ToUnicode map are the union of the parts'.  Every
+    page's and drawing's font resources then name that one font.
+    """
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
     originals = {str(TTFont(path)["name"].getDebugName(6)): path for path in font_files}
-    users: dict[str, list[tuple[Any, Any]]] = {}
-    for font, descriptor in _embedded_fonts(book):
+    users: dict[str, list[tuple[Any, Any, Any]]] = {}
+    for top, font, descriptor in _embedded_fonts(book):
         program = TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
-        users.setdefault(str(program["name"].getDebugName(6)), []).append((font, descriptor))
-    shared = 0
+        name = str(program["name"].getDebugName(6))
+        users.setdefault(name, []).append((top, font, descriptor))
+    replacement: dict[tuple[int, int], Any] = {}
     for name, fonts in users.items():
         if name not in originals or len(fonts) < 2:
             continue
-        glyphs = {0}
-        for font, _ in fonts:
-            glyphs |= _used_glyphs(font)
+        widths: dict[int, Any] = {}
+        to_unicode: dict[str, str] = {}
+        for top, font, _ in fonts:
+            widths.update(_widths(font))
+            if "/ToUnicode" in top:
+                to_unicode.update(_unicode_map(top.ToUnicode.read_bytes()))
         # The font file's own timestamp, not the clock's: same parts, same bytes.
         program = TTFont(originals[name], recalcTimestamp=False)
         options = subset.Options()
@@ -209,42 +254,107 @@ def share_fonts(book: pikepdf.Pdf, font_files: Sequence[Path]) -> int:
         options.hinting = False
         options.drop_tables += ["GSUB", "GPOS", "GDEF", "FFTM"]
         subsetter = subset.Subsetter(options)
-        subsetter.populate(gids=sorted(glyphs))
+        subsetter.populate(gids=sorted({0, *widths}))
         subsetter.subset(program)
         output = io.BytesIO()
         program.save(output)
         stream = book.make_stream(output.getvalue())
         stream.Length1 = len(output.getvalue())
-        for _, descriptor in fonts:
-            descriptor.FontFile2 = stream
-        shared += 1
-    return shared
+        top, font, descriptor = fonts[0]
+        descriptor.FontFile2 = stream
+        font.W = pikepdf.Array(
+            item for gid in sorted(widths) for item in (gid, pikepdf.Array([widths[gid]]))
+        )
+        if to_unicode:
+            top.ToUnicode = book.make_stream(_unicode_cmap(to_unicode))
+        for other, _, _ in fonts[1:]:
+            replacement[other.objgen] = top
+    _renamed_fonts(book, replacement)
+    return len({id(top) for top in replacement.values()})
 
 
-def _embedded_fonts(book: pikepdf.Pdf) -> list[tuple[Any, Any]]:
-    found = []
-    for thing in book.objects:
-        if not isinstance(thing, pikepdf.Dictionary) or thing.get("/Type") != "/Font":
+def _renamed_fonts(book: pikepdf.Pdf, replacement: dict[tuple[int, int], Any]) -> None:
+    """Point every font resource (of pages and of their drawings) at its replacement."""
+    for thing in list(book.objects):
+        if not isinstance(thing, pikepdf.Dictionary | pikepdf.Stream):
             continue
-        for font in thing.get("/DescendantFonts", [thing]):
-            descriptor = font.get("/FontDescriptor")
-            if descriptor is not None and "/FontFile2" in descriptor:
-                found.append((font, descriptor))
-    return found
+        holder = thing.stream_dict if isinstance(thing, pikepdf.Stream) else thing
+        resources = holder.get("/Resources")
+        if not isinstance(resources, pikepdf.Dictionary) or "/Font" not in resources:
+            continue
+        fonts = resources.Font
+        for key in list(fonts.keys()):
+            value = fonts[key]
+            if value.is_indirect and value.objgen in replacement:
+                fonts[key] = replacement[value.objgen]
 
 
-def _used_glyphs(font: Any) -> set[int]:
-    """The glyph ids a CID font's widths array lists: the glyphs its pages use."""
-    glyphs: set[int] = set()
+def _widths(font: Any) -> dict[int, Any]:
+    """A CID font's widths, by glyph id."""
+    found: dict[int, Any] = {}
     widths = list(font.get("/W", []))
     index = 0
     while index < len(widths):
         first = int(widths[index])
         following = widths[index + 1]
         if isinstance(following, pikepdf.Array):
-            glyphs.update(range(first, first + len(following)))
+            for offset, width in enumerate(following):
+                found[first + offset] = width
             index += 2
         else:
-            glyphs.update(range(first, int(following) + 1))
+            for gid in range(first, int(following) + 1):
+                found[gid] = widths[index + 2]
             index += 3
-    return glyphs
+    return found
+
+
+def _unicode_map(cmap: bytes) -> dict[str, str]:
+    """A ToUnicode map's single-code entries (``bfchar``), code to text, as hex."""
+    import re
+
+    found: dict[str, str] = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for code, text in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            found[code.decode().lower()] = text.decode().lower()
+    return found
+
+
+def _unicode_cmap(mapping: dict[str, str]) -> bytes:
+    """A ToUnicode CMap of ``mapping``, in the form WeasyPrint writes."""
+    entries = sorted(mapping.items())
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        "<< /Registry (Adobe)",
+        "/Ordering (UCS)",
+        "/Supplement 0",
+        ">> def",
+        "/CMapName /Adobe-Identity-UCS def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<0000> <ffff>",
+        "endcodespacerange",
+    ]
+    # A bfchar block holds at most 100 entries.
+    for start in range(0, len(entries), 100):
+        chunk = entries[start : start + 100]
+        lines.append(f"{len(chunk)} beginbfchar")
+        lines += [f"<{code}> <{text}>" for code, text in chunk]
+        lines.append("endbfchar")
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines).encode("ascii")
+
+
+def _embedded_fonts(book: pikepdf.Pdf) -> list[tuple[Any, Any, Any]]:
+    """Each (font, CID font, descriptor) with an embedded TrueType program."""
+    found = []
+    for thing in book.objects:
+        if not isinstance(thing, pikepdf.Dictionary) or thing.get("/Type") != "/Font":
+            continue
+        for font in thing.get("/DescendantFonts", []):
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is not None and "/FontFile2" in descriptor:
+                found.append((thing, font, descriptor))
+    return found
