@@ -7,11 +7,12 @@ never destroys the previous good one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
-from dataclasses import fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +122,38 @@ def folder_hash(folder: Path) -> str:
         digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+#: The folder, in each pack's output folder, where the full pack's parts are kept.
+PARTS = ".parts"
+
+
+@dataclass(frozen=True)
+class FolderPartStore:
+    """The full pack's rendered parts, kept in ``folder`` between builds.
+
+    A part's key is made by the renderer from its HTML; ``namespace`` adds
+    what the HTML does not show (the theme's files, briefpack's version), so
+    a changed font is a new part.  A part that cannot be kept is rendered
+    again next time; nothing fails.
+    """
+
+    folder: Path
+    namespace: str
+
+    def _path(self, key: str) -> Path:
+        stem, _, suffix = key.partition(".")
+        name = hashlib.sha256(f"{self.namespace}\0{stem}".encode()).hexdigest()[:40]
+        return self.folder / f"{name}.{suffix}"
+
+    def get(self, key: str) -> bytes | None:
+        """The part kept under ``key``, if any."""
+        try:
+            return self._path(key).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        """Keep ``data`` under ``key``, whole or not at all."""
+        with contextlib.suppress(BriefpackError):
+            write_atomically(self._path(key), data)

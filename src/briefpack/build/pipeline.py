@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from briefpack import __version__
 from briefpack.build.files import (
+    PARTS,
+    FolderPartStore,
     canonical,
     file_hash,
     folder_hash,
@@ -404,6 +406,13 @@ def plan(
                 "answers": canonical(answers) if debriefing and answers else None,
             }
             job_pack, job_settings = shown, settings
+            if output_format == "pdf" and not partial:
+                # The full PDF is joined from parts kept beside it: an edit renders
+                # only the parts it touched.
+                job_settings = replace(
+                    settings,
+                    parts=FolderPartStore(folder / PARTS, f"{__version__}\0{theme_hash}"),
+                )
             if marking and format_.tracks_changes and version is not None:
                 job_pack, job_settings = pack, replace(settings, earlier=version.pack)
             jobs.append(

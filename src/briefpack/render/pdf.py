@@ -21,6 +21,7 @@ import atexit
 import datetime as dt
 import gc
 import hashlib
+import json
 import logging
 import os
 from collections.abc import Iterator
@@ -139,12 +140,31 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
     warnings, and every refused URL, on the ``briefpack`` logger.
     """
     theme = settings.chosen_theme
+    if _as_book(settings):
+        return render_book(pack, settings)
     # The stylesheet is parsed (and its fonts loaded) once per process and
     # shared, so the HTML is made without its inline copy.
     html = html_document(pack, settings, inline_stylesheet=False)
     fetcher = _fetcher(pack, theme)
     pdf, anchors_by_page = _weasyprint_pdf(pack, settings, html, fetcher)
     return _finish(pack, settings, pdf, anchors_by_page, fetcher)
+
+
+def _as_book(settings: RenderSettings) -> bool:
+    """Whether to join the full pack from parts: the build keeps them, and nothing differs.
+
+    A session's, a recipient's, a change-marked or a debrief pack is one
+    document, as is a pack with answer fields (one form across parts is not
+    joined yet).
+    """
+    return (
+        settings.parts is not None
+        and settings.session is None
+        and settings.recipient is None
+        and settings.changes_since is None
+        and settings.answers is None
+        and not settings.answer_fields
+    )
 
 
 def _fetcher(pack: Pack, theme: Theme) -> RestrictedFetcher:
@@ -251,12 +271,12 @@ def render_book(pack: Pack, settings: RenderSettings) -> Rendered:
     parts: list[tuple[bytes, list[list[str]]]] = []
     for session in sessions:
         html = html_document(pack, settings, inline_stylesheet=False, part=session.id)
-        parts.append(_weasyprint_pdf(pack, settings, html, fetcher, NO_PAGE_NUMBERS))
+        parts.append(_part(pack, settings, html, fetcher, NO_PAGE_NUMBERS))
     front_pages = None
     page_of: dict[str, int] | None = None
     while True:
         html = html_document(pack, settings, inline_stylesheet=False, part="front", page_of=page_of)
-        front = _weasyprint_pdf(pack, settings, html, fetcher, NO_PAGE_NUMBERS)
+        front = _part(pack, settings, html, fetcher, NO_PAGE_NUMBERS)
         if page_of is not None and len(front[1]) == front_pages:
             break
         front_pages = len(front[1])
@@ -295,8 +315,37 @@ def _page_number_sheet(
         + '<div style="break-before: page"></div>' * (pages - 1)
         + "</body></html>"
     )
-    data, _ = _weasyprint_pdf(pack, settings, html, fetcher, ONLY_PAGE_NUMBERS, variant="none")
+    data, _ = _part(pack, settings, html, fetcher, ONLY_PAGE_NUMBERS, variant="none")
     return data
+
+
+def _part(
+    pack: Pack,
+    settings: RenderSettings,
+    html: str,
+    fetcher: RestrictedFetcher,
+    extra_css: str,
+    variant: str | None = None,
+) -> tuple[bytes, list[list[str]]]:
+    """One part of a book: taken from the build's store if kept, else rendered and kept.
+
+    Its key is made from its HTML, the extra CSS and the variant; the store
+    adds the theme's files and briefpack's version.
+    """
+    variant = variant or settings.pdf_variant
+    key = hashlib.sha256(
+        "\0".join((html, extra_css, variant, settings.created.isoformat())).encode("utf-8")
+    ).hexdigest()
+    store = settings.parts
+    if store is not None:
+        kept_pdf, kept_anchors = store.get(key + ".pdf"), store.get(key + ".json")
+        if kept_pdf is not None and kept_anchors is not None:
+            return kept_pdf, json.loads(kept_anchors)
+    data, anchors_by_page = _weasyprint_pdf(pack, settings, html, fetcher, extra_css, variant)
+    if store is not None:
+        store.put(key + ".pdf", data)
+        store.put(key + ".json", json.dumps(anchors_by_page).encode("utf-8"))
+    return data, anchors_by_page
 
 
 #: The PDF variants briefpack writes, by the name ``--pdf-variant`` takes.
