@@ -44,6 +44,7 @@ The plan for the full pack from parts (measured levers in benchmarks/README.md):
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -72,7 +73,11 @@ def join_parts(
             part = pikepdf.open(io.BytesIO(data))
             opened.append(part)
             first_page = len(book.pages)
-            book.pages.extend(part.pages)
+            with warnings.catch_warnings():
+                # pikepdf warns that named destinations are not copied with the
+                # pages: join_destinations copies them.
+                warnings.filterwarnings("ignore", "Copying pages from another Pdf")
+                book.pages.extend(part.pages)
             join_structure(book, part, first_page)
             join_outline(book, part, bool(nested and nested[index]))
             join_destinations(book, part)

@@ -51,6 +51,11 @@ from briefpack.render.theme_css import logo_css, logo_url, theme_css
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 #: Folder, beside the HTML, that images from the content are referred to in.
 IMAGES = "images"
+#: The names of a book's front-matter parts (cover, at a glance, attendees; the
+#: contents); any other part is a session's id.  A session id is a slug, so it
+#: cannot take either name.
+FRONT_PART = ":front"
+CONTENTS_PART = ":contents"
 
 
 def render_html(pack: Pack, settings: RenderSettings) -> Rendered:
@@ -69,9 +74,10 @@ def html_document(
 
     The PDF writer leaves the stylesheet out and gives WeasyPrint the
     stylesheet it has parsed once, with its fonts loaded.  ``part`` limits
-    the document to the front matter (``"front"``) or one session (its id),
-    for a book made from parts; ``page_of`` then gives the contents its
-    numbers (anchor -> page), which WeasyPrint cannot count across parts.
+    the document to one part of a book made from parts: the front matter
+    (:data:`FRONT_PART`), the contents (:data:`CONTENTS_PART`) or one session
+    (its id).  ``page_of`` gives the contents its numbers (anchor -> page),
+    which WeasyPrint cannot count across parts.
     """
     theme = settings.chosen_theme
     wording = display.wording_for(pack.options.language, pack.options.time_format)
@@ -91,9 +97,12 @@ def html_document(
         page_size=PAGE_SIZES[settings.paper],
         page_footer=page_footer_css(wording),
         part=part,
+        show_front=part in (None, FRONT_PART),
+        show_contents=part in (None, CONTENTS_PART),
+        show_sessions=part not in (FRONT_PART, CONTENTS_PART),
         page_number=lambda anchor: _page_number(anchor, page_of),
         part_anchors=sorted(link_descriptions(pack, pack.options.language))
-        if part == "front"
+        if part in (FRONT_PART, CONTENTS_PART)
         else [],
         created=_iso(settings.created),
         keywords=display.keywords(pack),

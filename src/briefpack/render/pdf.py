@@ -21,7 +21,6 @@ import atexit
 import datetime as dt
 import gc
 import hashlib
-import json
 import logging
 import os
 from collections.abc import Iterator
@@ -43,8 +42,18 @@ from briefpack.render.html import (
     PAGE_SIZES,
     html_document,
     link_descriptions,
-    page_footer_css,
     session_anchor,
+)
+from briefpack.render.parts import (
+    NUMBERS_PART,
+    JoinSpec,
+    PartSpec,
+    RenderedPart,
+    body_parts,
+    contents_page_of,
+    contents_part,
+    nested_parts,
+    numbers_part,
 )
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import FONTS, LOGO, font_files
@@ -140,31 +149,12 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
     warnings, and every refused URL, on the ``briefpack`` logger.
     """
     theme = settings.chosen_theme
-    if _as_book(settings):
-        return render_book(pack, settings)
     # The stylesheet is parsed (and its fonts loaded) once per process and
     # shared, so the HTML is made without its inline copy.
     html = html_document(pack, settings, inline_stylesheet=False)
     fetcher = _fetcher(pack, theme)
     pdf, anchors_by_page = _weasyprint_pdf(pack, settings, html, fetcher)
     return _finish(pack, settings, pdf, anchors_by_page, fetcher)
-
-
-def _as_book(settings: RenderSettings) -> bool:
-    """Whether to join the full pack from parts: the build keeps them, and nothing differs.
-
-    A session's, a recipient's, a change-marked or a debrief pack is one
-    document, as is a pack with answer fields (one form across parts is not
-    joined yet).
-    """
-    return (
-        settings.parts is not None
-        and settings.session is None
-        and settings.recipient is None
-        and settings.changes_since is None
-        and settings.answers is None
-        and not settings.answer_fields
-    )
 
 
 def _fetcher(pack: Pack, theme: Theme) -> RestrictedFetcher:
@@ -248,104 +238,71 @@ def _weasyprint_pdf(
     return pdf, [list(page.anchors) for page in document.pages]
 
 
-#: Parts carry no page numbers: the book's are laid over them when they are joined.
-NO_PAGE_NUMBERS = "@page { @bottom-right { content: none; } }"
-#: A sheet of page numbers: only the footer's "Page X of Y".
-ONLY_PAGE_NUMBERS = (
-    "@page { @top-left { content: none; } @top-right { content: none; } "
-    "@bottom-left { content: none; } }"
-)
+def render_part(pack: Pack, settings: RenderSettings, spec: PartSpec) -> RenderedPart:
+    """One part of a book (:mod:`briefpack.render.parts`), finished as a whole pack is.
+
+    A session's pre-read pages are drawn in and a tagged part's structure
+    repaired here, part by part, so that joining the book is only joining.
+    """
+    fetcher = _fetcher(pack, settings.chosen_theme)
+    pdf, anchors_by_page = _weasyprint_pdf(
+        pack, settings, spec.html, fetcher, spec.extra_css, spec.variant
+    )
+    if spec.name != NUMBERS_PART:
+        sessions = [session for session in pack.sessions if session.id == spec.name]
+        kept = kept_pages(
+            sessions, {session.id: session_anchor(session) for session in sessions}, anchors_by_page
+        )
+        tagged = spec.variant != "none"
+        descriptions = link_descriptions(pack, pack.options.language) if tagged else None
+        pdf = finish_book(pdf, kept, settings.chosen_theme.margins, None, descriptions)
+    return RenderedPart(pdf, tuple(tuple(anchors) for anchors in anchors_by_page))
+
+
+def join_book(settings: RenderSettings, spec: JoinSpec) -> Rendered:
+    """The book: its parts joined, each font embedded once, the page numbers laid over."""
+    from briefpack.render.book import join_parts
+
+    parts = [RenderedPart.from_bytes(data) for data in spec.parts]
+    pdf = join_parts(
+        [part.pdf for part in parts],
+        sorted(font_files(settings.chosen_theme).values()),
+        spec.numbers,
+        spec.nested,
+    )
+    return Rendered(pdf, sum(part.pages for part in parts))
+
+
+def render_step(pack: Pack, settings: RenderSettings, step: PartSpec | JoinSpec) -> Rendered:
+    """One step of a book, as the build runs it on a worker: a part (as a file), or the join."""
+    if isinstance(step, JoinSpec):
+        return join_book(settings, step)
+    part = render_part(pack, settings, step)
+    return Rendered(part.to_bytes(), part.pages)
 
 
 def render_book(pack: Pack, settings: RenderSettings) -> Rendered:
-    """The full pack rendered as parts (the front matter, then each session) and joined.
+    """The full pack as a book of parts, every step in this process, one after the other.
 
-    Work in progress (issue 18): the parts render one after the other here;
-    the build is to render them as jobs, cache them, and join.
+    The build runs the same steps as jobs, in parallel, and keeps the parts
+    between builds; this is the same book, made in one call.
     """
-    from briefpack.render.book import join_parts
-
-    theme = settings.chosen_theme
-    fetcher = _fetcher(pack, theme)
-    sessions = pack.sessions
-    parts: list[tuple[bytes, list[list[str]]]] = []
-    for session in sessions:
-        html = html_document(pack, settings, inline_stylesheet=False, part=session.id)
-        parts.append(_part(pack, settings, html, fetcher, NO_PAGE_NUMBERS))
-    front_pages = None
-    page_of: dict[str, int] | None = None
+    body = [render_part(pack, settings, spec) for spec in body_parts(pack, settings)]
+    front, sessions = body[0], body[1:]
+    counted = render_part(pack, settings, contents_part(pack, settings)).pages
     while True:
-        html = html_document(pack, settings, inline_stylesheet=False, part="front", page_of=page_of)
-        front = _part(pack, settings, html, fetcher, NO_PAGE_NUMBERS)
-        if page_of is not None and len(front[1]) == front_pages:
+        page_of = contents_page_of(front, counted, sessions)
+        contents = render_part(pack, settings, contents_part(pack, settings, page_of))
+        if contents.pages == counted:
             break
-        front_pages = len(front[1])
-        page_of = {}
-        page = front_pages + 1
-        for _, anchors_by_page in parts:
-            for number, anchors in enumerate(anchors_by_page):
-                for anchor in anchors:
-                    page_of.setdefault(anchor, page + number)
-            page += len(anchors_by_page)
-    # The front part's stand-in anchors are not where the book's places are.
-    placed = page_of or {}
-    anchors_by_page = [[a for a in anchors if a not in placed] for anchors in front[1]]
-    anchors_by_page += [anchors for _, part in parts for anchors in part]
-    numbers = _page_number_sheet(pack, settings, len(anchors_by_page), fetcher)
-    opens_day = [session is day.sessions[0] for day in pack.days for session in day.sessions]
-    pdf = join_parts(
-        [front[0]] + [data for data, _ in parts],
-        sorted(path for path in theme.folder.rglob("*") if path.suffix in (".ttf", ".otf")),
-        numbers,
-        [False, *[not opens for opens in opens_day]],
+        counted = contents.pages  # cannot happen twice: the numbers take no room of their own
+    parts = [front, contents, *sessions]
+    total = sum(part.pages for part in parts)
+    numbers = render_part(pack, settings, numbers_part(pack, settings, total))
+    return join_book(
+        settings,
+        JoinSpec(tuple(part.to_bytes() for part in parts), numbers.pdf, nested_parts(pack)),
     )
-    return _finish(pack, settings, pdf, anchors_by_page, fetcher)
-
-
-def _page_number_sheet(
-    pack: Pack, settings: RenderSettings, pages: int, fetcher: RestrictedFetcher
-) -> bytes:
-    """``pages`` pages showing only "Page X of Y", where the footer shows it; the first none."""
-    wording = wording_for(pack.options.language, pack.options.time_format)
-    html = (
-        f'<!DOCTYPE html><html lang="{escape(pack.options.language)}"><head>'
-        f"<style>@page {{ size: {PAGE_SIZES[settings.paper]}; }} "
-        f":root {{ --page-footer: {page_footer_css(wording)}; }}</style></head><body>"
-        '<div style="page: cover"></div>'
-        + '<div style="break-before: page"></div>' * (pages - 1)
-        + "</body></html>"
-    )
-    data, _ = _part(pack, settings, html, fetcher, ONLY_PAGE_NUMBERS, variant="none")
-    return data
-
-
-def _part(
-    pack: Pack,
-    settings: RenderSettings,
-    html: str,
-    fetcher: RestrictedFetcher,
-    extra_css: str,
-    variant: str | None = None,
-) -> tuple[bytes, list[list[str]]]:
-    """One part of a book: taken from the build's store if kept, else rendered and kept.
-
-    Its key is made from its HTML, the extra CSS and the variant; the store
-    adds the theme's files and briefpack's version.
-    """
-    variant = variant or settings.pdf_variant
-    key = hashlib.sha256(
-        "\0".join((html, extra_css, variant, settings.created.isoformat())).encode("utf-8")
-    ).hexdigest()
-    store = settings.parts
-    if store is not None:
-        kept_pdf, kept_anchors = store.get(key + ".pdf"), store.get(key + ".json")
-        if kept_pdf is not None and kept_anchors is not None:
-            return kept_pdf, json.loads(kept_anchors)
-    data, anchors_by_page = _weasyprint_pdf(pack, settings, html, fetcher, extra_css, variant)
-    if store is not None:
-        store.put(key + ".pdf", data)
-        store.put(key + ".json", json.dumps(anchors_by_page).encode("utf-8"))
-    return data, anchors_by_page
 
 
 #: The PDF variants briefpack writes, by the name ``--pdf-variant`` takes.

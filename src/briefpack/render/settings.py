@@ -6,22 +6,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from briefpack.errors import BriefpackError
 from briefpack.model import Pack
 from briefpack.model.answers import Answers
 from briefpack.model.theme import Theme
-
-
-class PartStore(Protocol):
-    """Rendered parts of a book, by a key made from everything they are made from."""
-
-    def get(self, key: str) -> bytes | None:
-        """The bytes kept under ``key``, if any."""
-
-    def put(self, key: str, data: bytes) -> None:
-        """Keep ``data`` under ``key``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +46,6 @@ class RenderSettings:
     #: Left out of equality (and so of the build's input hashes): what counts
     #: is the content of the theme's files, which the build hashes on its own.
     theme: Theme | None = field(default=None, compare=False)
-    #: Where the full pack's parts are kept between builds (the build gives it);
-    #: with it, the full PDF is a book joined from parts, and an edit renders
-    #: only the parts it touched. ``None``: one document.
-    parts: PartStore | None = field(default=None, compare=False, repr=False)
 
     @property
     def chosen_theme(self) -> Theme:

@@ -1,0 +1,189 @@
+"""The full pack as a book of parts: which parts, the HTML of each, and the contents' numbers.
+
+One WeasyPrint document for a whole pack makes every edit re-render every
+page.  A book is rendered instead as parts, each cached by the hash of what
+it is made from, then joined (:mod:`briefpack.render.book`):
+
+1. the front matter (cover, at a glance, attendees) and one part per
+   session, rendered in parallel; none carries a page number, so each
+   depends on its own content alone;
+2. the contents, whose numbers come from the other parts' page counts
+   (:func:`contents_page_of`), and a sheet of "Page X of Y" footers;
+3. the join: one file, one structure tree, one outline, one font program
+   per font, the footers laid over the pages.
+
+The contents' own page count decides every number after it.  Its layout does
+not depend on the numbers (they sit in a cell of fixed width), so a render
+with placeholder numbers counts its pages exactly; the build keeps that
+count, and the last one, and checks the count of every contents it uses.
+
+This module only plans: it imports no PDF library, so the build can decide
+what to render without loading one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from markupsafe import escape
+
+from briefpack.model import Pack
+from briefpack.render.html import (
+    CONTENTS_PART,
+    FRONT_PART,
+    PAGE_SIZES,
+    html_document,
+    link_descriptions,
+    page_footer_css,
+)
+from briefpack.render.settings import RenderSettings
+from briefpack.render.wording import wording_for
+
+#: The name of the sheet of page numbers laid over the joined book.
+NUMBERS_PART = ":numbers"
+#: Parts carry no page numbers: the book's are laid over them when they are joined.
+NO_PAGE_NUMBERS = "@page { @bottom-right { content: none; } }"
+#: The sheet of page numbers: only the footer's "Page X of Y".
+ONLY_PAGE_NUMBERS = (
+    "@page { @top-left { content: none; } @top-right { content: none; } "
+    "@bottom-left { content: none; } }"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PartSpec:
+    """One part to render: its HTML, the CSS added to the theme's, and the PDF variant.
+
+    ``key`` is the hash of all of it: the same key, the same bytes.
+    """
+
+    name: str
+    html: str
+    extra_css: str
+    variant: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedPart:
+    """A rendered part: its PDF, and the anchors on each of its pages."""
+
+    pdf: bytes
+    anchors: tuple[tuple[str, ...], ...]
+
+    @property
+    def pages(self) -> int:
+        """How many pages the part has."""
+        return len(self.anchors)
+
+    def to_bytes(self) -> bytes:
+        """The part as one file: a line of JSON (its anchors by page), then the PDF."""
+        return json.dumps(self.anchors, separators=(",", ":")).encode("utf-8") + b"\n" + self.pdf
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> RenderedPart:
+        """The part :meth:`to_bytes` wrote; ``ValueError`` if ``data`` is not one."""
+        head, newline, pdf = data.partition(b"\n")
+        anchors = json.loads(head)
+        if not newline or not pdf.startswith(b"%PDF") or not isinstance(anchors, list):
+            raise ValueError("not a rendered part")
+        return cls(pdf, tuple(tuple(str(name) for name in page) for page in anchors))
+
+
+@dataclass(frozen=True, slots=True)
+class JoinSpec:
+    """The last step: the parts in the book's order, and the sheet of page numbers."""
+
+    parts: tuple[bytes, ...]
+    numbers: bytes
+    #: For each part: whether its bookmarks go under the book's last one (a
+    #: session that does not open its day).
+    nested: tuple[bool, ...]
+
+
+def is_book(settings: RenderSettings) -> bool:
+    """Whether a PDF with ``settings`` is made as a book of parts: the full pack, as is.
+
+    A session's, a recipient's, a change-marked or a debrief pack is one
+    document (they are short, and only the full pack is edited at length),
+    as is a pack with answer fields: one form across parts is not joined.
+    """
+    return (
+        settings.session is None
+        and settings.recipient is None
+        and settings.changes_since is None
+        and settings.answers is None
+        and not settings.answer_fields
+    )
+
+
+def _spec(name: str, html: str, settings: RenderSettings, extra_css: str, variant: str) -> PartSpec:
+    key = hashlib.sha256(
+        "\0".join((name, html, extra_css, variant, settings.created.isoformat())).encode("utf-8")
+    ).hexdigest()
+    return PartSpec(name, html, extra_css, variant, key)
+
+
+def body_parts(pack: Pack, settings: RenderSettings) -> list[PartSpec]:
+    """The parts whose content alone makes them: the front matter, then each session."""
+    names = [FRONT_PART, *(session.id for session in pack.sessions)]
+    return [
+        _spec(
+            name,
+            html_document(pack, settings, inline_stylesheet=False, part=name),
+            settings,
+            NO_PAGE_NUMBERS,
+            settings.pdf_variant,
+        )
+        for name in names
+    ]
+
+
+def contents_part(
+    pack: Pack, settings: RenderSettings, page_of: Mapping[str, int] | None = None
+) -> PartSpec:
+    """The contents, numbered by ``page_of``; without it, placeholders that count its pages."""
+    if page_of is None:
+        page_of = dict.fromkeys(link_descriptions(pack, pack.options.language), 0)
+    html = html_document(
+        pack, settings, inline_stylesheet=False, part=CONTENTS_PART, page_of=page_of
+    )
+    return _spec(CONTENTS_PART, html, settings, NO_PAGE_NUMBERS, settings.pdf_variant)
+
+
+def contents_page_of(
+    front: RenderedPart, contents_pages: int, sessions: Sequence[RenderedPart]
+) -> dict[str, int]:
+    """The page each anchor of the sessions is on, once joined after the front and contents."""
+    page_of: dict[str, int] = {}
+    page = front.pages + contents_pages + 1
+    for part in sessions:
+        for number, anchors in enumerate(part.anchors):
+            for anchor in anchors:
+                page_of.setdefault(anchor, page + number)
+        page += part.pages
+    return page_of
+
+
+def numbers_part(pack: Pack, settings: RenderSettings, pages: int) -> PartSpec:
+    """``pages`` pages showing only "Page X of Y" where the footer shows it; the first, none."""
+    wording = wording_for(pack.options.language, pack.options.time_format)
+    html = (
+        f'<!DOCTYPE html><html lang="{escape(pack.options.language)}"><head>'
+        f"<style>@page {{ size: {PAGE_SIZES[settings.paper]}; }} "
+        f":root {{ --page-footer: {page_footer_css(wording)}; }}</style></head><body>"
+        '<div style="page: cover"></div>'
+        + '<div style="break-before: page"></div>' * (pages - 1)
+        + "</body></html>"
+    )
+    # Drawn as artifacts over tagged pages: the sheet itself is untagged.
+    return _spec(NUMBERS_PART, html, settings, ONLY_PAGE_NUMBERS, "none")
+
+
+def nested_parts(pack: Pack) -> tuple[bool, ...]:
+    """For the front, the contents and each session: whether it continues the day before."""
+    opens_day = [session is day.sessions[0] for day in pack.days for session in day.sessions]
+    return (False, False, *(not opens for opens in opens_day))
