@@ -41,7 +41,7 @@ from typing import Any
 
 from briefpack.build.limits import Limits
 from briefpack.build.pipeline import describe_job
-from briefpack.build.workers import Outcome, WorkerPool
+from briefpack.build.workers import JobQueue, Outcome, WorkerPool
 from briefpack.errors import BriefpackError
 
 #: Where a worker keeps the files jobs bring, under its temporary folder.
@@ -244,7 +244,7 @@ class ClusterPool:
     def __exit__(self, *exception: object) -> None:
         self.close()
 
-    def _submit(self, job: Any, again: bool = False) -> Any:
+    def _submit(self, job: Any, again: bool = False, priority: int = 0) -> Any:
         """Send ``job`` to the cluster with its files; ``again`` sends its files anew."""
         files = {}
         for path in job_files(job, leave_out=(job.target,)):
@@ -255,25 +255,40 @@ class ClusterPool:
                     path.read_bytes(), hash=True, broadcast=True
                 )
             files[str(path)] = self._stored[path]
-        return self.client.submit(render_shipped, job, files, self.limits, pure=False)
+        return self.client.submit(
+            render_shipped, job, files, self.limits, pure=False, priority=priority
+        )
 
     def close(self) -> None:
         """Disconnect from the scheduler; the cluster goes on serving others."""
         self.client.close()
 
-    def run(self, jobs: Sequence[Any]) -> Iterator[tuple[Any, Outcome, float]]:
-        """Render ``jobs`` on the cluster, yielding each as it completes."""
+    def run(self, jobs: Sequence[Any] | JobQueue[Any]) -> Iterator[tuple[Any, Outcome, float]]:
+        """Render ``jobs`` on the cluster, yielding each as it completes.
+
+        Jobs added to a :class:`~briefpack.build.workers.JobQueue` while it
+        runs are sent as soon as the caller has taken the result before, and
+        ahead of those waiting: a book's next step holds the book up.
+        """
         from distributed import as_completed
 
+        queue = jobs if isinstance(jobs, JobQueue) else JobQueue(jobs)
         self._stored = {}
-        pending = []
+        pending: list[Any] = []
         job_of: dict[str, tuple[Any, int]] = {}
         started = time.monotonic()
-        for job in jobs:
-            future = self._submit(job)
+        completed = as_completed(loop=self.client.loop)
+
+        def send(job: Any, attempt: int, priority: int) -> None:
+            future = self._submit(job, again=attempt > 1, priority=priority)
             pending.append(future)
-            job_of[future.key] = (job, 1)
-        completed = as_completed(pending, loop=self.client.loop)
+            job_of[future.key] = (job, attempt)
+            completed.add(future)
+
+        # Dask runs higher priorities first: the jobs in the order given, later ones after.
+        total = len(queue)
+        for index in range(total):
+            send(queue.take(), 1, total - index)
         try:
             for future in completed:
                 job, attempt = job_of[future.key]
@@ -284,10 +299,7 @@ class ClusterPool:
                 except Exception as error:
                     if attempt < ATTEMPTS:
                         # The files it needed were on a worker that died: send them again.
-                        retry = self._submit(job, again=True)
-                        pending.append(retry)
-                        job_of[retry.key] = (job, attempt + 1)
-                        completed.add(retry)
+                        send(job, attempt + 1, total + 1)
                         continue
                     outcome = BriefpackError(
                         f"{describe_job(job)}: the cluster could not render it: "
@@ -297,6 +309,8 @@ class ClusterPool:
                 for name, message in warnings:
                     logging.getLogger(name).warning("%s", message)
                 yield job, outcome, seconds
+                while queue:
+                    send(queue.take(), 1, total + 1)
         except BaseException:
             self.client.cancel(pending)
             raise

@@ -41,7 +41,13 @@ def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
 
 def remove_stale_temporaries(folder: Path) -> None:
     """Remove temporary files left by a build that was killed while writing."""
-    for directory in (folder, folder / "sessions", folder / "fonts", folder / "images"):
+    for directory in (
+        folder,
+        folder / "sessions",
+        folder / "fonts",
+        folder / "images",
+        folder / PARTS,
+    ):
         if directory.is_dir():
             for leftover in directory.glob(".*.tmp"):
                 if leftover.is_file():
@@ -157,3 +163,11 @@ class FolderPartStore:
         """Keep ``data`` under ``key``, whole or not at all."""
         with contextlib.suppress(BriefpackError):
             write_atomically(self._path(key), data)
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Remove everything kept but ``keys``: the parts of earlier content."""
+        kept = {self._path(key).name for key in keys}
+        with contextlib.suppress(OSError):
+            for path in self.folder.iterdir():
+                if path.name not in kept and path.is_file():
+                    path.unlink(missing_ok=True)

@@ -49,10 +49,14 @@ from briefpack.model.changes import compare, session_changed
 from briefpack.model.theme import Theme
 from briefpack.render.catalogues import pack_warnings
 from briefpack.render.formats import DEFAULT_FORMATS, FORMAT_TABLE, Rendered
-from briefpack.render.settings import RenderSettings
+from briefpack.render.settings import RenderSettings, is_book
 
 if TYPE_CHECKING:
-    from briefpack.build.workers import WorkerPool
+    from briefpack.render.parts import JoinSpec, PartSpec
+
+if TYPE_CHECKING:
+    from briefpack.build.books import Book
+    from briefpack.build.workers import JobQueue, WorkerPool
 
 
 Event = Literal["written", "up to date", "failed", "removed"]
@@ -118,6 +122,10 @@ class Job:
     #: The target's path inside the pack's output folder: ``NAME.pdf``,
     #: ``sessions/NN-ID.pdf`` or ``recipients/SLUG.pdf``.
     relative: str
+    #: Where the output's parts are kept, when it is made as a book of parts.
+    parts: FolderPartStore | None = field(default=None, compare=False, repr=False)
+    #: One step of making the output as a book (a part, or the join), not the output.
+    step: PartSpec | JoinSpec | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)
@@ -270,7 +278,28 @@ def _render_and_write(
                 kept.append((job, hit, 0.0))
                 pending.remove(job)
     from_cache = {id(job) for job, _, _ in kept}
-    for job, outcome, seconds in itertools.chain(kept, _run(pending, options, pool)):
+    from briefpack.build.workers import JobQueue
+
+    first, book_of = _books_started(pending)
+    queue = JobQueue(_ordered(first, options))
+    for job, outcome, seconds in itertools.chain(kept, _run(queue, options, pool)):
+        book = book_of.pop(id(job), None)
+        if book is not None:
+            if book.failed:
+                continue  # its failure is reported already
+            if not isinstance(outcome, BriefpackError):
+                try:
+                    steps = book.receive(job, outcome)
+                except BriefpackError as error:
+                    outcome = error
+                else:
+                    book_of.update((id(step), book) for step in steps)
+                    queue.add_first(steps)
+                    if book.result is None:
+                        continue
+                    outcome = book.result
+            book.failed = isinstance(outcome, BriefpackError)
+            job, seconds = book.job, book.seconds
         if (
             cache is not None
             and id(job) not in from_cache
@@ -295,6 +324,23 @@ def _render_and_write(
         results[job.target] = _entry(job, data, pages)
         report.written.append(job.target)
         notify("written", job.target, seconds)
+
+
+def _books_started(pending: list[Job]) -> tuple[list[Job], dict[int, Book]]:
+    """The jobs to render first: each output, or for a book its first steps (by step, its book)."""
+    from briefpack.build.books import Book
+
+    first: list[Job] = []
+    book_of: dict[int, Book] = {}
+    for job in pending:
+        if job.parts is None:
+            first.append(job)
+            continue
+        book = Book(job, job.parts)
+        for step in book.start():
+            book_of[id(step)] = book
+            first.append(step)
+    return first, book_of
 
 
 def _theme_for(pack: Pack, options: BuildOptions, folder: Path) -> Theme:
@@ -406,13 +452,10 @@ def plan(
                 "answers": canonical(answers) if debriefing and answers else None,
             }
             job_pack, job_settings = shown, settings
-            if output_format == "pdf" and not partial:
-                # The full PDF is joined from parts kept beside it: an edit renders
-                # only the parts it touched.
-                job_settings = replace(
-                    settings,
-                    parts=FolderPartStore(folder / PARTS, f"{__version__}\0{theme_hash}"),
-                )
+            parts = None
+            if format_.render_step is not None and is_book(settings):
+                # Made from parts kept beside it: an edit renders only the parts it touched.
+                parts = FolderPartStore(folder / PARTS, f"{__version__}\0{theme_hash}")
             if marking and format_.tracks_changes and version is not None:
                 job_pack, job_settings = pack, replace(settings, earlier=version.pack)
             jobs.append(
@@ -426,6 +469,7 @@ def plan(
                     .as_posix(),
                     inputs=hash_json(inputs),
                     cost=(questions + 1) * format_.cost,
+                    parts=parts,
                 )
             )
     return jobs
@@ -435,8 +479,12 @@ def plan(
 
 
 def render_job(job: Job) -> Rendered:
-    """Render one output with its format's renderer; runs in a worker process."""
-    return FORMAT_TABLE[job.output_format].render(job.pack, job.settings)
+    """Render one output, or one step of a book, with its format's renderer; runs in a worker."""
+    format_ = FORMAT_TABLE[job.output_format]
+    if job.step is not None:
+        assert format_.render_step is not None
+        return format_.render_step(job.pack, job.settings, job.step)
+    return format_.render(job.pack, job.settings)
 
 
 def describe_job(job: Job) -> str:
@@ -456,24 +504,34 @@ def make_pool(options: BuildOptions) -> WorkerPool[Job]:
     )
 
 
+def _ordered(jobs: list[Job], options: BuildOptions) -> list[Job]:
+    """Longest first, or shortest first if asked; a book's parts before any output.
+
+    The rest of a book waits on its parts, and the other outputs fill the
+    workers while its last steps run.
+    """
+    if options.shortest_first:
+        return sorted(jobs, key=lambda job: job.cost)
+    return sorted(jobs, key=lambda job: (job.step is None, -job.cost))
+
+
 def _run(
-    jobs: list[Job], options: BuildOptions, pool: WorkerPool[Job] | None
+    queue: JobQueue[Job], options: BuildOptions, pool: WorkerPool[Job] | None
 ) -> Iterator[tuple[Job, tuple[bytes, int | None] | BriefpackError, float]]:
-    """Render ``jobs`` on worker processes: longest first, or shortest first if asked."""
-    ordered = sorted(jobs, key=lambda job: job.cost if options.shortest_first else -job.cost)
-    if not ordered:
+    """Render the jobs of ``queue``, and those added to it, on worker processes."""
+    if not queue:
         return  # a build with nothing to render starts no worker
     if options.executor is not None:
         from briefpack.build.cluster import ClusterPool
 
         with ClusterPool(options.executor, options.limits) as cluster:
-            yield from cluster.run(ordered)
+            yield from cluster.run(queue)
         return
     if pool is not None:
-        yield from pool.run(ordered)
+        yield from pool.run(queue)
         return
-    with make_pool(replace(options, jobs=min(options.jobs, len(ordered)) or 1)) as own:
-        yield from own.run(ordered)
+    with make_pool(replace(options, jobs=min(options.jobs, len(queue)) or 1)) as own:
+        yield from own.run(queue)
 
 
 def _render_in_worker(job: Job) -> Rendered:

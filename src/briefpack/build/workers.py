@@ -19,6 +19,7 @@ is removed by the next pool.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import logging
 import multiprocessing
@@ -27,7 +28,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -129,6 +130,28 @@ def _serve(connection: Any, render: Callable[[Any], Rendered], memory: int, temp
             connection.send(("memory", None, []))
 
 
+class JobQueue(Generic[J]):
+    """Jobs waiting for a worker, in order.
+
+    The build adds to it while the pool runs: when a book's parts are in, its
+    next steps go to the front, since the rest of the book waits on them.
+    """
+
+    def __init__(self, jobs: Iterable[J] = ()) -> None:
+        self._jobs: collections.deque[J] = collections.deque(jobs)
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+    def add_first(self, jobs: Sequence[J]) -> None:
+        """Put ``jobs``, in their order, before every job waiting."""
+        self._jobs.extendleft(reversed(jobs))
+
+    def take(self) -> J:
+        """The next job, removed from the queue."""
+        return self._jobs.popleft()
+
+
 class WorkerPool(Generic[J]):
     """Renders jobs on up to ``size`` worker processes, each job within ``limits``.
 
@@ -158,10 +181,12 @@ class WorkerPool(Generic[J]):
     def __exit__(self, *exception: object) -> None:
         self.close()
 
-    def run(self, jobs: Sequence[J]) -> Iterator[tuple[J, Outcome, float]]:
-        """Render ``jobs`` in the order given, yielding each as it completes."""
-        queue = list(jobs)
-        queue.reverse()
+    def run(self, jobs: Sequence[J] | JobQueue[J]) -> Iterator[tuple[J, Outcome, float]]:
+        """Render ``jobs`` in the order given, yielding each as it completes.
+
+        Jobs added to a :class:`JobQueue` while it runs are rendered too.
+        """
+        queue = jobs if isinstance(jobs, JobQueue) else JobQueue(jobs)
         workers = self.workers
         try:
             while queue or any(worker.job is not None for worker in workers):
@@ -187,7 +212,7 @@ class WorkerPool(Generic[J]):
                 worker.ended()
         self.workers.clear()
 
-    def _assign(self, queue: list[J], workers: list[_Worker]) -> None:
+    def _assign(self, queue: JobQueue[J], workers: list[_Worker]) -> None:
         idle = [worker for worker in workers if worker.job is None]
         while queue and (idle or len(workers) < self.size):
             if idle:
@@ -195,7 +220,7 @@ class WorkerPool(Generic[J]):
             else:
                 worker = _Worker(self.context, self.render, self.limits)
                 workers.append(worker)
-            worker.job = queue.pop()
+            worker.job = queue.take()
             worker.started = time.monotonic()
             worker.connection.send(worker.job)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from briefpack.model import Pack
@@ -45,12 +45,21 @@ class Format:
     #: A change-marked output is made from both versions (``settings.earlier``
     #: and the plain new pack) rather than from the pack that marks the changes.
     tracks_changes: bool = False
+    #: The full pack is made as a book of parts (:mod:`briefpack.render.parts`),
+    #: each step rendered by ``render_step``: an edit renders only what it touched.
+    render_step: Callable[[Pack, RenderSettings, Any], Rendered] | None = None
 
 
 def _render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
     from briefpack.render.pdf import render_pdf
 
     return render_pdf(pack, settings)
+
+
+def _render_pdf_step(pack: Pack, settings: RenderSettings, step: Any) -> Rendered:
+    from briefpack.render.pdf import render_step
+
+    return render_step(pack, settings, step)
 
 
 def _render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
@@ -69,7 +78,8 @@ def _render_html(pack: Pack, settings: RenderSettings) -> Rendered:
 FORMAT_TABLE: dict[str, Format] = {
     format_.name: format_
     for format_ in (
-        Format("pdf", ".pdf", _render_pdf, uses_theme=True, cost=4),
+        Format("pdf", ".pdf", _render_pdf, uses_theme=True, cost=4,
+               render_step=_render_pdf_step),
         Format("docx", ".docx", _render_docx, uses_reference_docx=True, tracks_changes=True),
         Format("html", ".html", _render_html, uses_theme=True, per_session=False,
                needs_companions=True),

@@ -104,22 +104,6 @@ class JoinSpec:
     nested: tuple[bool, ...]
 
 
-def is_book(settings: RenderSettings) -> bool:
-    """Whether a PDF with ``settings`` is made as a book of parts: the full pack, as is.
-
-    A session's, a recipient's, a change-marked or a debrief pack is one
-    document (they are short, and only the full pack is edited at length),
-    as is a pack with answer fields: one form across parts is not joined.
-    """
-    return (
-        settings.session is None
-        and settings.recipient is None
-        and settings.changes_since is None
-        and settings.answers is None
-        and not settings.answer_fields
-    )
-
-
 def _spec(name: str, html: str, settings: RenderSettings, extra_css: str, variant: str) -> PartSpec:
     key = hashlib.sha256(
         "\0".join((name, html, extra_css, variant, settings.created.isoformat())).encode("utf-8")

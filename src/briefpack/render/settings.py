@@ -67,3 +67,19 @@ def document_date(pack: Pack, environ: Mapping[str, str]) -> dt.datetime:
             ) from None
     first = pack.days[0].date
     return dt.datetime(first.year, first.month, first.day, tzinfo=dt.UTC)
+
+
+def is_book(settings: RenderSettings) -> bool:
+    """Whether a PDF with ``settings`` is made as a book of parts: the full pack, as is.
+
+    A session's, a recipient's, a change-marked or a debrief pack is one
+    document (they are short, and only the full pack is edited at length),
+    as is a pack with answer fields: one form across parts is not joined.
+    """
+    return (
+        settings.session is None
+        and settings.recipient is None
+        and settings.changes_since is None
+        and settings.answers is None
+        and not settings.answer_fields
+    )

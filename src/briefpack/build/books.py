@@ -1,0 +1,171 @@
+"""The full pack's PDF as a book: its parts rendered as jobs, kept between builds, then joined.
+
+A :class:`Book` stands for one full-pack PDF to make.  It hands the build
+the steps to render (see :mod:`briefpack.render.parts`), takes their
+results as they come, and hands out the next steps:
+
+1. the front matter and each session, unless kept from an earlier build;
+   with them, on a first build, the contents with placeholder numbers, to
+   count its pages;
+2. once those are in: the contents, numbered, and the sheet of page numbers;
+3. once those are in: the join, whose result is the output.
+
+Parts are kept in the pack's output folder (``.parts``), by the hash of
+their HTML, the theme's files and briefpack's version: an edit to one
+question renders that session's part, the join, and the contents only if a
+title or a page number moved.  The contents' page count is kept too: by the
+hash of its placeholder HTML (exact), and the last one (a guess that the
+next contents checks).  When the book is made, the parts it did not use are
+removed.  A part that cannot be read is rendered again; nothing fails.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from briefpack.build.files import FolderPartStore
+from briefpack.errors import BriefpackError
+from briefpack.render.formats import Rendered
+from briefpack.render.parts import (
+    JoinSpec,
+    PartSpec,
+    RenderedPart,
+    body_parts,
+    contents_page_of,
+    contents_part,
+    nested_parts,
+    numbers_part,
+)
+
+if TYPE_CHECKING:
+    from briefpack.build.pipeline import Job
+
+#: The contents' last page count, kept under this key.
+LAST_CONTENTS_PAGES = "contents.pages"
+#: How many times the contents may turn out longer or shorter than counted;
+#: once is the most it can, since its numbers take no room of their own.
+RECOUNTS = 2
+
+
+class Book:
+    """One full-pack PDF being made from parts: the steps to render, then the result."""
+
+    def __init__(self, job: Job, store: FolderPartStore) -> None:
+        self.job = job
+        self.store = store
+        self.started = time.monotonic()
+        self.body = body_parts(job.pack, job.settings)
+        self.counting = contents_part(job.pack, job.settings)
+        self.parts: dict[str, RenderedPart] = {}
+        self.contents_pages: int | None = None
+        self.recounts = 0
+        self.waiting: set[str] = set()
+        #: The kept parts the book is made of.
+        self.used: set[str] = set()
+        #: The output, once joined.
+        self.result: Rendered | None = None
+        #: A step failed: the book is reported failed, and later steps' results dropped.
+        self.failed = False
+
+    @property
+    def seconds(self) -> float:
+        """How long the book has taken so far."""
+        return time.monotonic() - self.started
+
+    def start(self) -> list[Job]:
+        """The first steps: the parts not kept, and a count of the contents if none is."""
+        steps = [self._step(spec) for spec in self.body if not self._have(spec)]
+        exact = self._number(f"{self.counting.key}.pages")
+        self.contents_pages = exact if exact is not None else self._number(LAST_CONTENTS_PAGES)
+        if self.contents_pages is None:
+            steps.append(self._step(self.counting))
+        return steps or self._next()
+
+    def receive(self, step: Job, rendered: tuple[bytes, int | None]) -> list[Job]:
+        """Take a step's result; the steps it lets start (none once the book is joined)."""
+        spec, (data, pages) = step.step, rendered
+        if isinstance(spec, JoinSpec):
+            self._keep_only()
+            self.result = Rendered(data, pages)
+            return []
+        assert isinstance(spec, PartSpec)
+        self.waiting.discard(spec.key)
+        part = RenderedPart.from_bytes(data)
+        if spec.key == self.counting.key:
+            self.contents_pages = part.pages
+            self.store.put(f"{spec.key}.pages", str(part.pages).encode())
+        else:
+            self.parts[spec.key] = part
+            self.store.put(f"{spec.key}.part", data)
+        return [] if self.waiting else self._next()
+
+    def _next(self) -> list[Job]:
+        """The steps that can start now that every step given out is in."""
+        if self.contents_pages is None or any(spec.key not in self.parts for spec in self.body):
+            return []
+        pack, settings = self.job.pack, self.job.settings
+        front, *sessions = (self.parts[spec.key] for spec in self.body)
+        contents = contents_part(
+            pack, settings, contents_page_of(front, self.contents_pages, sessions)
+        )
+        total = front.pages + self.contents_pages + sum(part.pages for part in sessions)
+        numbers = numbers_part(pack, settings, total)
+        steps = [self._step(spec) for spec in (contents, numbers) if not self._have(spec)]
+        if steps:
+            return steps
+        counted = self.parts[contents.key].pages
+        if counted != self.contents_pages:
+            self.recounts += 1
+            if self.recounts > RECOUNTS:
+                raise BriefpackError(
+                    f"{self.job.pack.source}: {self.job.target}: the contents would not "
+                    "keep one page count; this is a bug in briefpack"
+                )
+            self.contents_pages = counted
+            return self._next()
+        self.store.put(f"{self.counting.key}.pages", str(counted).encode())
+        self.store.put(LAST_CONTENTS_PAGES, str(counted).encode())
+        ordered = [front, self.parts[contents.key], *sessions]
+        self.used = {f"{spec.key}.part" for spec in (*self.body, contents, numbers)}
+        join = JoinSpec(
+            tuple(part.to_bytes() for part in ordered),
+            self.parts[numbers.key].pdf,
+            nested_parts(pack),
+        )
+        return [replace(self.job, step=join, parts=None)]
+
+    def _have(self, spec: PartSpec) -> bool:
+        """Whether the part is here, or kept from an earlier build (then it is here)."""
+        if spec.key in self.parts:
+            return True
+        data = self.store.get(f"{spec.key}.part")
+        if data is None:
+            return False
+        try:
+            self.parts[spec.key] = RenderedPart.from_bytes(data)
+        except ValueError:
+            return False
+        return True
+
+    def _number(self, key: str) -> int | None:
+        data = self.store.get(key)
+        try:
+            return int(data) if data is not None else None
+        except ValueError:
+            return None
+
+    def _step(self, spec: PartSpec) -> Job:
+        self.waiting.add(spec.key)
+        return replace(self.job, step=spec, parts=None)
+
+    def _keep_only(self) -> None:
+        """Remove the kept parts this book no longer uses (counts are kept)."""
+        self.store.keep_only(
+            {
+                *self.used,
+                f"{self.counting.key}.pages",
+                LAST_CONTENTS_PAGES,
+            }
+        )
