@@ -158,7 +158,8 @@ class Book:
 
     def _step(self, spec: PartSpec) -> Job:
         self.waiting.add(spec.key)
-        return replace(self.job, step=spec, parts=None)
+        # The length of its HTML stands for its cost: the longest parts start first.
+        return replace(self.job, step=spec, parts=None, cost=len(spec.html))
 
     def _keep_only(self) -> None:
         """Remove the kept parts this book no longer uses (counts are kept)."""

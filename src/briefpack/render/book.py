@@ -69,18 +69,20 @@ def join_parts(
     book = pikepdf.open(io.BytesIO(parts[0]))
     opened = []
     try:
-        for index, data in enumerate(parts[1:], start=1):
-            part = pikepdf.open(io.BytesIO(data))
-            opened.append(part)
-            first_page = len(book.pages)
-            with warnings.catch_warnings():
-                # pikepdf warns that named destinations are not copied with the
-                # pages: join_destinations copies them.
-                warnings.filterwarnings("ignore", "Copying pages from another Pdf")
-                book.pages.extend(part.pages)
-            join_structure(book, part, first_page)
-            join_outline(book, part, bool(nested and nested[index]))
-            join_destinations(book, part)
+        # The book's outline is read and written once: per part, it would be each time.
+        with book.open_outline() as outline:
+            for index, data in enumerate(parts[1:], start=1):
+                part = pikepdf.open(io.BytesIO(data))
+                opened.append(part)
+                first_page = len(book.pages)
+                with warnings.catch_warnings():
+                    # pikepdf warns that named destinations are not copied with the
+                    # pages: join_destinations copies them.
+                    warnings.filterwarnings("ignore", "Copying pages from another Pdf")
+                    book.pages.extend(part.pages)
+                join_structure(book, part, first_page)
+                join_outline(book, outline, part, bool(nested and nested[index]))
+                join_destinations(book, part)
         if numbers is not None:
             sheet = pikepdf.open(io.BytesIO(numbers))
             opened.append(sheet)
@@ -190,15 +192,14 @@ def _kids(element: Any) -> list[Any]:
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def join_outline(book: pikepdf.Pdf, part: pikepdf.Pdf, nested: bool = False) -> None:
-    """Append ``part``'s bookmarks after ``book``'s: at the top, or under its last one."""
+def join_outline(
+    book: pikepdf.Pdf, outline: pikepdf.Outline, part: pikepdf.Pdf, nested: bool = False
+) -> None:
+    """Append ``part``'s bookmarks to ``book``'s ``outline``: at the top, or under its last one."""
     with part.open_outline() as theirs:
         items = [_copy_item(book, item) for item in theirs.root]
-    if not items:
-        return
-    with book.open_outline() as ours:
-        target = ours.root[-1].children if nested and ours.root else ours.root
-        target.extend(items)
+    target = outline.root[-1].children if nested and outline.root else outline.root
+    target.extend(items)
 
 
 def _copy_item(book: pikepdf.Pdf, item: Any) -> Any:
