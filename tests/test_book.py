@@ -1,4 +1,4 @@
-"""The full pack as a book from parts (work in progress, issue 18), against the single render."""
+"""The full pack as a book of parts: against the single render, and as the build makes it."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from briefpack.build.files import PARTS
 from briefpack.build.settings import resolve_settings
 from briefpack.content.validate import load_pack
 from briefpack.render.pdf import render_book, render_pdf
 
-from conftest import BUNDLED_PACK
+from conftest import BUNDLED_PACK, run
 from pdf_helpers import outline, page_texts
 
 
@@ -37,11 +38,29 @@ def destinations(data: bytes) -> dict[str, int]:
         }
 
 
+def metadata(data: bytes) -> dict[str, str]:
+    with pikepdf.open(io.BytesIO(data)) as document:
+        info = {str(key): str(value) for key, value in document.docinfo.items()}
+        with document.open_metadata() as xmp:
+            info.update({f"xmp {key}": str(value) for key, value in xmp.items()})
+        info["language"] = str(document.Root.get("/Lang"))
+        return info
+
+
 def test_every_page_reads_as_in_the_single_render(single_and_book: tuple[bytes, bytes]) -> None:
     single, book = single_and_book
+    # Page by page, with the contents' numbers and the "Page X of Y" footers.
     assert page_texts(book) == page_texts(single)
     assert outline(book) == outline(single)
     assert len(book) <= 1.15 * len(single)
+
+
+def test_the_book_has_the_single_renders_metadata(single_and_book: tuple[bytes, bytes]) -> None:
+    single, book = single_and_book
+    expected = metadata(single)
+    assert expected["/Title"]
+    assert expected["/Keywords"]
+    assert metadata(book) == expected
 
 
 def test_every_link_leads_where_it_does_in_the_single_render(
@@ -65,3 +84,64 @@ def test_the_book_passes_the_pdf_ua_checker(
         text=True,
     )
     assert checked.returncode == 0, checked.stdout
+
+
+# ---------------------------------------------------------------- as the build makes it
+
+
+def build(pack_file: Path, out: Path, *options: str) -> None:
+    code, _, err = run("build", str(pack_file), "-o", str(out), "-f", "pdf", *options)
+    assert code == 0, err
+
+
+def kept_parts(out: Path) -> set[str]:
+    return {path.name for path in (out / PARTS / "aws-devex-2025").iterdir()}
+
+
+@pytest.fixture
+def pack_file(tmp_path: Path) -> Path:
+    copy = tmp_path / "content" / BUNDLED_PACK.name
+    copy.parent.mkdir()
+    shutil.copy(BUNDLED_PACK, copy)
+    return copy
+
+
+def test_an_incremental_book_is_the_clean_builds_byte_for_byte(
+    pack_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(pack_file, out, "--no-sessions", "-j", "2")
+    before = kept_parts(out)
+    text = pack_file.read_text(encoding="utf-8")
+    # A word in one question of the second session: only that session's part is new.
+    edited = text.replace(
+        "prevent\n              bottlenecks", "avoid\n              bottlenecks", 1
+    )
+    assert edited != text
+    pack_file.write_text(edited, encoding="utf-8")
+    build(pack_file, out, "--no-sessions", "-j", "2")
+    after = kept_parts(out)
+    assert len(after - before) == 1  # one part rendered anew...
+    assert len(before - after) == 1  # ...and the part it replaces removed
+    build(pack_file, tmp_path / "clean", "--no-sessions", "-j", "1")
+    name = "aws-devex-2025/aws-devex-2025.pdf"
+    assert (out / name).read_bytes() == (tmp_path / "clean" / name).read_bytes()
+
+
+def test_a_wrong_contents_count_or_a_damaged_part_is_made_good(
+    pack_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(pack_file, out, "--no-sessions")
+    folder = out / PARTS / "aws-devex-2025"
+    counts = [path for path in folder.iterdir() if path.suffix == ".pages"]
+    assert counts  # the contents' count, and the last one
+    for path in folder.iterdir():
+        # Every part unreadable, and the contents' count wrong: the contents is
+        # numbered for 7 pages of its own, finds it has 1, and is made again.
+        path.write_bytes(b"7" if path in counts else b"not a part")
+    build(pack_file, out, "--no-sessions", "--force")
+    assert all(path.read_bytes() != b"7" for path in counts)  # counted again, and kept
+    build(pack_file, tmp_path / "clean", "--no-sessions")
+    name = "aws-devex-2025/aws-devex-2025.pdf"
+    assert (out / name).read_bytes() == (tmp_path / "clean" / name).read_bytes()

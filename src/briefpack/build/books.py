@@ -10,7 +10,7 @@ results as they come, and hands out the next steps:
 2. once those are in: the contents, numbered, and the sheet of page numbers;
 3. once those are in: the join, whose result is the output.
 
-Parts are kept in the pack's output folder (``.parts``), by the hash of
+Parts are kept beside the packs' folders (``OUT/.briefpack-parts/NAME``), by the hash of
 their HTML, the theme's files and briefpack's version: an edit to one
 question renders that session's part, the join, and the contents only if a
 title or a page number moved.  The contents' page count is kept too: by the

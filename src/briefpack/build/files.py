@@ -130,8 +130,10 @@ def folder_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
-#: The folder, in each pack's output folder, where the full pack's parts are kept.
-PARTS = ".parts"
+#: The folder, in the output folder, where each pack's book parts are kept (in a
+#: folder named as the pack's): build state, beside the packs' folders rather
+#: than in them, so that a pack's folder can be sent on as it is.
+PARTS = ".briefpack-parts"
 
 
 @dataclass(frozen=True)

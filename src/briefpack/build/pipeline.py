@@ -455,7 +455,9 @@ def plan(
             parts = None
             if format_.render_step is not None and is_book(settings):
                 # Made from parts kept beside it: an edit renders only the parts it touched.
-                parts = FolderPartStore(folder / PARTS, f"{__version__}\0{theme_hash}")
+                parts = FolderPartStore(
+                    options.out_dir / PARTS / pack.name, f"{__version__}\0{theme_hash}"
+                )
             if marking and format_.tracks_changes and version is not None:
                 job_pack, job_settings = pack, replace(settings, earlier=version.pack)
             jobs.append(
