@@ -21,6 +21,7 @@ removed.  A part that cannot be read is rendered again; nothing fails.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 
 #: The contents' last page count, kept under this key.
 LAST_CONTENTS_PAGES = "contents.pages"
+#: The keys of the last book's front and session parts, in order, kept under this key.
+LAST_BODY = "body.last"
 #: How many times the contents may turn out longer or shorter than counted;
 #: once is the most it can, since its numbers take no room of their own.
 RECOUNTS = 2
@@ -81,7 +84,40 @@ class Book:
         self.contents_pages = exact if exact is not None else self._number(LAST_CONTENTS_PAGES)
         if self.contents_pages is None:
             steps.append(self._step(self.counting))
+        elif steps:
+            steps += self._foreseen()
         return steps or self._next()
+
+    def _foreseen(self) -> list[Job]:
+        """The contents and page numbers, started now on what the last book's pages foretell.
+
+        A part being rendered again is taken to keep the pages of the part in
+        its place in the last book (same anchors, in order, on the same
+        pages), as an edit to a question's wording or a title mostly does.
+        When the parts are in, the contents they call for is made unless it
+        is this one: a wrong guess costs a render, never a wrong number.
+        """
+        last = (self.store.get(LAST_BODY) or b"").decode("ascii", "replace").split()
+        if len(last) != len(self.body):
+            return []
+        guessed: list[RenderedPart] = []
+        for spec, key in zip(self.body, last, strict=True):
+            part = self.parts.get(spec.key)
+            if part is None:
+                part = _moved(self._read(key), _ids(spec.html))
+            if part is None:
+                return []
+            guessed.append(part)
+        assert self.contents_pages is not None
+        front, *sessions = guessed
+        contents = contents_part(
+            self.job.pack,
+            self.job.settings,
+            contents_page_of(front, self.contents_pages, sessions),
+        )
+        total = front.pages + self.contents_pages + sum(part.pages for part in sessions)
+        numbers = numbers_part(self.job.pack, self.job.settings, total)
+        return [self._step(spec) for spec in (contents, numbers) if not self._have(spec)]
 
     def receive(self, step: Job, rendered: tuple[bytes, int | None]) -> list[Job]:
         """Take a step's result; the steps it lets start (none once the book is joined)."""
@@ -127,6 +163,7 @@ class Book:
             return self._next()
         self.store.put(f"{self.counting.key}.pages", str(counted).encode())
         self.store.put(LAST_CONTENTS_PAGES, str(counted).encode())
+        self.store.put(LAST_BODY, "\n".join(spec.key for spec in self.body).encode("ascii"))
         ordered = [front, self.parts[contents.key], *sessions]
         self.used = {f"{spec.key}.part" for spec in (*self.body, contents, numbers)}
         join = JoinSpec(
@@ -138,16 +175,20 @@ class Book:
 
     def _have(self, spec: PartSpec) -> bool:
         """Whether the part is here, or kept from an earlier build (then it is here)."""
-        if spec.key in self.parts:
-            return True
-        data = self.store.get(f"{spec.key}.part")
-        if data is None:
-            return False
-        try:
-            self.parts[spec.key] = RenderedPart.from_bytes(data)
-        except ValueError:
-            return False
+        if spec.key not in self.parts:
+            part = self._read(spec.key)
+            if part is None:
+                return False
+            self.parts[spec.key] = part
         return True
+
+    def _read(self, key: str) -> RenderedPart | None:
+        """The part kept under ``key``, if there is one and it reads."""
+        data = self.store.get(f"{key}.part")
+        try:
+            return RenderedPart.from_bytes(data) if data is not None else None
+        except ValueError:
+            return None
 
     def _number(self, key: str) -> int | None:
         data = self.store.get(key)
@@ -168,5 +209,23 @@ class Book:
                 *self.used,
                 f"{self.counting.key}.pages",
                 LAST_CONTENTS_PAGES,
+                LAST_BODY,
             }
         )
+
+
+def _ids(html: str) -> list[str]:
+    """The ids of a part's HTML, in document order."""
+    return re.findall(r'\sid="([^"]+)"', html)
+
+
+def _moved(old: RenderedPart | None, ids: list[str]) -> RenderedPart | None:
+    """``old``'s pages with ``ids`` in place of its anchors, one for one; None if they differ.
+
+    WeasyPrint lists a page's anchors in document order, so the n-th anchor
+    of the old part is taken to be the n-th id of the new one.
+    """
+    if old is None or sum(len(anchors) for anchors in old.anchors) != len(ids):
+        return None
+    names = iter(ids)
+    return RenderedPart(b"", tuple(tuple(next(names) for _ in anchors) for anchors in old.anchors))

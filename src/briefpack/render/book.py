@@ -247,6 +247,8 @@ def share_fonts(book: pikepdf.Pdf, font_files: Sequence[Path]) -> int:
             continue
         widths: dict[int, Any] = {}
         to_unicode: dict[str, str] = {}
+        # The date the parts' subsetter stamped (the document's, or the font's own).
+        stamped = TTFont(io.BytesIO(fonts[0][2].FontFile2.read_bytes()))["head"].modified
         for top, font, _ in fonts:
             widths.update(_widths(font))
             if "/ToUnicode" in top:
@@ -262,6 +264,7 @@ def share_fonts(book: pikepdf.Pdf, font_files: Sequence[Path]) -> int:
         subsetter = subset.Subsetter(options)
         subsetter.populate(gids=sorted({0, *widths}))
         subsetter.subset(program)
+        program["head"].modified = stamped
         output = io.BytesIO()
         program.save(output)
         stream = book.make_stream(output.getvalue())

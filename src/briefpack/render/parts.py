@@ -104,16 +104,28 @@ class JoinSpec:
     nested: tuple[bool, ...]
 
 
-def _spec(name: str, html: str, settings: RenderSettings, extra_css: str, variant: str) -> PartSpec:
-    key = hashlib.sha256(
-        "\0".join((name, html, extra_css, variant, settings.created.isoformat())).encode("utf-8")
-    ).hexdigest()
+def _spec(
+    name: str,
+    html: str,
+    settings: RenderSettings,
+    extra_css: str,
+    variant: str,
+    drawn_in: Sequence[str] = (),
+) -> PartSpec:
+    """A part, keyed by all it is made of; ``drawn_in``: the digests of pre-reads drawn in."""
+    made_of = (name, html, extra_css, variant, settings.created.isoformat(), *drawn_in)
+    key = hashlib.sha256("\0".join(made_of).encode("utf-8")).hexdigest()
     return PartSpec(name, html, extra_css, variant, key)
 
 
 def body_parts(pack: Pack, settings: RenderSettings) -> list[PartSpec]:
     """The parts whose content alone makes them: the front matter, then each session."""
-    names = [FRONT_PART, *(session.id for session in pack.sessions)]
+    # A pre-read's pages are drawn into its session's part: its file is an input
+    # there, though the HTML names only its title.
+    drawn_in = {
+        session.id: [item.digest for item in session.attachments] for session in pack.sessions
+    }
+    names = [FRONT_PART, *drawn_in]
     return [
         _spec(
             name,
@@ -121,6 +133,7 @@ def body_parts(pack: Pack, settings: RenderSettings) -> list[PartSpec]:
             settings,
             NO_PAGE_NUMBERS,
             settings.pdf_variant,
+            drawn_in.get(name, ()),
         )
         for name in names
     ]
