@@ -145,3 +145,24 @@ def test_a_wrong_contents_count_or_a_damaged_part_is_made_good(
     build(pack_file, tmp_path / "clean", "--no-sessions")
     name = "aws-devex-2025/aws-devex-2025.pdf"
     assert (out / name).read_bytes() == (tmp_path / "clean" / name).read_bytes()
+
+
+def test_an_edit_that_moves_pages_renumbers_the_contents_as_a_clean_build(
+    pack_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(pack_file, out, "--no-sessions", "-j", "2")
+    contents_before = page_texts((out / "aws-devex-2025" / "aws-devex-2025.pdf").read_bytes())
+    text = pack_file.read_text(encoding="utf-8")
+    # Forty lines more in the first question: every later session starts a page on.
+    longer = "until reliability improves." + " Another paragraph of context." * 120
+    pack_file.write_text(text.replace("until reliability improves.", longer, 1), encoding="utf-8")
+    build(pack_file, out, "--no-sessions", "-j", "2")
+    build(pack_file, tmp_path / "clean", "--no-sessions", "-j", "1")
+    name = "aws-devex-2025/aws-devex-2025.pdf"
+    book = (out / name).read_bytes()
+    assert book == (tmp_path / "clean" / name).read_bytes()
+    pages = page_texts(book)
+    assert len(pages) > len(contents_before)
+    contents = next(index for index, page in enumerate(pages) if page.startswith("Contents"))
+    assert pages[contents] != contents_before[contents]  # its numbers moved

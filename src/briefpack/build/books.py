@@ -222,10 +222,16 @@ def _ids(html: str) -> list[str]:
 def _moved(old: RenderedPart | None, ids: list[str]) -> RenderedPart | None:
     """``old``'s pages with ``ids`` in place of its anchors, one for one; None if they differ.
 
-    WeasyPrint lists a page's anchors in document order, so the n-th anchor
-    of the old part is taken to be the n-th id of the new one.
+    WeasyPrint lists a page's anchors in document order (an element that
+    runs on to the next page is listed there again), so the n-th anchor the
+    old part names is taken to be the n-th id of the new one.
     """
-    if old is None or sum(len(anchors) for anchors in old.anchors) != len(ids):
+    if old is None:
         return None
-    names = iter(ids)
-    return RenderedPart(b"", tuple(tuple(next(names) for _ in anchors) for anchors in old.anchors))
+    names = list(dict.fromkeys(name for anchors in old.anchors for name in anchors))
+    if len(names) != len(ids):
+        return None
+    renamed = dict(zip(names, ids, strict=True))
+    return RenderedPart(
+        b"", tuple(tuple(renamed[name] for name in anchors) for anchors in old.anchors)
+    )
