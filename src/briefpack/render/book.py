@@ -1,44 +1,24 @@
-"""A book from parts: separately rendered PDFs joined into one (work in progress, issue 18).
+"""A book from parts: separately rendered PDFs joined into one.
 
-What joining must keep, and how:
+The parts are planned in :mod:`briefpack.render.parts` and rendered by
+:mod:`briefpack.render.pdf`; this is the join.  What it must keep, and how:
 
 * **Fonts, once.**  WeasyPrint subsets fonts keeping the font's own glyph
   ids (HarfBuzz's retain-gids), so each part's content streams name glyphs as
   the font file does.  Each font is subset once more from its file, to the
   union of the glyphs the parts use, and that one program serves every part
-  (:func:`share_fonts`): the book is the single document's size.
+  (:func:`share_fonts`): the book is about the single document's size.
 * **One structure tree.**  Each part's ``Document`` element's children join
   the first part's; the keys of each part's ``ParentTree`` (pages'
   ``StructParents``, annotations' ``StructParent``) move past the keys
-  already used (:func:`join_structure`).
-* **One outline** and **one set of named destinations**, each part's after
-  the previous ones'.
-
-The plan for the full pack from parts (measured levers in benchmarks/README.md):
-
-1. Parts: the front matter (cover, at a glance, attendees, contents), then one
-   part per session (with its day's heading when it opens the day, and its
-   pre-reads), each rendered from the same template and stylesheet.
-2. No page number inside a part, so a part depends on its content alone and is
-   cached by it: the footer ("Page X of Y", classification) is one small
-   WeasyPrint render of Y footer-only pages, cached by Y, laid over each page
-   at joining as an ``/Artifact /Pagination`` (as the recipient's mark is).
-   Check the stylesheet for ``@page :first`` (every part's first page would
-   match; the cover needs a named page) and for left/right pages.
-3. The contents gets its numbers from the parts' page counts (the template
-   given anchor -> page, instead of ``target-counter``), and placeholder anchors
-   so that WeasyPrint makes its links; the real parts' destinations replace the
-   placeholders' at joining (later names win in :func:`join_destinations`).
-   The front part's own page count does not depend on the numbers (a fixed
-   cell), so a cached count is checked, and the front rendered again if wrong.
-4. The outline is rebuilt by level: a part that does not open its day nests
-   its session under the previous day's bookmark.
-5. Parts are jobs: they render in parallel (-j2 on --no-sessions), and an edit
-   renders one session part, the front part only if a page count moved, then
-   the join (about 0.3 s for 174 pages).
-6. Test page by page against WeasyPrint's render of the whole HTML: text,
-   contents numbers, outline, links, metadata; bytes equal between an
-   incremental and a clean build; outloud finds no error.
+  already used (:func:`join_structure`).  The front matter's stand-in
+  anchors leave empty spans, which are dropped (:func:`drop_empty_elements`).
+* **One outline**, a session that does not open its day nested under the
+  day's bookmark, and **one set of named destinations**: later names win,
+  so the sessions' real places replace the front matter's stand-ins.
+* **Page numbers** laid over every page from a sheet of "Page X of Y"
+  footers, marked as artifacts, as a recipient's mark is.
+* **The first part's catalogue**: its language, metadata and identifiers.
 """
 
 from __future__ import annotations
