@@ -277,6 +277,8 @@ def _render_and_write(
             if hit is not None:
                 kept.append((job, hit, 0.0))
                 pending.remove(job)
+    if not pending and not kept:
+        return  # every output up to date: no renderer, and no worker, is loaded
     from_cache = {id(job) for job, _, _ in kept}
     from briefpack.build.workers import JobQueue
 
