@@ -133,7 +133,8 @@ def measure(name: str, content: Path, out: Path, count: int, compare_jobs: bool)
                 name,
                 label,
                 f"{edit_time:.2f} s ({edit_time / cold_time:.0%} of cold)",
-                _verdict(edit_time <= 0.25 * cold_time, "<= 25 % of cold"),
+                # The target is for a big book: a small pack's builds are mostly start-up.
+                _verdict(edit_time <= 0.25 * cold_time, "<= 25 % of cold") if compare_jobs else "",
             )
         )
     if compare_jobs:

@@ -128,12 +128,12 @@ class Book:
             return []
         assert isinstance(spec, PartSpec)
         self.waiting.discard(spec.key)
-        part = RenderedPart.from_bytes(data)
-        if spec.key == self.counting.key:
-            self.contents_pages = part.pages
-            self.store.put(f"{spec.key}.pages", str(part.pages).encode())
+        if spec.count_only:
+            assert pages is not None
+            self.contents_pages = pages
+            self.store.put(f"{spec.key}.pages", str(pages).encode())
         else:
-            self.parts[spec.key] = part
+            self.parts[spec.key] = RenderedPart.from_bytes(data)
             self.store.put(f"{spec.key}.part", data)
         return [] if self.waiting else self._next()
 

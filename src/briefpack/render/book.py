@@ -208,48 +208,33 @@ def join_destinations(book: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
 def share_fonts(book: pikepdf.Pdf, font_files: Sequence[Path]) -> int:
     """Make every part's copy of a font one font: one program, one widths array, one map.
 
-    The program is subset from the font's file to the glyphs any part uses;
-    the widths and the ToUnicode map are the union of the parts'.  Every
-    page's and drawing's font resources then name that one font.
+    The program is subset by HarfBuzz from the font's file to the glyphs any
+    part uses; the widths and the ToUnicode map are the union of the parts'.
+    Every page's and drawing's font resources then name that one font.
+    Returns how many fonts there are.
     """
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    originals = {str(TTFont(path)["name"].getDebugName(6)): path for path in font_files}
     users: dict[str, list[tuple[Any, Any, Any]]] = {}
     for top, font, descriptor in _embedded_fonts(book):
-        program = TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
-        name = str(program["name"].getDebugName(6))
+        # WeasyPrint names each subset TAG+NAME; the parts' copies share the NAME.
+        name = str(descriptor.get("/FontName", "")).partition("+")[2]
         users.setdefault(name, []).append((top, font, descriptor))
+    originals = {_postscript_name(path.read_bytes()): path for path in font_files}
     replacement: dict[tuple[int, int], Any] = {}
-    for name, fonts in users.items():
-        if name not in originals or len(fonts) < 2:
-            continue
+    shared = 0
+    for fonts in users.values():
+        top, font, descriptor = fonts[0]
+        source = originals.get(_postscript_name(descriptor.FontFile2.read_bytes()))
+        if source is None:
+            continue  # not a theme font (a fallback from this machine): left as it is
         widths: dict[int, Any] = {}
         to_unicode: dict[str, str] = {}
-        # The date the parts' subsetter stamped (the document's, or the font's own).
-        stamped = TTFont(io.BytesIO(fonts[0][2].FontFile2.read_bytes()))["head"].modified
-        for top, font, _ in fonts:
-            widths.update(_widths(font))
-            if "/ToUnicode" in top:
-                to_unicode.update(_unicode_map(top.ToUnicode.read_bytes()))
-        # The font file's own timestamp, not the clock's: same parts, same bytes.
-        program = TTFont(originals[name], recalcTimestamp=False)
-        options = subset.Options()
-        options.retain_gids = True
-        options.notdef_outline = True
-        options.layout_features = []
-        options.hinting = False
-        options.drop_tables += ["GSUB", "GPOS", "GDEF", "FFTM"]
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(gids=sorted({0, *widths}))
-        subsetter.subset(program)
-        program["head"].modified = stamped
-        output = io.BytesIO()
-        program.save(output)
-        stream = book.make_stream(output.getvalue())
-        stream.Length1 = len(output.getvalue())
-        top, font, descriptor = fonts[0]
+        for other_top, other_font, _ in fonts:
+            widths.update(_widths(other_font))
+            if "/ToUnicode" in other_top:
+                to_unicode.update(_unicode_map(other_top.ToUnicode.read_bytes()))
+        program = subset_font(source.read_bytes(), {0, *widths})
+        stream = book.make_stream(program)
+        stream.Length1 = len(program)
         descriptor.FontFile2 = stream
         font.W = pikepdf.Array(
             item for gid in sorted(widths) for item in (gid, pikepdf.Array([widths[gid]]))
@@ -258,8 +243,48 @@ def share_fonts(book: pikepdf.Pdf, font_files: Sequence[Path]) -> int:
             top.ToUnicode = book.make_stream(_unicode_cmap(to_unicode))
         for other, _, _ in fonts[1:]:
             replacement[other.objgen] = top
+        shared += 1
     _renamed_fonts(book, replacement)
-    return len({id(top) for top in replacement.values()})
+    return shared
+
+
+#: The tables WeasyPrint drops from the fonts it embeds: layout is done, the
+#: glyphs are placed.
+DROPPED_TABLES = (
+    "BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GDEF", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT",
+    "SVG ",
+)  # fmt: skip
+
+
+def subset_font(font: bytes, glyphs: set[int]) -> bytes:
+    """``font`` with only ``glyphs``, each keeping its glyph id, as WeasyPrint subsets.
+
+    HarfBuzz's subsetter through uharfbuzz, which brings its own HarfBuzz:
+    the same program on every machine, whichever subsetter WeasyPrint found,
+    and about 70 times faster than fontTools here.  Two passes, as
+    WeasyPrint's: keep the glyph ids, then drop the empty glyphs after the
+    last one used.
+    """
+    import uharfbuzz as hb
+
+    flags = hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
+    flags |= hb.SubsetFlags.NOTDEF_OUTLINE
+    kept = hb.SubsetInput()
+    kept.glyph_set.update(sorted(glyphs))
+    kept.flags = flags | hb.SubsetFlags.RETAIN_GIDS
+    kept.drop_table_tag_set.update(int.from_bytes(tag.encode("ascii")) for tag in DROPPED_TABLES)
+    face = hb.subset(hb.Face(hb.Blob(font)), kept)
+    trimmed = hb.SubsetInput()
+    trimmed.glyph_set.update(range(max(glyphs) + 1))
+    trimmed.flags = flags | hb.SubsetFlags.NO_HINTING
+    face = hb.subset(face, trimmed)
+    return bytes(face.blob.data)
+
+
+def _postscript_name(font: bytes) -> str:
+    import uharfbuzz as hb
+
+    return str(hb.Face(hb.Blob(font)).get_name(hb.OTNameIdPredefined.POSTSCRIPT_NAME) or "")
 
 
 def _renamed_fonts(book: pikepdf.Pdf, replacement: dict[tuple[int, int], Any]) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import escape
 
@@ -65,6 +65,8 @@ class PartSpec:
     extra_css: str
     variant: str
     key: str
+    #: Only its page count is wanted (the contents with placeholder numbers).
+    count_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,13 +144,15 @@ def body_parts(pack: Pack, settings: RenderSettings) -> list[PartSpec]:
 def contents_part(
     pack: Pack, settings: RenderSettings, page_of: Mapping[str, int] | None = None
 ) -> PartSpec:
-    """The contents, numbered by ``page_of``; without it, placeholders that count its pages."""
+    """The contents, numbered by ``page_of``; without it, placeholders, to count its pages."""
+    counting = page_of is None
     if page_of is None:
         page_of = dict.fromkeys(link_descriptions(pack, pack.options.language), 0)
     html = html_document(
         pack, settings, inline_stylesheet=False, part=CONTENTS_PART, page_of=page_of
     )
-    return _spec(CONTENTS_PART, html, settings, NO_PAGE_NUMBERS, settings.pdf_variant)
+    spec = _spec(CONTENTS_PART, html, settings, NO_PAGE_NUMBERS, settings.pdf_variant)
+    return replace(spec, count_only=counting)
 
 
 def contents_page_of(

@@ -192,8 +192,12 @@ def _weasyprint_pdf(
     fetcher: RestrictedFetcher,
     extra_css: str | None = None,
     variant: str | None = None,
+    write: bool = True,
 ) -> tuple[bytes, list[list[str]]]:
-    """WeasyPrint's PDF of ``html``, and the anchors on each of its pages; problems reported."""
+    """WeasyPrint's PDF of ``html``, and the anchors on each of its pages; problems reported.
+
+    Without ``write``, only the layout: no PDF (empty bytes), its pages counted.
+    """
     theme = settings.chosen_theme
     with _captured_weasyprint_log() as capture:
         stylesheet, fonts, css = _theme_stylesheet(theme)
@@ -205,11 +209,13 @@ def _weasyprint_pdf(
             base_url=DOCUMENT_BASE.as_uri() + "/",
             url_fetcher=fetcher,
         ).render(stylesheets=stylesheets, font_config=fonts, pdf_forms=settings.answer_fields)
-        with _font_timestamps(settings.created):
-            pdf = document.write_pdf(
-                pdf_identifier=_identifier(html, css + (extra_css or "")),
-                **variant_options(variant or settings.pdf_variant),
-            )
+        pdf = b""
+        if write:
+            with _font_timestamps(settings.created):
+                pdf = document.write_pdf(
+                    pdf_identifier=_identifier(html, css + (extra_css or "")),
+                    **variant_options(variant or settings.pdf_variant),
+                )
     fallback = [record for record in capture.records if _is_subsetter_fallback(record)]
     if fallback:
         advice_logger.warning(SUBSETTER_ADVICE)
@@ -273,10 +279,24 @@ def join_book(settings: RenderSettings, spec: JoinSpec) -> Rendered:
     return Rendered(pdf, sum(part.pages for part in parts))
 
 
+def count_pages(pack: Pack, settings: RenderSettings, spec: PartSpec) -> int:
+    """How many pages a part has: its layout only, no PDF written."""
+    fetcher = _fetcher(pack, settings.chosen_theme)
+    _, anchors_by_page = _weasyprint_pdf(
+        pack, settings, spec.html, fetcher, spec.extra_css, spec.variant, write=False
+    )
+    return len(anchors_by_page)
+
+
 def render_step(pack: Pack, settings: RenderSettings, step: PartSpec | JoinSpec) -> Rendered:
-    """One step of a book, as the build runs it on a worker: a part (as a file), or the join."""
+    """One step of a book, as the build runs it on a worker: a part (as a file), or the join.
+
+    A part to be counted only comes back as empty bytes and its page count.
+    """
     if isinstance(step, JoinSpec):
         return join_book(settings, step)
+    if step.count_only:
+        return Rendered(b"", count_pages(pack, settings, step))
     part = render_part(pack, settings, step)
     return Rendered(part.to_bytes(), part.pages)
 
@@ -289,7 +309,7 @@ def render_book(pack: Pack, settings: RenderSettings) -> Rendered:
     """
     body = [render_part(pack, settings, spec) for spec in body_parts(pack, settings)]
     front, sessions = body[0], body[1:]
-    counted = render_part(pack, settings, contents_part(pack, settings)).pages
+    counted = count_pages(pack, settings, contents_part(pack, settings))
     while True:
         page_of = contents_page_of(front, counted, sessions)
         contents = render_part(pack, settings, contents_part(pack, settings, page_of))
