@@ -1,4 +1,4 @@
-"""Exploration for issue 18: can a book assembled from parts embed each font once?
+"""Issue 18: can a book assembled from parts embed each font once, and what its steps cost.
 
 Not a build benchmark but a measurement of one lever, run by ``nox -s bench``:
 the generated 40 x 10 pack rendered as one document, and as 40 session
@@ -14,7 +14,9 @@ documents (the parts) merged with pikepdf, three ways:
   program replaces every part's copy; no content stream changes.
 
 It prints each PDF's size against the single document's (the issue's target:
-at most 1.15x) and what each step costs.
+at most 1.15x) and what each step costs; then briefpack's own book of the
+same pack (``render/parts.py``, ``render/book.py``), step by step, against
+its single render.
 """
 
 from __future__ import annotations
@@ -194,6 +196,66 @@ def main() -> None:
     per_part = statistics.median([len(part) for part in naive_parts]) / 1024
     print()
     print(f"median part (naive): {per_part:.0f} KB")
+    print()
+    book_steps(pack, settings)
+
+
+def book_steps(pack: Any, settings: Any) -> None:
+    """briefpack's own book, step by step (warm), against its single render (tagged)."""
+    from briefpack.render import parts
+    from briefpack.render.pdf import (
+        count_pages,
+        join_book,
+        render_part,
+        render_pdf,
+    )
+
+    render_pdf(pack, settings)  # warm: fonts and stylesheet loaded
+    single, single_seconds = timed(lambda: render_pdf(pack, settings).data)
+    specs = parts.body_parts(pack, settings)
+    front, front_seconds = timed(lambda: render_part(pack, settings, specs[0]))
+    sessions = []
+    session_seconds = []
+    for spec in specs[1:]:
+        part, seconds = timed(lambda spec=spec: render_part(pack, settings, spec))
+        sessions.append(part)
+        session_seconds.append(seconds)
+    counted, count_seconds = timed(
+        lambda: count_pages(pack, settings, parts.contents_part(pack, settings))
+    )
+    page_of = parts.contents_page_of(front, counted, sessions)
+    contents_spec = parts.contents_part(pack, settings, page_of)
+    contents, contents_seconds = timed(lambda: render_part(pack, settings, contents_spec))
+    ordered = [front, contents, *sessions]
+    total = sum(part.pages for part in ordered)
+    numbers, numbers_seconds = timed(
+        lambda: render_part(pack, settings, parts.numbers_part(pack, settings, total))
+    )
+    join = parts.JoinSpec(
+        tuple(part.to_bytes() for part in ordered), numbers.pdf, parts.nested_parts(pack)
+    )
+    book, join_seconds = timed(lambda: join_book(settings, join).data)
+    print("briefpack's book of the same pack, tagged, step by step (warm, one process):")
+    print()
+    print("| step | time |")
+    print("| --- | ---: |")
+    rows = [
+        ("one document (the single render)", single_seconds),
+        ("front matter", front_seconds),
+        (f"one session part (median of {len(sessions)})", statistics.median(session_seconds)),
+        (f"all {len(sessions)} session parts", sum(session_seconds)),
+        (f"contents counted ({counted} pages, layout only)", count_seconds),
+        ("contents numbered", contents_seconds),
+        (f"footers ({total} pages)", numbers_seconds),
+        ("join", join_seconds),
+    ]
+    for name, seconds in rows:
+        print(f"| {name} | {seconds:.2f} s |")
+    print()
+    print(
+        f"book {len(book) / 1024:.0f} KB, single render {len(single) / 1024:.0f} KB: "
+        f"{len(book) / len(single):.2f}x (target <= 1.15x)"
+    )
 
 
 if __name__ == "__main__":
