@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from briefpack.build.console import EXIT_INTERRUPTED
-from briefpack.build.files import write_atomically
+from briefpack.build.files import PARTS, write_atomically
 from briefpack.build.pipeline import Job
 from briefpack.errors import BriefpackError
 
@@ -382,8 +382,14 @@ def test_stale_temporary_files_of_a_killed_build_are_removed(
 ) -> None:
     leftover = built / "sessions" / ".02-agentcore.pdf.abc123.tmp"
     leftover.write_bytes(b"half a PDF")
+    # The same, of a part of the full pack being kept.
+    parts = built.parent / PARTS / built.name
+    assert parts.is_dir()
+    leftover_part = parts / ".0123abcd.part.abc123.tmp"
+    leftover_part.write_bytes(b"half a part")
     assert run("build", str(bundled_copy), "-o", str(built.parent))[0] == 0
     assert not leftover.exists()
+    assert not leftover_part.exists()
 
 
 def test_warnings_are_printed_with_the_pack_line(tmp_path: Path) -> None:

@@ -41,13 +41,9 @@ def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
 
 def remove_stale_temporaries(folder: Path) -> None:
     """Remove temporary files left by a build that was killed while writing."""
-    for directory in (
-        folder,
-        folder / "sessions",
-        folder / "fonts",
-        folder / "images",
-        folder / PARTS,
-    ):
+    # A pack's kept book parts are beside its folder: OUT/.briefpack-parts/NAME.
+    parts = folder.parent / PARTS / folder.name
+    for directory in (folder, folder / "sessions", folder / "fonts", folder / "images", parts):
         if directory.is_dir():
             for leftover in directory.glob(".*.tmp"):
                 if leftover.is_file():
