@@ -97,7 +97,9 @@ def main() -> None:
                 cluster.close()
         same = all(
             (work / "local" / path).read_bytes() == (work / "remote" / path).read_bytes()
-            for path in (p.relative_to(work / "local") for p in (work / "local").rglob("*.*"))
+            for path in (
+                p.relative_to(work / "local") for p in (work / "local").rglob("*") if p.is_file()
+            )
         )
         print(
             f"build --executor benchmark: {platform.machine()}, {os.cpu_count()} CPUs, "
