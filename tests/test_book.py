@@ -15,8 +15,9 @@ from briefpack.build.files import PARTS
 from briefpack.build.settings import resolve_settings
 from briefpack.content.validate import load_pack
 from briefpack.render.pdf import render_book, render_pdf
+from briefpack.render.settings import BOOK_MIN_SESSIONS
 
-from conftest import BUNDLED_PACK, run
+from conftest import BUNDLED_PACK, MINIMAL_PACK, run
 from pdf_helpers import outline, page_texts
 
 
@@ -166,3 +167,16 @@ def test_an_edit_that_moves_pages_renumbers_the_contents_as_a_clean_build(
     assert len(pages) > len(contents_before)
     contents = next(index for index, page in enumerate(pages) if page.startswith("Contents"))
     assert pages[contents] != contents_before[contents]  # its numbers moved
+
+
+def test_a_pack_of_few_sessions_is_one_document(tmp_path: Path) -> None:
+    pack_file = tmp_path / "pack.yaml"
+    pack_file.write_text(MINIMAL_PACK, encoding="utf-8")
+    build(pack_file, tmp_path / "out", "--no-sessions")
+    pack = load_pack(pack_file)
+    assert len(pack.sessions) < BOOK_MIN_SESSIONS
+    # Its parts would cost more than they save: nothing is kept, and the PDF is
+    # the single render's.
+    assert not (tmp_path / "out" / PARTS).exists()
+    written = (tmp_path / "out" / "pack" / "pack.pdf").read_bytes()
+    assert written == render_pdf(pack, resolve_settings(pack, {})).data

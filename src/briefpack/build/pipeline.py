@@ -455,7 +455,7 @@ def plan(
             }
             job_pack, job_settings = shown, settings
             parts = None
-            if format_.render_step is not None and is_book(settings):
+            if format_.render_step is not None and is_book(shown, settings):
                 # Made from parts kept beside it: an edit renders only the parts it touched.
                 parts = FolderPartStore(
                     options.out_dir / PARTS / pack.name, f"{__version__}\0{theme_hash}"

@@ -69,15 +69,24 @@ def document_date(pack: Pack, environ: Mapping[str, str]) -> dt.datetime:
     return dt.datetime(first.year, first.month, first.day, tzinfo=dt.UTC)
 
 
-def is_book(settings: RenderSettings) -> bool:
-    """Whether a PDF with ``settings`` is made as a book of parts: the full pack, as is.
+#: The fewest sessions a full pack made as a book has.  A book costs more work
+#: than one document (measured sequentially: 1.3x to 1.6x for one to three
+#: sessions, whose single render takes under 0.6 s; 1.08x for the 40 x 10 pack)
+#: and pays it back on every edit, which then renders one session's part.
+BOOK_MIN_SESSIONS = 4
 
+
+def is_book(pack: Pack, settings: RenderSettings) -> bool:
+    """Whether a PDF of ``pack`` with ``settings`` is made as a book of parts.
+
+    Only the full pack, as is, of at least :data:`BOOK_MIN_SESSIONS` sessions.
     A session's, a recipient's, a change-marked or a debrief pack is one
     document (they are short, and only the full pack is edited at length),
     as is a pack with answer fields: one form across parts is not joined.
     """
     return (
-        settings.session is None
+        len(pack.sessions) >= BOOK_MIN_SESSIONS
+        and settings.session is None
         and settings.recipient is None
         and settings.changes_since is None
         and settings.answers is None
