@@ -285,10 +285,10 @@ class ClusterPool:
             job_of[future.key] = (job, attempt)
             completed.add(future)
 
-        # Dask runs higher priorities first: the jobs in the order given, later ones after.
-        total = len(queue)
-        for index in range(total):
-            send(queue.take(), 1, total - index)
+        # Dask runs the jobs in the order they are sent, a higher priority first:
+        # the jobs added later, and retries, go before those waiting.
+        while queue:
+            send(queue.take(), 1, 0)
         try:
             for future in completed:
                 job, attempt = job_of[future.key]
@@ -299,7 +299,7 @@ class ClusterPool:
                 except Exception as error:
                     if attempt < ATTEMPTS:
                         # The files it needed were on a worker that died: send them again.
-                        send(job, attempt + 1, total + 1)
+                        send(job, attempt + 1, 1)
                         continue
                     outcome = BriefpackError(
                         f"{describe_job(job)}: the cluster could not render it: "
@@ -310,7 +310,7 @@ class ClusterPool:
                     logging.getLogger(name).warning("%s", message)
                 yield job, outcome, seconds
                 while queue:
-                    send(queue.take(), 1, total + 1)
+                    send(queue.take(), 1, 1)
         except BaseException:
             self.client.cancel(pending)
             raise
