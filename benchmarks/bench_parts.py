@@ -11,7 +11,8 @@ documents (the parts) merged with pikepdf, three ways:
   own glyph ids (WeasyPrint subsets with ``retain-gids``), so every part's
   content streams name glyphs as the font does: each font is subset once
   more from the theme's font file, to the glyphs any part uses, and that one
-  program replaces every part's copy; no content stream changes.
+  program replaces every part's copy; no content stream changes (briefpack's
+  own ``render.book.share_fonts``, as the build joins a book).
 
 It prints each PDF's size against the single document's (the issue's target:
 at most 1.15x) and what each step costs; then briefpack's own book of the
@@ -84,60 +85,6 @@ def deduplicate(book: Any) -> int:
     return len(kept)
 
 
-def used_glyphs(font: Any) -> set[int]:
-    """The glyph ids a CID font's widths array lists: the glyphs its pages use."""
-    glyphs: set[int] = set()
-    widths = list(font.get("/W", []))
-    index = 0
-    while index < len(widths):
-        first = int(widths[index])
-        following = widths[index + 1]
-        if hasattr(following, "__len__") and not isinstance(following, int | float):
-            glyphs.update(range(first, first + len(following)))
-            index += 2
-        else:
-            glyphs.update(range(first, int(following) + 1))
-            index += 3
-    return glyphs
-
-
-def one_subset_per_font(book: Any, font_files: list[Path]) -> int:
-    """Replace every part's subset of a font by one subset of its file, for all parts."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    originals = {}
-    for path in font_files:
-        originals[str(TTFont(path)["name"].getDebugName(6))] = path
-    by_name: dict[str, list[tuple[Any, Any]]] = {}
-    for font, descriptor in font_programs(book):
-        # The subset keeps the font's own PostScript name (the PDF names it by CSS family).
-        part_program = TTFont(io.BytesIO(descriptor.FontFile2.read_bytes()))
-        name = str(part_program["name"].getDebugName(6))
-        by_name.setdefault(name, []).append((font, descriptor))
-    for name, users in by_name.items():
-        glyphs: set[int] = {0}
-        for font, _ in users:
-            glyphs |= used_glyphs(font)
-        program = TTFont(originals[name])
-        options = subset.Options()
-        options.retain_gids = True
-        options.notdef_outline = True
-        options.layout_features = []
-        options.hinting = False
-        options.drop_tables += ["GSUB", "GPOS", "GDEF", "FFTM"]
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(gids=sorted(glyphs))
-        subsetter.subset(program)
-        output = io.BytesIO()
-        program.save(output)
-        shared = book.make_stream(output.getvalue())
-        shared.Length1 = len(output.getvalue())
-        for _, descriptor in users:
-            descriptor.FontFile2 = shared
-    return len(by_name)
-
-
 def saved(book: Any) -> bytes:
     output = io.BytesIO()
     book.save(output, deterministic_id=True)
@@ -158,6 +105,7 @@ def main() -> None:
 
     from briefpack.build.settings import resolve_settings
     from briefpack.content.validate import load_pack
+    from briefpack.render.book import share_fonts
 
     folder = Path(tempfile.mkdtemp(prefix="briefpack-bench-parts-"))
     (folder / "large.yaml").write_text(large_pack(), encoding="utf-8")
@@ -177,7 +125,7 @@ def main() -> None:
     deduplicated = saved(book)
     book = merge(naive_parts)
     font_files = sorted(settings.chosen_theme.folder.rglob("*.ttf"))
-    _, subset_seconds = timed(lambda: one_subset_per_font(book, font_files))
+    _, subset_seconds = timed(lambda: share_fonts(book, font_files))
     subset = saved(book)
     base = len(whole)
     print(f"the 40 x 10 pack: one document, and {len(ids)} session parts merged")

@@ -49,11 +49,6 @@ from briefpack.render.parts import (
     JoinSpec,
     PartSpec,
     RenderedPart,
-    body_parts,
-    contents_page_of,
-    contents_part,
-    nested_parts,
-    numbers_part,
 )
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import FONTS, LOGO, font_files
@@ -299,30 +294,6 @@ def render_step(pack: Pack, settings: RenderSettings, step: PartSpec | JoinSpec)
         return Rendered(b"", count_pages(pack, settings, step))
     part = render_part(pack, settings, step)
     return Rendered(part.to_bytes(), part.pages)
-
-
-def render_book(pack: Pack, settings: RenderSettings) -> Rendered:
-    """The full pack as a book of parts, every step in this process, one after the other.
-
-    The build runs the same steps as jobs, in parallel, and keeps the parts
-    between builds; this is the same book, made in one call.
-    """
-    body = [render_part(pack, settings, spec) for spec in body_parts(pack, settings)]
-    front, sessions = body[0], body[1:]
-    counted = count_pages(pack, settings, contents_part(pack, settings))
-    while True:
-        page_of = contents_page_of(front, counted, sessions)
-        contents = render_part(pack, settings, contents_part(pack, settings, page_of))
-        if contents.pages == counted:
-            break
-        counted = contents.pages  # cannot happen twice: the numbers take no room of their own
-    parts = [front, contents, *sessions]
-    total = sum(part.pages for part in parts)
-    numbers = render_part(pack, settings, numbers_part(pack, settings, total))
-    return join_book(
-        settings,
-        JoinSpec(tuple(part.to_bytes() for part in parts), numbers.pdf, nested_parts(pack)),
-    )
 
 
 #: The PDF variants briefpack writes, by the name ``--pdf-variant`` takes.
