@@ -8,6 +8,9 @@ the copy of the fonts that the build puts next to the HTML file.
 Content is data: autoescaping is on for every template (``select_autoescape``
 would miss ``.html.j2``), undefined names fail loudly, and Markdown reaches the
 page only through :func:`markdown_html`, which escapes every piece of text.
+A template is code from the theme, which may come from anyone: it runs in
+the sandbox of :mod:`briefpack.render.sandbox`, with the values and functions
+given here and nothing else, and its errors are reported at its own lines.
 """
 
 from __future__ import annotations
@@ -44,8 +47,9 @@ from briefpack.model.theme import Theme
 from briefpack.render import wording as display
 from briefpack.render.attachments import page_anchor
 from briefpack.render.formats import Rendered
+from briefpack.render.sandbox import ThemeLoader, ThemeSandbox, template_problems
 from briefpack.render.settings import RenderSettings
-from briefpack.render.theme_css import logo_css, logo_url, theme_css
+from briefpack.render.theme_css import css_string, logo_css, logo_url, theme_css
 
 #: CSS page sizes by paper name.
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -81,8 +85,23 @@ def html_document(
     """
     theme = settings.chosen_theme
     wording = display.wording_for(pack.options.language, pack.options.time_format)
-    environment = _environment(theme.template.parent, wording)
-    template = environment.get_template(theme.template.name)
+    with template_problems(theme.template):
+        environment = _environment(theme.template.parent, wording)
+        template = environment.get_template(theme.template.name)
+        return _render(template, pack, settings, inline_stylesheet, part, page_of)
+
+
+def _render(
+    template: jinja2.Template,
+    pack: Pack,
+    settings: RenderSettings,
+    inline_stylesheet: bool,
+    part: str | None,
+    page_of: Mapping[str, int] | None,
+) -> str:
+    """``template`` rendered with every value and function briefpack gives a template."""
+    theme = settings.chosen_theme
+    wording = display.wording_for(pack.options.language, pack.options.time_format)
     days, session_pack = pack.scope(settings.session)
     return template.render(
         pack=pack,
@@ -139,11 +158,24 @@ def html_document(
     )
 
 
+#: What a template may call of Jinja's own globals: ``range`` (the sandbox's,
+#: bounded), ``namespace`` and the catalogue's functions; not ``dict``,
+#: ``lipsum``, ``cycler`` or ``joiner``, which briefpack does not promise.
+_JINJA_GLOBALS = frozenset(
+    {"range", "namespace", "_", "gettext", "ngettext", "pgettext", "npgettext"}
+)
+
+
 @cache
 def _environment(theme_dir: Path, wording: display.Wording) -> jinja2.Environment:
-    """The theme's templates in one language: ``_()`` and ``ngettext()`` use its catalogue."""
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(theme_dir),
+    """The theme's templates in one language: ``_()`` and ``ngettext()`` use its catalogue.
+
+    Sandboxed (see :mod:`briefpack.render.sandbox`): Jinja's filters are part
+    of its language and stay; its globals are cut to :data:`_JINJA_GLOBALS`,
+    then briefpack's own are added.
+    """
+    environment = ThemeSandbox(
+        loader=ThemeLoader(theme_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -155,6 +187,8 @@ def _environment(theme_dir: Path, wording: display.Wording) -> jinja2.Environmen
     environment.install_gettext_translations(  # type: ignore[attr-defined]
         wording.translations, newstyle=True
     )
+    for name in set(environment.globals) - _JINJA_GLOBALS:
+        del environment.globals[name]
     environment.filters["markdown"] = markdown_html
     environment.globals.update(
         clock_time=wording.clock_time,
@@ -226,24 +260,16 @@ def initials(name: str) -> str:
 def page_footer_css(wording: display.Wording) -> Markup:
     """ "Page X of Y" in the pack's language as a CSS ``content`` value with page counters.
 
-    Made from the catalogue, not from content; every character outside
-    printable ASCII is written as a CSS escape, so the value is safe inside
-    ``<style>`` and is marked so deliberately.
+    Made from the catalogue, not from content, and written by
+    :func:`~briefpack.render.theme_css.css_string`, which escapes every
+    character that could end the string or the ``<style>``; so it is marked
+    safe deliberately.
     """
     counters = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
     return Markup(" ").join(
-        Markup(counters[piece]) if piece in counters else Markup(_css_string(piece))
+        Markup(counters[piece]) if piece in counters else Markup(css_string(piece))
         for piece in wording.page_footer()
     )
-
-
-def _css_string(text: str) -> str:
-    def escaped(character: str) -> str:
-        if (character.isascii() and character.isalnum()) or character in " .,:;-_()/":
-            return character
-        return f"\\{ord(character):06x}"
-
-    return '"' + "".join(escaped(character) for character in text) + '"'
 
 
 def stylesheet_text(theme: Theme) -> str:

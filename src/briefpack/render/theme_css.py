@@ -5,12 +5,21 @@ properties made here: ``--accent``, ``--ink``, ``--muted``, ``--surface``,
 ``--rule``; ``--heading-font``, ``--body-font``, ``--mono-font``; and
 ``--size-ROLE`` for each named role.  The Word copy's styles are made from
 the same :class:`~briefpack.model.theme.Theme` (:mod:`briefpack.render.docx.styles`).
+
+Every value written into CSS goes through one of the helpers at the end
+(:func:`css_string`, :func:`css_url`, :func:`css_colour`, :func:`css_number`):
+a theme comes from anyone, and a font file named
+``a.ttf'); } body { display: none } @font-face { src: url('x`` must stay one
+URL, not become rules.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import fields
 from pathlib import Path
+from urllib.parse import quote
 
 from briefpack.model.theme import FontFamily, Theme
 
@@ -30,29 +39,27 @@ FONTS = "fonts"
 def theme_css(theme: Theme) -> str:
     """The theme's ``@font-face`` rules, custom properties and page margins."""
     rules = [_font_faces(FAMILIES[role], getattr(theme.fonts, role)) for role in FAMILIES]
-    properties = [f"  --{f.name}: {getattr(theme.colours, f.name)};" for f in fields(theme.colours)]
-    properties += [f'  --{role}-font: "{family}";' for role, family in FAMILIES.items()]
+    properties = [
+        f"  --{f.name}: {css_colour(getattr(theme.colours, f.name))};"
+        for f in fields(theme.colours)
+    ]
+    properties += [f"  --{role}-font: {css_string(family)};" for role, family in FAMILIES.items()]
     properties += [
-        f"  --size-{f.name.replace('_', '-')}: {getattr(theme.sizes, f.name):g}pt;"
+        f"  --size-{f.name.replace('_', '-')}: {css_number(getattr(theme.sizes, f.name), 'pt')};"
         for f in fields(theme.sizes)
     ]
     properties += [
-        f"  --space-{f.name.replace('_', '-')}: {getattr(theme.spacing, f.name):g}pt;"
+        f"  --space-{f.name.replace('_', '-')}: {css_number(getattr(theme.spacing, f.name), 'pt')};"
         for f in fields(theme.spacing)
     ]
-    properties += [f"  --glance-{name}: {width:g}mm;" for name, width in GLANCE_COLUMNS.items()]
-    margins = theme.margins
-    return "\n".join(
-        [
-            *rules,
-            ":root {",
-            *properties,
-            "}",
-            f"@page {{ margin: {margins.top:g}mm {margins.right:g}mm "
-            f"{margins.bottom:g}mm {margins.left:g}mm; }}",
-            "",
-        ]
+    properties += [
+        f"  --glance-{name}: {css_number(width, 'mm')};" for name, width in GLANCE_COLUMNS.items()
+    ]
+    margins = " ".join(
+        css_number(getattr(theme.margins, side), "mm")
+        for side in ("top", "right", "bottom", "left")
     )
+    return "\n".join([*rules, ":root {", *properties, "}", f"@page {{ margin: {margins}; }}", ""])
 
 
 def font_files(theme: Theme) -> dict[str, Path]:
@@ -66,15 +73,15 @@ def font_files(theme: Theme) -> dict[str, Path]:
 
 def _font_faces(family: str, fonts: FontFamily) -> str:
     return "\n".join(
-        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
-        f"font-style: {style}; src: url({FONTS}/{path.name}); }}"
+        f"@font-face {{ font-family: {css_string(family)}; font-weight: {weight}; "
+        f"font-style: {style}; src: {css_url(f'{FONTS}/{path.name}')}; }}"
         for weight, style, path in fonts.faces()
     )
 
 
 def logo_url(theme: Theme) -> str | None:
-    """The URL the HTML shows the theme's logo under, if it has one."""
-    return None if theme.logo is None else f"{LOGO}/{theme.logo.name}"
+    """The URL the HTML shows the theme's logo under, if it has one (its name percent-encoded)."""
+    return None if theme.logo is None else _url_path(f"{LOGO}/{theme.logo.name}")
 
 
 def logo_css(theme: Theme) -> str:
@@ -83,3 +90,64 @@ def logo_css(theme: Theme) -> str:
         return ""
     # The running head (logo and title, see the template) replaces the title alone.
     return "@page { @top-left { content: element(running-head); } }\n"
+
+
+# ------------------------------------------------------------- CSS values
+
+#: Characters a CSS string keeps as they are; every other one is written as
+#: an escape, so a string can never end early, start a comment, close the
+#: ``<style>`` element it sits in or end its block.
+_STRING_SAFE = re.compile(r"[A-Za-z0-9 .,:;_()/-]")
+#: A URL that needs no quotes: what percent-encoding leaves of any path.
+_PLAIN_URL = re.compile(r"[A-Za-z0-9._~/%-]+")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def css_string(text: str) -> str:
+    r"""``text`` as a double-quoted CSS string: each unsafe character as ``\HH `` (hex, a space).
+
+    >>> css_string("Briefpack Body")
+    '"Briefpack Body"'
+    >>> css_string("a'\"}<x")
+    '"a\\27 \\22 \\7d \\3c x"'
+    """
+    escaped = (
+        character if _STRING_SAFE.fullmatch(character) else f"\\{ord(character):x} "
+        for character in text
+    )
+    return '"' + "".join(escaped) + '"'
+
+
+def css_url(path: str) -> str:
+    """``url(...)`` for a relative path: percent-encoded, and quoted as a string if need be.
+
+    The fetcher and a browser both decode the percent-encoding, so the file
+    is found under its own name whatever characters it has.
+
+    >>> css_url("fonts/Inter-Regular.ttf")
+    'url(fonts/Inter-Regular.ttf)'
+    >>> css_url("fonts/a.ttf'); } body {")
+    'url(fonts/a.ttf%27%29%3B%20%7D%20body%20%7B)'
+    """
+    encoded = _url_path(path)
+    return f"url({encoded})" if _PLAIN_URL.fullmatch(encoded) else f"url({css_string(encoded)})"
+
+
+def _url_path(path: str) -> str:
+    return quote(path, safe="/")
+
+
+def css_colour(colour: str) -> str:
+    """A ``#rrggbb`` colour as it is; anything else is a bug (the theme's loader refuses it)."""
+    if not _COLOUR.fullmatch(colour):
+        raise ValueError(f"not a #rrggbb colour: {colour!r}")
+    return colour
+
+
+def css_number(number: float, unit: str) -> str:
+    """A finite number with its unit (``11.5pt``); anything else is a bug (refused at load)."""
+    if isinstance(number, bool) or not isinstance(number, int | float) or not math.isfinite(number):
+        raise ValueError(f"not a finite number: {number!r}")
+    if not re.fullmatch(r"[a-z]+", unit):
+        raise ValueError(f"not a CSS unit: {unit!r}")
+    return f"{number:g}{unit}"

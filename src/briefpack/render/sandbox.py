@@ -1,0 +1,189 @@
+"""The sandbox a theme's templates run in, and their errors as problems at the template's line.
+
+A theme folder may come from anyone (a shared brand theme, a pack received
+from outside), and ``build``, ``watch``, ``preview`` and every worker render
+its template; so a template is untrusted code.  It runs in Jinja's
+:class:`~jinja2.sandbox.ImmutableSandboxedEnvironment`, which refuses private
+attributes (``__class__``, ``_TemplateReference__context``), Python's
+internals (``__globals__``, ``gi_frame``), ``str.format`` tricks and calls
+that change a list or a dict.  Three holes that sandbox leaves are closed here:
+
+- the values briefpack hands a template hold paths (the theme's files, a
+  pre-read's file), and a :class:`~pathlib.Path` can read, write and delete
+  files; a template sees only a path's name, never its methods;
+- :class:`jinja2.FileSystemLoader` follows symbolic links, so ``{% include %}``
+  of a link could read any file into the page; only files inside the theme's
+  folder are served;
+- a private attribute fetched but never printed (``{% set c = x.__class__ %}``)
+  is silently undefined; every template is also read once for such names,
+  in branches a render never takes too, so ``validate`` refuses what a build
+  might only stumble on.
+
+Any failure of a template is reported as ``TEMPLATE:LINE:1: message``, never
+as a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePath
+from types import TracebackType
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from briefpack.errors import BriefpackError, Mark, Problem
+
+#: What a template may read of a path: its name, never a method that touches a file.
+PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix"})
+#: Values a template may not reach into: they reach the file system.
+_FILE_TYPES = (PurePath, io.IOBase)
+#: What a theme is told when its template reaches outside the sandbox.
+SANDBOX_ADVICE = (
+    "a theme's template runs in a sandbox and may use only the values, filters and "
+    "functions briefpack gives it"
+)
+
+
+class ThemeSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with no way to a file through a path."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Refuse every attribute of a path or a file but its name (see :data:`PATH_ATTRIBUTES`)."""
+        if isinstance(obj, _FILE_TYPES) and attr not in PATH_ATTRIBUTES:
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        """Refuse a method of a path or a file, however the template came by it."""
+        if isinstance(getattr(obj, "__self__", None), _FILE_TYPES):
+            return False
+        return bool(super().is_safe_callable(obj))
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """Templates from one folder only, each read for private names before it is compiled."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.folder = folder.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        """The template's text, refused if it lies outside the folder or names private things."""
+        source, filename, uptodate = super().get_source(environment, template)
+        # resolve() follows symbolic links: a link inside that leads outside is outside.
+        if not Path(filename).resolve().is_relative_to(self.folder):
+            raise BriefpackError(
+                [Problem(filename, f"a theme's template must be a file in {self.folder}")]
+            )
+        _refuse_private_names(environment.parse(source, template, filename), filename)
+        return source, filename, uptodate
+
+
+#: Filters whose first argument names an attribute (``x|attr('name')``).
+_ATTRIBUTE_FILTERS = frozenset({"attr", "selectattr", "rejectattr"})
+
+
+def _refuse_private_names(tree: nodes.Template, filename: str) -> None:
+    """Every ``x._name``, ``x['_name']``, ``x|attr('_name')``, ``attribute='a._b'``, refused."""
+    problems = [
+        Problem(
+            Mark(filename, node.lineno, 1),
+            f"the template may not use the private name {name!r}: {SANDBOX_ADVICE}",
+        )
+        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, nodes.Test))
+        for name in _named(node)
+        if any(part.startswith("_") for part in name.split("."))
+    ]
+    if problems:
+        raise BriefpackError(sorted(set(problems), key=lambda problem: str(problem.where)))
+
+
+def _named(node: nodes.Node) -> list[str]:
+    """The attribute names ``node`` spells out in its text (computed ones the sandbox checks)."""
+    if isinstance(node, nodes.Getattr):
+        return [node.attr]
+    if isinstance(node, nodes.Getitem):
+        return _constant(node.arg)
+    if isinstance(node, nodes.Filter | nodes.Test):
+        named = [
+            value
+            for pair in node.kwargs
+            if pair.key == "attribute"
+            for value in _constant(pair.value)
+        ]
+        if node.name in _ATTRIBUTE_FILTERS and node.args:
+            named += _constant(node.args[0])
+        return named
+    return []
+
+
+def _constant(node: nodes.Expr) -> list[str]:
+    return [node.value] if isinstance(node, nodes.Const) and isinstance(node.value, str) else []
+
+
+@contextmanager
+def template_problems(template: Path) -> Iterator[None]:
+    """Report what goes wrong in a theme's templates at their file and line.
+
+    Jinja's own errors (syntax, an undefined name, a sandbox refusal, a
+    missing include) are the template's, and so is any error raised while a
+    template line runs (``{{ 1 / 0 }}``, ``{{ initials(5) }}``): a theme can
+    call briefpack's functions with anything.  Running out of memory is left
+    to the worker, which names the limit.
+    """
+    try:
+        yield
+    except (BriefpackError, MemoryError):
+        raise
+    except jinja2.TemplateSyntaxError as error:
+        where = Mark(error.filename or str(template), error.lineno, 1)
+        raise BriefpackError([Problem(where, f"template syntax error: {error.message}")]) from None
+    except (jinja2.TemplateError, RecursionError) as error:
+        raise BriefpackError([Problem(_where(error, template), _message(error))]) from None
+    except Exception as error:
+        if _innermost_template_frame(error.__traceback__, template) is None:
+            raise
+        raise BriefpackError([Problem(_where(error, template), _message(error))]) from None
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, jinja2.exceptions.SecurityError):
+        return f"refused: {error} ({SANDBOX_ADVICE})"
+    if isinstance(error, jinja2.TemplateNotFound):
+        return f"no template {error.name!r} in the theme's folder"
+    if isinstance(error, RecursionError):
+        return "the template calls itself without end"
+    if isinstance(error, jinja2.TemplateError):
+        return f"template error: {error}"
+    return f"template error: {type(error).__name__}: {error}"
+
+
+def _where(error: BaseException, template: Path) -> Mark | str:
+    frame = _innermost_template_frame(error.__traceback__, template)
+    if frame is None:
+        return str(template)
+    return Mark(frame.tb_frame.f_code.co_filename, frame.tb_lineno, 1)
+
+
+def _innermost_template_frame(
+    traceback: TracebackType | None, template: Path
+) -> TracebackType | None:
+    """The last frame of ``traceback`` that is a line of a template of the theme's folder.
+
+    Jinja rewrites a render's traceback so that its frames carry the
+    template's file name and line, which is how they are told from Python's.
+    """
+    folder = template.parent.resolve()
+    found = None
+    while traceback is not None:
+        if Path(traceback.tb_frame.f_code.co_filename).resolve().is_relative_to(folder):
+            found = traceback
+        traceback = traceback.tb_next
+    return found
