@@ -110,16 +110,27 @@ def _yaml_parser() -> Check:
 
 
 def _renderer() -> Check:
+    from briefpack.build.system import install_command, listed, missing_libraries, quiet_import
+
+    # Looked for before WeasyPrint is imported: its import on a machine without
+    # them prints a banner and takes seconds, and says less than this does.
+    missing = missing_libraries()
+    if missing:
+        return Check(
+            "PDF renderer",
+            "missing",
+            f"WeasyPrint cannot start: this machine lacks {listed(missing)}",
+            f"to install: {install_command()}",
+        )
     try:
-        import weasyprint
-        from weasyprint.text.ffi import pango
+        weasyprint = quiet_import("weasyprint")
+        pango = quiet_import("weasyprint.text.ffi").pango
     except (ImportError, OSError) as error:
         return Check(
             "PDF renderer",
             "missing",
             f"WeasyPrint cannot start: {error}",
-            "install Pango: libpango-1.0-0 and libpangoft2-1.0-0 on Debian and Ubuntu, "
-            "pango elsewhere",
+            f"install Pango: {install_command()}; or reinstall briefpack: pip install briefpack",
         )
     number = int(pango.pango_version())
     pango_version = f"{number // 10000}.{number // 100 % 100}.{number % 100}"
@@ -129,17 +140,22 @@ def _renderer() -> Check:
 
 
 def _font_subsetter() -> Check:
+    from briefpack.build.system import missing_libraries, quiet_import
+
+    unknown = Check("font subsetter", "missing", "unknown: WeasyPrint cannot start")
+    if missing_libraries():
+        return unknown  # importing WeasyPrint would only say so again, with its banner
     try:
-        from briefpack.render.pdf import SUBSETTER_INSTALL, harfbuzz_subsetter_found
+        pdf = quiet_import("briefpack.render.pdf")
     except (ImportError, OSError):
-        return Check("font subsetter", "missing", "unknown: WeasyPrint cannot start")
-    if harfbuzz_subsetter_found():
+        return unknown
+    if pdf.harfbuzz_subsetter_found():
         return Check("font subsetter", "ok", "HarfBuzz's (libharfbuzz-subset)")
     return Check(
         "font subsetter",
         "note",
         "fontTools, the slower fallback: same PDFs, slower builds",
-        SUBSETTER_INSTALL,
+        pdf.SUBSETTER_INSTALL,
     )
 
 

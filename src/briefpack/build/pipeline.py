@@ -38,6 +38,7 @@ from briefpack.build.files import (
 )
 from briefpack.build.limits import Limits
 from briefpack.build.settings import choose_theme, resolve_settings
+from briefpack.build.system import hold_back, not_built, require_renderer
 from briefpack.build.versions import Version, earlier_version
 from briefpack.content.answers import answers_path, load_answers
 from briefpack.content.attachments import DEFAULT_MAX_ATTACHMENT_PAGES
@@ -235,11 +236,13 @@ def build(
 
     results: dict[Path, dict[str, Any]] = {}
     failed_packs: set[str] = set()
+    pending, missing = hold_back(pending, options.executor)  # without Pango, PDFs wait
     progress.start(len(pending))
     try:
         _render_and_write(pending, options, pool, results, failed_packs, report, notify)
     finally:
         progress.stop()
+    report.failures.extend(not_built(missing, report.written + report.up_to_date))
     for pack in packs:
         if pack.name in plans:
             # A pack with a failed render keeps what was written and removes nothing.
@@ -485,6 +488,8 @@ def plan(
 def render_job(job: Job) -> Rendered:
     """Render one output, or one step of a book, with its format's renderer; runs in a worker."""
     format_ = FORMAT_TABLE[job.output_format]
+    if format_.uses_weasyprint:
+        require_renderer()  # a worker without Pango: one line, never WeasyPrint's banner
     if job.step is not None:
         assert format_.render_step is not None
         return format_.render_step(job.pack, job.settings, job.step)

@@ -48,6 +48,9 @@ class Format:
     #: The full pack is made as a book of parts (:mod:`briefpack.render.parts`),
     #: each step rendered by ``render_step``: an edit renders only what it touched.
     render_step: Callable[[Pack, RenderSettings, Any], Rendered] | None = None
+    #: Rendered by WeasyPrint, which cannot start without Pango and other system
+    #: libraries: the build looks for them before rendering (:mod:`briefpack.build.system`).
+    uses_weasyprint: bool = False
 
 
 def _render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
@@ -79,7 +82,7 @@ FORMAT_TABLE: dict[str, Format] = {
     format_.name: format_
     for format_ in (
         Format("pdf", ".pdf", _render_pdf, uses_theme=True, cost=4,
-               render_step=_render_pdf_step),
+               render_step=_render_pdf_step, uses_weasyprint=True),
         Format("docx", ".docx", _render_docx, uses_reference_docx=True, tracks_changes=True),
         Format("html", ".html", _render_html, uses_theme=True, per_session=False,
                needs_companions=True),
