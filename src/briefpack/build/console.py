@@ -58,15 +58,23 @@ def run_build(paths: Sequence[str], options: BuildOptions, quiet: bool, verbose:
     """Build the packs in ``paths``, showing progress; the exit status."""
     from briefpack.build.discover import find_packs
     from briefpack.build.pipeline import build
+    from briefpack.build.signals import Stopped, stopped_like_ctrl_c
 
     started = time.perf_counter()
     report_warnings_on_stderr(quiet)
     files = find_packs(paths)
     try:
-        result = build(files, options, os.environ, progress_for(quiet, verbose))
-    except KeyboardInterrupt:
-        click.echo("interrupted: finished outputs are in place, nothing half-written", err=True)
-        return EXIT_INTERRUPTED
+        # SIGTERM and SIGHUP unwind as Ctrl-C does: workers stopped, nothing half-written.
+        with stopped_like_ctrl_c():
+            result = build(files, options, os.environ, progress_for(quiet, verbose))
+    except KeyboardInterrupt as interruption:
+        by, status = "", EXIT_INTERRUPTED
+        if isinstance(interruption, Stopped):
+            by, status = f" by {interruption.name}", interruption.exit_status
+        click.echo(
+            f"interrupted{by}: finished outputs are in place, nothing half-written", err=True
+        )
+        return status
     report(result, time.perf_counter() - started)
     return 0 if result.ok else 1
 

@@ -46,6 +46,18 @@ def choose_theme(spec: str | None, folder: Path, where: Mark | str | None = None
     return load_theme(path, default_theme())
 
 
+def theme_warnings(theme: Theme) -> list[Problem]:
+    """What a build and ``validate`` warn of in ``theme``: text colours too faint to read."""
+    return [
+        Problem(
+            str(theme.folder / THEME_FILE),
+            f"warning: {text} text on {background} has a contrast of {ratio}:1, "
+            "below the 4.5:1 that readers with low vision need; darken it",
+        )
+        for text, background, ratio in theme.colours.contrast_failures()
+    ]
+
+
 @cache
 def _built_in(name: str) -> Theme:
     folder = built_in_theme_dir(name)

@@ -4,7 +4,9 @@ An image must be a PNG, JPEG or SVG file inside the pack's own folder, no
 larger than :data:`MAX_IMAGE_BYTES`; a raster image may not declare more
 pixels than :data:`MAX_IMAGE_PIXELS`.  Dimensions are read from the file's
 header, so a decompression bomb (a few hundred bytes declaring 30000 x 30000
-pixels) is refused without ever being decoded.
+pixels) is refused without ever being decoded.  An SVG must be well-formed
+XML with an ``<svg>`` root and no DOCTYPE: a declared entity is either a
+bomb or a way to read another file, and WeasyPrint refuses it with no reason.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import struct
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urlsplit
+from xml.parsers import expat
 
 #: Largest image file embedded.
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -49,20 +53,59 @@ def resolve_image(src: str, folder: Path) -> Path:
         raise ImageRefusedError("only PNG, JPEG and SVG images are embedded")
     if not path.is_file():
         raise ImageRefusedError("no such file")
+    check_image_file(path)
+    return path
+
+
+def check_image_file(path: Path) -> None:
+    """Refuse an image file that is too large, or not the picture its suffix says.
+
+    Raises :class:`ImageRefusedError`; the content's images and a theme's logo
+    are checked alike.
+    """
+    suffix = path.suffix.lower()
     size = path.stat().st_size
     if size > MAX_IMAGE_BYTES:
         raise ImageRefusedError(
             f"image too large: {size / 1024**2:.1f} MB, the limit is "
             f"{MAX_IMAGE_BYTES / 1024**2:.0f} MB"
         )
-    if suffix != ".svg":
+    if suffix == ".svg":
+        check_svg(path.read_bytes())
+    else:
         width, height = raster_size(path)
         if width * height > MAX_IMAGE_PIXELS:
             raise ImageRefusedError(
                 f"image too large: {width} x {height} pixels, the limit is "
                 f"{MAX_IMAGE_PIXELS / 1e6:.0f} megapixels"
             )
-    return path
+
+
+def check_svg(data: bytes) -> None:
+    """Refuse SVG text that is not well-formed, has no ``<svg>`` root, or declares a DOCTYPE.
+
+    Read with expat, which stops at the DOCTYPE before any entity is declared.
+    """
+    parser = expat.ParserCreate()
+    roots: list[str] = []
+
+    def doctype(*_: Any) -> None:
+        raise ImageRefusedError(
+            "the SVG declares a DOCTYPE (entities could read other files); remove it"
+        )
+
+    def element(name: str, _attributes: Any) -> None:
+        if not roots and name.rpartition(":")[2] != "svg":
+            raise ImageRefusedError(f"the file is not an SVG picture: its root is <{name}>")
+        roots.append(name)
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = element
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as error:
+        raise ImageRefusedError(f"the SVG is not well-formed XML: {error}") from None
 
 
 def raster_size(path: Path) -> tuple[int, int]:

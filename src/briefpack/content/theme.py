@@ -4,7 +4,11 @@ A theme sets only what it changes: every key it leaves out comes from the
 built-in theme it extends.  The file is read like a pack (line marks kept,
 every problem collected and reported as ``theme.yaml:LINE:COL: message``),
 by the kinds :mod:`briefpack.content.schema` gives its keys; every file it
-names must be inside its own folder.
+names must be inside its own folder.  Its colours and sizes are checked by
+pattern here (a colour is ``#rrggbb``, a size a finite number in range), so
+nothing but those reaches the CSS made from them; its logo is checked as a
+content image is (an SVG with a DOCTYPE is refused), so that ``validate``
+refuses what would fail the build.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from briefpack.content.images import ImageRefusedError, check_image_file
 from briefpack.content.loader import Node, ScalarNode, load_file
 from briefpack.content.schema import (
     COLOUR_KEYS,
@@ -66,6 +71,8 @@ def _read(checker: Checker, root: Node) -> dict[str, Any]:
     if record is None:
         return {}
     values: dict[str, Any] = {key: value for key, value in record.read.items() if value is not None}
+    if "logo" in values:
+        _check_logo(checker, record, values.pop("logo"), values)
     sections = (
         ("colours", COLOUR_KEYS),
         ("sizes", SIZE_KEYS),
@@ -83,6 +90,18 @@ def _read(checker: Checker, root: Node) -> dict[str, Any]:
                 fonts[role] = {k: v for k, v in family.read.items() if v is not None}
     values["fonts"] = fonts
     return values
+
+
+def _check_logo(checker: Checker, record: Record, logo: Path, values: dict[str, Any]) -> None:
+    """Keep the logo in ``values`` if WeasyPrint can draw it; else a problem at its line."""
+    mark = record.mark("logo")
+    assert mark is not None
+    try:
+        check_image_file(logo)
+    except ImageRefusedError as error:
+        checker.problem(mark, f"'logo': {logo}: {error}")
+        return
+    values["logo"] = logo
 
 
 def _mapping(checker: Checker, record: Record, name: str, keys: tuple[Any, ...]) -> Record | None:

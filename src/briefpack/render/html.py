@@ -24,6 +24,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from briefpack import __version__
+from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Day, Pack, Question, Session, Speaker
 from briefpack.model.rich_text import (
     Block,
@@ -274,7 +275,14 @@ def page_footer_css(wording: display.Wording) -> Markup:
 
 def stylesheet_text(theme: Theme) -> str:
     """The CSS made from the theme, then its print stylesheet (read on every render)."""
-    stylesheet = theme.stylesheet.read_text(encoding="utf-8")
+    try:
+        stylesheet = theme.stylesheet.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        # The theme's file, checked when the theme was read, but it may have changed since.
+        reason = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else error.strerror
+        raise BriefpackError(
+            [Problem(str(theme.stylesheet), f"cannot read the stylesheet: {reason}")]
+        ) from None
     return theme_css(theme) + "\n" + stylesheet + "\n" + logo_css(theme)
 
 

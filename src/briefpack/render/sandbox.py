@@ -91,18 +91,26 @@ _ATTRIBUTE_FILTERS = frozenset({"attr", "selectattr", "rejectattr"})
 
 
 def _refuse_private_names(tree: nodes.Template, filename: str) -> None:
-    """Every ``x._name``, ``x['_name']``, ``x|attr('_name')``, ``attribute='a._b'``, refused."""
-    problems = [
-        Problem(
-            Mark(filename, node.lineno, 1),
-            f"the template may not use the private name {name!r}: {SANDBOX_ADVICE}",
+    """Every ``x._name``, ``x['_name']``, ``x|attr('_name')``, ``attribute='a._b'``, refused.
+
+    One problem per line of the template, naming every private name on it.
+    """
+    by_line: dict[int, set[str]] = {}
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, nodes.Test)):
+        for name in _named(node):
+            if any(part.startswith("_") for part in name.split(".")):
+                by_line.setdefault(node.lineno, set()).add(name)
+    if by_line:
+        raise BriefpackError(
+            [
+                Problem(
+                    Mark(filename, line, 1),
+                    f"the template may not use the private name{'s' if len(names) > 1 else ''} "
+                    f"{', '.join(repr(name) for name in sorted(names))}: {SANDBOX_ADVICE}",
+                )
+                for line, names in sorted(by_line.items())
+            ]
         )
-        for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter, nodes.Test))
-        for name in _named(node)
-        if any(part.startswith("_") for part in name.split("."))
-    ]
-    if problems:
-        raise BriefpackError(sorted(set(problems), key=lambda problem: str(problem.where)))
 
 
 def _named(node: nodes.Node) -> list[str]:

@@ -1,0 +1,404 @@
+"""A theme is untrusted: its template runs in a sandbox, its values reach CSS escaped, and
+``validate`` refuses a theme (or an answers file) that ``build`` would refuse."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+import tinycss2
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from briefpack.build.settings import choose_theme, resolve_settings
+from briefpack.content.validate import load_pack
+from briefpack.errors import BriefpackError
+from briefpack.render.html import html_document
+from briefpack.render.pdf import render_pdf
+from briefpack.render.theme_css import css_colour, css_number, css_string, css_url, theme_css
+
+from conftest import MINIMAL_PACK, run
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+#: A font file name made to close ``url(...)`` and hide every page's text.
+HOSTILE_FONT = "a'); } body { display: none } @font-face { src: url('x.ttf"
+#: Strings that would end a CSS string, url, block or the <style> element if pasted in.
+HOSTILE_STRINGS = [
+    HOSTILE_FONT,
+    'x"; } body { display: none } a { b: "',
+    "x\\",
+    "line\nbreak\r\x0c",
+    "</style><script>alert(1)</script>",
+    "/* comment */ @import url(http://example.com/x.css);",
+    "nul\x00 and esc\x1b and del\x7f",
+    "ünïcödé ✓ 漢字",
+    ")",
+]
+
+
+def _pack(tmp_path: Path, template: str | None = None, theme_yaml: str = "") -> Path:
+    """A minimal pack using the theme folder ``brand`` beside it, with ``template`` if given."""
+    theme = tmp_path / "brand"
+    theme.mkdir(exist_ok=True)
+    if template is not None:
+        (theme / "pack.html.j2").write_text(template, encoding="utf-8")
+        theme_yaml = "template: pack.html.j2\n" + theme_yaml
+    (theme / "theme.yaml").write_text(theme_yaml or "name: brand\n", encoding="utf-8")
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(MINIMAL_PACK + "options:\n  theme: brand\n", encoding="utf-8")
+    return pack
+
+
+def _build(pack: Path, *formats: str) -> tuple[int, str]:
+    out = pack.parent / "out"
+    args = [arg for format_ in formats or ("html",) for arg in ("-f", format_)]
+    code, _, err = run("build", str(pack), "-o", str(out), "--no-sessions", *args)
+    return code, err
+
+
+def _one_line_at(err: str, where: str) -> str:
+    """The one problem line that starts at ``where``; no traceback anywhere."""
+    assert "Traceback" not in err, err
+    assert "internal error" not in err, err
+    lines = [line for line in err.splitlines() if line.startswith(where)]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+# Each escape sits on line 3, inside a branch that is taken; MARKER is the file it
+# tries to create, so the test can tell that nothing ran.
+ESCAPES = {
+    "subclasses": "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "cycler globals": "{{ cycler.__init__.__globals__.os.system('touch MARKER') }}",
+    "lipsum globals": "{{ lipsum.__globals__['os'].popen('touch MARKER').read() }}",
+    "range self": "{{ range.__self__.__import__('os').system('touch MARKER') }}",
+    "pack class": "{{ pack.__class__.__init__.__globals__ }}",
+    "template reference": "{{ self._TemplateReference__context }}",
+    "attr filter": "{{ (pack|attr('__class__')).__base__ }}",
+    "computed name": "{{ pack|attr('_' ~ '_class__') }}",
+    "str.format": "{{ '{0.__class__.__init__.__globals__}'.format(pack) }}",
+    "computed format": "{{ ('{0.' ~ '__class__}').format(pack) }}",
+    "path method": "{{ settings.chosen_theme.folder.joinpath('MARKER').touch() }}",
+    "path read": "{{ settings.chosen_theme.template.read_text() }}",
+    "mutating call": "{% set found = [] %}{{ found.append(1) }}",
+    "map attribute": "{{ pack.days|map(attribute='date.__class__')|list }}",
+    "unused private": "{% set c = pack.__class__ %}",
+}
+
+
+def _escaping_template(escape: str, marker: Path) -> str:
+    body = escape.replace("MARKER", str(marker))
+    return f"<html><body>\n{{% if pack.title %}}\n{body}\n{{% endif %}}\n</body></html>\n"
+
+
+@pytest.mark.parametrize("escape", ESCAPES.values(), ids=ESCAPES.keys())
+def test_a_template_that_reaches_outside_the_sandbox_is_refused_at_its_line_by_validate(
+    tmp_path: Path, escape: str
+) -> None:
+    marker = tmp_path / "marker"
+    pack = _pack(tmp_path, _escaping_template(escape, marker))
+    code, out, err = run("validate", str(pack))
+    assert code == 1
+    assert "ok" not in out
+    line = _one_line_at(err, f"{tmp_path / 'brand' / 'pack.html.j2'}:3:1: ")
+    assert "sandbox" in line
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "escape", [ESCAPES[name] for name in ("cycler globals", "path method", "computed format")]
+)
+def test_a_template_that_reaches_outside_the_sandbox_fails_the_build_at_its_line(
+    tmp_path: Path, escape: str
+) -> None:
+    marker = tmp_path / "marker"
+    pack = _pack(tmp_path, _escaping_template(escape, marker))
+    code, err = _build(pack)
+    assert code == 1
+    line = _one_line_at(err, f"{tmp_path / 'brand' / 'pack.html.j2'}:3:1: ")
+    assert "sandbox" in line
+    assert not marker.exists()
+    assert not (tmp_path / "out" / "pack" / "pack.html").exists()
+
+
+def test_validate_finds_an_escape_in_a_branch_the_render_does_not_take(tmp_path: Path) -> None:
+    pack = _pack(tmp_path, "<html>\n{% if false %}\n\n\n{{ x.__init__ }}\n{% endif %}\n</html>\n")
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    assert "'__init__'" in _one_line_at(err, f"{tmp_path / 'brand' / 'pack.html.j2'}:5:1: ")
+
+
+def test_an_include_that_links_outside_the_theme_folder_is_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the secret", encoding="utf-8")
+    pack = _pack(tmp_path, "<html>{% include 'part.j2' %}</html>\n")
+    (tmp_path / "brand" / "part.j2").symlink_to(secret)
+    code, err = _build(pack)
+    assert code == 1
+    _one_line_at(err, f"{tmp_path / 'brand' / 'part.j2'}: ")
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    assert "the secret" not in err
+
+
+def test_the_sandbox_leaves_a_template_what_briefpack_gives_it(tmp_path: Path) -> None:
+    template = (
+        "<html><body>{% set ns = namespace(n=0) %}{% for i in range(3) %}"
+        "{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}|{{ pack.title|upper }}|"
+        "{{ _('Question') }}|{{ initials('Jane Doe') }}|{{ settings.chosen_theme.logo }}|"
+        "{{ settings.chosen_theme.template.name }}</body></html>\n"
+    )
+    pack = _pack(tmp_path, template)
+    code, err = _build(pack)
+    assert code == 0, err
+    html = (tmp_path / "out" / "pack" / "pack.html").read_text(encoding="utf-8")
+    assert "3|OFFSITE|Question|JD|None|pack.html.j2" in html
+
+
+@pytest.mark.parametrize("name", ["lipsum", "cycler", "joiner", "dict"])
+def test_jinja_globals_briefpack_does_not_give_are_undefined(tmp_path: Path, name: str) -> None:
+    pack = _pack(tmp_path, f"<html>\n{{{{ {name}() }}}}\n</html>\n")
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    assert f"'{name}' is undefined" in _one_line_at(err, f"{tmp_path / 'brand' / 'pack.html.j2'}:2")
+
+
+@pytest.mark.parametrize(
+    ("template", "line", "words"),
+    [
+        ("<html>\n\n{% for %}\n", 3, "template syntax error"),
+        ("<html>\n{{ nothing_of_that_name }}\n", 2, "'nothing_of_that_name' is undefined"),
+        ("<html>\n{{ 1 / 0 }}\n", 2, "ZeroDivisionError"),
+        ("<html>\n{% include 'missing.j2' %}\n", 2, "no template 'missing.j2'"),
+        ("<html>\n{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}\n", 2, "without end"),
+    ],
+)
+def test_a_broken_template_is_reported_at_its_line_by_build_and_validate(
+    tmp_path: Path, template: str, line: int, words: str
+) -> None:
+    pack = _pack(tmp_path, template)
+    where = f"{tmp_path / 'brand' / 'pack.html.j2'}:{line}:1: "
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    assert words in _one_line_at(err, where)
+    code, err = _build(pack)
+    assert code == 1
+    assert words in _one_line_at(err, where)
+
+
+# ------------------------------------------------------------------ CSS
+
+
+@pytest.mark.parametrize("text", HOSTILE_STRINGS)
+def test_css_string_is_one_string_token_holding_exactly_the_text(text: str) -> None:
+    written = css_string(text)
+    assert "<" not in written
+    assert "\n" not in written
+    rules = tinycss2.parse_stylesheet(f"a {{ b: {written} }} c {{ d: e }}", True, True)
+    assert [rule.type for rule in rules] == ["qualified-rule", "qualified-rule"]
+    declarations = tinycss2.parse_blocks_contents(rules[0].content, skip_whitespace=True)
+    assert [d.name for d in declarations if d.type == "declaration"] == ["b"]
+    tokens = [token for token in declarations[0].value if token.type != "whitespace"]
+    assert [token.type for token in tokens] == ["string"]
+    # CSS reads NUL as U+FFFD: nothing can carry it through.
+    assert tokens[0].value == text.replace("\x00", "\ufffd")
+
+
+@pytest.mark.parametrize("text", HOSTILE_STRINGS)
+def test_css_url_is_one_url_of_exactly_the_path(text: str) -> None:
+    path = f"fonts/{text}"
+    rules = tinycss2.parse_stylesheet(
+        f"@font-face {{ src: {css_url(path)}; }} c {{ d: e }}", True, True
+    )
+    assert [rule.type for rule in rules] == ["at-rule", "qualified-rule"]
+    declarations = [
+        d for d in tinycss2.parse_blocks_contents(rules[0].content) if d.type == "declaration"
+    ]
+    assert [d.name for d in declarations] == ["src"]
+    tokens = [token for token in declarations[0].value if token.type != "whitespace"]
+    assert [token.type for token in tokens] == ["url"]
+    assert unquote(tokens[0].value) == path
+
+
+@pytest.mark.parametrize("colour", ["red; } body { display: none", "#fff", "#12345g", "#1234567"])
+def test_css_colour_refuses_anything_but_rrggbb(colour: str) -> None:
+    with pytest.raises(ValueError, match="colour"):
+        css_colour(colour)
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), "12pt; }", True])
+def test_css_number_refuses_anything_but_a_finite_number(number: object) -> None:
+    with pytest.raises(ValueError, match="number"):
+        css_number(number, "pt")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("theme_yaml", "line", "words"),
+    [
+        ('colours:\n  accent: "#000; } body { display: none"\n', 2, "#rrggbb"),
+        ("colours:\n  ink: red\n", 2, "#rrggbb"),
+        ('sizes:\n  title: "12pt; } body { display: none"\n', 2, "number of pt"),
+        ("sizes:\n  title: nan\n", 2, "number of pt"),
+        ('margins:\n  left: "1e999"\n', 2, "number of mm"),
+    ],
+)
+def test_a_hostile_colour_or_size_is_refused_at_its_line_by_validate_and_build(
+    tmp_path: Path, theme_yaml: str, line: int, words: str
+) -> None:
+    pack = _pack(tmp_path, theme_yaml=theme_yaml)
+    where = f"{tmp_path / 'brand' / 'theme.yaml'}:{line}:"
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    assert words in _one_line_at(err, where)
+    code, err = _build(pack)
+    assert code == 1
+    assert words in _one_line_at(err, where)
+
+
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="DejaVu Sans is not installed (fonts-dejavu-core)")
+def test_a_hostile_font_file_name_stays_one_url_and_the_pdf_keeps_its_text(
+    tmp_path: Path,
+) -> None:
+    pack = _pack(tmp_path)
+    theme = tmp_path / "brand"
+    (theme / "fonts").mkdir()
+    shutil.copy(DEJAVU, theme / "fonts" / HOSTILE_FONT)
+    quoted = HOSTILE_FONT.replace("'", "''")
+    (theme / "theme.yaml").write_text(
+        f"fonts:\n  body:\n    regular: 'fonts/{quoted}'\n    word: DejaVu Sans\n",
+        encoding="utf-8",
+    )
+    css = theme_css(choose_theme("brand", tmp_path))
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    kinds = [
+        rule.lower_at_keyword if rule.type == "at-rule" else tinycss2.serialize(rule.prelude)
+        for rule in rules
+    ]
+    # Heading's four faces, the body's one, mono's one; the properties; the margins.
+    assert kinds == ["font-face"] * 6 + [":root ", "page"]
+    sources = []
+    for rule in rules:
+        if rule.type == "at-rule" and rule.lower_at_keyword == "font-face":
+            declarations = tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True)
+            names = [d.name for d in declarations if d.type == "declaration"]
+            assert names == ["font-family", "font-weight", "font-style", "src"]
+            src = [t for t in declarations[-1].value if t.type != "whitespace"]
+            assert [t.type for t in src] == ["url"]
+            sources.append(unquote(src[0].value))
+    assert f"fonts/{HOSTILE_FONT}" in sources
+    code, err = _build(pack, "pdf")
+    assert code == 0, err
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "out" / "pack" / "pack.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Where are we going?" in text
+    assert "DejaVu Sans" in _embedded_families(tmp_path / "out" / "pack" / "pack.pdf")
+
+
+def _embedded_families(pdf: Path) -> set[str]:
+    """The family names the embedded font programs give themselves."""
+    families = set()
+    for page in PdfReader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descendant = font.get_object()["/DescendantFonts"][0].get_object()
+            program = descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()
+            names = TTFont(io.BytesIO(program))["name"]
+            families.add(str(names.getDebugName(16) or names.getDebugName(1)))
+    return families
+
+
+# --------------------------------------------------------- validate as build
+
+
+DOCTYPE_SVG = (
+    '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/hostname">]>\n'
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>&x;</text></svg>\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("logo", "words"),
+    [
+        (DOCTYPE_SVG, "DOCTYPE"),
+        ('<!DOCTYPE svg><svg xmlns="http://www.w3.org/2000/svg"/>', "DOCTYPE"),
+        ("<svg xmlns='http://www.w3.org/2000/svg'><g></svg>", "not well-formed"),
+        ("<html/>", "not an SVG"),
+    ],
+)
+def test_a_logo_the_renderer_cannot_draw_is_refused_by_validate_and_build_naming_it(
+    tmp_path: Path, logo: str, words: str
+) -> None:
+    pack = _pack(tmp_path, theme_yaml="logo: logo.svg\n")
+    (tmp_path / "brand" / "logo.svg").write_text(logo, encoding="utf-8")
+    where = f"{tmp_path / 'brand' / 'theme.yaml'}:1:7: "
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    line = _one_line_at(err, where)
+    assert words in line
+    assert str(tmp_path / "brand" / "logo.svg") in line
+    code, err = _build(pack)
+    assert code == 1
+    assert words in _one_line_at(err, where)
+
+
+def test_a_logo_that_breaks_after_the_theme_is_read_fails_with_a_reason_and_its_path(
+    tmp_path: Path,
+) -> None:
+    pack_path = _pack(tmp_path, theme_yaml="logo: logo.svg\n")
+    logo = tmp_path / "brand" / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>', "utf-8")
+    pack = load_pack(pack_path)
+    theme = choose_theme("brand", tmp_path)
+    logo.write_text(DOCTYPE_SVG, encoding="utf-8")  # changed once the theme was read
+    settings = resolve_settings(pack, os.environ, theme=theme)
+    with pytest.raises(BriefpackError) as raised:
+        render_pdf(pack, settings)
+    message = str(raised.value)
+    assert str(logo) in message
+    assert not message.rstrip().endswith(":")
+
+
+def test_validate_reports_a_missing_theme_at_the_pack_line_naming_it(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(MINIMAL_PACK + "options:\n  theme: nowhere\n", encoding="utf-8")
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    assert "nowhere" in _one_line_at(err, f"{pack}:12:")
+
+
+def test_validate_reports_an_answers_file_the_build_would_refuse(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(MINIMAL_PACK, encoding="utf-8")
+    answers = tmp_path / "pack.answers.yaml"
+    answers.write_text("answers:\n  direction:\n    answr: Forward\n", encoding="utf-8")
+    code, out, err = run("validate", str(pack))
+    assert code == 1
+    assert "ok" not in out
+    assert "answr" in _one_line_at(err, f"{answers}:3:")
+    assert "1 of 1 pack invalid" in err
+
+
+def test_validate_warns_of_a_faint_theme_colour_as_build_does(tmp_path: Path) -> None:
+    pack = _pack(tmp_path, theme_yaml='colours:\n  ink: "#eeeeee"\n')
+    code, out, err = run("validate", str(pack))
+    assert code == 0, err
+    assert "ok" in out
+    assert "warning: ink text on page has a contrast of" in err
+
+
+def test_a_theme_with_the_built_in_template_renders_as_before(tmp_path: Path) -> None:
+    pack_path = _pack(tmp_path, theme_yaml='colours:\n  accent: "#b00020"\n')
+    pack = load_pack(pack_path)
+    theme = choose_theme("brand", tmp_path)
+    plain = choose_theme(None, tmp_path)
+    html = html_document(pack, resolve_settings(pack, os.environ, theme=theme))
+    before = html_document(pack, resolve_settings(pack, os.environ, theme=plain))
+    assert html.replace("#b00020", "#0b4a7d") == before
