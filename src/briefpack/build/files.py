@@ -2,12 +2,13 @@
 
 Every file the build makes goes through :func:`write_atomically`, so a
 failed, killed or interrupted build never leaves a half-written file and
-never destroys the previous good one.
+never destroys the previous good one, not even across a power cut.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -57,6 +58,10 @@ def write_atomically(target: Path, data: bytes) -> None:
     ``target`` only once complete.  A symbolic link at ``target`` is replaced,
     never followed.  The file gets ordinary permissions (0644 under the usual
     umask), not the 0600 of a temporary file.
+
+    The data is flushed to the disk before the rename, and the rename after
+    it: otherwise the file system may record the rename first, and a power
+    cut then leaves an empty file where the last good one was.
     """
     folder = target.parent
     try:
@@ -69,8 +74,11 @@ def write_atomically(target: Path, data: bytes) -> None:
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
+        _sync_folder(folder)
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
@@ -78,6 +86,22 @@ def write_atomically(target: Path, data: bytes) -> None:
                 [Problem(str(target), f"cannot write: {error.strerror}")]
             ) from None
         raise
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries (a rename is one) to the disk, where the system allows it."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return  # a folder that cannot be opened (Windows, no read permission): nothing to flush
+    try:
+        os.fsync(descriptor)
+    except OSError as error:
+        # Some file systems refuse to flush a folder; the file itself is flushed.
+        if error.errno not in (errno.EINVAL, errno.EBADF, errno.ENOTSUP, errno.EROFS):
+            raise
+    finally:
+        os.close(descriptor)
 
 
 def _umask() -> int:
