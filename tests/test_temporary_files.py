@@ -4,7 +4,8 @@ WeasyPrint copies the theme's fonts into a ``weasyprint-*`` folder for each
 font configuration, and only its finaliser removes it.  Each test points
 ``TMPDIR`` at an empty folder of its own and checks it is empty again after
 a build ends: normally, interrupted, with a worker killed at the time limit,
-or after the parent itself was killed.
+or after the whole build, workers and all, was killed (tests/test_signals.py
+has the build killed alone).
 """
 
 from __future__ import annotations
@@ -142,7 +143,8 @@ def test_the_next_build_removes_what_a_killed_build_left(
     )  # fmt: skip
     processes.append(killed)
     wait_for_font_copies(temporary)
-    os.kill(killed.pid, signal.SIGKILL)  # the parent alone: its worker is left behind
+    # The whole group at once: no worker, nor the janitor, lives to remove its folder.
+    os.killpg(killed.pid, signal.SIGKILL)
     killed.wait(timeout=30)
     assert list(temporary.iterdir()) != []
     result = build(temporary, str(pack), "-o", str(tmp_path / "out"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -13,6 +14,7 @@ import click
 
 from briefpack.build.discover import find_packs
 from briefpack.build.pipeline import BuildOptions, BuildReport, Job, Progress, build, make_pool
+from briefpack.build.signals import Stopped, stopped_like_ctrl_c
 from briefpack.build.workers import WorkerPool
 from briefpack.errors import BriefpackError
 from briefpack.render.theme import templates_dir
@@ -63,16 +65,26 @@ def watch_and_build(
     Problems (an invalid save, a missing file) are reported and watching goes
     on; the outputs of the last good build stay in place.  ``after_build``
     runs after each build (preview reloads its pages).
+
+    SIGTERM and SIGHUP stop it as Ctrl-C does, workers and all, and then exit
+    with 128 + the signal's number, as a shell reports it.
     """
     watched = {_folder_of(path) for path in paths} | {templates_dir()}
     if options.theme is not None and Path(options.theme).is_dir():
         # A --theme folder outside the packs' folders: its edits rebuild too.
         watched.add(Path(options.theme).resolve())
-    with make_pool(options) as pool:
-        to_watch: set[Path] | None = watched
-        while to_watch is not None:
-            to_watch = _watch(to_watch, paths, options, progress, report, after_build, pool)
+    with stopped_like_ctrl_c() as stopped:
+        try:
+            with make_pool(options) as pool:
+                to_watch: set[Path] | None = watched
+                while to_watch is not None:
+                    to_watch = _watch(to_watch, paths, options, progress, report, after_build, pool)
+        except Stopped:
+            pass  # stopped mid-build: the pool has stopped its workers on the way out
     click.echo("stopped watching")
+    if stopped:
+        # Raised while watchfiles waited, it was swallowed there; the status tells it still.
+        sys.exit(stopped[0].exit_status)
 
 
 def _watch(

@@ -13,25 +13,37 @@ removed by the parent once the worker has ended, however it ended.
 WeasyPrint's font configuration copies the theme's fonts into a
 ``weasyprint-*`` folder that only its finaliser removes, and a worker that
 is killed, or leaves through ``os._exit`` as every forked process does,
-never runs finalisers.  A folder left by a parent that was itself killed
-is removed by the next pool.
+never runs finalisers.  A worker whose parent dies removes its own folder
+on the way out (see :mod:`briefpack.build.lifeline`), and a folder left
+behind anyway (the whole process group killed at once) is removed by the
+next pool.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
+import errno
 import logging
 import multiprocessing
 import multiprocessing.connection
 import os
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from briefpack.build.lifeline import (
+    Janitor,
+    close_parent_ends,
+    die_with_parent,
+    forking,
+    keep_from_children,
+    release,
+)
 from briefpack.build.limits import Limits
 from briefpack.errors import BriefpackError
 
@@ -46,14 +58,23 @@ TEMPORARY_PREFIX = "briefpack-worker-"
 
 
 class _Worker:
-    def __init__(self, context: Any, render: Callable[[Any], Rendered], limits: Limits) -> None:
+    def __init__(
+        self, context: Any, render: Callable[[Any], Rendered], limits: Limits, janitor: Janitor
+    ) -> None:
         self.temporary = tempfile.mkdtemp(prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-")
-        self.connection, child = context.Pipe()
-        self.process = context.Process(
-            target=_serve, args=(child, render, limits.memory, self.temporary), daemon=True
-        )
-        self.process.start()
-        child.close()
+        self.janitor = janitor
+        with forking():
+            self.connection, child = context.Pipe()
+            # The child closes its copy of this end too, or its own pipe never reaches EOF.
+            keep_from_children(self.connection.fileno())
+            self.process = context.Process(
+                target=_serve,
+                args=(child, render, limits.memory, self.temporary, os.getpid()),
+                daemon=True,
+            )
+            self.process.start()
+            child.close()
+        janitor.watch(self.process.pid, self.temporary)
         self.job: Any = None
         self.started = 0.0
 
@@ -64,8 +85,18 @@ class _Worker:
     def ended(self) -> None:
         """The process has exited or been killed: reap it and remove what it left."""
         self.process.join()
+        release(self.connection.fileno())
         self.connection.close()
         shutil.rmtree(self.temporary, ignore_errors=True)
+        self.janitor.forget(self.process.pid)
+
+    def death(self) -> str:
+        """How the ended process ended, for a message."""
+        code = self.process.exitcode
+        if code is not None and code < 0:
+            with contextlib.suppress(ValueError):
+                return f"killed by {signal.Signals(-code).name}"
+        return f"exit status {code}"
 
 
 def remove_abandoned_temporaries() -> None:
@@ -93,12 +124,43 @@ class _Collector(logging.Handler):
         self.messages.append((record.name, record.getMessage()))
 
 
-def _serve(connection: Any, render: Callable[[Any], Rendered], memory: int, temporary: str) -> None:
+#: What an exception's text says when an allocation failed below Python (C++, C, the kernel).
+_ALLOCATION_FAILED = ("bad_alloc", "cannot allocate memory", "out of memory", "memoryerror")
+
+
+def out_of_memory(error: BaseException) -> bool:
+    """Whether ``error`` came of an allocation that failed (the worker's memory limit).
+
+    pikepdf turns a failed allocation in qpdf into a ``PdfError`` whose text
+    names ``std::bad_alloc``; other libraries wrap a ``MemoryError`` or raise
+    ``OSError(ENOMEM)``.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, MemoryError):
+            return True
+        if isinstance(current, OSError) and current.errno == errno.ENOMEM:
+            return True
+        text = f"{type(current).__name__}: {current}".lower()
+        if any(words in text for words in _ALLOCATION_FAILED):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _serve(
+    connection: Any, render: Callable[[Any], Rendered], memory: int, temporary: str, parent: int
+) -> None:
     """A worker's life: take jobs, render them, send back bytes or the error, and warnings."""
     import resource
-    import signal
 
+    close_parent_ends(keep=(connection.fileno(),))
+    # Ctrl-C and a closed terminal are the parent's to handle: it stops its workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    die_with_parent(parent, lambda: shutil.rmtree(temporary, ignore_errors=True))
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     # Everything the renderers put in temporary files goes where the parent cleans up.
     tempfile.tempdir = temporary
@@ -111,7 +173,8 @@ def _serve(connection: Any, render: Callable[[Any], Rendered], memory: int, temp
     while True:
         try:
             job = connection.recv()
-        except EOFError:
+        except EOFError:  # the parent is gone: nobody else will remove the folder
+            shutil.rmtree(temporary, ignore_errors=True)
             return
         if job is None:
             return
@@ -123,7 +186,10 @@ def _serve(connection: Any, render: Callable[[Any], Rendered], memory: int, temp
         except MemoryError:
             result = ("memory", None)
         except Exception as error:  # a bug: reported with its job, the build goes on
-            result = ("bug", f"{type(error).__name__}: {error}")
+            if out_of_memory(error):
+                result = ("memory", None)
+            else:
+                result = ("bug", f"{type(error).__name__}: {error}")
         try:
             connection.send((*result, collector.messages))
         except MemoryError:
@@ -173,6 +239,8 @@ class WorkerPool(Generic[J]):
         # fork: workers start at once and inherit what the parent has loaded.
         self.context = multiprocessing.get_context("fork")
         self.workers: list[_Worker] = []
+        # Started with the first worker: a build with nothing to render forks nothing.
+        self.janitor: Janitor | None = None
         remove_abandoned_temporaries()
 
     def __enter__(self) -> WorkerPool[J]:
@@ -211,6 +279,9 @@ class WorkerPool(Generic[J]):
             else:
                 worker.ended()
         self.workers.clear()
+        if self.janitor is not None:
+            self.janitor.close()
+            self.janitor = None
 
     def _assign(self, queue: JobQueue[J], workers: list[_Worker]) -> None:
         idle = [worker for worker in workers if worker.job is None]
@@ -218,7 +289,9 @@ class WorkerPool(Generic[J]):
             if idle:
                 worker = idle.pop()
             else:
-                worker = _Worker(self.context, self.render, self.limits)
+                if self.janitor is None:
+                    self.janitor = Janitor()
+                worker = _Worker(self.context, self.render, self.limits, self.janitor)
                 workers.append(worker)
             worker.job = queue.take()
             worker.started = time.monotonic()
@@ -241,12 +314,13 @@ class WorkerPool(Generic[J]):
                     kind, value, warnings = "died", None, []
                 for name, warning in warnings:
                     logging.getLogger(name).warning("%s", warning)
-                outcome = self._outcome(job, kind, value)
                 if kind == "died":
                     worker.kill()
                     workers.remove(worker)
+                    value = worker.death()
                 else:
                     worker.job = None
+                outcome = self._outcome(job, kind, value)
                 yield job, outcome, elapsed
             elif elapsed >= self.limits.seconds:
                 worker.kill()
@@ -269,14 +343,25 @@ class WorkerPool(Generic[J]):
             assert isinstance(value, BriefpackError)
             return value
         if kind == "memory":
-            limit = self.limits.memory / 1024**3
             return self._failure(
                 job,
-                f"needed more memory than the limit of {limit:.1f} GB (--memory-limit raises it)",
+                f"needed more memory than the limit of {self._memory()} (--memory-limit raises it)",
             )
         if kind == "bug":
             return self._failure(job, f"internal error in the renderer: {value}")
-        return self._failure(job, "the renderer stopped unexpectedly (out of memory?)")
+        # A failed allocation in C code can end the process before Python sees it.
+        return self._failure(
+            job,
+            f"the renderer stopped unexpectedly ({value}), most likely at the memory limit "
+            f"of {self._memory()} (--memory-limit raises it)",
+        )
+
+    def _memory(self) -> str:
+        """The memory limit as given: ``700 MB``, ``4.0 GB``."""
+        memory = self.limits.memory
+        if memory >= 1024**3:
+            return f"{memory / 1024**3:.1f} GB"
+        return f"{memory / 1024**2:.0f} MB"
 
     def _failure(self, job: J, message: str) -> BriefpackError:
         return BriefpackError(f"{self.describe(job)}: {message}")
