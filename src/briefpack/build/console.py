@@ -29,8 +29,13 @@ EXIT_INTERRUPTED = 130
 
 
 def run_validate(paths: Sequence[str], max_size: int, max_attachment_pages: int) -> int:
-    """Check each pack in ``paths``: a line for a valid one, every problem of an invalid one."""
+    """Check each pack in ``paths``: a line for a valid one, every problem of an invalid one.
+
+    A pack is checked as the build reads it: its file, its answers file and
+    its theme (see :mod:`briefpack.build.trial`).
+    """
     from briefpack.build.discover import find_packs
+    from briefpack.build.trial import check_as_built
     from briefpack.content.validate import load_pack
     from briefpack.render.catalogues import pack_warnings
 
@@ -39,12 +44,14 @@ def run_validate(paths: Sequence[str], max_size: int, max_attachment_pages: int)
     for path in files:
         try:
             pack = load_pack(path, max_size=max_size, max_attachment_pages=max_attachment_pages)
+            for warning in pack_warnings(pack):
+                click.echo(str(warning), err=True)
+            for warning in check_as_built(path, pack, max_size):
+                click.echo(str(warning), err=True)
         except BriefpackError as error:
             error.show()
             failed += 1
             continue
-        for warning in pack_warnings(pack):
-            click.echo(str(warning), err=True)
         click.echo(f"{path}: ok: {pack.summary()}")
     if failed:
         click.echo(

@@ -37,7 +37,7 @@ from briefpack.build.files import (
     write_manifest,
 )
 from briefpack.build.limits import Limits
-from briefpack.build.settings import choose_theme, resolve_settings
+from briefpack.build.settings import choose_theme, resolve_settings, theme_warnings
 from briefpack.build.system import hold_back, not_built, require_renderer
 from briefpack.build.versions import Version, earlier_version
 from briefpack.content.answers import answers_path, load_answers
@@ -201,14 +201,7 @@ def build(
             # Every file of the theme is an input: its own folder and the one it extends.
             key = tuple(theme.folders())
             report.theme_folders.update(key)
-            for text, background, ratio in theme.colours.contrast_failures():
-                report.warnings.append(
-                    Problem(
-                        str(theme.folder / "theme.yaml"),
-                        f"warning: {text} text on {background} has a contrast of {ratio}:1, "
-                        "below the 4.5:1 that readers with low vision need; darken it",
-                    )
-                )
+            report.warnings.extend(theme_warnings(theme))
             if key not in theme_hashes:
                 theme_hashes[key] = hash_json([folder_hash(folder) for folder in key])
             jobs = plan(

@@ -233,10 +233,32 @@ def _weasyprint_pdf(
             logger.warning("%s: warning: renderer: %s", pack.source, record.getMessage())
     if errors:
         raise BriefpackError(
-            [Problem(pack.source, f"rendering failed: {record.getMessage()}") for record in errors]
+            [
+                Problem(pack.source, f"rendering failed: {_reason(record, fetcher)}")
+                for record in errors
+            ]
         )
     assert isinstance(pdf, bytes)
     return pdf, [list(page.anchors) for page in document.pages]
+
+
+def _reason(record: logging.LogRecord, fetcher: RestrictedFetcher) -> str:
+    """WeasyPrint's message, with the cause it leaves out and the file's path for its URL.
+
+    WeasyPrint says "Failed to load image at 'URL': " with nothing after it,
+    the reason being the cause of the exception it prints.
+    """
+    message = record.getMessage()
+    error = record.args[-1] if isinstance(record.args, tuple) and record.args else None
+    if isinstance(error, BaseException) and not str(error) and error.__cause__ is not None:
+        cause = error.__cause__
+        if type(cause).__name__ == "UnidentifiedImageError":
+            message += "not a picture WeasyPrint can read (a PNG, a JPEG or a well-formed SVG)"
+        else:
+            message += f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+    for url, path in fetcher.files.items():
+        message = message.replace(repr(url.as_uri()), repr(str(path)))
+    return message
 
 
 def render_part(pack: Pack, settings: RenderSettings, spec: PartSpec) -> RenderedPart:
