@@ -62,7 +62,7 @@ MAX_SIZE_OPTION = click.option(
     type=ByteSize(),
     default="5MB",
     show_default=True,
-    help="Refuse pack files larger than this, before reading them.",
+    help="Refuse pack files larger than this, before reading them (from git too).",
 )
 
 MAX_ATTACHMENT_PAGES_OPTION = click.option(
@@ -71,6 +71,23 @@ MAX_ATTACHMENT_PAGES_OPTION = click.option(
     default=500,
     show_default=True,
     help="Refuse pre-read attachments with more pages than this.",
+)
+
+MAX_PACK_ATTACHMENT_PAGES_OPTION = click.option(
+    "--max-pack-attachment-pages",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Refuse a pack whose pre-reads have more pages than this in all, each pre-read "
+    "counted each time it is attached.",
+)
+
+MAX_ATTACHMENT_STREAM_SIZE_OPTION = click.option(
+    "--max-attachment-stream-size",
+    type=ByteSize(),
+    default="100MB",
+    show_default=True,
+    help="Refuse pre-read attachments whose page content decodes to more than this.",
 )
 
 
@@ -115,7 +132,9 @@ def cli(debug: bool) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @MAX_SIZE_OPTION
 @MAX_ATTACHMENT_PAGES_OPTION
-def validate(paths: tuple[str, ...], max_size: int, max_attachment_pages: int) -> None:
+@MAX_PACK_ATTACHMENT_PAGES_OPTION
+@MAX_ATTACHMENT_STREAM_SIZE_OPTION
+def validate(paths: tuple[str, ...], **limits: int) -> None:
     """Check packs against the content format and report every problem.
 
     PATHS are pack files or folders (a folder means every *.yaml and *.yml
@@ -130,8 +149,9 @@ def validate(paths: tuple[str, ...], max_size: int, max_attachment_pages: int) -
       briefpack validate content/ other-event/
     """
     from briefpack.build.console import run_validate
+    from briefpack.content.limits import ReadLimits
 
-    sys.exit(run_validate(paths or (DEFAULT_CONTENT,), max_size, max_attachment_pages))
+    sys.exit(run_validate(paths or (DEFAULT_CONTENT,), ReadLimits(**limits)))
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -234,6 +254,8 @@ _BUILD_OPTIONS: list[Callable[[Any], Any]] = [
     ),
     MAX_SIZE_OPTION,
     MAX_ATTACHMENT_PAGES_OPTION,
+    MAX_PACK_ATTACHMENT_PAGES_OPTION,
+    MAX_ATTACHMENT_STREAM_SIZE_OPTION,
     click.option(
         "--time-limit",
         type=click.FloatRange(min=0, min_open=True),
@@ -273,6 +295,8 @@ def _options_from(
     cache: str | None,
     max_size: int,
     max_attachment_pages: int,
+    max_pack_attachment_pages: int,
+    max_attachment_stream_size: int,
     time_limit: float,
     memory_limit: int,
     **_: Any,
@@ -280,6 +304,7 @@ def _options_from(
     import os
 
     from briefpack.build.pipeline import BuildOptions
+    from briefpack.content.limits import ReadLimits
 
     return BuildOptions(
         out_dir=out_dir,
@@ -294,8 +319,9 @@ def _options_from(
         changes_since=changes_since,
         force=force,
         jobs=jobs or os.cpu_count() or 1,
-        max_size=max_size,
-        max_attachment_pages=max_attachment_pages,
+        read_limits=ReadLimits(
+            max_size, max_attachment_pages, max_pack_attachment_pages, max_attachment_stream_size
+        ),
         limits=Limits(seconds=time_limit, memory=memory_limit),
         theme=theme,
         executor=executor or None,

@@ -23,12 +23,13 @@ from briefpack.errors import ADVICE_LOGGER, BriefpackError
 if TYPE_CHECKING:
     # Imported when a build runs: validate does not need the build's machinery.
     from briefpack.build.pipeline import BuildOptions, BuildReport, Progress
+    from briefpack.content.limits import ReadLimits
 
 #: Exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
 EXIT_INTERRUPTED = 130
 
 
-def run_validate(paths: Sequence[str], max_size: int, max_attachment_pages: int) -> int:
+def run_validate(paths: Sequence[str], limits: ReadLimits) -> int:
     """Check each pack in ``paths``: a line for a valid one, every problem of an invalid one.
 
     A pack is checked as the build reads it: its file, its answers file and
@@ -43,10 +44,10 @@ def run_validate(paths: Sequence[str], max_size: int, max_attachment_pages: int)
     failed = 0
     for path in files:
         try:
-            pack = load_pack(path, max_size=max_size, max_attachment_pages=max_attachment_pages)
+            pack = load_pack(path, limits=limits)
             for warning in pack_warnings(pack):
                 click.echo(str(warning), err=True)
-            for warning in check_as_built(path, pack, max_size):
+            for warning in check_as_built(path, pack, limits.max_size):
                 click.echo(str(warning), err=True)
         except BriefpackError as error:
             error.show()

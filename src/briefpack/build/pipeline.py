@@ -41,8 +41,7 @@ from briefpack.build.settings import choose_theme, resolve_settings, theme_warni
 from briefpack.build.system import hold_back, not_built, require_renderer
 from briefpack.build.versions import Version, earlier_version
 from briefpack.content.answers import answers_path, load_answers
-from briefpack.content.attachments import DEFAULT_MAX_ATTACHMENT_PAGES
-from briefpack.content.limits import DEFAULT_MAX_SIZE
+from briefpack.content.limits import ReadLimits
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack, Recipient, pack_images
 from briefpack.model.answers import Answers
@@ -96,8 +95,8 @@ class BuildOptions:
     changes_since: str | None = None
     force: bool = False
     jobs: int = 1
-    max_size: int = DEFAULT_MAX_SIZE
-    max_attachment_pages: int = DEFAULT_MAX_ATTACHMENT_PAGES
+    #: ``--max-size`` and the pre-read limits: what reading each pack may cost.
+    read_limits: ReadLimits = field(default_factory=ReadLimits)
     limits: Limits = field(default_factory=Limits)
     #: Render the quickest outputs first (watch: a session's pack before the full one).
     shortest_first: bool = False
@@ -173,17 +172,13 @@ def build(
     answers: dict[str, Answers] = {}
     for path in pack_files:
         try:
-            pack = load_pack(
-                path,
-                max_size=options.max_size,
-                max_attachment_pages=options.max_attachment_pages,
-            )
+            pack = load_pack(path, limits=options.read_limits)
             if options.changes_since is not None:
                 versions[pack.name] = earlier_version(
-                    options.changes_since, path, options.max_size, options.max_attachment_pages
+                    options.changes_since, path, options.read_limits
                 )
             if answers_path(path).is_file():
-                answers[pack.name] = load_answers(answers_path(path), options.max_size)
+                answers[pack.name] = load_answers(answers_path(path), options.read_limits.max_size)
             packs.append(pack)
             folders[pack.name] = path.parent
         except BriefpackError as error:

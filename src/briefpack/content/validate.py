@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from briefpack.content.attachments import (
-    DEFAULT_MAX_ATTACHMENT_PAGES,
+    AttachmentFacts,
     AttachmentRefusedError,
     check_attachment,
 )
 from briefpack.content.images import ImageRefusedError, image_name, resolve_image
-from briefpack.content.limits import DEFAULT_MAX_SIZE
+from briefpack.content.limits import ReadLimits, not_a_regular_file
 from briefpack.content.loader import MappingNode, Node, ScalarNode, SequenceNode, load_file
 from briefpack.content.markdown import parse_markdown
 from briefpack.content.schema import (
@@ -68,24 +68,19 @@ _TRUE_WORDS = ("true", "True", "TRUE")
 _FALSE_WORDS = ("false", "False", "FALSE")
 
 
-def load_pack(
-    path: Path,
-    label: str | None = None,
-    max_size: int = DEFAULT_MAX_SIZE,
-    max_attachment_pages: int = DEFAULT_MAX_ATTACHMENT_PAGES,
-) -> Pack:
+def load_pack(path: Path, label: str | None = None, limits: ReadLimits | None = None) -> Pack:
     """Read, parse and validate the pack file at ``path``.
 
-    ``label`` is how the path is shown in messages (default: ``path`` as given).
+    ``label`` is how the path is shown in messages (default: ``path`` as given);
+    ``limits`` bound what reading it may cost (default: the options' defaults).
     Raises :class:`BriefpackError` listing every problem found.
     """
     label = str(path) if label is None else label
+    limits = limits or ReadLimits()
     name = path.stem
     check_pack_name(name, label)
-    root = load_file(path, label, max_size)
-    return validate_pack(
-        root, label, name=name, folder=path.parent, max_attachment_pages=max_attachment_pages
-    )
+    root = load_file(path, label, limits.max_size)
+    return validate_pack(root, label, name=name, folder=path.parent, limits=limits)
 
 
 def check_pack_name(name: str, where: str) -> None:
@@ -101,16 +96,15 @@ def validate_pack(
     source: str,
     name: str,
     folder: Path | None = None,
-    max_attachment_pages: int = DEFAULT_MAX_ATTACHMENT_PAGES,
+    limits: ReadLimits | None = None,
 ) -> Pack:
     """Build a :class:`Pack` from a parsed file, or raise with every problem found.
 
     ``folder`` is the pack's folder: paths in the pack are resolved against it
-    and must stay inside it.  An attachment may have at most
-    ``max_attachment_pages`` pages.
+    and must stay inside it.  Its pre-reads are read within ``limits``.
     """
     checker = Checker(folder or Path.cwd())
-    checker.max_attachment_pages = max_attachment_pages
+    checker.limits = limits or ReadLimits()
     pack = checker.pack(root, source, name)
     if checker.problems or pack is None:
         raise BriefpackError(sorted(checker.problems, key=problem_order))
@@ -496,8 +490,15 @@ class Checker:
         self.fallback = fallback
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
-        #: Most pages an attachment may have.
-        self.max_attachment_pages = DEFAULT_MAX_ATTACHMENT_PAGES
+        #: What reading the pack's pre-reads may cost.
+        self.limits = ReadLimits()
+        #: Pre-read pages drawn in so far, each attachment counted each time it is given.
+        self.attachment_pages = 0
+        #: What reading each pre-read found, by path, size and time: one file given
+        #: ten times is read once.
+        self._attachment_facts: dict[
+            tuple[Path, int, int], AttachmentFacts | AttachmentRefusedError
+        ] = {}
         #: Attendees named by sessions, checked once the pack's attendees are known.
         self._named_attendees: list[tuple[str, Mark]] = []
         #: Sessions recipients exclude, checked once every session has its id.
@@ -607,6 +608,9 @@ class Checker:
             self.problem(mark, f"'{name}' must be a {listed} file, not {written!r}")
         elif not path.is_file() and (inherited := self._in_fallback(written)) is not None:
             return inherited
+        elif (kind := not_a_regular_file(path)) is not None:
+            # Never opened to find out: opening a named pipe waits for a writer.
+            self.problem(mark, f"'{name}': {written!r} is {kind}; name a file")
         elif not path.is_file():
             self.problem(mark, f"'{name}': no such file {written!r} in {self.folder_label}")
         else:
@@ -698,10 +702,8 @@ class Checker:
         path = self.local_file(mark, "file", written, (".pdf",))
         if path is None:
             return None
-        try:
-            facts = check_attachment(path, self.max_attachment_pages)
-        except AttachmentRefusedError as refused:
-            self.problem(mark, f"'file': {refused}")
+        facts = self._read_attachment(mark, path, written)
+        if facts is None:
             return None
         if facts.removed:
             self.warning(
@@ -718,6 +720,40 @@ class Checker:
             divider=True if divider is None else divider,
             mark=record.node.mark,
         )
+
+    def _read_attachment(self, mark: Mark, path: Path, written: str) -> AttachmentFacts | None:
+        """Check a pre-read within the limits, and count its pages towards the pack's total."""
+        limits = self.limits
+        try:
+            status = path.stat()
+        except OSError as error:
+            self.problem(mark, f"'file': {written} cannot be read: {error.strerror}")
+            return None
+        key = (path, status.st_size, status.st_mtime_ns)
+        try:
+            facts = self._attachment_facts.get(key) or check_attachment(
+                path, limits.max_attachment_pages, limits.max_attachment_stream_size, written
+            )
+        except AttachmentRefusedError as refused:
+            self._attachment_facts[key] = refused
+            facts = refused
+        if isinstance(facts, AttachmentRefusedError):
+            self.problem(mark, f"'file': {facts}")
+            return None
+        self._attachment_facts[key] = facts
+        before = self.attachment_pages
+        self.attachment_pages += facts.pages
+        if before <= limits.max_pack_attachment_pages < self.attachment_pages:
+            # Reported once, at the pre-read that goes over: the ones after it are over too.
+            self.problem(
+                mark,
+                f"'file': {written} brings the pack's pre-reads to {self.attachment_pages} "
+                f"pages, more than the limit of {limits.max_pack_attachment_pages} "
+                "(each pre-read counted each time it is attached); attach fewer, or raise "
+                "--max-pack-attachment-pages",
+            )
+            return None
+        return facts
 
     def attendee_name(self, node: Node) -> str | None:
         """A session's attendee, by name; the name is checked against the pack's attendees."""

@@ -1,0 +1,439 @@
+"""Reading limits without holes: decoded page content, pages per pack, page sizes, git, odd files.
+
+Every limit is refused when the pack is read, by ``validate`` and ``build``
+alike, at the attachment's line, naming the option that raises it; and
+every message names the file by its path.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from briefpack.content.attachments import AttachmentRefusedError, check_attachment
+from briefpack.content.page_content import ContentTooLargeError, decoded_size
+
+from conftest import BUNDLED_PACK, run
+from pdf_makers import make_pdf
+
+MB = 1024 * 1024
+
+
+def pack_with(folder: Path, files: list[str]) -> tuple[Path, list[int]]:
+    """The bundled pack in ``folder`` with ``files`` attached, one to each session in turn.
+
+    Returns the pack and the line of each attachment's ``file``.
+    """
+    lines = BUNDLED_PACK.read_text(encoding="utf-8").splitlines(keepends=True)
+    sessions = [index for index, line in enumerate(lines) if line.startswith("        questions:")]
+    for number, index in reversed(list(enumerate(sessions))):
+        given = files[number :: len(sessions)]
+        if given:
+            items = "".join(
+                f"          - file: {name}\n            title: Pre-read\n" for name in given
+            )
+            lines.insert(index, "        attachments:\n" + items)
+    pack = folder / "pack.yaml"
+    pack.write_text("".join(lines), encoding="utf-8")
+    written = pack.read_text(encoding="utf-8").splitlines()
+    found = [number for number, line in enumerate(written, start=1) if "- file: " in line]
+    return pack, found
+
+
+def with_content(path: Path, streams: list[pikepdf.Stream] | None = None, **page: object) -> Path:
+    """A one-page PDF at ``path``; ``page`` sets keys of its page dictionary."""
+    pdf = pikepdf.new()
+    blank = pdf.add_blank_page(page_size=(595, 842))
+    blank.obj.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 760 Td (Pre-read) Tj ET")
+    for key, value in page.items():
+        blank.obj[f"/{key}"] = value(pdf) if callable(value) else value
+    pdf.save(path)
+    return path
+
+
+def deflated(pdf: pikepdf.Pdf, size: int, byte: bytes = b" ") -> pikepdf.Stream:
+    """A stream of ``size`` bytes of ``byte``, deflated a megabyte at a time (never held whole)."""
+    compressor = zlib.compressobj(9)
+    piece = byte * MB
+    parts = [compressor.compress(piece) for _ in range(size // MB)]
+    parts.append(compressor.compress(byte * (size % MB)) + compressor.flush())
+    stream = pikepdf.Stream(pdf, b"")
+    stream.write(b"".join(parts), filter=pikepdf.Name.FlateDecode)
+    return stream
+
+
+def bomb(path: Path, size: int) -> Path:
+    """A small PDF whose one page's content stream inflates to ``size`` bytes of spaces."""
+    return with_content(path, Contents=lambda pdf: deflated(pdf, size))
+
+
+# ---------------------------------------------------------------- decoded page content
+
+
+def test_a_content_stream_bomb_is_refused_at_its_line_by_validate_and_build(
+    tmp_path: Path,
+) -> None:
+    bomb(tmp_path / "bomb.pdf", 20 * MB)
+    assert (tmp_path / "bomb.pdf").stat().st_size < 100_000
+    pack, lines = pack_with(tmp_path, ["bomb.pdf"])
+    expected = f"{pack}:{lines[0]}:19: 'file': bomb.pdf decodes to more than 5 MB of page content; "
+    started = time.perf_counter()
+    code, _, err = run("validate", str(pack), "--max-attachment-stream-size", "5MB")
+    assert time.perf_counter() - started < 5
+    assert code == 1
+    assert expected in err
+    assert "raise --max-attachment-stream-size" in err
+    assert "Traceback" not in err
+    code, _, err = run(
+        "build", str(pack), "-o", str(tmp_path / "out"), "--max-attachment-stream-size", "5MB"
+    )
+    assert code == 1
+    assert expected in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out" / "pack" / "pack.pdf").exists()
+    code, _, err = run("validate", str(pack), "--max-attachment-stream-size", "30MB")
+    assert code == 0, err
+
+
+def test_a_gigabyte_class_bomb_is_refused_by_the_default_limit_without_decoding_it(
+    tmp_path: Path,
+) -> None:
+    path = bomb(tmp_path / "bomb.pdf", 300 * MB)
+    started = time.perf_counter()
+    with pytest.raises(AttachmentRefusedError, match="more than 100 MB of page content"):
+        check_attachment(path)
+    # Decoding stops at the limit: a third of the stream, in chunks, well under a render.
+    assert time.perf_counter() - started < 3
+
+
+def test_a_bomb_in_a_form_the_page_draws_is_found(tmp_path: Path) -> None:
+    def form(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+        drawing = deflated(pdf, 8 * MB)
+        drawing.Type = pikepdf.Name.XObject
+        drawing.Subtype = pikepdf.Name.Form
+        drawing.BBox = pikepdf.Array([0, 0, 595, 842])
+        inner = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm1=pdf.make_indirect(drawing)))
+        outer = pdf.make_stream(b"/Fm1 Do")
+        outer.Type, outer.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+        outer.BBox, outer.Resources = pikepdf.Array([0, 0, 595, 842]), inner
+        return pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm0=pdf.make_indirect(outer)))
+
+    path = with_content(tmp_path / "form.pdf", Resources=form)
+    with pytest.raises(AttachmentRefusedError, match=r"form\.pdf decodes to more than 5 MB"):
+        check_attachment(path, max_stream_size=5 * MB)
+    check_attachment(path, max_stream_size=10 * MB)
+
+
+def test_one_stream_listed_again_and_again_is_counted_each_time(tmp_path: Path) -> None:
+    def contents(pdf: pikepdf.Pdf) -> pikepdf.Array:
+        once = pdf.make_indirect(deflated(pdf, MB))
+        return pikepdf.Array([once] * 8)
+
+    path = with_content(tmp_path / "repeat.pdf", Contents=contents)
+    with pytest.raises(AttachmentRefusedError, match="more than 5 MB of page content"):
+        check_attachment(path, max_stream_size=5 * MB)
+    check_attachment(path, max_stream_size=9 * MB)
+
+
+def test_run_length_and_hex_wrapped_streams_are_counted_as_decoded(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    runs = pikepdf.Stream(pdf, b"")
+    runs.write(bytes([129, 32]) * 60_000 + bytes([128]), filter=pikepdf.Name.RunLengthDecode)
+    assert decoded_size(runs, 10 * MB) == 128 * 60_000
+    hexed = pikepdf.Stream(pdf, b"")
+    deflated_spaces = zlib.compress(b" " * 3 * MB)
+    hexed.write(
+        deflated_spaces.hex().encode() + b">",
+        filter=pikepdf.Array([pikepdf.Name.ASCIIHexDecode, pikepdf.Name.FlateDecode]),
+    )
+    assert decoded_size(hexed, 10 * MB) == 3 * MB
+    with pytest.raises(ContentTooLargeError):
+        decoded_size(hexed, 2 * MB)
+
+
+def lzw(data: bytes) -> bytes:
+    """``data`` LZW-encoded as PDF writes it (early change), for checking the decoder."""
+    table = {bytes([value]): value for value in range(256)}
+    codes, next_code, word = [(256, 9)], 258, b""
+
+    def width() -> int:
+        return min(12, max(9, next_code.bit_length()))
+
+    for value in data:
+        longer = word + bytes([value])
+        if longer in table:
+            word = longer
+            continue
+        codes.append((table[word], width()))
+        table[longer], next_code, word = next_code, next_code + 1, bytes([value])
+        if next_code >= 4094:
+            codes.append((256, width()))
+            table, next_code = {bytes([value]): value for value in range(256)}, 258
+    codes += [(table[word], width()), (257, width())]
+    buffer, bits, out = 0, 0, bytearray()
+    for code, size in codes:
+        buffer, bits = (buffer << size) | code, bits + size
+        while bits >= 8:
+            bits -= 8
+            out.append((buffer >> bits) & 255)
+            buffer &= (1 << bits) - 1
+    return bytes(out) + (bytes([(buffer << (8 - bits)) & 255]) if bits else b"")
+
+
+def test_the_lzw_decoder_agrees_with_qpdf_and_stops_at_the_limit() -> None:
+    text = b"".join(
+        b"BT /F1 12 Tf 72 %d Td (Line %d of the pre-read) Tj ET\n" % (n, n) for n in range(3000)
+    )
+    pdf = pikepdf.new()
+    stream = pikepdf.Stream(pdf, b"")
+    stream.write(lzw(text), filter=pikepdf.Name.LZWDecode)
+    assert bytes(stream.read_bytes()) == text
+    assert decoded_size(stream, 10 * MB) == len(text)
+    with pytest.raises(ContentTooLargeError):
+        decoded_size(stream, len(text) // 2)
+
+
+def test_page_content_in_a_filter_that_cannot_be_bounded_is_refused(tmp_path: Path) -> None:
+    def contents(pdf: pikepdf.Pdf) -> pikepdf.Stream:
+        stream = pikepdf.Stream(pdf, b"")
+        stream.write(b"\xff\xd8\xff", filter=pikepdf.Name.DCTDecode)
+        return stream
+
+    path = with_content(tmp_path / "odd.pdf", Contents=contents)
+    with pytest.raises(AttachmentRefusedError, match=r"odd\.pdf compresses its page content with"):
+        check_attachment(path)
+
+
+def test_a_real_looking_500_page_pre_read_passes_the_defaults_quickly(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont="/Times")
+    )
+    for number in range(500):
+        lines = b"".join(
+            b"BT /F1 10 Tf 56 %d Td (Page %d, line %d: the quarter's figures, by region.) Tj ET\n"
+            % (800 - 14 * row, number, row)
+            for row in range(55)
+        )
+        page = pdf.add_blank_page(page_size=(595, 842))
+        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        page.obj.Contents = pikepdf.Stream(pdf, zlib.compress(lines))
+        page.obj.Contents.Filter = pikepdf.Name.FlateDecode
+    pdf.save(tmp_path / "report.pdf")
+    started = time.perf_counter()
+    facts = check_attachment(tmp_path / "report.pdf")
+    assert facts.pages == 500
+    assert time.perf_counter() - started < 3
+
+
+# ---------------------------------------------------------------- pages per pack
+
+
+def test_the_pre_reads_of_a_pack_are_capped_in_all_at_the_one_that_goes_over(
+    tmp_path: Path,
+) -> None:
+    make_pdf(tmp_path / "deck.pdf", 3)
+    pack, lines = pack_with(tmp_path, ["deck.pdf", "deck.pdf", "deck.pdf"])
+    for command in (["validate"], ["build", "-o", str(tmp_path / "out")]):
+        code, _, err = run(*command, str(pack), "--max-pack-attachment-pages", "7")
+        assert code == 1, err
+        reported = [line for line in err.splitlines() if "--max-pack-attachment-pages" in line]
+        assert reported == [
+            f"{pack}:{lines[2]}:19: 'file': deck.pdf brings the pack's pre-reads to 9 pages, "
+            "more than the limit of 7 (each pre-read counted each time it is attached); "
+            "attach fewer, or raise --max-pack-attachment-pages"
+        ]
+    code, _, err = run("validate", str(pack), "--max-pack-attachment-pages", "9")
+    assert code == 0, err
+
+
+def test_the_default_pack_cap_is_2000_pages(tmp_path: Path) -> None:
+    make_pdf(tmp_path / "long.pdf", 500)
+    pack, lines = pack_with(tmp_path, ["long.pdf"] * 5)
+    started = time.perf_counter()
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    assert f"{pack}:{lines[4]}:19: 'file': long.pdf brings the pack's pre-reads to 2500" in err
+    assert err.count("--max-pack-attachment-pages") == 1
+    # One file given five times is read once.
+    assert time.perf_counter() - started < 5
+
+
+# ---------------------------------------------------------------- page sizes
+
+
+@pytest.mark.parametrize(
+    ("box", "said"),
+    [
+        ({"MediaBox": [0, 0, 1e9, 842]}, "page 1 has a MediaBox of 1,000,000,000 by 842 pt"),
+        ({"MediaBox": [0, 0, 0, 0]}, "page 1 has a MediaBox of 0 by 0 pt"),
+        ({"MediaBox": [0, 0, 595, 0.5]}, "page 1 has a MediaBox of 595 by 0.5 pt"),
+        ({"MediaBox": [0, 0, 14_401, 842]}, "page 1 has a MediaBox of 14,401 by 842 pt"),
+        ({"MediaBox": [0, 0, "/Wide", 842]}, "page 1 has a MediaBox that is missing or not"),
+        ({"MediaBox": [0, 0, 595]}, "page 1 has a MediaBox that is missing or not four"),
+        ({"CropBox": [0, 0, "/Wide", 842]}, "page 1 has a CropBox that is not four numbers"),
+        ({"CropBox": [0, 0, 1e9, 1e9]}, "page 1 has a CropBox of 1,000,000,000 by"),
+        ({"CropBox": [0, 0, 0, 842]}, "page 1 has a CropBox of 0 by 842 pt"),
+        ({"CropBox": [5000, 5000, 5600, 5800]}, "page 1 has a CropBox outside its MediaBox"),
+        ({"TrimBox": [0, 0, 1e9, 842]}, "page 1 has a TrimBox of 1,000,000,000 by 842 pt"),
+    ],
+)
+def test_a_page_of_a_size_no_reader_can_show_is_refused(
+    tmp_path: Path, box: dict[str, list[object]], said: str
+) -> None:
+    values = {
+        key: pikepdf.Array(
+            [pikepdf.Name(item) if isinstance(item, str) else item for item in value]
+        )
+        for key, value in box.items()
+    }
+    path = with_content(tmp_path / "odd.pdf", **values)
+    with pytest.raises(AttachmentRefusedError) as refused:
+        check_attachment(path)
+    assert str(refused.value).startswith(f"odd.pdf: {said}")
+
+
+def test_page_sizes_are_refused_at_the_attachments_line_and_fair_ones_pass(
+    tmp_path: Path,
+) -> None:
+    with_content(tmp_path / "huge.pdf", MediaBox=pikepdf.Array([0, 0, 1e9, 1e9]))
+    # Corners in either order are a valid box (ISO 32000-1, 7.9.5); 200 in is allowed.
+    with_content(tmp_path / "turned.pdf", MediaBox=pikepdf.Array([14_400, 842, 0, 0]))
+    with_content(tmp_path / "tiny.pdf", MediaBox=pikepdf.Array([0, 0, 1, 1]))
+    pack, lines = pack_with(tmp_path, ["huge.pdf", "turned.pdf", "tiny.pdf"])
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    problems = [line for line in err.splitlines() if not line.startswith("1 of")]
+    assert len(problems) == 1, err
+    assert problems[0].startswith(
+        f"{pack}:{lines[0]}:19: 'file': huge.pdf: page 1 has a MediaBox of 1,000,000,000 by "
+    )
+
+
+# ---------------------------------------------------------------- --max-size and git
+
+
+def git(repository: Path, *arguments: str) -> str:
+    identity = ("-c", "user.name=T", "-c", "user.email=t@example.com")
+    return subprocess.run(
+        ["git", "-C", str(repository), *identity, *arguments],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_an_earlier_version_from_git_over_max_size_is_refused_unread(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    text = BUNDLED_PACK.read_text(encoding="utf-8")
+    pack.write_text(text + "# padding\n" * 20_000, encoding="utf-8")  # about 220 KB
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "pack.yaml")
+    git(tmp_path, "commit", "-q", "-m", "large")
+    pack.write_text(text, encoding="utf-8")
+    code, _, err = run(
+        "build", str(pack), "-o", str(tmp_path / "out"), "-f", "docx", "--no-sessions",
+        "--changes-since", "git:HEAD", "--max-size", "100k",
+    )  # fmt: skip
+    assert code == 1
+    assert (
+        f"HEAD:{pack}: the file is 0.2 MB, over the limit of 0.1 MB for a pack "
+        "(--max-size raises it)"
+    ) in err
+    assert "Traceback" not in err
+    code, _, err = run(
+        "build", str(pack), "-o", str(tmp_path / "out"), "-f", "docx", "--no-sessions",
+        "--changes-since", "git:HEAD", "--max-size", "1MB",
+    )  # fmt: skip
+    assert code == 0, err
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_an_earlier_version_from_git_that_is_not_utf8_is_an_error_at_its_byte(
+    tmp_path: Path,
+) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_bytes(b"title: Caf\xe9\n")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "pack.yaml")
+    git(tmp_path, "commit", "-q", "-m", "latin-1")
+    shutil.copy(BUNDLED_PACK, pack)
+    code, _, err = run(
+        "build", str(pack), "-o", str(tmp_path / "out"), "--changes-since", "git:HEAD"
+    )
+    assert code == 1
+    assert f"HEAD:{pack}:1:11: the file is not UTF-8 text (byte 0xe9)" in err
+    assert "Traceback" not in err
+
+
+# ---------------------------------------------------------------- messages name the file
+
+
+def test_a_damaged_pre_read_is_named_by_its_path_not_by_a_buffer(tmp_path: Path) -> None:
+    (tmp_path / "pre-reads").mkdir()
+    whole = make_pdf(tmp_path / "whole.pdf", 2).read_bytes()
+    (tmp_path / "pre-reads" / "cut.pdf").write_bytes(whole[: len(whole) // 2])
+    pack, lines = pack_with(tmp_path, ["pre-reads/cut.pdf"])
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    assert f"{pack}:{lines[0]}:19: 'file': pre-reads/cut.pdf is damaged or truncated (" in err
+    assert "BytesIO" not in err
+    assert "object at 0x" not in err
+    assert "<memory>" not in err
+
+
+def validate_elsewhere(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """``briefpack validate`` in its own process: a test of what must not block cannot block."""
+    return subprocess.run(
+        [sys.executable, "-m", "briefpack.cli", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_or_folder_named_pdf_is_not_a_regular_file(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.pdf")
+    (tmp_path / "folder.pdf").mkdir()
+    pack, lines = pack_with(tmp_path, ["pipe.pdf", "folder.pdf"])
+    result = validate_elsewhere("validate", str(pack))
+    assert result.returncode == 1
+    assert (
+        f"{pack}:{lines[0]}:19: 'file': 'pipe.pdf' is not a regular file (a named pipe)"
+    ) in result.stderr
+    assert (
+        f"{pack}:{lines[1]}:19: 'file': 'folder.pdf' is not a regular file (a folder)"
+    ) in result.stderr
+    assert "no such file" not in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_given_where_a_pre_read_is_read_is_refused_unopened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.pdf")
+    with pytest.raises(AttachmentRefusedError, match=r"pipe\.pdf cannot be read: not a regular"):
+        check_attachment(tmp_path / "pipe.pdf")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_given_as_the_earlier_version_is_refused_unopened(tmp_path: Path) -> None:
+    shutil.copy(BUNDLED_PACK, tmp_path / "pack.yaml")
+    os.mkfifo(tmp_path / "old.yaml")
+    result = validate_elsewhere(
+        "build", str(tmp_path / "pack.yaml"), "-o", str(tmp_path / "out"),
+        "--changes-since", str(tmp_path / "old.yaml"),
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert f"--changes-since: '{tmp_path / 'old.yaml'}' is not a regular file (a named pipe)" in (
+        result.stderr
+    )
