@@ -21,7 +21,7 @@ import pytest
 from briefpack.content.attachments import AttachmentRefusedError, check_attachment
 from briefpack.content.page_content import ContentTooLargeError, decoded_size
 
-from conftest import BUNDLED_PACK, run
+from conftest import BUNDLED_PACK, MINIMAL_PACK, run
 from pdf_makers import make_pdf
 
 MB = 1024 * 1024
@@ -437,3 +437,19 @@ def test_a_pipe_given_as_the_earlier_version_is_refused_unopened(tmp_path: Path)
     assert f"--changes-since: '{tmp_path / 'old.yaml'}' is not a regular file (a named pipe)" in (
         result.stderr
     )
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_given_as_a_pack_or_a_photo_is_not_a_regular_file(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    result = validate_elsewhere("validate", str(tmp_path / "pipe.yaml"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{tmp_path / 'pipe.yaml'}: not a regular file (a named pipe)")
+    os.mkfifo(tmp_path / "face.png")
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        MINIMAL_PACK + "attendees:\n  - name: Dana Ruiz\n    photo: face.png\n", encoding="utf-8"
+    )
+    result = validate_elsewhere("validate", str(pack))
+    assert result.returncode == 1
+    assert f"{pack}:13:12: 'photo' 'face.png': not a regular file (a named pipe)" in result.stderr

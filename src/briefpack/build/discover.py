@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from briefpack.content.answers import is_answers_file
+from briefpack.content.limits import not_a_regular_file
 from briefpack.errors import BriefpackError, Problem
 
 PACK_SUFFIXES = (".yaml", ".yml")
@@ -38,7 +39,8 @@ def find_packs(paths: Iterable[str]) -> list[Path]:
         elif path.is_file():
             found.append(path)
         elif path.exists():
-            problems.append(Problem(given, "not a file or folder"))
+            what = not_a_regular_file(path) or "not a regular file"
+            problems.append(Problem(given, f"{what}; name a pack file or a folder of them"))
         else:
             problems.append(Problem(given, "no such file or folder"))
     if problems:

@@ -18,6 +18,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
 
+from briefpack.content.limits import not_a_regular_file
+
 #: Largest image file embedded.
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 #: Most pixels a PNG or JPEG may declare (about 8000 x 5000).
@@ -52,7 +54,8 @@ def resolve_image(src: str, folder: Path) -> Path:
     if suffix not in IMAGE_TYPES:
         raise ImageRefusedError("only PNG, JPEG and SVG images are embedded")
     if not path.is_file():
-        raise ImageRefusedError("no such file")
+        # A named pipe is never opened to find out: that would wait for a writer.
+        raise ImageRefusedError(not_a_regular_file(path) or "no such file")
     check_image_file(path)
     return path
 

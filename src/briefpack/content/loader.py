@@ -23,7 +23,12 @@ from typing import TypeAlias
 
 import yaml
 
-from briefpack.content.limits import DEFAULT_MAX_SIZE, MAX_DEPTH
+from briefpack.content.limits import (
+    DEFAULT_MAX_SIZE,
+    MAX_DEPTH,
+    NotRegularFileError,
+    read_regular_file,
+)
 from briefpack.errors import BriefpackError, Mark, Problem, at
 
 try:
@@ -73,23 +78,22 @@ def read_text(path: Path, label: str, max_size: int = DEFAULT_MAX_SIZE) -> str:
     """Read ``path`` as UTF-8 text (a byte-order mark is allowed).
 
     ``label`` is how the path is shown in messages.  A file larger than
-    ``max_size`` bytes is refused before it is read.
+    ``max_size`` bytes is refused before it is read; a named pipe, socket,
+    device or folder is refused without being opened for long enough to block.
     """
     try:
         size = path.stat().st_size
         if size > max_size:
-            raise at(
-                label,
-                f"the file is {_megabytes(size)}, over the limit of {_megabytes(max_size)} "
-                "for a pack (--max-size raises it)",
-            )
-        data = path.read_bytes()
+            raise _too_large(label, size, max_size)
+        data = read_regular_file(path, max_size)
     except FileNotFoundError:
         raise at(label, "no such file") from None
-    except IsADirectoryError:
-        raise at(label, "is a folder, not a file") from None
+    except NotRegularFileError as error:
+        raise at(label, str(error)) from None
     except OSError as error:
         raise at(label, f"cannot be read: {error.strerror}") from None
+    if data is None:  # it grew after its size was taken
+        raise _too_large(label, max_size + 1, max_size)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -119,6 +123,14 @@ def load_file(path: Path, label: str | None = None, max_size: int = DEFAULT_MAX_
     """Read and parse the YAML file at ``path``."""
     label = str(path) if label is None else label
     return parse_yaml(read_text(path, label, max_size), label)
+
+
+def _too_large(label: str, size: int, max_size: int) -> BriefpackError:
+    return at(
+        label,
+        f"the file is {_megabytes(size)}, over the limit of {_megabytes(max_size)} "
+        "for a pack (--max-size raises it)",
+    )
 
 
 def _megabytes(size: int) -> str:
