@@ -18,7 +18,8 @@ Nothing is dropped silently: every other line is returned as skipped.
 from __future__ import annotations
 
 import datetime as dt
-import re
+import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,24 +46,18 @@ _MONTHS = {
     )
     for name in names
 }
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
-_DAY_FIRST = re.compile(
-    _WEEKDAY + r"(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]+)\.?,?\s+(\d{4})", re.IGNORECASE
+# Every parser below reads its text once, left to right, with string methods: a
+# regular expression with a lazy ``.*?`` or adjacent ``\s*`` took minutes over a
+# heading with 10,000 spaces in it.  Each keeps the old patterns' results (recorded
+# in its docstring) so that an agenda imports as it did.
+_SUFFIXES = ("st", "nd", "rd", "th")
+_DASHES = ("-", "\u2013", "\u2014", "to")
+_LABEL_WORDS = (
+    *("session", "track", "part", "panel", "keynote"),
+    *("workshop", "meeting", "breakout", "day", "block"),
 )
-_MONTH_FIRST = re.compile(
-    _WEEKDAY + r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.IGNORECASE
-)
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_TIME = r"(\d{1,2})(?:[:.](\d{2}))?\s*([AaPp]\.?[Mm]\.?)?"
-_SESSION = re.compile(
-    r"(?P<heading>.*?)\s*\(\s*" + _TIME + "\\s*(?:-|\u2013|\u2014|to)\\s*" + _TIME + r"\s*\)\s*$"
-)
-_LABEL_WORDS = re.compile(
-    r"(session|track|part|panel|keynote|workshop|meeting|breakout|day|block)\b|.*\d",
-    re.IGNORECASE,
-)
-_FIELD = re.compile(r"\*\*(Context|Question|Speakers?)\s*:\s*\*\*\s*(.*)", re.IGNORECASE)
-_NUMBERED = re.compile(r"(?:\d+[.)]|Q\d+[.:)])\s+(.*)", re.IGNORECASE)
+_FIELDS = ("context", "question", "speakers", "speaker")
+_LETTERS = frozenset(string.ascii_letters)
 
 
 @dataclass
@@ -91,12 +86,12 @@ def import_markdown(text: str, label: str) -> ImportResult:
         if not stripped:
             paragraph_open = False
             continue
-        if re.fullmatch(r"(-{3,}|\*{3,}|_{3,})", stripped):
+        if _is_rule(stripped):
             current_field, paragraph_open = None, False
             continue
-        heading = re.match(r"(#{1,6})\s+(.*?)\s*#*\s*$", stripped)
+        heading = _heading(stripped)
         if heading:
-            level, content = len(heading.group(1)), heading.group(2)
+            level, content = heading
             current_field, paragraph_open = None, False
             if level == 1 and "title" not in pack:
                 pack["title"] = content
@@ -121,15 +116,14 @@ def import_markdown(text: str, label: str) -> ImportResult:
                 if session is None:
                     skip(number, line, "a question before any session")
                     continue
-                numbered = _NUMBERED.fullmatch(content)
-                question = {"title": numbered.group(1) if numbered else content}
+                question = {"title": _unnumbered(content)}
                 session["questions"].append(question)
             else:
                 skip(number, line, "a heading of a level this format does not use")
             continue
-        marker = _FIELD.match(stripped)
+        marker = _field(stripped)
         if marker:
-            name, rest = marker.group(1).lower(), marker.group(2).strip()
+            name, rest = marker
             if name.startswith("speaker"):
                 if session is None:
                     skip(number, line, "speakers before any session")
@@ -155,50 +149,247 @@ def import_markdown(text: str, label: str) -> ImportResult:
     return result
 
 
+def _skip(text: str, at: int, wanted: Callable[[str], bool]) -> int:
+    """Where the run of characters from ``at`` that are all ``wanted`` ends."""
+    while at < len(text) and wanted(text[at]):
+        at += 1
+    return at
+
+
+def _is_letter(character: str) -> bool:
+    return character in _LETTERS
+
+
+def _is_rule(line: str) -> bool:
+    """A thematic break: three or more of one of ``-``, ``*`` and ``_``, and nothing else."""
+    return len(line) >= 3 and line[0] in "-*_" and line == line[0] * len(line)
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """The level and text of an ATX heading, ``## Text ##``; ``line`` is stripped.
+
+    As the pattern ``(#{1,6})\\s+(.*?)\\s*#*\\s*$`` read it: trailing ``#`` are
+    dropped, with the spaces before them.
+    """
+    level = len(line) - len(line.lstrip("#"))
+    if not 1 <= level <= 6 or level == len(line) or not line[level].isspace():
+        return None
+    return level, line[level:].lstrip().rstrip("#").rstrip()
+
+
+def _field(line: str) -> tuple[str, str] | None:
+    """``**Context:** text`` (or Question, Speaker, Speakers, in any case) as name and text."""
+    if not line.startswith("**"):
+        return None
+    for name in _FIELDS:
+        end = 2 + len(name)
+        if line[2:end].lower() != name:
+            continue
+        rest = line[end:].lstrip()
+        if rest.startswith(":") and rest[1:].lstrip().startswith("**"):
+            return name, rest[1:].lstrip()[2:].strip()
+    return None
+
+
+def _unnumbered(title: str) -> str:
+    """A question's title without its number: "1. Title", "2) Title", "Q3: Title"."""
+    first = 1 if title[:1] in ("q", "Q") else 0
+    digits = _skip(title, first, str.isdecimal)
+    marks = ".:)" if first else ".)"
+    if digits == first or title[digits : digits + 1] not in tuple(marks):
+        return title
+    rest = title[digits + 1 :]
+    return rest.lstrip() if rest[:1].isspace() else title
+
+
 def parse_date(text: str) -> dt.date | None:
     """A date as people write it, or ``None``."""
     text = text.strip()
-    iso = _ISO.search(text)
+    iso = _iso_date(text)
     try:
         if iso:
-            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
-        for pattern, day_group, month_group in ((_DAY_FIRST, 1, 2), (_MONTH_FIRST, 2, 1)):
-            found = pattern.search(text)
-            if found and found.group(month_group).lower() in _MONTHS:
-                month = _MONTHS[found.group(month_group).lower()]
-                return dt.date(int(found.group(3)), month, int(found.group(day_group)))
+            return dt.date(*iso)
+        for found in (_day_first(text), _month_first(text)):
+            if found and found[1].lower() in _MONTHS:
+                return dt.date(int(found[2]), _MONTHS[found[1].lower()], int(found[0]))
     except ValueError:
         return None
     return None
 
 
+def _iso_date(text: str) -> tuple[int, int, int] | None:
+    """The first ``YYYY-MM-DD`` in ``text``, as numbers."""
+    dash = text.find("-", 4)
+    while dash >= 0:
+        found = text[dash - 4 : dash + 6]  # YYYY-MM-DD, its first dash at ``dash``
+        year, month, day = found[:4], found[5:7], found[8:]
+        if len(found) == 10 and found[7] == "-" and (year + month + day).isdecimal():
+            return int(year), int(month), int(day)
+        dash = text.find("-", dash + 1)
+    return None
+
+
+def _day_first(text: str) -> tuple[str, str, str] | None:
+    """Day, month word and year of the first "23rd (of) October, 2025" in ``text``.
+
+    A weekday before it ("Thursday, 23 ...") needs no reading: it never
+    changes which day, month and year are found.
+    """
+    for start, character in enumerate(text):
+        if not character.isdecimal():
+            continue
+        day_end = start + (2 if text[start + 1 : start + 2].isdecimal() else 1)
+        if text[day_end : day_end + 1].isdecimal():
+            continue  # more than two digits
+        end = day_end + (2 if text[day_end : day_end + 2].lower() in _SUFFIXES else 0)
+        gap = _skip(text, end, str.isspace)
+        if gap == end:
+            continue
+        after_of = _skip(text, gap + 2, str.isspace)
+        if text[gap : gap + 2].lower() == "of" and after_of > gap + 2:
+            found = _month_year(text, after_of)
+            if found:
+                return (text[start:day_end], *found)
+        found = _month_year(text, gap)
+        if found:
+            return (text[start:day_end], *found)
+    return None
+
+
+def _month_year(text: str, at: int) -> tuple[str, str] | None:
+    """The month word and year of "October, 2025" at ``at``."""
+    end = _skip(text, at, _is_letter)
+    if end == at:
+        return None
+    month = text[at:end]
+    end += text.startswith(".", end)
+    end += text.startswith(",", end)
+    gap = _skip(text, end, str.isspace)
+    year = text[gap : gap + 4]
+    if gap == end or len(year) < 4 or not year.isdecimal():
+        return None
+    return month, year
+
+
+def _month_first(text: str) -> tuple[str, str, str] | None:
+    """Day, month word and year of the first "October 24th, 2025" in ``text``.
+
+    A word is read from its first letter: starting inside it finds the same
+    end, so it could only find the same thing, or nothing.
+    """
+    start = 0
+    while start < len(text):
+        end = _skip(text, start, _is_letter)
+        if end == start:
+            start += 1
+            continue
+        found = _day_year(text, end + text.startswith(".", end))
+        if found:
+            return found[0], text[start:end], found[1]
+        start = end
+    return None
+
+
+def _day_year(text: str, at: int) -> tuple[str, str] | None:
+    """The day and year of " 24th, 2025" at ``at``: spaces first, as "October" ends."""
+    gap = _skip(text, at, str.isspace)
+    if gap == at or not text[gap : gap + 1].isdecimal():
+        return None
+    end = gap + (2 if text[gap + 1 : gap + 2].isdecimal() else 1)
+    day = text[gap:end]
+    if text[end : end + 2].lower() in _SUFFIXES:
+        end += 2
+    end += text.startswith(",", end)
+    year_at = _skip(text, end, str.isspace)
+    year = text[year_at : year_at + 4]
+    if year_at == end or len(year) < 4 or not year.isdecimal():
+        return None
+    return day, year
+
+
 def parse_session(heading: str) -> dict[str, Any] | None:
     """Label, title and times from "Session 1: Title (9:00 AM - 10:00 AM)"."""
-    found = _SESSION.fullmatch(heading.strip())
-    if found is None:
+    parts = _session_parts(heading.strip())
+    if parts is None:
         return None
-    groups = found.groups()
-    start = _clock(groups[1], groups[2], groups[3])
-    end = _clock(groups[4], groups[5], groups[6] or None)
+    title, (hours, minutes, meridiem), (end_hours, end_minutes, end_meridiem) = parts
+    start = _clock(hours, minutes, meridiem)
+    end = _clock(end_hours, end_minutes, end_meridiem)
     if start is None or end is None:
         return None
-    title = found.group("heading").strip()
     session: dict[str, Any] = {}
     if ": " in title:
         label, rest = title.split(": ", 1)
-        if len(label.split()) <= 3 and _LABEL_WORDS.match(label):
+        if len(label.split()) <= 3 and _is_label(label):
             session["label"], title = label, rest
     session["title"] = title
-    # A start without AM/PM takes the end's, as in "9:00 - 10:00 AM".
-    if groups[3] is None and groups[6] is not None:
-        start = _clock(groups[1], groups[2], groups[6])
-        if start is not None and end is not None and start >= end:
-            start = _clock(groups[1], groups[2], None)
-    assert start is not None
+    # A start without AM/PM takes the end's, as in "9:00 - 10:00 AM", unless that
+    # puts it after the end, or cannot be read ("13:00 - 5:00 PM"): then it is 24-hour.
+    if meridiem is None and end_meridiem is not None:
+        with_end = _clock(hours, minutes, end_meridiem)
+        if with_end is not None and with_end < end:
+            start = with_end
     session["start"], session["end"] = start, end
     session["speakers"] = []
     session["questions"] = []
     return session
+
+
+_Time = tuple[str, str | None, str | None]
+
+
+def _session_parts(heading: str) -> tuple[str, _Time, _Time] | None:
+    """The title and the two times of "Title (9:00 AM - 10:00 AM)".
+
+    The times are in the last parentheses, which end the heading: no time
+    holds a parenthesis, so no earlier one could start them.
+    """
+    opening = heading.rfind("(")
+    title = heading[:opening].rstrip()
+    if opening < 0 or not heading.endswith(")") or "\n" in title:
+        return None
+    inner = heading[opening + 1 : -1]
+    first = _time(inner, _skip(inner, 0, str.isspace))
+    if first is None:
+        return None
+    at = _skip(inner, first[1], str.isspace)
+    dash = next((dash for dash in _DASHES if inner.startswith(dash, at)), None)
+    if dash is None:
+        return None
+    second = _time(inner, _skip(inner, at + len(dash), str.isspace))
+    if second is None or _skip(inner, second[1], str.isspace) != len(inner):
+        return None
+    return title, first[0], second[0]
+
+
+def _time(text: str, at: int) -> tuple[_Time, int] | None:
+    """Hours, minutes and AM/PM of "9", "9:30", "9.30 p.m." at ``at``, and where it ends."""
+    end = _skip(text, at, str.isdecimal)
+    if not 1 <= end - at <= 2:
+        return None
+    hours, minutes = text[at:end], None
+    digits = text[end + 1 : end + 3]
+    if text[end : end + 1] in (":", ".") and len(digits) == 2 and digits.isdecimal():
+        minutes, end = digits, end + 3
+    at = _skip(text, end, str.isspace)
+    meridiem = None
+    if text[at : at + 1] in ("A", "a", "P", "p"):
+        close = at + 1 + text.startswith(".", at + 1)
+        if text[close : close + 1] in ("M", "m"):
+            close += 1 + text.startswith(".", close + 1)
+            meridiem, end = text[at:close], close
+    return (hours, minutes, meridiem), end
+
+
+def _is_label(label: str) -> bool:
+    """A session's label: a word such as "Session" or "Track" first, or any digit."""
+    if any(character.isdecimal() for character in label):
+        return True
+    for word in _LABEL_WORDS:
+        after = label[len(word) : len(word) + 1]
+        if label[: len(word)].lower() == word and not (after.isalnum() or after == "_"):
+            return True
+    return False
 
 
 def _clock(hours: str, minutes: str | None, meridiem: str | None) -> str | None:
@@ -215,25 +406,26 @@ def _clock(hours: str, minutes: str | None, meridiem: str | None) -> str | None:
 def parse_speakers(text: str) -> list[dict[str, str]]:
     """ "Name (Role), Name (Role), Name" as speakers; commas inside a role stay in it."""
     pieces: list[str] = []
-    depth, current = 0, ""
-    for character in text:
+    depth, begun = 0, 0
+    for at, character in enumerate(text):
         if character == "(":
             depth += 1
         elif character == ")":
             depth = max(0, depth - 1)
-        if character in ",;" and depth == 0:
-            pieces.append(current)
-            current = ""
-        else:
-            current += character
-    pieces.append(current)
+        elif character in ",;" and depth == 0:
+            pieces.append(text[begun:at])
+            begun = at + 1
+    pieces.append(text[begun:])
     speakers = []
     for piece in (piece.strip() for piece in pieces):
         if not piece:
             continue
-        found = re.fullmatch(r"(.*?)\s*\((.*)\)", piece)
-        if found and found.group(1):
-            speakers.append({"name": found.group(1), "role": found.group(2).strip()})
+        # The role is everything from the first "(" to the closing one at the end
+        # (on the last line, should a piece hold several).
+        opening = piece.find("(", piece.rfind("\n") + 1)
+        name = piece[:opening].rstrip()
+        if opening > 0 and piece.endswith(")") and name and "\n" not in name:
+            speakers.append({"name": name, "role": piece[opening + 1 : -1].strip()})
         else:
             speakers.append({"name": piece})
     return speakers
