@@ -1,52 +1,62 @@
 """``briefpack harvest``: answers typed into filled copies, filed beside the pack.
 
 Reads every answer field of the filled Word and PDF copies named, finds the
-pack they belong to (the one whose questions' keys they carry), and merges
-them into ``NAME.answers.yaml`` beside it.  The pack file itself is never
-touched.  Merging is careful:
+pack they belong to (the one their identity names, else the one whose
+questions' keys they carry), and merges them into ``NAME.answers.yaml``
+beside it.  The pack file itself is never touched.  Nothing is written that
+the build would then refuse, and nothing at all when anything is refused:
 
+* a copy of another pack (its identity names another), or of a newer
+  briefpack's answer fields, is refused naming both; a copy without an
+  identity (made before briefpack wrote one, or saved by a reader that drops
+  it) is taken only when every one of its fields is a question of this pack;
+* a field whose text holds a character the answers file may not hold (a
+  control character, a lone surrogate) is refused at the filled copy, naming
+  the field's question;
 * an empty field is no answer, and an answer equal to the stored one is nothing new;
-* a different answer where one is stored is a conflict: every conflict is
-  reported with both texts and the stored one's line, and nothing is written
-  unless ``--force`` (then the new text wins);
-* a key the pack does not have is reported, never dropped silently.
+* a different answer where one is stored, or two different answers to one
+  question in this run's copies, is a conflict: every conflict is reported
+  with both texts, at the stored answer's line or the filled copy, and
+  nothing is written unless ``--force`` (then the new text wins);
+* what is about to be written is read back as the build reads it first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import click
 import yaml
 
-from briefpack.content.filled import Filled
+from briefpack.content.filled import Filled, FilledCopy, shown
 from briefpack.errors import BriefpackError, Problem
-from briefpack.model import Pack
-from briefpack.model.answers import DIGEST_PREFIX, Answer, Answers, key_digest
+from briefpack.model import Pack, Question
+from briefpack.model.answers import DIGEST_PREFIX, FIELDS_VERSION, Answer, Answers, key_digest
+
+#: The end of every refusal: harvest writes all of a run or none of it.
+NOTHING = "nothing was harvested"
 
 
 def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: str) -> None:
     """Harvest ``files`` into ``into`` (or the answers file of the pack they belong to)."""
-    from briefpack.build.files import write_atomically
     from briefpack.content.answers import answers_path, load_answers
     from briefpack.content.filled import read_filled
 
     problems: list[Problem] = []
-    filled = []
+    copies: list[FilledCopy] = []
     for path in files:
         try:
-            filled += read_filled(path)
+            copies.append(read_filled(path))
         except BriefpackError as error:
             problems += error.problems
     if problems:
         raise BriefpackError(problems)
-    pack_path, pack = _pack_for({field.key for field in filled}, into, content)
-    # Fields known only by a digest of their key (their tags were dropped) get it back.
-    by_digest = {DIGEST_PREFIX + key_digest(q.key): q.key for q in pack.questions}
-    filled = [replace(field, key=by_digest.get(field.key, field.key)) for field in filled]
+    pack_path, pack = _pack_for(copies, into, content)
+    filled = checked_fields(pack, pack_path, copies)
     # A word processor that drops the placeholder mark (LibreOffice) leaves its
     # text behind: that is no answer.
     placeholders = _placeholders(pack)
@@ -64,13 +74,157 @@ def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: 
         click.echo(f"{conflict} (replaced, --force)", err=True)
     changed = merged != stored.answers
     if changed:
-        write_atomically(target, answers_yaml(pack_path, merged).encode("utf-8"))
+        _write(target, answers_yaml(pack_path, merged), merged)
     count = sum(1 for field in filled if field.text)
     click.echo(
         f"{target}: {count} filled field{'s' if count != 1 else ''} read from "
         f"{len(files)} file{'s' if len(files) != 1 else ''}; "
         f"{'written' if changed else 'nothing new'}"
     )
+
+
+def checked_fields(pack: Pack, pack_path: Path, copies: Sequence[FilledCopy]) -> list[Filled]:
+    """The fields of ``copies``, each under its question's key, once every copy is found sound.
+
+    Raises with every problem of every copy: another pack's or a newer
+    briefpack's copy, a field that answers no question of the pack, a text the
+    answers file may not hold.  An empty field of a question since removed
+    from the pack is only reported.
+    """
+    keys = {question.key: question for question in pack.questions}
+    by_digest = {DIGEST_PREFIX + key_digest(key): key for key in keys}
+    problems: list[Problem] = []
+    fields: list[Filled] = []
+    for copy in copies:
+        problems += _identity_problems(copy, pack, pack_path)
+        resolved = [replace(f, key=by_digest.get(f.key, f.key)) for f in copy.fields]
+        unknown = [field for field in resolved if field.key not in keys]
+        if unknown and copy.pack is None:
+            names = ", ".join(shown(field.field) for field in unknown[:3])
+            more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+            problems.append(
+                Problem(
+                    copy.where,
+                    f"carries no pack identity (a copy made before briefpack wrote one) and its "
+                    f"fields {names}{more} answer no question of {pack_path.name}: it is not a "
+                    f"copy of this pack; {NOTHING}",
+                )
+            )
+            continue
+        for field in unknown:
+            if field.text:
+                problems.append(
+                    Problem(
+                        copy.where,
+                        f"the field {shown(field.field)} answers no question of "
+                        f"{pack_path.name} (removed since the copy was made?); {NOTHING}",
+                    )
+                )
+            else:
+                click.echo(
+                    f"{copy.where}: warning: the pack has no question {shown(field.key)}; "
+                    "its empty field is left out",
+                    err=True,
+                )
+        known = [field for field in resolved if field.key in keys]
+        problems += _text_problems(copy, known, keys)
+        fields += known
+    if problems:
+        raise BriefpackError(problems)
+    return fields
+
+
+def _identity_problems(copy: FilledCopy, pack: Pack, pack_path: Path) -> list[Problem]:
+    """Whether ``copy`` says it is a copy of ``pack``, with answer fields this briefpack reads."""
+    if copy.version is not None and copy.version != FIELDS_VERSION:
+        return [
+            Problem(
+                copy.where,
+                f"its answer fields are of version {shown(copy.version)}, made by another "
+                f"briefpack; this one reads version {FIELDS_VERSION}; {NOTHING}",
+            )
+        ]
+    if copy.pack is not None and copy.pack != pack.name:
+        return [
+            Problem(
+                copy.where,
+                f"is a copy of the pack {shown(copy.pack)}, not of {shown(pack.name)} "
+                f"({pack_path}); {NOTHING}",
+            )
+        ]
+    return []
+
+
+def _text_problems(
+    copy: FilledCopy, fields: Sequence[Filled], questions: Mapping[str, Question]
+) -> list[Problem]:
+    """Every text of ``copy`` the answers file may not hold, at the copy, naming the question."""
+    from briefpack.content.answers import refused_character
+
+    problems: list[Problem] = []
+    name = Path(copy.where).name
+    refused = refused_character(name)
+    if refused is not None:
+        problems.append(
+            Problem(copy.where, f"its file name holds {_described(refused)}; rename it; {NOTHING}")
+        )
+    for field in fields:
+        refused = refused_character(field.text)
+        if refused is None:
+            continue
+        title = questions[field.key].title
+        problems.append(
+            Problem(
+                copy.where,
+                f'the {field.kind} to "{title}" ({field.key}) holds {_described(refused)}; '
+                f"{NOTHING}",
+            )
+        )
+    return problems
+
+
+def _described(code: str) -> str:
+    """``a control character (U+001B)``, or what else the character is."""
+    category = unicodedata.category(chr(int(code[2:], 16)))
+    if category == "Cc":
+        return f"a control character ({code})"
+    if category == "Cs":
+        return f"half of a surrogate pair ({code}), which is no character"
+    return f"a noncharacter ({code})"
+
+
+def _write(target: Path, text: str, answers: Sequence[Answer]) -> None:
+    """Write ``text`` to ``target`` once it reads back, as the build reads it, as ``answers``.
+
+    The texts were checked field by field; this is the guarantee that the
+    build never refuses what harvest wrote (its size included).
+    """
+    from briefpack.build.files import write_atomically
+    from briefpack.content.answers import answers_from_text
+    from briefpack.content.limits import DEFAULT_MAX_SIZE
+
+    data = text.encode("utf-8")
+    if len(data) > DEFAULT_MAX_SIZE:
+        raise BriefpackError(
+            [
+                Problem(
+                    str(target),
+                    f"the answers would make it {len(data) / 1024 / 1024:.1f} MB, over the "
+                    f"{DEFAULT_MAX_SIZE / 1024 / 1024:.1f} MB a build reads; {NOTHING}",
+                )
+            ]
+        )
+    try:
+        again = answers_from_text(text, str(target), target.parent).answers
+    except BriefpackError as error:
+        again = None
+        reason = error.problems[0].message
+    if again != tuple(answers):
+        why = reason if again is None else "they read back differently"
+        raise BriefpackError(
+            [Problem(str(target), f"the answers would not read back ({why}); {NOTHING}")]
+        )
+    write_atomically(target, data)
 
 
 def merge(
@@ -80,7 +234,12 @@ def merge(
     today: dt.date,
     force: bool,
 ) -> tuple[tuple[Answer, ...], list[Problem], list[Problem]]:
-    """The answers after taking in ``filled``: the answers, the conflicts and the warnings."""
+    """The answers after taking in ``filled``: the answers, the conflicts and the warnings.
+
+    ``filled`` holds only fields of the pack's questions (:func:`checked_fields`).
+    A conflict with a stored answer is reported at its line; two different
+    texts for one field in this run's copies, at the filled copy read last.
+    """
     keys = {question.key for question in pack.questions}
     answers: dict[str, Answer] = {answer.key: answer for answer in stored.answers}
     conflicts: list[Problem] = []
@@ -90,26 +249,22 @@ def merge(
             warnings.append(
                 Problem(answer.mark, f"warning: the pack has no question '{answer.key}' any more")
             )
-    unknown: set[tuple[str, str]] = set()
+    # The field of this run each text was taken from, by key and kind.
+    taken: dict[tuple[str, str], Filled] = {}
     for field in filled:
-        if field.key not in keys:
-            if (field.key, field.source) not in unknown:
-                unknown.add((field.key, field.source))
-                warnings.append(
-                    Problem(
-                        field.source,
-                        f"warning: the pack has no question '{field.key}'; its fields are left out",
-                    )
-                )
-            continue
-        if not field.text:
+        if field.key not in keys or not field.text:
             continue  # an empty field is no answer
         attribute = "answer" if field.kind == "answer" else "follow_up"
         current = answers.get(field.key) or Answer(key=field.key)
         before = getattr(current, attribute)
         if before == field.text:
             continue
-        if before:
+        earlier = taken.get((field.key, field.kind))
+        if earlier is not None:
+            conflicts.append(_run_conflict(earlier, field))
+            if not force:
+                continue
+        elif before:
             mark = current.answer_mark if attribute == "answer" else current.follow_up_mark
             conflicts.append(
                 Problem(
@@ -120,6 +275,7 @@ def merge(
             )
             if not force:
                 continue
+        taken[(field.key, field.kind)] = field
         if attribute == "answer":
             current = replace(current, answer=field.text)
         else:
@@ -128,6 +284,27 @@ def merge(
     order = {question.key: number for number, question in enumerate(pack.questions)}
     ordered = sorted(answers.values(), key=lambda answer: order.get(answer.key, len(order)))
     return tuple(ordered), conflicts, warnings
+
+
+def _run_conflict(earlier: Filled, later: Filled) -> Problem:
+    """Two different texts for one field in this run: at the copy read last, naming the other."""
+    first = _short(earlier.text)
+    if earlier.where == later.where:
+        message = (
+            f"'{later.key}': two fields {shown(later.field)} of this copy hold different "
+            f"{later.kind}s: {first} and {_short(later.text)}"
+        )
+    else:
+        message = (
+            f"'{later.key}': its {later.kind} {_short(later.text)} differs from "
+            f"{earlier.where}'s {first}"
+        )
+    return Problem(later.where or later.source, message)
+
+
+def _short(text: str) -> str:
+    """A text in a one-line message: quoted, escaped, at most 60 characters shown."""
+    return repr(text if len(text) <= 60 else text[:60] + "…")
 
 
 def answers_yaml(pack_path: Path, answers: Sequence[Answer]) -> str:
@@ -171,8 +348,8 @@ def _placeholders(pack: Pack) -> set[str]:
     return {wording.gettext("Type the answer here."), wording.gettext("Type any follow-ups here.")}
 
 
-def _pack_for(keys: set[str], into: Path | None, content: str) -> tuple[Path, Pack]:
-    """The pack the harvested keys belong to: the one beside ``into``, else the best match."""
+def _pack_for(copies: Sequence[FilledCopy], into: Path | None, content: str) -> tuple[Path, Pack]:
+    """The pack the copies belong to: the one beside ``into``, else the one they name or match."""
     from briefpack.build.discover import find_packs
     from briefpack.content.answers import ANSWERS_SUFFIX
     from briefpack.content.validate import load_pack
@@ -188,8 +365,24 @@ def _pack_for(keys: set[str], into: Path | None, content: str) -> tuple[Path, Pa
             if candidate.is_file():
                 return candidate, load_pack(candidate)
         raise BriefpackError([Problem(str(into), f"no pack {stem}.yaml beside it")])
+    named = {copy.pack: copy for copy in copies if copy.pack is not None}
+    if len(named) > 1:
+        raise BriefpackError(
+            [
+                Problem(copy.where, f"is a copy of the pack {shown(name)}")
+                for name, copy in named.items()
+            ]
+            + [
+                Problem(
+                    None, f"copies of different packs: harvest each pack's on its own; {NOTHING}"
+                )
+            ]
+        )
+    keys = {field.key for copy in copies for field in copy.fields}
     best: tuple[int, Path, Pack] | None = None
     for path in find_packs([content]):
+        if named and path.stem not in named:
+            continue
         try:
             pack = load_pack(path)
         except BriefpackError:
@@ -197,14 +390,15 @@ def _pack_for(keys: set[str], into: Path | None, content: str) -> tuple[Path, Pa
         known = {question.key for question in pack.questions}
         known |= {DIGEST_PREFIX + key_digest(key) for key in known}
         matched = len(keys & known)
-        if matched and (best is None or matched > best[0]):
+        if (matched or named) and (best is None or matched > best[0]):
             best = (matched, path, pack)
     if best is None:
+        what = f"the pack {shown(next(iter(named)))}" if named else "these questions"
         raise BriefpackError(
             [
                 Problem(
                     None,
-                    f"no pack in {content} has these questions; name its answers file "
+                    f"no pack in {content} has {what}; name its answers file "
                     "with --into content/NAME.answers.yaml",
                 )
             ]

@@ -8,10 +8,11 @@ file means what they write.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from briefpack.content.limits import DEFAULT_MAX_SIZE
-from briefpack.content.loader import MappingNode, ScalarNode, load_file
+from briefpack.content.loader import MappingNode, ScalarNode, parse_yaml, read_text
 from briefpack.content.schema import ANSWER_KEYS, ANSWERS_KEYS
 from briefpack.content.validate import Checker, problem_order
 from briefpack.errors import BriefpackError
@@ -19,6 +20,15 @@ from briefpack.model.answers import Answer, Answers
 
 #: What an answers file is called beside its pack ``NAME.yaml``.
 ANSWERS_SUFFIX = ".answers.yaml"
+#: What no text of an answers file may hold: what a pack's text may not (the
+#: characters XML 1.0, and so Word and PDF text, cannot carry: controls but
+#: tab, newline and CR, lone surrogates, U+FFFE, U+FFFF), and every other
+#: control character too (DEL, and C1 controls such as U+0085, which YAML
+#: reads back as a line break).  Harvest refuses by the same rule, so it never
+#: writes a file this reader would then refuse.
+_REFUSED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: The texts of an answer, as the answers file names them.
+ANSWER_TEXTS = ("answer", "follow_up", "source")
 
 
 def answers_path(pack_path: Path) -> Path:
@@ -31,11 +41,26 @@ def is_answers_file(path: Path) -> bool:
     return path.name.endswith(ANSWERS_SUFFIX)
 
 
+def refused_character(text: str) -> str | None:
+    """The first character of ``text`` an answers file may not hold, as ``U+001B``, or None."""
+    found = _REFUSED_CHARACTER.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
 def load_answers(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> Answers:
     """Read and check the answers file at ``path``; raise with every problem found."""
     label = str(path)
-    root = load_file(path, label, max_size)
-    checker = Checker(path.parent)
+    return answers_from_text(read_text(path, label, max_size), label, path.parent)
+
+
+def answers_from_text(text: str, label: str, folder: Path) -> Answers:
+    """The answers in ``text``, an answers file's content shown as ``label``, checked.
+
+    Harvest reads what it is about to write with this, so that what it writes
+    is exactly what the build will read.
+    """
+    root = parse_yaml(text, label)
+    checker = Checker(folder)
     answers: list[Answer] = []
     if isinstance(root, ScalarNode) and root.is_null:
         return Answers(source=label)
@@ -48,6 +73,13 @@ def load_answers(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> Answers:
             entry = checker.record(value, ANSWER_KEYS, f"the answer to '{key_node.value}'")
             if entry is None:
                 continue
+            for name in ANSWER_TEXTS:
+                text_value, mark = entry.value(name), entry.mark(name)
+                refused = refused_character(text_value) if text_value else None
+                if refused is not None and mark is not None:
+                    checker.problem(
+                        mark, f"'{name}' contains the control character {refused}; remove it"
+                    )
             answers.append(
                 Answer(
                     key=key_node.value,

@@ -18,6 +18,18 @@ _NO_MARK = Mark("<memory>", 1, 1)
 #: How a filled field names its question when only a digest of the key survived.
 DIGEST_PREFIX = "digest:"
 
+#: A copy with answer fields carries its pack's identity, so that harvest can
+#: refuse a copy of another pack that happens to share a question's key: the
+#: pack's name (its file stem) under this key, in the PDF's document
+#: information and as a custom property of the Word copy.
+IDENTITY_PACK = "BriefpackPack"
+#: ... and the version of the answer fields' names, under this key: a copy whose
+#: fields are named some other way is refused rather than misread.
+IDENTITY_VERSION = "BriefpackAnswerFields"
+#: The answer fields' version this briefpack writes and reads: ``answer:KEY`` and
+#: ``follow-up:KEY`` fields, ``briefpack:KIND:KEY`` tags, ``bpa_``/``bpf_`` bookmarks.
+FIELDS_VERSION = "1"
+
 
 def key_digest(key: str) -> str:
     """A short, fixed-length stand-in for a question's key, where names are limited (bookmarks)."""

@@ -34,6 +34,7 @@ from markupsafe import escape
 
 from briefpack.errors import ADVICE_LOGGER, BriefpackError, Problem
 from briefpack.model import Pack, pack_images
+from briefpack.model.answers import FIELDS_VERSION, IDENTITY_PACK, IDENTITY_VERSION
 from briefpack.model.theme import Theme
 from briefpack.render.attachments import finish_book, kept_pages
 from briefpack.render.formats import Rendered
@@ -206,10 +207,12 @@ def _weasyprint_pdf(
         ).render(stylesheets=stylesheets, font_config=fonts, pdf_forms=settings.answer_fields)
         pdf = b""
         if write:
+            identity = _answer_fields_identity(pack, document) if settings.answer_fields else {}
             with _font_timestamps(settings.created):
                 pdf = document.write_pdf(
                     pdf_identifier=_identifier(html, css + (extra_css or "")),
                     **variant_options(variant or settings.pdf_variant),
+                    **identity,
                 )
     fallback = [record for record in capture.records if _is_subsetter_fallback(record)]
     if fallback:
@@ -458,6 +461,17 @@ def _report_missing_glyphs(pack: Pack, records: list[logging.LogRecord]) -> None
                 key,
                 listed,
             )
+
+
+def _answer_fields_identity(pack: Pack, document: Any) -> dict[str, Any]:
+    """WeasyPrint's options to write the pack's identity into a copy with answer fields.
+
+    Harvest reads it back to refuse a filled copy of another pack (see
+    :data:`briefpack.model.answers.IDENTITY_PACK`).  Only these keys: any other
+    ``<meta>`` of the HTML stays out of the document information.
+    """
+    document.metadata.custom = {IDENTITY_PACK: pack.name, IDENTITY_VERSION: FIELDS_VERSION}
+    return {"custom_metadata": True}
 
 
 def _identifier(html: str, css: str) -> bytes:

@@ -28,12 +28,13 @@ from docx.text.paragraph import Paragraph
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Attendee, Day, Pack, Question, Session
-from briefpack.model.answers import key_digest
+from briefpack.model.answers import FIELDS_VERSION, IDENTITY_PACK, IDENTITY_VERSION, key_digest
 from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.body import Body
+from briefpack.render.docx.custom_properties import set_custom_properties
 from briefpack.render.docx.rich_text import RichText
 from briefpack.render.docx.styles import LINE_SPACING, apply_styles
 from briefpack.render.formats import Rendered
@@ -90,6 +91,11 @@ def _render_docx(pack: Pack, settings: RenderSettings, summary: Pack | None = No
     writer = _DocxWriter(document, pack, settings, summary)
     writer.write()
     _properties(document, pack, settings)
+    if settings.answer_fields:
+        # Harvest refuses a filled copy of another pack by this identity.
+        set_custom_properties(
+            document, {IDENTITY_PACK: pack.name, IDENTITY_VERSION: FIELDS_VERSION}
+        )
     ooxml.set_document_language(document, word_language(pack.options.language))
     ooxml.update_fields_on_open(document)
     ooxml.remove_thumbnail(document)

@@ -1,0 +1,455 @@
+"""Harvest against hostile and foreign filled copies: it writes nothing the build would refuse.
+
+Every refusal is one line at the filled copy, with no traceback, and leaves
+the answers file exactly as it was.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from lxml import etree
+
+from conftest import BUNDLED_PACK, run
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+FIRST = "devops-culture-at-amazon--observability-reliability-engineering"
+SECOND = "agentcore--multi-agent-orchestration-at-scale"
+#: Another pack that shares one question's key with the bundled pack (FIRST), and no other.
+OTHER_PACK = """\
+title: Another offsite
+days:
+  - date: 2026-03-02
+    sessions:
+      - title: DevOps Culture at Amazon
+        start: "09:00"
+        end: "10:00"
+        questions:
+          - title: Observability & Reliability Engineering
+            question: Same key, another pack?
+          - title: Budget
+            question: How much?
+"""
+STORED = f"answers:\n  {SECOND}:\n    answer: Stored before\n"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    (root / "content").mkdir()
+    shutil.copy(BUNDLED_PACK, root / "content" / "pack.yaml")
+    (root / "content" / "other.yaml").write_text(OTHER_PACK, encoding="utf-8")
+    code, _, err = run(
+        "build", str(root / "content"), "-o", str(root / "out"), "--answer-fields",
+        "--no-sessions", "-f", "pdf", "-f", "docx", "-j", "1",
+    )  # fmt: skip
+    assert code == 0, err
+    return root
+
+
+@pytest.fixture
+def pack(built: Path, tmp_path: Path) -> Path:
+    """A fresh folder with the pack and an answers file already holding one answer."""
+    shutil.copy(built / "content" / "pack.yaml", tmp_path / "pack.yaml")
+    (tmp_path / "pack.answers.yaml").write_text(STORED, encoding="utf-8")
+    return tmp_path
+
+
+def fill_pdf(
+    source: Path, target: Path, values: dict[str, str], edit: Callable[[Any], None] | None = None
+) -> Path:
+    """The PDF copy with ``values`` typed in (by field name), then changed by ``edit``."""
+    with pikepdf.open(source) as pdf:
+        for field in pdf.Root.AcroForm.Fields:
+            name = str(field.get("/T"))
+            if name in values:
+                field.V = pikepdf.String(values[name])
+        if edit is not None:
+            edit(pdf)
+        pdf.save(target)
+    return target
+
+
+def fill_docx(
+    source: Path,
+    target: Path,
+    values: dict[str, str],
+    edit: Callable[[str, bytes], bytes] | None = None,
+) -> Path:
+    """The Word copy with ``values`` typed in (by tag), each part then changed by ``edit``."""
+    with zipfile.ZipFile(source) as archive:
+        items = [(item.filename, archive.read(item.filename)) for item in archive.infolist()]
+    output = []
+    for name, data in items:
+        if name == "word/document.xml":
+            document = etree.fromstring(data)
+            for control in document.iter(W + "sdt"):
+                tag = control.find(f"{W}sdtPr/{W}tag").get(W + "val")
+                if tag in values:
+                    control.find(W + "sdtPr").remove(control.find(f"{W}sdtPr/{W}showingPlcHdr"))
+                    texts = list(control.iter(W + "t"))
+                    texts[0].text = values[tag]
+            data = etree.tostring(document)
+        output.append((name, edit(name, data) if edit is not None else data))
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in output:
+            archive.writestr(name, data)
+    return target
+
+
+def refused(args: list[str], answers: Path, message: str) -> None:
+    """Harvest fails with ``message`` as a whole line, no traceback, the answers file untouched."""
+    before = answers.read_bytes() if answers.exists() else None
+    code, _, err = run("harvest", *args, "--into", str(answers))
+    assert code == 1, err
+    assert message in err.splitlines(), err
+    assert "Traceback" not in err
+    assert "<memory>" not in err
+    assert (answers.read_bytes() if answers.exists() else None) == before
+    leftovers = [p.name for p in answers.parent.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def harvested(answers: Path) -> Any:
+    from briefpack.content.answers import load_answers
+
+    return load_answers(answers)
+
+
+@pytest.mark.parametrize("character", ["\x1b", "\x00", "\x07", "\x7f", "\x85", "\ufffe"])
+def test_a_control_character_in_a_field_is_refused_at_the_copy_naming_its_question(
+    built: Path, pack: Path, character: str
+) -> None:
+    filled = fill_pdf(
+        built / "out" / "pack" / "pack.pdf",
+        pack / "filled.pdf",
+        {f"answer:{FIRST}": "Fine", f"answer:{SECOND}": f"Before{character}after"},
+    )
+    kind = "a noncharacter" if character == "\ufffe" else "a control character"
+    refused(
+        [str(filled)],
+        pack / "pack.answers.yaml",
+        f'{filled}: the answer to "Multi-Agent Orchestration at Scale" ({SECOND}) holds '
+        f"{kind} (U+{ord(character):04X}); nothing was harvested",
+    )
+    assert harvested(pack / "pack.answers.yaml").get(FIRST) is None  # not even the sound field
+
+
+def test_what_harvest_writes_is_what_the_build_reads(built: Path, pack: Path) -> None:
+    """Text a reader may type (tabs, line breaks as CR, U+2028, emoji) comes back exactly."""
+    text = "Line one\r\nLine\ttwo\rthree \u2028 four 🚀"
+    filled = fill_pdf(
+        built / "out" / "pack" / "pack.pdf", pack / "filled.pdf", {f"follow-up:{FIRST}": text}
+    )
+    code, _, err = run("harvest", str(filled), "--into", str(pack / "pack.answers.yaml"))
+    assert code == 0, err
+    answer = harvested(pack / "pack.answers.yaml").get(FIRST)
+    assert answer.follow_up == "Line one\nLine\ttwo\nthree \u2028 four 🚀"
+    code, _, err = run("validate", str(pack / "pack.yaml"))
+    assert code == 0, err
+
+
+def test_an_answers_file_holding_a_control_character_is_refused_at_its_line(
+    tmp_path: Path,
+) -> None:
+    from briefpack.content.answers import load_answers
+    from briefpack.errors import BriefpackError
+
+    answers = tmp_path / "pack.answers.yaml"
+    answers.write_text('answers:\n  key:\n    answer: "a\\x85b"\n', encoding="utf-8")
+    with pytest.raises(BriefpackError) as raised:
+        load_answers(answers)
+    assert [str(problem) for problem in raised.value.problems] == [
+        f"{answers}:3:13: 'answer' contains the control character U+0085; remove it"
+    ]
+
+
+def test_a_kids_loop_is_refused_in_one_line(built: Path, pack: Path) -> None:
+    def loop(pdf: Any) -> None:
+        field = pdf.Root.AcroForm.Fields[0]
+        field.Kids = pikepdf.Array([field])
+
+    filled = fill_pdf(built / "out" / "pack" / "pack.pdf", pack / "loop.pdf", {}, loop)
+    refused(
+        [str(filled)],
+        pack / "pack.answers.yaml",
+        f"{filled}: refused: its form lists a field twice (a loop in /Kids)",
+    )
+
+
+def test_fields_nested_deeper_than_any_pack_are_refused_and_parent_chains_are_not_walked(
+    built: Path, pack: Path
+) -> None:
+    def deep(pdf: Any) -> None:
+        field = pdf.Root.AcroForm.Fields[0]
+        for level in range(5000):
+            kid = pdf.make_indirect(pikepdf.Dictionary(T=pikepdf.String(f"l{level}")))
+            field.Kids = pikepdf.Array([kid])
+            field = kid
+
+    filled = fill_pdf(built / "out" / "pack" / "pack.pdf", pack / "deep.pdf", {}, deep)
+    refused(
+        [str(filled)],
+        pack / "pack.answers.yaml",
+        f"{filled}: refused: its form fields nest over 32 levels deep",
+    )
+
+    def parents(pdf: Any) -> None:
+        parent = pdf.make_indirect(pikepdf.Dictionary())
+        pdf.Root.AcroForm.Fields[0].Parent = parent
+        for _ in range(5000):
+            parent.Parent = pdf.make_indirect(pikepdf.Dictionary())
+            parent = parent.Parent
+        parent.Parent = pdf.Root.AcroForm.Fields[0]  # and back: a loop
+
+    filled = fill_pdf(
+        built / "out" / "pack" / "pack.pdf",
+        pack / "parents.pdf",
+        {f"answer:{FIRST}": "Kept"},
+        parents,
+    )
+    code, _, err = run("harvest", str(filled), "--into", str(pack / "pack.answers.yaml"))
+    assert code == 0, err
+    assert harvested(pack / "pack.answers.yaml").get(FIRST).answer == "Kept"
+
+
+def test_a_copy_of_another_pack_that_shares_a_key_is_refused_naming_both(
+    built: Path, pack: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = fill_pdf(
+        built / "out" / "other" / "other.pdf", pack / "other.pdf", {f"answer:{FIRST}": "Theirs"}
+    )
+    refused(
+        [str(other)],
+        pack / "pack.answers.yaml",
+        f"{other}: is a copy of the pack 'other', not of 'pack' ({pack / 'pack.yaml'}); "
+        "nothing was harvested",
+    )
+    word = fill_docx(
+        built / "out" / "other" / "other.docx",
+        pack / "other.docx",
+        {f"briefpack:answer:{FIRST}": "Theirs"},
+    )
+    refused(
+        [str(word)],
+        pack / "pack.answers.yaml",
+        f"{word}: is a copy of the pack 'other', not of 'pack' ({pack / 'pack.yaml'}); "
+        "nothing was harvested",
+    )
+    # Without --into, the pack the copy names is looked for, and this folder has none.
+    (pack / "content").mkdir()
+    shutil.copy(pack / "pack.yaml", pack / "content" / "pack.yaml")
+    monkeypatch.chdir(pack)
+    code, _, err = run("harvest", str(other))
+    assert code == 1
+    assert "no pack in content has the pack 'other'" in err
+    assert not (pack / "content" / "pack.answers.yaml").exists()
+
+
+def test_a_copy_without_identity_is_taken_only_when_all_its_fields_are_this_packs(
+    built: Path, pack: Path
+) -> None:
+    def anonymous(pdf: Any) -> None:
+        del pdf.trailer.Info["/BriefpackPack"]
+        del pdf.trailer.Info["/BriefpackAnswerFields"]
+
+    theirs = fill_pdf(
+        built / "out" / "other" / "other.pdf",
+        pack / "old-other.pdf",
+        {f"answer:{FIRST}": "Theirs"},
+        anonymous,
+    )
+    refused(
+        [str(theirs)],
+        pack / "pack.answers.yaml",
+        f"{theirs}: carries no pack identity (a copy made before briefpack wrote one) and its "
+        "fields 'answer:devops-culture-at-amazon--budget', "
+        "'follow-up:devops-culture-at-amazon--budget' answer no question of pack.yaml: it is "
+        "not a copy of this pack; nothing was harvested",
+    )
+    ours = fill_pdf(
+        built / "out" / "pack" / "pack.pdf",
+        pack / "old-pack.pdf",
+        {f"answer:{FIRST}": "Ours"},
+        anonymous,
+    )
+    code, _, err = run("harvest", str(ours), "--into", str(pack / "pack.answers.yaml"))
+    assert code == 0, err
+    assert harvested(pack / "pack.answers.yaml").get(FIRST).answer == "Ours"
+
+
+def test_a_copy_with_answer_fields_of_another_version_is_refused(built: Path, pack: Path) -> None:
+    def newer(pdf: Any) -> None:
+        pdf.trailer.Info.BriefpackAnswerFields = pikepdf.String("2")
+
+    filled = fill_pdf(built / "out" / "pack" / "pack.pdf", pack / "v2.pdf", {}, newer)
+    refused(
+        [str(filled)],
+        pack / "pack.answers.yaml",
+        f"{filled}: its answer fields are of version '2', made by another briefpack; this one "
+        "reads version 1; nothing was harvested",
+    )
+
+
+def test_the_identity_is_in_copies_with_answer_fields_and_survives_filling_in(
+    built: Path,
+) -> None:
+    from test_answers import fill_pdf as fill_with_pypdf
+
+    from briefpack.content.filled import read_filled
+
+    copy = read_filled(built / "out" / "pack" / "pack.docx")
+    assert (copy.pack, copy.version) == ("pack", "1")
+    filled = fill_with_pypdf(
+        built / "out" / "pack" / "pack.pdf", built / "pypdf.pdf", {f"answer:{FIRST}": "Typed"}
+    )
+    copy = read_filled(filled)
+    assert (copy.pack, copy.version) == ("pack", "1")
+    assert {(field.key, field.text) for field in copy.fields if field.text} == {(FIRST, "Typed")}
+
+
+@pytest.mark.parametrize(
+    "rename", ["answr:KEY", "answer:KEY:extra", "briefpack:answer:KEY", "answer:no-such-question"]
+)
+def test_a_forged_pdf_field_name_is_refused_naming_it(built: Path, pack: Path, rename: str) -> None:
+    name = rename.replace("KEY", FIRST)
+
+    def forge(pdf: Any) -> None:
+        field = pdf.Root.AcroForm.Fields[1]
+        field.T = pikepdf.String(name)
+        field.V = pikepdf.String("Forged")
+
+    filled = fill_pdf(built / "out" / "pack" / "pack.pdf", pack / "forged.pdf", {}, forge)
+    if rename == "answer:no-such-question":
+        message = (
+            f"the field '{name}' answers no question of pack.yaml (removed since the copy was "
+            "made?); nothing was harvested"
+        )
+    else:
+        message = f"refused: the form field '{name}' is not one briefpack wrote"
+    refused([str(filled)], pack / "pack.answers.yaml", f"{filled}: {message}")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (f"briefpack:answer:{FIRST}", "briefpack:reply:x",
+         "refused: the content control 'briefpack:reply:x' is not one briefpack wrote"),
+        (f"briefpack:answer:{FIRST}", f"answer:{FIRST}",
+         f"refused: the content control 'answer:{FIRST}' is not one briefpack wrote"),
+        ('w:name="bpa_', 'w:name="bpa_zz',
+         "refused: the bookmark 'bpa_zz"),
+    ],
+)  # fmt: skip
+def test_a_forged_word_tag_or_bookmark_is_refused_naming_it(
+    built: Path, pack: Path, old: str, new: str, message: str
+) -> None:
+    def forge(name: str, data: bytes) -> bytes:
+        if name != "word/document.xml":
+            return data
+        return data.replace(old.encode(), new.encode(), 1)
+
+    filled = fill_docx(built / "out" / "pack" / "pack.docx", pack / "forged.docx", {}, forge)
+    before = (pack / "pack.answers.yaml").read_bytes()
+    code, _, err = run("harvest", str(filled), "--into", str(pack / "pack.answers.yaml"))
+    assert code == 1
+    assert err.startswith(f"{filled}: {message}"), err
+    assert len(err.splitlines()) == 1
+    assert (pack / "pack.answers.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "word/styles.xml", "docProps/custom.xml"])
+def test_a_doctype_in_any_part_of_a_word_copy_is_refused_naming_the_part(
+    built: Path, pack: Path, part: str
+) -> None:
+    doctype = b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/hostname">]>'
+
+    def declare(name: str, data: bytes) -> bytes:
+        if name != part:
+            return data
+        end = data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0
+        return data[:end] + doctype + data[end:]
+
+    filled = fill_docx(
+        built / "out" / "pack" / "pack.docx",
+        pack / "doctype.docx",
+        {f"briefpack:answer:{FIRST}": "Typed"},
+        declare,
+    )
+    refused(
+        [str(filled)],
+        pack / "pack.answers.yaml",
+        f"{filled}: refused: its part '{part}' declares a DOCTYPE",
+    )
+
+
+def test_two_answers_to_one_question_are_reported_at_the_filled_copy(
+    built: Path, pack: Path
+) -> None:
+    def twice(name: str, data: bytes) -> bytes:
+        if name != "word/document.xml":
+            return data
+        document = etree.fromstring(data)
+        control = next(
+            c
+            for c in document.iter(W + "sdt")
+            if c.find(f"{W}sdtPr/{W}tag").get(W + "val") == f"briefpack:answer:{FIRST}"
+        )
+        copy = etree.fromstring(etree.tostring(control))
+        next(iter(copy.iter(W + "t"))).text = "Second"
+        control.addnext(copy)
+        return bytes(etree.tostring(document))
+
+    word = fill_docx(
+        built / "out" / "pack" / "pack.docx",
+        pack / "twice.docx",
+        {f"briefpack:answer:{FIRST}": "First"},
+        twice,
+    )
+    refused(
+        [str(word)],
+        pack / "pack.answers.yaml",
+        f"{word}: '{FIRST}': two fields 'briefpack:answer:{FIRST}' of this copy hold different "
+        "answers: 'First' and 'Second'",
+    )
+    pdf = fill_pdf(
+        built / "out" / "pack" / "pack.pdf", pack / "second.pdf", {f"answer:{FIRST}": "Other"}
+    )
+    one = fill_docx(
+        built / "out" / "pack" / "pack.docx",
+        pack / "one.docx",
+        {f"briefpack:answer:{FIRST}": "One"},
+    )
+    refused(
+        [str(one), str(pdf)],
+        pack / "pack.answers.yaml",
+        f"{pdf}: '{FIRST}': its answer 'Other' differs from {one}'s 'One'",
+    )
+    code, _, err = run(
+        "harvest", str(one), str(pdf), "--into", str(pack / "pack.answers.yaml"), "--force"
+    )
+    assert code == 0, err
+    assert harvested(pack / "pack.answers.yaml").get(FIRST).answer == "Other"
+
+
+def test_answers_too_large_for_the_build_to_read_are_not_written(built: Path, pack: Path) -> None:
+    text = base64.b64encode(os.urandom(5 * 1024 * 1024)).decode("ascii")
+    filled = fill_docx(
+        built / "out" / "pack" / "pack.docx",
+        pack / "large.docx",
+        {f"briefpack:answer:{FIRST}": text},
+    )
+    refused(
+        [str(filled)],
+        pack / "pack.answers.yaml",
+        f"{pack / 'pack.answers.yaml'}: the answers would make it 6.7 MB, over the 5.0 MB a "
+        "build reads; nothing was harvested",
+    )
