@@ -247,9 +247,12 @@ def test_an_answers_file_is_checked_at_its_lines_and_is_not_a_pack(tmp_path: Pat
     messages = [str(problem) for problem in raised.value.problems]
     assert messages[0].startswith(f"{bad}:3:5: unknown key 'answr'")
     assert messages[1].startswith(f"{bad}:4:16: 'harvested' must be a date")
-    code, out, _ = run("validate", str(tmp_path))
-    assert code == 0
+    # validate reads it as the pack's answers, as build does, not as a pack of its own.
+    code, out, err = run("validate", str(tmp_path))
+    assert code == 1
     assert "pack.answers.yaml" not in out
+    assert err.count(f"{bad}:3:5: unknown key 'answr'") == 1
+    assert "1 of 1 pack invalid" in err
 
 
 def test_the_debrief_shows_each_answer_under_its_question(tmp_path: Path) -> None:
