@@ -453,3 +453,21 @@ def test_answers_too_large_for_the_build_to_read_are_not_written(built: Path, pa
         f"{pack / 'pack.answers.yaml'}: the answers would make it 6.7 MB, over the 5.0 MB a "
         "build reads; nothing was harvested",
     )
+
+
+def test_an_empty_field_of_a_question_since_removed_is_only_a_warning(
+    built: Path, pack: Path
+) -> None:
+    def removed(pdf: Any) -> None:
+        pdf.Root.AcroForm.Fields[1].T = pikepdf.String("follow-up:a-question-since-removed")
+
+    filled = fill_pdf(
+        built / "out" / "pack" / "pack.pdf", pack / "old.pdf", {f"answer:{FIRST}": "Kept"}, removed
+    )
+    code, _, err = run("harvest", str(filled), "--into", str(pack / "pack.answers.yaml"))
+    assert code == 0, err
+    assert (
+        f"{filled}: warning: the field 'follow-up:a-question-since-removed' answers no question "
+        "of pack.yaml; it is empty and left out"
+    ) in err.splitlines()
+    assert harvested(pack / "pack.answers.yaml").get(FIRST).answer == "Kept"

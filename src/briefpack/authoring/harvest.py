@@ -56,7 +56,9 @@ def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: 
     if problems:
         raise BriefpackError(problems)
     pack_path, pack = _pack_for(copies, into, content)
-    filled = checked_fields(pack, pack_path, copies)
+    filled, notes = checked_fields(pack, pack_path, copies)
+    for note in notes:
+        click.echo(str(note), err=True)
     # A word processor that drops the placeholder mark (LibreOffice) leaves its
     # text behind: that is no answer.
     placeholders = _placeholders(pack)
@@ -83,17 +85,21 @@ def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: 
     )
 
 
-def checked_fields(pack: Pack, pack_path: Path, copies: Sequence[FilledCopy]) -> list[Filled]:
-    """The fields of ``copies``, each under its question's key, once every copy is found sound.
+def checked_fields(
+    pack: Pack, pack_path: Path, copies: Sequence[FilledCopy]
+) -> tuple[list[Filled], list[Problem]]:
+    """The fields of ``copies``, each under its question's key, once every copy is found sound,
+    and the warnings to show then.
 
     Raises with every problem of every copy: another pack's or a newer
     briefpack's copy, a field that answers no question of the pack, a text the
     answers file may not hold.  An empty field of a question since removed
-    from the pack is only reported.
+    from the pack is only a warning (shown only when nothing is refused).
     """
     keys = {question.key: question for question in pack.questions}
     by_digest = {DIGEST_PREFIX + key_digest(key): key for key in keys}
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     fields: list[Filled] = []
     for copy in copies:
         problems += _identity_problems(copy, pack, pack_path)
@@ -121,17 +127,19 @@ def checked_fields(pack: Pack, pack_path: Path, copies: Sequence[FilledCopy]) ->
                     )
                 )
             else:
-                click.echo(
-                    f"{copy.where}: warning: the pack has no question {shown(field.key)}; "
-                    "its empty field is left out",
-                    err=True,
+                warnings.append(
+                    Problem(
+                        copy.where,
+                        f"warning: the field {shown(field.field)} answers no question of "
+                        f"{pack_path.name}; it is empty and left out",
+                    )
                 )
         known = [field for field in resolved if field.key in keys]
         problems += _text_problems(copy, known, keys)
         fields += known
     if problems:
         raise BriefpackError(problems)
-    return fields
+    return fields, warnings
 
 
 def _identity_problems(copy: FilledCopy, pack: Pack, pack_path: Path) -> list[Problem]:
