@@ -88,6 +88,8 @@ ESCAPES = {
     "mutating call": "{% set found = [] %}{{ found.append(1) }}",
     "map attribute": "{{ pack.days|map(attribute='date.__class__')|list }}",
     "unused private": "{% set c = pack.__class__ %}",
+    "huge repeat": "{{ 'x' * 10 ** 10 }}",
+    "huge power": "{{ 2 ** (10 ** 9) }}",
 }
 
 

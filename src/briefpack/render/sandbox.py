@@ -14,6 +14,9 @@ that change a list or a dict.  Three holes that sandbox leaves are closed here:
 - :class:`jinja2.FileSystemLoader` follows symbolic links, so ``{% include %}``
   of a link could read any file into the page; only files inside the theme's
   folder are served;
+- ``'x' * 10**10`` or ``9 ** 9 ** 9`` would take all the memory or time
+  there is, even while Jinja folds constants when it compiles; ``*`` and
+  ``**`` are bounded (:data:`MAX_REPEAT`, :data:`MAX_EXPONENT`);
 - a private attribute fetched but never printed (``{% set c = x.__class__ %}``)
   is silently undefined; every template is also read once for such names,
   in branches a render never takes too, so ``validate`` refuses what a build
@@ -34,6 +37,8 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefpack.errors import BriefpackError, Mark, Problem
@@ -43,6 +48,10 @@ PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix"})
 #: Values a template may not reach into: they reach the file system.
 _FILE_TYPES = (PurePath, io.IOBase)
 #: What a theme is told when its template reaches outside the sandbox.
+#: Most items (characters) ``*`` may make of a string or a list.
+MAX_REPEAT = 1_000_000
+#: Largest power ``**`` may raise to.
+MAX_EXPONENT = 100
 SANDBOX_ADVICE = (
     "a theme's template runs in a sandbox and may use only the values, filters and "
     "functions briefpack gives it"
@@ -50,7 +59,23 @@ SANDBOX_ADVICE = (
 
 
 class ThemeSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, with no way to a file through a path."""
+    """Jinja's immutable sandbox, with no way to a file through a path and bounded ``*``, ``**``."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        """``left * right`` or ``left ** right``, refused when the result would be huge."""
+        if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
+            raise SecurityError(f"a power above {MAX_EXPONENT}")
+        count, repeated = (right, left) if isinstance(right, int) else (left, right)
+        if (
+            operator == "*"
+            and isinstance(count, int)
+            and isinstance(repeated, str | list | tuple)
+            and len(repeated) * count > MAX_REPEAT
+        ):
+            raise SecurityError(f"a string or list of over {MAX_REPEAT} items")
+        return super().call_binop(context, operator, left, right)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Refuse every attribute of a path or a file but its name (see :data:`PATH_ATTRIBUTES`)."""
