@@ -8,9 +8,12 @@ between the top and bottom margins, where the running header and footer are.
 
 Only a page's drawing is taken, as a form XObject: its annotations, and the
 attachment's JavaScript, actions, embedded files and form fields, never reach
-the book.  pikepdf (qpdf) does the work: on a 500-page merge it took 0.3 s and
-45 MB where pypdf took 24 s and 321 MB and wrote a file ten times larger
-(benchmarks/README.md).
+the book.  Nor does anything hidden behind the drawing's own resources (a
+font's action, a second catalogue): the page is first rebuilt from what it
+draws, each resource kept by an allow-list for its kind
+(:mod:`briefpack.render.preread`).  pikepdf (qpdf) does the work: on a
+500-page merge it took 0.3 s and 45 MB where pypdf took 24 s and 321 MB and
+wrote a file ten times larger (benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -18,10 +21,15 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Attachment, Session
 from briefpack.model.theme import Margins
+
+if TYPE_CHECKING:
+    # pikepdf is imported when a book is finished, not by every user of page_anchor.
+    from briefpack.render.preread import DrawingCleaner
 
 #: Points in a millimetre.
 POINTS_PER_MM = 72 / 25.4
@@ -86,6 +94,26 @@ def _place(page: Any, other: Any, area: Any, name: str, under: bool) -> None:
     page.contents_coalesce()
 
 
+def _cleaned_page(cleaner: DrawingCleaner, item: KeptPage) -> Any:
+    """The attachment page of ``item``, rebuilt from what it draws; refused at its line if not."""
+    from briefpack.render.preread import TooDeepError
+
+    try:
+        return cleaner.page(item.attachment_page)
+    except TooDeepError as error:
+        attachment = item.attachment
+        where = attachment.mark if attachment.mark.path != "<memory>" else str(attachment.path)
+        raise BriefpackError(
+            [
+                Problem(
+                    where,
+                    f"'file': {attachment.path.name} cannot join the book: {error} (page "
+                    f"{item.attachment_page + 1}); print it to PDF again and attach that copy",
+                )
+            ]
+        ) from None
+
+
 def finish_book(
     pdf: bytes,
     kept: Sequence[KeptPage],
@@ -105,17 +133,20 @@ def finish_book(
         return pdf
     import pikepdf
 
+    from briefpack.render.preread import DrawingCleaner
     from briefpack.render.tagging import repair_tags
 
     with pikepdf.open(io.BytesIO(pdf)) as book:
         if link_descriptions is not None:
             repair_tags(book, link_descriptions)
         opened: dict[str, pikepdf.Pdf] = {}
+        cleaners: dict[str, DrawingCleaner] = {}
         try:
             for item in kept:
-                source = opened.get(item.attachment.digest)
-                if source is None:
+                cleaner = cleaners.get(item.attachment.digest)
+                if cleaner is None:
                     source = opened[item.attachment.digest] = pikepdf.open(item.attachment.path)
+                    cleaner = cleaners[item.attachment.digest] = DrawingCleaner(source)
                 page = book.pages[item.book_page]
                 left, bottom, right, top = (float(value) for value in page.mediabox)
                 area = pikepdf.Rectangle(
@@ -124,7 +155,7 @@ def finish_book(
                     right,
                     top - margins.top * POINTS_PER_MM,
                 )
-                drawing = source.pages[item.attachment_page]
+                drawing = _cleaned_page(cleaner, item)
                 _place(page, drawing, area, f"BriefpackPreRead{item.book_page}", under=True)
             if mark is not None:
                 stamp = opened["mark"] = pikepdf.open(io.BytesIO(mark))

@@ -1,0 +1,309 @@
+"""A pre-read page rebuilt from what it draws, so that nothing but drawing reaches the book.
+
+A page's drawing is its content stream and the resources that stream names.
+Copying the page's ``/Resources`` whole would copy whatever hangs from them:
+a font or picture dictionary can point at a JavaScript or launch action, an
+embedded file, or a second catalogue with an open action, and a PDF writer
+copies what is pointed at.  So each page is cleaned before it is drawn into
+the book (:func:`briefpack.render.attachments.finish_book`):
+
+* **Only what is drawn.**  The page's resources, and those of every form,
+  Type 3 font and tiling pattern under it, keep only the names their content
+  streams mention (a generous reading: every ``/Name`` token, so that a name
+  is never lost; one more kept resource is harmless, since it is cleaned too).
+* **An allow-list per kind of object.**  A font keeps the keys a font has, a
+  picture the keys a picture has, and so on (:data:`KINDS`); any other key,
+  known or not, goes, and a value of the wrong shape (a dictionary where a
+  number belongs, an object of another ``/Type``) goes with its key.  No kind
+  has a key for an action, JavaScript, a file, an annotation, metadata or a
+  catalogue, so none of them can be reached from what is kept.
+* **Bounded.**  The walk is breadth first, with a visited set (a loop is
+  walked once) and a depth limit (:data:`MAX_DEPTH`): a deeper structure is
+  refused (:class:`TooDeepError`), never followed down.
+
+The source PDF is changed in place (it is opened for this book and never
+written), so that pikepdf's copy into the book still copies each shared
+object once and streams as they are: a clean pre-read comes out as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import pikepdf
+
+from briefpack.render.preread_kinds import (
+    COLOUR_SPACE_MEMBERS,
+    KINDS,
+    MAP,
+    PLAIN,
+    RESOURCE_ROLES,
+)
+
+#: The deepest a kept object may sit below its page's resources, in nested
+#: dictionaries and arrays.  A form inside a form costs three levels; a font
+#: program is seven below the page.  Real files stay far below; the limit only
+#: keeps a crafted chain of thousands of forms out.
+MAX_DEPTH = 300
+
+
+class TooDeepError(ValueError):
+    """A pre-read whose drawing nests deeper than :data:`MAX_DEPTH`."""
+
+
+#: A name token of a content stream (ISO 32000-1 §7.3.5), ``#xx`` escapes and all.
+_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
+_ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
+
+
+def names_in(content: bytes) -> set[str]:
+    """Every name a content stream could mean, as resource keys spell them (``/F1``)."""
+    found = set()
+    for token in set(_NAME.findall(content)):
+        raw = _ESCAPE.sub(lambda match: bytes([int(match[1], 16)]), token)
+        found.add("/" + raw.decode("latin-1"))
+        found.add("/" + raw.decode("utf-8", "replace"))
+    return found
+
+
+@dataclass
+class _Item:
+    """An object waiting to be checked, and where it is held (to drop it from there)."""
+
+    value: Any
+    role: str
+    depth: int
+    holder: Any
+    key: str | int
+
+
+@dataclass
+class DrawingCleaner:
+    """Cleans the pages of one source PDF; shared objects are cleaned once for all its pages."""
+
+    pdf: pikepdf.Pdf
+    #: Each indirect object's verdict for a role: kept (and cleaned) or refused.
+    _verdicts: dict[tuple[tuple[int, int], str], bool] = field(default_factory=dict)
+    #: Trimmed copies of shared resource dictionaries, by the original and the names kept.
+    _trimmed: dict[tuple[tuple[int, int], frozenset[str] | None], Any] = field(default_factory=dict)
+    _cleaned_pages: set[int] = field(default_factory=set)
+    #: The catalogue, the page tree and the pages: refused wherever they are pointed at.
+    _structure: set[tuple[int, int]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        pending = [self.pdf.Root, self.pdf.trailer.get("/Info")]
+        pending += [page.obj for page in self.pdf.pages]
+        while pending:
+            thing = pending.pop()
+            indirect = isinstance(thing, pikepdf.Dictionary) and thing.is_indirect
+            if indirect and thing.objgen not in self._structure:
+                self._structure.add(thing.objgen)
+                pending.append(thing.get("/Parent"))
+
+    def page(self, index: int) -> pikepdf.Page:
+        """Page ``index`` with its resources trimmed to what it draws, every one cleaned.
+
+        Raises :class:`TooDeepError` when the drawing nests beyond :data:`MAX_DEPTH`.
+        """
+        page = self.pdf.pages[index]
+        if index in self._cleaned_pages:
+            return page
+        queue: deque[_Item] = deque()
+        resources = self._inherited(page.obj, "/Resources")
+        if isinstance(resources, pikepdf.Dictionary) and not isinstance(resources, pikepdf.Stream):
+            page.obj.Resources = self._trim(resources, _page_content(page.obj), 1, queue)
+        elif "/Resources" in page.obj:
+            del page.obj["/Resources"]
+        if "/Group" in page.obj:
+            queue.append(_Item(page.obj.Group, "group", 1, page.obj, "/Group"))
+        while queue:
+            item = queue.popleft()
+            if not self._keep(item, queue):
+                _drop(item.holder, item.key)
+        self._cleaned_pages.add(index)
+        return page
+
+    def _inherited(self, page: Any, key: str) -> Any:
+        """``page``'s ``key``, from the page or the nearest page-tree node that has it."""
+        seen = set()
+        node = page
+        while isinstance(node, pikepdf.Dictionary) and node.objgen not in seen:
+            if key in node:
+                return node[key]
+            seen.add(node.objgen)
+            node = node.get("/Parent")
+        return None
+
+    def _keep(self, item: _Item, queue: deque[_Item]) -> bool:
+        """Whether ``item`` may stay; if so, it is cleaned and what it holds is queued."""
+        value, role = item.value, item.role
+        if not isinstance(value, pikepdf.Array | pikepdf.Dictionary | pikepdf.Stream):
+            return True  # a number, name, string, boolean or null
+        if item.depth > MAX_DEPTH:
+            raise TooDeepError(f"its drawing nests more than {MAX_DEPTH} levels deep")
+        if not value.is_indirect:
+            return self._check(value, role, item.depth + 1, queue)
+        verdict = self._verdicts.get((value.objgen, role))
+        if verdict is None:
+            # Decided before its members are looked at: a loop back to it finds it kept.
+            verdict = value.objgen not in self._structure and _fits(value, role)
+            self._verdicts[value.objgen, role] = verdict
+            if verdict:
+                self._check(value, role, item.depth + 1, queue)
+        return verdict
+
+    def _check(self, value: Any, role: str, below: int, queue: deque[_Item]) -> bool:
+        """Clean ``value`` in ``role`` if it fits it, queueing its members at depth ``below``."""
+        if not _fits(value, role):
+            return False
+        if isinstance(value, pikepdf.Array):
+            if role == "colour_space":
+                family = str(value[0]) if len(value) else ""
+                roles = [PLAIN, *COLOUR_SPACE_MEMBERS.get(family, ())]
+                roles += [PLAIN] * (len(value) - len(roles))
+            else:
+                # A font's [font size] in a graphics state, a function's list of
+                # functions, a layer's visibility expression: each member in the role.
+                roles = [role] * len(value)
+            queue.extend(_Item(member, roles[i], below, value, i) for i, member in enumerate(value))
+            return True
+        if role.startswith(MAP):
+            inner = role.removeprefix(MAP)
+            queue.extend(_Item(value[key], inner, below, value, key) for key in list(value.keys()))
+            return True
+        kind = KINDS[_role_of(value, role)]
+        for key in list(value.keys()):
+            if key not in kind.keys:
+                del value[key]
+            elif key == "/Resources":
+                resources = value.Resources
+                if isinstance(resources, pikepdf.Dictionary) and not isinstance(
+                    resources, pikepdf.Stream
+                ):
+                    value.Resources = self._trim(resources, _content_of(value), below, queue)
+                else:
+                    del value["/Resources"]
+            else:
+                queue.append(_Item(value[key], kind.keys[key], below, value, key))
+        return True
+
+    def _trim(self, resources: Any, content: bytes | None, depth: int, queue: deque[_Item]) -> Any:
+        """A resource dictionary of what ``content`` names (all of it, if ``None``); queued."""
+        if depth > MAX_DEPTH:
+            raise TooDeepError(f"its drawing nests more than {MAX_DEPTH} levels deep")
+        names = None if content is None or _inherits(resources) else names_in(content)
+        memo = None
+        if resources.is_indirect:
+            memo = (resources.objgen, None if names is None else frozenset(names))
+            if memo in self._trimmed:
+                return self._trimmed[memo]
+        trimmed = pikepdf.Dictionary()
+        for category, role in RESOURCE_ROLES.items():
+            entries = resources.get(category)
+            if not isinstance(entries, pikepdf.Dictionary) or isinstance(entries, pikepdf.Stream):
+                continue
+            kept = pikepdf.Dictionary(
+                {key: entries[key] for key in entries if names is None or key in names}
+            )
+            if len(kept):
+                trimmed[category] = kept
+                for key in list(kept.keys()):
+                    queue.append(_Item(kept[key], role, depth + 2, kept, key))
+        procedures = resources.get("/ProcSet")
+        if isinstance(procedures, pikepdf.Array):
+            trimmed.ProcSet = pikepdf.Array(
+                item for item in procedures if isinstance(item, pikepdf.Name)
+            )
+        if memo is not None:
+            trimmed = self._trimmed[memo] = self.pdf.make_indirect(trimmed)
+        return trimmed
+
+
+def _role_of(value: Any, role: str) -> str:
+    """The kind an object in ``role`` is: an XObject is a picture or a form, by its subtype."""
+    if role == "xobject":
+        return {"/Image": "image", "/Form": "form"}.get(str(value.get("/Subtype")), "")
+    return role
+
+
+def _fits(value: Any, role: str) -> bool:
+    """Whether ``value`` has the shape ``role`` asks for: stream or not, its type and subtype."""
+    is_stream = isinstance(value, pikepdf.Stream)
+    if isinstance(value, pikepdf.Array):
+        return True  # each member is checked in turn
+    if role.startswith(MAP):
+        return not is_stream
+    kind = KINDS.get(_role_of(value, role))
+    if kind is None or (kind.stream is not None and is_stream != kind.stream):
+        return False
+    kind_of = value.get("/Type")
+    if kind_of is not None and str(kind_of) not in kind.types:
+        return False
+    return kind.subtypes is None or str(value.get("/Subtype")) in kind.subtypes
+
+
+def _holds_resources(value: Any) -> bool:
+    """Whether ``value`` draws with resources: a form, a tiling pattern, a Type 3 font."""
+    if isinstance(value, pikepdf.Stream):
+        return value.get("/Subtype") != pikepdf.Name.Image
+    return bool(value.get("/Subtype") == pikepdf.Name.Type3)
+
+
+def _drop(holder: Any, key: str | int) -> None:
+    """Take a refused value out of its dictionary, or leave a null in its array's place."""
+    if isinstance(key, int):
+        holder[key] = None
+    elif key in holder:
+        del holder[key]
+
+
+def _inherits(resources: Any) -> bool:
+    """Whether something these resources draw has none of its own, so uses these.
+
+    Such a form, Type 3 font or pattern (allowed before PDF 1.2) names
+    resources its holder's content does not: its holder keeps them all.
+    """
+    for category in ("/XObject", "/Font", "/Pattern"):
+        entries = resources.get(category)
+        if not isinstance(entries, pikepdf.Dictionary) or isinstance(entries, pikepdf.Stream):
+            continue
+        for key in entries:
+            entry = entries[key]
+            if (
+                isinstance(entry, pikepdf.Dictionary | pikepdf.Stream)
+                and _holds_resources(entry)
+                and "/Resources" not in entry
+            ):
+                return True
+    return False
+
+
+def _page_content(page: Any) -> bytes | None:
+    """A page's content streams, joined; ``None`` if one cannot be read."""
+    contents = page.get("/Contents")
+    streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+    try:
+        return b"\n".join(
+            stream.read_bytes() for stream in streams if isinstance(stream, pikepdf.Stream)
+        )
+    except pikepdf.PdfError:
+        return None
+
+
+def _content_of(value: Any) -> bytes | None:
+    """What a form or pattern draws, or all a Type 3 font's glyphs; ``None`` if unreadable."""
+    try:
+        if isinstance(value, pikepdf.Stream):
+            return value.read_bytes()
+        glyphs = value.get("/CharProcs")
+        if not isinstance(glyphs, pikepdf.Dictionary):
+            return b""
+        streams = [glyphs[key] for key in glyphs]
+        return b"\n".join(
+            glyph.read_bytes() for glyph in streams if isinstance(glyph, pikepdf.Stream)
+        )
+    except pikepdf.PdfError:
+        return None

@@ -1,0 +1,283 @@
+"""Pre-reads are rebuilt from what they draw: nothing that acts reaches any output.
+
+A pre-read hides JavaScript, launch and submit actions, an embedded file and
+a second catalogue behind its fonts, pictures, forms and graphics states
+(tests/pdf_makers.py, ``make_smuggling_pdf``).  The book, the session's pack
+and a recipient's pack are walked object by object, from qpdf's object table
+and from the trailer, and none of it may be found; the pages must still read
+and look as they did, and the warning must say what was left out.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from briefpack.model import Attachment
+from briefpack.render.attachments import _place
+from briefpack.render.preread import MAX_DEPTH, DrawingCleaner, TooDeepError
+
+from conftest import BUNDLED_PACK, run
+from pdf_helpers import page_texts
+from pdf_makers import make_deep_pdf, make_pdf, make_smuggling_pdf
+
+#: Keys that only an action, a script, a file or a form would have.
+FORBIDDEN_KEYS = {
+    "/JS", "/JavaScript", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/AF",
+    "/OpenAction", "/AA", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE", "/AcroForm",
+    "/Ref", "/OPI",
+}  # fmt: skip
+#: Action types (``/S``) and object types (``/Type``) that must not be found.
+FORBIDDEN_NAMES = {
+    "/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE",
+    "/EmbeddedFile", "/Filespec",
+}  # fmt: skip
+#: Strings only the smuggled objects hold.
+SMUGGLED_TEXT = ("app.alert", "calc.exe", "payload", "evil.example", "other.pdf")
+OUTPUTS = ("pack.pdf", "sessions/02-agentcore.pdf", "recipients/jane-doe.pdf")
+
+
+def pack_with_pre_read(folder: Path, file: str) -> Path:
+    """The bundled pack, with a recipient and the pre-read ``file`` under Session 2."""
+    text = BUNDLED_PACK.read_text(encoding="utf-8")
+    text = text.replace("days:", "recipients:\n  - name: Jane Doe\ndays:", 1)
+    at = text.index("        questions:", text.index("      - label: Session 2"))
+    lines = f"        attachments:\n          - file: {file}\n            title: The memo\n"
+    pack = folder / "pack.yaml"
+    pack.write_text(text[:at] + lines + text[at:], encoding="utf-8")
+    return pack
+
+
+def line_of(pack: Path, file: str) -> int:
+    return pack.read_text(encoding="utf-8").splitlines().index(f"          - file: {file}") + 1
+
+
+@pytest.fixture(scope="module")
+def smuggled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """The smuggling pre-read built into every output: (output folder, warning prefix, stderr)."""
+    root = tmp_path_factory.mktemp("smuggled")
+    make_smuggling_pdf(root / "memo.pdf")
+    pack = pack_with_pre_read(root, "memo.pdf")
+    code, _, err = run("build", str(pack), "-o", str(root / "out"), "-f", "pdf", "--per-recipient")
+    assert code == 0, err
+    return root / "out" / "pack", f"{pack}:{line_of(pack, 'memo.pdf')}:19: warning: ", err
+
+
+def everything(pdf: pikepdf.Pdf) -> Iterator[object]:
+    """Every object in ``pdf``: its object table and all that the trailer leads to, once each."""
+    pending: list[object] = [*pdf.objects, pdf.trailer]
+    seen: set[tuple[int, int]] = set()
+    while pending:
+        thing = pending.pop()
+        if isinstance(thing, pikepdf.Object) and thing.is_indirect:
+            if thing.objgen in seen:
+                continue
+            seen.add(thing.objgen)
+        yield thing
+        if isinstance(thing, pikepdf.Dictionary | pikepdf.Stream):
+            pending += [thing[key] for key in thing.keys()]  # noqa: SIM118 - pikepdf
+        elif isinstance(thing, pikepdf.Array):
+            pending += list(thing)
+
+
+def smuggled_things(data: bytes) -> list[str]:
+    """What in ``data`` would act, or came only from the smuggled objects."""
+    found = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        catalogues = 0
+        for thing in everything(pdf):
+            if isinstance(thing, pikepdf.Dictionary | pikepdf.Stream):
+                keys = set(thing.keys())
+                found += sorted(keys & FORBIDDEN_KEYS)
+                for key in ("/S", "/Type", "/Subtype"):
+                    if str(thing.get(key)) in FORBIDDEN_NAMES:
+                        found.append(f"{key} {thing.get(key)}")
+                catalogues += thing.get("/Type") == pikepdf.Name.Catalog
+            elif isinstance(thing, pikepdf.String):
+                found += [text for text in SMUGGLED_TEXT if text in str(thing)]
+        if catalogues != 1:
+            found.append(f"{catalogues} catalogues")
+    return found
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_no_action_script_file_or_second_catalogue_reaches_an_output(
+    smuggled: tuple[Path, str, str], output: str
+) -> None:
+    folder, _, _ = smuggled
+    assert smuggled_things((folder / output).read_bytes()) == []
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_the_smuggling_pages_still_read_with_their_forms_text(
+    smuggled: tuple[Path, str, str], output: str
+) -> None:
+    folder, _, _ = smuggled
+    text = " ".join(page_texts((folder / output).read_bytes()))
+    for expected in ("Smuggled page 1", "Smuggled page 2", "A form"):
+        assert expected in text
+
+
+def test_the_warning_names_everything_that_was_left_out(smuggled: tuple[Path, str, str]) -> None:
+    _, prefix, err = smuggled
+    warnings = [line for line in err.splitlines() if line.startswith(prefix)]
+    assert len(warnings) == 1, err
+    warning = warnings[0]
+    assert warning.endswith("the book keeps its pages and leaves those out")
+    for what in (
+        "JavaScript", "an open action", "page actions", "automatic actions", "launch actions",
+        "actions that send or load form data", "links into other files", "embedded files",
+        "a second catalog", "form fields",
+    ):  # fmt: skip
+        assert what in warning, what
+
+
+def test_the_walk_checker_sees_what_the_old_copy_let_through(tmp_path: Path) -> None:
+    """The check is not blind: the page copied whole, as before, carries all of it."""
+    source = make_smuggling_pdf(tmp_path / "memo.pdf")
+    with pikepdf.open(source) as pdf:
+        book = pikepdf.new()
+        book.add_blank_page()
+        _place(book.pages[0], pdf.pages[0], pikepdf.Rectangle(0, 0, 612, 792), "P", True)
+        output = io.BytesIO()
+        book.save(output)
+    found = set(smuggled_things(output.getvalue()))
+    assert {"/JS", "/EF", "/AA", "/OpenAction", "/S /Launch", "2 catalogues"} <= found
+
+
+def test_a_drawing_nested_too_deep_is_refused_at_the_attachments_line(tmp_path: Path) -> None:
+    make_deep_pdf(tmp_path / "deep.pdf", 1000)
+    pack = pack_with_pre_read(tmp_path, "deep.pdf")
+    code, _, err = run("build", str(pack), "-o", str(tmp_path / "out"), "-f", "pdf")
+    assert code == 1
+    assert "Traceback" not in err
+    assert "internal error" not in err
+    line = line_of(pack, "deep.pdf")
+    refusals = [text for text in err.splitlines() if "deep.pdf" in text and "warning" not in text]
+    assert refusals, err
+    for refusal in refusals:
+        assert refusal.startswith(f"{pack}:{line}:"), refusal
+        assert f"deep.pdf cannot join the book: its drawing nests more than {MAX_DEPTH}" in refusal
+    assert not (tmp_path / "out" / "pack" / "pack.pdf").exists()
+
+
+def test_a_loop_among_resources_is_walked_once(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "loop.pdf", 1)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        first = pdf.make_stream(b"% /Second", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form)
+        second = pdf.make_stream(b"% /First", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form)
+        first.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Second=second))
+        second.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(First=first))
+        pdf.pages[0].obj.Resources.XObject = pikepdf.Dictionary(First=first)
+        pdf.pages[0].contents_add(b"% /First\n")
+        pdf.save(path)
+    with pikepdf.open(path) as pdf:
+        page = DrawingCleaner(pdf).page(0)
+        first = page.obj.Resources.XObject.First
+        assert first.Resources.XObject.Second.Resources.XObject.First.objgen == first.objgen
+
+
+def test_a_chain_of_forms_within_the_limit_is_kept_whole(tmp_path: Path) -> None:
+    with pikepdf.open(make_deep_pdf(tmp_path / "deep.pdf", 50)) as pdf:
+        form = DrawingCleaner(pdf).page(0).obj.Resources.XObject.D
+        depth = 1
+        while "/Resources" in form:
+            form = form.Resources.XObject.N
+            depth += 1
+        assert depth == 50
+
+
+def test_only_the_named_resources_stay_each_with_its_kinds_keys(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "plain.pdf", 1)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        resources = pdf.pages[0].obj.Resources
+        resources.Font.F1.Unknown = pikepdf.Dictionary(S=pikepdf.Name.URI)
+        resources.Font.F2 = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, BaseFont=pikepdf.Name.Courier
+        )
+        resources.XObject = pikepdf.Dictionary(
+            Im1=pdf.make_stream(
+                b"\x00", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=1, Height=1,
+                BitsPerComponent=8, ColorSpace=pikepdf.Name.DeviceGray,
+                Metadata=pdf.make_stream(b""), Alternates=pikepdf.Array(), StructParent=3,
+            )
+        )  # fmt: skip
+        pdf.pages[0].contents_add(b"q 10 0 0 10 0 0 cm /Im1 Do Q\n")
+        pdf.save(path)
+    with pikepdf.open(path) as pdf:
+        kept = DrawingCleaner(pdf).page(0).obj.Resources
+        assert sorted(kept.Font.keys()) == ["/F1"]
+        assert sorted(kept.Font.F1.keys()) == ["/BaseFont", "/Subtype", "/Type"]
+        picture = set(kept.XObject.Im1.keys())
+        assert {"/Width", "/Height", "/ColorSpace", "/BitsPerComponent", "/Subtype"} <= picture
+        assert not picture & {"/Metadata", "/Alternates", "/StructParent"}
+
+
+def test_a_resource_of_the_wrong_type_is_dropped_not_followed(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "plain.pdf", 1)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].obj.Resources.XObject = pikepdf.Dictionary(Cat=pdf.Root, Page=pdf.pages[0].obj)
+        pdf.pages[0].contents_add(b"% /Cat /Page\n")
+        pdf.save(path)
+    with pikepdf.open(path) as pdf:
+        kept = DrawingCleaner(pdf).page(0).obj.Resources
+        assert "/XObject" not in kept or len(kept.XObject) == 0
+        assert "/Pages" in pdf.Root  # the source's own catalogue is left alone
+
+
+def pixels(data: bytes) -> bytes:
+    """The first page of ``data`` as poppler draws it, as PNG."""
+    drawn = subprocess.run(
+        ["pdftoppm", "-r", "72", "-png", "-singlefile", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+    )
+    return drawn.stdout
+
+
+def placed(source: Path, clean: bool) -> bytes:
+    with pikepdf.open(source) as pdf:
+        page = DrawingCleaner(pdf).page(0) if clean else pdf.pages[0]
+        book = pikepdf.new()
+        book.add_blank_page(page_size=(595, 842))
+        _place(book.pages[0], page, pikepdf.Rectangle(0, 0, 595, 842), "P", True)
+        output = io.BytesIO()
+        book.save(output, deterministic_id=True)
+        return output.getvalue()
+
+
+@pytest.mark.parametrize("maker", ["plain", "smuggling", "deep"])
+def test_a_cleaned_page_looks_exactly_as_the_copied_one(tmp_path: Path, maker: str) -> None:
+    source = tmp_path / "source.pdf"
+    {"plain": lambda: make_pdf(source, 1), "smuggling": lambda: make_smuggling_pdf(source),
+     "deep": lambda: make_deep_pdf(source, 40)}[maker]()  # fmt: skip
+    assert pixels(placed(source, clean=True)) == pixels(placed(source, clean=False))
+
+
+def test_a_clean_pre_read_is_placed_byte_for_byte_as_before(tmp_path: Path) -> None:
+    source = make_pdf(tmp_path / "plain.pdf", 1)
+    assert placed(source, clean=True) == placed(source, clean=False)
+
+
+def test_an_attachment_without_a_line_is_named_by_its_path(tmp_path: Path) -> None:
+    from briefpack.errors import BriefpackError
+    from briefpack.model.theme import Margins
+    from briefpack.render.attachments import KeptPage, finish_book
+
+    source = make_deep_pdf(tmp_path / "deep.pdf", MAX_DEPTH)
+    book = io.BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(book)
+    kept = [KeptPage(0, Attachment(path=source, file="deep.pdf", pages=1), 0)]
+    with pytest.raises(BriefpackError) as refused:
+        finish_book(book.getvalue(), kept, Margins(10, 10, 10, 10))
+    assert str(refused.value).startswith(f"{source}: 'file': deep.pdf cannot join the book")
+    with pytest.raises(TooDeepError), pikepdf.open(source) as pdf:
+        DrawingCleaner(pdf).page(0)
