@@ -330,8 +330,9 @@ def test_a_forged_pdf_field_name_is_refused_naming_it(built: Path, pack: Path, r
     filled = fill_pdf(built / "out" / "pack" / "pack.pdf", pack / "forged.pdf", {}, forge)
     if rename == "answer:no-such-question":
         message = (
-            f"the field '{name}' answers no question of pack.yaml (removed since the copy was "
-            "made?); nothing was harvested"
+            f"the field '{name}' answers no question of pack.yaml: a copy of another pack, or "
+            "of this one before the question was removed (restore it to harvest this copy); "
+            "nothing was harvested"
         )
     else:
         message = f"refused: the form field '{name}' is not one briefpack wrote"
@@ -455,19 +456,40 @@ def test_answers_too_large_for_the_build_to_read_are_not_written(built: Path, pa
     )
 
 
-def test_an_empty_field_of_a_question_since_removed_is_only_a_warning(
+def test_a_field_of_a_question_the_pack_does_not_have_is_refused_even_empty(
     built: Path, pack: Path
 ) -> None:
+    """A pack of the same name elsewhere carries the same identity: its other keys give it away."""
+
     def removed(pdf: Any) -> None:
         pdf.Root.AcroForm.Fields[1].T = pikepdf.String("follow-up:a-question-since-removed")
 
     filled = fill_pdf(
         built / "out" / "pack" / "pack.pdf", pack / "old.pdf", {f"answer:{FIRST}": "Kept"}, removed
     )
-    code, _, err = run("harvest", str(filled), "--into", str(pack / "pack.answers.yaml"))
-    assert code == 0, err
-    assert (
-        f"{filled}: warning: the field 'follow-up:a-question-since-removed' answers no question "
-        "of pack.yaml; it is empty and left out"
-    ) in err.splitlines()
-    assert harvested(pack / "pack.answers.yaml").get(FIRST).answer == "Kept"
+    refused(
+        [str(filled)],
+        pack / "pack.answers.yaml",
+        f"{filled}: the field 'follow-up:a-question-since-removed' answers no question of "
+        "pack.yaml: a copy of another pack, or of this one before the question was removed "
+        "(restore it to harvest this copy); nothing was harvested",
+    )
+
+
+def test_a_same_named_pack_elsewhere_that_shares_a_key_is_refused(built: Path, pack: Path) -> None:
+    def same_name(pdf: Any) -> None:
+        pdf.trailer.Info.BriefpackPack = pikepdf.String("pack")
+
+    theirs = fill_pdf(
+        built / "out" / "other" / "other.pdf",
+        pack / "namesake.pdf",
+        {f"answer:{FIRST}": "Theirs"},
+        same_name,
+    )
+    refused(
+        [str(theirs)],
+        pack / "pack.answers.yaml",
+        f"{theirs}: the field 'answer:devops-culture-at-amazon--budget' answers no question of "
+        "pack.yaml: a copy of another pack, or of this one before the question was removed "
+        "(restore it to harvest this copy); nothing was harvested",
+    )

@@ -6,10 +6,12 @@ questions' keys they carry), and merges them into ``NAME.answers.yaml``
 beside it.  The pack file itself is never touched.  Nothing is written that
 the build would then refuse, and nothing at all when anything is refused:
 
-* a copy of another pack (its identity names another), or of a newer
-  briefpack's answer fields, is refused naming both; a copy without an
-  identity (made before briefpack wrote one, or saved by a reader that drops
-  it) is taken only when every one of its fields is a question of this pack;
+* a copy of another pack (its identity names another), or of another
+  version of the answer fields, is refused naming both;
+* a field, even an empty one, of a question the pack does not have is
+  refused: that is how a copy without an identity (made before briefpack
+  wrote one, or saved by a reader that drops it) and a same-named pack from
+  elsewhere are told from a copy of this pack;
 * a field whose text holds a character the answers file may not hold (a
   control character, a lone surrogate) is refused at the filled copy, naming
   the field's question;
@@ -56,9 +58,7 @@ def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: 
     if problems:
         raise BriefpackError(problems)
     pack_path, pack = _pack_for(copies, into, content)
-    filled, notes = checked_fields(pack, pack_path, copies)
-    for note in notes:
-        click.echo(str(note), err=True)
+    filled = checked_fields(pack, pack_path, copies)
     # A word processor that drops the placeholder mark (LibreOffice) leaves its
     # text behind: that is no answer.
     placeholders = _placeholders(pack)
@@ -85,21 +85,16 @@ def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: 
     )
 
 
-def checked_fields(
-    pack: Pack, pack_path: Path, copies: Sequence[FilledCopy]
-) -> tuple[list[Filled], list[Problem]]:
-    """The fields of ``copies``, each under its question's key, once every copy is found sound,
-    and the warnings to show then.
+def checked_fields(pack: Pack, pack_path: Path, copies: Sequence[FilledCopy]) -> list[Filled]:
+    """The fields of ``copies``, each under its question's key, once every copy is found sound.
 
     Raises with every problem of every copy: another pack's or a newer
-    briefpack's copy, a field that answers no question of the pack, a text the
-    answers file may not hold.  An empty field of a question since removed
-    from the pack is only a warning (shown only when nothing is refused).
+    briefpack's copy, a field, even an empty one, that answers no question of
+    the pack, a text the answers file may not hold.
     """
     keys = {question.key: question for question in pack.questions}
     by_digest = {DIGEST_PREFIX + key_digest(key): key for key in keys}
     problems: list[Problem] = []
-    warnings: list[Problem] = []
     fields: list[Filled] = []
     for copy in copies:
         problems += _identity_problems(copy, pack, pack_path)
@@ -117,29 +112,22 @@ def checked_fields(
                 )
             )
             continue
-        for field in unknown:
-            if field.text:
-                problems.append(
-                    Problem(
-                        copy.where,
-                        f"the field {shown(field.field)} answers no question of "
-                        f"{pack_path.name} (removed since the copy was made?); {NOTHING}",
-                    )
-                )
-            else:
-                warnings.append(
-                    Problem(
-                        copy.where,
-                        f"warning: the field {shown(field.field)} answers no question of "
-                        f"{pack_path.name}; it is empty and left out",
-                    )
-                )
+        # Even an empty one: a same-named pack elsewhere would share the identity.
+        problems += [
+            Problem(
+                copy.where,
+                f"the field {shown(field.field)} answers no question of {pack_path.name}: a copy "
+                f"of another pack, or of this one before the question was removed (restore it "
+                f"to harvest this copy); {NOTHING}",
+            )
+            for field in unknown
+        ]
         known = [field for field in resolved if field.key in keys]
         problems += _text_problems(copy, known, keys)
         fields += known
     if problems:
         raise BriefpackError(problems)
-    return fields, warnings
+    return fields
 
 
 def _identity_problems(copy: FilledCopy, pack: Pack, pack_path: Path) -> list[Problem]:
