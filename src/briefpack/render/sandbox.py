@@ -6,7 +6,7 @@ its template; so a template is untrusted code.  It runs in Jinja's
 :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment`, which refuses private
 attributes (``__class__``, ``_TemplateReference__context``), Python's
 internals (``__globals__``, ``gi_frame``), ``str.format`` tricks and calls
-that change a list or a dict.  Three holes that sandbox leaves are closed here:
+that change a list or a dict.  Four holes that sandbox leaves are closed here:
 
 - the values briefpack hands a template hold paths (the theme's files, a
   pre-read's file), and a :class:`~pathlib.Path` can read, write and delete
@@ -14,7 +14,7 @@ that change a list or a dict.  Three holes that sandbox leaves are closed here:
 - :class:`jinja2.FileSystemLoader` follows symbolic links, so ``{% include %}``
   of a link could read any file into the page; only files inside the theme's
   folder are served;
-- ``'x' * 10**10`` or ``9 ** 9 ** 9`` would take all the memory or time
+- ``'x' * 10 ** 10`` or ``2 ** (10 ** 9)`` would take all the memory or time
   there is, even while Jinja folds constants when it compiles; ``*`` and
   ``**`` are bounded (:data:`MAX_REPEAT`, :data:`MAX_EXPONENT`);
 - a private attribute fetched but never printed (``{% set c = x.__class__ %}``)
@@ -47,11 +47,11 @@ from briefpack.errors import BriefpackError, Mark, Problem
 PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix"})
 #: Values a template may not reach into: they reach the file system.
 _FILE_TYPES = (PurePath, io.IOBase)
-#: What a theme is told when its template reaches outside the sandbox.
 #: Most items (characters) ``*`` may make of a string or a list.
 MAX_REPEAT = 1_000_000
 #: Largest power ``**`` may raise to.
 MAX_EXPONENT = 100
+#: What a theme is told when its template reaches outside the sandbox.
 SANDBOX_ADVICE = (
     "a theme's template runs in a sandbox and may use only the values, filters and "
     "functions briefpack gives it"
