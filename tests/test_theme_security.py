@@ -126,6 +126,16 @@ def test_a_template_that_reaches_outside_the_sandbox_fails_the_build_at_its_line
     assert not (tmp_path / "out" / "pack" / "pack.html").exists()
 
 
+def test_an_escape_that_stops_every_output_of_a_pack_is_reported_once(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    pack = _pack(tmp_path, _escaping_template(ESCAPES["path method"], marker))
+    code, err = _build(pack, "html", "pdf")
+    assert code == 1
+    _one_line_at(err, f"{tmp_path / 'brand' / 'pack.html.j2'}:3:1: ")
+    assert "0 written, 0 up to date, 1 problem," in err
+    assert not marker.exists()
+
+
 def test_validate_finds_an_escape_in_a_branch_the_render_does_not_take(tmp_path: Path) -> None:
     pack = _pack(tmp_path, "<html>\n{% if false %}\n\n\n{{ x.__init__ }}\n{% endif %}\n</html>\n")
     code, _, err = run("validate", str(pack))

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from briefpack.errors import ADVICE_LOGGER, BriefpackError
+from briefpack.errors import ADVICE_LOGGER, BriefpackError, Problem
 
 if TYPE_CHECKING:
     # Imported when a build runs: validate does not need the build's machinery.
@@ -101,8 +101,14 @@ def summary(result: BuildReport, elapsed: float) -> str:
     parts = [f"{len(result.written)} written", f"{len(result.up_to_date)} up to date"]
     if result.removed:
         parts.append(f"{len(result.removed)} removed")
-    parts.append(f"{len(result.failures)} problem{'s' if len(result.failures) != 1 else ''}")
+    problems = len(distinct(result.failures))
+    parts.append(f"{problems} problem{'s' if problems != 1 else ''}")
     return f"{', '.join(parts)}, in {elapsed:.1f} s"
+
+
+def distinct(problems: Sequence[Problem]) -> list[Problem]:
+    """Each problem once, in order: one template error stops every output of its pack alike."""
+    return list(dict.fromkeys(problems))
 
 
 def report(result: BuildReport, elapsed: float) -> None:
@@ -110,7 +116,7 @@ def report(result: BuildReport, elapsed: float) -> None:
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     if result.failures:
-        BriefpackError(result.failures).show()
+        BriefpackError(distinct(result.failures)).show()
     click.echo(summary(result, elapsed), err=not result.ok)
 
 
