@@ -302,6 +302,45 @@ def test_a_pdf_error_from_a_failed_allocation_names_the_limit(
     assert "PdfError" not in err
 
 
+def test_a_content_stream_that_qpdf_cannot_decode_within_the_limit_names_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """qpdf keeps the ``std::bad_alloc`` as a warning and raises a bare "errors while decoding"."""
+    import resource
+    import zlib
+
+    import pikepdf
+
+    squeezer = zlib.compressobj(1)
+    data = b"".join(squeezer.compress(bytes(64 * 1024**2)) for _ in range(5)) + squeezer.flush()
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.pages[0].obj.Contents = pdf.make_stream(data, Filter=pikepdf.Name.FlateDecode)
+    pdf.save(tmp_path / "expands.pdf", compress_streams=False)
+
+    def decode_with_little_room(job: object) -> None:
+        # 320 MB to decode with 100 MB to spare: the limit, whatever this worker holds already.
+        status = Path("/proc/self/status").read_text()
+        size = next(
+            int(line.split()[1]) for line in status.splitlines() if line.startswith("VmSize")
+        )
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        room = min(size * 1024 + 100 * 1024**2, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (room, hard))
+        expands = pikepdf.open(tmp_path / "expands.pdf")
+        pikepdf.parse_content_stream(expands.pages[0])
+
+    interfere(monkeypatch, lambda job: True, decode_with_little_room)
+    (tmp_path / "pack.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
+    code, _, err = run(
+        "build", str(tmp_path / "pack.yaml"), "-o", str(tmp_path / "out"), "--no-sessions",
+        "-f", "docx", "--memory-limit", "700MB", "-j", "1",
+    )  # fmt: skip
+    assert code == 1
+    assert "needed more memory than the limit of 700 MB (--memory-limit raises it)" in err
+    assert "errors while decoding" not in err
+
+
 def test_a_worker_that_dies_mid_render_is_reported_with_the_memory_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -131,9 +131,11 @@ _ALLOCATION_FAILED = ("bad_alloc", "cannot allocate memory", "out of memory", "m
 def out_of_memory(error: BaseException) -> bool:
     """Whether ``error`` came of an allocation that failed (the worker's memory limit).
 
-    pikepdf turns a failed allocation in qpdf into a ``PdfError`` whose text
-    names ``std::bad_alloc``; other libraries wrap a ``MemoryError`` or raise
-    ``OSError(ENOMEM)``.
+    Python raises ``MemoryError``, C code ``OSError(ENOMEM)``, and C++ code
+    ``std::bad_alloc``, which pybind11 turns into ``MemoryError``.  But qpdf
+    catches a ``bad_alloc`` while it decodes a stream, keeps it as a warning
+    of the PDF, and pikepdf raises only ``PdfError: errors while decoding
+    content stream``: so the warnings of every PDF on the way up are read too.
     """
     seen: set[int] = set()
     current: BaseException | None = error
@@ -143,11 +145,28 @@ def out_of_memory(error: BaseException) -> bool:
             return True
         if isinstance(current, OSError) and current.errno == errno.ENOMEM:
             return True
-        text = f"{type(current).__name__}: {current}".lower()
-        if any(words in text for words in _ALLOCATION_FAILED):
+        if _says_allocation_failed(f"{type(current).__name__}: {current}"):
+            return True
+        if any(map(_says_allocation_failed, _pdf_warnings(current))):
             return True
         current = current.__cause__ or current.__context__
     return False
+
+
+def _says_allocation_failed(text: str) -> bool:
+    return any(words in text.lower() for words in _ALLOCATION_FAILED)
+
+
+def _pdf_warnings(error: BaseException) -> Iterator[str]:
+    """The warnings of each PDF (a pikepdf ``Pdf``, or a page of one) in ``error``'s frames."""
+    traceback = error.__traceback__
+    while traceback is not None:
+        for value in list(traceback.tb_frame.f_locals.values()):
+            # Read by duck type: this module does not load pikepdf for the other renders.
+            with contextlib.suppress(Exception):
+                owner = value if hasattr(value, "get_warnings") else value.obj.owner
+                yield from (str(warning) for warning in owner.get_warnings())
+        traceback = traceback.tb_next
 
 
 def _serve(
@@ -182,7 +201,8 @@ def _serve(
         try:
             result: Any = ("ok", render(job))
         except BriefpackError as error:
-            result = ("error", error)
+            # A renderer may name a PDF it could not read where the reason was the limit.
+            result = ("memory", None) if out_of_memory(error) else ("error", error)
         except MemoryError:
             result = ("memory", None)
         except Exception as error:  # a bug: reported with its job, the build goes on
