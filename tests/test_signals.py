@@ -218,6 +218,7 @@ def test_sigterm_stops_watch_cleanly_with_status_143(
     assert process.returncode == 143, stderr
     assert "stopped watching" in stdout.read_text()
     assert "Traceback" not in stderr
+    assert "KeyboardInterrupt" not in stderr
     assert_nothing_left(workers, temporary)
 
 

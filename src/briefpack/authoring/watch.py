@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 import time
@@ -103,6 +104,10 @@ def _watch(
     is returned, and watching starts again with it.
     """
     import watchfiles
+
+    # Its "KeyboardInterrupt caught, stopping watch" would follow our own line, and
+    # name the wrong signal after SIGTERM.
+    logging.getLogger("watchfiles.main").setLevel(logging.ERROR)
 
     # Watching starts before the build, so that a save made while it runs is
     # seen and built next.  The watcher is running once it has first
