@@ -151,12 +151,39 @@ def test_the_time_limit_holds_on_the_workers(cluster: Any, tmp_path: Path) -> No
 def test_an_unreachable_scheduler_is_one_clear_error(tmp_path: Path) -> None:
     code, out, err = run(
         "build", str(BUNDLED_PACK), "-o", str(tmp_path / "out"),
-        "--executor", "tcp://127.0.0.1:9",
+        "--executor", "tcp://127.0.0.1:9", "--connect-timeout", "1",
     )  # fmt: skip
     assert code == 1
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in out + err
     assert "Traceback" not in out + err
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_a_workers_address_is_not_taken_for_the_schedulers(cluster: Any, tmp_path: Path) -> None:
+    worker = next(iter(cluster.scheduler_info["workers"]))
+    code, out, err = run(
+        "build", str(BUNDLED_PACK), "-o", str(tmp_path / "out"), "--executor", worker,
+    )  # fmt: skip
+    assert (code, out) == (1, "")
+    where = worker.removeprefix("tcp://")
+    assert err == (
+        f"{where} answered, but as a Dask Worker, not a scheduler "
+        f"(--executor {worker}): give the scheduler's address\n"
+    )
+
+
+def test_a_build_on_the_cluster_prints_nothing_of_dasks_own(cluster: Any, tmp_path: Path) -> None:
+    # In a child process, to see standard error whole: Dask's loggers write there themselves.
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "briefpack.cli", "build", str(BUNDLED_PACK),
+            "-o", str(tmp_path / "out"), "-f", "pdf", "--no-sessions",
+            "--executor", cluster.scheduler_address,
+        ],
+        capture_output=True, text=True, timeout=240, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
 
 
 def test_a_daemonic_worker_is_told_how_to_start_instead(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import click
 
 from briefpack import __version__
 from briefpack.build.limits import DEFAULT_TIME_LIMIT, Limits
+from briefpack.build.scheduler import DEFAULT_CONNECT_TIMEOUT, check_address
 from briefpack.model import PAPER_SIZES
 from briefpack.render.formats import DEFAULT_FORMATS, FORMATS
 
@@ -164,6 +165,13 @@ def build_options(command: F) -> F:
     return command
 
 
+def _scheduler_address(context: click.Context, _: click.Parameter, value: str | None) -> str | None:
+    """``--executor``, checked at once: a mistyped address fails before any work, in one line."""
+    if value:
+        check_address(value)
+    return value or None
+
+
 _BUILD_OPTIONS: list[Callable[[Any], Any]] = [
     click.option(
         "-o",
@@ -240,9 +248,18 @@ _BUILD_OPTIONS: list[Callable[[Any], Any]] = [
         "--executor",
         metavar="ADDRESS",
         envvar="BRIEFPACK_EXECUTOR",
+        callback=_scheduler_address,
         help="Render on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:PORT) "
         "rather than on local processes; the files travel with the jobs. Needs "
         "pip install 'briefpack[dask]'. Default: $BRIEFPACK_EXECUTOR.",
+    ),
+    click.option(
+        "--connect-timeout",
+        metavar="SECONDS",
+        type=click.FloatRange(min=0, min_open=True),
+        default=DEFAULT_CONNECT_TIMEOUT,
+        show_default=True,
+        help="Seconds to wait for the --executor scheduler to answer before giving up.",
     ),
     click.option(
         "--cache",
@@ -292,6 +309,7 @@ def _options_from(
     theme: str | None,
     jobs: int | None,
     executor: str | None,
+    connect_timeout: float,
     cache: str | None,
     max_size: int,
     max_attachment_pages: int,
@@ -325,6 +343,7 @@ def _options_from(
         limits=Limits(seconds=time_limit, memory=memory_limit),
         theme=theme,
         executor=executor or None,
+        connect_timeout=connect_timeout,
         cache=cache or None,
     )
 

@@ -41,13 +41,12 @@ from typing import Any
 
 from briefpack.build.limits import Limits
 from briefpack.build.pipeline import describe_job
+from briefpack.build.scheduler import DEFAULT_CONNECT_TIMEOUT, connect, quiet_dask
 from briefpack.build.workers import JobQueue, Outcome, WorkerPool
 from briefpack.errors import BriefpackError
 
 #: Where a worker keeps the files jobs bring, under its temporary folder.
 FILES_FOLDER = "briefpack-files"
-#: How long to wait for the scheduler before giving up, in seconds.
-CONNECT_TIMEOUT = 5
 #: How many times a job is sent when the cluster loses it or the files it needs.
 ATTEMPTS = 3
 #: What a worker must be started with for briefpack to apply its limits there.
@@ -222,21 +221,13 @@ class ClusterPool:
     each job with its outcome and the seconds it took, as they complete.
     """
 
-    def __init__(self, address: str, limits: Limits) -> None:
-        try:
-            from distributed import Client
-        except ImportError as error:
-            raise BriefpackError(
-                "--executor needs Dask distributed: pip install 'briefpack[dask]'"
-            ) from error
+    def __init__(
+        self, address: str, limits: Limits, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    ) -> None:
         self.limits = limits
         self._stored: dict[Path, Any] = {}
-        try:
-            self.client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
-        except (OSError, TimeoutError) as error:
-            raise BriefpackError(
-                f"cannot reach the Dask scheduler at {address}: {error}"
-            ) from error
+        # Checked, and asked who it is, before Dask's client is let near it.
+        self.client = connect(address, connect_timeout)
 
     def __enter__(self) -> ClusterPool:
         return self
@@ -261,7 +252,8 @@ class ClusterPool:
 
     def close(self) -> None:
         """Disconnect from the scheduler; the cluster goes on serving others."""
-        self.client.close()
+        with quiet_dask():
+            self.client.close()
 
     def run(self, jobs: Sequence[Any] | JobQueue[Any]) -> Iterator[tuple[Any, Outcome, float]]:
         """Render ``jobs`` on the cluster, yielding each as it completes.

@@ -37,6 +37,7 @@ from briefpack.build.files import (
     write_manifest,
 )
 from briefpack.build.limits import Limits
+from briefpack.build.scheduler import DEFAULT_CONNECT_TIMEOUT
 from briefpack.build.settings import choose_theme, resolve_settings, theme_warnings
 from briefpack.build.system import hold_back, not_built, require_renderer
 from briefpack.build.versions import Version, earlier_version
@@ -104,6 +105,8 @@ class BuildOptions:
     theme: str | None = None
     #: ``--executor``: a Dask scheduler's address (``tcp://HOST:PORT``) to render on.
     executor: str | None = None
+    #: ``--connect-timeout``: seconds to wait for that scheduler to answer as one.
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     #: ``--cache``: a folder or fsspec URL of outputs kept by the hash of their inputs.
     cache: str | None = None
 
@@ -521,7 +524,7 @@ def _run(
     if options.executor is not None:
         from briefpack.build.cluster import ClusterPool
 
-        with ClusterPool(options.executor, options.limits) as cluster:
+        with ClusterPool(options.executor, options.limits, options.connect_timeout) as cluster:
             yield from cluster.run(queue)
         return
     if pool is not None:

@@ -1,0 +1,234 @@
+"""Reaching the Dask scheduler of ``--executor``: refused at once, or connected in bounded time.
+
+Dask's own client trusts its address: a URL it cannot parse fails deep
+inside it (after its timeout, with a traceback from ``Client.__del__``),
+and a listener that accepts the connection but never speaks Dask holds it
+for ever, since the handshake is read without a timeout.  So the address is
+checked here first, by plain string rules, and the scheduler is then asked
+who it is (Dask's ``identity``) under one deadline, in an event loop of our
+own; only a peer that answers as a scheduler gets a :class:`~distributed.Client`.
+Dask's loggers are silenced meanwhile: every failure is said once, here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import string
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from briefpack.errors import BriefpackError
+
+# asyncio, logging and socket are imported where they are used: the command
+# line imports this module for its default, and must stay quick to start.
+
+#: Seconds to wait for the scheduler, by default (``--connect-timeout``).
+DEFAULT_CONNECT_TIMEOUT = 10.0
+#: The schemes of Dask's TCP transport: plain, and with TLS from Dask's configuration.
+SCHEMES = ("tcp", "tls")
+#: The port Dask's scheduler listens on when an address names none.
+DEFAULT_PORT = 8786
+_HOST_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-._")
+_FORM = "give tcp://HOST:PORT or tls://HOST:PORT"
+
+
+@dataclass(frozen=True)
+class SchedulerAddress:
+    """A checked ``--executor`` address."""
+
+    url: str
+    host: str
+    port: int
+
+    @property
+    def where(self) -> str:
+        """``HOST:PORT``, an IPv6 host in brackets, for messages."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+
+def check_address(url: str) -> SchedulerAddress:
+    """``url`` as a scheduler's address, or a one-line error saying what is wrong with it.
+
+    Only ``tcp://HOST:PORT`` and ``tls://HOST:PORT`` (the port may be left
+    out: 8786): no path, no user, no other transport, nothing left over.
+    """
+
+    def refuse(why: str) -> BriefpackError:
+        return BriefpackError(f"--executor {url!r} is not a Dask scheduler's address: {why}")
+
+    scheme, separator, rest = url.partition("://")
+    if not separator or scheme not in SCHEMES:
+        raise refuse(f"it must start with tcp:// or tls://; {_FORM}")
+    if rest.startswith("["):
+        host, bracket, port_text = rest[1:].partition("]")
+        if not bracket:
+            raise refuse("the IPv6 address is not closed with ']'")
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise refuse(f"{host!r} is not an IPv6 address") from None
+        if port_text and not port_text.startswith(":"):
+            raise refuse(f"{port_text!r} follows the host; {_FORM}")
+        port_text = port_text[1:] if port_text else ""
+        given_port = bool(port_text) or rest.endswith(":")
+    else:
+        host, colon, port_text = rest.partition(":")
+        given_port = bool(colon)
+        if not host:
+            raise refuse(f"it names no host; {_FORM}")
+        if not _HOST_CHARACTERS.issuperset(host):
+            raise refuse(f"{host!r} is not a host name or IP address; {_FORM}")
+    if given_port and not (port_text.isascii() and port_text.isdigit()):
+        raise refuse(f"the port {port_text!r} is not a number; {_FORM}")
+    port = int(port_text) if given_port else DEFAULT_PORT
+    if not 1 <= port <= 65535:
+        raise refuse(f"the port {port} is not between 1 and 65535")
+    return SchedulerAddress(url, host, port)
+
+
+def connect(url: str, timeout: float) -> Any:
+    """A Dask client of the scheduler at ``url``, or a one-line error within ``timeout`` s."""
+    address = check_address(url)
+    try:
+        from distributed import Client
+    except ImportError as error:
+        raise BriefpackError(
+            "--executor needs Dask distributed: pip install 'briefpack[dask]'"
+        ) from error
+    started = time.monotonic()
+    with quiet_dask():
+        _identify(address, timeout, _connection_arguments(address))
+        left = max(timeout - (time.monotonic() - started), 1.0)
+        try:
+            return Client(url, timeout=left, set_as_default=False)  # type: ignore[no-untyped-call]
+        except Exception as error:
+            # It answered a moment ago; say why it would not take a client now.
+            raise BriefpackError(
+                f"cannot connect to the Dask scheduler at {url}: {_reason(error)}"
+            ) from None
+
+
+@contextlib.contextmanager
+def quiet_dask() -> Iterator[None]:
+    """Keep Dask's loggers (which print to stderr themselves) quiet while connecting."""
+    import logging
+
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _connection_arguments(address: SchedulerAddress) -> dict[str, Any]:
+    """Dask's connection settings for a client, from its configuration; TLS needs some."""
+    from distributed.security import Security
+
+    arguments: dict[str, Any] = Security().get_connection_args("client")  # type: ignore[no-untyped-call]
+    if address.url.startswith("tls://") and arguments.get("ssl_context") is None:
+        raise BriefpackError(
+            f"--executor {address.url}: tls:// needs Dask's TLS settings (the client's "
+            "certificate, key and CA file: distributed.comm.tls in Dask's configuration, "
+            "or the DASK_DISTRIBUTED__COMM__TLS__* variables)"
+        )
+    return arguments
+
+
+def _identify(address: SchedulerAddress, timeout: float, arguments: dict[str, Any]) -> None:
+    """Ask the peer who it is, within ``timeout``; refuse it unless it is a Dask scheduler."""
+    import asyncio
+
+    slow = BriefpackError(
+        f"{address.where} did not answer as a Dask scheduler within {timeout:g} s "
+        f"(--executor {address.url}; a slow scheduler may need a longer --connect-timeout)"
+    )
+    try:
+        # A moment beyond Dask's own deadline: a connection that never opens is
+        # Dask's timeout, with its reason; one that opens and then says nothing is ours.
+        answer = asyncio.run(
+            asyncio.wait_for(_ask_identity(address, timeout, arguments), timeout + 0.25)
+        )
+    except BriefpackError:
+        raise
+    except TimeoutError:
+        raise slow from None
+    except OSError as error:
+        reason = _reason(error, timeout)
+        if reason.startswith("no connection") and _refuses(address):
+            reason = _reason(ConnectionRefusedError())
+        raise BriefpackError(
+            f"cannot reach the Dask scheduler at {address.url}: {reason}"
+        ) from None
+    except Exception as error:
+        # Whatever the peer sent, it was not Dask's protocol.
+        raise BriefpackError(
+            f"{address.where} did not answer as a Dask scheduler "
+            f"(--executor {address.url}): {_reason(error)}"
+        ) from None
+    kind = answer.get("type") if isinstance(answer, dict) else None
+    if kind != "Scheduler":
+        what = f"a Dask {kind}" if isinstance(kind, str) and kind.isalnum() else "not Dask"
+        raise BriefpackError(
+            f"{address.where} answered, but as {what}, not a scheduler "
+            f"(--executor {address.url}): give the scheduler's address"
+        )
+
+
+async def _ask_identity(
+    address: SchedulerAddress, timeout: float, arguments: dict[str, Any]
+) -> Any:
+    import asyncio
+    import socket
+
+    from distributed.core import rpc
+
+    try:
+        # Resolved first, so that an unknown host is said at once, not after Dask's retries.
+        await asyncio.get_running_loop().getaddrinfo(address.host, address.port)
+    except socket.gaierror as error:
+        raise BriefpackError(
+            f"cannot reach the Dask scheduler at {address.url}: "
+            f"unknown host {address.host!r} ({error.strerror})"
+        ) from None
+    # Dask's API is untyped.
+    peer_rpc = rpc(address.url, timeout=timeout, connection_args=arguments)  # type: ignore[no-untyped-call]
+    async with peer_rpc as peer:
+        return await peer.identity()
+
+
+def _refuses(address: SchedulerAddress) -> bool:
+    """Whether ``address`` refuses a connection now: Dask retried, and kept only its last error.
+
+    Asked only once Dask could not connect, so that a scheduler never sees (and
+    logs) a connection that closes before its handshake.
+    """
+    import socket
+
+    try:
+        with socket.create_connection((address.host, address.port), timeout=1):
+            return False
+    except ConnectionRefusedError:
+        return True
+    except OSError:
+        return False
+
+
+def _reason(error: BaseException, timeout: float | None = None) -> str:
+    """Why a connection failed, in a few words: the root cause Dask wraps, if it is known."""
+    seen: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and cause not in seen:
+        seen.append(cause)
+        if isinstance(cause, ConnectionRefusedError) or "ConnectionRefusedError" in str(cause):
+            return "connection refused (is the scheduler running, and on this port?)"
+        cause = cause.__cause__ or cause.__context__
+    if timeout is not None and str(error).startswith("Timed out trying to connect"):
+        return f"no connection within {timeout:g} s"
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
