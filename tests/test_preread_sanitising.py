@@ -281,3 +281,50 @@ def test_an_attachment_without_a_line_is_named_by_its_path(tmp_path: Path) -> No
     assert str(refused.value).startswith(f"{source}: 'file': deep.pdf cannot join the book")
     with pytest.raises(TooDeepError), pikepdf.open(source) as pdf:
         DrawingCleaner(pdf).page(0)
+
+
+# ---------------------------------------------------------------- the book's own structure walks
+
+
+def tagged(depth: int, loop: bool) -> pikepdf.Pdf:
+    """A PDF whose structure tree is a list ``depth`` items deep, back to the top if ``loop``."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+    top = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.L))
+    root.K = pikepdf.Array([top])
+    element = top
+    for _ in range(depth):
+        kid = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.LI, P=element)
+        )
+        element.K = pikepdf.Array([kid])
+        element = kid
+    element.K = pikepdf.Array([top] if loop else [])
+    pdf.Root.StructTreeRoot = root
+    return pdf
+
+
+def test_a_loop_in_a_structure_tree_is_walked_once() -> None:
+    from briefpack.render.book import drop_empty_elements
+    from briefpack.render.tagging import label_list_items
+
+    with tagged(5, loop=True) as pdf:
+        assert label_list_items(pdf) == 5  # each item once, though the last leads to the first
+        assert drop_empty_elements(pdf) == 0
+
+
+def test_a_structure_tree_too_deep_is_one_line_not_a_crash() -> None:
+    from briefpack.errors import BriefpackError
+    from briefpack.render.book import drop_empty_elements
+    from briefpack.render.tagging import MAX_STRUCTURE_DEPTH, label_list_items
+
+    message = f"the PDF's structure tree nests more than {MAX_STRUCTURE_DEPTH} levels deep"
+    for repair in (label_list_items, drop_empty_elements):
+        with (
+            tagged(MAX_STRUCTURE_DEPTH + 10, loop=False) as pdf,
+            pytest.raises(BriefpackError) as refused,
+        ):
+            repair(pdf)
+        assert str(refused.value).startswith(message)
+        assert "\n" not in str(refused.value)

@@ -31,6 +31,11 @@ from typing import Any
 
 import pikepdf
 
+from briefpack.render.tagging import MAX_STRUCTURE_DEPTH, structure_too_deep
+
+#: The deepest a direct value copied from a part may nest (Python recursion stays shallow).
+_MAX_DIRECT_DEPTH = 100
+
 
 def join_parts(
     parts: Sequence[bytes],
@@ -115,14 +120,22 @@ def join_structure(book: pikepdf.Pdf, part: pikepdf.Pdf, first_page: int) -> Non
         ours.ParentTreeNextKey = _next_key(tree)
 
 
-def _copy(book: pikepdf.Pdf, value: Any) -> Any:
-    """``value`` from another PDF, made part of ``book``: direct values copied by hand."""
+def _copy(book: pikepdf.Pdf, value: Any, depth: int = 0) -> Any:
+    """``value`` from another PDF, made part of ``book``: direct values copied by hand.
+
+    Direct values cannot loop; their depth is bounded all the same (a
+    destination is one array, a parent tree entry an array of references).
+    """
+    if depth > _MAX_DIRECT_DEPTH:
+        raise structure_too_deep()
     if isinstance(value, pikepdf.Object) and value.is_indirect:
         return book.copy_foreign(value)
     if isinstance(value, pikepdf.Array):
-        return pikepdf.Array([_copy(book, item) for item in value])
+        return pikepdf.Array([_copy(book, item, depth + 1) for item in value])
     if isinstance(value, pikepdf.Dictionary):
-        return pikepdf.Dictionary({key: _copy(book, item) for key, item in value.items()})
+        return pikepdf.Dictionary(
+            {key: _copy(book, item, depth + 1) for key, item in value.items()}
+        )
     return value
 
 
@@ -135,9 +148,16 @@ def drop_empty_elements(book: pikepdf.Pdf) -> int:
     if root is None:
         return 0
     dropped = 0
-    pending = [_single(root.K)]
+    pending = [(_single(root.K), 0)]
+    seen: set[tuple[int, int]] = set()
     while pending:
-        element = pending.pop()
+        element, depth = pending.pop()
+        if depth > MAX_STRUCTURE_DEPTH:
+            raise structure_too_deep()
+        if element.is_indirect:
+            if element.objgen in seen:
+                continue  # a loop: each element is tidied once
+            seen.add(element.objgen)
         kids = element.get("/K")
         if not isinstance(kids, pikepdf.Array):
             continue
@@ -155,7 +175,7 @@ def drop_empty_elements(book: pikepdf.Pdf) -> int:
                 continue
             kept.append(kid)
             if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") is not None:
-                pending.append(kid)
+                pending.append((kid, depth + 1))
         if len(kept) != len(kids):
             element.K = pikepdf.Array(kept)
     return dropped

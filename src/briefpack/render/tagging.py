@@ -32,6 +32,8 @@ from typing import Any
 
 import pikepdf
 
+from briefpack.errors import BriefpackError
+
 _LI = pikepdf.Name("/LI")
 _LBODY = pikepdf.Name("/LBody")
 _NON_STRUCT = pikepdf.Name("/NonStruct")
@@ -40,6 +42,18 @@ _L = pikepdf.Name("/L")
 _BDC = pikepdf.Operator("BDC")
 #: The annotation flag that makes an annotation print (ISO 32000-1, table 165).
 PRINT_FLAG = 4
+#: The deepest a structure element is looked for.  CommonMark nests at most 20
+#: blocks, so a pack's tree stays under a hundred levels; the limit (with the
+#: visited sets) only keeps a loop or a runaway tree from holding the build.
+MAX_STRUCTURE_DEPTH = 1000
+
+
+def structure_too_deep() -> BriefpackError:
+    """The refusal of a structure tree deeper than :data:`MAX_STRUCTURE_DEPTH`."""
+    return BriefpackError(
+        f"the PDF's structure tree nests more than {MAX_STRUCTURE_DEPTH} levels deep; "
+        "nest lists and quotes less deeply"
+    )
 
 
 def repair_tags(document: pikepdf.Pdf, descriptions: Mapping[str, str]) -> None:
@@ -181,7 +195,9 @@ def _take_label(kids: list[Any]) -> Any:
         if kid.get("/S") == _LBL:
             return kids.pop(index)
     holder = kids[0]
-    while holder.get("/S") in (_LBODY, _NON_STRUCT):
+    for _ in range(MAX_STRUCTURE_DEPTH):
+        if holder.get("/S") not in (_LBODY, _NON_STRUCT):
+            return None
         inner = list(holder.get("/K", pikepdf.Array()))
         if not inner or not _is_element(inner[0]):
             return None
@@ -189,17 +205,24 @@ def _take_label(kids: list[Any]) -> Any:
             holder.K = pikepdf.Array(inner[1:])
             return inner[0]
         holder = inner[0]
-    return None
+    raise structure_too_deep()
 
 
 def _elements(root: Any) -> list[Any]:
-    """Every structure element under ``root``, parents before their children."""
+    """Every structure element under ``root``, parents before their children, each once."""
     found = []
-    pending = list(reversed(_kids(root)))
+    seen: set[tuple[int, int]] = set()
+    pending = [(kid, 1) for kid in reversed(_kids(root))]
     while pending:
-        element = pending.pop()
+        element, depth = pending.pop()
+        if element.is_indirect:
+            if element.objgen in seen:
+                continue  # a loop, or an element in two places: taken once
+            seen.add(element.objgen)
+        if depth > MAX_STRUCTURE_DEPTH:
+            raise structure_too_deep()
         found.append(element)
-        pending.extend(reversed(_kids(element)))
+        pending.extend((kid, depth + 1) for kid in reversed(_kids(element)))
     return found
 
 
