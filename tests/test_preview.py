@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +16,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from briefpack.authoring.preview import EVENTS_PATH, own_hosts
 
 from conftest import BUNDLED_PACK
 
@@ -131,3 +135,113 @@ def test_an_open_page_shows_an_edit_without_a_manual_reload(preview: tuple[str, 
             page.wait_for_selector("text=Observability, Revised", timeout=60_000)
         finally:
             browser.close()
+
+
+# ---------------------------------------------------------------- Host header (DNS rebinding)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[int]:
+    """``serve`` alone, on loopback, over a folder with one pack's page: its port."""
+    from briefpack.authoring.preview import Reloads, serve
+
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "pack.html").write_text("<body>secret answers</body>", encoding="utf-8")
+    reloads = Reloads()
+    running = serve(tmp_path, "127.0.0.1", 0, reloads)
+    try:
+        yield running.server_address[1]
+    finally:
+        reloads.close()
+        running.shutdown()
+        running.server_close()
+
+
+def ask(port: int, path: str, hosts: list[str], method: str = "GET") -> tuple[int, str]:
+    """Send one request with exactly these ``Host`` headers (none, one or several)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        for host in hosts:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "hosts",
+    [
+        ["evil.example"],
+        ["evil.example:{port}"],
+        ["127.0.0.1.evil.example:{port}"],
+        ["127.0.0.1:{other}"],
+        ["127.0.0.1"],
+        ["localhost"],
+        ["0.0.0.0:{port}"],
+        [""],
+        [],
+        ["127.0.0.1:{port}", "evil.example"],
+    ],
+    ids=lambda hosts: repr(hosts),
+)
+@pytest.mark.parametrize("path", ["/", "/pack/pack.html", EVENTS_PATH])
+def test_a_request_not_addressed_to_the_preview_is_refused(
+    server: int, hosts: list[str], path: str
+) -> None:
+    headers = [host.format(port=server, other=server + 1) for host in hosts]
+    status, body = ask(server, path, headers)
+    assert status == 421
+    assert "secret answers" not in body
+    assert "pack.html" not in body
+    assert len(body) < 1000
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}", "[::1]:{port}"]
+)
+def test_a_request_to_the_previews_own_address_is_answered(server: int, host: str) -> None:
+    status, body = ask(server, "/pack/pack.html", [host.format(port=server)])
+    assert status == 200
+    assert "secret answers" in body
+
+
+def test_a_head_request_for_another_host_is_refused_too(server: int) -> None:
+    assert ask(server, "/pack/pack.html", ["evil.example"], method="HEAD")[0] == 421
+    assert ask(server, "/pack/pack.html", [f"127.0.0.1:{server}"], method="HEAD")[0] == 200
+
+
+def test_an_http_1_0_request_without_a_host_is_refused(server: int) -> None:
+    with socket.create_connection(("127.0.0.1", server), timeout=10) as connection:
+        connection.sendall(b"GET /pack/pack.html HTTP/1.0\r\n\r\n")
+        reply = b""
+        while chunk := connection.recv(4096):
+            reply += chunk
+    assert reply.startswith(b"HTTP/1.0 421 ")
+    assert b"secret answers" not in reply
+
+
+def test_a_host_given_to_serve_on_is_the_one_answered() -> None:
+    assert own_hosts("192.0.2.10", "192.0.2.10", 8080) == {"192.0.2.10:8080"}
+    assert own_hosts("Box.Example", "192.0.2.10", 8080) == {"box.example:8080", "192.0.2.10:8080"}
+    # A browser leaves out the default port.
+    assert own_hosts("192.0.2.10", "192.0.2.10", 80) == {"192.0.2.10:80", "192.0.2.10"}
+    assert own_hosts("127.0.0.1", "127.0.0.1", 8000) == {
+        "127.0.0.1:8000",
+        "localhost:8000",
+        "[::1]:8000",
+    }
+
+
+def test_the_running_preview_refuses_another_host_and_answers_its_own(
+    preview: tuple[str, Path],
+) -> None:
+    url, _ = preview
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+    for path in ("/", "/aws-devex-2025/aws-devex-2025.html", EVENTS_PATH):
+        assert ask(port, path, ["evil.example"])[0] == 421
+    status, body = ask(port, "/", [f"127.0.0.1:{port}"])
+    assert status == 200
+    assert "aws-devex-2025.html" in body

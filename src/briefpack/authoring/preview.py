@@ -4,11 +4,17 @@ The server shows only the output folder.  Pages are the HTML the PDF is
 rendered from; a few lines of script are added as they are served (never to
 the file on disk) that listen on a server-sent events stream and reload the
 page when a rebuild has finished.
+
+It answers only requests addressed to it by name: the ``Host`` header must be
+its own address and port.  Otherwise any web page could re-point a domain of
+its own at 127.0.0.1 (DNS rebinding) and read the packs through the
+browser, which sees one origin and so lets the page read the answers.
 """
 
 from __future__ import annotations
 
 import html
+import ipaddress
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -28,6 +34,8 @@ RELOAD_SCRIPT = (
     f"<script>new EventSource('{EVENTS_PATH}').onmessage = "
     "function () { location.reload(); };</script>"
 )
+#: The names of the loopback address, as a browser on this machine may write them.
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 class Reloads:
@@ -68,6 +76,20 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep the terminal for build output."""
+
+    def parse_request(self) -> bool:
+        """Read the request, and refuse it unless its one ``Host`` is this server's own."""
+        if not super().parse_request():
+            return False
+        given = self.headers.get_all("Host") or []
+        allowed: frozenset[str] = getattr(self.server, "hosts", frozenset())
+        if len(given) == 1 and given[0].strip().lower() in allowed:
+            return True
+        self.send_error(
+            HTTPStatus.MISDIRECTED_REQUEST,
+            explain="This preview answers only requests addressed to its own host and port.",
+        )
+        return False
 
     def do_GET(self) -> None:
         """The index, the events stream, HTML with the reload script, or a file."""
@@ -168,11 +190,35 @@ def run_preview(
         server.server_close()
 
 
+class _Server(ThreadingHTTPServer):
+    #: The ``Host`` headers answered, lower case: see :func:`own_hosts`.
+    hosts: frozenset[str] = frozenset()
+
+
+def own_hosts(host: str, bound: str, port: int) -> frozenset[str]:
+    """The ``Host`` headers that address this server: its host (as given, and as bound) and port.
+
+    On loopback, every name of loopback; a browser leaves out port 80.
+    """
+    names = {host.lower(), bound.lower()}
+    try:
+        loopback = ipaddress.ip_address(bound).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback or host.lower() == "localhost":
+        names.update(LOOPBACK_NAMES)
+    # An IPv6 address is written in brackets in a Host header.
+    names = {f"[{name}]" if ":" in name and not name.startswith("[") else name for name in names}
+    hosts = {f"{name}:{port}" for name in names}
+    return frozenset(hosts | names if port == 80 else hosts)
+
+
 def serve(out_dir: Path, host: str, port: int, reloads: Reloads) -> ThreadingHTTPServer:
     """Start serving ``out_dir`` in a background thread; returns the running server."""
     out_dir.mkdir(parents=True, exist_ok=True)
     handler = partial(_Handler, out_dir=out_dir.resolve(), reloads=reloads)
-    server = ThreadingHTTPServer((host, port), handler)
+    server = _Server((host, port), handler)
+    server.hosts = own_hosts(host, str(server.server_address[0]), server.server_address[1])
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
