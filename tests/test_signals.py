@@ -192,8 +192,9 @@ def test_a_worker_stuck_in_c_code_is_killed_and_its_folder_removed_after_the_bui
     assert_nothing_left(workers, temporary, seconds=15)
 
 
-def test_sigterm_stops_watch_cleanly_with_status_143(
-    tmp_path: Path, temporary: Path, started: list[subprocess.Popen[str]]
+@pytest.mark.parametrize("command", [["watch"], ["preview", "--port", "0"]])
+def test_sigterm_stops_watch_and_preview_cleanly_with_status_143(
+    tmp_path: Path, temporary: Path, started: list[subprocess.Popen[str]], command: list[str]
 ) -> None:
     content = tmp_path / "content"
     content.mkdir()
@@ -201,7 +202,7 @@ def test_sigterm_stops_watch_cleanly_with_status_143(
     stdout = tmp_path / "stdout.txt"
     with stdout.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-c", RUN_CLI, "watch", str(content), "-o", str(tmp_path / "out"),
+            [sys.executable, "-c", RUN_CLI, *command, str(content), "-o", str(tmp_path / "out"),
              "-f", "pdf", "--no-sessions", "-j", "1"],
             stdout=out,
             stderr=subprocess.PIPE,

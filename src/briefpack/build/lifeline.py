@@ -32,6 +32,8 @@ import time
 from collections.abc import Callable, Collection, Iterator
 from typing import NoReturn
 
+from briefpack.build.signals import STOPPING
+
 #: How often a worker's thread looks at its parent where no parent-death signal exists.
 WATCH_INTERVAL = 0.25
 #: How long the janitor lets workers end by themselves before it kills them, in seconds.
@@ -173,7 +175,7 @@ def _clean_up_after(read: int) -> NoReturn:
     """The janitor's life: note workers until end-of-file, then end what is left of them."""
     status = 0
     try:
-        for stopping in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        for stopping in (signal.SIGINT, *STOPPING):
             signal.signal(stopping, signal.SIG_IGN)
         close_parent_ends()
         # It never prints, and must not keep the build's output open for whoever reads it.

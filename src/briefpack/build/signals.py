@@ -18,8 +18,8 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 
-#: The signals that stop a command as Ctrl-C does.
-STOPPING = (signal.SIGTERM, signal.SIGHUP)
+#: The signals that stop a command as Ctrl-C does (Windows has no SIGHUP).
+STOPPING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 class Stopped(KeyboardInterrupt):

@@ -45,6 +45,7 @@ from briefpack.build.lifeline import (
     release,
 )
 from briefpack.build.limits import Limits
+from briefpack.build.signals import STOPPING
 from briefpack.errors import BriefpackError
 
 J = TypeVar("J")
@@ -176,9 +177,10 @@ def _serve(
     import resource
 
     close_parent_ends(keep=(connection.fileno(),))
-    # Ctrl-C and a closed terminal are the parent's to handle: it stops its workers.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    # Ctrl-C, SIGTERM and a closed terminal are the parent's to handle: it stops its workers.
+    for parents_to_handle in (signal.SIGINT, *STOPPING):
+        signal.signal(parents_to_handle, signal.SIG_IGN)
+    # But SIGTERM also comes of the parent's death: then the worker leaves by itself.
     die_with_parent(parent, lambda: shutil.rmtree(temporary, ignore_errors=True))
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     # Everything the renderers put in temporary files goes where the parent cleans up.
