@@ -62,7 +62,7 @@ _ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
 def names_in(content: bytes) -> set[str]:
     """Every name a content stream could mean, as resource keys spell them (``/F1``)."""
     found = set()
-    for token in set(_NAME.findall(content)):
+    for token in {match[1] for match in _NAME.finditer(content)}:
         raw = _ESCAPE.sub(lambda match: bytes([int(match[1], 16)]), token)
         found.add("/" + raw.decode("latin-1"))
         found.add("/" + raw.decode("utf-8", "replace"))
@@ -94,7 +94,7 @@ class DrawingCleaner:
     _structure: set[tuple[int, int]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        pending = [self.pdf.Root, self.pdf.trailer.get("/Info")]
+        pending: list[Any] = [self.pdf.Root, self.pdf.trailer.get("/Info")]
         pending += [page.obj for page in self.pdf.pages]
         while pending:
             thing = pending.pop()
@@ -140,19 +140,20 @@ class DrawingCleaner:
     def _keep(self, item: _Item, queue: deque[_Item]) -> bool:
         """Whether ``item`` may stay; if so, it is cleaned and what it holds is queued."""
         value, role = item.value, item.role
-        if not isinstance(value, pikepdf.Array | pikepdf.Dictionary | pikepdf.Stream):
+        if not _is_container(value):
             return True  # a number, name, string, boolean or null
+        verdict = self._verdicts.get((value.objgen, role)) if value.is_indirect else None
+        if verdict is not None:
+            return verdict  # seen before, nearer the page (breadth first): a loop ends here
         if item.depth > MAX_DEPTH:
             raise TooDeepError(f"its drawing nests more than {MAX_DEPTH} levels deep")
         if not value.is_indirect:
             return self._check(value, role, item.depth + 1, queue)
-        verdict = self._verdicts.get((value.objgen, role))
-        if verdict is None:
-            # Decided before its members are looked at: a loop back to it finds it kept.
-            verdict = value.objgen not in self._structure and _fits(value, role)
-            self._verdicts[value.objgen, role] = verdict
-            if verdict:
-                self._check(value, role, item.depth + 1, queue)
+        # Decided before its members are looked at: a loop back to it finds it kept.
+        verdict = value.objgen not in self._structure and _fits(value, role)
+        self._verdicts[value.objgen, role] = verdict
+        if verdict:
+            self._check(value, role, item.depth + 1, queue)
         return verdict
 
     def _check(self, value: Any, role: str, below: int, queue: deque[_Item]) -> bool:
@@ -168,7 +169,11 @@ class DrawingCleaner:
                 # A font's [font size] in a graphics state, a function's list of
                 # functions, a layer's visibility expression: each member in the role.
                 roles = [role] * len(value)
-            queue.extend(_Item(member, roles[i], below, value, i) for i, member in enumerate(value))
+            queue.extend(
+                _Item(member, roles[i], below, value, i)
+                for i, member in enumerate(value)
+                if _is_container(member)
+            )
             return True
         if role.startswith(MAP):
             inner = role.removeprefix(MAP)
@@ -186,8 +191,8 @@ class DrawingCleaner:
                     value.Resources = self._trim(resources, _content_of(value), below, queue)
                 else:
                     del value["/Resources"]
-            else:
-                queue.append(_Item(value[key], kind.keys[key], below, value, key))
+            elif _is_container(member := value[key]):
+                queue.append(_Item(member, kind.keys[key], below, value, key))
         return True
 
     def _trim(self, resources: Any, content: bytes | None, depth: int, queue: deque[_Item]) -> Any:
@@ -206,7 +211,11 @@ class DrawingCleaner:
             if not isinstance(entries, pikepdf.Dictionary) or isinstance(entries, pikepdf.Stream):
                 continue
             kept = pikepdf.Dictionary(
-                {key: entries[key] for key in entries if names is None or key in names}
+                {
+                    key: entries[key]
+                    for key in entries.keys()  # noqa: SIM118 - typed for a pikepdf Dictionary
+                    if names is None or key in names
+                }
             )
             if len(kept):
                 trimmed[category] = kept
@@ -220,6 +229,21 @@ class DrawingCleaner:
         if memo is not None:
             trimmed = self._trimmed[memo] = self.pdf.make_indirect(trimmed)
         return trimmed
+
+
+#: Object types that hold others; anything else (number, name, string...) is plain data.
+_CONTAINERS = frozenset(
+    {pikepdf.ObjectType.array, pikepdf.ObjectType.dictionary, pikepdf.ObjectType.stream}
+)
+
+
+def _is_container(value: Any) -> bool:
+    """Whether ``value`` is an array, dictionary or stream.
+
+    Read from its type code, as pikepdf's own ``isinstance`` does, but without
+    that detour: a font's widths are thousands of numbers, each looked at.
+    """
+    return isinstance(value, pikepdf.Object) and value._type_code in _CONTAINERS
 
 
 def _role_of(value: Any, role: str) -> str:
@@ -270,7 +294,7 @@ def _inherits(resources: Any) -> bool:
         entries = resources.get(category)
         if not isinstance(entries, pikepdf.Dictionary) or isinstance(entries, pikepdf.Stream):
             continue
-        for key in entries:
+        for key in entries.keys():  # noqa: SIM118 - typed for a pikepdf Dictionary
             entry = entries[key]
             if (
                 isinstance(entry, pikepdf.Dictionary | pikepdf.Stream)
@@ -301,7 +325,7 @@ def _content_of(value: Any) -> bytes | None:
         glyphs = value.get("/CharProcs")
         if not isinstance(glyphs, pikepdf.Dictionary):
             return b""
-        streams = [glyphs[key] for key in glyphs]
+        streams = [glyphs[key] for key in glyphs.keys()]  # noqa: SIM118 - as above
         return b"\n".join(
             glyph.read_bytes() for glyph in streams if isinstance(glyph, pikepdf.Stream)
         )
