@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from briefpack.authoring.preview import EVENTS_PATH, own_hosts
+from briefpack.authoring.preview import EVENTS_PATH, addressed_here, own_hosts
 
 from conftest import BUNDLED_PACK
 
@@ -233,6 +233,22 @@ def test_a_host_given_to_serve_on_is_the_one_answered() -> None:
         "localhost:8000",
         "[::1]:8000",
     }
+
+
+@pytest.mark.parametrize("bound", ["0.0.0.0", "::"])
+def test_a_preview_on_every_interface_answers_any_address_of_its_port_but_no_other_name(
+    bound: str,
+) -> None:
+    allowed = own_hosts(bound, bound, 8000)
+    where = (bound, 8000)
+    for host in ["192.0.2.10:8000", "[2001:db8::1]:8000", "10.0.0.7:8000"]:
+        assert addressed_here(host, allowed, where), host
+    for host in ["evil.example:8000", "192.0.2.10:8001", "192.0.2.10", "192.0.2.10.nip.io:8000"]:
+        assert not addressed_here(host, allowed, where), host
+    # Bound to one address, another address is not this server.
+    assert not addressed_here(
+        "192.0.2.10:8000", own_hosts("127.0.0.1", "127.0.0.1", 8000), ("127.0.0.1", 8000)
+    )
 
 
 def test_the_running_preview_refuses_another_host_and_answers_its_own(

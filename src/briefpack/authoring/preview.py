@@ -83,7 +83,9 @@ class _Handler(SimpleHTTPRequestHandler):
             return False
         given = self.headers.get_all("Host") or []
         allowed: frozenset[str] = getattr(self.server, "hosts", frozenset())
-        if len(given) == 1 and given[0].strip().lower() in allowed:
+        bound = self.server.server_address
+        assert isinstance(bound, tuple)  # a TCP server's address: (host, port, ...)
+        if len(given) == 1 and addressed_here(given[0], allowed, bound):
             return True
         self.send_error(
             HTTPStatus.MISDIRECTED_REQUEST,
@@ -211,6 +213,30 @@ def own_hosts(host: str, bound: str, port: int) -> frozenset[str]:
     names = {f"[{name}]" if ":" in name and not name.startswith("[") else name for name in names}
     hosts = {f"{name}:{port}" for name in names}
     return frozenset(hosts | names if port == 80 else hosts)
+
+
+def addressed_here(given: str, allowed: frozenset[str], bound: tuple[Any, ...]) -> bool:
+    """Whether a request's ``Host`` header names this server.
+
+    A server bound to every interface (``--host 0.0.0.0`` or ``::``) also
+    answers its port at any IP address: DNS rebinding needs a name the
+    attacker controls, never an address typed as digits, so an address is
+    safe to accept where the server can be reached at it.
+    """
+    value = given.strip().lower()
+    if value in allowed:
+        return True
+    address, port = str(bound[0]), int(bound[1])
+    if address not in ("0.0.0.0", "::"):
+        return False
+    host, _, given_port = value.rpartition(":")
+    if not given_port.isdigit() or int(given_port) != port:
+        return False
+    try:
+        ipaddress.ip_address(host.removeprefix("[").removesuffix("]"))
+    except ValueError:
+        return False
+    return True
 
 
 def serve(out_dir: Path, host: str, port: int, reloads: Reloads) -> ThreadingHTTPServer:
