@@ -34,6 +34,9 @@ def make_smuggling_pdf(path: Path, pages: int = 2, text: str = "Smuggled page") 
     open action, JavaScript in its ``/Names``, an embedded file and a form)
     and at an ``/EF`` file specification.  The form names itself among its
     resources (a loop), and the catalogue and pages carry actions as well.
+    The content streams name the font ``/JavaScript`` and hold inline
+    dictionaries (a marked-content property list, an inline picture's) with
+    ``/JS`` and ``/OpenAction`` keys.
     """
     make_pdf(path, pages, text)
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
@@ -91,13 +94,14 @@ def make_smuggling_pdf(path: Path, pages: int = 2, text: str = "Smuggled page") 
             A=actions["URI"], AF=pikepdf.Array([file]), OPI=pikepdf.Dictionary(),
         )  # fmt: skip
         form = pdf.make_stream(
-            b"0 0 1 rg 0 0 200 20 re f BT /F1 10 Tf 4 6 Td (A form) Tj ET % /Self /Hidden\n",
+            b"0 0 1 rg 0 0 200 20 re f BT /JavaScript 10 Tf 4 6 Td (A form) Tj ET\n"
+            b"/Span << /MCID 0 /JS (app.alert('marked')) >> BDC EMC /Self BMC EMC /Hidden MP\n",
             Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
             BBox=pikepdf.Array([0, 0, 200, 20]), A=script, AA=hooks, OpenAction=script,
             Ref=pikepdf.Dictionary(F=file, Page=0), Names=catalog.Names, Metadata=payload,
         )  # fmt: skip
         form.Resources = pikepdf.Dictionary(
-            Font=pikepdf.Dictionary(F1=font),
+            Font=pikepdf.Dictionary(JavaScript=font),
             XObject=pikepdf.Dictionary(Self=form),
             Properties=pikepdf.Dictionary(Hidden=catalog),
         )
@@ -109,7 +113,7 @@ def make_smuggling_pdf(path: Path, pages: int = 2, text: str = "Smuggled page") 
         )  # fmt: skip
         for page in pdf.pages:
             page.obj.Resources = pikepdf.Dictionary(
-                Font=pikepdf.Dictionary(F1=font),
+                Font=pikepdf.Dictionary(F1=font, JavaScript=font),
                 XObject=pikepdf.Dictionary(Im1=picture, Fm1=form, Unused=catalog),
                 ExtGState=pikepdf.Dictionary(GS1=state),
                 Properties=pikepdf.Dictionary(MC0=catalog),
@@ -117,6 +121,10 @@ def make_smuggling_pdf(path: Path, pages: int = 2, text: str = "Smuggled page") 
             page.contents_add(
                 b"/GS1 gs q 200 0 0 20 72 700 cm /Im1 Do Q q 1 0 0 1 72 650 cm /Fm1 Do Q\n"
                 b"% /MC0 /Unused: named, so kept by name, and refused as no drawing's kind\n"
+                b"BT /JavaScript 12 Tf 72 620 Td (Named JavaScript) Tj ET\n"
+                b"/P << /MCID 1 /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> BDC EMC\n"
+                b"q 20 0 0 20 300 600 cm BI /W 1 /H 1 /BPC 8 /CS /G /JS (app.alert(2))\n"
+                b"ID \x80 EI Q\n"
             )
             page.obj.AA = pikepdf.Dictionary(O=script)
         pdf.Root.OpenAction = script

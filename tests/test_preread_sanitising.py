@@ -21,6 +21,7 @@ import pytest
 from briefpack.model import Attachment
 from briefpack.render.attachments import _place
 from briefpack.render.preread import MAX_DEPTH, DrawingCleaner, TooDeepError
+from briefpack.render.preread_content import names_in
 
 from conftest import BUNDLED_PACK, run
 from pdf_helpers import page_texts
@@ -85,10 +86,24 @@ def everything(pdf: pikepdf.Pdf) -> Iterator[object]:
             pending += list(thing)
 
 
+def drawn_names(pdf: pikepdf.Pdf) -> set[str]:
+    """Every name the content streams of ``pdf``'s pages and forms use, inline dictionaries too."""
+    streams = [page.obj.get("/Contents") for page in pdf.pages] + [
+        thing for thing in pdf.objects if isinstance(thing, pikepdf.Stream)
+        and thing.get("/Subtype") == pikepdf.Name.Form
+    ]  # fmt: skip
+    names = set()
+    for stream in streams:
+        for part in stream if isinstance(stream, pikepdf.Array) else [stream]:
+            names |= names_in(part.read_bytes())
+    return names
+
+
 def smuggled_things(data: bytes) -> list[str]:
     """What in ``data`` would act, or came only from the smuggled objects."""
     found = []
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        found += sorted(drawn_names(pdf) & FORBIDDEN_KEYS)
         catalogues = 0
         for thing in everything(pdf):
             if isinstance(thing, pikepdf.Dictionary | pikepdf.Stream):
@@ -119,7 +134,7 @@ def test_the_smuggling_pages_still_read_with_their_forms_text(
 ) -> None:
     folder, _, _ = smuggled
     text = " ".join(page_texts((folder / output).read_bytes()))
-    for expected in ("Smuggled page 1", "Smuggled page 2", "A form"):
+    for expected in ("Smuggled page 1", "Smuggled page 2", "A form", "Named JavaScript"):
         assert expected in text
 
 
@@ -147,7 +162,15 @@ def test_the_walk_checker_sees_what_the_old_copy_let_through(tmp_path: Path) -> 
         output = io.BytesIO()
         book.save(output)
     found = set(smuggled_things(output.getvalue()))
-    assert {"/JS", "/EF", "/AA", "/OpenAction", "/S /Launch", "2 catalogues"} <= found
+    assert {
+        "/JS",
+        "/EF",
+        "/AA",
+        "/OpenAction",
+        "/JavaScript",
+        "/S /Launch",
+        "2 catalogues",
+    } <= found
 
 
 def test_a_drawing_nested_too_deep_is_refused_at_the_attachments_line(tmp_path: Path) -> None:
@@ -328,3 +351,23 @@ def test_a_structure_tree_too_deep_is_one_line_not_a_crash() -> None:
             repair(pdf)
         assert str(refused.value).startswith(message)
         assert "\n" not in str(refused.value)
+
+
+def test_a_glyph_named_javascript_is_renamed_and_still_drawn(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "glyphs.pdf", 1)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        glyph = pdf.make_stream(b"1000 0 0 0 750 750 d1 0 0 750 750 re f")
+        pdf.pages[0].obj.Resources.Font.T3 = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type3, FirstChar=65, LastChar=65,
+            FontBBox=pikepdf.Array([0, 0, 750, 750]), Widths=pikepdf.Array([1000]),
+            FontMatrix=pikepdf.Array([0.001, 0, 0, 0.001, 0, 0]),
+            CharProcs=pikepdf.Dictionary({"/JS": glyph}),
+            Encoding=pikepdf.Dictionary(Differences=pikepdf.Array([65, pikepdf.Name("/JS")])),
+        )  # fmt: skip
+        pdf.pages[0].contents_add(b"BT /T3 40 Tf 72 500 Td (AAA) Tj ET\n")
+        pdf.save(path)
+    with pikepdf.open(path) as pdf:
+        font = DrawingCleaner(pdf).page(0).obj.Resources.Font.T3
+        assert "/JS" not in font.CharProcs
+        assert [str(name) for name in font.CharProcs] == [str(font.Encoding.Differences[1])]
+    assert pixels(placed(path, clean=True)) == pixels(placed(path, clean=False))

@@ -96,11 +96,11 @@ def _place(page: Any, other: Any, area: Any, name: str, under: bool) -> None:
 
 def _cleaned_page(cleaner: DrawingCleaner, item: KeptPage) -> Any:
     """The attachment page of ``item``, rebuilt from what it draws; refused at its line if not."""
-    from briefpack.render.preread import TooDeepError
+    from briefpack.render.preread_content import DrawingRefusedError
 
     try:
         return cleaner.page(item.attachment_page)
-    except TooDeepError as error:
+    except DrawingRefusedError as error:
         attachment = item.attachment
         where = attachment.mark if attachment.mark.path != "<memory>" else str(attachment.path)
         raise BriefpackError(

@@ -28,13 +28,20 @@ object once and streams as they are: a clean pre-read comes out as before.
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 import pikepdf
 
+from briefpack.render.preread_content import (
+    SUSPICIOUS,
+    DrawingRefusedError,
+    names_in,
+    needs_rewriting,
+    rewritten,
+    safe_name,
+)
 from briefpack.render.preread_kinds import (
     COLOUR_SPACE_MEMBERS,
     KINDS,
@@ -50,23 +57,8 @@ from briefpack.render.preread_kinds import (
 MAX_DEPTH = 300
 
 
-class TooDeepError(ValueError):
+class TooDeepError(DrawingRefusedError):
     """A pre-read whose drawing nests deeper than :data:`MAX_DEPTH`."""
-
-
-#: A name token of a content stream (ISO 32000-1 §7.3.5), ``#xx`` escapes and all.
-_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
-_ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
-
-
-def names_in(content: bytes) -> set[str]:
-    """Every name a content stream could mean, as resource keys spell them (``/F1``)."""
-    found = set()
-    for token in {match[1] for match in _NAME.finditer(content)}:
-        raw = _ESCAPE.sub(lambda match: bytes([int(match[1], 16)]), token)
-        found.add("/" + raw.decode("latin-1"))
-        found.add("/" + raw.decode("utf-8", "replace"))
-    return found
 
 
 @dataclass
@@ -106,15 +98,19 @@ class DrawingCleaner:
     def page(self, index: int) -> pikepdf.Page:
         """Page ``index`` with its resources trimmed to what it draws, every one cleaned.
 
-        Raises :class:`TooDeepError` when the drawing nests beyond :data:`MAX_DEPTH`.
+        Raises :class:`TooDeepError` when the drawing nests beyond :data:`MAX_DEPTH`, and
+        :class:`DrawingRefusedError` when a content stream to rewrite cannot be read.
         """
         page = self.pdf.pages[index]
         if index in self._cleaned_pages:
             return page
         queue: deque[_Item] = deque()
+        content = _page_content(page.obj)
+        if content is not None and needs_rewriting(content):
+            page.obj.Contents = self.pdf.make_stream(rewritten(content))
         resources = self._inherited(page.obj, "/Resources")
         if isinstance(resources, pikepdf.Dictionary) and not isinstance(resources, pikepdf.Stream):
-            page.obj.Resources = self._trim(resources, _page_content(page.obj), 1, queue)
+            page.obj.Resources = self._trim(resources, content, 1, queue)
         elif "/Resources" in page.obj:
             del page.obj["/Resources"]
         if "/Group" in page.obj:
@@ -169,17 +165,25 @@ class DrawingCleaner:
                 # A font's [font size] in a graphics state, a function's list of
                 # functions, a layer's visibility expression: each member in the role.
                 roles = [role] * len(value)
-            queue.extend(
-                _Item(member, roles[i], below, value, i)
-                for i, member in enumerate(value)
-                if _is_container(member)
-            )
+            for index, member in enumerate(value):
+                if _is_container(member):
+                    queue.append(_Item(member, roles[index], below, value, index))
+                elif _is_suspicious(member):
+                    value[index] = pikepdf.Name(safe_name(str(member)))
             return True
         if role.startswith(MAP):
             inner = role.removeprefix(MAP)
-            queue.extend(_Item(value[key], inner, below, value, key) for key in list(value.keys()))
+            for key in list(value.keys()):
+                name = safe_name(key)
+                if name != key:  # a glyph or colorant named /JavaScript: renamed
+                    value[name] = value[key]
+                    del value[key]
+                queue.append(_Item(value[name], inner, below, value, name))
             return True
-        kind = KINDS[_role_of(value, role)]
+        kind_name = _role_of(value, role)
+        kind = KINDS[kind_name]
+        if kind_name in ("form", "pattern", "font"):
+            _rewrite_drawing(value)
         for key in list(value.keys()):
             if key not in kind.keys:
                 del value[key]
@@ -193,6 +197,8 @@ class DrawingCleaner:
                     del value["/Resources"]
             elif _is_container(member := value[key]):
                 queue.append(_Item(member, kind.keys[key], below, value, key))
+            elif _is_suspicious(member):
+                value[key] = pikepdf.Name(safe_name(str(member)))
         return True
 
     def _trim(self, resources: Any, content: bytes | None, depth: int, queue: deque[_Item]) -> Any:
@@ -212,9 +218,9 @@ class DrawingCleaner:
                 continue
             kept = pikepdf.Dictionary(
                 {
-                    key: entries[key]
+                    safe_name(key): entries[key]
                     for key in entries.keys()  # noqa: SIM118 - typed for a pikepdf Dictionary
-                    if names is None or key in names
+                    if names is None or key in names or safe_name(key) in names
                 }
             )
             if len(kept):
@@ -235,6 +241,7 @@ class DrawingCleaner:
 _CONTAINERS = frozenset(
     {pikepdf.ObjectType.array, pikepdf.ObjectType.dictionary, pikepdf.ObjectType.stream}
 )
+_NAME = pikepdf.ObjectType.name_
 
 
 def _is_container(value: Any) -> bool:
@@ -244,6 +251,35 @@ def _is_container(value: Any) -> bool:
     that detour: a font's widths are thousands of numbers, each looked at.
     """
     return isinstance(value, pikepdf.Object) and value._type_code in _CONTAINERS
+
+
+def _is_suspicious(value: Any) -> bool:
+    """Whether ``value`` is a name that reads as active content (kept under another name)."""
+    return (
+        isinstance(value, pikepdf.Object)
+        and value._type_code == _NAME
+        and (str(value) in SUSPICIOUS)
+    )
+
+
+def _rewrite_drawing(value: Any) -> None:
+    """Rewrite what a form, tiling pattern or Type 3 font draws if it names anything suspicious.
+
+    Its resources are renamed to match (:func:`safe_name`) when they are trimmed.
+    """
+    drawn: list[Any] = [value]
+    if not isinstance(value, pikepdf.Stream):
+        glyphs = value.get("/CharProcs") if _holds_resources(value) else None
+        drawn = list(glyphs.values()) if isinstance(glyphs, pikepdf.Dictionary) else []
+    for stream in drawn:
+        if not isinstance(stream, pikepdf.Stream):
+            continue
+        try:
+            content = stream.read_bytes()
+        except pikepdf.PdfError:
+            continue  # unreadable: drawn as nothing by any reader, and named nothing
+        if needs_rewriting(content):
+            stream.write(rewritten(content))
 
 
 def _role_of(value: Any, role: str) -> str:
