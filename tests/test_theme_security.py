@@ -412,3 +412,21 @@ def test_a_theme_with_the_built_in_template_renders_as_before(tmp_path: Path) ->
     html = html_document(pack, resolve_settings(pack, os.environ, theme=theme))
     before = html_document(pack, resolve_settings(pack, os.environ, theme=plain))
     assert html.replace("#b00020", "#0b4a7d") == before
+
+
+def test_a_template_that_never_ends_stops_validate_at_the_time_limit_not_forever(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sandbox bounds what a template may reach, not how long it runs: validate's
+    # trial render runs in a worker under the build's limits (shortened here).
+    from briefpack.build import trial
+    from briefpack.build.limits import Limits
+
+    monkeypatch.setattr(trial, "TRIAL_LIMITS", Limits(seconds=2))
+    endless = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    pack = _pack(tmp_path, f"<html><body>\n{endless}\n</body></html>\n")
+    code, out, err = run("validate", str(pack))
+    assert code == 1
+    assert "ok" not in out
+    line = _one_line_at(err, f"{tmp_path / 'brand' / 'pack.html.j2'}: ")
+    assert "time limit of 2 s" in line

@@ -16,6 +16,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
+from briefpack.build.limits import Limits
 from briefpack.build.settings import choose_theme, resolve_settings, theme_warnings
 from briefpack.content.answers import answers_path, load_answers
 from briefpack.errors import BriefpackError, Problem
@@ -43,17 +44,50 @@ def check_as_built(path: Path, pack: Pack, max_size: int) -> list[Problem]:
             trial_render(pack, theme, answers)
     except BriefpackError as error:
         problems.extend(error.problems)
+    from briefpack.render.attachments import pre_read_problems
+
+    # Each pre-read rebuilt as the book will be, so that one it would refuse is refused here.
+    problems.extend(pre_read_problems(pack.attachments))
     if problems:
         raise BriefpackError(problems)
     return warnings
 
 
+#: The trial render's limits: the build's, so that what validates renders.
+TRIAL_LIMITS = Limits()
+#: What a trial render is given: the pack, its theme and its answers.
+Trial = tuple[Pack, Theme, "Answers | None"]
+
+
 def trial_render(pack: Pack, theme: Theme, answers: Answers | None) -> None:
-    """Render ``pack``'s HTML with ``theme`` (and its answers, for the debrief's part)."""
+    """Render ``pack``'s HTML with ``theme`` (and its answers, for the debrief's part).
+
+    The template is a stranger's code: the sandbox stops it from reaching
+    out, but not from looping or filling memory, so it runs in a worker
+    process under the build's time and memory limits, as it would in
+    ``build``.
+    """
+    from briefpack.build.workers import WorkerPool
+
+    job: Trial = (pack, theme, answers)
+    with WorkerPool(1, _render_trial, TRIAL_LIMITS, _describe) as pool:
+        for _job, outcome, _seconds in pool.run([job]):
+            if isinstance(outcome, BriefpackError):
+                raise outcome
+
+
+def _render_trial(job: Trial) -> tuple[bytes, int | None]:
+    """In the worker: render the HTML and send back nothing but success."""
     from briefpack.render.html import html_document
 
+    pack, theme, answers = job
     settings = replace(resolve_settings(pack, os.environ, theme=theme), answers=answers)
     html_document(pack, settings)
+    return b"", None
+
+
+def _describe(job: Trial) -> str:
+    return str(job[1].template)
 
 
 def _is_built_in(theme: Theme) -> bool:
