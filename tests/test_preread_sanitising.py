@@ -173,19 +173,27 @@ def test_the_walk_checker_sees_what_the_old_copy_let_through(tmp_path: Path) -> 
     } <= found
 
 
-def test_a_drawing_nested_too_deep_is_refused_at_the_attachments_line(tmp_path: Path) -> None:
+def test_a_drawing_nested_too_deep_is_refused_at_its_line_by_validate_and_build(
+    tmp_path: Path,
+) -> None:
     make_deep_pdf(tmp_path / "deep.pdf", 1000)
     pack = pack_with_pre_read(tmp_path, "deep.pdf")
+    line = line_of(pack, "deep.pdf")
+    refusal = f"deep.pdf cannot join the book: its drawing nests more than {MAX_DEPTH} levels deep"
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    assert [text for text in err.splitlines() if "deep.pdf" in text] == [
+        f"{pack}:{line}:13: 'file': {refusal} (page 1); print it to PDF again and attach that copy"
+    ]
     code, _, err = run("build", str(pack), "-o", str(tmp_path / "out"), "-f", "pdf")
     assert code == 1
     assert "Traceback" not in err
     assert "internal error" not in err
-    line = line_of(pack, "deep.pdf")
     refusals = [text for text in err.splitlines() if "deep.pdf" in text and "warning" not in text]
     assert refusals, err
-    for refusal in refusals:
-        assert refusal.startswith(f"{pack}:{line}:"), refusal
-        assert f"deep.pdf cannot join the book: its drawing nests more than {MAX_DEPTH}" in refusal
+    for text in refusals:
+        assert text.startswith(f"{pack}:{line}:"), text
+        assert refusal in text
     assert not (tmp_path / "out" / "pack" / "pack.pdf").exists()
 
 

@@ -114,6 +114,35 @@ def _cleaned_page(cleaner: DrawingCleaner, item: KeptPage) -> Any:
         ) from None
 
 
+def pre_read_problems(attachments: Sequence[Attachment]) -> list[Problem]:
+    """Why any of ``attachments`` could not be drawn into a book, found as the book would.
+
+    So that ``validate`` refuses, at the attachment's line, a pre-read that
+    ``build`` would: every page is rebuilt from what it draws, and nothing kept.
+    """
+    import pikepdf
+
+    from briefpack.render.preread import DrawingCleaner
+
+    problems: list[Problem] = []
+    checked = set()
+    for attachment in attachments:
+        if attachment.digest in checked:
+            continue
+        checked.add(attachment.digest)
+        try:
+            with pikepdf.open(attachment.path) as source:
+                cleaner = DrawingCleaner(source)
+                for number in range(len(source.pages)):
+                    _cleaned_page(cleaner, KeptPage(0, attachment, number))
+        except BriefpackError as error:
+            problems.extend(error.problems)
+        except pikepdf.PdfError:
+            # Read when the pack was loaded: it changed since, and the next read reports it.
+            continue
+    return problems
+
+
 def finish_book(
     pdf: bytes,
     kept: Sequence[KeptPage],
