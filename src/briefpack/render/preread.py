@@ -17,6 +17,10 @@ the book (:func:`briefpack.render.attachments.finish_book`):
   number belongs, an object of another ``/Type``) goes with its key.  No kind
   has a key for an action, JavaScript, a file, an annotation, metadata or a
   catalogue, so none of them can be reached from what is kept.
+* **Content streams as they are**, unless one names something that reads
+  as active content (a font called ``/JavaScript``, an inline dictionary
+  with ``/JS``): that one is written again without it
+  (:mod:`briefpack.render.preread_content`).
 * **Bounded.**  The walk is breadth first, with a visited set (a loop is
   walked once) and a depth limit (:data:`MAX_DEPTH`): a deeper structure is
   refused (:class:`TooDeepError`), never followed down.
@@ -51,9 +55,9 @@ from briefpack.render.preread_kinds import (
 )
 
 #: The deepest a kept object may sit below its page's resources, in nested
-#: dictionaries and arrays.  A form inside a form costs three levels; a font
-#: program is seven below the page.  Real files stay far below; the limit only
-#: keeps a crafted chain of thousands of forms out.
+#: dictionaries and arrays.  A form inside a form costs three levels (about a
+#: hundred forms deep, then); a font program is seven below the page.  Real
+#: files stay far below; the limit keeps a crafted chain of forms out.
 MAX_DEPTH = 300
 
 
