@@ -132,6 +132,30 @@ def test_a_bomb_in_a_form_the_page_draws_is_found(tmp_path: Path) -> None:
     check_attachment(path, max_stream_size=10 * MB)
 
 
+@pytest.mark.parametrize("depth", [40, 2000])
+def test_a_bomb_hidden_under_forms_nested_deeper_than_any_walk_limit_is_found(
+    tmp_path: Path, depth: int
+) -> None:
+    # Content left uncounted below a depth limit would slip past the size limit,
+    # and a deep chain must not exhaust Python's recursion either.
+    def forms(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+        drawing = deflated(pdf, 8 * MB)
+        drawing.Type, drawing.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+        drawing.BBox = pikepdf.Array([0, 0, 595, 842])
+        inner = pdf.make_indirect(drawing)
+        for _ in range(depth):
+            outer = pdf.make_stream(b"/Fm Do")
+            outer.Type, outer.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+            outer.BBox = pikepdf.Array([0, 0, 595, 842])
+            outer.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm=inner))
+            inner = pdf.make_indirect(outer)
+        return pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm=inner))
+
+    path = with_content(tmp_path / "deep.pdf", Resources=forms)
+    with pytest.raises(AttachmentRefusedError, match=r"deep\.pdf decodes to more than 5 MB"):
+        check_attachment(path, max_stream_size=5 * MB)
+
+
 def test_one_stream_listed_again_and_again_is_counted_each_time(tmp_path: Path) -> None:
     def contents(pdf: pikepdf.Pdf) -> pikepdf.Array:
         once = pdf.make_indirect(deflated(pdf, MB))

@@ -26,7 +26,7 @@ from typing import Any
 
 #: Bytes decoded at a time: a chunk is counted, then dropped.
 _CHUNK = 1 << 20
-#: How deep forms may nest inside forms; a loop is stopped by the visited set as well.
+#: How many page-tree levels are climbed for an inherited value.
 _MAX_NESTING = 32
 #: Filters that never make their data larger, decoded whole by qpdf.
 _SHRINKING = frozenset({"/ASCIIHexDecode", "/ASCII85Decode"})
@@ -63,7 +63,7 @@ def page_content_size(pdf: Any, limit: int) -> int:
         for stream in _contents(page.obj):
             counter.charge(stream)
         resources = inherited(page.obj, "/Resources")
-        counter.walk_resources(resources, 0)
+        counter.walk_resources(resources)
     return counter.total
 
 
@@ -104,11 +104,24 @@ class _Counter:
         self.charge(stream)
         return True
 
-    def walk_resources(self, resources: Any, depth: int) -> None:
-        """Charge the content streams a resource dictionary brings: forms, patterns, glyphs."""
+    def walk_resources(self, resources: Any) -> None:
+        """Charge the content streams a resource dictionary brings: forms, patterns, glyphs.
+
+        Walked with a stack and a visited set rather than recursion and a
+        depth limit: content nested deeper than a limit would go uncounted,
+        and how deep a drawing may nest is the renderer's to refuse
+        (:mod:`briefpack.render.preread`).  The walk ends, since each
+        dictionary and stream of the file is visited once.
+        """
+        pending = [resources]
+        while pending:
+            pending.extend(self._brought_by(pending.pop()))
+
+    def _brought_by(self, resources: Any) -> Iterator[Any]:
+        """Charge what ``resources`` holds; yield the resource dictionaries it leads to."""
         import pikepdf
 
-        if not isinstance(resources, pikepdf.Dictionary) or depth > _MAX_NESTING:
+        if not isinstance(resources, pikepdf.Dictionary):
             return
         key = resources.objgen
         if key != (0, 0):
@@ -122,18 +135,18 @@ class _Counter:
                 if category == "/XObject" and item.get("/Subtype") != pikepdf.Name.Form:
                     continue  # a picture: not page content
                 if self.charge_once(item):
-                    self.walk_resources(item.get("/Resources"), depth + 1)
+                    yield item.get("/Resources")
         for font in _values(resources.get("/Font")):
             if isinstance(font, pikepdf.Dictionary) and font.get("/Subtype") == pikepdf.Name.Type3:
                 for glyph in _values(font.get("/CharProcs")):
                     if isinstance(glyph, pikepdf.Stream):
                         self.charge_once(glyph)
-                self.walk_resources(font.get("/Resources"), depth + 1)
+                yield font.get("/Resources")
         for state in _values(resources.get("/ExtGState")):
             mask = state.get("/SMask") if isinstance(state, pikepdf.Dictionary) else None
             group = mask.get("/G") if isinstance(mask, pikepdf.Dictionary) else None
             if isinstance(group, pikepdf.Stream) and self.charge_once(group):
-                self.walk_resources(group.get("/Resources"), depth + 1)
+                yield group.get("/Resources")
 
 
 def _values(mapping: Any) -> Iterator[Any]:
