@@ -429,4 +429,47 @@ def test_a_template_that_never_ends_stops_validate_at_the_time_limit_not_forever
     assert code == 1
     assert "ok" not in out
     line = _one_line_at(err, f"{tmp_path / 'brand' / 'pack.html.j2'}: ")
-    assert "time limit of 2 s" in line
+    assert "time limit of 2 s (the build's default" in line
+    assert "--time-limit" not in line  # validate has no such option
+
+
+# Templates that Python cannot compile: Jinja turns each {% for %} into a Python loop
+# (Python allows 20 nested) and each {% if %} into a level of indentation (about 100),
+# and parses each parenthesis or method call by recursing once more.
+TOO_DEEP = {
+    "nested for": "\n" + "{% for a in [1] %}" * 25 + "x" + "{% endfor %}" * 25,
+    "nested if": "\n" + "{% if true %}" * 150 + "x" + "{% endif %}" * 150,
+    "nested parentheses": "\n{{ " + "(" * 300 + "1" + ")" * 300 + " }}",
+    "method chain": "\n{{ 'a'" + ".title()" * 1000 + " }}",
+    "not chain": "\n{{ " + "not " * 2000 + "true }}",
+}
+
+
+@pytest.mark.parametrize("body", TOO_DEEP.values(), ids=TOO_DEEP.keys())
+def test_a_template_too_deep_to_compile_is_one_line_at_the_template_in_validate_and_build(
+    tmp_path: Path, body: str
+) -> None:
+    pack = _pack(tmp_path, f"<html><body>{body}\n</body></html>\n")
+    template = tmp_path / "brand" / "pack.html.j2"
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    line = _one_line_at(err, f"{template}:")
+    assert "the template nests too deeply for Python to compile" in line
+    assert "calls itself without end" not in line
+    code, err = _build(pack)
+    assert code == 1
+    assert "the template nests too deeply for Python to compile" in _one_line_at(
+        err, f"{template}:"
+    )
+
+
+def test_a_block_python_cannot_nest_is_placed_at_its_template_line(tmp_path: Path) -> None:
+    # Python's SyntaxError names a line of Jinja's generated code; the template's is told.
+    loops = "{% for a in [1] %}\n" * 25 + "x\n" + "{% endfor %}\n" * 25
+    pack = _pack(tmp_path, f"<html>\n<body>\n{loops}</body></html>\n")
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    line = _one_line_at(err, f"{tmp_path / 'brand' / 'pack.html.j2'}:")
+    # Python refuses the 21st loop, which opens on the template's line 23.
+    assert line.startswith(f"{tmp_path / 'brand' / 'pack.html.j2'}:23:1: ")
+    assert "too many statically nested blocks" in line

@@ -69,8 +69,12 @@ def trial_render(pack: Pack, theme: Theme, answers: Answers | None) -> None:
     """
     from briefpack.build.workers import WorkerPool
 
+    class TrialPool(WorkerPool[Trial]):
+        # validate has no --time-limit or --memory-limit: the limits are the build's defaults.
+        time_advice = memory_advice = "the build's default, which validate holds a template to"
+
     job: Trial = (pack, theme, answers)
-    with WorkerPool(1, _render_trial, TRIAL_LIMITS, _describe) as pool:
+    with TrialPool(1, _render_trial, TRIAL_LIMITS, _describe) as pool:
         for _job, outcome, _seconds in pool.run([job]):
             if isinstance(outcome, BriefpackError):
                 raise outcome

@@ -247,6 +247,11 @@ class WorkerPool(Generic[J]):
     save on warm workers; :meth:`close` (or leaving the ``with`` block) ends them.
     """
 
+    #: How a job stopped at a limit may be let go further: by the command's
+    #: option; a pool for a command without it (validate) says what it has.
+    time_advice = "--time-limit raises it"
+    memory_advice = "--memory-limit raises it"
+
     def __init__(
         self,
         size: int,
@@ -352,7 +357,7 @@ class WorkerPool(Generic[J]):
                     self._failure(
                         job,
                         f"took longer than the time limit of {self.limits.seconds:g} s "
-                        "(--time-limit raises it)",
+                        f"({self.time_advice})",
                     ),
                     elapsed,
                 )
@@ -367,7 +372,7 @@ class WorkerPool(Generic[J]):
         if kind == "memory":
             return self._failure(
                 job,
-                f"needed more memory than the limit of {self._memory()} (--memory-limit raises it)",
+                f"needed more memory than the limit of {self._memory()} ({self.memory_advice})",
             )
         if kind == "bug":
             return self._failure(job, f"internal error in the renderer: {value}")
@@ -375,7 +380,7 @@ class WorkerPool(Generic[J]):
         return self._failure(
             job,
             f"the renderer stopped unexpectedly ({value}), most likely at the memory limit "
-            f"of {self._memory()} (--memory-limit raises it)",
+            f"of {self._memory()} ({self.memory_advice})",
         )
 
     def _memory(self) -> str:

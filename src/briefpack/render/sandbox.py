@@ -32,7 +32,7 @@ import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePath
-from types import TracebackType
+from types import CodeType, TracebackType
 from typing import Any
 
 import jinja2
@@ -77,6 +77,44 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
             raise SecurityError(f"a string or list of over {MAX_REPEAT} items")
         return super().call_binop(context, operator, left, right)
 
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """The template's tree; one that nests past Python's recursion limit is a problem.
+
+        Jinja's parser and code generator recurse once per level of nesting
+        (``((((x))))``, ``x.title().title()...``, ``not not ...``), so a deep
+        enough template stops them with a :class:`RecursionError` that has no
+        frame of the template to place it by.
+        """
+        with _too_deep(filename or name):
+            return super()._parse(source, name, filename)
+
+    def _generate(
+        self,
+        source: nodes.Template,
+        name: str | None,
+        filename: str | None,
+        defer_init: bool = False,
+    ) -> str:
+        """Jinja's Python code for the tree, which recurses as :meth:`_parse` does."""
+        with _too_deep(filename or name):
+            return super()._generate(source, name, filename, defer_init)
+
+    def _compile(self, source: str, filename: str) -> CodeType:
+        """Python's code for Jinja's ``source``: Python's nesting limits placed at the template.
+
+        Python refuses 20 nested loops (``for``, ``with``) and about 100 levels
+        of indentation with a :class:`SyntaxError` at a line of the code Jinja
+        generated; Jinja's ``debug_info`` maps that line back to the template's.
+        """
+        try:
+            with _too_deep(filename):
+                return super()._compile(source, filename)
+        except SyntaxError as error:
+            line = _template_line(source, error.lineno or 0)
+            raise BriefpackError(
+                [Problem(Mark(filename, line, 1), f"{TOO_DEEP} ({error.msg})")]
+            ) from None
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         """Refuse every attribute of a path or a file but its name (see :data:`PATH_ATTRIBUTES`)."""
         if isinstance(obj, _FILE_TYPES) and attr not in PATH_ATTRIBUTES:
@@ -88,6 +126,40 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
         if isinstance(getattr(obj, "__self__", None), _FILE_TYPES):
             return False
         return bool(super().is_safe_callable(obj))
+
+
+#: What a template too deeply nested to compile is told.
+TOO_DEEP = "the template nests too deeply for Python to compile"
+
+
+@contextmanager
+def _too_deep(filename: str | None) -> Iterator[None]:
+    """A :class:`RecursionError` while reading or compiling a template, as one problem at it."""
+    try:
+        yield
+    except RecursionError:
+        where = Mark(filename, 1, 1) if filename else "the theme's template"
+        why = "its expressions or blocks nest past the recursion limit"
+        raise BriefpackError([Problem(where, f"{TOO_DEEP} ({why})")]) from None
+
+
+def _template_line(code: str, code_line: int) -> int:
+    """The template's line that Jinja's generated ``code`` has at ``code_line`` (else 1).
+
+    Jinja ends the code with ``debug_info = 'TEMPLATE=CODE&...'``, in order.
+    """
+    line = 1
+    marker = "\ndebug_info = '"
+    start = code.rfind(marker)
+    if start < 0:
+        return line
+    pairs = code[start + len(marker) :].partition("'")[0]
+    for pair in filter(None, pairs.split("&")):
+        template_line, _, generated = pair.partition("=")
+        if int(generated) > code_line:
+            break
+        line = int(template_line)
+    return line
 
 
 class ThemeLoader(jinja2.FileSystemLoader):
@@ -107,7 +179,9 @@ class ThemeLoader(jinja2.FileSystemLoader):
             raise BriefpackError(
                 [Problem(filename, f"a theme's template must be a file in {self.folder}")]
             )
-        _refuse_private_names(environment.parse(source, template, filename), filename)
+        # Walking the tree recurses once per level, as parsing it does.
+        with _too_deep(filename):
+            _refuse_private_names(environment.parse(source, template, filename), filename)
         return source, filename, uptodate
 
 
