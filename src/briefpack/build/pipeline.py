@@ -362,16 +362,15 @@ def plan(
     With an earlier ``version``, the change-marked packs too: ``NAME.changes``
     and the session packs of the sessions that changed.
     """
-    base = replace(
-        resolve_settings(
-            pack,
-            environ,
-            paper=options.paper,
-            notes=options.notes,
-            answer_fields=options.answer_fields,
-            pdf_variant=options.pdf_variant,
-            reference_docx=options.reference_docx,
-        ),
+    # The theme goes in, not after: it may name the reference .docx.
+    base = resolve_settings(
+        pack,
+        environ,
+        paper=options.paper,
+        notes=options.notes,
+        answer_fields=options.answer_fields,
+        pdf_variant=options.pdf_variant,
+        reference_docx=options.reference_docx,
         theme=theme,
     )
     reference_hash = file_hash(base.reference_docx) if base.reference_docx else None

@@ -79,14 +79,17 @@ def resolve_settings(
 
     The document date is ``SOURCE_DATE_EPOCH`` when set, otherwise the first
     day of the event, so that a rebuild of the same content is byte-identical.
-    Without ``theme``, the built-in one.
+    Without ``theme``, the built-in one.  The reference .docx is the command
+    line's, else the pack's, else the theme's: a theme may carry the company
+    template its Word copies take.
     """
+    chosen = theme or default_theme()
     return RenderSettings(
         paper=paper or pack.options.paper,
         notes=pack.options.notes if notes is None else notes,
         answer_fields=pack.options.answer_fields if answer_fields is None else answer_fields,
         pdf_variant=pdf_variant or "pdf/ua-1",
         created=document_date(pack, environ),
-        reference_docx=reference_docx or pack.options.reference_docx,
-        theme=theme or default_theme(),
+        reference_docx=reference_docx or pack.options.reference_docx or chosen.reference_docx,
+        theme=chosen,
     )
