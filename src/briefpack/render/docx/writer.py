@@ -35,6 +35,7 @@ from briefpack.render import wording as display
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.body import Body
 from briefpack.render.docx.custom_properties import set_custom_properties
+from briefpack.render.docx.reference import clean_reference
 from briefpack.render.docx.rich_text import RichText
 from briefpack.render.docx.styles import LINE_SPACING, apply_styles
 from briefpack.render.formats import Rendered
@@ -121,12 +122,18 @@ def word_language(tag: str) -> str:
 
 
 def _open_template(reference: Path | None) -> Document:
-    """python-docx's own template, or a company template given by the user."""
+    """python-docx's own template, or a company template given by the user.
+
+    A company template is cleaned first (:mod:`~briefpack.render.docx.reference`):
+    it gives styles and page setup, never objects, macros, outside links or fields.
+    """
     if reference is None:
         return docx.Document()
     try:
-        return docx.Document(str(reference))
-    except Exception as error:  # python-docx raises several kinds for a bad package
+        document = docx.Document(str(reference))
+        clean_reference(document)
+        return document
+    except Exception as error:  # python-docx and lxml raise several kinds for a bad package
         raise BriefpackError(
             [Problem(str(reference), f"not a usable Word document: {error}")]
         ) from None
