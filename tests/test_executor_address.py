@@ -7,7 +7,9 @@ is seen exactly as a person would see it: one line, no traceback, no
 
 from __future__ import annotations
 
+import os
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -217,3 +219,71 @@ def test_each_command_that_takes_an_executor_takes_a_connect_timeout(command: st
     assert "[default: 10.0; x>0]" in text
     refused = CliRunner().invoke(cli, [command, "--connect-timeout", "0"])
     assert refused.exit_code == 2
+
+
+class RunsCode:
+    """Unpickled, it makes the folder ``marker``: proof that the peer's pickle ran here."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Callable[[str], None], tuple[str]]:
+        return os.mkdir, (self.marker,)
+
+
+def dask_message(message: dict[str, object], serializers: list[str] | None = None) -> bytes:
+    """``message`` framed as Dask's TCP comm writes it: total size, frame sizes, frames."""
+    from distributed.protocol import dumps
+    from distributed.protocol.utils import pack_frames_prelude
+
+    frames = [bytes(frame) for frame in dumps(message, serializers=serializers)]
+    prelude = pack_frames_prelude(frames)
+    return struct.pack("Q", len(prelude) + sum(map(len, frames))) + prelude + b"".join(frames)
+
+
+HANDSHAKE = {"compression": None, "python": (3, 11, 0), "pickle-protocol": 5}
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["pickled handshake", "serialized answer", "pickled answer"],
+)
+def test_a_peer_that_sends_pickles_runs_no_code_here(tmp_path: Path, case: str) -> None:
+    from distributed.protocol.serialize import ToPickle, to_serialize
+
+    marker = tmp_path / "ran"
+    evil = RunsCode(str(marker))
+    if case == "pickled handshake":
+        # Dask's comms unpickle a __Pickled__ part whatever deserializers they are given.
+        sent = dask_message({**HANDSHAKE, "note": ToPickle(evil)})
+    elif case == "serialized answer":
+        sent = dask_message(HANDSHAKE) + dask_message(
+            {"type": to_serialize(evil), "id": "s"}, serializers=["pickle"]
+        )
+    else:
+        sent = dask_message(HANDSHAKE) + dask_message({"type": ToPickle(evil), "id": "s"})
+    # The peer speaks first and never reads: what it sends does not depend on the question.
+    with listener(lambda connection: connection.sendall(sent)) as port:
+        code, out, err, _ = build(tmp_path, f"tcp://127.0.0.1:{port}", timeout="5")
+    assert not marker.exists()
+    assert code == 1
+    line = one_line(out, err)
+    assert line.startswith(f"127.0.0.1:{port} ")
+    assert "not as a Dask scheduler" in line or "did not answer as a Dask scheduler" in line
+
+
+def test_a_listener_that_closes_at_once_is_said_to_have_closed(tmp_path: Path) -> None:
+    with listener(lambda connection: connection.close()) as port:
+        code, out, err, _ = build(tmp_path, f"tcp://127.0.0.1:{port}", timeout="5")
+    assert code == 1
+    assert one_line(out, err) == (
+        f"127.0.0.1:{port} did not answer as a Dask scheduler "
+        f"(--executor tcp://127.0.0.1:{port}): it closed the connection"
+    )
+
+
+def test_an_address_without_a_port_is_given_to_dask_with_the_default_one() -> None:
+    # Dask cannot parse tcp://[::1] without a port ("missing port number").
+    assert check_address("tcp://[::1]").full_url == "tcp://[::1]:8786"
+    assert check_address("tls://dask_scheduler").full_url == "tls://dask_scheduler:8786"
+    assert check_address("tcp://10.0.0.1:9000").full_url == "tcp://10.0.0.1:9000"

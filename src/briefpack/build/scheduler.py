@@ -8,6 +8,15 @@ checked here first, by plain string rules, and the scheduler is then asked
 who it is (Dask's ``identity``) under one deadline, in an event loop of our
 own; only a peer that answers as a scheduler gets a :class:`~distributed.Client`.
 Dask's loggers are silenced meanwhile: every failure is said once, here.
+
+That question is asked in Dask's wire format written out here, not through
+Dask's comms: they unpickle whatever a peer sends (a ``__Pickled__`` part of
+a message is loaded whatever deserializers are asked for, even in the
+handshake), so a listener at a mistyped address could run code in this
+process.  Here the peer's bytes are bounded and read as plain msgpack, which
+makes only numbers, strings, lists and maps.  Once a scheduler has answered,
+Dask's client does exchange pickles with it: ``tcp://`` trusts the scheduler
+completely, and only ``tls://`` with certificates makes sure of who it is.
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import string
+import struct
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,6 +43,13 @@ SCHEMES = ("tcp", "tls")
 DEFAULT_PORT = 8786
 _HOST_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-._")
 _FORM = "give tcp://HOST:PORT or tls://HOST:PORT"
+#: The most the peer may send in one message: a scheduler's identity names
+#: each of its workers in well under a kilobyte, so this is room for many thousands.
+MAX_MESSAGE = 64 * 2**20
+#: Dask's frame lengths: 8-byte unsigned integers in the machine's byte order.
+_LENGTH = struct.Struct("Q")
+#: The most frames one message may have: Dask's handshake and identity have one.
+MAX_FRAMES = 1024
 
 
 @dataclass(frozen=True)
@@ -48,6 +65,11 @@ class SchedulerAddress:
         """``HOST:PORT``, an IPv6 host in brackets, for messages."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{host}:{self.port}"
+
+    @property
+    def full_url(self) -> str:
+        """The address with its port always written: Dask needs one after an IPv6 host."""
+        return f"{self.url.partition('://')[0]}://{self.where}"
 
 
 def check_address(url: str) -> SchedulerAddress:
@@ -104,11 +126,11 @@ def connect(url: str, timeout: float) -> Any:
         _identify(address, timeout, _connection_arguments(address))
         left = max(timeout - (time.monotonic() - started), 1.0)
         try:
-            return Client(url, timeout=left, set_as_default=False)  # type: ignore[no-untyped-call]
+            return Client(address.full_url, timeout=left, set_as_default=False)  # type: ignore[no-untyped-call]
         except Exception as error:
             # It answered a moment ago; say why it would not take a client now.
             raise BriefpackError(
-                f"cannot connect to the Dask scheduler at {url}: {_reason(error)}"
+                f"cannot connect to the Dask scheduler at {url}: {_reason(error, timeout)}"
             ) from None
 
 
@@ -131,6 +153,11 @@ def _connection_arguments(address: SchedulerAddress) -> dict[str, Any]:
     from distributed.security import Security
 
     arguments: dict[str, Any] = Security().get_connection_args("client")  # type: ignore[no-untyped-call]
+    if address.url.startswith("tcp://") and arguments.get("require_encryption"):
+        raise BriefpackError(
+            f"--executor {address.url}: Dask's configuration requires encryption "
+            "(distributed.comm.require-encryption): give a tls:// address"
+        )
     if address.url.startswith("tls://") and arguments.get("ssl_context") is None:
         raise BriefpackError(
             f"--executor {address.url}: tls:// needs Dask's TLS settings (the client's "
@@ -138,6 +165,10 @@ def _connection_arguments(address: SchedulerAddress) -> dict[str, Any]:
             "or the DASK_DISTRIBUTED__COMM__TLS__* variables)"
         )
     return arguments
+
+
+class _NotDaskError(Exception):
+    """The peer's bytes are not Dask's protocol; the message says how."""
 
 
 def _identify(address: SchedulerAddress, timeout: float, arguments: dict[str, Any]) -> None:
@@ -149,8 +180,6 @@ def _identify(address: SchedulerAddress, timeout: float, arguments: dict[str, An
         f"(--executor {address.url}; a slow scheduler may need a longer --connect-timeout)"
     )
     try:
-        # A moment beyond Dask's own deadline: a connection that never opens is
-        # Dask's timeout, with its reason; one that opens and then says nothing is ours.
         answer = asyncio.run(
             asyncio.wait_for(_ask_identity(address, timeout, arguments), timeout + 0.25)
         )
@@ -159,23 +188,24 @@ def _identify(address: SchedulerAddress, timeout: float, arguments: dict[str, An
     except TimeoutError:
         raise slow from None
     except OSError as error:
-        reason = _reason(error, timeout)
-        if reason.startswith("no connection") and _refuses(address):
-            reason = _reason(ConnectionRefusedError())
         raise BriefpackError(
-            f"cannot reach the Dask scheduler at {address.url}: {reason}"
+            f"cannot reach the Dask scheduler at {address.url}: {_reason(error)}"
         ) from None
     except Exception as error:
         # Whatever the peer sent, it was not Dask's protocol.
+        why = str(error) if isinstance(error, _NotDaskError) else _reason(error)
         raise BriefpackError(
-            f"{address.where} did not answer as a Dask scheduler "
-            f"(--executor {address.url}): {_reason(error)}"
+            f"{address.where} did not answer as a Dask scheduler (--executor {address.url}): {why}"
         ) from None
     kind = answer.get("type") if isinstance(answer, dict) else None
     if kind != "Scheduler":
-        what = f"a Dask {kind}" if isinstance(kind, str) and kind.isalnum() else "not Dask"
+        what = (
+            f"as a Dask {kind}, not a scheduler"
+            if isinstance(kind, str) and kind.isascii() and kind.isalnum()
+            else "not as a Dask scheduler"
+        )
         raise BriefpackError(
-            f"{address.where} answered, but as {what}, not a scheduler "
+            f"{address.where} answered, but {what} "
             f"(--executor {address.url}): give the scheduler's address"
         )
 
@@ -183,40 +213,104 @@ def _identify(address: SchedulerAddress, timeout: float, arguments: dict[str, An
 async def _ask_identity(
     address: SchedulerAddress, timeout: float, arguments: dict[str, Any]
 ) -> Any:
+    """Dask's handshake and ``identity`` call, spoken here so that nothing is unpickled."""
     import asyncio
+    import pickle
     import socket
+    import sys
 
-    from distributed.core import rpc
-
+    loop = asyncio.get_running_loop()
     try:
-        # Resolved first, so that an unknown host is said at once, not after Dask's retries.
-        await asyncio.get_running_loop().getaddrinfo(address.host, address.port)
+        # Resolved first, so that an unknown host is said as such.
+        await loop.getaddrinfo(address.host, address.port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
         raise BriefpackError(
             f"cannot reach the Dask scheduler at {address.url}: "
             f"unknown host {address.host!r} ({error.strerror})"
         ) from None
-    # Dask's API is untyped.
-    peer_rpc = rpc(address.url, timeout=timeout, connection_args=arguments)  # type: ignore[no-untyped-call]
-    async with peer_rpc as peer:
-        return await peer.identity()
+    tls = arguments.get("ssl_context") if address.url.startswith("tls://") else None
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(
+                address.host,
+                address.port,
+                ssl=tls,
+                server_hostname=(arguments.get("server_hostname") or address.host) if tls else None,
+            ),
+            timeout,
+        )
+    except TimeoutError:
+        raise BriefpackError(
+            f"cannot reach the Dask scheduler at {address.url}: no connection within {timeout:g} s"
+        ) from None
+    try:
+        # What Dask's own handshake says; this connection carries nothing pickled.
+        hello = {
+            "compression": None,
+            "python": tuple(sys.version_info)[:3],
+            "pickle-protocol": pickle.HIGHEST_PROTOCOL,
+        }
+        writer.write(_message(hello))
+        await _read_message(reader)
+        writer.write(_message({"op": "identity", "reply": True}))
+        answer = await _read_message(reader)
+        writer.write(_message({"op": "close", "reply": False}))
+        await writer.drain()
+        return answer
+    except (ConnectionResetError, BrokenPipeError):
+        raise _NotDaskError("it closed the connection") from None
+    finally:
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
 
 
-def _refuses(address: SchedulerAddress) -> bool:
-    """Whether ``address`` refuses a connection now: Dask retried, and kept only its last error.
+def _message(value: dict[str, Any]) -> bytes:
+    """``value`` as one Dask message of one frame: total size, frame count and size, frame."""
+    import msgpack  # type: ignore[import-untyped]
 
-    Asked only once Dask could not connect, so that a scheduler never sees (and
-    logs) a connection that closes before its handshake.
+    frame: bytes = msgpack.packb(value, use_bin_type=True)
+    prelude = _LENGTH.pack(1) + _LENGTH.pack(len(frame))
+    return _LENGTH.pack(len(prelude) + len(frame)) + prelude + frame
+
+
+async def _read_message(reader: Any) -> Any:
+    """One Dask message from the peer, its first frame read as plain msgpack.
+
+    No hook is given to msgpack, so the maps Dask would turn into pickled or
+    serialized objects stay maps.  Frames after the first (Dask's serialized
+    parts) are read past and never looked at.
     """
-    import socket
+    import asyncio
+
+    import msgpack
 
     try:
-        with socket.create_connection((address.host, address.port), timeout=1):
-            return False
-    except ConnectionRefusedError:
-        return True
-    except OSError:
-        return False
+        (size,) = _LENGTH.unpack(await reader.readexactly(_LENGTH.size))
+        if size > MAX_MESSAGE:
+            raise _NotDaskError(f"it announced a message of {size} bytes")
+        if size < 2 * _LENGTH.size:
+            raise _NotDaskError(f"it announced a message of {size} bytes, too short for Dask's")
+        body = await reader.readexactly(size)
+        (count,) = _LENGTH.unpack_from(body)
+        start = _LENGTH.size * (1 + count)
+        if not 1 <= count <= MAX_FRAMES or start > size:
+            raise _NotDaskError(f"it announced {count} frames in {size} bytes")
+        lengths = struct.unpack_from(f"{count}Q", body, _LENGTH.size)
+        end = start + sum(lengths)
+        if end > MAX_MESSAGE or start + lengths[0] > size:
+            raise _NotDaskError(f"it announced frames of {sum(lengths)} bytes in all")
+        # Dask may send its larger frames after the ones counted in the first length.
+        if end > size:
+            await reader.readexactly(end - size)
+    except asyncio.IncompleteReadError:
+        raise _NotDaskError("it closed the connection") from None
+    try:
+        return msgpack.unpackb(
+            body[start : start + lengths[0]], raw=False, strict_map_key=False, use_list=False
+        )
+    except Exception as error:
+        raise _NotDaskError(f"its message is not msgpack ({_reason(error)})") from None
 
 
 def _reason(error: BaseException, timeout: float | None = None) -> str:
@@ -230,5 +324,7 @@ def _reason(error: BaseException, timeout: float | None = None) -> str:
         cause = cause.__cause__ or cause.__context__
     if timeout is not None and str(error).startswith("Timed out trying to connect"):
         return f"no connection within {timeout:g} s"
+    if timeout is not None and isinstance(error, TimeoutError) and not str(error):
+        return f"no answer within {timeout:g} s"
     text = " ".join(str(error).split())
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
