@@ -246,3 +246,33 @@ def test_the_theme_reference_docx_is_used_when_the_pack_names_none(tmp_path: Pat
     given.save(str(tmp_path / "given.docx"))
     data = build(tmp_path, "--reference-docx", str(tmp_path / "given.docx"))
     assert python_docx.Document(io.BytesIO(data)).styles["Heading 2"].font.name == "Courier New"
+
+
+def test_a_template_part_with_entities_gives_well_formed_parts_without_them(
+    tmp_path: Path,
+) -> None:
+    python_docx.Document().save(str(tmp_path / "plain.docx"))
+    doctype = b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+    with (
+        zipfile.ZipFile(tmp_path / "plain.docx") as source,
+        zipfile.ZipFile(tmp_path / "house.docx", "w") as target,
+    ):
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename in ("word/theme/theme1.xml", "word/styles.xml"):
+                # The entity inside the root's first child's text, after the declaration.
+                start = content.index(b"?>") + 2
+                close = content.index(b">", content.index(b"<", start) + 1) + 1
+                content = (
+                    content[:start] + doctype + content[start:close] + b"&e;" + content[close:]
+                )
+            target.writestr(item, content)
+    (tmp_path / "pack.yaml").write_text(
+        MINIMAL_PACK + "options:\n  reference_docx: house.docx\n", encoding="utf-8"
+    )
+    parts = read_parts(build(tmp_path))
+    for name in ("word/theme/theme1.xml", "word/styles.xml"):
+        # A plain parser: an entity left without its declaration is an error.
+        etree.fromstring(parts[name], etree.XMLParser(resolve_entities=False, load_dtd=False))
+        assert b"DOCTYPE" not in parts[name]
+        assert b"&e;" not in parts[name]

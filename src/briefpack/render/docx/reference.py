@@ -119,6 +119,7 @@ def clean_reference(document: Document) -> None:
         if root is None:
             continue
         _drop_references(root, dropped)
+        _drop_entities(root)
         _drop_active_elements(root)
         _flatten_fields(root)
         if part is document.part._settings_part:
@@ -188,6 +189,13 @@ def _drop_references(root: Any, dropped: set[str]) -> None:
         _remove(whole)
 
 
+def _drop_entities(root: Any) -> None:
+    """Remove entity references: read unexpanded, they would be left without their
+    declaration, which is not saved, and Word refuses the part as malformed."""
+    for entity in list(root.iter(etree.Entity)):
+        _remove(entity)
+
+
 def _drop_active_elements(root: Any) -> None:
     """Remove objects, controls, imported content and VML's outside addresses."""
     _remove_all(root, ACTIVE_ELEMENTS)
@@ -235,9 +243,17 @@ def _remove_all(root: Any, tags: tuple[str, ...]) -> None:
 
 
 def _remove(node: Any) -> None:
+    """Remove ``node`` but not the text that follows it (lxml keeps it on the node)."""
     parent = node.getparent()
-    if parent is not None:
-        parent.remove(node)
+    if parent is None:
+        return
+    if node.tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
 
 
 def _unwrap(node: Any) -> None:
