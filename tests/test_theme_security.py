@@ -473,3 +473,90 @@ def test_a_block_python_cannot_nest_is_placed_at_its_template_line(tmp_path: Pat
     # Python refuses the 21st loop, which opens on the template's line 23.
     assert line.startswith(f"{tmp_path / 'brand' / 'pack.html.j2'}:23:1: ")
     assert "too many statically nested blocks" in line
+
+
+# SVG logos WeasyPrint fails to draw or draws without end: validate refused none of them.
+_SVG_OPEN = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+    'width="100" height="20">'
+)
+_BOMB_LEVELS = "".join(
+    f'<g id="a{level}">' + f'<use href="#a{level - 1}"/>' * 10 + "</g>" for level in range(1, 10)
+)
+HOSTILE_SVGS = {
+    "style import": (
+        _SVG_OPEN
+        + "<style>@import url(file:///etc/passwd);</style><rect width='9' height='9'/></svg>",
+        "@import",
+    ),
+    "escaped import": (_SVG_OPEN + r"<style>@\69mport 'x.css';</style></svg>", "@import"),
+    "deep nesting": (_SVG_OPEN + "<g>" * 100_000 + "</g>" * 100_000 + "</svg>", "100 deep"),
+    "use loop": (
+        _SVG_OPEN + '<g id="a"><use href="#b"/></g><g id="b"><use xlink:href="#a"/></g></svg>',
+        "loop",
+    ),
+    "use of its own ancestor": (_SVG_OPEN + '<g id="a"><use href="#a"/></g></svg>', "loop"),
+    "use bomb": (
+        _SVG_OPEN + '<defs><rect id="a0" width="1" height="1"/>' + _BOMB_LEVELS + "</defs>"
+        '<use href="#a9"/></svg>',
+        "over 10000 elements",
+    ),
+    "nested svg image": (
+        _SVG_OPEN + '<image href="other.svg" width="9" height="9"/></svg>',
+        "another SVG",
+    ),
+}
+
+
+@pytest.mark.parametrize(("logo", "words"), HOSTILE_SVGS.values(), ids=HOSTILE_SVGS.keys())
+def test_a_logo_svg_the_renderer_fails_or_draws_without_end_is_refused_by_validate_and_build(
+    tmp_path: Path, logo: str, words: str
+) -> None:
+    pack = _pack(tmp_path, theme_yaml="logo: logo.svg\n")
+    (tmp_path / "brand" / "logo.svg").write_text(logo, encoding="utf-8")
+    (tmp_path / "brand" / "other.svg").write_text(_SVG_OPEN + "</svg>", encoding="utf-8")
+    where = f"{tmp_path / 'brand' / 'theme.yaml'}:1:7: "
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    assert words in _one_line_at(err, where)
+    code, err = _build(pack, "pdf")
+    assert code == 1
+    assert words in _one_line_at(err, where)
+
+
+def test_a_content_svg_that_draws_without_end_is_left_out_with_a_warning_at_its_line(
+    tmp_path: Path,
+) -> None:
+    # Pictures in content pass the same check as a theme's logo; one refused is
+    # not embedded (its description is kept), by validate and build alike.
+    svg, words = HOSTILE_SVGS["use bomb"]
+    (tmp_path / "bomb.svg").write_text(svg, encoding="utf-8")
+    pack = tmp_path / "pack.yaml"
+    question = "question: Where are we going?"
+    pack.write_text(MINIMAL_PACK.replace(question, f"{question} ![bomb](bomb.svg)"), "utf-8")
+    code, _, err = run("validate", str(pack))
+    assert code == 0, err
+    warning = _one_line_at(err, f"{pack}:10:")
+    assert "image 'bomb.svg' not embedded" in warning
+    assert words in warning
+    code, err = _build(pack, "pdf")
+    assert code == 0, err
+    assert words in _one_line_at(err, f"{pack}:10:")
+
+
+def test_a_logo_svg_with_defs_uses_and_groups_as_designers_make_them_validates_and_builds(
+    tmp_path: Path,
+) -> None:
+    # The bounds are far from a real logo: 40 deep, 200 uses of a shape, a <style>.
+    nested = "<g>" * 40 + '<use href="#dot" x="1"/>' * 200 + "</g>" * 40
+    logo = (
+        _SVG_OPEN + "<style>rect { fill: #0b4a7d }</style>"
+        '<defs><g id="dot"><rect width="1" height="1"/><use href="#bar"/></g>'
+        '<rect id="bar" width="2" height="1"/></defs>' + nested + "</svg>"
+    )
+    pack = _pack(tmp_path, theme_yaml="logo: logo.svg\n")
+    (tmp_path / "brand" / "logo.svg").write_text(logo, encoding="utf-8")
+    code, _, err = run("validate", str(pack))
+    assert code == 0, err
+    code, err = _build(pack, "pdf")
+    assert code == 0, err

@@ -7,12 +7,18 @@ header, so a decompression bomb (a few hundred bytes declaring 30000 x 30000
 pixels) is refused without ever being decoded.  An SVG must be well-formed
 XML with an ``<svg>`` root and no DOCTYPE: a declared entity is either a
 bomb or a way to read another file, and WeasyPrint refuses it with no reason.
+Nor may it be one that WeasyPrint fails to draw, or draws without end:
+elements nested past :data:`MAX_SVG_DEPTH`, ``<use>`` references that loop or
+draw past :data:`MAX_SVG_USE_ELEMENTS`, a ``<style>`` with ``@import``, or an
+``<image>`` of another SVG (which would escape these checks).  Content images
+and a theme's logo are checked alike, by ``validate`` and ``build``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import struct
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -85,30 +91,179 @@ def check_image_file(path: Path) -> None:
 
 
 def check_svg(data: bytes) -> None:
-    """Refuse SVG text that is not well-formed, has no ``<svg>`` root, or declares a DOCTYPE.
+    """Refuse SVG text that WeasyPrint could not draw, or could only draw without end.
 
-    Read with expat, which stops at the DOCTYPE before any entity is declared.
+    Read with expat, which stops at the DOCTYPE before any entity is declared,
+    and which this function stops as soon as the elements nest deeper than
+    :data:`MAX_SVG_DEPTH` (WeasyPrint draws an SVG by recursing into it, so
+    100,000 nested ``<g>`` fail the render).  Then the ``<use>`` references
+    are followed, as WeasyPrint follows them, without drawing: a loop fails
+    the render, and ten levels of ten ``<use>`` draw a billion elements.
     """
+    svg = _read_svg(data)
+    _check_styles(svg.styles)
+    _check_uses(svg)
+
+
+#: Deepest nesting of elements in an SVG (a designer's file nests a dozen deep).
+MAX_SVG_DEPTH = 100
+#: Most elements that an SVG's ``<use>`` references may add to what is drawn.
+MAX_SVG_USE_ELEMENTS = 10_000
+
+
+@dataclass
+class _Svg:
+    """What is checked of an SVG: its elements' tree, ids, references and stylesheets."""
+
+    #: Each element's children, by the element's number in document order.
+    children: list[list[int]] = field(default_factory=list)
+    #: The id of the element first given each id (the one WeasyPrint finds).
+    ids: dict[str, int] = field(default_factory=dict)
+    #: Each ``<use>`` element's number, and the id it draws.
+    uses: dict[int, str] = field(default_factory=dict)
+    styles: list[str] = field(default_factory=list)
+
+
+def _read_svg(data: bytes) -> _Svg:
+    """The SVG's elements, refused on a DOCTYPE, a root that is not ``<svg>`` or deep nesting."""
     parser = expat.ParserCreate()
-    roots: list[str] = []
+    svg = _Svg()
+    open_elements: list[int] = []
+    style_text: list[str] | None = None
 
     def doctype(*_: Any) -> None:
         raise ImageRefusedError(
             "the SVG declares a DOCTYPE (entities could read other files); remove it"
         )
 
-    def element(name: str, _attributes: Any) -> None:
-        if not roots and name.rpartition(":")[2] != "svg":
+    def start(name: str, attributes: dict[str, str]) -> None:
+        nonlocal style_text
+        local = name.rpartition(":")[2]
+        if not svg.children and local != "svg":
             raise ImageRefusedError(f"the file is not an SVG picture: its root is <{name}>")
-        roots.append(name)
+        if len(open_elements) >= MAX_SVG_DEPTH:
+            raise ImageRefusedError(
+                f"the SVG nests elements more than {MAX_SVG_DEPTH} deep "
+                f"(line {parser.CurrentLineNumber}): a picture needs far fewer, and the "
+                "renderer recurses into each level until it fails"
+            )
+        number = len(svg.children)
+        svg.children.append([])
+        if open_elements:
+            svg.children[open_elements[-1]].append(number)
+        open_elements.append(number)
+        if "id" in attributes:
+            svg.ids.setdefault(attributes["id"], number)
+        href = _href(attributes)
+        if local == "use" and href is not None and "#" in href:
+            svg.uses[number] = href.partition("#")[2]
+        elif local in ("image", "feImage") and href is not None and _is_svg_reference(href):
+            raise ImageRefusedError(
+                f"the SVG draws another SVG (line {parser.CurrentLineNumber}), which is not "
+                "checked; put its drawing in this file"
+            )
+        if local == "style":
+            style_text = []
+            svg.styles.append("")
+
+    def end(name: str) -> None:
+        nonlocal style_text
+        open_elements.pop()
+        if style_text is not None and name.rpartition(":")[2] == "style":
+            svg.styles[-1] = "".join(style_text)
+            style_text = None
+
+    def text(content: str) -> None:
+        if style_text is not None:
+            style_text.append(content)
 
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = doctype
-    parser.StartElementHandler = element
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
     try:
         parser.Parse(data, True)
     except expat.ExpatError as error:
         raise ImageRefusedError(f"the SVG is not well-formed XML: {error}") from None
+    return svg
+
+
+def _href(attributes: dict[str, str]) -> str | None:
+    """An element's ``href`` or ``xlink:href`` (whatever the prefix), as WeasyPrint reads it."""
+    for name, value in attributes.items():
+        if name == "href" or name.endswith(":href"):
+            return value.strip()
+    return None
+
+
+def _is_svg_reference(href: str) -> bool:
+    """Whether an ``<image>``'s ``href`` names an SVG: a ``.svg`` file or SVG data."""
+    parts = urlsplit(href)
+    if parts.scheme.lower() == "data":
+        return "svg" in parts.path.partition(",")[0].lower()
+    return unquote(parts.path).lower().endswith((".svg", ".svgz"))
+
+
+def _check_styles(styles: list[str]) -> None:
+    """Refuse ``@import`` in a ``<style>``: WeasyPrint fails the picture rather than fetch it."""
+    # WeasyPrint's own CSS reader (one of its dependencies): an escaped
+    # ``@\69mport`` is read as it reads it.
+    import tinycss2  # type: ignore[import-untyped]
+
+    for style in styles:
+        for rule in tinycss2.parse_stylesheet(style, skip_comments=True, skip_whitespace=True):
+            if rule.type == "at-rule" and rule.lower_at_keyword == "import":
+                raise ImageRefusedError(
+                    "the SVG's <style> imports a stylesheet (@import), which cannot be drawn; "
+                    "put its rules in the <style>"
+                )
+
+
+def _check_uses(svg: _Svg) -> None:
+    """Refuse ``<use>`` references that loop, or that draw over :data:`MAX_SVG_USE_ELEMENTS`.
+
+    Each element draws itself, its children and, for a ``<use>``, the element
+    it names (a copy of its whole tree).  Counted from the leaves up, without
+    recursion, capped so that a bomb's count stays a small number.
+    """
+    cap = len(svg.children) + MAX_SVG_USE_ELEMENTS + 1
+    drawn: dict[int, int] = {}
+    visiting: set[int] = set()
+
+    def depends(number: int) -> list[int]:
+        target = svg.ids.get(svg.uses.get(number, ""), None)
+        return svg.children[number] + ([] if target is None else [target])
+
+    for root in range(len(svg.children)):
+        stack = [root]
+        while stack:
+            number = stack[-1]
+            if number in drawn:
+                stack.pop()
+                continue
+            visiting.add(number)
+            waiting = [d for d in depends(number) if d not in drawn]
+            loop = [d for d in waiting if d in visiting]
+            if loop:
+                raise ImageRefusedError(
+                    f"the SVG's <use> references form a loop (through id {_id_of(svg, loop[0])!r})"
+                )
+            if waiting:
+                stack.extend(waiting)
+                continue
+            drawn[number] = min(cap, 1 + sum(drawn[d] for d in depends(number)))
+            visiting.discard(number)
+            stack.pop()
+    if svg.children and drawn[0] - len(svg.children) > MAX_SVG_USE_ELEMENTS:
+        raise ImageRefusedError(
+            f"the SVG's <use> references draw over {MAX_SVG_USE_ELEMENTS} elements more "
+            "than it has, too many to draw"
+        )
+
+
+def _id_of(svg: _Svg, number: int) -> str:
+    return next((name for name, element in svg.ids.items() if element == number), str(number))
 
 
 def raster_size(path: Path) -> tuple[int, int]:
