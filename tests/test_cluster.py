@@ -195,3 +195,52 @@ def test_a_daemonic_worker_is_told_how_to_start_instead(tmp_path: Path) -> None:
     assert code == 1
     assert "start workers with DASK_DISTRIBUTED__WORKER__DAEMON=False" in out + err
     assert "Traceback" not in out + err
+
+
+def test_a_scheduler_without_workers_is_one_line_within_the_connect_timeout(
+    tmp_path: Path,
+) -> None:
+    # Dask's scatter gave up after its own timeout: "internal error: TimeoutError".
+    with local_cluster(0, daemonic=False) as empty:
+        started = time.monotonic()
+        code, out, err = run(
+            "build", str(BUNDLED_PACK), "-o", str(tmp_path / "out"), "-f", "pdf",
+            "--no-sessions", "--executor", empty.scheduler_address, "--connect-timeout", "2",
+        )  # fmt: skip
+        seconds = time.monotonic() - started
+    assert (code, out) == (1, "")
+    address = empty.scheduler_address
+    assert err == (
+        f"the Dask scheduler at {address} has no workers (none joined within 2 s): "
+        f"start some with DASK_DISTRIBUTED__WORKER__DAEMON=False dask worker {address}\n"
+    )
+    assert seconds < 15
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_an_ipv6_address_without_a_port_reaches_the_scheduler_on_the_default_port(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    from briefpack.build import scheduler
+
+    try:
+        socket.socket(socket.AF_INET6).close()
+        with socket.create_server(("::1", 0), family=socket.AF_INET6):
+            pass
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    with distributed.LocalCluster(
+        n_workers=0, host="[::1]", dashboard_address=None, silence_logs=logging.ERROR
+    ) as empty:
+        port = int(empty.scheduler_address.rsplit(":", 1)[1])
+        # The scheduler stands in for one on 8786, which a test cannot count on having.
+        monkeypatch.setattr(scheduler, "DEFAULT_PORT", port)
+        code, out, err = run(
+            "build", str(BUNDLED_PACK), "-o", str(tmp_path / "out"), "-f", "pdf",
+            "--no-sessions", "--executor", "tcp://[::1]", "--connect-timeout", "1",
+        )  # fmt: skip
+    # Reached, and asked for workers: Dask's client said "missing port number" before.
+    assert (code, out) == (1, "")
+    assert err.startswith("the Dask scheduler at tcp://[::1] has no workers ")

@@ -225,9 +225,29 @@ class ClusterPool:
         self, address: str, limits: Limits, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     ) -> None:
         self.limits = limits
+        self.address = address
         self._stored: dict[Path, Any] = {}
+        started = time.monotonic()
         # Checked, and asked who it is, before Dask's client is let near it.
         self.client = connect(address, connect_timeout)
+        try:
+            # Without a worker, Dask holds the jobs for ever, and its scatter fails
+            # after its own timeout: a cluster still starting has what is left of ours.
+            waited = max(connect_timeout - (time.monotonic() - started), 1.0)
+            with quiet_dask():
+                self.client.wait_for_workers(1, timeout=waited)
+        except TimeoutError:
+            self.close()
+            raise self._no_workers(f"none joined within {connect_timeout:g} s") from None
+        except BaseException:
+            self.close()
+            raise
+
+    def _no_workers(self, why: str) -> BriefpackError:
+        return BriefpackError(
+            f"the Dask scheduler at {self.address} has no workers ({why}): "
+            f"start some with {NON_DAEMONIC} dask worker {self.address}"
+        )
 
     def __enter__(self) -> ClusterPool:
         return self
@@ -242,9 +262,15 @@ class ClusterPool:
             if again or path not in self._stored:
                 # hash=True: the key is the content's, so the same bytes travel once;
                 # broadcast: every worker keeps a copy, so one dying loses none.
-                self._stored[path] = self.client.scatter(
-                    path.read_bytes(), hash=True, broadcast=True
-                )
+                try:
+                    self._stored[path] = self.client.scatter(
+                        path.read_bytes(), hash=True, broadcast=True
+                    )
+                except TimeoutError as error:
+                    if "No valid workers" not in str(error):
+                        raise
+                    # Every worker left mid-build, and none came back within Dask's wait.
+                    raise self._no_workers("the last one left") from None
             files[str(path)] = self._stored[path]
         return self.client.submit(
             render_shipped, job, files, self.limits, pure=False, priority=priority
