@@ -3,7 +3,10 @@
 The server shows only the output folder.  Pages are the HTML the PDF is
 rendered from; a few lines of script are added as they are served (never to
 the file on disk) that listen on a server-sent events stream and reload the
-page when a rebuild has finished.
+page when a rebuild has finished.  Every response carries a
+Content-Security-Policy under which only that script runs (its nonce is new
+each time): a theme's template writes the pages, and its script must not
+read the other packs from the preview's origin.
 
 It answers only requests addressed to it by name: the ``Host`` header must be
 its own address and port.  Otherwise any web page could re-point a domain of
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import html
 import ipaddress
+import secrets
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -28,11 +32,22 @@ import click
 
 from briefpack.build.pipeline import BuildOptions
 from briefpack.errors import BriefpackError
+from briefpack.render.scrub import first
 
 EVENTS_PATH = "/__briefpack/events"
+#: Preview's own script, the one allowed to run: its nonce is new in every response.
 RELOAD_SCRIPT = (
-    f"<script>new EventSource('{EVENTS_PATH}').onmessage = "
-    "function () { location.reload(); };</script>"
+    '<script nonce="{nonce}">'
+    f"new EventSource('{EVENTS_PATH}').onmessage = "
+    "function () {{ location.reload(); }};</script>"
+)
+#: The policy of every response: a page shows, and runs nothing but preview's
+#: reload script (``script-src`` is given with its nonce), whatever a theme
+#: wrote into it or a file served beside it holds.
+POLICY = (
+    "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'none'; script-src {scripts}"
 )
 #: The names of the loopback address, as a browser on this machine may write them.
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -68,6 +83,8 @@ class Reloads:
 class _Handler(SimpleHTTPRequestHandler):
     out_dir: Path
     reloads: Reloads
+    #: The nonce of the reload script in the page being answered, if any.
+    nonce: str | None = None
 
     def __init__(self, *args: Any, out_dir: Path, reloads: Reloads, **kwargs: Any) -> None:
         self.out_dir = out_dir
@@ -95,6 +112,7 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         """The index, the events stream, HTML with the reload script, or a file."""
+        self.nonce = None
         path = self.path.split("?", 1)[0]
         if path == EVENTS_PATH:
             self._events()
@@ -103,12 +121,22 @@ class _Handler(SimpleHTTPRequestHandler):
         elif path.endswith(".html"):
             local = Path(self.translate_path(path))
             if local.is_file():
-                text = local.read_text(encoding="utf-8")
-                self._send_html(text.replace("</body>", RELOAD_SCRIPT + "</body>", 1))
+                # First, where no markup of the theme can swallow or precede it, and
+                # before the page's own policy (which allows no script).
+                self.nonce = secrets.token_urlsafe(18)
+                script = RELOAD_SCRIPT.format(nonce=self.nonce)
+                self._send_html(first(local.read_text(encoding="utf-8"), script))
             else:
                 self.send_error(HTTPStatus.NOT_FOUND)
         else:
             super().do_GET()
+
+    def end_headers(self) -> None:
+        """Every response, error pages and files included, with the policy and ``nosniff``."""
+        scripts = f"'nonce-{self.nonce}'" if self.nonce else "'none'"
+        self.send_header("Content-Security-Policy", POLICY.format(scripts=scripts))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        super().end_headers()
 
     def _send_html(self, text: str) -> None:
         data = text.encode("utf-8")

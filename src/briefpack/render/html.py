@@ -49,6 +49,7 @@ from briefpack.render import wording as display
 from briefpack.render.attachments import page_anchor
 from briefpack.render.formats import Rendered
 from briefpack.render.sandbox import ThemeLoader, ThemeSandbox, template_problems
+from briefpack.render.scrub import style_text, with_policy
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import css_string, logo_css, logo_url, theme_css
 
@@ -65,7 +66,8 @@ CONTENTS_PART = ":contents"
 
 def render_html(pack: Pack, settings: RenderSettings) -> Rendered:
     """Render ``pack`` to a complete HTML document, UTF-8 encoded, its stylesheet inline."""
-    return Rendered(html_document(pack, settings).encode("utf-8"))
+    # The page's policy comes first, so that no script of the template runs (scrub.py).
+    return Rendered(with_policy(html_document(pack, settings)).encode("utf-8"))
 
 
 def html_document(
@@ -112,8 +114,9 @@ def _render(
         version=__version__,
         # The stylesheet is the theme's own file, not content: it is marked safe
         # deliberately, because autoescaping would turn its quotes into &#34;
-        # and WeasyPrint would then drop the rules that use them.
-        stylesheet=Markup(stylesheet_text(theme)) if inline_stylesheet else None,
+        # and WeasyPrint would then drop the rules that use them.  It may come
+        # from anyone, so it cannot end its <style> element (style_text).
+        stylesheet=Markup(style_text(stylesheet_text(theme))) if inline_stylesheet else None,
         page_size=PAGE_SIZES[settings.paper],
         page_footer=page_footer_css(wording),
         part=part,

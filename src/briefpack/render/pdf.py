@@ -51,6 +51,7 @@ from briefpack.render.parts import (
     PartSpec,
     RenderedPart,
 )
+from briefpack.render.scrub import scrub_document
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import FONTS, LOGO, font_files
 from briefpack.render.wording import wording_for
@@ -205,6 +206,8 @@ def _weasyprint_pdf(
             base_url=DOCUMENT_BASE.as_uri() + "/",
             url_fetcher=fetcher,
         ).render(stylesheets=stylesheets, font_config=fonts, pdf_forms=settings.answer_fields)
+        # Whatever the template wrote, no action, attachment or button reaches the PDF.
+        scrub_document(document)
         pdf = b""
         if write:
             identity = _answer_fields_identity(pack, document) if settings.answer_fields else {}
@@ -355,6 +358,7 @@ def _recipient_mark(pack: Pack, settings: RenderSettings, fetcher: RestrictedFet
         document = weasyprint.HTML(
             string=html, base_url=DOCUMENT_BASE.as_uri() + "/", url_fetcher=fetcher
         ).render(stylesheets=[stylesheet], font_config=fonts)
+        scrub_document(document)
         with _font_timestamps(settings.created):
             mark = document.write_pdf(pdf_identifier=_identifier(html, css))
     assert isinstance(mark, bytes)

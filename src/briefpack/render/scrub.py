@@ -1,0 +1,118 @@
+"""No active content from a theme in any output: what a template writes cannot act.
+
+A theme's template and stylesheet come from anyone.  The sandbox
+(:mod:`briefpack.render.sandbox`) stops a template reaching out while it
+renders; this module stops the markup it writes from acting when the output
+is opened.
+
+* **PDF.**  WeasyPrint turns markup into PDF actions in three places only:
+  links (``<a href>``, and CSS ``link``) become ``/URI`` actions or, with
+  ``rel=attachment``, FileAttachment annotations with the file's bytes;
+  ``<link rel=attachment>`` becomes an ``/EmbeddedFiles`` entry (and ``/AF``
+  in PDF/A); a form's submit button becomes a ``/SubmitForm`` action.
+  :func:`scrub_document` empties each of those lists of the laid-out document
+  before any PDF is written, so nothing of the sort is ever made, and the
+  tagged structure WeasyPrint builds from the same lists stays consistent (a
+  link left out has no annotation, hence no ``OBJR`` to repair).  Links kept
+  are the content's own rule: an anchor in the document, or an http, https
+  or mailto address.
+* **HTML on disk.**  Stripping ``<script>``, ``on*`` attributes and
+  ``javascript:`` URLs from a template's markup would be a block-list over
+  every way HTML can run code (SVG's ``<set>``, ``<iframe srcdoc>``,
+  ``<meta http-equiv=refresh>``, ...) whose output must also re-parse the same
+  way; the browser enforces a Content-Security-Policy whatever the markup.
+  :func:`with_policy` puts :data:`HTML_POLICY` first in the document, before
+  anything the template wrote, so no script of the template can come first.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+#: The addresses a link in a PDF may lead to, besides an anchor of the document.
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+#: The policy of every HTML page briefpack writes: no script, plugin or frame
+#: runs, and pictures, fonts and styles come only from beside the page (the
+#: ``images`` and ``fonts`` folders) or the page itself.  ``file:`` is named
+#: because a browser does not count a local file as the page's own origin.
+#: ``connect-src`` lets preview's own reload script, which precedes this
+#: policy, reconnect to its event stream.
+HTML_POLICY = (
+    "default-src 'none'; img-src 'self' file: data:; font-src 'self' file: data:; "
+    "style-src 'self' file: 'unsafe-inline'; connect-src 'self'; base-uri 'none'; "
+    "form-action 'none'"
+)
+
+#: A leading doctype: the tokenizer ends one at its first ``>``, even inside quotes.
+_DOCTYPE = re.compile(r"\A\s*<!doctype[^>]*>", re.IGNORECASE)
+
+
+def safe_link(link_type: str, target: str) -> bool:
+    """Whether a WeasyPrint link may become a link of the PDF.
+
+    ``internal`` is an anchor of the document; ``external`` is kept only for an
+    http, https or mailto address (not ``javascript:``, ``file:``, ...);
+    ``attachment`` (``<a rel=attachment>``) never: it embeds the file.
+    """
+    if link_type == "internal":
+        return True
+    if link_type != "external":
+        return False
+    try:
+        scheme = urlsplit(target.strip()).scheme.lower()
+    except ValueError:
+        return False
+    return scheme in LINK_SCHEMES
+
+
+def scrub_document(document: Any) -> None:
+    """Leave out of a laid-out WeasyPrint document everything that would make a PDF act.
+
+    Called between ``render()`` and ``write_pdf()``: attachments declared by
+    ``<link rel=attachment>``, links that are not :func:`safe_link`, and
+    submit buttons (the answer fields are text fields, which stay).
+    """
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links = [link for link in page.links if safe_link(link[0], str(link[1]))]
+        for form, fields in page.forms.items():
+            page.forms[form] = [field for field in fields if not _submits(field[0])]
+
+
+def _submits(box: Any) -> bool:
+    """Whether an input box is a button, which WeasyPrint writes as a SubmitForm action."""
+    element = box.element
+    if element is None:
+        return False
+    kind = str(element.get("type", "")).lower()
+    return bool(element.tag == "button" or (element.tag == "input" and kind == "submit"))
+
+
+def with_policy(html: str, policy: str = HTML_POLICY) -> str:
+    """``html`` with a ``<meta>`` giving ``policy`` before anything else but its doctype.
+
+    After the doctype, so that the page keeps standards mode; before the
+    template's first tag, so that no markup of the template precedes it (a
+    script ahead of the policy would run).  The parser puts the ``<meta>``
+    in the document's head.
+    """
+    return first(html, f'<meta http-equiv="Content-Security-Policy" content="{policy}">')
+
+
+def first(html: str, markup: str) -> str:
+    """``html`` with ``markup`` ahead of everything but its doctype."""
+    doctype = _DOCTYPE.match(html)
+    at = doctype.end() if doctype else 0
+    return html[:at] + markup + html[at:]
+
+
+def style_text(css: str) -> str:
+    """``css`` safe inside ``<style>``: no ``</`` that could end the element.
+
+    ``<\\/`` reads as ``</`` to CSS wherever ``</`` can mean anything (in a
+    string, a URL or an escape), and cannot close an HTML element.
+    """
+    return css.replace("</", "<\\/")
