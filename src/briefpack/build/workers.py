@@ -158,6 +158,14 @@ def _says_allocation_failed(text: str) -> bool:
     return any(words in text.lower() for words in _ALLOCATION_FAILED)
 
 
+def capped_memory(memory: int) -> int:
+    """The memory limit a worker gets: ``memory``, or the hard limit it inherits if lower."""
+    import resource
+
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    return memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+
+
 def _pdf_warnings(error: BaseException) -> Iterator[str]:
     """The warnings of each PDF (a pikepdf ``Pdf``, or a page of one) in ``error``'s frames."""
     traceback = error.__traceback__
@@ -182,6 +190,9 @@ def _serve(
         signal.signal(parents_to_handle, signal.SIG_IGN)
     # But SIGTERM also comes of the parent's death: then the worker leaves by itself.
     die_with_parent(parent, lambda: shutil.rmtree(temporary, ignore_errors=True))
+    # Soft and hard alike, so that a render cannot raise it; never above the hard limit
+    # it inherited (ulimit -v), which only root may raise: asking for more is a ValueError.
+    memory = capped_memory(memory)
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     # Everything the renderers put in temporary files goes where the parent cleans up.
     tempfile.tempdir = temporary
@@ -372,7 +383,7 @@ class WorkerPool(Generic[J]):
         if kind == "memory":
             return self._failure(
                 job,
-                f"needed more memory than the limit of {self._memory()} ({self.memory_advice})",
+                f"needed more memory than the limit of {self._memory()}",
             )
         if kind == "bug":
             return self._failure(job, f"internal error in the renderer: {value}")
@@ -380,15 +391,20 @@ class WorkerPool(Generic[J]):
         return self._failure(
             job,
             f"the renderer stopped unexpectedly ({value}), most likely at the memory limit "
-            f"of {self._memory()} ({self.memory_advice})",
+            f"of {self._memory()}",
         )
 
     def _memory(self) -> str:
-        """The memory limit as given: ``700 MB``, ``4.0 GB``."""
-        memory = self.limits.memory
-        if memory >= 1024**3:
-            return f"{memory / 1024**3:.1f} GB"
-        return f"{memory / 1024**2:.0f} MB"
+        """The memory limit the workers had, ``700 MB``, ``4.0 GB``, and what raises it."""
+        memory = capped_memory(self.limits.memory)
+        size = f"{memory / 1024**3:.1f} GB" if memory >= 1024**3 else f"{memory / 1024**2:.0f} MB"
+        if memory < self.limits.memory:
+            # The workers inherit this process's hard limit: --memory-limit cannot pass it.
+            return (
+                f"{size}, the hard limit (ulimit -v) briefpack was started under, "
+                "below --memory-limit (only the shell that set it can raise it)"
+            )
+        return f"{size} ({self.memory_advice})"
 
     def _failure(self, job: J, message: str) -> BriefpackError:
         return BriefpackError(f"{self.describe(job)}: {message}")
