@@ -560,3 +560,63 @@ def test_a_logo_svg_with_defs_uses_and_groups_as_designers_make_them_validates_a
     assert code == 0, err
     code, err = _build(pack, "pdf")
     assert code == 0, err
+
+
+# A template's branches that only some of the build's renders take: validate's trial
+# render takes each (reproducer tpl/branch.txt: validate said ok, build refused).
+_SESSIONS = "".join(
+    f'      - title: Topic {n}\n        start: "1{n}:00"\n        end: "1{n}:30"\n'
+    f"        questions:\n          - title: Item {n}\n            question: Why {n}?\n"
+    for n in range(1, 4)
+)
+#: Four sessions (a book), a recipient, and an answers file beside it (a debrief).
+BRANCHING_PACK = (
+    MINIMAL_PACK.replace("days:", "recipients:\n  - name: Jane Doe\ndays:", 1)
+    + _SESSIONS
+    + "options:\n  theme: brand\n"
+)
+BRANCHES = {
+    "session pack": "settings.session",
+    "PDF (no inline stylesheet)": "stylesheet is none",
+    "recipient's pack": "settings.recipient",
+    "change-marked pack": "changes_title",
+    "debrief": "settings.answers",
+    "answer fields": "settings.answer_fields",
+    "notes": "settings.notes",
+    "letter paper": "page_size == 'letter'",
+    "archival PDF": "settings.pdf_variant == 'pdf/a-3b'",
+    "book part": "part",
+}
+
+
+@pytest.mark.parametrize("condition", BRANCHES.values(), ids=BRANCHES.keys())
+def test_validate_refuses_a_sandbox_refusal_in_a_branch_only_some_outputs_take(
+    tmp_path: Path, condition: str
+) -> None:
+    pack = _pack(
+        tmp_path,
+        "<html><body>\n"
+        f"{{% if {condition} %}}\n{{{{ [].append(1) }}}}\n{{% endif %}}\n"
+        "</body></html>\n",
+    )
+    pack.write_text(BRANCHING_PACK, encoding="utf-8")
+    (tmp_path / "pack.answers.yaml").write_text("answers: {}\n", encoding="utf-8")
+    code, out, err = run("validate", str(pack))
+    assert code == 1, out
+    assert "refused" in _one_line_at(err, f"{tmp_path / 'brand' / 'pack.html.j2'}:3:1: ")
+
+
+def test_a_refusal_only_in_the_pdf_is_refused_alike_by_validate_and_build(tmp_path: Path) -> None:
+    # The PDF's HTML has no inline stylesheet; the HTML file, which validate rendered, has.
+    pack = _pack(
+        tmp_path,
+        "<html><body>\n{% if stylesheet is none %}{{ {}.update(a=1) }}{% endif %}ok\n"
+        "</body></html>\n",
+    )
+    where = f"{tmp_path / 'brand' / 'pack.html.j2'}:2:1: "
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    line = _one_line_at(err, where)
+    code, err = _build(pack, "html", "pdf")
+    assert code == 1
+    assert _one_line_at(err, where) == line
