@@ -620,3 +620,28 @@ def test_a_refusal_only_in_the_pdf_is_refused_alike_by_validate_and_build(tmp_pa
     code, err = _build(pack, "html", "pdf")
     assert code == 1
     assert _one_line_at(err, where) == line
+
+
+def test_svg_pictures_the_renderer_fails_on_are_refused_by_validate_as_the_build_fails(
+    tmp_path: Path,
+) -> None:
+    # No list of checks holds every way WeasyPrint fails a picture: validate draws each.
+    pack = _pack(tmp_path, theme_yaml="logo: logo.svg\n")
+    logo = tmp_path / "brand" / "logo.svg"
+    logo.write_text(_SVG_OPEN + '<rect width="5" height="5" opacity="x"/></svg>', "utf-8")
+    picture = tmp_path / "clipped.svg"
+    picture.write_text(
+        _SVG_OPEN + '<clipPath id="c"><rect width="5" height="5" clip-path="url(#c)"/></clipPath>'
+        '<rect width="9" height="9" clip-path="url(#c)"/></svg>',
+        "utf-8",
+    )
+    question = "question: Where are we going?"
+    text = pack.read_text(encoding="utf-8")
+    pack.write_text(text.replace(question, f"{question} ![clipped](clipped.svg)"), "utf-8")
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    assert "ValueError" in _one_line_at(err, f"{logo}: the renderer cannot draw this SVG picture")
+    assert "RecursionError" in _one_line_at(err, f"{picture}: the renderer cannot draw")
+    code, err = _build(pack, "pdf")
+    assert code == 1
+    assert err.count("rendering failed: Failed to render SVG image") == 2

@@ -14,6 +14,7 @@ generated 40 x 10 pack (about 200 renders) takes 2 s where one took 0.5 s.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import replace
@@ -23,7 +24,7 @@ from briefpack.build.limits import Limits
 from briefpack.build.settings import choose_theme, resolve_settings, theme_warnings
 from briefpack.content.answers import answers_path, load_answers
 from briefpack.errors import BriefpackError, Problem
-from briefpack.model import Pack
+from briefpack.model import Pack, pack_images
 from briefpack.model.answers import Answers
 from briefpack.model.changes import compare
 from briefpack.model.theme import Theme
@@ -45,8 +46,9 @@ def check_as_built(path: Path, pack: Pack, max_size: int) -> list[Problem]:
         where = pack.options.theme_mark or pack.source
         theme = choose_theme(pack.options.theme, path.parent, where)
         warnings = theme_warnings(theme)
-        if not _is_built_in(theme):
-            trial_render(pack, theme, answers)
+        template = not _is_built_in(theme)
+        if template or _svg_pictures(pack, theme):
+            trial_render(pack, theme, answers, template)
     except BriefpackError as error:
         problems.extend(error.problems)
     from briefpack.render.attachments import pre_read_problems
@@ -60,17 +62,17 @@ def check_as_built(path: Path, pack: Pack, max_size: int) -> list[Problem]:
 
 #: The trial render's limits: the build's, so that what validates renders.
 TRIAL_LIMITS = Limits()
-#: What a trial render is given: the pack, its theme and its answers.
-Trial = tuple[Pack, Theme, "Answers | None"]
+#: What a trial render is given: the pack, its theme, its answers, whether to render the template.
+Trial = tuple[Pack, Theme, "Answers | None", bool]
 
 
-def trial_render(pack: Pack, theme: Theme, answers: Answers | None) -> None:
+def trial_render(pack: Pack, theme: Theme, answers: Answers | None, template: bool = True) -> None:
     """Render ``pack`` with ``theme`` as the build may (and with its answers, as the debrief).
 
     The template is a stranger's code: the sandbox stops it from reaching
     out, but not from looping or filling memory, so it runs in a worker
     process under the build's time and memory limits, as it would in
-    ``build``.
+    ``build``.  So does the drawing of the SVG pictures (:func:`_draw_svgs`).
     """
     from briefpack.build.workers import WorkerPool
 
@@ -78,7 +80,7 @@ def trial_render(pack: Pack, theme: Theme, answers: Answers | None) -> None:
         # validate has no --time-limit or --memory-limit: the limits are the build's defaults.
         time_advice = memory_advice = "the build's default, which validate holds a template to"
 
-    job: Trial = (pack, theme, answers)
+    job: Trial = (pack, theme, answers, template)
     with TrialPool(1, _render_trial, TRIAL_LIMITS, _describe) as pool:
         for _job, outcome, _seconds in pool.run([job]):
             if isinstance(outcome, BriefpackError):
@@ -89,9 +91,87 @@ def _render_trial(job: Trial) -> tuple[bytes, int | None]:
     """In the worker: render every variant the build may render; send back only success."""
     from briefpack.render.html import html_document
 
-    for pack, settings, inline_stylesheet, part, page_of in trial_variants(*job):
-        html_document(pack, settings, inline_stylesheet, part, page_of)
+    pack, theme, answers, template = job
+    if template:
+        for shown, settings, inline_stylesheet, part, page_of in trial_variants(
+            pack, theme, answers
+        ):
+            html_document(shown, settings, inline_stylesheet, part, page_of)
+    _draw_svgs(pack, theme)
     return b"", None
+
+
+def _svg_pictures(pack: Pack, theme: Theme) -> list[Path]:
+    """The SVG files the build draws: the content's pictures and the theme's logo."""
+    pictures = [image.path for image in pack_images(pack)]
+    if theme.logo is not None:
+        pictures.append(theme.logo)
+    return [picture for picture in pictures if picture.suffix.lower() == ".svg"]
+
+
+def _draw_svgs(pack: Pack, theme: Theme) -> None:
+    """Draw each SVG picture with WeasyPrint as the build does; raise with those it cannot.
+
+    :func:`briefpack.content.images.check_svg` refuses what would draw
+    without end, or read files; but WeasyPrint fails a picture for reasons
+    no list could hold (``opacity="x"``, a font size of ``1e30``, a
+    ``clip-path`` that clips itself), and fails the build with it.  Drawing
+    each one costs importing WeasyPrint (0.8 s), paid only by a pack with SVGs.
+    """
+    pictures = _svg_pictures(pack, theme)
+    if not pictures:
+        return
+    import weasyprint
+
+    from briefpack.render.pdf import DOCUMENT_BASE, RestrictedFetcher
+
+    capture = _Records()
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    # WeasyPrint logs why a picture failed at DEBUG, after "Failed to render".
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(capture)
+    problems = []
+    try:
+        for picture in pictures:
+            capture.records.clear()
+            url = (DOCUMENT_BASE / "picture.svg").as_uri()
+            fetcher = RestrictedFetcher(theme.folders(), {DOCUMENT_BASE / "picture.svg": picture})
+            weasyprint.HTML(
+                string=f'<img src="{url}" alt="">', base_url=url, url_fetcher=fetcher
+            ).write_pdf()
+            failed = [
+                record
+                for record in capture.records
+                if record.levelno >= logging.ERROR
+                and not any(refused in record.getMessage() for refused in fetcher.refused)
+            ]
+            if failed:
+                problems.append(Problem(str(picture), _cannot_draw(capture.records)))
+    finally:
+        logger.removeHandler(capture)
+        logger.setLevel(level)
+    if problems:
+        raise BriefpackError(problems)
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _cannot_draw(records: list[logging.LogRecord]) -> str:
+    """Why WeasyPrint could not draw a picture: the exception it logged, if it did."""
+    causes = [record.exc_info[1] for record in records if record.exc_info and record.exc_info[1]]
+    if not causes:
+        return "the renderer cannot draw this SVG picture"
+    cause = causes[-1]
+    why = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+    return f"the renderer cannot draw this SVG picture ({why})"
 
 
 #: What ``--pdf-variant`` may ask for (:data:`briefpack.render.pdf.PDF_VARIANTS`,
@@ -165,7 +245,8 @@ def _book_parts(pack: Pack, settings: RenderSettings) -> Iterator[Variant]:
 
 
 def _describe(job: Trial) -> str:
-    return str(job[1].template)
+    pack, theme, _, template = job
+    return str(theme.template if template else pack.source)
 
 
 def _is_built_in(theme: Theme) -> bool:
