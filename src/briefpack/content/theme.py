@@ -7,8 +7,9 @@ by the kinds :mod:`briefpack.content.schema` gives its keys; every file it
 names must be inside its own folder.  Its colours and sizes are checked by
 pattern here (a colour is ``#rrggbb``, a size a finite number in range), so
 nothing but those reaches the CSS made from them; its logo is checked as a
-content image is (an SVG with a DOCTYPE is refused), so that ``validate``
-refuses what would fail the build.
+content image is (an SVG with a DOCTYPE, nesting past 100 levels, a ``<use>``
+loop or bomb, or ``@import`` is refused), so that ``validate`` refuses what
+would fail the build; ``validate`` also draws an SVG logo, in its worker.
 """
 
 from __future__ import annotations
