@@ -148,3 +148,101 @@ def test_a_24_hour_start_before_a_pm_end_is_read_not_a_crash() -> None:
     session = parse_session("Review (13:00 - 5:00 PM)")
     assert session is not None
     assert (session["start"], session["end"]) == ("13:00", "17:00")
+
+
+# ---------------------------------------------------------------- at scale
+
+
+def test_800_kb_of_continued_lines_import_within_two_seconds() -> None:
+    # Each continued line copied the field's text so far: 800 KB took 8 s, 400 KB 1.8 s.
+    lines = SIZE * 4
+    text = SESSION + "**Context:** c\n" + "a\n" * lines + "\n**Question:** q\n"
+    assert len(text) > 800_000
+    started = time.perf_counter()
+    result = import_markdown(text, "agenda.md")
+    assert time.perf_counter() - started < 2.0
+    (question,) = result.pack["days"][0]["sessions"][0]["questions"]
+    assert question["context"] == "c" + "\na" * lines
+    assert question["question"] == "q"
+
+
+def test_continued_lines_and_paragraphs_join_as_they_did() -> None:
+    text = SESSION + (
+        "**Context:**\nfirst\nsecond  \n\nnew paragraph\n"
+        "**Question:** replaced\n**Question:** asked\nagain\n\n\nlast\n"
+        "#### 2. R\n**Context:** alone  \n"
+    )
+    result = import_markdown(text, "agenda.md")
+    assert result.skipped == []
+    first, second = result.pack["days"][0]["sessions"][0]["questions"]
+    assert first["context"] == "first\nsecond\n\nnew paragraph"
+    # A field given again starts over, as the last one given wins.
+    assert first["question"] == "asked\nagain\n\nlast"
+    assert second == {"title": "R", "context": "alone"}
+
+
+def test_a_field_of_500000_lines_is_written_as_yaml_within_two_seconds() -> None:
+    # Its |- block was read back by PyYAML's parser: some 10 s for these 1 MB.
+    from briefpack.authoring.yaml_writer import dump_pack
+
+    context = "\n".join(["c", *("a" * 500_000)])
+    question = {"title": "Q", "context": context, "question": "q"}
+    session = {"title": "A", "start": "09:00", "end": "10:00", "questions": [question]}
+    pack = {"title": "T", "days": [{"date": "2025-10-23", "sessions": [session]}]}
+    started = time.perf_counter()
+    text = dump_pack(pack)
+    assert time.perf_counter() - started < 2.0
+    assert "            context: |-\n              c\n              a\n" in text
+
+
+def test_50000_speakers_are_written_as_yaml_within_four_seconds() -> None:
+    # Each value was read back by its own PyYAML parse: 21 s for these.
+    from briefpack.authoring.yaml_writer import dump_pack
+
+    speakers = [{"name": f"Speaker {n}", "role": f"Head of Team {n}"} for n in range(50_000)]
+    session = {"title": "A", "start": "09:00", "end": "10:00", "speakers": speakers}
+    pack = {"title": "T", "days": [{"date": "2025-10-23", "sessions": [session]}]}
+    started = time.perf_counter()
+    text = dump_pack(pack)
+    assert time.perf_counter() - started < 4.0
+    assert text.endswith("          - name: Speaker 49999\n            role: Head of Team 49999\n")
+
+
+#: Values the writer must quote, keep plain or write as blocks: YAML 1.1's
+#: booleans, numbers, dates and nulls, its indicators, and text with none of them.
+TRICKY = [
+    *("yes", "No", "ON", "off", "y", "n", "true", "False", "null", "Null", "~", ""),
+    *("1", "-1", "+1", "1.10", "1_000", "0x1F", "0o17", "0b101", "1e3", "1.5e-3", "190:20"),
+    *(".inf", "-.Inf", ".NaN", "NaN", "2025-10-23", "2025-10-23 10:00", "<<", "="),
+    *("Ana", "Ana Lima", "Zoë Ñúñez", "名前", "R&D", "(CTO)", "Inc.", "d'Arc", "a - b"),
+    *("a, b", "a (b", "½", "x_y", "1st", "No. 1", "Yes we can", "a  b", "trailing "),
+    *(" leading", "-dash", "'quoted'", '"double"', "a: b", "a #b", "a#b", "a:b", "[x]"),
+    *("{x}", "*alias", "&anchor", "!tag", "%directive", "@at", "`tick", "|pipe", ">fold"),
+    *("?q", "a\tb", "a\nb", "a\n\nb", "tab\t", "x\\y", "\u2028", "a\x85b", "é" * 100),
+    *("line one\n\nline two", "a\n#b\n- c: d\n---", "x\n  indented", " lead\nx", "a\nb "),
+    *("a\n", "\na", "a\n\u00adb", "a\n\tb", "a\n   \nb", "x\ny\n" * 50 + "z"),
+    # YAML reads none of these raw: they are escaped (they were "cannot write" errors).
+    *("a\x7fb", "T\x9f", "a\x85b\x01\u2029", "soft\xadhyphen\U0001f600\x7f"),
+    "word " * 40,
+    "a" * 200,
+]
+
+
+@pytest.mark.parametrize("key", ["name", "role", "title", "question", "context", "label"])
+def test_the_writers_shortcuts_write_what_pyyamls_own_read_back_chose(
+    key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Values known to be plain text skip the parse: the output is what the parse chose."""
+    from briefpack.authoring import yaml_writer
+
+    def written() -> list[list[str]]:
+        return [
+            yaml_writer._scalar("      - ", key, value, 8, prose=key in yaml_writer._PROSE)
+            for value in TRICKY
+        ]
+
+    fast = written()
+    monkeypatch.setattr(yaml_writer, "_plain_as_is", lambda text: False)
+    assert fast == written()
+    for value, lines in zip(TRICKY, fast, strict=True):
+        assert yaml_writer._reads_back(lines, "      - ", key, value)
