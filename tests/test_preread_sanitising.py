@@ -10,8 +10,11 @@ and look as they did, and the warning must say what was left out.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import subprocess
+import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -306,7 +309,8 @@ def test_an_attachment_without_a_line_is_named_by_its_path(tmp_path: Path) -> No
     with pikepdf.new() as pdf:
         pdf.add_blank_page()
         pdf.save(book)
-    kept = [KeptPage(0, Attachment(path=source, file="deep.pdf", pages=1), 0)]
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()  # as the pack's loader takes it
+    kept = [KeptPage(0, Attachment(path=source, file="deep.pdf", pages=1, digest=digest), 0)]
     with pytest.raises(BriefpackError) as refused:
         finish_book(book.getvalue(), kept, Margins(10, 10, 10, 10))
     assert str(refused.value).startswith(f"{source}: 'file': deep.pdf cannot join the book")
@@ -379,3 +383,225 @@ def test_a_glyph_named_javascript_is_renamed_and_still_drawn(tmp_path: Path) -> 
         assert "/JS" not in font.CharProcs
         assert [str(name) for name in font.CharProcs] == [str(font.Encoding.Differences[1])]
     assert pixels(placed(path, clean=True)) == pixels(placed(path, clean=False))
+
+
+# ---------------------------------------------------------------- round 2: what the attacker found
+
+
+def one_page_book() -> bytes:
+    book = io.BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(book)
+    return book.getvalue()
+
+
+def test_a_pre_read_changed_after_loading_is_refused_not_drawn(tmp_path: Path) -> None:
+    """The book opens the bytes checked at load, never the path again: an edit is one line."""
+    from briefpack.content.validate import load_pack
+    from briefpack.errors import BriefpackError
+    from briefpack.model.theme import Margins
+    from briefpack.render.attachments import KeptPage, finish_book
+
+    make_pdf(tmp_path / "memo.pdf", 1)
+    pack = pack_with_pre_read(tmp_path, "memo.pdf")
+    attachment = load_pack(pack).attachments[0]
+    make_pdf(tmp_path / "memo.pdf", 1, text="Swapped in after the check")
+    with pytest.raises(BriefpackError) as refused:
+        finish_book(one_page_book(), [KeptPage(0, attachment, 0)], Margins(10, 10, 10, 10))
+    assert str(refused.value) == (
+        f"{pack}:{line_of(pack, 'memo.pdf')}:13: 'memo.pdf' changed since the pack was read; "
+        "build again"
+    )
+
+
+#: Loads the pack, puts a FIFO where its pre-read was, and finishes a book with it.
+FIFO_SWAP = """
+import os, sys
+from pathlib import Path
+from briefpack.content.validate import load_pack
+from briefpack.errors import BriefpackError
+from briefpack.model.theme import Margins
+from briefpack.render.attachments import KeptPage, finish_book
+
+attachment = load_pack(Path(sys.argv[1])).attachments[0]
+os.remove(attachment.path)
+os.mkfifo(attachment.path)
+try:
+    finish_book(bytes.fromhex(sys.argv[2]), [KeptPage(0, attachment, 0)], Margins(10, 10, 10, 10))
+except BriefpackError as error:
+    print(error)
+"""
+
+
+def test_a_pre_read_swapped_for_a_fifo_fails_at_once_rather_than_hanging(tmp_path: Path) -> None:
+    make_pdf(tmp_path / "memo.pdf", 1)
+    pack = pack_with_pre_read(tmp_path, "memo.pdf")
+    done = subprocess.run(
+        [sys.executable, "-c", FIFO_SWAP, str(pack), one_page_book().hex()],
+        capture_output=True,
+        text=True,
+        timeout=60,  # before the fix, opening the FIFO waited for a writer forever
+        check=True,
+    )
+    assert done.stdout.strip().endswith("'memo.pdf' changed since the pack was read; build again")
+
+
+def pre_read_drawn_by(path: Path, raw: bytes, parameters: dict[str, int] | None) -> Path:
+    """A one-page PDF whose content stream is ``raw``, Flate-encoded with ``parameters``."""
+    make_pdf(path, 1)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        stream = pdf.make_stream(b"")
+        stream.write(
+            raw,
+            filter=pikepdf.Name.FlateDecode,
+            decode_parms=None if parameters is None else pikepdf.Dictionary(parameters),
+        )
+        pdf.pages[0].obj.Contents = stream
+        pdf.save(path, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return path
+
+
+#: Content streams no decoder can read: (raw bytes, decoding parameters, why it is refused).
+UNREADABLE_CONTENT = {
+    "negative columns": (zlib.compress(b"\0" * 100), {"/Predictor": 12, "/Columns": -5}, "-5 col"),
+    "huge columns": (
+        zlib.compress(b"\0" * 100),
+        {"/Predictor": 12, "/Columns": 2147483647, "/Colors": 60},
+        "2147483647 columns",
+    ),
+    "a row of 100 GB": (
+        zlib.compress(b"\0" * 100),
+        {"/Predictor": 12, "/Columns": 99999999999},
+        "99999999999 columns",
+    ),
+    "3 bits a component": (
+        zlib.compress(b"\0" * 100),
+        {"/Predictor": 12, "/BitsPerComponent": 3},
+        "invalid bits_per_sample",
+    ),
+    "no colours": (
+        zlib.compress(b"\0" * 100),
+        {"/Predictor": 2, "/Colors": 0, "/Columns": 1},
+        "0 colours",
+    ),
+    "damaged data": (b"not zlib at all" * 10, None, "incorrect header check"),
+}
+
+
+@pytest.mark.parametrize("case", UNREADABLE_CONTENT)
+def test_content_that_cannot_be_decoded_is_refused_at_the_attachment(
+    tmp_path: Path, case: str
+) -> None:
+    from briefpack.errors import BriefpackError
+    from briefpack.model.theme import Margins
+    from briefpack.render.attachments import KeptPage, finish_book
+
+    raw, parameters, why = UNREADABLE_CONTENT[case]
+    source = pre_read_drawn_by(tmp_path / "memo.pdf", raw, parameters)
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    attachment = Attachment(path=source, file="memo.pdf", pages=1, digest=digest)
+    with pytest.raises(BriefpackError) as refused:
+        finish_book(one_page_book(), [KeptPage(0, attachment, 0)], Margins(10, 10, 10, 10))
+    message = str(refused.value)
+    assert message.startswith(
+        f"{source}: 'file': memo.pdf cannot join the book: its content cannot be read ("
+    )
+    assert why in message
+    assert message.endswith("(page 1); print it to PDF again and attach that copy")
+
+
+@pytest.mark.parametrize("case", ["negative columns", "damaged data"])
+def test_a_build_with_undecodable_content_says_so_at_the_attachment(
+    tmp_path: Path, case: str
+) -> None:
+    raw, parameters, _ = UNREADABLE_CONTENT[case]
+    pre_read_drawn_by(tmp_path / "memo.pdf", raw, parameters)
+    pack = pack_with_pre_read(tmp_path, "memo.pdf")
+    code, _, err = run("build", str(pack), "-o", str(tmp_path / "out"), "-f", "pdf")
+    assert code == 1
+    assert "internal error" not in err
+    assert "Traceback" not in err
+    refusals = [text for text in err.splitlines() if "memo.pdf" in text and "warning" not in text]
+    assert refusals, err
+    for text in refusals:
+        assert text.startswith(f"{pack}:{line_of(pack, 'memo.pdf')}:"), text
+
+
+#: Names of media, forms and actions that must not survive anywhere in the book.
+ODD_NAMES = {
+    "/RichMedia", "/3D", "/XFA", "/Sound", "/Rendition", "/Movie", "/Hide", "/Trans",
+    "/GoTo3DView", "/Named", "/ResetForm", "/Thread", "/EmbeddedFiles", "/SetOCGState",
+}  # fmt: skip
+
+
+def make_odd_names_pdf(path: Path) -> Path:
+    """A page whose picture, glyphs, glyph names, colorants and fonts are named like media."""
+    make_pdf(path, 1)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        name = pikepdf.Name
+        resources = pdf.pages[0].obj.Resources
+        resources.XObject = pikepdf.Dictionary(
+            {"/RichMedia": pdf.make_stream(b"0 0 1 1 re f", Type=name.XObject,
+             Subtype=name.Form, BBox=[0, 0, 1, 1])}
+        )  # fmt: skip
+        glyph = pdf.make_stream(b"1000 0 0 0 750 750 d1 0 0 750 750 re f")
+        resources.Font.T3 = pikepdf.Dictionary(
+            Type=name.Font, Subtype=name.Type3, FirstChar=65, LastChar=68,
+            FontBBox=[0, 0, 750, 750], Widths=[1000] * 4, FontMatrix=[0.001, 0, 0, 0.001, 0, 0],
+            CharProcs=pikepdf.Dictionary({"/XFA": glyph, "/Sound": glyph, "/3D": glyph}),
+            Encoding=pikepdf.Dictionary(
+                Differences=[65, name("/XFA"), name("/Sound"), name("/3D"), name("/Rendition")]
+            ),
+        )  # fmt: skip
+        resources.Font.F2 = pikepdf.Dictionary(
+            Type=name.Font, Subtype=name.Type1, BaseFont=name("/Movie")
+        )
+        resources.Font.F3 = pikepdf.Dictionary(
+            Type=name.Font, Subtype=name("/RichMedia"), BaseFont=name("/RichMedia")
+        )
+        tint = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0, 0, 0], C1=[1, 1, 1], N=1)
+        separation = pikepdf.Array([name.Separation, name("/Hide"), name.DeviceRGB, tint])
+        resources.ColorSpace = pikepdf.Dictionary(
+            CS0=pikepdf.Array([
+                name.DeviceN, [name("/RichMedia"), name("/Trans")], name.DeviceRGB, tint,
+                pikepdf.Dictionary(Colorants=pikepdf.Dictionary({"/Named": separation})),
+            ])
+        )  # fmt: skip
+        pdf.pages[0].contents_add(
+            b"q /CS0 cs 1 1 scn 0 0 10 10 re f Q /RichMedia Do "
+            b"BT /T3 40 Tf 72 500 Td (ABCD) Tj /F2 9 Tf (x) Tj /F3 9 Tf (y) Tj ET\n"
+        )
+        pdf.save(path)
+    return path
+
+
+def odd_names_in(data: bytes) -> set[str]:
+    """The names of :data:`ODD_NAMES` anywhere in ``data``: keys, values, content streams."""
+    found = set()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        found |= drawn_names(pdf) & ODD_NAMES
+        for thing in everything(pdf):
+            if isinstance(thing, pikepdf.Dictionary | pikepdf.Stream):
+                found |= set(thing.keys()) & ODD_NAMES
+            elif isinstance(thing, pikepdf.Name) and str(thing) in ODD_NAMES:
+                found.add(str(thing))
+    return found
+
+
+def test_names_of_media_and_forms_are_absent_from_every_object_of_the_book(
+    tmp_path: Path,
+) -> None:
+    source = make_odd_names_pdf(tmp_path / "odd.pdf")
+    assert odd_names_in(placed(source, clean=False)) == ODD_NAMES - {
+        "/GoTo3DView", "/ResetForm", "/Thread", "/EmbeddedFiles", "/SetOCGState",
+    }  # fmt: skip
+    assert odd_names_in(placed(source, clean=True)) == set()
+
+
+def test_a_font_of_a_subtype_no_font_has_is_dropped(tmp_path: Path) -> None:
+    source = make_odd_names_pdf(tmp_path / "odd.pdf")
+    with pikepdf.open(source) as pdf:
+        fonts = DrawingCleaner(pdf).page(0).obj.Resources.Font
+        assert set(fonts.keys()) == {"/F1", "/F2", "/T3"}
+        assert fonts.F2.BaseFont != pikepdf.Name("/Movie")

@@ -114,6 +114,25 @@ def _cleaned_page(cleaner: DrawingCleaner, item: KeptPage) -> Any:
         ) from None
 
 
+def _opened_as_checked(attachment: Attachment, again: str) -> Any:
+    """The attachment's PDF, opened from bytes that are still those checked when the pack was read.
+
+    Never reopened by path: a file swapped since (for a FIFO, which would
+    hang the render, or a bomb, which would be drawn unchecked) is refused
+    at the attachment's line (:func:`briefpack.render.preread.read_as_checked`).
+    """
+    import pikepdf
+
+    from briefpack.render.preread import read_as_checked
+
+    data = read_as_checked(attachment.path, attachment.digest)
+    if data is None:
+        where = attachment.mark if attachment.mark.path != "<memory>" else str(attachment.path)
+        message = f"'{attachment.path.name}' changed since the pack was read; {again} again"
+        raise BriefpackError([Problem(where, message)])
+    return pikepdf.open(io.BytesIO(data))
+
+
 def pre_read_problems(attachments: Sequence[Attachment]) -> list[Problem]:
     """Why any of ``attachments`` could not be drawn into a book, found as the book would.
 
@@ -131,7 +150,7 @@ def pre_read_problems(attachments: Sequence[Attachment]) -> list[Problem]:
             continue
         checked.add(attachment.digest)
         try:
-            with pikepdf.open(attachment.path) as source:
+            with _opened_as_checked(attachment, "validate") as source:
                 cleaner = DrawingCleaner(source)
                 for number in range(len(source.pages)):
                     _cleaned_page(cleaner, KeptPage(0, attachment, number))
@@ -174,7 +193,8 @@ def finish_book(
             for item in kept:
                 cleaner = cleaners.get(item.attachment.digest)
                 if cleaner is None:
-                    source = opened[item.attachment.digest] = pikepdf.open(item.attachment.path)
+                    source = _opened_as_checked(item.attachment, "build")
+                    opened[item.attachment.digest] = source
                     cleaner = cleaners[item.attachment.digest] = DrawingCleaner(source)
                 page = book.pages[item.book_page]
                 left, bottom, right, top = (float(value) for value in page.mediabox)

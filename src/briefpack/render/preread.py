@@ -32,8 +32,12 @@ object once and streams as they are: a clean pre-read comes out as before.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import stat
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pikepdf
@@ -41,6 +45,7 @@ import pikepdf
 from briefpack.render.preread_content import (
     SUSPICIOUS,
     DrawingRefusedError,
+    drawing_bytes,
     names_in,
     needs_rewriting,
     rewritten,
@@ -110,7 +115,7 @@ class DrawingCleaner:
             return page
         queue: deque[_Item] = deque()
         content = _page_content(page.obj)
-        if content is not None and needs_rewriting(content):
+        if needs_rewriting(content):
             page.obj.Contents = self.pdf.make_stream(rewritten(content))
         resources = self._inherited(page.obj, "/Resources")
         if isinstance(resources, pikepdf.Dictionary) and not isinstance(resources, pikepdf.Stream):
@@ -279,9 +284,11 @@ def _rewrite_drawing(value: Any) -> None:
         if not isinstance(stream, pikepdf.Stream):
             continue
         try:
-            content = stream.read_bytes()
-        except pikepdf.PdfError:
-            continue  # unreadable: drawn as nothing by any reader, and named nothing
+            content = drawing_bytes(stream)
+        except DrawingRefusedError:
+            # Drawn as nothing by any reader, and named nothing; copied into the
+            # book as it is, never decoded again (only a page's content is).
+            continue
         if needs_rewriting(content):
             stream.write(rewritten(content))
 
@@ -306,7 +313,10 @@ def _fits(value: Any, role: str) -> bool:
     kind_of = value.get("/Type")
     if kind_of is not None and str(kind_of) not in kind.types:
         return False
-    return kind.subtypes is None or str(value.get("/Subtype")) in kind.subtypes
+    subtype = value.get("/Subtype")
+    if kind.subtypes is None or (subtype is None and kind.subtype_optional):
+        return True
+    return str(subtype) in kind.subtypes
 
 
 def _holds_resources(value: Any) -> bool:
@@ -345,29 +355,51 @@ def _inherits(resources: Any) -> bool:
     return False
 
 
-def _page_content(page: Any) -> bytes | None:
-    """A page's content streams, joined; ``None`` if one cannot be read."""
+def _page_content(page: Any) -> bytes:
+    """A page's content streams, joined.
+
+    Raises :class:`DrawingRefusedError` if one cannot be decoded (a damaged
+    stream, a predictor with impossible parameters): the book decodes the
+    page's content again when it makes the page a form, and that must not be
+    the first place the failure shows, as an internal error.
+    """
     contents = page.get("/Contents")
     streams = contents if isinstance(contents, pikepdf.Array) else [contents]
-    try:
-        return b"\n".join(
-            stream.read_bytes() for stream in streams if isinstance(stream, pikepdf.Stream)
-        )
-    except pikepdf.PdfError:
-        return None
+    return b"\n".join(
+        drawing_bytes(stream) for stream in streams if isinstance(stream, pikepdf.Stream)
+    )
 
 
 def _content_of(value: Any) -> bytes | None:
     """What a form or pattern draws, or all a Type 3 font's glyphs; ``None`` if unreadable."""
     try:
         if isinstance(value, pikepdf.Stream):
-            return value.read_bytes()
+            return drawing_bytes(value)
         glyphs = value.get("/CharProcs")
         if not isinstance(glyphs, pikepdf.Dictionary):
             return b""
         streams = [glyphs[key] for key in glyphs.keys()]  # noqa: SIM118 - as above
         return b"\n".join(
-            glyph.read_bytes() for glyph in streams if isinstance(glyph, pikepdf.Stream)
+            drawing_bytes(glyph) for glyph in streams if isinstance(glyph, pikepdf.Stream)
         )
-    except pikepdf.PdfError:
+    except DrawingRefusedError:
         return None
+
+
+def read_as_checked(path: Path, digest: str) -> bytes | None:
+    """The bytes of the file at ``path`` if it is still the one checked when the pack was read.
+
+    ``None`` if it is not: its SHA-256 is not ``digest``, or it is no longer a
+    regular file.  Opened without blocking and checked on the open file, so a
+    FIFO swapped in after the check is refused at once rather than waited on,
+    and the PDF is then opened from these bytes, never from the path again.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        data = file.read()
+    return data if hashlib.sha256(data).hexdigest() == digest else None

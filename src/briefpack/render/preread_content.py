@@ -20,12 +20,17 @@ from typing import Any
 import pikepdf
 
 #: Names that read as active content wherever they are: as keys, as values or as names.
+#: Actions, files, forms and media (ISO 32000-1 §12.6.4, §13; Adobe's RichMedia
+#: and XFA), none of them a name a drawing needs.  Not ``/Screen``: it is also
+#: a blend mode, and a screen annotation never reaches the book anyway.
 SUSPICIOUS = frozenset(
     f"/{name}"
     for name in (
         "JS", "JavaScript", "AA", "OpenAction", "Launch", "SubmitForm", "ImportData", "GoToR",
         "GoToE", "EF", "EmbeddedFile", "EmbeddedFiles", "Filespec", "AF", "Catalog", "AcroForm",
-        "URI", "Names",
+        "URI", "Names", "RichMedia", "RichMediaContent", "RichMediaSettings", "3D", "GoTo3DView",
+        "XFA", "Sound", "Movie", "Rendition", "Hide", "SetOCGState", "Trans", "Named",
+        "ResetForm", "Thread",
     )
 )  # fmt: skip
 
@@ -52,8 +57,64 @@ _ESCAPE = re.compile(rb"#([0-9a-fA-F]{2})")
 _INLINE_IMAGE = pikepdf.Operator("INLINE IMAGE")
 
 
+#: What decoding a stream raises when its data or parameters are bad: qpdf's
+#: errors (``QpdfRuntimeError`` is a ``RuntimeError``), pikepdf's ``ValueError``
+#: and ``OverflowError`` for numbers out of range.  Not ``MemoryError``: that is
+#: the memory limit, reported as such.
+UNREADABLE = (pikepdf.PdfError, RuntimeError, ValueError, OverflowError)
+
+
 class DrawingRefusedError(ValueError):
     """A pre-read whose drawing cannot be kept: the message says why."""
+
+
+#: The longest row a predictor may ask for, in bytes: qpdf allocates the row
+#: before reading any data, so ``/Columns 99999999999`` asks for 100 GB, a
+#: memory error that no --memory-limit would cure.  Sixteen megabytes is a row
+#: of a million 16-bit CMYK pixels.
+MAX_PREDICTOR_ROW = 1 << 24
+
+
+def drawing_bytes(stream: Any) -> bytes:
+    """A content stream's decoded bytes (a page's, a form's, a glyph's, a pattern's).
+
+    Raises :class:`DrawingRefusedError` saying why if it cannot be decoded:
+    a picture (never decoded), damaged data, or a predictor whose parameters
+    are impossible or ask for rows longer than :data:`MAX_PREDICTOR_ROW`.
+    """
+    if stream.get("/Subtype") == pikepdf.Name.Image:
+        # Pictures are never decoded here, nor charged by the load-time counter
+        # (content/page_content.py): one standing in for a drawing is refused.
+        raise DrawingRefusedError("its content is a picture, not a drawing")
+    parameters = stream.get("/DecodeParms")
+    for each in parameters if isinstance(parameters, pikepdf.Array) else [parameters]:
+        if isinstance(each, pikepdf.Dictionary) and int_or(each.get("/Predictor"), 1) > 1:
+            columns = int_or(each.get("/Columns"), 1)
+            colours = int_or(each.get("/Colors"), 1)
+            bits = int_or(each.get("/BitsPerComponent"), 8)
+            if min(columns, colours, bits) < 1 or columns * colours * bits > 8 * MAX_PREDICTOR_ROW:
+                raise DrawingRefusedError(
+                    f"its content cannot be read (a predictor of {columns} columns, "
+                    f"{colours} colours, {bits} bits)"
+                )
+    try:
+        return bytes(stream.read_bytes())
+    except UNREADABLE as error:
+        raise DrawingRefusedError(f"its content cannot be read ({_reason(error)})") from None
+
+
+def int_or(value: Any, default: int) -> int:
+    """``value`` if it is a whole number (pikepdf gives PDF integers as ``int``), else ``default``.
+
+    qpdf reads a parameter of another type as absent too.
+    """
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def _reason(error: Exception) -> str:
+    """qpdf's message without the file and object it names (the line names the file)."""
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return message.rpartition("): ")[2] if "(object " in message else message
 
 
 def names_in(content: bytes) -> set[str]:
@@ -90,7 +151,7 @@ def rewritten(content: bytes) -> bytes:
     scratch = pikepdf.new()  # held while the stream it owns is parsed
     try:
         instructions = pikepdf.parse_content_stream(scratch.make_stream(content))
-    except pikepdf.PdfError:
+    except UNREADABLE:
         raise DrawingRefusedError("its drawing cannot be read") from None
     finally:
         scratch.close()

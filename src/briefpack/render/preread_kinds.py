@@ -29,8 +29,11 @@ class Kind:
     types: frozenset[str] = frozenset()
     #: ``True``: must be a stream; ``False``: must not; ``None``: either.
     stream: bool | None = False
-    #: Accepted ``/Subtype`` values, when the kind demands one.
+    #: Accepted ``/Subtype`` values, when the kind has one: any other is refused,
+    #: so a font of ``/Subtype /RichMedia`` goes rather than being kept as a font.
     subtypes: frozenset[str] | None = None
+    #: Whether an object of the kind may have no ``/Subtype`` at all.
+    subtype_optional: bool = False
 
 
 def _plain(*keys: str) -> dict[str, str]:
@@ -42,6 +45,7 @@ def _kind(
     types: Iterable[str] = (),
     stream: bool | None = False,
     subtypes: Iterable[str] | None = None,
+    subtype_optional: bool = False,
 ) -> Kind:
     # A /Type is kept once it is found to be one of the kind's.
     return Kind(
@@ -49,6 +53,7 @@ def _kind(
         frozenset(f"/{name}" for name in types),
         stream,
         None if subtypes is None else frozenset(f"/{name}" for name in subtypes),
+        subtype_optional,
     )
 
 
@@ -72,6 +77,7 @@ KINDS: dict[str, Kind] = {
             "/Resources": RESOURCES,
         },
         types=["Font"],
+        subtypes=["Type1", "MMType1", "TrueType", "Type3", "Type0", "CIDFontType0", "CIDFontType2"],
     ),
     "font_descriptor": _kind(
         {
@@ -88,8 +94,12 @@ KINDS: dict[str, Kind] = {
         },
         types=["FontDescriptor"],
     ),
+    # FontFile and FontFile2 have no /Subtype; FontFile3 names its format.
     "font_file": _kind(
-        {**STREAM_KEYS, **_plain("Length1", "Length2", "Length3", "Subtype")}, (), True
+        {**STREAM_KEYS, **_plain("Length1", "Length2", "Length3", "Subtype")},
+        stream=True,
+        subtypes=["Type1C", "CIDFontType0C", "OpenType"],
+        subtype_optional=True,
     ),
     "data": _kind(STREAM_KEYS, (), True),
     "cmap": _kind(
@@ -204,7 +214,9 @@ KINDS: dict[str, Kind] = {
     ),
     "cie_parameters": _kind(_plain("WhitePoint", "BlackPoint", "Gamma", "Matrix", "Range")),
     "device_n_attributes": _kind(
-        {**_plain("Subtype"), "/Colorants": MAP + "colour_space", "/Process": "process"}
+        {**_plain("Subtype"), "/Colorants": MAP + "colour_space", "/Process": "process"},
+        subtypes=["DeviceN", "NChannel"],
+        subtype_optional=True,
     ),
     "process": _kind({**_plain("Components"), "/ColorSpace": "colour_space"}),
 }
