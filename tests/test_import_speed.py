@@ -246,3 +246,15 @@ def test_the_writers_shortcuts_write_what_pyyamls_own_read_back_chose(
     assert fast == written()
     for value, lines in zip(TRICKY, fast, strict=True):
         assert yaml_writer._reads_back(lines, "      - ", key, value)
+
+
+def test_400000_text_runs_are_merged_in_linear_time() -> None:
+    # A question of many lines is as many runs of text: adding each to the run so
+    # far copied it, 9 s for these (and validate reads an imported question so).
+    from briefpack.content.markdown import LineBreak, Text, _merge_text
+
+    runs = [Text("a\n") for _ in range(400_000)]
+    started = time.perf_counter()
+    merged = _merge_text([*runs, LineBreak(), Text(""), Text("b"), Text(""), Text("c")])
+    assert time.perf_counter() - started < 1.0
+    assert merged == (Text("a\n" * 400_000), LineBreak(), Text("bc"))

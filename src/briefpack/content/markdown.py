@@ -172,11 +172,15 @@ def _link_allowed(href: str) -> bool:
 def _merge_text(inlines: list[Inline]) -> tuple[Inline, ...]:
     """Join adjacent text runs and drop empty ones, so that equal text gives equal trees."""
     merged: list[Inline] = []
-    for inline in inlines:
-        if isinstance(inline, Text) and not inline.text:
+    run: list[str] = []  # the texts of the run so far, joined once: adding each was quadratic
+    for inline in [*inlines, None]:
+        if isinstance(inline, Text):
+            run.append(inline.text)
             continue
-        if isinstance(inline, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + inline.text)
-        else:
+        text = "".join(run)
+        if text:
+            merged.append(Text(text))
+        run.clear()
+        if inline is not None:
             merged.append(inline)
     return tuple(merged)
