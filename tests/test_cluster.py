@@ -244,3 +244,60 @@ def test_an_ipv6_address_without_a_port_reaches_the_scheduler_on_the_default_por
     # Reached, and asked for workers: Dask's client said "missing port number" before.
     assert (code, out) == (1, "")
     assert err.startswith("the Dask scheduler at tcp://[::1] has no workers ")
+
+
+def test_a_tls_scheduler_is_asked_who_it_is_over_tls(tmp_path: Path) -> None:
+    # briefpack speaks the handshake itself (Dask's comms would unpickle what a
+    # peer sends): over TLS too, with the certificates of Dask's configuration.
+    import shutil
+
+    import dask
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl makes the certificates")
+
+    def openssl(*arguments: str) -> None:
+        subprocess.run(["openssl", *arguments], cwd=tmp_path, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key",
+            "-out", "ca.pem", "-days", "2", "-subj", "/CN=briefpack test CA")  # fmt: skip
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "node.key", "-out", "node.csr",
+            "-subj", "/CN=127.0.0.1")  # fmt: skip
+    (tmp_path / "san.cnf").write_text("subjectAltName=IP:127.0.0.1\n", encoding="utf-8")
+    openssl("x509", "-req", "-in", "node.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "node.pem", "-days", "2", "-extfile", "san.cnf")  # fmt: skip
+    tls = {
+        "distributed.comm.tls.ca-file": str(tmp_path / "ca.pem"),
+        "distributed.comm.tls.scheduler.cert": str(tmp_path / "node.pem"),
+        "distributed.comm.tls.scheduler.key": str(tmp_path / "node.key"),
+        "distributed.comm.tls.client.cert": str(tmp_path / "node.pem"),
+        "distributed.comm.tls.client.key": str(tmp_path / "node.key"),
+    }
+    with (
+        dask.config.set(tls),
+        distributed.LocalCluster(
+            n_workers=0,
+            protocol="tls://",
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+            security=distributed.security.Security(),
+        ) as empty,
+    ):
+        address = empty.scheduler_address
+        assert address.startswith("tls://")
+        code, out, err = run(
+            "build", str(BUNDLED_PACK), "-o", str(tmp_path / "out"), "-f", "pdf",
+            "--no-sessions", "--executor", address, "--connect-timeout", "1",
+        )  # fmt: skip
+        plain = "tcp://" + address.removeprefix("tls://")
+        plain_code, _, plain_err = run(
+            "build", str(BUNDLED_PACK), "-o", str(tmp_path / "out"), "-f", "pdf",
+            "--no-sessions", "--executor", plain, "--connect-timeout", "1",
+        )  # fmt: skip
+    # Identified and connected: only the workers are missing.
+    assert (code, out) == (1, "")
+    assert err.startswith(f"the Dask scheduler at {address} has no workers "), err
+    # Without TLS, the same port is not taken for a scheduler.
+    assert plain_code == 1
+    assert "did not answer as a Dask scheduler" in plain_err
