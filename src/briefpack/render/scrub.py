@@ -15,7 +15,9 @@ is opened.
   tagged structure WeasyPrint builds from the same lists stays consistent (a
   link left out has no annotation, hence no ``OBJR`` to repair).  Links kept
   are the content's own rule: an anchor in the document, or an http, https
-  or mailto address.
+  or mailto address.  Where the PDF is opened with pikepdf anyway (a tagged
+  document's finishing, the book's join), :func:`scrub_pdf` then removes
+  whatever acts that got through by a road WeasyPrint may open one day.
 * **HTML on disk.**  Stripping ``<script>``, ``on*`` attributes and
   ``javascript:`` URLs from a template's markup would be a block-list over
   every way HTML can run code (SVG's ``<set>``, ``<iframe srcdoc>``,
@@ -80,6 +82,70 @@ def scrub_document(document: Any) -> None:
         page.links = [link for link in page.links if safe_link(link[0], str(link[1]))]
         for form, fields in page.forms.items():
             page.forms[form] = [field for field in fields if not _submits(field[0])]
+
+
+#: What a catalogue may hold that acts, or carries files, as the document opens.
+_CATALOGUE_ACTIVE = ("/OpenAction", "/AA", "/AF")
+#: Name trees of a catalogue's ``/Names`` that hold scripts or files.
+_NAMES_ACTIVE = ("/JavaScript", "/EmbeddedFiles")
+
+
+def scrub_pdf(document: Any) -> int:
+    """Remove, in place, whatever in a pikepdf ``document`` would act; return how many.
+
+    The second line of defence, after :func:`scrub_document`, for a PDF that
+    is opened anyway (a tagged book's finishing, the join): should a future
+    WeasyPrint write an action or a file by some other road, it goes here.
+    An annotation keeps its place (and its tag) and loses its action; a file
+    attachment annotation goes, as WeasyPrint does not tag one.  Only the
+    catalogue, the pages' annotations and the form's fields are visited.
+    """
+    import pikepdf
+
+    removed = _drop(document.Root, _CATALOGUE_ACTIVE)
+    names = document.Root.get("/Names")
+    if names is not None:
+        removed += _drop(names, _NAMES_ACTIVE)
+    for page in document.pages:
+        removed += _drop(page.obj, ("/AA",))
+        annotations = page.obj.get("/Annots")
+        if annotations is None:
+            continue
+        kept = [note for note in annotations if note.get("/Subtype") != "/FileAttachment"]
+        if len(kept) != len(annotations):
+            removed += len(annotations) - len(kept)
+            page.obj.Annots = pikepdf.Array(kept)
+        for annotation in kept:
+            removed += _drop_action(annotation)
+    form = document.Root.get("/AcroForm")
+    fields = list(form.get("/Fields", [])) if form is not None else []
+    while fields:
+        field = fields.pop()
+        removed += _drop_action(field)
+        fields.extend(field.get("/Kids", []))
+    return removed
+
+
+def _drop(dictionary: Any, keys: tuple[str, ...]) -> int:
+    present = [key for key in keys if key in dictionary]
+    for key in present:
+        del dictionary[key]
+    return len(present)
+
+
+def _drop_action(item: Any) -> int:
+    """An annotation's or field's action gone, unless it leads within the document or
+    to a web or mail address (and does nothing next)."""
+    removed = _drop(item, ("/AA",))
+    action = item.get("/A")
+    if action is None:
+        return removed
+    kind, uri = action.get("/S"), action.get("/URI")
+    web = kind == "/URI" and uri is not None and safe_link("external", str(uri))
+    if (web or kind == "/GoTo") and "/Next" not in action:
+        return removed
+    del item["/A"]
+    return removed + 1
 
 
 def _submits(box: Any) -> bool:
