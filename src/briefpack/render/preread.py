@@ -24,6 +24,18 @@ the book (:func:`briefpack.render.attachments.finish_book`):
 * **Bounded.**  The walk is breadth first, with a visited set (a loop is
   walked once) and a depth limit (:data:`MAX_DEPTH`): a deeper structure is
   refused (:class:`TooDeepError`), never followed down.
+* **Names of kinds, not just keys.**  An object whose ``/Subtype`` its kind
+  does not have (a font of ``/Subtype /RichMedia``) is dropped, and a name
+  that reads as active content or media (:data:`SUSPICIOUS`) is renamed
+  wherever it stands: a resource, a glyph, a colorant, a ``/BaseFont``.
+* **Decoded only as the counter charged.**  Only content streams are decoded
+  here (a page's, a form's, a tiling pattern's, a Type 3 glyph's), never a
+  picture; one that cannot be decoded refuses its page, so that the book's
+  save, which decodes the page's content again, never fails on it.
+* **The bytes that were checked.**  The PDF is opened from bytes read once,
+  and only if their SHA-256 is the one taken when the pack was read
+  (:func:`read_as_checked`); never from its path, which may name another
+  file by now.
 
 The source PDF is changed in place (it is opened for this book and never
 written), so that pikepdf's copy into the book still copies each shared
@@ -108,7 +120,8 @@ class DrawingCleaner:
         """Page ``index`` with its resources trimmed to what it draws, every one cleaned.
 
         Raises :class:`TooDeepError` when the drawing nests beyond :data:`MAX_DEPTH`, and
-        :class:`DrawingRefusedError` when a content stream to rewrite cannot be read.
+        :class:`DrawingRefusedError` when the page's content cannot be decoded or a
+        content stream to rewrite cannot be parsed.
         """
         page = self.pdf.pages[index]
         if index in self._cleaned_pages:
