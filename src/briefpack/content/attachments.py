@@ -3,9 +3,13 @@
 An attachment must be a regular PDF file inside the pack's folder, no larger
 than :data:`MAX_ATTACHMENT_BYTES`, readable without repair and without a
 password, with at least one page and at most the build's page limit, pages
-of a size a reader can show (1 pt to 200 in a side), and no more page content
-than the build's limit once decoded (:mod:`briefpack.content.page_content`).
-So ``validate`` refuses what ``build`` would choke on, before any render.
+of a size a reader can show (1 pt to 200 in a side, boxes that overlap, a
+sane ``/UserUnit`` and ``/Rotate``), and no more page content than the
+build's limit once decoded, none of it damaged
+(:mod:`briefpack.content.page_content`).  So ``validate`` refuses what
+``build`` would choke on or draw blank, before any render.  Whatever qpdf
+raises or warns while reading a file is one line at the attachment: never a
+traceback, never a Python warning on the author's terminal.
 
 What makes a PDF act rather than show (JavaScript, actions, embedded files,
 form fields) is never carried into the book: the PDF writer takes each page's
@@ -22,19 +26,23 @@ import hashlib
 import io
 import math
 import re
+import warnings
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from briefpack.content.hidden_actions import hidden_active_content
 from briefpack.content.limits import (
     DEFAULT_MAX_ATTACHMENT_PAGES,
     DEFAULT_MAX_ATTACHMENT_STREAM_SIZE,
     megabytes,
     read_regular_file,
 )
-from briefpack.content.hidden_actions import hidden_active_content
 from briefpack.content.page_content import (
+    DECODING_ERRORS,
     ContentTooLargeError,
+    DamagedContentError,
     UncheckableFilterError,
     inherited,
     page_content_size,
@@ -55,7 +63,11 @@ MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 #: A 1e9 pt page was drawn invisibly small; a zero-sized one as a blank page.
 PAGE_SIDES = (1.0, 14_400.0)
 #: The boxes that decide what of a page is drawn; the TrimBox is what the book places.
-_BOXES = ("/MediaBox", "/CropBox", "/TrimBox")
+_BOXES = ("/MediaBox", "/CropBox", "/TrimBox", "/BleedBox", "/ArtBox")
+#: The boxes a page inherits from the page tree (ISO 32000-1, table 30); the others are its own.
+_INHERITED_BOXES = frozenset({"/MediaBox", "/CropBox"})
+#: The range of ``/UserUnit`` readers accept (ISO 32000-1, annex C: 0.1 to 75,000).
+USER_UNITS = (0.1, 75_000.0)
 
 
 class AttachmentRefusedError(ValueError):
@@ -106,27 +118,64 @@ def check_attachment(
             f"{label} is not a PDF; export or print it to PDF and attach that"
         )
     try:
-        with pikepdf.open(_Named(data, label), attempt_recovery=False) as pdf:
-            if pdf.is_encrypted:
-                raise AttachmentRefusedError(
-                    f"{label} is encrypted; save a copy without encryption "
-                    "(print it to PDF) and attach that"
-                )
-            repaired = [text for text in pdf.get_warnings() if "MediaBox" in text]
-            pages = len(pdf.pages)
-            _check_pages(pdf, pages, max_pages, label, repaired)
-            _check_content(pdf, max_stream_size, label)
-            removed = tuple(active_content(pdf))
+        with warnings.catch_warnings():
+            # pikepdf warns (UserWarning) about some damage as it reads: the refusal says it.
+            warnings.simplefilter("ignore")
+            with pikepdf.open(_Named(data, label), attempt_recovery=False) as pdf:
+                pages, removed = _check_open(pdf, max_pages, max_stream_size, label)
+    except AttachmentRefusedError:
+        raise
     except pikepdf.PasswordError:
         raise AttachmentRefusedError(
             f"{label} needs a password to open; save a copy without one and attach that"
         ) from None
-    except pikepdf.PdfError as error:
+    except (pikepdf.PdfError, *DECODING_ERRORS) as error:
+        # Not only PdfError: qpdf raises runtime and value errors on odd values too.
         raise AttachmentRefusedError(
             f"{label} is damaged or truncated ({_reason(error, label)}); "
             "export it again, or open and re-save it, and attach that copy"
         ) from None
     return AttachmentFacts(pages, hashlib.sha256(data).hexdigest(), removed)
+
+
+def _check_open(
+    pdf: Any, max_pages: int, max_stream_size: int, label: str
+) -> tuple[int, tuple[str, ...]]:
+    """The checks on an opened PDF: its pages and what it carries that acts."""
+    if pdf.is_encrypted:
+        raise AttachmentRefusedError(
+            f"{label} is encrypted; save a copy without encryption "
+            "(print it to PDF) and attach that"
+        )
+    found = pdf.get_warnings()
+    pages = len(pdf.pages)
+    found += pdf.get_warnings()
+    _check_page_tree(found, label)
+    repaired = [text for text in found if "MediaBox" in text]
+    _check_pages(pdf, pages, max_pages, label, repaired)
+    _check_content(pdf, max_stream_size, label)
+    return pages, tuple(active_content(pdf))
+
+
+def _check_page_tree(found: list[str], label: str) -> None:
+    """Refuse a file whose page tree qpdf read only in part (a page it could not parse).
+
+    qpdf leaves such a page out and carries on: the book would lack it, or
+    the file would seem to have no pages at all, for a reason (a number too
+    large to read, say) that only its warning gives.
+    """
+    if not any("Pages tree includes non-dictionary object" in text for text in found):
+        return
+    reasons = [
+        text.split("error during parsing: ", 1)[1]
+        for text in found
+        if "error during parsing: " in text
+    ]
+    reason = reasons[0] if reasons else "its page tree names something that is not a page"
+    raise AttachmentRefusedError(
+        f"{label} is damaged: a page cannot be read ({reason}); "
+        "print it to PDF again and attach that copy"
+    )
 
 
 def _read(path: Path, label: str) -> bytes:
@@ -168,24 +217,26 @@ def _check_pages(pdf: Any, pages: int, max_pages: int, label: str, repaired: lis
             "or not four numbers; print it to PDF again at a paper size"
         )
     for number, page in enumerate(pdf.pages, start=1):
-        problem = page_size_problem(page.obj)
+        problem = page_size_problem(page.obj) or page_turn_problem(page.obj)
         if problem is not None:
             raise AttachmentRefusedError(
-                f"{label}: page {number} {problem}; a page must measure 1 pt to 200 in "
-                "(14,400 pt) a side to be shown; print it to PDF again at a paper size"
+                f"{label}: page {number} {problem}; print it to PDF again at a paper size"
             )
 
 
 def page_size_problem(page: Any) -> str | None:
     """What is wrong with the size of ``page`` (a page dictionary), or ``None``.
 
-    Each box is checked as a reader reads it, corners in either order
-    (ISO 32000-1, 7.9.5); the part of the page shown, where the CropBox meets
-    the MediaBox, must not be empty either.
+    Each box must be four numbers, lower-left corner first (a box written
+    the other way round, such as ``[0 0 -612 -792]``, is drawn blank by the
+    book and differently by readers, and no PDF writer makes one), 1 pt to
+    200 in a side.  The part of the page shown, where the CropBox meets the
+    MediaBox, must not be empty, nor may the TrimBox (the part the book
+    places), BleedBox or ArtBox lie outside it.
     """
     found: dict[str, tuple[float, float, float, float]] = {}
     for name in _BOXES:
-        value = inherited(page, name) if name != "/TrimBox" else page.get(name)
+        value = inherited(page, name) if name in _INHERITED_BOXES else page.get(name)
         if value is None:
             if name == "/MediaBox":
                 return "has no MediaBox (no size)"
@@ -194,21 +245,84 @@ def page_size_problem(page: Any) -> str | None:
         if corners is None:
             return f"has a {name[1:]} that is not four numbers"
         left, bottom, right, top = corners
+        if right < left or top < bottom:
+            shown = " ".join(_points(number) for number in corners)
+            return f"has a {name[1:]} [{shown}] whose corners are reversed"
         width, height = right - left, top - bottom
         low, high = PAGE_SIDES
         if not (low <= width <= high and low <= height <= high):
-            return f"has a {name[1:]} of {_points(width)} by {_points(height)} pt"
+            return (
+                f"has a {name[1:]} of {_points(width)} by {_points(height)} pt; a page must "
+                "measure 1 pt to 200 in (14,400 pt) a side to be shown"
+            )
         found[name] = corners
-    media, crop = found["/MediaBox"], found.get("/CropBox", found["/MediaBox"])
-    if min(media[2], crop[2]) - max(media[0], crop[0]) < PAGE_SIDES[0] or (
-        min(media[3], crop[3]) - max(media[1], crop[1]) < PAGE_SIDES[0]
-    ):
+    shown = _overlap(found["/MediaBox"], found.get("/CropBox", found["/MediaBox"]))
+    if shown is None:
         return "has a CropBox outside its MediaBox, so nothing of it is shown"
+    for name in _BOXES[2:]:
+        if name in found and _overlap(shown, found[name]) is None:
+            return f"has a {name[1:]} outside the part of it shown, so nothing of it is drawn"
     return None
 
 
+def page_turn_problem(page: Any) -> str | None:
+    """What is wrong with how ``page`` is turned or scaled, or ``None``.
+
+    ``/Rotate`` must be a whole multiple of 90 (readers differ on any other,
+    and qpdf draws it unturned), ``/UserUnit`` a number in
+    :data:`USER_UNITS` (at 0 the page is drawn as a point: blank).
+    """
+    turn = inherited(page, "/Rotate")
+    if turn is not None:
+        degrees = _number(turn)
+        if degrees is None or degrees != int(degrees) or int(degrees) % 90 or abs(degrees) > 360:
+            return f"has a /Rotate of {_shown(turn)}, not 0, 90, 180 or 270"
+    unit = page.get("/UserUnit")
+    if unit is not None:
+        scale = _number(unit)
+        low, high = USER_UNITS
+        if scale is None or not low <= scale <= high:
+            return f"has a /UserUnit of {_shown(unit)}, outside {low:g} to {high:,.0f}"
+    return None
+
+
+def _overlap(
+    one: tuple[float, float, float, float], other: tuple[float, float, float, float]
+) -> tuple[float, float, float, float] | None:
+    """Where two boxes meet, or ``None`` if that is less than a point either way."""
+    left, bottom = max(one[0], other[0]), max(one[1], other[1])
+    right, top = min(one[2], other[2]), min(one[3], other[3])
+    if right - left < PAGE_SIDES[0] or top - bottom < PAGE_SIDES[0]:
+        return None
+    return left, bottom, right, top
+
+
+def _number(value: Any) -> float | None:
+    """``value`` as a finite number, or ``None`` if it is not one."""
+    import pikepdf
+
+    plain = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    numeric = isinstance(value, pikepdf.Object) and value._type_code in (
+        pikepdf.ObjectType.integer,
+        pikepdf.ObjectType.real,
+    )
+    if not (plain or numeric):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError, pikepdf.PdfError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _shown(value: Any) -> str:
+    """``value`` as a message quotes it: short."""
+    text = str(value)
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
 def _rectangle(value: Any) -> tuple[float, float, float, float] | None:
-    """The box as (left, bottom, right, top), or ``None`` if it is not four finite numbers."""
+    """The box's corners as written, or ``None`` if it is not four finite numbers."""
     import pikepdf
 
     if not isinstance(value, pikepdf.Array) or len(value) != 4:
@@ -217,13 +331,13 @@ def _rectangle(value: Any) -> tuple[float, float, float, float] | None:
     for item in value:
         try:
             number = float(item)
-        except (TypeError, ValueError, pikepdf.PdfError):
+        except (TypeError, ValueError, OverflowError, pikepdf.PdfError):
             return None
         if not math.isfinite(number):
             return None
         numbers.append(number)
     x1, y1, x2, y2 = numbers
-    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+    return x1, y1, x2, y2
 
 
 def _points(value: float) -> str:
@@ -243,6 +357,11 @@ def _check_content(pdf: Any, limit: int, label: str) -> None:
         raise AttachmentRefusedError(
             f"{label} compresses its page content with {error.name[1:]}, whose size cannot be "
             "checked before drawing; print it to PDF again and attach that copy"
+        ) from None
+    except DamagedContentError as error:
+        raise AttachmentRefusedError(
+            f"{label}: page {error.page}'s content is damaged ({error.reason}); "
+            "print it to PDF again and attach that copy"
         ) from None
 
 
