@@ -40,7 +40,6 @@ from briefpack.content.limits import (
     read_regular_file,
 )
 from briefpack.content.page_content import (
-    DECODING_ERRORS,
     ContentTooLargeError,
     DamagedContentError,
     UncheckableFilterError,
@@ -129,7 +128,7 @@ def check_attachment(
         raise AttachmentRefusedError(
             f"{label} needs a password to open; save a copy without one and attach that"
         ) from None
-    except (pikepdf.PdfError, *DECODING_ERRORS) as error:
+    except (pikepdf.PdfError, RuntimeError, ValueError, OverflowError) as error:
         # Not only PdfError: qpdf raises runtime and value errors on odd values too.
         raise AttachmentRefusedError(
             f"{label} is damaged or truncated ({_reason(error, label)}); "
@@ -256,11 +255,11 @@ def page_size_problem(page: Any) -> str | None:
                 "measure 1 pt to 200 in (14,400 pt) a side to be shown"
             )
         found[name] = corners
-    shown = _overlap(found["/MediaBox"], found.get("/CropBox", found["/MediaBox"]))
-    if shown is None:
+    visible = _overlap(found["/MediaBox"], found.get("/CropBox", found["/MediaBox"]))
+    if visible is None:
         return "has a CropBox outside its MediaBox, so nothing of it is shown"
     for name in _BOXES[2:]:
-        if name in found and _overlap(shown, found[name]) is None:
+        if name in found and _overlap(visible, found[name]) is None:
             return f"has a {name[1:]} outside the part of it shown, so nothing of it is drawn"
     return None
 

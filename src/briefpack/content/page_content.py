@@ -48,8 +48,6 @@ _FULL_NAMES = {
 }
 #: Keys whose dictionary holds drawings by name: each is drawn, whatever its subtype says.
 _DRAWN_MAPS = frozenset({"/CharProcs", "/Pattern"})
-#: What qpdf and pikepdf raise on data or parameters they cannot decode.
-DECODING_ERRORS: tuple[type[Exception], ...] = (RuntimeError, ValueError, OverflowError)
 
 
 class ContentTooLargeError(Exception):
@@ -151,7 +149,7 @@ class _Counter:
             return  # a number, name, string, boolean or null
         key = value.objgen if value.is_indirect else None
         # A picture is copied into the book, never decoded; a glyph or pattern is drawn.
-        picture = not drawn and value.get("/Subtype") == pikepdf.Name.Image
+        picture = is_stream and not drawn and value.get("/Subtype") == pikepdf.Name.Image
         if is_stream and key not in self.charged and not picture:
             if key is not None:
                 self.charged.add(key)
@@ -216,7 +214,7 @@ def decoded_size(stream: Any, limit: int) -> int:
     names = [_FULL_NAMES.get(str(item), str(item)) for item in filters]
     try:
         data = bytes(stream.read_raw_bytes())
-    except (pikepdf.PdfError, *DECODING_ERRORS) as error:
+    except (pikepdf.PdfError, RuntimeError, ValueError, OverflowError) as error:
         raise DamagedContentError(_first_line(error)) from None
     for index, name in enumerate(names):
         predicted = name in ("/FlateDecode", "/LZWDecode") and (
@@ -315,7 +313,7 @@ def _with_qpdf(data: bytes, name: str, parameters: dict[str, int] | None) -> byt
         if parameters is not None:
             stream.DecodeParms = pikepdf.Dictionary(parameters)
         return bytes(stream.read_bytes())
-    except (pikepdf.PdfError, *DECODING_ERRORS) as error:
+    except (pikepdf.PdfError, RuntimeError, ValueError, OverflowError) as error:
         raise DamagedContentError(f"{name[1:]}: {_first_line(error)}") from None
     finally:
         scratch.close()
