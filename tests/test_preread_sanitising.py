@@ -605,3 +605,22 @@ def test_a_font_of_a_subtype_no_font_has_is_dropped(tmp_path: Path) -> None:
         fonts = DrawingCleaner(pdf).page(0).obj.Resources.Font
         assert set(fonts.keys()) == {"/F1", "/F2", "/T3"}
         assert fonts.F2.BaseFont != pikepdf.Name("/Movie")
+
+
+def test_a_content_stream_cut_short_prints_no_python_warning(tmp_path: Path) -> None:
+    # A stream that names /JS is parsed to be written again; one cut short made
+    # pikepdf warn, and the warning reached the terminal as two lines of its own.
+    source = make_pdf(tmp_path / "cut.pdf", 1)
+    with pikepdf.open(source, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].contents_add(b"q /JS gs [ 1 2 3", prepend=False)
+        pdf.save(source)
+    pack = pack_with_pre_read(tmp_path, "cut.pdf")
+    code, _, err = run("validate", str(pack))
+    assert "Warning" not in err
+    assert "Traceback" not in err
+    assert "internal error" not in err
+    code, _, err = run(
+        "build", str(pack), "-o", str(tmp_path / "out"), "-f", "pdf", "--no-sessions"
+    )
+    assert "Warning" not in err, err
+    assert "internal error" not in err, err

@@ -14,6 +14,7 @@ stream is kept byte for byte.
 from __future__ import annotations
 
 import re
+import warnings
 import zlib
 from typing import Any
 
@@ -150,7 +151,11 @@ def rewritten(content: bytes) -> bytes:
     """
     scratch = pikepdf.new()  # held while the stream it owns is parsed
     try:
-        instructions = pikepdf.parse_content_stream(scratch.make_stream(content))
+        # pikepdf reports a stream cut short as a Python warning, which would reach
+        # the terminal as two lines of its own; what can be parsed is kept.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            instructions = pikepdf.parse_content_stream(scratch.make_stream(content))
     except UNREADABLE:
         raise DrawingRefusedError("its drawing cannot be read") from None
     finally:
