@@ -42,6 +42,9 @@ GRACE = 2.0
 REAPED_WITHIN = 5.0
 
 _PR_SET_PDEATHSIG = 1
+#: How a worker's temporary folder is named: this, the build's PID and "-"
+#: (:data:`briefpack.build.workers.TEMPORARY_PREFIX` is this one).
+WORKER_FOLDER_PREFIX = "briefpack-worker-"
 
 # The descriptors of this process that no child may keep, and the lock held
 # from making a pipe to forking with it, so that a fork in another thread
@@ -142,10 +145,15 @@ class Janitor:
     def __init__(self) -> None:
         with forking():
             read, self._write = os.pipe()
+            build = os.getpid()
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the child, which never returns
+                # Its own session, so that a kill of the build's process group
+                # (a terminal's, a supervisor's) does not reach it: it is there
+                # precisely for when the build and its workers are killed.
+                os.setsid()
                 os.close(self._write)  # or its own copy keeps end-of-file from ever coming
-                _clean_up_after(read)
+                _clean_up_after(read, build)
             os.close(read)
             keep_from_children(self._write)
         self.pid = pid
@@ -171,8 +179,13 @@ class Janitor:
             os.waitpid(self.pid, 0)
 
 
-def _clean_up_after(read: int) -> NoReturn:
-    """The janitor's life: note workers until end-of-file, then end what is left of them."""
+def _clean_up_after(read: int, build: int) -> NoReturn:
+    """The janitor's life: note workers until end-of-file, then end what is left of them.
+
+    It also ends when the ``build`` process is gone, even if some other
+    process still holds the pipe open: in its own session nothing else would
+    ever stop it, and a janitor must never outlive the build it cleans up after.
+    """
     status = 0
     try:
         for stopping in (signal.SIGINT, *STOPPING):
@@ -183,18 +196,56 @@ def _clean_up_after(read: int) -> NoReturn:
         for standard in (0, 1, 2):
             os.dup2(null, standard)
         os.close(null)
-        workers: dict[int, str] = {}
-        with os.fdopen(read, "rb") as stream:
-            for line in stream:
-                pid, _, folder = line.decode("utf-8", "surrogateescape").rstrip("\n").partition(" ")
-                if pid.startswith("-"):
-                    workers.pop(int(pid[1:]), None)
-                else:
-                    workers[int(pid)] = folder
+        workers = _listen(read, build)
         _end(workers)
+        if os.getppid() != build:
+            _remove_leftovers(build)
     except BaseException:
         status = 1
     os._exit(status)
+
+
+def _listen(read: int, build: int) -> dict[int, str]:
+    """The workers still running, as the pipe ``read`` told them, once it ends or ``build`` does."""
+    import select
+
+    workers: dict[int, str] = {}
+    pending = b""
+    gone = False
+    while True:
+        ready, _, _ = select.select([read], [], [], WATCH_INTERVAL)
+        if not ready:
+            if gone:
+                break  # the build is gone and everything it wrote has been read
+            gone = os.getppid() != build
+            continue
+        chunk = os.read(read, 65536)
+        if not chunk:
+            break
+        *lines, pending = (pending + chunk).split(b"\n")
+        for line in lines:
+            pid, _, folder = line.decode("utf-8", "surrogateescape").partition(" ")
+            if pid.startswith("-"):
+                workers.pop(int(pid[1:]), None)
+            elif pid:
+                workers[int(pid)] = folder
+    os.close(read)
+    return workers
+
+
+def _remove_leftovers(build: int) -> None:
+    """Remove every worker folder of the dead ``build``, even one made before the janitor heard.
+
+    A build killed between making a worker's folder and telling the janitor
+    would otherwise leave it.  Only once the build is gone: while it runs, its
+    other pools (a Dask worker's threads each have one) own folders of that name.
+    """
+    import glob
+    import tempfile
+
+    pattern = os.path.join(tempfile.gettempdir(), f"{WORKER_FOLDER_PREFIX}{build}-*")
+    for folder in glob.glob(glob.escape(pattern[: -len("*")]) + "*"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _end(workers: dict[int, str]) -> None:

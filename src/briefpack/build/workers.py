@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from briefpack.build.lifeline import (
+    WORKER_FOLDER_PREFIX,
     Janitor,
     close_parent_ends,
     die_with_parent,
@@ -54,8 +55,9 @@ Rendered = tuple[bytes, int | None]
 Outcome = Rendered | BriefpackError
 
 
-#: Temporary folders of workers are named after the parent: TEMPORARY_PREFIX + PID + "-".
-TEMPORARY_PREFIX = "briefpack-worker-"
+#: Temporary folders of workers are named after the parent: TEMPORARY_PREFIX + PID + "-"
+#: (the janitor removes a dead build's by that name).
+TEMPORARY_PREFIX = WORKER_FOLDER_PREFIX
 
 
 class _Worker:
