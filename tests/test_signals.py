@@ -401,3 +401,113 @@ def test_a_folder_whose_file_system_refuses_fsync_is_written_all_the_same(
     write_atomically(target, b"data")
     assert target.read_bytes() == b"data"
     assert [path.name for path in tmp_path.iterdir()] == ["pack.pdf"]
+
+
+# ---------------------------------------------------------------- the janitor and Ctrl-C
+
+
+def test_sigkill_to_the_whole_process_group_leaves_no_process_not_even_the_janitor(
+    tmp_path: Path, temporary: Path, started: list[subprocess.Popen[str]]
+) -> None:
+    """As a terminal or a supervisor kills a job: the janitor, in its own session, cleans up."""
+    process = start_build(tmp_path, temporary, SLEEPS, started)
+    processes = stalled_workers(process, tmp_path, temporary)  # the workers and the janitor
+    assert len(processes) >= 3, processes
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+    assert_nothing_left(processes, temporary, seconds=5)
+
+
+#: A build whose janitor's pipe another process (``sleep``) keeps open, and
+#: that made a worker's folder it never told the janitor of.
+PIPE_HELD_OPEN = (
+    "import os, subprocess, tempfile, time\n"
+    "from briefpack.build.lifeline import Janitor\n"
+    "janitor = Janitor()\n"
+    "tempfile.mkdtemp(prefix=f'briefpack-worker-{os.getpid()}-')\n"
+    "holder = subprocess.Popen(['sleep', '120'], pass_fds=(janitor._write,))\n"
+    "print(janitor.pid, holder.pid, flush=True)\n"
+    "time.sleep(120)\n"
+)
+
+
+def test_the_janitor_ends_with_the_build_even_while_its_pipe_is_held_open(
+    temporary: Path, started: list[subprocess.Popen[str]]
+) -> None:
+    """In its own session nothing else would stop it: it must not wait for ever."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", PIPE_HELD_OPEN],
+        env={**os.environ, "TMPDIR": str(temporary)},
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    started.append(process)
+    assert process.stdout is not None
+    janitor, holder = (int(pid) for pid in process.stdout.readline().split())
+    assert len(list(temporary.iterdir())) == 1
+    process.kill()
+    process.wait(timeout=60)
+    assert_nothing_left({janitor}, temporary, seconds=5)
+    assert running(holder)  # the pipe is still held: the janitor went without its end-of-file
+
+
+@pytest.fixture
+def ctrl_c_pack(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "pack.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
+    return content
+
+
+def test_ctrl_c_stops_a_build_with_one_line_and_status_130(
+    tmp_path: Path, temporary: Path, started: list[subprocess.Popen[str]]
+) -> None:
+    process = start_build(tmp_path, temporary, SLEEPS, started)
+    workers = stalled_workers(process, tmp_path, temporary)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal sends Ctrl-C: to the whole group
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.splitlines() == [f"interrupted: {INTERRUPTED}"]
+    assert_nothing_left(workers, temporary)
+
+
+@pytest.mark.parametrize("moment", ["mid-build", "between builds"])
+@pytest.mark.parametrize("command", [["watch"], ["preview", "--port", "0"]])
+def test_ctrl_c_stops_watch_and_preview_with_one_line_and_status_130(
+    tmp_path: Path,
+    temporary: Path,
+    started: list[subprocess.Popen[str]],
+    ctrl_c_pack: Path,
+    command: list[str],
+    moment: str,
+) -> None:
+    """Not click's "Aborted!" with status 1 mid-build, nor status 0 between builds."""
+    stdout = tmp_path / "stdout.txt"
+    with stdout.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-c", (SLEEPS if moment == "mid-build" else "") + RUN_CLI, *command,
+             str(ctrl_c_pack),
+             "-o", str(tmp_path / "out"), "-f", "pdf", "-f", "docx", "--no-sessions", "-j", "1"],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+            env={**os.environ, "TMPDIR": str(temporary)},
+        )  # fmt: skip
+    started.append(process)
+    if moment == "mid-build":  # the full PDF never finishes; the Word copy does
+        wait_for(lambda: (tmp_path / "out" / "pack" / "pack.docx").is_file(), "the Word copy")
+        wait_for(lambda: list(temporary.glob("briefpack-worker-*")) != [], "a worker")
+        time.sleep(0.5)
+        assert "watching" not in stdout.read_text()
+    else:
+        wait_for(lambda: "watching" in stdout.read_text(), "the first build")
+    workers = descendants(process.pid)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stdout.read_text().splitlines()[-1] == "stopped watching"
+    assert "Aborted!" not in stderr
+    assert "Traceback" not in stderr
+    assert_nothing_left(workers, temporary)

@@ -68,7 +68,7 @@ def test_watch_rebuilds_each_save_reports_bad_ones_and_stops_cleanly(tmp_path: P
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=30)
-    assert process.returncode == 0, stderr.read_text()
+    assert process.returncode == 130, stderr.read_text()  # Ctrl-C, as a shell reports it
     assert "stopped watching" in stdout.read_text()
     assert "Traceback" not in stderr.read_text()
     assert list(temporary.iterdir()) == [], "the workers left temporary files"
@@ -137,7 +137,7 @@ def test_a_save_made_during_the_first_build_is_built_next(tmp_path: Path) -> Non
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=30)
-    assert process.returncode == 0, stdout.read_text()
+    assert process.returncode == 130, stdout.read_text()
 
 
 def test_a_theme_folder_outside_the_content_is_watched_too(tmp_path: Path) -> None:
@@ -168,7 +168,7 @@ def test_a_theme_folder_outside_the_content_is_watched_too(tmp_path: Path) -> No
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=30)
-    assert process.returncode == 0, stdout.read_text()
+    assert process.returncode == 130, stdout.read_text()
 
 
 def test_an_edited_pre_read_is_rebuilt_and_the_outputs_do_not_trigger_builds(
@@ -205,4 +205,4 @@ def test_an_edited_pre_read_is_rebuilt_and_the_outputs_do_not_trigger_builds(
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=30)
-    assert process.returncode == 0, stdout.read_text()
+    assert process.returncode == 130, stdout.read_text()

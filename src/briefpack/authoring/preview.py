@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import ipaddress
 import secrets
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -195,7 +196,12 @@ def run_preview(
 ) -> None:
     """``briefpack preview``: serve the outputs, build as watch does, reload open pages."""
     from briefpack.authoring.watch import watch_and_build
-    from briefpack.build.console import progress_for, report, report_warnings_on_stderr
+    from briefpack.build.console import (
+        EXIT_INTERRUPTED,
+        progress_for,
+        report,
+        report_warnings_on_stderr,
+    )
 
     report_warnings_on_stderr(quiet)
     formats = tuple(dict.fromkeys((*options.formats, "html")))
@@ -214,6 +220,10 @@ def run_preview(
             report=report,
             after_build=reloads.bump,
         )
+    except KeyboardInterrupt:
+        # A Ctrl-C before watching began: as watch ends on one (not click's "Aborted!").
+        click.echo("stopped watching")
+        sys.exit(EXIT_INTERRUPTED)
     finally:
         reloads.close()
         server.shutdown()

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import click
 
+from briefpack.build.console import EXIT_INTERRUPTED
 from briefpack.build.discover import find_packs
 from briefpack.build.pipeline import BuildOptions, BuildReport, Job, Progress, build, make_pool
-from briefpack.build.signals import Stopped, stopped_like_ctrl_c
+from briefpack.build.signals import stopped_like_ctrl_c
 from briefpack.build.workers import WorkerPool
 from briefpack.errors import BriefpackError
 from briefpack.render.theme import templates_dir
@@ -67,8 +68,10 @@ def watch_and_build(
     on; the outputs of the last good build stay in place.  ``after_build``
     runs after each build (preview reloads its pages).
 
-    SIGTERM and SIGHUP stop it as Ctrl-C does, workers and all, and then exit
-    with 128 + the signal's number, as a shell reports it.
+    It runs until stopped, so it never returns: Ctrl-C (SIGINT) exits with
+    130, SIGTERM and SIGHUP stop it as Ctrl-C does, workers and all, and exit
+    with 128 + the signal's number, as a shell reports it; each after the one
+    line "stopped watching", mid-build or between builds alike.
     """
     watched = {_folder_of(path) for path in paths} | {templates_dir()}
     if options.theme is not None and Path(options.theme).is_dir():
@@ -80,12 +83,12 @@ def watch_and_build(
                 to_watch: set[Path] | None = watched
                 while to_watch is not None:
                     to_watch = _watch(to_watch, paths, options, progress, report, after_build, pool)
-        except Stopped:
+        except KeyboardInterrupt:
             pass  # stopped mid-build: the pool has stopped its workers on the way out
     click.echo("stopped watching")
-    if stopped:
-        # Raised while watchfiles waited, it was swallowed there; the status tells it still.
-        sys.exit(stopped[0].exit_status)
+    # Raised while watchfiles waited, a signal was swallowed there (its
+    # iteration just ends): the status tells it still.  Only a signal ends it.
+    sys.exit(stopped[0].exit_status if stopped else EXIT_INTERRUPTED)
 
 
 def _watch(
