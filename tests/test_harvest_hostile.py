@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import os
 import shutil
+import time
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +25,7 @@ from conftest import BUNDLED_PACK, run
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FIRST = "devops-culture-at-amazon--observability-reliability-engineering"
 SECOND = "agentcore--multi-agent-orchestration-at-scale"
+FIRST_TITLE = "Observability & Reliability Engineering"
 #: Another pack that shares one question's key with the bundled pack (FIRST), and no other.
 OTHER_PACK = """\
 title: Another offsite
@@ -124,7 +127,11 @@ def harvested(answers: Path) -> Any:
     return load_answers(answers)
 
 
-@pytest.mark.parametrize("character", ["\x1b", "\x00", "\x07", "\x7f", "\x85", "\ufffe"])
+@pytest.mark.parametrize(
+    "character",
+    ["\x1b", "\x00", "\x07", "\x7f", "\x85", "\ufffe", "\ufdd0", "\ufdef", "\U0001fffe",
+     "\U0010ffff"],
+)  # fmt: skip
 def test_a_control_character_in_a_field_is_refused_at_the_copy_naming_its_question(
     built: Path, pack: Path, character: str
 ) -> None:
@@ -133,7 +140,7 @@ def test_a_control_character_in_a_field_is_refused_at_the_copy_naming_its_questi
         pack / "filled.pdf",
         {f"answer:{FIRST}": "Fine", f"answer:{SECOND}": f"Before{character}after"},
     )
-    kind = "a noncharacter" if character == "\ufffe" else "a control character"
+    kind = "a noncharacter" if unicodedata.category(character) == "Cn" else "a control character"
     refused(
         [str(filled)],
         pack / "pack.answers.yaml",
@@ -346,6 +353,18 @@ def test_a_forged_pdf_field_name_is_refused_naming_it(built: Path, pack: Path, r
          "refused: the content control 'briefpack:reply:x' is not one briefpack wrote"),
         (f"briefpack:answer:{FIRST}", f"answer:{FIRST}",
          f"refused: the content control 'answer:{FIRST}' is not one briefpack wrote"),
+        (f"briefpack:answer:{SECOND}", f" briefpack:answer:{SECOND}",
+         f"refused: the content control ' briefpack:answer:{SECOND}' is not one briefpack wrote"),
+        (f"briefpack:answer:{SECOND}", f"\u200bbriefpack:answer:{SECOND}",
+         f"refused: the content control '\\u200bbriefpack:answer:{SECOND}' is not one "
+         "briefpack wrote"),
+        (f"briefpack:answer:{SECOND}", f"BRIEFPACK:answer:{SECOND}",
+         f"refused: the content control 'BRIEFPACK:answer:{SECOND}' is not one briefpack wrote"),
+        (f"briefpack:answer:{SECOND}", f"briefpack\uff1aanswer\uff1a{SECOND}",
+         f"refused: the content control 'briefpack\uff1aanswer\uff1a{SECOND}' is not one "
+         "briefpack wrote"),
+        (f"briefpack:answer:{SECOND}", "my-briefpack-notes",
+         "refused: the content control 'my-briefpack-notes' is not one briefpack wrote"),
         ('w:name="bpa_', 'w:name="bpa_zz',
          "refused: the bookmark 'bpa_zz"),
     ],
@@ -442,6 +461,7 @@ def test_two_answers_to_one_question_are_reported_at_the_filled_copy(
 
 
 def test_answers_too_large_for_the_build_to_read_are_not_written(built: Path, pack: Path) -> None:
+    """Far larger than the answers file a build reads: refused as the field it is, at the copy."""
     text = base64.b64encode(os.urandom(5 * 1024 * 1024)).decode("ascii")
     filled = fill_docx(
         built / "out" / "pack" / "pack.docx",
@@ -451,9 +471,83 @@ def test_answers_too_large_for_the_build_to_read_are_not_written(built: Path, pa
     refused(
         [str(filled)],
         pack / "pack.answers.yaml",
-        f"{pack / 'pack.answers.yaml'}: the answers would make it 6.7 MB, over the 5.0 MB a "
-        "build reads; nothing was harvested",
+        f'{filled}: the answer to "{FIRST_TITLE}" ({FIRST}) is {len(text):,} characters long, '
+        "over the 10,000 an answer may be; shorten it; nothing was harvested",
     )
+
+
+#: Prose exactly as long as an answer may be, with a word exactly as long as a word may be.
+AT_THE_CAP = ("x" * 2000 + " " + "Words of an answer. " * 500)[:10_000]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (AT_THE_CAP + "y",
+         "is 10,001 characters long, over the 10,000 an answer may be; shorten it"),
+        ("A link: " + "x" * 2001, "holds 2,001 characters without a space, over the 2,000 a word "
+         "of an answer may be; break it up"),
+    ],
+)  # fmt: skip
+def test_an_answer_longer_than_the_debrief_renders_in_seconds_is_refused_at_the_copy(
+    built: Path, pack: Path, text: str, why: str
+) -> None:
+    """40,000 characters ran past the build's 300 s time limit; harvest must not write them."""
+    filled = fill_pdf(
+        built / "out" / "pack" / "pack.pdf", pack / "long.pdf", {f"follow-up:{FIRST}": text}
+    )
+    refused(
+        [str(filled)],
+        pack / "pack.answers.yaml",
+        f'{filled}: the follow-up to "{FIRST_TITLE}" ({FIRST}) {why}; nothing was harvested',
+    )
+
+
+def test_an_answer_at_the_cap_is_harvested_and_its_debrief_built_within_seconds(
+    built: Path, pack: Path
+) -> None:
+    assert len(AT_THE_CAP) == 10_000
+    filled = fill_pdf(
+        built / "out" / "pack" / "pack.pdf",
+        pack / "long.pdf",
+        {f"answer:{FIRST}": AT_THE_CAP, f"follow-up:{FIRST}": AT_THE_CAP},
+    )
+    code, _, err = run("harvest", str(filled), "--into", str(pack / "pack.answers.yaml"))
+    assert code == 0, err
+    assert harvested(pack / "pack.answers.yaml").get(FIRST).follow_up == AT_THE_CAP.strip()
+    started = time.monotonic()
+    code, _, err = run(
+        "build", str(pack / "pack.yaml"), "-o", str(pack / "out"), "-f", "pdf", "--no-sessions",
+        "-j", "1", "--time-limit", "120",
+    )  # fmt: skip
+    assert code == 0, err
+    assert (pack / "out" / "pack" / "pack.debrief.pdf").is_file()
+    assert time.monotonic() - started < 120
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"a\\uFDD0b"', "'answer' contains the noncharacter U+FDD0; remove it"),
+        ('"a\\U0001FFFEb"', "'answer' contains the noncharacter U+1FFFE; remove it"),
+        ("x" * 10_001, "'answer' is 10,001 characters long, over the 10,000 an answer may be; "
+         "shorten it"),
+        ("x" * 2_001, "'answer' holds 2,001 characters without a space, over the 2,000 a word "
+         "of an answer may be; break it up"),
+    ],
+)  # fmt: skip
+def test_an_answers_file_refuses_what_harvest_refuses_at_its_line(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    """So that validate and build agree with harvest, whoever edited the file."""
+    from briefpack.content.answers import load_answers
+    from briefpack.errors import BriefpackError
+
+    answers = tmp_path / "pack.answers.yaml"
+    answers.write_text(f"answers:\n  key:\n    answer: {value}\n", encoding="utf-8")
+    with pytest.raises(BriefpackError) as raised:
+        load_answers(answers)
+    assert [str(problem) for problem in raised.value.problems] == [f"{answers}:3:13: {message}"]
 
 
 def test_a_field_of_a_question_the_pack_does_not_have_is_refused_even_empty(

@@ -13,8 +13,12 @@ the build would then refuse, and nothing at all when anything is refused:
   wrote one, or saved by a reader that drops it) and a same-named pack from
   elsewhere are told from a copy of this pack;
 * a field whose text holds a character the answers file may not hold (a
-  control character, a lone surrogate) is refused at the filled copy, naming
-  the field's question;
+  control character, a lone surrogate, a noncharacter), or that is longer
+  than the build renders in a few seconds
+  (:data:`~briefpack.content.answers.MAX_ANSWER_CHARACTERS`, and
+  :data:`~briefpack.content.answers.MAX_WORD_CHARACTERS` without a space: the
+  answers file's reader refuses the same), is refused at the filled copy,
+  naming the field's question;
 * an empty field is no answer, and an answer equal to the stored one is nothing new;
 * a different answer where one is stored, or two different answers to one
   question in this run's copies, is a conflict: every conflict is reported
@@ -155,7 +159,7 @@ def _text_problems(
     copy: FilledCopy, fields: Sequence[Filled], questions: Mapping[str, Question]
 ) -> list[Problem]:
     """Every text of ``copy`` the answers file may not hold, at the copy, naming the question."""
-    from briefpack.content.answers import refused_character
+    from briefpack.content.answers import refused_character, too_long
 
     problems: list[Problem] = []
     name = Path(copy.where).name
@@ -166,16 +170,12 @@ def _text_problems(
         )
     for field in fields:
         refused = refused_character(field.text)
-        if refused is None:
-            continue
-        title = questions[field.key].title
-        problems.append(
-            Problem(
-                copy.where,
-                f'the {field.kind} to "{title}" ({field.key}) holds {_described(refused)}; '
-                f"{NOTHING}",
-            )
-        )
+        what = f'the {field.kind} to "{questions[field.key].title}" ({field.key})'
+        if refused is not None:
+            problems.append(Problem(copy.where, f"{what} holds {_described(refused)}; {NOTHING}"))
+        length = too_long(field.text)
+        if length is not None:
+            problems.append(Problem(copy.where, f"{what} {length}; {NOTHING}"))
     return problems
 
 

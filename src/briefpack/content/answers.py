@@ -9,6 +9,7 @@ file means what they write.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from briefpack.content.limits import DEFAULT_MAX_SIZE
@@ -22,11 +23,31 @@ from briefpack.model.answers import Answer, Answers
 ANSWERS_SUFFIX = ".answers.yaml"
 #: What no text of an answers file may hold: what a pack's text may not (the
 #: characters XML 1.0, and so Word and PDF text, cannot carry: controls but
-#: tab, newline and CR, lone surrogates, U+FFFE, U+FFFF), and every other
-#: control character too (DEL, and C1 controls such as U+0085, which YAML
-#: reads back as a line break).  Harvest refuses by the same rule, so it never
-#: writes a file this reader would then refuse.
-_REFUSED_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: tab, newline and CR, lone surrogates, U+FFFE, U+FFFF), every other control
+#: character too (DEL, and C1 controls such as U+0085, which YAML reads back
+#: as a line break), and every Unicode noncharacter (U+FDD0 to U+FDEF, and
+#: the last two code points of each of the 17 planes): they are reserved for
+#: a program's own use and never text to exchange, as the README promises.
+#: Harvest refuses by the same rule, so it never writes a file this reader
+#: would then refuse.
+_REFUSED_CHARACTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17))
+    + "]"
+)
+#: Longest text, in characters, an answer, a follow-up or a source may be,
+#: and longest run of characters without a space in it.  The debrief sets
+#: each answer as a paragraph and each follow-up in a table cell, and
+#: WeasyPrint's time grows with the square of a word's length: measured for
+#: an answer and a follow-up on one question (2 shared cores, the whole
+#: build), 10,000 characters of prose take 3 s and 40,000 take 4 s, while an
+#: unbroken word takes 2 s at 2,500 characters, 6 s at 5,000 and 19 s at
+#: 10,000.  (Before the follow-up table's layout was fixed, a 40,000-character
+#: follow-up ran past the 300 s time limit.)  Harvest refuses by the same
+#: caps, so validate and build accept whatever harvest writes.
+MAX_ANSWER_CHARACTERS = 10_000
+MAX_WORD_CHARACTERS = 2_000
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARACTERS + 1},}}")
 #: The texts of an answer, as the answers file names them.
 ANSWER_TEXTS = ("answer", "follow_up", "source")
 
@@ -45,6 +66,32 @@ def refused_character(text: str) -> str | None:
     """The first character of ``text`` an answers file may not hold, as ``U+001B``, or None."""
     found = _REFUSED_CHARACTER.search(text)
     return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def described(code: str) -> str:
+    """``the control character U+001B``, or what else the refused character ``code`` is."""
+    category = unicodedata.category(chr(int(code[2:], 16)))
+    if category == "Cc":
+        return f"the control character {code}"
+    if category == "Cs":
+        return f"half of a surrogate pair ({code}), which is no character"
+    return f"the noncharacter {code}"
+
+
+def too_long(text: str) -> str | None:
+    """Why ``text`` is too long for an answer (see :data:`MAX_ANSWER_CHARACTERS`), or None."""
+    if len(text) > MAX_ANSWER_CHARACTERS:
+        return (
+            f"is {len(text):,} characters long, over the {MAX_ANSWER_CHARACTERS:,} an answer "
+            "may be; shorten it"
+        )
+    word = _LONG_WORD.search(text)
+    if word is not None:
+        return (
+            f"holds {len(word.group()):,} characters without a space, over the "
+            f"{MAX_WORD_CHARACTERS:,} a word of an answer may be; break it up"
+        )
+    return None
 
 
 def load_answers(path: Path, max_size: int = DEFAULT_MAX_SIZE) -> Answers:
@@ -75,11 +122,14 @@ def answers_from_text(text: str, label: str, folder: Path) -> Answers:
                 continue
             for name in ANSWER_TEXTS:
                 text_value, mark = entry.value(name), entry.mark(name)
-                refused = refused_character(text_value) if text_value else None
-                if refused is not None and mark is not None:
-                    checker.problem(
-                        mark, f"'{name}' contains the control character {refused}; remove it"
-                    )
+                if mark is None or not text_value:
+                    continue
+                refused = refused_character(text_value)
+                if refused is not None:
+                    checker.problem(mark, f"'{name}' contains {described(refused)}; remove it")
+                length = too_long(text_value)
+                if length is not None:
+                    checker.problem(mark, f"'{name}' {length}")
             answers.append(
                 Answer(
                     key=key_node.value,

@@ -19,6 +19,7 @@ visited set, never by recursion).
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -395,9 +396,18 @@ def _looks_like_ours(tag: str) -> bool:
     """Whether a content control's tag claims to be briefpack's: then it must be exactly so.
 
     A control of the reader's own (another tag, or none) is no answer and is left alone.
+    The tag is compared folded (NFKC, case) and without spaces and invisible
+    format characters, and any tag naming briefpack anywhere claims to be
+    ours: a leading space, a zero-width space or a fullwidth colon would
+    otherwise hide a forged field, and harvest would quietly read nothing.
     """
-    lowered = tag.lower()
-    return lowered.startswith(TAG_PREFIX) or lowered.startswith(tuple(f"{k}:" for k in KINDS))
+    folded = "".join(
+        character
+        for character in unicodedata.normalize("NFKC", tag).casefold()
+        if unicodedata.category(character)[0] not in "ZC"
+    )
+    kinds = tuple(f"{kind}:" for kind in KINDS)
+    return TAG_PREFIX in folded or folded.startswith(kinds)
 
 
 def _trimmed(text: str) -> str:
