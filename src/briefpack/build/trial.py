@@ -92,13 +92,17 @@ def trial_render(pack: Pack, theme: Theme, answers: Answers | None, template: bo
 def _render_trial(job: Trial) -> tuple[bytes, int | None]:
     """In the worker: render every variant the build may render; send back only success."""
     from briefpack.render.html import html_document
+    from briefpack.render.scrub import refuse_reaching_out
 
     pack, theme, answers, template = job
     if template:
         for shown, settings, inline_stylesheet, part, page_of in trial_variants(
             pack, theme, answers
         ):
-            html_document(shown, settings, inline_stylesheet, part, page_of)
+            html = html_document(shown, settings, inline_stylesheet, part, page_of)
+            if inline_stylesheet:
+                # The HTML output's variant: refused as render_html refuses it.
+                refuse_reaching_out(html, theme.template)
     _draw_svgs(pack, theme)
     return b"", None
 

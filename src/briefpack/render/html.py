@@ -49,7 +49,7 @@ from briefpack.render import wording as display
 from briefpack.render.attachments import page_anchor
 from briefpack.render.formats import Rendered
 from briefpack.render.sandbox import ThemeLoader, ThemeSandbox, template_problems
-from briefpack.render.scrub import style_text, with_policy
+from briefpack.render.scrub import refuse_reaching_out, style_text, with_policy
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import css_string, logo_css, logo_url, theme_css
 
@@ -66,8 +66,11 @@ CONTENTS_PART = ":contents"
 
 def render_html(pack: Pack, settings: RenderSettings) -> Rendered:
     """Render ``pack`` to a complete HTML document, UTF-8 encoded, its stylesheet inline."""
-    # The page's policy comes first, so that no script of the template runs (scrub.py).
-    return Rendered(with_policy(html_document(pack, settings)).encode("utf-8"))
+    # The page's policy comes first, so that no script of the template runs, and
+    # what the policy does not govern (navigation, prefetching) is refused (scrub.py).
+    html = html_document(pack, settings)
+    refuse_reaching_out(html, settings.chosen_theme.template)
+    return Rendered(with_policy(html).encode("utf-8"))
 
 
 def html_document(

@@ -30,8 +30,11 @@ is opened.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from briefpack.errors import BriefpackError, Mark, Problem
 
 #: The addresses a link in a PDF may lead to, besides an anchor of the document.
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -182,3 +185,69 @@ def style_text(css: str) -> str:
     string, a URL or an escape), and cannot close an HTML element.
     """
     return css.replace("</", "<\\/")
+
+
+#: ``<link rel>`` values that make a browser reach out as the page opens, which
+#: the policy does not govern (a DNS look-up carries data in the host's name).
+_REACHING_RELS = frozenset(
+    {"dns-prefetch", "preconnect", "prefetch", "prerender", "preload", "modulepreload", "import"}
+)
+#: Elements that load or frame another document, or change where links lead.
+_FRAMING_TAGS = frozenset({"base", "iframe", "frame", "object", "embed"})
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def refuse_reaching_out(html: str, template: Path) -> None:
+    """Refuse, at ``template``, markup in ``html`` that navigates or reaches out on opening.
+
+    The Content-Security-Policy (:func:`with_policy`) stops scripts, frames and
+    loads, but not ``<meta http-equiv=refresh>`` (navigation, with the pack's
+    text in the address), DNS prefetching or a link's ``ping``: those are
+    refused here, where the browser would see them, by parsing the page as
+    WeasyPrint does (tinyhtml5).  A refusal, not a rewrite, so an accepted
+    page is byte for byte what the template wrote.
+    """
+    import tinyhtml5
+
+    problems: list[Problem] = []
+    for element in tinyhtml5.parse(html).iter():
+        if not isinstance(element.tag, str) or not element.tag.startswith(_XHTML):
+            continue
+        found = _reaching(element.tag[len(_XHTML) :], element.attrib)
+        if found is not None:
+            needle, message = found
+            problems.append(Problem(_template_mark(template, needle), message))
+    if problems:
+        raise BriefpackError(problems)
+
+
+def _reaching(tag: str, attributes: Any) -> tuple[str, str] | None:
+    """What the template wrote that reaches out (what to look for in its source, and why)."""
+    if tag == "meta" and "http-equiv" in attributes:
+        equiv = str(attributes["http-equiv"]).strip().lower()
+        if equiv != "content-type":
+            return "http-equiv", f'<meta http-equiv="{equiv}"> is refused: it can navigate away'
+    if tag == "link":
+        rels = set(str(attributes.get("rel", "")).lower().split()) & _REACHING_RELS
+        if rels:
+            rel = sorted(rels)[0]
+            return rel, f'<link rel="{rel}"> is refused: it reaches out when the page opens'
+    if tag in _FRAMING_TAGS:
+        return f"<{tag}", f"<{tag}> is refused: it loads or redirects outside the page"
+    if tag == "form" and str(attributes.get("action", "#")).strip()[:1] not in ("#", ""):
+        return "action", "<form action> is refused: it sends the page's answers elsewhere"
+    if tag == "a" and "ping" in attributes:
+        return "ping", "<a ping> is refused: it reports the click to another address"
+    return None
+
+
+def _template_mark(template: Path, needle: str) -> Mark | str:
+    """The first line of ``template`` with ``needle`` in it, or the template itself."""
+    try:
+        lines = template.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return str(template)
+    for number, line in enumerate(lines, start=1):
+        if needle in line.lower():
+            return Mark(str(template), number, line.lower().index(needle) + 1)
+    return Mark(str(template), 1, 1)
