@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image as PillowImage
 
-from briefpack.content.images import ImageRefusedError, raster_size, resolve_image
+from briefpack.content.images import ImageRefusedError, check_svg, raster_size, resolve_image
 
 from conftest import MINIMAL_PACK, run
 from pdf_helpers import page_texts, reader
@@ -167,3 +167,79 @@ def test_a_symbolic_link_out_of_the_pack_folder_is_refused(tmp_path: Path) -> No
     (content / "chart.png").symlink_to(png(tmp_path / "outside.png"))
     with pytest.raises(ImageRefusedError, match="outside the pack's folder"):
         resolve_image("chart.png", content)
+
+
+# Marker and pattern bombs (attacker A2 #5): no <use>, yet a billion paths drawn.
+_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="20">'
+_LONG_PATH = "M0 0" + " l0.01 0" * 1000
+
+
+def _marker_bomb(levels: int) -> str:
+    """Markers nested ``levels`` deep on 1,000-vertex paths (the attacker's markers.py)."""
+    markers = f'<marker id="m0"><path d="{_LONG_PATH}"/></marker>' + "".join(
+        f'<marker id="m{i}"><path d="{_LONG_PATH}" marker-mid="url(#m{i - 1})"/></marker>'
+        for i in range(1, levels)
+    )
+    last = levels - 1
+    return f'{_OPEN}<defs>{markers}</defs><path d="{_LONG_PATH}" marker-mid="url(#m{last})"/></svg>'
+
+
+HOSTILE_MARKERS = {
+    "markers nested three deep": _marker_bomb(3),
+    "marker named in a style attribute": _marker_bomb(2).replace(
+        'marker-mid="url(#m1)"/></svg>', 'style="marker-mid: url(#m1)"/></svg>'
+    ),
+    "marker inherited from a group": _OPEN
+    + f'<marker id="m"><path d="{_LONG_PATH}"/></marker>'
+    + '<g marker="url(#m)">'
+    + f'<path d="{_LONG_PATH}"/>' * 11
+    + "</g></svg>",
+    "markers set by a style sheet": _marker_bomb(2)
+    .replace(' marker-mid="url(#m0)"', ' class="a"')
+    .replace(' marker-mid="url(#m1)"', ' class="b"')
+    .replace(
+        "<defs>", "<style>.a { marker-mid: url(#m0) } .b { marker-mid: url('#m1') }</style><defs>"
+    ),
+    "patterns painted with patterns": _OPEN
+    + '<pattern id="p0" width="1" height="1">'
+    + '<rect width="1" height="1"/>' * 100
+    + "</pattern>"
+    + "".join(
+        f'<pattern id="p{i}" width="1" height="1">'
+        + f'<rect width="1" height="1" fill="url(#p{i - 1})"/>' * 100
+        + "</pattern>"
+        for i in (1, 2)
+    )
+    + '<rect width="9" height="9" fill="url(#p2)"/></svg>',
+}
+
+
+@pytest.mark.parametrize("svg", HOSTILE_MARKERS.values(), ids=HOSTILE_MARKERS.keys())
+def test_an_svg_whose_markers_or_patterns_draw_without_end_is_refused(svg: str) -> None:
+    with pytest.raises(ImageRefusedError, match="marker and pattern references draw over 10000"):
+        check_svg(svg.encode())
+
+
+def test_a_marker_whose_path_draws_the_marker_itself_is_a_loop() -> None:
+    svg = _OPEN + '<marker id="m"><path d="M0 0 L1 1" marker-end="url(#m)"/></marker>'
+    with pytest.raises(ImageRefusedError, match="form a loop"):
+        check_svg((svg + '<path d="M0 0 L9 9" marker-end="url(#m)"/></svg>').encode())
+
+
+def test_arrows_dots_and_patterns_as_charts_use_them_pass_and_are_drawn(tmp_path: Path) -> None:
+    # 50 arrowed lines, a 200-point line with a dot at each vertex, a hatched bar.
+    arrows = "".join(f'<path d="M0 {n} L90 {n}" marker-end="url(#arrow)"/>' for n in range(50))
+    line = "M0 0" + "".join(f" L{n / 2} {n % 7}" for n in range(200))
+    svg = (
+        _OPEN + '<defs><marker id="arrow" markerWidth="4" markerHeight="4" orient="auto">'
+        '<path d="M0 0 L4 2 L0 4 z" fill="black"/></marker>'
+        '<marker id="dot" markerWidth="2" markerHeight="2"><circle cx="1" cy="1" r="1"/></marker>'
+        '<pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse">'
+        '<path d="M0 4 L4 0" stroke="black"/></pattern></defs>'
+        f'{arrows}<path d="{line}" fill="none" stroke="black" marker-mid="url(#dot)"/>'
+        '<rect width="20" height="10" fill="url(#hatch)"/></svg>'
+    )
+    check_svg(svg.encode())
+    (tmp_path / "chart.svg").write_text(svg, encoding="utf-8")
+    code, _, err = run("validate", str(pack_with(tmp_path, "![chart](chart.svg)")))
+    assert (code, err) == (0, "")
