@@ -121,14 +121,19 @@ class _Handler(SimpleHTTPRequestHandler):
             self._send_html(self._index())
         elif path.endswith(".html"):
             local = Path(self.translate_path(path))
-            if local.is_file():
-                # First, where no markup of the theme can swallow or precede it, and
-                # before the page's own policy (which allows no script).
-                self.nonce = secrets.token_urlsafe(18)
-                script = RELOAD_SCRIPT.format(nonce=self.nonce)
-                self._send_html(first(local.read_text(encoding="utf-8"), script))
-            else:
+            try:
+                # A regular file only (a FIFO would hang the request).
+                page = local.read_text(encoding="utf-8") if local.is_file() else None
+            except (OSError, UnicodeDecodeError):
+                page = None
+            if page is None:
+                # Missing, or removed by a rebuild since the request came: not found.
                 self.send_error(HTTPStatus.NOT_FOUND)
+                return
+            # First, where no markup of the theme can swallow or precede it, and
+            # before the page's own policy (which allows no script).
+            self.nonce = secrets.token_urlsafe(18)
+            self._send_html(first(page, RELOAD_SCRIPT.format(nonce=self.nonce)))
         else:
             super().do_GET()
 
@@ -233,6 +238,17 @@ def run_preview(
 class _Server(ThreadingHTTPServer):
     #: The ``Host`` headers answered, lower case: see :func:`own_hosts`.
     hosts: frozenset[str] = frozenset()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser closing or resetting a connection is ordinary: nothing is printed.
+
+        socketserver would print a traceback of some 40 lines for each, over
+        the build's output; anything else is one line on standard error.
+        """
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        click.echo(f"preview: a request failed: {error!r}", err=True)
 
 
 def own_hosts(host: str, bound: str, port: int) -> frozenset[str]:
