@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -287,3 +287,66 @@ def test_an_address_without_a_port_is_given_to_dask_with_the_default_one() -> No
     assert check_address("tcp://[::1]").full_url == "tcp://[::1]:8786"
     assert check_address("tls://dask_scheduler").full_url == "tls://dask_scheduler:8786"
     assert check_address("tcp://10.0.0.1:9000").full_url == "tcp://10.0.0.1:9000"
+
+
+class RunsCodeAgain(RunsCode):
+    """Like :class:`RunsCode`, but loads without error however often: Dask's client goes on."""
+
+    def __reduce__(self) -> tuple[Callable[..., None], tuple[str, int, bool]]:  # type: ignore[override]
+        return os.makedirs, (self.marker, 0o777, True)
+
+
+def imitates_a_scheduler(marker: Path) -> Callable[[socket.socket], None]:
+    """A peer that answers ``identity`` as a scheduler with one worker, and all else with a pickle.
+
+    Briefpack's own question is answered exactly as a scheduler would; Dask's
+    client then gets, to its ``register-client``, a pickled object that makes
+    ``marker`` when it is loaded.
+    """
+    from distributed.protocol import loads
+    from distributed.protocol.serialize import to_serialize
+    from distributed.protocol.utils import unpack_frames
+
+    identity = {"type": "Scheduler", "id": "s", "workers": {"tcp://127.0.0.1:1": {"nthreads": 1}}}
+    evil = to_serialize(RunsCodeAgain(str(marker)))
+    answer = dask_message({"op": evil, "status": evil, "type": evil}, serializers=["pickle"])
+
+    def talk(connection: socket.socket) -> None:
+        with suppress(OSError), connection.makefile("rb") as stream:
+            connection.sendall(dask_message(HANDSHAKE))
+            stream.read(struct.unpack("Q", stream.read(8))[0])  # the peer's handshake
+            while size := stream.read(8):
+                message = loads(unpack_frames(stream.read(struct.unpack("Q", size)[0])))
+                is_identity = isinstance(message, dict) and message.get("op") == "identity"
+                connection.sendall(dask_message(identity) if is_identity else answer)
+
+    return lambda connection: threading.Thread(target=talk, args=(connection,), daemon=True).start()
+
+
+def test_a_peer_that_imitates_a_scheduler_then_fails_dasks_client_is_one_line_quickly(
+    tmp_path: Path,
+) -> None:
+    marker = tmp_path / "ran"
+    with listener(imitates_a_scheduler(marker)) as port:
+        code, out, err, seconds = build(tmp_path, f"tcp://127.0.0.1:{port}", timeout="5")
+    # Dask's client unpickles what a scheduler sends: tcp:// trusts whoever answers as one.
+    assert marker.exists()
+    assert code == 1
+    line = one_line(out, err)
+    assert line.startswith(
+        f"tcp://127.0.0.1:{port} answered as a Dask scheduler, but Dask's client could not "
+        "connect to it: "
+    )
+    # Client.__del__ would have closed it again for twice its timeout (10 s), then printed.
+    assert seconds < 8
+
+
+@pytest.mark.parametrize("command", ["build", "watch", "preview"])
+def test_the_executor_help_says_that_tcp_trusts_whoever_answers(command: str) -> None:
+    from click.testing import CliRunner
+
+    from briefpack.cli import cli
+
+    text = " ".join(CliRunner().invoke(cli, [command, "--help"]).stdout.split())
+    assert "tcp:// trusts the scheduler and anyone who can reach its address" in text
+    assert "use tls:// with certificates on a network you do not trust" in text

@@ -41,7 +41,7 @@ from typing import Any
 
 from briefpack.build.limits import Limits
 from briefpack.build.pipeline import describe_job
-from briefpack.build.scheduler import DEFAULT_CONNECT_TIMEOUT, connect, quiet_dask
+from briefpack.build.scheduler import DEFAULT_CONNECT_TIMEOUT, connect, discard, quiet_dask
 from briefpack.build.workers import JobQueue, Outcome, WorkerPool
 from briefpack.errors import BriefpackError
 
@@ -278,8 +278,7 @@ class ClusterPool:
 
     def close(self) -> None:
         """Disconnect from the scheduler; the cluster goes on serving others."""
-        with quiet_dask():
-            self.client.close()
+        discard(self.client)
 
     def run(self, jobs: Sequence[Any] | JobQueue[Any]) -> Iterator[tuple[Any, Outcome, float]]:
         """Render ``jobs`` on the cluster, yielding each as it completes.

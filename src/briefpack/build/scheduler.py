@@ -41,6 +41,9 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 SCHEMES = ("tcp", "tls")
 #: The port Dask's scheduler listens on when an address names none.
 DEFAULT_PORT = 8786
+#: Seconds given to closing Dask's client: a scheduler that answers the close
+#: late (or a peer that only imitates one) does not hold the command's end.
+CLOSE_TIMEOUT = 2.0
 _HOST_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-._")
 _FORM = "give tcp://HOST:PORT or tls://HOST:PORT"
 #: The most the peer may send in one message: a scheduler's identity names
@@ -125,13 +128,37 @@ def connect(url: str, timeout: float) -> Any:
     with quiet_dask():
         _identify(address, timeout, _connection_arguments(address))
         left = max(timeout - (time.monotonic() - started), 1.0)
+        # Made in two steps so that a client whose constructor fails is still
+        # ours to close: left to Client.__del__, its close waits twice its
+        # timeout and prints "Exception ignored in ... __del__" with a traceback.
+        client: Any = Client.__new__(Client)
         try:
-            return Client(address.full_url, timeout=left, set_as_default=False)  # type: ignore[no-untyped-call]
-        except Exception as error:
-            # It answered a moment ago; say why it would not take a client now.
+            client.__init__(address.full_url, timeout=left, set_as_default=False)
+        except BaseException as error:
+            discard(client)
+            if not isinstance(error, Exception):
+                raise
+            # It answered a moment ago as a scheduler; its next answers were not.
             raise BriefpackError(
-                f"cannot connect to the Dask scheduler at {url}: {_reason(error, timeout)}"
+                f"{address.url} answered as a Dask scheduler, but Dask's client could not "
+                f"connect to it: {_reason(error, timeout)}"
             ) from None
+        return client
+
+
+def discard(client: Any, timeout: float = CLOSE_TIMEOUT) -> None:
+    """Close Dask's ``client`` within ``timeout`` s, whatever state it is in, and say nothing.
+
+    A close that fails or times out leaves the client "closing" with its
+    event loop running, and Client.__del__ would try again later (for twice
+    the client's timeout, then print a traceback at exit): its loop is
+    stopped here and it is marked closed, so its finaliser has nothing to do.
+    """
+    with quiet_dask(), contextlib.suppress(Exception):
+        client.close(timeout=timeout)
+    with quiet_dask(), contextlib.suppress(Exception):
+        client._loop_runner.stop()
+    client.status = "closed"
 
 
 @contextlib.contextmanager
