@@ -250,7 +250,10 @@ _BUILD_OPTIONS: list[Callable[[Any], Any]] = [
         envvar="BRIEFPACK_EXECUTOR",
         callback=_scheduler_address,
         help="Render on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:PORT) "
-        "rather than on local processes; the files travel with the jobs. Needs "
+        "rather than on local processes; the files travel with the jobs. Dask exchanges "
+        "pickles, so tcp:// trusts the scheduler and anyone who can reach its address: "
+        "whoever answers there as a scheduler runs code in the build; use tls:// with "
+        "certificates on a network you do not trust. Needs "
         "pip install 'briefpack[dask]'. Default: $BRIEFPACK_EXECUTOR.",
     ),
     click.option(
