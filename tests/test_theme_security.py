@@ -645,3 +645,72 @@ def test_svg_pictures_the_renderer_fails_on_are_refused_by_validate_as_the_build
     code, err = _build(pack, "pdf")
     assert code == 1
     assert err.count("rendering failed: Failed to render SVG image") == 2
+
+
+# Widths and counts that build gigabyte strings (attacker A2 #4): `*` was bounded,
+# these were not; each is refused at its line before anything is built.
+_HUGE = 1_500_000_000
+WIDTH_BOMBS = {
+    "center filter": f'{{{{ "x"|center({_HUGE})|length }}}}',
+    "format filter's width": f'{{{{ "%0{_HUGE}d"|format(1)|length }}}}',
+    "% operator's precision": f'{{{{ ("%.{_HUGE}f" % 1.0)|length }}}}',
+    "% operator's width from an argument": f'{{{{ ("%*d" % ({_HUGE}, 1))|length }}}}',
+    "str.ljust": f"{{{{ 'x'.ljust({_HUGE})|length }}}}",
+    "str.zfill": f"{{{{ 'x'.zfill({_HUGE})|length }}}}",
+    "str.expandtabs": f"{{{{ 'a\\tb'.expandtabs({_HUGE})|length }}}}",
+    "str.format's width": f"{{{{ '{{:>{_HUGE}}}'.format('x')|length }}}}",
+    "str.format's width from an argument": f"{{{{ '{{:>{{}}}}'.format('x', {_HUGE})|length }}}}",
+    "indent filter": f"{{{{ 'a\\nb'|indent({_HUGE})|length }}}}",
+    "wordwrap filter": f"{{{{ 'a b'|wordwrap({_HUGE})|length }}}}",
+    "truncate filter": f"{{{{ 'a b'|truncate({_HUGE})|length }}}}",
+    "replace filter doubling": "{{ ('x' * 1000000)|replace('x', 'xx')|length }}",
+    "str.replace doubling": "{{ ('x' * 1000000).replace('x', 'xx')|length }}",
+}
+
+
+@pytest.mark.parametrize("bomb", WIDTH_BOMBS.values(), ids=WIDTH_BOMBS.keys())
+def test_a_filter_or_string_method_asked_for_a_gigabyte_string_is_refused_at_its_line(
+    tmp_path: Path, bomb: str
+) -> None:
+    pack = _pack(tmp_path, _escaping_template(bomb, tmp_path / "marker"))
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    line = _one_line_at(err, f"{tmp_path / 'brand' / 'pack.html.j2'}:3:1: ")
+    assert "over 1000000" in line
+
+
+def test_widths_counts_and_formats_as_themes_use_them_still_render(tmp_path: Path) -> None:
+    used = (
+        '{{ "x"|center(9) }}|{{ "%05d"|format(3) }}|{{ "%s-%s" % (1, 2) }}|{{ 7 % 3 }}|'
+        '{{ "{:>5}".format("a") }}|{{ "a\\nb"|indent(2) }}|{{ "a b c"|wordwrap(2) }}|'
+        '{{ "abc"|replace("b", "B") }}|{{ "hello world foo"|truncate(9) }}|{{ "x".rjust(3) }}.'
+    )
+    pack = _pack(tmp_path, f"<html><body>\n{used}\n</body></html>\n")
+    code, err = _build(pack)
+    assert code == 0, err
+    html = (tmp_path / "out" / "pack" / "pack.html").read_text(encoding="utf-8")
+    assert "    x    |00003|1-2|1|    a|a\n  b|a\nb\nc|aBc|hello...|  x." in html
+
+
+def test_a_marker_bomb_logo_or_picture_is_refused_at_its_line_not_after_the_time_limit(
+    tmp_path: Path,
+) -> None:
+    # The attacker's markers.py: markers three deep on 1,000-vertex paths took
+    # validate 300 s and 1.4 GB, then named neither the picture nor its line.
+    d = "M0 0" + " l0.01 0" * 1000
+    markers = f'<marker id="m0"><path d="{d}"/></marker>' + "".join(
+        f'<marker id="m{i}"><path d="{d}" marker-mid="url(#m{i - 1})"/></marker>' for i in (1, 2)
+    )
+    svg = f'{_SVG_OPEN}<defs>{markers}</defs><path d="{d}" marker-mid="url(#m2)"/></svg>'
+    pack = _pack(tmp_path, theme_yaml="logo: logo.svg\n")
+    (tmp_path / "brand" / "logo.svg").write_text(svg, encoding="utf-8")
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    assert "marker" in _one_line_at(err, f"{tmp_path / 'brand' / 'theme.yaml'}:1:7: ")
+    (tmp_path / "brand" / "theme.yaml").write_text("name: brand\n", encoding="utf-8")
+    (tmp_path / "markers.svg").write_text(svg, encoding="utf-8")
+    question = "question: Where are we going?"
+    pack.write_text(pack.read_text("utf-8").replace(question, f"{question} ![m](markers.svg)"))
+    code, _, err = run("validate", str(pack))
+    assert code == 0, err
+    assert "marker" in _one_line_at(err, f"{pack}:10:")

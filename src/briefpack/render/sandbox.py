@@ -16,7 +16,10 @@ that change a list or a dict.  Four holes that sandbox leaves are closed here:
   folder are served;
 - ``'x' * 10 ** 10`` or ``2 ** (10 ** 9)`` would take all the memory or time
   there is, even while Jinja folds constants when it compiles; ``*`` and
-  ``**`` are bounded (:data:`MAX_REPEAT`, :data:`MAX_EXPONENT`);
+  ``**`` are bounded (:data:`MAX_REPEAT`, :data:`MAX_EXPONENT`), and so is
+  every width or count a filter or string method pads to or multiplies by
+  (``center``, ``ljust``, ``zfill``, a ``%`` or ``format`` field's width,
+  ``indent``, ``replace``...: :data:`MAX_WIDTH`);
 - a private attribute fetched but never printed (``{% set c = x.__class__ %}``)
   is silently undefined; every template is also read once for such names,
   in branches a render never takes too, so ``validate`` refuses what a build
@@ -30,11 +33,14 @@ before the template has a line to run.
 
 from __future__ import annotations
 
+import functools
 import io
-from collections.abc import Callable, Iterator
+import re
+import string
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePath
-from types import CodeType, TracebackType
+from types import BuiltinMethodType, CodeType, MethodType, TracebackType
 from typing import Any
 
 import jinja2
@@ -53,6 +59,14 @@ _FILE_TYPES = (PurePath, io.IOBase)
 MAX_REPEAT = 1_000_000
 #: Largest power ``**`` may raise to.
 MAX_EXPONENT = 100
+#: Widest field a template may pad a string to, and longest string
+#: ``replace``, ``indent`` or ``wordwrap`` may make: ``"x"|center(1500000000)``
+#: or ``"%01500000000d"|format(1)`` would build gigabytes.
+MAX_WIDTH = MAX_REPEAT
+#: String methods whose arguments are widths (``'x'.ljust(N)``).
+_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+#: A ``%`` conversion's width and precision (``%(name)-08.3f``, ``%*d``).
+_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(\*|\d+)?(?:\.(\*|\d+))?")
 #: What a theme is told when its template reaches outside the sandbox.
 SANDBOX_ADVICE = (
     "a theme's template runs in a sandbox and may use only the values, filters and "
@@ -63,10 +77,52 @@ SANDBOX_ADVICE = (
 class ThemeSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, with no way to a file through a path and bounded ``*``, ``**``."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters.update(_bounded_filters(self.filters))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """A string's ``format``, ``ljust``, ``replace``... refusing a width over :data:`MAX_WIDTH`.
+
+        Jinja calls this on every attribute a template reads, whether it is
+        then called by the template or handed to a filter.
+        """
+        wrapped = super().wrap_str_format(value)
+        owner = getattr(value, "__self__", None)
+        if not isinstance(owner, str) or not isinstance(value, BuiltinMethodType | MethodType):
+            return wrapped
+        method: Callable[..., str] = value
+        name = value.__name__
+        if name in ("format", "format_map") and wrapped is not None:
+            formatted = wrapped
+
+            def checked(*args: Any, **kwargs: Any) -> str:
+                _check_format_fields(owner, [*args, *kwargs.values()])
+                return formatted(*args, **kwargs)
+
+            return checked
+        if name in _WIDTH_METHODS:
+
+            def padded(*args: Any, **kwargs: Any) -> str:
+                _refuse_wide(f"str.{name}()", [*args, *kwargs.values()])
+                return method(*args, **kwargs)
+
+            return padded
+        if name == "replace":
+
+            def replaced(old: Any, new: Any, count: Any = -1) -> str:
+                _check_replace(owner, old, new, count)
+                return method(old, new, count)
+
+            return replaced
+        return wrapped
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         """``left * right`` or ``left ** right``, refused when the result would be huge."""
+        if operator == "%" and isinstance(left, str):
+            _check_percent(left, right)
         if operator == "**" and isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
             raise SecurityError(f"a power above {MAX_EXPONENT}")
         count, repeated = (right, left) if isinstance(right, int) else (left, right)
@@ -128,6 +184,113 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
         if isinstance(getattr(obj, "__self__", None), _FILE_TYPES):
             return False
         return bool(super().is_safe_callable(obj))
+
+
+def _refuse_wide(what: str, numbers: Iterable[Any]) -> None:
+    """Refuse any whole number over :data:`MAX_WIDTH` among ``numbers`` (widths, counts)."""
+    if any(isinstance(n, int) and n > MAX_WIDTH for n in numbers):
+        raise SecurityError(f"{what} with a width over {MAX_WIDTH}")
+
+
+def _too_wide(digits: str) -> bool:
+    # int() of over 4,300 digits is itself refused, so a long number is judged by its length.
+    return len(digits) > len(str(MAX_WIDTH)) or int(digits) > MAX_WIDTH
+
+
+def _check_percent(template: str, values: Any) -> None:
+    """Refuse a ``%`` format whose field is wider or more precise than :data:`MAX_WIDTH`."""
+    for width, precision in _PERCENT_FIELD.findall(template):
+        if any(n.isdigit() and _too_wide(n) for n in (width, precision)):
+            raise SecurityError(f"a % format field with a width over {MAX_WIDTH}")
+        if "*" in (width, precision):
+            _refuse_wide("a % format field", values if isinstance(values, tuple) else [values])
+
+
+def _check_format_fields(template: str, values: list[Any]) -> None:
+    """Refuse a ``str.format`` field wider or more precise than :data:`MAX_WIDTH`.
+
+    A width taken from an argument (``'{:>{}}'.format('x', n)``) is judged by
+    the arguments: then no whole number among them may be over the limit.
+    """
+    try:
+        fields = [spec for _, _, spec, _ in string.Formatter().parse(template) if spec]
+    except ValueError:
+        return  # format() itself refuses the template
+    for spec in fields:
+        if any(_too_wide(n) for n in re.findall(r"\d+", spec)):
+            raise SecurityError(f"a format field with a width over {MAX_WIDTH}")
+        if "{" in spec:
+            _refuse_wide("a format field", values)
+
+
+def _check_replace(text: str, old: Any, new: Any, count: Any) -> None:
+    """Refuse a ``replace`` whose result would be longer than :data:`MAX_WIDTH`."""
+    if not isinstance(old, str) or not isinstance(new, str) or len(new) <= len(old):
+        return
+    found = text.count(old) if old else len(text) + 1
+    if isinstance(count, int) and count >= 0:
+        found = min(found, count)
+    if len(text) + found * (len(new) - len(old)) > MAX_WIDTH:
+        raise SecurityError(f"a replace() making a string of over {MAX_WIDTH} characters")
+
+
+def _bounded_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """Jinja's ``center``, ``format``, ``indent``, ``replace``, ``truncate`` and ``wordwrap``,
+    each refusing a width or a result over :data:`MAX_WIDTH` before it builds anything.
+
+    Each keeps the original's ``pass_environment``/``pass_eval_context`` mark
+    (``functools.wraps`` copies it), so Jinja passes it the same arguments.
+    """
+    center, format_, indent = filters["center"], filters["format"], filters["indent"]
+    replace, truncate, wordwrap = filters["replace"], filters["truncate"], filters["wordwrap"]
+
+    @functools.wraps(center)
+    def do_center(value: Any, width: Any = 80) -> Any:
+        _refuse_wide("center", [width])
+        return center(value, width)
+
+    @functools.wraps(format_)
+    def do_format(value: Any, *args: Any, **kwargs: Any) -> Any:
+        _check_percent(str(value), tuple(args) or kwargs)
+        return format_(value, *args, **kwargs)
+
+    @functools.wraps(indent)
+    def do_indent(text: Any, width: Any = 4, *args: Any, **kwargs: Any) -> Any:
+        _refuse_wide("indent", [width])
+        size = width if isinstance(width, int) else len(str(width))
+        if len(str(text)) + size * (str(text).count("\n") + 1) > MAX_WIDTH:
+            raise SecurityError(f"an indent making a string of over {MAX_WIDTH} characters")
+        return indent(text, width, *args, **kwargs)
+
+    @functools.wraps(replace)
+    def do_replace(context: Any, text: Any, old: Any, new: Any, count: Any = None) -> Any:
+        _check_replace(str(text), str(old), str(new), -1 if count is None else count)
+        return replace(context, text, old, new, count)
+
+    @functools.wraps(truncate)
+    def do_truncate(
+        environment: Any, text: Any, length: Any = 255, *args: Any, **kwargs: Any
+    ) -> Any:
+        _refuse_wide("truncate", [length])
+        return truncate(environment, text, length, *args, **kwargs)
+
+    @functools.wraps(wordwrap)
+    def do_wordwrap(environment: Any, text: Any, width: Any = 79, *args: Any, **kwargs: Any) -> Any:
+        _refuse_wide("wordwrap", [width])
+        wrapstring = kwargs.get("wrapstring", args[1] if len(args) > 1 else None)
+        lines = len(str(text)) // max(1, width if isinstance(width, int) else 1) + 1
+        if len(str(text)) + lines * len(str(wrapstring or "\n")) > MAX_WIDTH:
+            raise SecurityError(f"a wordwrap making a string of over {MAX_WIDTH} characters")
+        return wordwrap(environment, text, width, *args, **kwargs)
+
+    return {
+        "center": do_center,
+        "format": do_format,
+        "indent": do_indent,
+        "replace": do_replace,
+        "truncate": do_truncate,
+        "wordwrap": do_wordwrap,
+    }
 
 
 #: What a template too deeply nested to compile is told.
