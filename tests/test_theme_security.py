@@ -708,9 +708,39 @@ def test_a_marker_bomb_logo_or_picture_is_refused_at_its_line_not_after_the_time
     assert code == 1
     assert "marker" in _one_line_at(err, f"{tmp_path / 'brand' / 'theme.yaml'}:1:7: ")
     (tmp_path / "brand" / "theme.yaml").write_text("name: brand\n", encoding="utf-8")
+    (tmp_path / "brand" / "logo.svg").unlink()
     (tmp_path / "markers.svg").write_text(svg, encoding="utf-8")
     question = "question: Where are we going?"
     pack.write_text(pack.read_text("utf-8").replace(question, f"{question} ![m](markers.svg)"))
     code, _, err = run("validate", str(pack))
     assert code == 0, err
     assert "marker" in _one_line_at(err, f"{pack}:10:")
+
+
+def test_a_picture_that_draws_past_validates_time_limit_is_named_not_a_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pack with no template of its own was told it 'took longer than the time
+    # limit ... which validate holds a template to', at the pack file: each SVG is
+    # now drawn as a job of its own, named by its file (limit shortened here).
+    from briefpack.build import trial
+    from briefpack.build.limits import Limits
+
+    monkeypatch.setattr(trial, "TRIAL_LIMITS", Limits(seconds=0.2))
+    # 2,000 dots along a path: within the SVG check's bounds, 0.5 s to draw.
+    d = "M0 0" + " l0.01 0.01" * 2000
+    (tmp_path / "dots.svg").write_text(
+        f'{_SVG_OPEN}<marker id="m"><circle cx="1" cy="1" r="1"/></marker>'
+        f'<path d="{d}" marker-mid="url(#m)"/></svg>',
+        encoding="utf-8",
+    )
+    (tmp_path / "plain.svg").write_text(_SVG_OPEN + "</svg>", encoding="utf-8")
+    pack = tmp_path / "pack.yaml"
+    question = "question: Where are we going?"
+    pack.write_text(MINIMAL_PACK.replace(question, f"{question} ![d](dots.svg)"), "utf-8")
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    line = _one_line_at(err, f"{tmp_path / 'dots.svg'}: ")
+    assert "time limit of 0.2 s" in line
+    assert "each SVG picture" in line
+    assert str(pack) not in err

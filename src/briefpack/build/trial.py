@@ -11,7 +11,8 @@ the trial render (mostly importing the renderer and compiling the template)
 took 0.23 s where reading the bundled pack took 0.17 s; every variant of the
 generated 40 x 10 pack (about 200 renders) takes 2 s where one took 0.5 s.
 Each SVG picture (the content's, the theme's logo) is drawn there too, as
-the build would draw it.
+the build would draw it, each as a job of its own: one that runs past the
+time or memory limit is named by its own file.
 """
 
 from __future__ import annotations
@@ -64,8 +65,9 @@ def check_as_built(path: Path, pack: Pack, max_size: int) -> list[Problem]:
 
 #: The trial render's limits: the build's, so that what validates renders.
 TRIAL_LIMITS = Limits()
-#: What a trial render is given: the pack, its theme, its answers, whether to render the template.
-Trial = tuple[Pack, Theme, "Answers | None", bool]
+#: What a trial render is given: the pack, its theme, its answers, and the SVG
+#: picture to draw (``None``: render the template in every variant).
+Trial = tuple[Pack, Theme, "Answers | None", "Path | None"]
 
 
 def trial_render(pack: Pack, theme: Theme, answers: Answers | None, template: bool = True) -> None:
@@ -80,30 +82,35 @@ def trial_render(pack: Pack, theme: Theme, answers: Answers | None, template: bo
 
     class TrialPool(WorkerPool[Trial]):
         # validate has no --time-limit or --memory-limit: the limits are the build's defaults.
-        time_advice = memory_advice = "the build's default, which validate holds a template to"
+        time_advice = memory_advice = (
+            "the build's default, which validate holds a template and each SVG picture to"
+        )
 
-    job: Trial = (pack, theme, answers, template)
+    jobs: list[Trial] = [(pack, theme, answers, None)] if template else []
+    jobs += [(pack, theme, answers, picture) for picture in _svg_pictures(pack, theme)]
+    problems: list[Problem] = []
     with TrialPool(1, _render_trial, TRIAL_LIMITS, _describe) as pool:
-        for _job, outcome, _seconds in pool.run([job]):
+        for _job, outcome, _seconds in pool.run(jobs):
             if isinstance(outcome, BriefpackError):
-                raise outcome
+                problems.extend(outcome.problems)
+    if problems:
+        raise BriefpackError(problems)
 
 
 def _render_trial(job: Trial) -> tuple[bytes, int | None]:
-    """In the worker: render every variant the build may render; send back only success."""
+    """In the worker: render every variant the build may render, or draw one SVG picture."""
     from briefpack.render.html import html_document
     from briefpack.render.scrub import refuse_reaching_out
 
-    pack, theme, answers, template = job
-    if template:
-        for shown, settings, inline_stylesheet, part, page_of in trial_variants(
-            pack, theme, answers
-        ):
-            html = html_document(shown, settings, inline_stylesheet, part, page_of)
-            if inline_stylesheet:
-                # The HTML output's variant: refused as render_html refuses it.
-                refuse_reaching_out(html, theme.template)
-    _draw_svgs(pack, theme)
+    pack, theme, answers, picture = job
+    if picture is not None:
+        _draw_svg(picture, theme)
+        return b"", None
+    for shown, settings, inline_stylesheet, part, page_of in trial_variants(pack, theme, answers):
+        html = html_document(shown, settings, inline_stylesheet, part, page_of)
+        if inline_stylesheet:
+            # The HTML output's variant: refused as render_html refuses it.
+            refuse_reaching_out(html, theme.template)
     return b"", None
 
 
@@ -115,18 +122,15 @@ def _svg_pictures(pack: Pack, theme: Theme) -> list[Path]:
     return [picture for picture in pictures if picture.suffix.lower() == ".svg"]
 
 
-def _draw_svgs(pack: Pack, theme: Theme) -> None:
-    """Draw each SVG picture with WeasyPrint as the build does; raise with those it cannot.
+def _draw_svg(picture: Path, theme: Theme) -> None:
+    """Draw an SVG picture with WeasyPrint as the build does; raise if it cannot.
 
     :func:`briefpack.content.images.check_svg` refuses what would draw
     without end, or read files; but WeasyPrint fails a picture for reasons
     no list could hold (``opacity="x"``, a font size of ``1e30``, a
     ``clip-path`` that clips itself), and fails the build with it.  Drawing
-    each one costs importing WeasyPrint (0.8 s), paid only by a pack with SVGs.
+    the first one costs importing WeasyPrint (0.8 s), paid only by a pack with SVGs.
     """
-    pictures = _svg_pictures(pack, theme)
-    if not pictures:
-        return
     import weasyprint
 
     from briefpack.render.pdf import DOCUMENT_BASE, RestrictedFetcher
@@ -137,28 +141,23 @@ def _draw_svgs(pack: Pack, theme: Theme) -> None:
     # WeasyPrint logs why a picture failed at DEBUG, after "Failed to render".
     logger.setLevel(logging.DEBUG)
     logger.addHandler(capture)
-    problems = []
     try:
-        for picture in pictures:
-            capture.records.clear()
-            url = (DOCUMENT_BASE / "picture.svg").as_uri()
-            fetcher = RestrictedFetcher(theme.folders(), {DOCUMENT_BASE / "picture.svg": picture})
-            weasyprint.HTML(
-                string=f'<img src="{url}" alt="">', base_url=url, url_fetcher=fetcher
-            ).write_pdf()
-            failed = [
-                record
-                for record in capture.records
-                if record.levelno >= logging.ERROR
-                and not any(refused in record.getMessage() for refused in fetcher.refused)
-            ]
-            if failed:
-                problems.append(Problem(str(picture), _cannot_draw(capture.records)))
+        url = (DOCUMENT_BASE / "picture.svg").as_uri()
+        fetcher = RestrictedFetcher(theme.folders(), {DOCUMENT_BASE / "picture.svg": picture})
+        weasyprint.HTML(
+            string=f'<img src="{url}" alt="">', base_url=url, url_fetcher=fetcher
+        ).write_pdf()
     finally:
         logger.removeHandler(capture)
         logger.setLevel(level)
-    if problems:
-        raise BriefpackError(problems)
+    failed = [
+        record
+        for record in capture.records
+        if record.levelno >= logging.ERROR
+        and not any(refused in record.getMessage() for refused in fetcher.refused)
+    ]
+    if failed:
+        raise BriefpackError([Problem(str(picture), _cannot_draw(capture.records))])
 
 
 class _Records(logging.Handler):
@@ -251,8 +250,9 @@ def _book_parts(pack: Pack, settings: RenderSettings) -> Iterator[Variant]:
 
 
 def _describe(job: Trial) -> str:
-    pack, theme, _, template = job
-    return str(theme.template if template else pack.source)
+    """Where a trial that ran past a limit is reported: the picture, else the template."""
+    _, theme, _, picture = job
+    return str(picture if picture is not None else theme.template)
 
 
 def _is_built_in(theme: Theme) -> bool:
