@@ -14,11 +14,18 @@ would fail the build; ``validate`` also draws an SVG logo, in its worker.
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from briefpack.content.images import ImageRefusedError, check_image_file
+from briefpack.content.images import (
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_PIXELS,
+    ImageRefusedError,
+    check_image_file,
+    check_svg,
+)
 from briefpack.content.loader import Node, ScalarNode, load_file
 from briefpack.content.schema import (
     COLOUR_KEYS,
@@ -36,6 +43,15 @@ from briefpack.model.theme import Colours, FontFamily, Fonts, Margins, Sizes, Th
 THEME_FILE = "theme.yaml"
 #: Largest theme.yaml read.
 MAX_THEME_SIZE = 256 * 1024
+#: Most files a theme folder may hold: every picture among them is checked.
+MAX_THEME_FILES = 1000
+#: Files never drawn as pictures, so not checked as one.
+FONT_SUFFIXES = frozenset({".ttf", ".otf", ".woff", ".woff2", ".ttc"})
+#: Other pictures Pillow reads, hence WeasyPrint draws, by name and by first bytes.
+OTHER_PICTURE_SUFFIXES = frozenset(
+    {".gif", ".webp", ".bmp", ".tif", ".tiff", ".ico", ".jp2", ".avif", ".heic"}
+)
+OTHER_PICTURE_MAGIC = (b"GIF8", b"RIFF", b"BM", b"II*\x00", b"MM\x00*", b"\x00\x00\x01\x00")
 
 
 def load_theme(folder: Path, base: Theme | None = None, label: str | None = None) -> Theme:
@@ -57,11 +73,107 @@ def load_theme(folder: Path, base: Theme | None = None, label: str | None = None
         fallback=None if base is None else base.folder,
     )
     values = _read(checker, root)
+    named_logo = values.pop("named_logo", None)
+    if base is not None:
+        # A built-in theme is the installation's own; a theme folder may come from anyone.
+        # The logo is checked already, its problem shown at its line in theme.yaml.
+        skip = frozenset() if named_logo is None else frozenset({named_logo.resolve()})
+        checker.problems.extend(theme_picture_problems(folder, skip))
     if checker.problems:
         raise BriefpackError(sorted(checker.problems, key=problem_order))
     if base is None:
         return _complete(values, folder, shown)
     return _over(base, values, folder)
+
+
+def theme_picture_problems(folder: Path, skip: frozenset[Path] = frozenset()) -> list[Problem]:
+    """A problem for every picture in ``folder`` (and below, but ``skip``) a logo could not be.
+
+    The template and stylesheet may draw any file of their folder (``<img>``,
+    ``url()``), not only the logo, and WeasyPrint tells a picture by its
+    bytes, not its name: so every file that is a picture by its name or its
+    first bytes is checked as a logo is, when the theme is read (``validate``
+    and ``build`` alike).  Fonts are not pictures; the walk does not follow
+    links to folders, and stops at :data:`MAX_THEME_FILES`.
+    """
+    problems: list[Problem] = []
+    seen = 0
+    for parent, folders, files in os.walk(folder):
+        folders.sort()
+        for name in sorted(files):
+            seen += 1
+            if seen > MAX_THEME_FILES:
+                message = f"the theme's folder holds over {MAX_THEME_FILES:,} files"
+                return [*problems, Problem(str(folder), message)]
+            path = Path(parent) / name
+            if path.suffix.lower() in FONT_SUFFIXES or not path.is_file():
+                continue
+            resolved = path.resolve()
+            if not resolved.is_relative_to(folder) or resolved in skip:
+                continue  # a link out of the folder: never drawn, refused if named
+            try:
+                _check_picture(path)
+            except ImageRefusedError as error:
+                problems.append(Problem(str(path), str(error)))
+            except OSError as error:
+                problems.append(Problem(str(path), f"cannot read: {error.strerror}"))
+    return problems
+
+
+def _check_picture(path: Path) -> None:
+    """Refuse ``path`` if it is a picture WeasyPrint could draw but a logo could not be."""
+    with path.open("rb") as stream:
+        head = stream.read(512)
+    kind = _picture_kind(path, head)
+    if kind is None:
+        return
+    if kind in ("svg", "png", "jpeg"):
+        if kind == "svg" and path.suffix.lower() != ".svg":
+            check_svg(path.read_bytes())
+        check_image_file(path)
+        return
+    _check_other_raster(path)
+
+
+def _picture_kind(path: Path, head: bytes) -> str | None:
+    """What picture ``path`` is by its name or first bytes, if any."""
+    suffix = path.suffix.lower()
+    if suffix == ".svg" or head.lstrip()[:5].lower() in (b"<?xml", b"<svg ", b"<svg>"):
+        return "svg"
+    if head.startswith(b"\x89PNG") or (suffix == ".png" and not head.startswith(b"\xff\xd8")):
+        return "png"
+    if head.startswith(b"\xff\xd8") or suffix in (".jpg", ".jpeg"):
+        return "jpeg"
+    if suffix in OTHER_PICTURE_SUFFIXES or head.startswith(OTHER_PICTURE_MAGIC):
+        return "other"
+    return None
+
+
+def _check_other_raster(path: Path) -> None:
+    """A GIF, WebP, BMP, TIFF or icon: its declared size, read without Pillow's warning."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        check_image_file(path)  # says "image too large" with the sizes
+    with warnings.catch_warnings():
+        # Pillow warns of a large image on standard error; our limit is lower, and said.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as image:
+                width, height = image.size
+        except Image.DecompressionBombError:
+            raise ImageRefusedError(
+                f"image too large: over {MAX_IMAGE_PIXELS / 1e6:.0f} megapixels"
+            ) from None
+        except (UnidentifiedImageError, SyntaxError, ValueError):
+            return  # not a picture Pillow reads, so not one WeasyPrint draws
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ImageRefusedError(
+            f"image too large: {width} x {height} pixels, the limit is "
+            f"{MAX_IMAGE_PIXELS / 1e6:.0f} megapixels"
+        )
 
 
 def _read(checker: Checker, root: Node) -> dict[str, Any]:
@@ -73,6 +185,7 @@ def _read(checker: Checker, root: Node) -> dict[str, Any]:
         return {}
     values: dict[str, Any] = {key: value for key, value in record.read.items() if value is not None}
     if "logo" in values:
+        values["named_logo"] = values["logo"]
         _check_logo(checker, record, values.pop("logo"), values)
     sections = (
         ("colours", COLOUR_KEYS),

@@ -207,7 +207,7 @@ def refuse_reaching_out(html: str, template: Path) -> None:
     WeasyPrint does (tinyhtml5).  A refusal, not a rewrite, so an accepted
     page is byte for byte what the template wrote.
     """
-    import tinyhtml5
+    import tinyhtml5  # type: ignore[import-untyped]
 
     problems: list[Problem] = []
     for element in tinyhtml5.parse(html).iter():
