@@ -237,8 +237,8 @@ def test_a_copy_of_another_pack_that_shares_a_key_is_refused_naming_both(
     refused(
         [str(other)],
         pack / "pack.answers.yaml",
-        f"{other}: is a copy of the pack 'other', not of 'pack' ({pack / 'pack.yaml'}); "
-        "nothing was harvested",
+        f"{other}: is a copy of 'other' of 2026-03-02, not of 'pack' of 2025-10-23 "
+        f"({pack / 'pack.yaml'}); nothing was harvested",
     )
     word = fill_docx(
         built / "out" / "other" / "other.docx",
@@ -248,8 +248,8 @@ def test_a_copy_of_another_pack_that_shares_a_key_is_refused_naming_both(
     refused(
         [str(word)],
         pack / "pack.answers.yaml",
-        f"{word}: is a copy of the pack 'other', not of 'pack' ({pack / 'pack.yaml'}); "
-        "nothing was harvested",
+        f"{word}: is a copy of 'other' of 2026-03-02, not of 'pack' of 2025-10-23 "
+        f"({pack / 'pack.yaml'}); nothing was harvested",
     )
     # Without --into, the pack the copy names is looked for, and this folder has none.
     (pack / "content").mkdir()
@@ -261,36 +261,64 @@ def test_a_copy_of_another_pack_that_shares_a_key_is_refused_naming_both(
     assert not (pack / "content" / "pack.answers.yaml").exists()
 
 
-def test_a_copy_without_identity_is_taken_only_when_all_its_fields_are_this_packs(
-    built: Path, pack: Path
-) -> None:
-    def anonymous(pdf: Any) -> None:
-        del pdf.trailer.Info["/BriefpackPack"]
-        del pdf.trailer.Info["/BriefpackAnswerFields"]
+NO_IDENTITY = (
+    "has no briefpack pack identity: it was made by an earlier briefpack or its document "
+    "properties were removed; fill a copy built by this briefpack; nothing was harvested"
+)
 
+
+def _anonymous(pdf: Any) -> None:
+    del pdf.trailer.Info["/BriefpackPack"]
+    del pdf.trailer.Info["/BriefpackAnswerFields"]
+
+
+def _no_info(pdf: Any) -> None:
+    del pdf.trailer["/Info"]
+
+
+def _identity_as_a_name(pdf: Any) -> None:
+    pdf.trailer.Info.BriefpackPack = pikepdf.Name("/pack@2025-10-23")
+
+
+def _identity_without_a_day(pdf: Any) -> None:
+    pdf.trailer.Info.BriefpackPack = pikepdf.String("pack")
+
+
+@pytest.mark.parametrize(
+    "strip", [_anonymous, _no_info, _identity_as_a_name, _identity_without_a_day]
+)
+def test_a_pdf_copy_without_a_sound_identity_is_refused_even_with_only_this_packs_fields(
+    built: Path, pack: Path, strip: Callable[[Any], None]
+) -> None:
+    """Its keys all being this pack's proves nothing: another pack may share them."""
     theirs = fill_pdf(
         built / "out" / "other" / "other.pdf",
         pack / "old-other.pdf",
-        {f"answer:{FIRST}": "Theirs"},
-        anonymous,
-    )
-    refused(
-        [str(theirs)],
-        pack / "pack.answers.yaml",
-        f"{theirs}: carries no pack identity (a copy made before briefpack wrote one) and its "
-        "fields 'answer:devops-culture-at-amazon--budget', "
-        "'follow-up:devops-culture-at-amazon--budget' answer no question of pack.yaml: it is "
-        "not a copy of this pack; nothing was harvested",
+        {f"answer:{FIRST}": "X"},
+        strip,
     )
     ours = fill_pdf(
-        built / "out" / "pack" / "pack.pdf",
-        pack / "old-pack.pdf",
-        {f"answer:{FIRST}": "Ours"},
+        built / "out" / "pack" / "pack.pdf", pack / "old-pack.pdf", {f"answer:{FIRST}": "Y"}, strip
+    )
+    for copy in (theirs, ours):
+        refused([str(copy)], pack / "pack.answers.yaml", f"{copy}: {NO_IDENTITY}")
+
+
+def test_a_word_copy_without_its_identity_is_refused(built: Path, pack: Path) -> None:
+    def anonymous(name: str, data: bytes) -> bytes:
+        return (
+            data.replace(b"BriefpackPack", b"SomethingElse")
+            if name == "docProps/custom.xml"
+            else data
+        )
+
+    word = fill_docx(
+        built / "out" / "pack" / "pack.docx",
+        pack / "old-pack.docx",
+        {f"briefpack:answer:{FIRST}": "Ours"},
         anonymous,
     )
-    code, _, err = run("harvest", str(ours), "--into", str(pack / "pack.answers.yaml"))
-    assert code == 0, err
-    assert harvested(pack / "pack.answers.yaml").get(FIRST).answer == "Ours"
+    refused([str(word)], pack / "pack.answers.yaml", f"{word}: {NO_IDENTITY}")
 
 
 def test_a_copy_with_answer_fields_of_another_version_is_refused(built: Path, pack: Path) -> None:
@@ -314,12 +342,12 @@ def test_the_identity_is_in_copies_with_answer_fields_and_survives_filling_in(
     from briefpack.content.filled import read_filled
 
     copy = read_filled(built / "out" / "pack" / "pack.docx")
-    assert (copy.pack, copy.version) == ("pack", "1")
+    assert (copy.pack, copy.version) == ("pack@2025-10-23", "1")
     filled = fill_with_pypdf(
         built / "out" / "pack" / "pack.pdf", built / "pypdf.pdf", {f"answer:{FIRST}": "Typed"}
     )
     copy = read_filled(filled)
-    assert (copy.pack, copy.version) == ("pack", "1")
+    assert (copy.pack, copy.version) == ("pack@2025-10-23", "1")
     assert {(field.key, field.text) for field in copy.fields if field.text} == {(FIRST, "Typed")}
 
 
@@ -485,8 +513,10 @@ AT_THE_CAP = ("x" * 2000 + " " + "Words of an answer. " * 500)[:10_000]
     [
         (AT_THE_CAP + "y",
          "is 10,001 characters long, over the 10,000 an answer may be; shorten it"),
-        ("A link: " + "x" * 2001, "holds 2,001 characters without a space, over the 2,000 a word "
-         "of an answer may be; break it up"),
+        ("A link: " + "x" * 2001, "holds 2,001 characters without a space a line may break at, "
+         "over the 2,000 a word of an answer may be; break it up"),
+        ("x" * 1000 + "\u00a0" + "x" * 1000, "holds 2,001 characters without a space a line may "
+         "break at, over the 2,000 a word of an answer may be; break it up"),
     ],
 )  # fmt: skip
 def test_an_answer_longer_than_the_debrief_renders_in_seconds_is_refused_at_the_copy(
@@ -532,8 +562,13 @@ def test_an_answer_at_the_cap_is_harvested_and_its_debrief_built_within_seconds(
         ('"a\\U0001FFFEb"', "'answer' contains the noncharacter U+1FFFE; remove it"),
         ("x" * 10_001, "'answer' is 10,001 characters long, over the 10,000 an answer may be; "
          "shorten it"),
-        ("x" * 2_001, "'answer' holds 2,001 characters without a space, over the 2,000 a word "
-         "of an answer may be; break it up"),
+        ("x" * 2_001, "'answer' holds 2,001 characters without a space a line may break at, "
+         "over the 2,000 a word of an answer may be; break it up"),
+        *[
+            ('"' + ("x" * 99 + joiner) * 20 + 'x"', "'answer' holds 2,001 characters without a "
+             "space a line may break at, over the 2,000 a word of an answer may be; break it up")
+            for joiner in ("\\u00A0", "\\u2007", "\\u202F", "\\u2060", "\\uFEFF")
+        ],
     ],
 )  # fmt: skip
 def test_an_answers_file_refuses_what_harvest_refuses_at_its_line(
@@ -570,9 +605,28 @@ def test_a_field_of_a_question_the_pack_does_not_have_is_refused_even_empty(
     )
 
 
+def test_a_same_named_pack_of_another_event_is_refused_naming_both(built: Path, pack: Path) -> None:
+    """Another ``pack.yaml`` whose keys are all this pack's: its first day gives it away."""
+    copy = fill_pdf(
+        built / "out" / "pack" / "pack.pdf",
+        pack / "elsewhere.pdf",
+        {f"answer:{FIRST}": "Theirs"},
+        lambda pdf: setattr(pdf.trailer.Info, "BriefpackPack", pikepdf.String("pack@2026-03-02")),
+    )
+    refused(
+        [str(copy)],
+        pack / "pack.answers.yaml",
+        f"{copy}: is a copy of 'pack' of 2026-03-02, not of 'pack' of 2025-10-23 "
+        f"({pack / 'pack.yaml'}); nothing was harvested",
+    )
+
+
 def test_a_same_named_pack_elsewhere_that_shares_a_key_is_refused(built: Path, pack: Path) -> None:
+    """Even one of the same first day: its other keys give it away."""
+    identity = "pack@2025-10-23"
+
     def same_name(pdf: Any) -> None:
-        pdf.trailer.Info.BriefpackPack = pikepdf.String("pack")
+        pdf.trailer.Info.BriefpackPack = pikepdf.String(identity)
 
     theirs = fill_pdf(
         built / "out" / "other" / "other.pdf",
@@ -586,4 +640,69 @@ def test_a_same_named_pack_elsewhere_that_shares_a_key_is_refused(built: Path, p
         f"{theirs}: the field 'answer:devops-culture-at-amazon--budget' answers no question of "
         "pack.yaml: a copy of another pack, or of this one before the question was removed "
         "(restore it to harvest this copy); nothing was harvested",
+    )
+
+
+def test_a_copy_of_a_later_day_of_this_pack_is_harvested(built: Path, pack: Path) -> None:
+    """A recipient's copy without the first day's sessions names the first day it shows."""
+    copy = fill_pdf(
+        built / "out" / "pack" / "pack.pdf",
+        pack / "recipient.pdf",
+        {f"answer:{FIRST}": "Theirs"},
+        lambda pdf: setattr(pdf.trailer.Info, "BriefpackPack", pikepdf.String("pack@2025-10-24")),
+    )
+    code, _, err = run("harvest", str(copy), "--into", str(pack / "pack.answers.yaml"))
+    assert code == 0, err
+    assert harvested(pack / "pack.answers.yaml").get(FIRST).answer == "Theirs"
+
+
+def _answers_totalling(total: int) -> str:
+    """An answers file whose texts hold ``total`` characters of prose, 10,000 to a text."""
+    prose = ("Words of an answer. " * 500)[:10_000]
+    lines = ["answers:"]
+    number = 0
+    while total > 0:
+        text = prose[: min(total, 10_000)].strip() or "x"
+        lines += [f"  earlier-{number}:", f"    answer: {text}"]
+        total -= len(text)
+        number += 1
+    return "\n".join(lines) + "\n"
+
+
+def test_an_answers_file_over_the_total_the_debrief_sets_in_time_is_refused(
+    tmp_path: Path,
+) -> None:
+    from briefpack.content.answers import MAX_ANSWERS_TOTAL, load_answers
+    from briefpack.errors import BriefpackError
+
+    answers = tmp_path / "pack.answers.yaml"
+    answers.write_text(_answers_totalling(MAX_ANSWERS_TOTAL), encoding="utf-8")
+    load_answers(answers)
+    answers.write_text(_answers_totalling(MAX_ANSWERS_TOTAL + 1), encoding="utf-8")
+    with pytest.raises(BriefpackError) as raised:
+        load_answers(answers)
+    assert [str(problem) for problem in raised.value.problems] == [
+        f"{answers}:1:1: the answers hold {MAX_ANSWERS_TOTAL + 1:,} characters in all, over the "
+        f"{MAX_ANSWERS_TOTAL:,} one pack's debrief may set within the build's time limit; "
+        "shorten them"
+    ]
+
+
+def test_a_harvest_that_would_pass_the_total_is_refused_with_nothing_written(
+    built: Path, pack: Path
+) -> None:
+    from briefpack.content.answers import MAX_ANSWERS_TOTAL
+
+    answers = pack / "pack.answers.yaml"
+    answers.write_text(_answers_totalling(MAX_ANSWERS_TOTAL - 5), encoding="utf-8")
+    copy = fill_pdf(
+        built / "out" / "pack" / "pack.pdf", pack / "more.pdf", {f"answer:{FIRST}": "Ten words"}
+    )
+    total = MAX_ANSWERS_TOTAL - 5 + len("Ten words") + len("more.pdf")
+    refused(
+        [str(copy)],
+        answers,
+        f"{copy}: with its answers in {answers}, the answers hold {total:,} characters in all, "
+        f"over the {MAX_ANSWERS_TOTAL:,} one pack's debrief may set within the build's time "
+        "limit; shorten them; nothing was harvested",
     )

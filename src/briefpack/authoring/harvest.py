@@ -6,19 +6,25 @@ questions' keys they carry), and merges them into ``NAME.answers.yaml``
 beside it.  The pack file itself is never touched.  Nothing is written that
 the build would then refuse, and nothing at all when anything is refused:
 
-* a copy of another pack (its identity names another), or of another
-  version of the answer fields, is refused naming both;
+* a copy without a pack identity (made before briefpack wrote one, or with
+  its document properties removed) is refused: its keys being this pack's
+  proves nothing, as another pack may share them;
+* a copy of another pack (its identity names another file stem, or a first
+  day this pack does not have), or of another version of the answer fields,
+  is refused naming both;
 * a field, even an empty one, of a question the pack does not have is
-  refused: that is how a copy without an identity (made before briefpack
-  wrote one, or saved by a reader that drops it) and a same-named pack from
-  elsewhere are told from a copy of this pack;
+  refused: that is how a same-named pack of the same first day is told from
+  a copy of this pack;
 * a field whose text holds a character the answers file may not hold (a
   control character, a lone surrogate, a noncharacter), or that is longer
   than the build renders in a few seconds
   (:data:`~briefpack.content.answers.MAX_ANSWER_CHARACTERS`, and
-  :data:`~briefpack.content.answers.MAX_WORD_CHARACTERS` without a space: the
-  answers file's reader refuses the same), is refused at the filled copy,
-  naming the field's question;
+  :data:`~briefpack.content.answers.MAX_WORD_CHARACTERS` without a space a
+  line may break at: the answers file's reader refuses the same), is refused
+  at the filled copy, naming the field's question;
+* answers that would make the answers file hold more than the debrief sets
+  in time (:data:`~briefpack.content.answers.MAX_ANSWERS_TOTAL`) are refused
+  at each copy read;
 * an empty field is no answer, and an answer equal to the stored one is nothing new;
 * a different answer where one is stored, or two different answers to one
   question in this run's copies, is a conflict: every conflict is reported
@@ -41,7 +47,14 @@ import yaml
 from briefpack.content.filled import Filled, FilledCopy, shown
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack, Question
-from briefpack.model.answers import DIGEST_PREFIX, FIELDS_VERSION, Answer, Answers, key_digest
+from briefpack.model.answers import (
+    DIGEST_PREFIX,
+    FIELDS_VERSION,
+    Answer,
+    Answers,
+    key_digest,
+    parse_identity,
+)
 
 #: The end of every refusal: harvest writes all of a run or none of it.
 NOTHING = "nothing was harvested"
@@ -80,6 +93,7 @@ def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: 
         click.echo(f"{conflict} (replaced, --force)", err=True)
     changed = merged != stored.answers
     if changed:
+        _refuse_total(merged, filled, target)
         _write(target, answers_yaml(pack_path, merged), merged)
     count = sum(1 for field in filled if field.text)
     click.echo(
@@ -101,21 +115,12 @@ def checked_fields(pack: Pack, pack_path: Path, copies: Sequence[FilledCopy]) ->
     problems: list[Problem] = []
     fields: list[Filled] = []
     for copy in copies:
-        problems += _identity_problems(copy, pack, pack_path)
+        identity = _identity_problems(copy, pack, pack_path)
+        if identity:
+            problems += identity
+            continue
         resolved = [replace(f, key=by_digest.get(f.key, f.key)) for f in copy.fields]
         unknown = [field for field in resolved if field.key not in keys]
-        if unknown and copy.pack is None:
-            names = ", ".join(shown(field.field) for field in unknown[:3])
-            more = f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
-            problems.append(
-                Problem(
-                    copy.where,
-                    f"carries no pack identity (a copy made before briefpack wrote one) and its "
-                    f"fields {names}{more} answer no question of {pack_path.name}: it is not a "
-                    f"copy of this pack; {NOTHING}",
-                )
-            )
-            continue
         # Even an empty one: a same-named pack elsewhere would share the identity.
         problems += [
             Problem(
@@ -144,12 +149,27 @@ def _identity_problems(copy: FilledCopy, pack: Pack, pack_path: Path) -> list[Pr
                 f"briefpack; this one reads version {FIELDS_VERSION}; {NOTHING}",
             )
         ]
-    if copy.pack is not None and copy.pack != pack.name:
+    named = parse_identity(copy.pack) if copy.pack is not None else None
+    if named is None or copy.version is None:
+        # A copy that does not say which pack it is could be any pack's whose
+        # keys it happens to share: refused rather than guessed.
         return [
             Problem(
                 copy.where,
-                f"is a copy of the pack {shown(copy.pack)}, not of {shown(pack.name)} "
-                f"({pack_path}); {NOTHING}",
+                "has no briefpack pack identity: it was made by an earlier briefpack or its "
+                "document properties were removed; fill a copy built by this briefpack; "
+                f"{NOTHING}",
+            )
+        ]
+    # A recipient's copy starts at the first day they are shown.
+    days = {day.date for day in pack.days}
+    if named[0] != pack.name or named[1] not in days:
+        first = f" of {min(days).isoformat()}" if days else ""
+        return [
+            Problem(
+                copy.where,
+                f"is a copy of {shown(named[0])} of {named[1].isoformat()}, not of "
+                f"{shown(pack.name)}{first} ({pack_path}); {NOTHING}",
             )
         ]
     return []
@@ -187,6 +207,20 @@ def _described(code: str) -> str:
     if category == "Cs":
         return f"half of a surrogate pair ({code}), which is no character"
     return f"a noncharacter ({code})"
+
+
+def _refuse_total(answers: Sequence[Answer], filled: Sequence[Filled], target: Path) -> None:
+    """Refuse, at each copy read, answers whose texts together the debrief could not set in time."""
+    from briefpack.content.answers import ANSWER_TEXTS, total_too_long
+
+    total = sum(len(getattr(answer, name) or "") for answer in answers for name in ANSWER_TEXTS)
+    over = total_too_long(total)
+    if over is None:
+        return
+    wheres = dict.fromkeys(field.where or field.source for field in filled if field.text)
+    raise BriefpackError(
+        [Problem(where, f"with its answers in {target}, {over}; {NOTHING}") for where in wheres]
+    )
 
 
 def _write(target: Path, text: str, answers: Sequence[Answer]) -> None:
@@ -361,12 +395,17 @@ def _pack_for(copies: Sequence[FilledCopy], into: Path | None, content: str) -> 
             if candidate.is_file():
                 return candidate, load_pack(candidate)
         raise BriefpackError([Problem(str(into), f"no pack {stem}.yaml beside it")])
-    named = {copy.pack: copy for copy in copies if copy.pack is not None}
-    if len(named) > 1:
+    identities = {copy.pack: copy for copy in copies if copy.pack is not None}
+    named = {
+        parsed[0]: copy
+        for parsed, copy in ((parse_identity(name), copy) for name, copy in identities.items())
+        if parsed is not None
+    }
+    if len(identities) > 1:
         raise BriefpackError(
             [
                 Problem(copy.where, f"is a copy of the pack {shown(name)}")
-                for name, copy in named.items()
+                for name, copy in identities.items()
             ]
             + [
                 Problem(

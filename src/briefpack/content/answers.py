@@ -47,7 +47,25 @@ _REFUSED_CHARACTER = re.compile(
 #: caps, so validate and build accept whatever harvest writes.
 MAX_ANSWER_CHARACTERS = 10_000
 MAX_WORD_CHARACTERS = 2_000
-_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARACTERS + 1},}}")
+#: Where a line may break, and so what ends a word for
+#: :data:`MAX_WORD_CHARACTERS`: the space, tab and line ends, and the spaces
+#: Unicode lets a line break at (U+1680, U+2000 to U+2006, U+2008 to U+200A,
+#: U+205F, U+3000, and the zero-width space U+200B).  The no-break spaces
+#: (U+00A0, U+2007, U+202F) and the word joiners (U+2060, U+FEFF) glue their
+#: neighbours into one word the layout cannot break, so they do not end one:
+#: 100-letter words joined by U+00A0 cost the debrief what one long word does.
+_BREAKS = " \t\n\r\u1680\u2000-\u2006\u2008-\u200a\u205f\u3000\u200b\u2028\u2029"
+_LONG_WORD = re.compile(f"[^{_BREAKS}]{{{MAX_WORD_CHARACTERS + 1},}}")
+#: Most characters all the texts of one answers file (answers, follow-ups and
+#: sources together) may hold.  Each text is capped above, but the debrief
+#: sets them all, in time growing with their total: measured with N questions
+#: each answered by 10,000 characters of prose and followed up by as many
+#: (2 shared cores, the whole build), the debrief took 18 s for 600,000
+#: characters, 72 s for 1,800,000, and 79 s for 1,500,000 on a busy machine
+#: (about 60 s when idle).  Harvest refuses a run that would go over it, and
+#: the reader refuses such a file, so the build at its default time limit
+#: (300 s) never meets a debrief it cannot finish.
+MAX_ANSWERS_TOTAL = 1_500_000
 #: The texts of an answer, as the answers file names them.
 ANSWER_TEXTS = ("answer", "follow_up", "source")
 
@@ -88,8 +106,19 @@ def too_long(text: str) -> str | None:
     word = _LONG_WORD.search(text)
     if word is not None:
         return (
-            f"holds {len(word.group()):,} characters without a space, over the "
+            f"holds {len(word.group()):,} characters without a space a line may break at, "
+            f"over the "
             f"{MAX_WORD_CHARACTERS:,} a word of an answer may be; break it up"
+        )
+    return None
+
+
+def total_too_long(total: int) -> str | None:
+    """Why ``total`` characters of answers are too many for one pack, or None."""
+    if total > MAX_ANSWERS_TOTAL:
+        return (
+            f"the answers hold {total:,} characters in all, over the {MAX_ANSWERS_TOTAL:,} "
+            "one pack's debrief may set within the build's time limit; shorten them"
         )
     return None
 
@@ -142,6 +171,10 @@ def answers_from_text(text: str, label: str, folder: Path) -> Answers:
                     follow_up_mark=entry.mark("follow_up"),
                 )
             )
+    total = sum(len(getattr(answer, name) or "") for answer in answers for name in ANSWER_TEXTS)
+    over = total_too_long(total)
+    if over is not None:
+        checker.problem(root.mark, over)
     if checker.problems:
         raise BriefpackError(sorted(checker.problems, key=problem_order))
     return Answers(tuple(answers), source=label)

@@ -69,7 +69,8 @@ class FilledCopy:
 
     where: str
     #: The pack's name and the answer fields' version it carries; ``None`` in a
-    #: copy made before briefpack wrote them (or whose reader dropped them).
+    #: copy made before briefpack wrote them (or whose reader dropped them, or
+    #: where it is not a text), which harvest refuses: it could be any pack's.
     pack: str | None
     version: str | None
     fields: tuple[Filled, ...]

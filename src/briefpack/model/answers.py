@@ -20,8 +20,9 @@ DIGEST_PREFIX = "digest:"
 
 #: A copy with answer fields carries its pack's identity, so that harvest can
 #: refuse a copy of another pack that happens to share a question's key: the
-#: pack's name (its file stem) under this key, in the PDF's document
-#: information and as a custom property of the Word copy.
+#: pack's name (its file stem) and first day (:func:`pack_identity`) under
+#: this key, in the PDF's document information and as a custom property of
+#: the Word copy.
 IDENTITY_PACK = "BriefpackPack"
 #: ... and the version of the answer fields' names, under this key: a copy whose
 #: fields are named some other way is refused rather than misread.
@@ -29,6 +30,29 @@ IDENTITY_VERSION = "BriefpackAnswerFields"
 #: The answer fields' version this briefpack writes and reads: ``answer:KEY`` and
 #: ``follow-up:KEY`` fields, ``briefpack:KIND:KEY`` tags, ``bpa_``/``bpf_`` bookmarks.
 FIELDS_VERSION = "1"
+
+
+def pack_identity(name: str, first_day: dt.date | None) -> str:
+    """The identity a copy with answer fields carries: ``pack@2026-03-02``.
+
+    The pack's file stem alone is shared by every ``pack.yaml`` anywhere; the
+    first day of the event (of the days the copy shows: a recipient's copy
+    starts at their first day) tells another event's same-named pack apart.
+    Neither the title nor a question's text is in it: editing a question
+    after the pack went out must not orphan the copies being filled in.
+    """
+    return name if first_day is None else f"{name}@{first_day.isoformat()}"
+
+
+def parse_identity(identity: str) -> tuple[str, dt.date] | None:
+    """The pack's name and first day an identity names, or None if it is not one."""
+    name, at, day = identity.rpartition("@")
+    if not at or not name:
+        return None
+    try:
+        return name, dt.date.fromisoformat(day)
+    except ValueError:
+        return None
 
 
 def key_digest(key: str) -> str:

@@ -34,7 +34,12 @@ from markupsafe import escape
 
 from briefpack.errors import ADVICE_LOGGER, BriefpackError, Problem
 from briefpack.model import Pack, pack_images
-from briefpack.model.answers import FIELDS_VERSION, IDENTITY_PACK, IDENTITY_VERSION
+from briefpack.model.answers import (
+    FIELDS_VERSION,
+    IDENTITY_PACK,
+    IDENTITY_VERSION,
+    pack_identity,
+)
 from briefpack.model.theme import Theme
 from briefpack.render.attachments import finish_book, kept_pages
 from briefpack.render.formats import Rendered
@@ -474,7 +479,8 @@ def _answer_fields_identity(pack: Pack, document: Any) -> dict[str, Any]:
     :data:`briefpack.model.answers.IDENTITY_PACK`).  Only these keys: any other
     ``<meta>`` of the HTML stays out of the document information.
     """
-    document.metadata.custom = {IDENTITY_PACK: pack.name, IDENTITY_VERSION: FIELDS_VERSION}
+    identity = pack_identity(pack.name, pack.days[0].date if pack.days else None)
+    document.metadata.custom = {IDENTITY_PACK: identity, IDENTITY_VERSION: FIELDS_VERSION}
     return {"custom_metadata": True}
 
 

@@ -28,7 +28,13 @@ from docx.text.paragraph import Paragraph
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Attendee, Day, Pack, Question, Session
-from briefpack.model.answers import FIELDS_VERSION, IDENTITY_PACK, IDENTITY_VERSION, key_digest
+from briefpack.model.answers import (
+    FIELDS_VERSION,
+    IDENTITY_PACK,
+    IDENTITY_VERSION,
+    key_digest,
+    pack_identity,
+)
 from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
@@ -95,7 +101,11 @@ def _render_docx(pack: Pack, settings: RenderSettings, summary: Pack | None = No
     if settings.answer_fields:
         # Harvest refuses a filled copy of another pack by this identity.
         set_custom_properties(
-            document, {IDENTITY_PACK: pack.name, IDENTITY_VERSION: FIELDS_VERSION}
+            document,
+            {
+                IDENTITY_PACK: pack_identity(pack.name, pack.days[0].date if pack.days else None),
+                IDENTITY_VERSION: FIELDS_VERSION,
+            },
         )
     ooxml.set_document_language(document, word_language(pack.options.language))
     ooxml.update_fields_on_open(document)
