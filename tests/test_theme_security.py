@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -54,11 +55,30 @@ def _pack(tmp_path: Path, template: str | None = None, theme_yaml: str = "") -> 
     return pack
 
 
-def _build(pack: Path, *formats: str) -> tuple[int, str]:
+def _build(pack: Path, *formats: str, fresh: bool = False) -> tuple[int, str]:
     out = pack.parent / "out"
     args = [arg for format_ in formats or ("html",) for arg in ("-f", format_)]
-    code, _, err = run("build", str(pack), "-o", str(out), "--no-sessions", *args)
+    code, _, err = (run_fresh if fresh else run)(
+        "build", str(pack), "-o", str(out), "--no-sessions", *args
+    )
     return code, err
+
+
+def run_fresh(*args: str) -> tuple[int, str, str]:
+    """``briefpack ARGS`` in a new process, as a person runs it.
+
+    For templates that recurse without end: late in a full test run, a worker
+    forked from pytest's own process died (exit status 1, its output lost)
+    where one forked from a fresh ``briefpack`` reports the recursion.
+    """
+    done = subprocess.run(
+        [sys.executable, "-m", "briefpack.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
 
 
 def _one_line_at(err: str, where: str) -> str:
@@ -193,10 +213,11 @@ def test_a_broken_template_is_reported_at_its_line_by_build_and_validate(
 ) -> None:
     pack = _pack(tmp_path, template)
     where = f"{tmp_path / 'brand' / 'pack.html.j2'}:{line}:1: "
-    code, _, err = run("validate", str(pack))
+    fresh = "without end" in words
+    code, _, err = (run_fresh if fresh else run)("validate", str(pack))
     assert code == 1
     assert words in _one_line_at(err, where)
-    code, err = _build(pack)
+    code, err = _build(pack, fresh=fresh)
     assert code == 1
     assert words in _one_line_at(err, where)
 
@@ -451,12 +472,12 @@ def test_a_template_too_deep_to_compile_is_one_line_at_the_template_in_validate_
 ) -> None:
     pack = _pack(tmp_path, f"<html><body>{body}\n</body></html>\n")
     template = tmp_path / "brand" / "pack.html.j2"
-    code, _, err = run("validate", str(pack))
+    code, _, err = run_fresh("validate", str(pack))
     assert code == 1
     line = _one_line_at(err, f"{template}:")
     assert "the template nests too deeply for Python to compile" in line
     assert "calls itself without end" not in line
-    code, err = _build(pack)
+    code, err = _build(pack, fresh=True)
     assert code == 1
     assert "the template nests too deeply for Python to compile" in _one_line_at(
         err, f"{template}:"
@@ -744,3 +765,19 @@ def test_a_picture_that_draws_past_validates_time_limit_is_named_not_a_template(
     assert "time limit of 0.2 s" in line
     assert "each SVG picture" in line
     assert str(pack) not in err
+
+
+def test_a_worker_recurses_under_pythons_own_limit_whatever_its_parent_set(
+    tmp_path: Path,
+) -> None:
+    # Forked with a parent's limit of 100,000, the worker overflowed the C stack
+    # (SIGSEGV) before any RecursionError could name the template's line.
+    limit = sys.getrecursionlimit()
+    pack = _pack(tmp_path, "<html>\n{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}\n")
+    sys.setrecursionlimit(100_000)
+    try:
+        code, err = _build(pack)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert code == 1
+    assert "without end" in _one_line_at(err, f"{tmp_path / 'brand' / 'pack.html.j2'}:2:1: ")

@@ -30,6 +30,7 @@ import multiprocessing.connection
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -58,6 +59,8 @@ Outcome = Rendered | BriefpackError
 #: Temporary folders of workers are named after the parent: TEMPORARY_PREFIX + PID + "-"
 #: (the janitor removes a dead build's by that name).
 TEMPORARY_PREFIX = WORKER_FOLDER_PREFIX
+#: The recursion limit a worker renders under: CPython's default.
+WORKER_RECURSION_LIMIT = 1000
 
 
 class _Worker:
@@ -187,6 +190,10 @@ def _serve(
     import resource
 
     close_parent_ends(keep=(connection.fileno(),))
+    # Python's own recursion limit, whatever the parent set (a test runner raises
+    # it): above it a template that recurses without end overflows the C stack
+    # (SIGSEGV at 100,000) rather than raising the RecursionError it reports.
+    sys.setrecursionlimit(WORKER_RECURSION_LIMIT)
     # Ctrl-C, SIGTERM and a closed terminal are the parent's to handle: it stops its workers.
     for parents_to_handle in (signal.SIGINT, *STOPPING):
         signal.signal(parents_to_handle, signal.SIG_IGN)
