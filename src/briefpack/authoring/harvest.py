@@ -211,9 +211,11 @@ def _described(code: str) -> str:
 
 def _refuse_total(answers: Sequence[Answer], filled: Sequence[Filled], target: Path) -> None:
     """Refuse, at each copy read, answers whose texts together the debrief could not set in time."""
-    from briefpack.content.answers import ANSWER_TEXTS, total_too_long
+    from briefpack.content.answers import ANSWER_TEXTS, debrief_weight, total_too_long
 
-    total = sum(len(getattr(answer, name) or "") for answer in answers for name in ANSWER_TEXTS)
+    total = sum(
+        debrief_weight(getattr(answer, name) or "") for answer in answers for name in ANSWER_TEXTS
+    )
     over = total_too_long(total)
     if over is None:
         return
