@@ -683,7 +683,7 @@ def test_an_answers_file_over_the_total_the_debrief_sets_in_time_is_refused(
         load_answers(answers)
     assert [str(problem) for problem in raised.value.problems] == [
         f"{answers}:1:1: the answers hold {MAX_ANSWERS_TOTAL + 1:,} characters in all (a word "
-        f"over 200 counting more), over the {MAX_ANSWERS_TOTAL:,} one pack's debrief may set "
+        f"over 100 counting more), over the {MAX_ANSWERS_TOTAL:,} one pack's debrief may set "
         "within the build's time limit; shorten them"
     ]
 
@@ -703,7 +703,7 @@ def test_a_harvest_that_would_pass_the_total_is_refused_with_nothing_written(
         [str(copy)],
         answers,
         f"{copy}: with its answers in {answers}, the answers hold {total:,} characters in all "
-        f"(a word over 200 counting more), over the {MAX_ANSWERS_TOTAL:,} one pack's debrief "
+        f"(a word over 100 counting more), over the {MAX_ANSWERS_TOTAL:,} one pack's debrief "
         "may set within the build's time limit; shorten them; nothing was harvested",
     )
 
@@ -711,7 +711,7 @@ def test_a_harvest_that_would_pass_the_total_is_refused_with_nothing_written(
 def test_long_words_count_more_towards_the_total_as_they_cost_the_debrief_more(
     tmp_path: Path,
 ) -> None:
-    """600,000 characters of 2,000-character words ran past 270 s; as much prose takes 18 s."""
+    """600,000 characters of 2,000-character words ran past 300 s; as much prose takes 18 s."""
     from briefpack.content.answers import MAX_ANSWERS_TOTAL, load_answers
     from briefpack.errors import BriefpackError
 
@@ -722,4 +722,4 @@ def test_long_words_count_more_towards_the_total_as_they_cost_the_debrief_more(
     assert len(words) * 60 < MAX_ANSWERS_TOTAL
     with pytest.raises(BriefpackError) as raised:
         load_answers(answers)
-    assert "characters in all (a word over 200 counting more)" in str(raised.value.problems[0])
+    assert "characters in all (a word over 100 counting more)" in str(raised.value.problems[0])

@@ -67,10 +67,11 @@ _LONG_WORD = re.compile(f"[^{_BREAKS}]{{{MAX_WORD_CHARACTERS + 1},}}")
 #: (300 s) never meets a debrief it cannot finish.
 MAX_ANSWERS_TOTAL = 1_500_000
 #: In that total a word longer than this counts ``length / _WEIGHED_WORD``
-#: times its length: its cost grows with the square of its length, and 30
-#: questions answered and followed up with 2,000-character words (600,000
-#: characters) ran past 270 s where as much prose takes 18 s.
-_WEIGHED_WORD = 200
+#: times its length: its cost grows with the square of its length.  4
+#: questions answered and followed up with 2,000-character words (80,000
+#: characters) took 48 s, 15 times prose's cost a character, and 30 such ran
+#: past the 300 s limit; counted 20 times over, 75,000 characters of them fit.
+_WEIGHED_WORD = 100
 _WORD = re.compile(f"[^{_BREAKS}]{{{_WEIGHED_WORD + 1},}}")
 
 
