@@ -771,13 +771,19 @@ def test_a_worker_recurses_under_pythons_own_limit_whatever_its_parent_set(
     tmp_path: Path,
 ) -> None:
     # Forked with a parent's limit of 100,000, the worker overflowed the C stack
-    # (SIGSEGV) before any RecursionError could name the template's line.
-    limit = sys.getrecursionlimit()
+    # (SIGSEGV) before any RecursionError could name the template's line.  Run in
+    # a fresh process, like the other recursion tests (see run_fresh).
     pack = _pack(tmp_path, "<html>\n{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}\n")
-    sys.setrecursionlimit(100_000)
-    try:
-        code, err = _build(pack)
-    finally:
-        sys.setrecursionlimit(limit)
-    assert code == 1
-    assert "without end" in _one_line_at(err, f"{tmp_path / 'brand' / 'pack.html.j2'}:2:1: ")
+    out = tmp_path / "out"
+    arguments = ["briefpack", "build", str(pack), "-o", str(out), "--no-sessions", "-f", "html"]
+    code = (
+        "import sys; sys.setrecursionlimit(100_000); "
+        f"sys.argv = {arguments!r}; "
+        "from briefpack.cli import main; main()"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 1
+    where = f"{tmp_path / 'brand' / 'pack.html.j2'}:2:1: "
+    assert "without end" in _one_line_at(done.stderr, where)
