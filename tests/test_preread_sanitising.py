@@ -615,12 +615,10 @@ def test_a_content_stream_cut_short_prints_no_python_warning(tmp_path: Path) -> 
         pdf.pages[0].contents_add(b"q /JS gs [ 1 2 3", prepend=False)
         pdf.save(source)
     pack = pack_with_pre_read(tmp_path, "cut.pdf")
-    code, _, err = run("validate", str(pack))
+    _, _, err = run("validate", str(pack))
     assert "Warning" not in err
     assert "Traceback" not in err
     assert "internal error" not in err
-    code, _, err = run(
-        "build", str(pack), "-o", str(tmp_path / "out"), "-f", "pdf", "--no-sessions"
-    )
+    _, _, err = run("build", str(pack), "-o", str(tmp_path / "out"), "-f", "pdf", "--no-sessions")
     assert "Warning" not in err, err
     assert "internal error" not in err, err
