@@ -36,7 +36,6 @@ the build would then refuse, and nothing at all when anything is refused:
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -179,34 +178,24 @@ def _text_problems(
     copy: FilledCopy, fields: Sequence[Filled], questions: Mapping[str, Question]
 ) -> list[Problem]:
     """Every text of ``copy`` the answers file may not hold, at the copy, naming the question."""
-    from briefpack.content.answers import refused_character, too_long
+    from briefpack.content.answers import described, refused_character, too_long
 
     problems: list[Problem] = []
     name = Path(copy.where).name
     refused = refused_character(name)
     if refused is not None:
-        problems.append(
-            Problem(copy.where, f"its file name holds {_described(refused)}; rename it; {NOTHING}")
-        )
+        held = described(refused, "a")
+        problems.append(Problem(copy.where, f"its file name holds {held}; rename it; {NOTHING}"))
     for field in fields:
         refused = refused_character(field.text)
         what = f'the {field.kind} to "{questions[field.key].title}" ({field.key})'
         if refused is not None:
-            problems.append(Problem(copy.where, f"{what} holds {_described(refused)}; {NOTHING}"))
+            held = described(refused, "a")
+            problems.append(Problem(copy.where, f"{what} holds {held}; {NOTHING}"))
         length = too_long(field.text)
         if length is not None:
             problems.append(Problem(copy.where, f"{what} {length}; {NOTHING}"))
     return problems
-
-
-def _described(code: str) -> str:
-    """``a control character (U+001B)``, or what else the character is."""
-    category = unicodedata.category(chr(int(code[2:], 16)))
-    if category == "Cc":
-        return f"a control character ({code})"
-    if category == "Cs":
-        return f"half of a surrogate pair ({code}), which is no character"
-    return f"a noncharacter ({code})"
 
 
 def _refuse_total(answers: Sequence[Answer], filled: Sequence[Filled], target: Path) -> None:

@@ -103,14 +103,17 @@ def refused_character(text: str) -> str | None:
     return None if found is None else f"U+{ord(found.group()):04X}"
 
 
-def described(code: str) -> str:
-    """``the control character U+001B``, or what else the refused character ``code`` is."""
+def described(code: str, article: str = "the") -> str:
+    """``the control character U+001B``, or what else the refused character ``code`` is.
+
+    Harvest names the character a filled field holds as ``a control
+    character (U+001B)``: ``article="a"`` words it so.
+    """
     category = unicodedata.category(chr(int(code[2:], 16)))
-    if category == "Cc":
-        return f"the control character {code}"
     if category == "Cs":
         return f"half of a surrogate pair ({code}), which is no character"
-    return f"the noncharacter {code}"
+    kind = "control character" if category == "Cc" else "noncharacter"
+    return f"the {kind} {code}" if article == "the" else f"a {kind} ({code})"
 
 
 def too_long(text: str) -> str | None:
