@@ -8,6 +8,8 @@ from pathlib import Path
 import docx
 import pytest
 
+from briefpack.content.validate import load_pack
+
 from conftest import BUNDLED_PACK, run
 from pdf_helpers import outline, page_texts
 from pdf_makers import make_pdf
@@ -160,3 +162,52 @@ def test_recipient_problems_are_reported_at_their_lines(tmp_path: Path) -> None:
     assert f"{pack}:{second}:5: recipient 'jane doe' would share the file name 'jane-doe'" in err
     nobody = lines.index("  - name: Nobody") + 1
     assert f"{pack}:{nobody}:5: recipient 'Nobody' is excluded from every session" in err
+
+
+ATTENDEES = """\
+attendees:
+  - name: Jane Doe
+    role: Chief Technology Officer
+  - name: Li Wei
+    role: Head of Security Engineering
+  - name: Ada Ng
+    role: Board Secretary
+"""
+
+
+def attendees_pack(folder: Path) -> Path:
+    """The recipients' pack with three attendees: in Sessions 1 and 2, in 2 only, in none."""
+    pack = recipients_pack(folder)
+    text = pack.read_text(encoding="utf-8").replace("days:", ATTENDEES + "days:", 1)
+    for label, names in (("Session 1", "Jane Doe"), ("Session 2", "Jane Doe, Li Wei")):
+        at = text.index("        speakers:", text.index(f"      - label: {label}"))
+        text = text[:at] + f"        attendees: [{names}]\n" + text[at:]
+    pack.write_text(text, encoding="utf-8")
+    return pack
+
+
+def test_an_attendee_of_only_excluded_sessions_is_not_in_the_readers_pack(tmp_path: Path) -> None:
+    pack = load_pack(attendees_pack(tmp_path))
+    omar = next(reader for reader in pack.recipients if reader.name == "Omar Haddad")
+    names = [attendee.name for attendee in pack.for_recipient(omar).attendees]
+    # Li Wei attends only AgentCore; Ada Ng attends nothing, in the full pack as well.
+    assert names == ["Jane Doe", "Ada Ng"]
+    jane = next(reader for reader in pack.recipients if reader.name == "Jane Doe")
+    assert len(pack.for_recipient(jane).attendees) == 3
+
+
+def test_neither_format_lists_an_attendee_hidden_with_their_sessions(tmp_path: Path) -> None:
+    pack = attendees_pack(tmp_path)
+    out = tmp_path / "out"
+    code, _, err = run("build", str(pack), "-o", str(out), "--no-sessions", "--per-recipient")
+    assert code == 0, err
+    readers = out / "pack" / "recipients"
+    omar_pdf = " ".join(page_texts((readers / "omar-haddad.pdf").read_bytes()))
+    omar_docx = docx_text(readers / "omar-haddad.docx")
+    for text in (omar_pdf, omar_docx):
+        assert "Li Wei" not in text
+        assert "Head of Security Engineering" not in text
+        assert "Jane Doe" in text
+        assert "Ada Ng" in text
+    assert "Li Wei" in " ".join(page_texts((readers / "jane-doe.pdf").read_bytes()))
+    assert "Li Wei" in docx_text(readers / "jane-doe.docx")

@@ -210,15 +210,20 @@ class Pack:
     def for_recipient(self, recipient: Recipient) -> Pack:
         """The pack as ``recipient`` gets it: the sessions they must not see are gone.
 
-        A day left without sessions goes too, so nothing shows that anything
-        was removed.
+        A day left without sessions goes too, and so does an attendee who
+        takes part only in sessions that went: listed with no sessions, they
+        would show that something was removed.  An attendee of no session at
+        all stays, as in the full pack.
         """
         days = []
         for day in self.days:
             sessions = tuple(s for s in day.sessions if s.id not in recipient.exclude)
             if sessions:
                 days.append(replace(day, sessions=sessions))
-        return replace(self, days=tuple(days))
+        kept = {name for day in days for session in day.sessions for name in session.attendees}
+        named = {name for session in self.sessions for name in session.attendees}
+        attendees = tuple(a for a in self.attendees if a.name in kept or a.name not in named)
+        return replace(self, days=tuple(days), attendees=attendees)
 
     def attendees_of(self, session: Session) -> tuple[Attendee, ...]:
         """The attendees ``session`` names, in the order it names them."""
