@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from briefpack.build.settings import resolve_settings
 from briefpack.content.validate import load_pack
-from briefpack.render.catalogues import catalogue_languages
+from briefpack.render.catalogues import catalogue_languages, printed_language
 from briefpack.render.pdf import render_pdf
 from briefpack.render.wording import wording_for
 
@@ -162,3 +162,24 @@ def test_every_shipped_language_fits_the_at_a_glance_headings_unbroken(
     headings.append(wording.gettext("Questions"))
     lines = PdfReader(io.BytesIO(pdf)).pages[1].extract_text().splitlines()
     assert " ".join(headings).upper() in lines
+
+
+@pytest.mark.parametrize(
+    ("written", "printed"),
+    [
+        ("en", "en"),
+        ("en-GB", "en-GB"),  # the English catalogue, British dates: British English
+        ("de", "de"),
+        ("de-CH", "de-CH"),  # the German catalogue, Swiss dates: the region is right
+        ("fr-CA", "fr-CA"),
+        ("ja", "en"),  # no catalogue: built in English, so tagged as English
+        ("ja-JP", "en"),
+        ("it", "en"),
+        ("tlh", "en"),
+    ],
+)
+def test_the_language_a_pack_is_tagged_with_is_that_of_the_words_it_prints(
+    written: str, printed: str
+) -> None:
+    assert printed_language(written) == printed
+    assert wording_for(written).printed_language == printed

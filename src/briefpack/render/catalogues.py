@@ -50,6 +50,27 @@ def catalogue_for(language: str) -> str | None:
     return None
 
 
+def printed_language(language: str) -> str:
+    """The language of the words a pack written in ``language`` prints, as a BCP 47 tag.
+
+    The one answer for every place that names the document's language: the
+    HTML ``lang`` (and so the PDF's ``/Lang`` and WeasyPrint's hyphenation),
+    the Word copy's proofing language and its core ``language`` property.
+
+    * A tag a catalogue covers is kept as written, region included: ``de-CH``
+      with the ``de`` catalogue prints German words and Swiss dates (Babel
+      formats dates for the tag as written), so it is ``de-CH``.
+    * A tag no catalogue covers (``ja``, ``ja-JP``) is built in English, labels
+      and dates alike (:mod:`briefpack.render.wording`), so it is
+      :data:`FALLBACK_LANGUAGE`: English words tagged as Japanese would be
+      read aloud with a Japanese voice and spell-checked against Japanese.
+
+    Validation has already made ``language`` a BCP 47 tag (hyphens, as HTML,
+    PDF and OOXML take it), so a covered tag needs no rewriting.
+    """
+    return language if catalogue_for(language) is not None else FALLBACK_LANGUAGE
+
+
 def catalogue_warning(pack: Pack) -> Problem | None:
     """The warning for a pack whose language no catalogue covers, else ``None``."""
     language = pack.options.language

@@ -30,7 +30,12 @@ from babel.lists import format_list
 from babel.support import Translations
 
 from briefpack.model.pack import TimeFormat
-from briefpack.render.catalogues import FALLBACK_LANGUAGE, catalogue_for, translations
+from briefpack.render.catalogues import (
+    FALLBACK_LANGUAGE,
+    catalogue_for,
+    printed_language,
+    translations,
+)
 
 if TYPE_CHECKING:
     from briefpack.model import Pack, Session
@@ -49,6 +54,15 @@ class Wording:
     locale: Locale
     translations: Translations
     twelve_hour: bool
+
+    @property
+    def printed_language(self) -> str:
+        """The tag of the words this wording prints: ``en`` for a ``ja`` pack, ``de-CH`` as is.
+
+        What the HTML ``lang`` and the Word copy's language must say; see
+        :func:`briefpack.render.catalogues.printed_language`.
+        """
+        return printed_language(self.language)
 
     # ------------------------------------------------------------ labels
 
