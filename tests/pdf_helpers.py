@@ -6,6 +6,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
@@ -98,3 +99,19 @@ def pdf_colours(data: bytes) -> set[str]:
         for match in re.finditer(rb"([\d.]+) ([\d.]+) ([\d.]+) (?:rg|RG)", stream):
             colours.add("#" + "".join(f"{round(float(c) * 255):02x}" for c in match.groups()))
     return colours
+
+
+def page_findings(pdf: Path | bytes, profile: str = "ua1") -> list[str]:
+    """What ``page``, an independent PDF/UA and PDF/A validator, finds wrong with ``pdf``.
+
+    Each finding as ``RULE: message (object)``; none for a conforming file.
+    """
+    import page
+
+    if isinstance(pdf, bytes):
+        report = page.validate_pdf_bytes(pdf, profile=profile)
+    else:
+        report = page.validate_pdf(str(pdf), profile=profile)
+    return [
+        f"{failure.rule_id}: {failure.message} ({failure.object_id})" for failure in report.failures
+    ]

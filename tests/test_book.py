@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -14,11 +15,13 @@ import pytest
 from briefpack.build.files import PARTS
 from briefpack.build.settings import resolve_settings
 from briefpack.content.validate import load_pack
+from briefpack.render.book import join_parts
 from briefpack.render.pdf import render_pdf
 from briefpack.render.settings import BOOK_MIN_SESSIONS
+from briefpack.render.theme_css import font_files
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, run
-from pdf_helpers import outline, page_texts
+from pdf_helpers import outline, page_findings, page_texts
 
 FULL_PDF = "aws-devex-2025/aws-devex-2025.pdf"
 
@@ -188,3 +191,28 @@ def test_a_pack_of_few_sessions_is_one_document(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / PARTS).exists()
     written = (tmp_path / "out" / "pack" / "pack.pdf").read_bytes()
     assert written == render_pdf(pack, resolve_settings(pack, {})).data
+
+
+def test_a_part_whose_font_maps_a_glyph_to_u0000_joins_into_a_book_that_maps_none(
+    tmp_path: Path,
+) -> None:
+    # The join makes one map of every part's copy of a font; a part whose map
+    # gives a code U+0000 or U+FEFF (which PDF/UA-1 forbids) must not pass them on.
+    pack_file = tmp_path / "pack.yaml"
+    pack_file.write_text(MINIMAL_PACK, encoding="utf-8")
+    pack = load_pack(pack_file)
+    settings = resolve_settings(pack, {})
+    with pikepdf.open(io.BytesIO(render_pdf(pack, settings).data)) as part:
+        for font in part.objects:
+            if isinstance(font, pikepdf.Dictionary) and "/ToUnicode" in font:
+                old = font.ToUnicode.read_bytes()
+                new = re.sub(rb"(\d+) beginbfchar", rb"1 beginbfchar\n<0001> <0000>\nendbfchar\n"
+                             rb"1 beginbfchar\n<0002> <0041feff>\nendbfchar\n\1 beginbfchar", old,
+                             count=1)  # fmt: skip
+                font.ToUnicode = part.make_stream(new)
+        stale = io.BytesIO()
+        part.save(stale)
+    assert any("U+0000" in finding for finding in page_findings(stale.getvalue()))
+    theme_fonts = sorted(font_files(settings.chosen_theme).values())
+    book = join_parts([stale.getvalue(), stale.getvalue()], theme_fonts)
+    assert page_findings(book) == []

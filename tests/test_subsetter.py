@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from briefpack.render.pdf import SUBSETTER_ADVICE
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, WITHOUT_HARFBUZZ_SUBSET
+from pdf_helpers import page_findings
 
 RUN_CLI = "from briefpack.cli import main; main()"
 #: Python code run before the CLI, for each subsetter.
@@ -152,3 +153,20 @@ def test_with_harfbuzz_there_is_no_advice(tmp_path: Path) -> None:
     built = briefpack("harfbuzz", *args)
     assert built.returncode == 0, built.stderr
     assert built.stderr == ""
+
+
+@pytest.mark.parametrize("subsetter", ["harfbuzz", "fonttools"])
+def test_answer_fields_font_maps_no_glyph_to_a_null_or_byte_order_mark(
+    subsetter: str, tmp_path: Path
+) -> None:
+    # A font that fills in form fields is embedded whole, with a map of every
+    # glyph its cmap names: U+0000 among them, which PDF/UA-1 forbids (7.21.7).
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(MINIMAL_PACK, encoding="utf-8")
+    out = tmp_path / "out"
+    built = briefpack(subsetter, "build", str(pack), "-o", str(out), "-f", "pdf", "--answer-fields")
+    assert built.returncode == 0, built.stderr
+    pdfs = sorted(out.rglob("*.pdf"))
+    assert len(pdfs) == 2  # the book (parts joined) and the session's pack (one document)
+    for pdf in pdfs:
+        assert page_findings(pdf) == [], pdf

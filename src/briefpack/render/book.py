@@ -24,6 +24,7 @@ The parts are planned in :mod:`briefpack.render.parts` and rendered by
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -346,14 +347,46 @@ def _widths(font: Any) -> dict[int, Any]:
 
 
 def _unicode_map(cmap: bytes) -> dict[str, str]:
-    """A ToUnicode map's single-code entries (``bfchar``), code to text, as hex."""
-    import re
+    """A ToUnicode map's single-code entries (``bfchar``), code to text, as hex.
 
+    Without the UTF-16 units PDF/UA forbids (:data:`UNREADABLE_UNITS`); a code
+    left with no text is left out.
+    """
     found: dict[str, str] = {}
     for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
         for code, text in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
-            found[code.decode().lower()] = text.decode().lower()
+            units = re.findall("....", text.decode().lower())
+            readable = "".join(unit for unit in units if unit not in UNREADABLE_UNITS)
+            if readable:
+                found[code.decode().lower()] = readable
     return found
+
+
+#: The text PDF/UA-1 forbids a ToUnicode map to give a code (ISO 14289-1 §7.21.7):
+#: U+0000, U+FEFF and U+FFFE, as UTF-16 units in hex.
+UNREADABLE_UNITS = frozenset({"0000", "feff", "fffe"})
+#: A ``bfchar`` entry whose text holds one of :data:`UNREADABLE_UNITS`.
+_UNREADABLE_ENTRY = re.compile(rb"<[0-9a-f]+>\s*<(?:[0-9a-f]{4})*?(?:0000|feff|fffe)", re.I)
+#: How WeasyPrint's ToUnicode maps begin (weasyprint/pdf/fonts.py).
+_CMAP_START = b"/CIDInit /ProcSet findresource begin"
+
+
+def readable_unicode_maps(document: Any, pdf: Any) -> None:
+    """A WeasyPrint finisher: no ToUnicode map of ``pdf`` gives a code U+0000, U+FEFF or U+FFFE.
+
+    A font that fills in answer fields is embedded whole, with the text of
+    every glyph its ``cmap`` names (weasyprint/pdf/fonts.py), and fonts map
+    U+0000 to their ``.null`` glyph: no text draws it, but PDF/UA forbids the
+    entry.  ``pdf`` is WeasyPrint's ``pydyf.PDF``, before it is written;
+    ``document`` is unused.
+    """
+    for thing in pdf.objects:
+        lines = getattr(thing, "stream", None)
+        if not isinstance(lines, list) or lines[:1] != [_CMAP_START]:
+            continue
+        cmap = b"\n".join(line for line in lines if isinstance(line, bytes))
+        if _UNREADABLE_ENTRY.search(cmap):
+            thing.stream = [_unicode_cmap(_unicode_map(cmap))]
 
 
 def _unicode_cmap(mapping: dict[str, str]) -> bytes:
