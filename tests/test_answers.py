@@ -306,6 +306,40 @@ def test_the_debrief_shows_each_answer_under_its_question(tmp_path: Path) -> Non
     assert written == ["pack.debrief.docx", "pack.debrief.pdf"]
 
 
+def test_a_debrief_offers_no_fields_to_answer_again(tmp_path: Path) -> None:
+    from briefpack.authoring.harvest import answers_yaml
+    from briefpack.model.answers import Answer
+
+    content = tmp_path / "content"
+    content.mkdir()
+    # Answer fields asked for by the pack and by the command line: the pack has them, the
+    # debrief, which shows the answers already given, does not.
+    text = BUNDLED_PACK.read_text(encoding="utf-8") + "options:\n  answer_fields: true\n"
+    (content / "pack.yaml").write_text(text, encoding="utf-8")
+    answers = [Answer(FIRST, answer="Yes.", follow_up="Send the workbook.")]
+    (content / "pack.answers.yaml").write_text(
+        answers_yaml(content / "pack.yaml", answers), "utf-8"
+    )
+    out = tmp_path / "out" / "pack"
+    code, _, err = run(
+        "build", str(content / "pack.yaml"), "-o", str(out.parent), "--no-sessions",
+        "--answer-fields",
+    )  # fmt: skip
+    assert code == 0, err
+    assert len(PdfReader(out / "pack.pdf").get_fields() or {}) == 2 * 27
+    debrief = PdfReader(out / "pack.debrief.pdf")
+    assert not debrief.get_fields()
+    assert "/AcroForm" not in debrief.trailer["/Root"]
+    assert not [page for page in debrief.pages if page.get("/Annots") and any(
+        annotation.get_object().get("/Subtype") == "/Widget" for annotation in page["/Annots"]
+    )]  # fmt: skip
+    with zipfile.ZipFile(out / "pack.debrief.docx") as archive:
+        document = etree.fromstring(archive.read("word/document.xml"))
+    assert list(document.iter(W + "sdt")) == []
+    assert "Type the answer here." not in "".join(document.itertext())
+    assert "Yes." in "".join(document.itertext())
+
+
 def test_the_controls_survive_a_company_template(tmp_path: Path) -> None:
     template = docx.Document()
     template.styles["Heading 3"].font.name = "Georgia"

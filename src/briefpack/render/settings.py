@@ -19,7 +19,8 @@ class RenderSettings:
 
     paper: str = "a4"
     notes: bool = False
-    #: Fields under each question for its answer and follow-ups, to fill in and harvest.
+    #: Fields under each question for its answer and follow-ups, to fill in and harvest;
+    #: never in a debrief (with ``answers``), which shows the answers given.
     answer_fields: bool = False
     #: What the PDF claims to be: tagged PDF/UA-1 (the default), archival PDF/A
     #: (tagged, without claiming UA), or ``none`` for an untagged PDF.
@@ -46,6 +47,14 @@ class RenderSettings:
     #: Left out of equality (and so of the build's input hashes): what counts
     #: is the content of the theme's files, which the build hashes on its own.
     theme: Theme | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        # A debrief shows the answers already given: fields under them would
+        # invite answering again, and a harvest of the debrief would read them
+        # back as new answers.  Turned off here, where every render's settings
+        # are made (build, validate's trial, harvest), not in each caller.
+        if self.answers is not None and self.answer_fields:
+            object.__setattr__(self, "answer_fields", False)
 
     @property
     def chosen_theme(self) -> Theme:
