@@ -257,8 +257,64 @@ def test_a_copy_of_another_pack_that_shares_a_key_is_refused_naming_both(
     monkeypatch.chdir(pack)
     code, _, err = run("harvest", str(other))
     assert code == 1
-    assert "no pack in content has the pack 'other'" in err
+    assert (
+        f"no pack other.yaml (named by the copies) in content/, nor in {pack} or any folder "
+        "above it, nor in their content/ folders; name its answers file with --into "
+        "content/other.answers.yaml; nothing was harvested"
+    ) in err.splitlines()
     assert not (pack / "content" / "pack.answers.yaml").exists()
+
+
+def test_without_into_the_pack_the_copy_names_is_found_above_the_copy(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy filled where the build put it finds the project's content/, run from anywhere."""
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    shutil.copy(built / "content" / "pack.yaml", project / "content" / "pack.yaml")
+    # A same-named pack of another event nearer the copy is passed over for the right one.
+    other_event = built.joinpath("content", "pack.yaml").read_text(encoding="utf-8")
+    (project / "build" / "pack").mkdir(parents=True)
+    (project / "build" / "pack.yaml").write_text(
+        other_event.replace("2025-10-23", "2024-10-23").replace("2025-10-24", "2024-10-24"),
+        encoding="utf-8",
+    )
+    sessions = project / "build" / "pack" / "sessions"
+    sessions.mkdir()
+    copy = fill_pdf(built / "out" / "pack" / "pack.pdf", sessions / "filled.pdf", {
+        f"answer:{FIRST}": "Found it",
+    })  # fmt: skip
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # no content/ here
+    code, out, err = run("harvest", str(copy))
+    assert code == 0, err
+    answers = project / "content" / "pack.answers.yaml"
+    assert out.startswith(f"{answers}: 1 filled field read from 1 file; written")
+    assert harvested(answers).get(FIRST).answer == "Found it"
+    assert not (project / "build" / "pack.answers.yaml").exists()
+
+
+def test_a_conflict_between_two_copies_without_into_is_at_the_later_copy(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "content").mkdir()
+    shutil.copy(built / "content" / "pack.yaml", tmp_path / "content" / "pack.yaml")
+    one = fill_pdf(built / "out" / "pack" / "pack.pdf", tmp_path / "one.pdf", {
+        f"answer:{FIRST}": "One", f"follow-up:{SECOND}": "Call",
+    })  # fmt: skip
+    two = fill_docx(built / "out" / "pack" / "pack.docx", tmp_path / "two.docx", {
+        f"briefpack:answer:{FIRST}": "Two", f"briefpack:follow-up:{SECOND}": "Write",
+    })  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("harvest", str(one), str(two))
+    assert code == 1
+    assert "<memory>" not in err
+    assert err.splitlines()[:2] == [
+        f"{two}: '{FIRST}': its answer 'Two' differs from {one}'s 'One'",
+        f"{two}: '{SECOND}': its follow-up 'Write' differs from {one}'s 'Call'",
+    ]
+    assert not (tmp_path / "content" / "pack.answers.yaml").exists()
 
 
 NO_IDENTITY = (

@@ -432,7 +432,8 @@ def new(name: str, folder: Path) -> None:
     "--into",
     type=click.Path(dir_okay=False, path_type=Path),
     help="The answers file, content/NAME.answers.yaml beside its pack. Default: the answers "
-    "file of the pack in content/ whose questions the copies answer.",
+    "file of the pack NAME the copies say they belong to, found as NAME.yaml in ./content, "
+    "else in each copy's folder or any folder above it, or their content/.",
 )
 @click.option("--force", is_flag=True, help="Where a stored answer differs, take the new text.")
 def harvest(files: tuple[Path, ...], into: Path | None, force: bool) -> None:
@@ -441,8 +442,12 @@ def harvest(files: tuple[Path, ...], into: Path | None, force: bool) -> None:
     FILES are copies built with --answer-fields and filled in after the
     meeting: the full pack, session packs or recipients' packs, .docx or
     .pdf. Answers are filed by question in NAME.answers.yaml beside the pack;
-    the pack file itself is never changed. A stored answer that differs from
-    a harvested one is a conflict: all are reported and nothing is written,
+    the pack file itself is never changed. Without --into, the pack is the one
+    the copies name (NAME.yaml), looked for in ./content, then in each copy's
+    folder and every folder above it, each with its content/ folder, so that a
+    copy filled where the build wrote it finds its pack from anywhere; the
+    first found that holds the copy's first day is taken. A stored answer that
+    differs from a harvested one is a conflict: all are reported and nothing is written,
     unless --force. The next build also writes NAME.debrief.pdf and .docx.
 
     \b

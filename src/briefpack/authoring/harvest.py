@@ -370,8 +370,12 @@ def _placeholders(pack: Pack) -> set[str]:
 
 
 def _pack_for(copies: Sequence[FilledCopy], into: Path | None, content: str) -> tuple[Path, Pack]:
-    """The pack the copies belong to: the one beside ``into``, else the one they name or match."""
-    from briefpack.build.discover import find_packs
+    """The pack the copies belong to: the one beside ``into``, else the one they name or match.
+
+    Without ``into``: ``NAME.yaml`` of the copies' identity (``NAME@DAY``) where
+    :func:`pack_folders` looks; a copy without one is matched by its keys in
+    ``content``, then refused for want of an identity by :func:`checked_fields`.
+    """
     from briefpack.content.answers import ANSWERS_SUFFIX
     from briefpack.content.validate import load_pack
 
@@ -387,11 +391,6 @@ def _pack_for(copies: Sequence[FilledCopy], into: Path | None, content: str) -> 
                 return candidate, load_pack(candidate)
         raise BriefpackError([Problem(str(into), f"no pack {stem}.yaml beside it")])
     identities = {copy.pack: copy for copy in copies if copy.pack is not None}
-    named = {
-        parsed[0]: copy
-        for parsed, copy in ((parse_identity(name), copy) for name, copy in identities.items())
-        if parsed is not None
-    }
     if len(identities) > 1:
         raise BriefpackError(
             [
@@ -404,11 +403,80 @@ def _pack_for(copies: Sequence[FilledCopy], into: Path | None, content: str) -> 
                 )
             ]
         )
+    named = [parsed for parsed in map(parse_identity, identities) if parsed is not None]
+    if named:
+        return _named_pack(named[0], copies, content)
+    return _pack_by_keys(copies, content)
+
+
+def pack_folders(copies: Sequence[FilledCopy], content: str) -> list[Path]:
+    """Where harvest looks for a copy's pack, in order: ``content``, then each copy's
+    folder and every folder above it, each with its ``content/``, so that a copy
+    filled where the build put it (``build/NAME/sessions/``) finds the project's
+    ``content/`` wherever harvest is run from.
+    """
+    folders: dict[Path, Path] = {Path(content).resolve(): Path(content)}
+    for copy in copies:
+        here = Path(copy.where).resolve().parent
+        for folder in (here, *here.parents):
+            for candidate in (folder, folder / "content"):
+                folders.setdefault(candidate, candidate)
+    return list(folders.values())
+
+
+def _named_pack(
+    identity: tuple[str, dt.date], copies: Sequence[FilledCopy], content: str
+) -> tuple[Path, Pack]:
+    """The pack ``identity`` names: the first ``NAME.yaml`` found that holds its day.
+
+    A same-named pack of another event is passed over; if none holds the day,
+    the first found is taken and the identity check refuses it naming both.
+    """
+    from briefpack.build.discover import PACK_SUFFIXES
+    from briefpack.content.validate import load_pack
+
+    name, day = identity
+    folders = pack_folders(copies, content)
+    found: list[tuple[Path, Pack]] = []
+    broken: list[BriefpackError] = []
+    for folder in folders:
+        for suffix in PACK_SUFFIXES:
+            path = folder / (name + suffix)
+            if not path.is_file():
+                continue
+            try:
+                pack = load_pack(path)
+            except BriefpackError as error:
+                broken.append(error)
+                continue
+            if day in {d.date for d in pack.days}:
+                return path, pack
+            found.append((path, pack))
+    if found:
+        return found[0]
+    if broken:
+        raise broken[0]
+    first = Path(copies[0].where).resolve().parent
+    raise BriefpackError(
+        [
+            Problem(
+                None,
+                f"no pack {name}.yaml (named by the copies) in {content}/, nor in {first} or "
+                "any folder above it, nor in their content/ folders; name its answers file "
+                f"with --into content/{name}.answers.yaml; {NOTHING}",
+            )
+        ]
+    )
+
+
+def _pack_by_keys(copies: Sequence[FilledCopy], content: str) -> tuple[Path, Pack]:
+    """The pack in ``content`` whose questions' keys the copies carry most of."""
+    from briefpack.build.discover import find_packs
+    from briefpack.content.validate import load_pack
+
     keys = {field.key for copy in copies for field in copy.fields}
     best: tuple[int, Path, Pack] | None = None
     for path in find_packs([content]):
-        if named and path.stem not in named:
-            continue
         try:
             pack = load_pack(path)
         except BriefpackError:
@@ -416,15 +484,14 @@ def _pack_for(copies: Sequence[FilledCopy], into: Path | None, content: str) -> 
         known = {question.key for question in pack.questions}
         known |= {DIGEST_PREFIX + key_digest(key) for key in known}
         matched = len(keys & known)
-        if (matched or named) and (best is None or matched > best[0]):
+        if matched and (best is None or matched > best[0]):
             best = (matched, path, pack)
     if best is None:
-        what = f"the pack {shown(next(iter(named)))}" if named else "these questions"
         raise BriefpackError(
             [
                 Problem(
                     None,
-                    f"no pack in {content} has {what}; name its answers file "
+                    f"no pack in {content} has these questions; name its answers file "
                     "with --into content/NAME.answers.yaml",
                 )
             ]
