@@ -443,6 +443,27 @@ def set_document_language(document: Document, tag: str) -> None:
     language.set(qn("w:val"), tag)
 
 
+#: Word 2010's copy of styles.xml with its text effects (MS-DOCX 2.3.3).
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def remove_styles_with_effects(document: Document) -> None:
+    """Drop the ``stylesWithEffects`` part that python-docx's template (Word 2010's) carries.
+
+    It is an optional copy of styles.xml that only Word 2010 reads, and it
+    must match styles.xml: once briefpack adds its styles and sets the
+    document's language it no longer does, and Word may then call the file
+    unreadable.  Word 2013 and later never write it and read styles.xml
+    alone; without it Word 2010 does too.  Dropping the relationship drops
+    the part and its content type when python-docx saves.
+    """
+    rels = document.part.rels
+    for relationship_id, relationship in list(rels.items()):
+        if relationship.reltype == STYLES_WITH_EFFECTS:
+            del rels[relationship_id]
+            rels._target_parts_by_rId.pop(relationship_id, None)
+
+
 def remove_thumbnail(document: Document) -> None:
     """Drop the template's thumbnail image, which would show another document."""
     package = document.part.package

@@ -35,7 +35,8 @@ MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 #: here, so dropped: embeddings (oleObject, package), ActiveX (control), the
 #: VBA project, keyMapCustomizations, attachedToolbars, glossary documents
 #: (building blocks hold fields), customXml, comments, webSettings (frames),
-#: embedded fonts and web extensions (add-ins).
+#: embedded fonts, web extensions (add-ins) and Word 2010's stylesWithEffects
+#: (a copy of the styles that briefpack's own styles would put out of step).
 KEPT_RELATIONSHIPS = frozenset(
     {
         RT.OFFICE_DOCUMENT,
@@ -52,7 +53,6 @@ KEPT_RELATIONSHIPS = frozenset(
         RT.FOOTNOTES,
         RT.ENDNOTES,
         RT.IMAGE,
-        "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
     }
 )
 

@@ -110,6 +110,7 @@ def _render_docx(pack: Pack, settings: RenderSettings, summary: Pack | None = No
     ooxml.set_document_language(document, word_language(pack.options.language))
     ooxml.update_fields_on_open(document)
     ooxml.remove_thumbnail(document)
+    ooxml.remove_styles_with_effects(document)
     output = io.BytesIO()
     document.save(output)
     return Rendered(ooxml.normalise_zip(output.getvalue(), settings.created))
