@@ -38,6 +38,7 @@ from briefpack.model.answers import (
 from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
+from briefpack.render.catalogues import printed_language
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.body import Body
 from briefpack.render.docx.custom_properties import set_custom_properties
@@ -98,7 +99,7 @@ def _render_docx(pack: Pack, settings: RenderSettings, summary: Pack | None = No
     writer = _DocxWriter(document, pack, settings, summary)
     writer.write()
     _properties(document, pack, settings)
-    if settings.answer_fields:
+    if _has_answer_fields(settings):
         # Harvest refuses a filled copy of another pack by this identity.
         set_custom_properties(
             document,
@@ -107,13 +108,22 @@ def _render_docx(pack: Pack, settings: RenderSettings, summary: Pack | None = No
                 IDENTITY_VERSION: FIELDS_VERSION,
             },
         )
-    ooxml.set_document_language(document, word_language(pack.options.language))
+    ooxml.set_document_language(document, word_language(printed_language(pack.options.language)))
     ooxml.update_fields_on_open(document)
     ooxml.remove_thumbnail(document)
     ooxml.remove_styles_with_effects(document)
     output = io.BytesIO()
     document.save(output)
     return Rendered(ooxml.normalise_zip(output.getvalue(), settings.created))
+
+
+def _has_answer_fields(settings: RenderSettings) -> bool:
+    """Whether the copy gets fields to type answers in: never a debrief, whatever asks.
+
+    A debrief shows the answers given; new empty fields under them would invite
+    answering again, and harvesting the debrief would read them back.
+    """
+    return settings.answer_fields and settings.answers is None
 
 
 def word_language(tag: str) -> str:
@@ -203,7 +213,8 @@ def _properties(document: Document, pack: Pack, settings: RenderSettings) -> Non
     properties.subject = display.fit(pack.subtitle or "", limit)
     properties.author = display.fit(pack.author or "", limit)
     properties.keywords = display.fit(", ".join(display.keywords(pack)), limit)
-    properties.language = pack.options.language
+    # The words printed: English for a language without a catalogue (ja).
+    properties.language = printed_language(pack.options.language)
     properties.comments = f"Made with briefpack {__version__}"
     properties.category = ""
     properties.last_modified_by = display.fit(pack.author or "briefpack", limit)
@@ -564,7 +575,7 @@ class _DocxWriter:
             self.rich_text.markdown(question.question, "Briefing Question")
             if self.settings.answers is not None:
                 self._debrief_answer(question)
-            if self.settings.answer_fields:
+            elif _has_answer_fields(self.settings):
                 self._answer_fields(question)
             if self.settings.notes:
                 self.body.paragraph(self._("Notes"), "Briefing Label")

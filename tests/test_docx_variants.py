@@ -1,0 +1,205 @@
+"""The Word copy in each of its variants: openxml-audit finds nothing, the proofing
+language is the printed one, a debrief invites no answers, and a changes copy keeps
+the clean pack's page numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import docx as python_docx
+import pytest
+from checkers import docx_findings
+from PIL import Image
+
+from briefpack.build.settings import choose_theme, default_theme
+from briefpack.model import Pack
+from briefpack.model.answers import Answer, Answers
+from briefpack.render.docx.writer import render_docx
+from briefpack.render.settings import RenderSettings
+
+from conftest import valid
+from docx_helpers import NS, W, body_paragraphs, part, parts
+
+#: Unlike the bundled pack: attendees (one with a photo), recipients, accents, an emoji.
+PACK = """\
+title: Board meeting
+organisation: Example Corp
+classification: Confidential
+attendees:
+  - name: Jane Doe
+    role: Chief Technology Officer
+    photo: jane.png
+    bio: Leads **engineering**. 🚀
+  - name: Élodie Ñúñez
+    role: CFO
+recipients:
+  - name: Jane Doe
+  - name: Omar Haddad
+    exclude: [budget]
+days:
+  - date: 2026-03-02
+    sessions:
+      - title: Strategy
+        start: "09:00"
+        end: "10:00"
+        speakers:
+          - name: José Ñúñez
+            role: CEO
+        attendees: [Jane Doe, Élodie Ñúñez]
+        questions:
+          - title: Direction
+            context: Where we were, in *brief*.
+            question: Where are we going?
+          - title: Pace
+            question: How fast?
+      - title: Budget
+        id: budget
+        start: "10:30"
+        end: "11:00"
+        questions:
+          - title: Spend
+            question: What do we cut?
+"""
+
+
+def write(folder: Path, text: str = PACK, language: str | None = None) -> Pack:
+    Image.new("RGB", (60, 80), (90, 120, 200)).save(folder / "jane.png")
+    if language is not None:
+        text += f"options:\n  language: {language}\n"
+    path = folder / "pack.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return valid(path)
+
+
+def settings(**overrides: object) -> RenderSettings:
+    values: dict[str, object] = {
+        "created": dt.datetime(2026, 3, 2, tzinfo=dt.UTC),
+        "theme": default_theme(),
+    }
+    return RenderSettings(**{**values, **overrides})  # type: ignore[arg-type]
+
+
+def changes(pack: Pack, earlier: Pack, **overrides: object) -> RenderSettings:
+    return settings(
+        earlier=earlier, changes_since="pack-v1.yaml", changes_date=dt.date(2026, 2, 1), **overrides
+    )
+
+
+def earlier_of(folder: Path) -> Pack:
+    old = folder / "old"
+    old.mkdir()
+    text = PACK.replace("How fast?", "How fast, and at what cost?").replace("CEO", "COO")
+    return write(old, text)
+
+
+ANSWERS = Answers(
+    (
+        Answer("strategy--direction", answer="North, then east. 🚀", follow_up="Send the map."),
+        Answer("budget--spend", answer="Travel."),
+    )
+)
+
+
+def variants(folder: Path) -> dict[str, tuple[Pack, RenderSettings]]:
+    pack = write(folder)
+    reference = folder / "reference.docx"
+    # python-docx's own template, as Word 2010 left it: it carries stylesWithEffects.
+    python_docx.Document().save(str(reference))
+    classic = choose_theme("classic", folder)
+    earlier = earlier_of(folder)
+    return {
+        "plain": (pack, settings()),
+        "fields, notes, letter, classic": (
+            pack,
+            settings(answer_fields=True, notes=True, paper="letter", theme=classic),
+        ),
+        "recipient": (pack.for_recipient(pack.recipients[1]), settings(recipient="Omar Haddad")),
+        "session": (pack, settings(session="strategy", answer_fields=True)),
+        "changes": (pack, changes(pack, earlier)),
+        "session changes": (pack, changes(pack, earlier, session="strategy")),
+        "debrief": (pack, settings(answers=ANSWERS, notes=True)),
+        "reference": (pack, settings(reference_docx=reference)),
+    }
+
+
+VARIANTS = (
+    "plain",
+    "fields, notes, letter, classic",
+    "recipient",
+    "session",
+    "changes",
+    "session changes",
+    "debrief",
+    "reference",
+)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_openxml_audit_finds_nothing_in_any_variant(variant: str, tmp_path: Path) -> None:
+    pack, chosen = variants(tmp_path)[variant]
+    path = tmp_path / "out.docx"
+    path.write_bytes(render_docx(pack, chosen).data)
+    assert docx_findings(path) == []
+
+
+@pytest.mark.parametrize("language", ["de", "fr", "es", "ja"])
+def test_openxml_audit_finds_nothing_in_any_language(language: str, tmp_path: Path) -> None:
+    pack = write(tmp_path, language=language)
+    path = tmp_path / "out.docx"
+    path.write_bytes(render_docx(pack, settings(answer_fields=True)).data)
+    assert docx_findings(path) == []
+
+
+def test_no_stale_copy_of_the_styles_for_word_2010(tmp_path: Path) -> None:
+    # Word 2010's stylesWithEffects must mirror styles.xml, which briefpack's styles change.
+    pack = write(tmp_path)
+    reference = tmp_path / "reference.docx"
+    python_docx.Document().save(str(reference))
+    assert "word/stylesWithEffects.xml" in parts(reference.read_bytes())
+    for chosen in (settings(), settings(reference_docx=reference)):
+        data = render_docx(pack, chosen).data
+        assert "word/stylesWithEffects.xml" not in parts(data)
+        relationships = part(data, "word/_rels/document.xml.rels")
+        assert not [r for r in relationships if "stylesWithEffects" in r.get("Type")]
+
+
+def proofing_language(data: bytes) -> str:
+    styles = part(data, "word/styles.xml")
+    return str(styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS).get(f"{{{W}}}val"))
+
+
+def core_language(data: bytes) -> str:
+    core = part(data, "docProps/core.xml")
+    return str(core.findtext("{http://purl.org/dc/elements/1.1/}language"))
+
+
+@pytest.mark.parametrize(
+    ("language", "proofing", "core"),
+    [("de", "de-DE", "de"), ("fr", "fr-FR", "fr"), ("ja", "en-US", "en"), ("ja-JP", "en-US", "en")],
+)
+def test_word_proofs_the_language_actually_printed(
+    language: str, proofing: str, core: str, tmp_path: Path
+) -> None:
+    # A pack in a language without a catalogue is written in English: proofing it as
+    # Japanese would mark every word as misspelt.
+    data = render_docx(write(tmp_path, language=language), settings()).data
+    assert proofing_language(data) == proofing
+    assert core_language(data) == core
+
+
+def test_a_debrief_never_writes_new_fields_under_an_answer(tmp_path: Path) -> None:
+    pack = write(tmp_path)
+    debrief = settings(answers=ANSWERS)
+    # Whatever the settings say: a caller that forces fields on still gets none.
+    object.__setattr__(debrief, "answer_fields", True)
+    assert debrief.answer_fields
+    data = render_docx(pack, debrief).data
+    document = part(data, "word/document.xml")
+    assert document.xpath("//w:sdt", namespaces=NS) == []
+    texts = [text for _, text in body_paragraphs(data)]
+    assert "North, then east. 🚀" in texts
+    assert "Type the answer here." not in texts
+    # Nor does it claim to be a copy to fill in and harvest.
+    assert "docProps/custom.xml" not in parts(data)
