@@ -165,14 +165,16 @@ def test_every_link_prints_and_is_described_by_where_it_leads(built: Path) -> No
     assert not [text for target, text in described.items() if text == target]
 
 
-def test_pdf_a_keeps_the_tags_without_claiming_ua_and_none_is_untagged(tmp_path: Path) -> None:
+def test_pdf_a_keeps_the_tags_and_claims_ua_as_well_and_none_is_untagged(tmp_path: Path) -> None:
     built_alone(BUNDLED_PACK, tmp_path / "a", "pdf", "--pdf-variant", "pdf/a-3b")
     archival = tmp_path / "a" / "aws-devex-2025" / "aws-devex-2025.pdf"
     assert "Tagged:          yes" in pdfinfo(str(archival))
     meta = pdfinfo("-meta", str(archival))
     assert 'pdfaid:part="3"' in meta
     assert 'pdfaid:conformance="B"' in meta
-    assert "pdfuaid" not in meta
+    # Tagged as the PDF/UA variant is, so it says so (with the schema PDF/A asks described).
+    assert 'pdfuaid:part="1"' in meta
+    assert "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in meta
     built_alone(BUNDLED_PACK, tmp_path / "n", "pdf", "--pdf-variant", "none")
     untagged = tmp_path / "n" / "aws-devex-2025" / "aws-devex-2025.pdf"
     assert "Tagged:          no" in pdfinfo(str(untagged))

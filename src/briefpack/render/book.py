@@ -24,7 +24,6 @@ The parts are planned in :mod:`briefpack.render.parts` and rendered by
 from __future__ import annotations
 
 import io
-import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,7 +32,12 @@ from typing import Any
 import pikepdf
 
 from briefpack.render.scrub import scrub_pdf
-from briefpack.render.tagging import MAX_STRUCTURE_DEPTH, structure_too_deep
+from briefpack.render.tagging import (
+    MAX_STRUCTURE_DEPTH,
+    structure_too_deep,
+    unicode_cmap,
+    unicode_map,
+)
 
 #: The deepest a direct value copied from a part may nest (Python recursion stays shallow).
 _MAX_DIRECT_DEPTH = 100
@@ -255,7 +259,7 @@ def share_fonts(book: pikepdf.Pdf, font_files: Sequence[Path]) -> int:
         for other_top, other_font, _ in fonts:
             widths.update(_widths(other_font))
             if "/ToUnicode" in other_top:
-                to_unicode.update(_unicode_map(other_top.ToUnicode.read_bytes()))
+                to_unicode.update(unicode_map(other_top.ToUnicode.read_bytes()))
         program = subset_font(source.read_bytes(), {0, *widths})
         stream = book.make_stream(program)
         stream.Length1 = len(program)
@@ -264,7 +268,7 @@ def share_fonts(book: pikepdf.Pdf, font_files: Sequence[Path]) -> int:
             item for gid in sorted(widths) for item in (gid, pikepdf.Array([widths[gid]]))
         )
         if to_unicode:
-            top.ToUnicode = book.make_stream(_unicode_cmap(to_unicode))
+            top.ToUnicode = book.make_stream(unicode_cmap(to_unicode))
         for other, _, _ in fonts[1:]:
             replacement[other.objgen] = top
         shared += 1
@@ -344,77 +348,6 @@ def _widths(font: Any) -> dict[int, Any]:
                 found[gid] = widths[index + 2]
             index += 3
     return found
-
-
-def _unicode_map(cmap: bytes) -> dict[str, str]:
-    """A ToUnicode map's single-code entries (``bfchar``), code to text, as hex.
-
-    Without the UTF-16 units PDF/UA forbids (:data:`UNREADABLE_UNITS`); a code
-    left with no text is left out.
-    """
-    found: dict[str, str] = {}
-    for block in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
-        for code, text in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
-            units = re.findall("....", text.decode().lower())
-            readable = "".join(unit for unit in units if unit not in UNREADABLE_UNITS)
-            if readable:
-                found[code.decode().lower()] = readable
-    return found
-
-
-#: The text PDF/UA-1 forbids a ToUnicode map to give a code (ISO 14289-1 §7.21.7):
-#: U+0000, U+FEFF and U+FFFE, as UTF-16 units in hex.
-UNREADABLE_UNITS = frozenset({"0000", "feff", "fffe"})
-#: A ``bfchar`` entry whose text holds one of :data:`UNREADABLE_UNITS`.
-_UNREADABLE_ENTRY = re.compile(rb"<[0-9a-f]+>\s*<(?:[0-9a-f]{4})*?(?:0000|feff|fffe)", re.I)
-#: How WeasyPrint's ToUnicode maps begin (weasyprint/pdf/fonts.py).
-_CMAP_START = b"/CIDInit /ProcSet findresource begin"
-
-
-def readable_unicode_maps(document: Any, pdf: Any) -> None:
-    """A WeasyPrint finisher: no ToUnicode map of ``pdf`` gives a code U+0000, U+FEFF or U+FFFE.
-
-    A font that fills in answer fields is embedded whole, with the text of
-    every glyph its ``cmap`` names (weasyprint/pdf/fonts.py), and fonts map
-    U+0000 to their ``.null`` glyph: no text draws it, but PDF/UA forbids the
-    entry.  ``pdf`` is WeasyPrint's ``pydyf.PDF``, before it is written;
-    ``document`` is unused.
-    """
-    for thing in pdf.objects:
-        lines = getattr(thing, "stream", None)
-        if not isinstance(lines, list) or lines[:1] != [_CMAP_START]:
-            continue
-        cmap = b"\n".join(line for line in lines if isinstance(line, bytes))
-        if _UNREADABLE_ENTRY.search(cmap):
-            thing.stream = [_unicode_cmap(_unicode_map(cmap))]
-
-
-def _unicode_cmap(mapping: dict[str, str]) -> bytes:
-    """A ToUnicode CMap of ``mapping``, in the form WeasyPrint writes."""
-    entries = sorted(mapping.items())
-    lines = [
-        "/CIDInit /ProcSet findresource begin",
-        "12 dict begin",
-        "begincmap",
-        "/CIDSystemInfo",
-        "<< /Registry (Adobe)",
-        "/Ordering (UCS)",
-        "/Supplement 0",
-        ">> def",
-        "/CMapName /Adobe-Identity-UCS def",
-        "/CMapType 2 def",
-        "1 begincodespacerange",
-        "<0000> <ffff>",
-        "endcodespacerange",
-    ]
-    # A bfchar block holds at most 100 entries.
-    for start in range(0, len(entries), 100):
-        chunk = entries[start : start + 100]
-        lines.append(f"{len(chunk)} beginbfchar")
-        lines += [f"<{code}> <{text}>" for code, text in chunk]
-        lines.append("endbfchar")
-    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
-    return "\n".join(lines).encode("ascii")
 
 
 def _embedded_fonts(book: pikepdf.Pdf) -> list[tuple[Any, Any, Any]]:

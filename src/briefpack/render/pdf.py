@@ -216,12 +216,12 @@ def _weasyprint_pdf(
         pdf = b""
         if write:
             identity = _answer_fields_identity(pack, document) if settings.answer_fields else {}
-            from briefpack.render.book import readable_unicode_maps
+            from briefpack.render.tagging import finisher
 
             with _font_timestamps(settings.created):
                 pdf = document.write_pdf(
                     pdf_identifier=_identifier(html, css + (extra_css or "")),
-                    finisher=readable_unicode_maps,
+                    finisher=finisher(variant or settings.pdf_variant),
                     **variant_options(variant or settings.pdf_variant),
                     **identity,
                 )

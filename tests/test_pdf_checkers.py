@@ -1,0 +1,64 @@
+"""PDFs that pass ``page``, a PDF/UA and PDF/A validator briefpack did not write.
+
+Each test here is a defect ``page`` found, built as a board secretary would
+meet it: archival PDFs of a pack with photos, pictures and a logo.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import BUNDLED_PACK, run
+from pdf_helpers import page_findings
+
+#: The ``page`` profile of each archival variant.
+ARCHIVAL = {"pdf/a-2b": "2b", "pdf/a-3b": "3b"}
+
+ATTENDEES = """\
+attendees:
+  - name: Jane Doe
+    role: Chief Technology Officer
+    photo: people/jane.png
+  - name: Li Wei
+    photo: people/li.jpg
+"""
+
+
+def pictured_pack(folder: Path) -> Path:
+    """The bundled pack with attendees' photos (PNG with alpha, JPEG), a picture and a logo."""
+    (folder / "people").mkdir()
+    Image.new("RGBA", (120, 120), (70, 110, 160, 200)).save(folder / "people" / "jane.png")
+    Image.new("RGB", (90, 120), (160, 110, 70)).save(folder / "people" / "li.jpg")
+    Image.new("RGB", (60, 40), (20, 140, 60)).save(folder / "chart.png")
+    theme = folder / "theme"
+    theme.mkdir()
+    Image.new("RGB", (80, 30), (10, 10, 90)).save(theme / "logo.png")
+    (theme / "theme.yaml").write_text("name: Pictured\nlogo: logo.png\n", encoding="utf-8")
+    text = BUNDLED_PACK.read_text(encoding="utf-8").replace("days:", ATTENDEES + "days:", 1)
+    text = text.replace(
+        "What frameworks and practices", "![Revenue by quarter](chart.png) What frameworks", 1
+    )
+    pack = folder / "pack.yaml"
+    pack.write_text(text, encoding="utf-8")
+    return pack
+
+
+@pytest.mark.parametrize("variant", sorted(ARCHIVAL))
+def test_archival_pdfs_with_photos_pictures_and_a_logo_pass_pdf_a_and_pdf_ua(
+    variant: str, tmp_path: Path
+) -> None:
+    pack = pictured_pack(tmp_path)
+    out = tmp_path / "out"
+    code, _, err = run(
+        "build", str(pack), "-o", str(out), "-f", "pdf", "--pdf-variant", variant,
+        "--theme", str(tmp_path / "theme"),
+    )  # fmt: skip
+    assert code == 0, err
+    book = out / "pack" / "pack.pdf"
+    # The book (its parts joined) and a session's pack (one document), which has Jane's photo.
+    for pdf in (book, out / "pack" / "sessions" / "01-devops-culture-at-amazon.pdf"):
+        assert page_findings(pdf, ARCHIVAL[variant]) == [], pdf
+        assert page_findings(pdf, "ua1") == [], pdf
