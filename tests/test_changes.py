@@ -9,6 +9,7 @@ import pytest
 
 from briefpack.content.validate import load_pack
 from briefpack.model import Pack, Question, Session
+from briefpack.model.change_details import Detail
 from briefpack.model.changes import anything_changed, compare, diff_text
 from briefpack.model.rich_text import (
     Link,
@@ -19,6 +20,7 @@ from briefpack.model.rich_text import (
     Text,
     plain_text,
 )
+from briefpack.render.wording import wording_for
 
 from conftest import BUNDLED_PACK
 
@@ -206,3 +208,115 @@ def test_a_plain_text_diff_reads_as_the_new_text_with_the_old_words_marked() -> 
     )
     assert diff_text("Same", "Same") == (Text("Same"),)
     assert diff_text("", "New") == (Revision("insert", (Text("New"),)),)
+
+
+SPEAKERS_OLD = """\
+title: Board
+attendees:
+  - name: Zoë Ångström
+    role: Chair
+    organisation: Nordic Holdings
+  - name: Li Wei
+  - name: Omar Haddad
+days:
+  - date: 2026-03-02
+    sessions:
+      - title: Strategy
+        label: Session 1
+        start: "09:00"
+        end: "10:00"
+        speakers:
+          - name: José Ñúñez
+            role: Chief Technology Officer
+          - name: Dana Ruiz
+          - name: Kim Park
+            role: CFO
+        attendees: [Zoë Ångström, Li Wei, Omar Haddad]
+        questions:
+          - title: Direction
+            question: Where are we going?
+"""
+#: The same pack with every attribute change: the label, the time, a speaker's role
+#: changed, given and taken, a speaker gone and one come; attendees likewise.
+SPEAKERS_NEW = (
+    SPEAKERS_OLD.replace("label: Session 1", "label: Opening")
+    .replace('start: "09:00"\n        end: "10:00"', 'start: "09:30"\n        end: "10:30"')
+    .replace("role: Chief Technology Officer", "role: Chief Executive Officer")
+    .replace("- name: Dana Ruiz\n", "- name: Dana Ruiz\n            role: COO\n")
+    .replace("          - name: Kim Park\n            role: CFO\n", "          - name: Ana Costa\n")
+    .replace("organisation: Nordic Holdings", "organisation: Baltic Partners")
+    .replace("  - name: Li Wei\n", "  - name: Li Wei\n    role: Secretary\n")
+    .replace("  - name: Omar Haddad\n", "  - name: Ines Moreau\n")
+    .replace("Li Wei, Omar Haddad]", "Li Wei, Ines Moreau]")
+)
+
+
+@pytest.fixture
+def people(tmp_path: Path) -> Pack:
+    (tmp_path / "old.yaml").write_text(SPEAKERS_OLD, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(SPEAKERS_NEW, encoding="utf-8")
+    return compare(load_pack(tmp_path / "old.yaml"), load_pack(tmp_path / "new.yaml"))
+
+
+def test_a_speakers_new_role_is_a_role_change_not_the_speaker_removed_and_added(
+    people: Pack,
+) -> None:
+    change = people.sessions[0].change
+    assert change is not None
+    assert change.status == "edited"
+    roles = [d for d in change.details if d.who == "José Ñúñez"]
+    assert roles == [
+        Detail("role", "Chief Technology Officer", "Chief Executive Officer", "José Ñúñez")
+    ]
+
+
+def test_every_attribute_change_of_a_session_is_said_in_words_once_for_both_writers(
+    people: Pack,
+) -> None:
+    change = people.sessions[0].change
+    assert wording_for("en").change_lines(change) == [
+        "Label changed from Session 1 to Opening",
+        "Time changed from 9:00\u2009\u2013\u200910:00\u202fAM"
+        " to 9:30\u2009\u2013\u200910:30\u202fAM",
+        "Speaker removed: Kim Park",
+        "José Ñúñez: role changed from Chief Technology Officer to Chief Executive Officer",
+        "Dana Ruiz: role set to COO",
+        "Speaker added: Ana Costa",
+    ]
+    assert wording_for("de").change_lines(change)[3] == (
+        "José Ñúñez: Funktion geändert von Chief Technology Officer in Chief Executive Officer"
+    )
+    assert wording_for("es").change_lines(change)[1] == (
+        "Hora cambiada de 9:00\u201310:00 a 9:30\u201310:30"
+    )
+
+
+def test_attendees_added_removed_or_with_a_new_role_or_organisation_are_changes(
+    people: Pack,
+) -> None:
+    english = wording_for("en")
+    lines = [
+        (english.status_label(change, "attendee"), change.name, english.change_lines(change))
+        for change in people.attendee_changes
+    ]
+    assert lines == [
+        ("Attendee changed", "Zoë Ångström", [
+            "Zoë Ångström: organisation changed from Nordic Holdings to Baltic Partners",
+        ]),
+        ("Attendee changed", "Li Wei", ["Li Wei: role set to Secretary"]),
+        ("Attendee removed", "Omar Haddad", []),
+        ("Attendee added", "Ines Moreau", []),
+    ]  # fmt: skip
+
+
+def test_a_retitled_or_moved_question_says_so_in_words(marked: Pack) -> None:
+    english = wording_for("en")
+    _, retitled = find(marked, "Incident Automation at Scale")
+    assert english.change_lines(retitled.change) == [
+        "Title changed from Automated Incident Management to Incident Automation at Scale"
+    ]
+    _, moved = find(marked, "Deep Agents vs. Shallow Agents (Agents 2.0)")
+    assert english.change_lines(moved.change) == ["Moved from AgentCore"]
+    assert wording_for("fr").change_lines(moved.change) == ["Déplacée depuis AgentCore"]
+    unchanged = next(s for s in marked.sessions if s.title == "DevOps Culture at Amazon")
+    assert english.change_lines(unchanged.change) == []

@@ -7,7 +7,10 @@ new one's and returns the new pack with everything that changed marked in it:
   nodes (word by word) and whole blocks :class:`~briefpack.model.rich_text.RevisedBlock`;
 * a removed question or session stays where it was, marked removed;
 * each session and question carries a :class:`SessionChange` or
-  :class:`QuestionChange` saying what happened to it.
+  :class:`QuestionChange` saying what happened to it, with the
+  :class:`~briefpack.model.change_details.Detail` of each attribute that
+  changed (a speaker's role, the time), and the pack the attendees that
+  came, went or changed (:func:`~briefpack.model.change_details.attendee_changes`).
 
 Every writer can then show the changes its own way: the PDF underlines and
 strikes through, the Word copy makes real tracked changes.
@@ -31,8 +34,14 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
 
+from briefpack.model.change_details import (
+    Detail,
+    Status,
+    attendee_changes,
+    changed,
+    session_details,
+)
 from briefpack.model.pack import Day, Pack, Question, Session, Speaker
 from briefpack.model.rich_text import (
     Block,
@@ -59,8 +68,6 @@ from briefpack.model.rich_text import (
 #: How alike two questions' title and text must be (difflib's ratio) to be the same question.
 SIMILAR = 0.6
 
-Status = Literal["same", "edited", "added", "removed"]
-
 
 @dataclass(frozen=True, slots=True)
 class QuestionChange:
@@ -75,6 +82,8 @@ class QuestionChange:
     old_title: str | None = None
     #: The title of the session it came from, when it moved from another one.
     moved_from: str | None = None
+    #: What changed about it besides its text: its title, where it came from.
+    details: tuple[Detail, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +98,11 @@ class SessionChange:
     #: Its times before, when they changed.
     old_start: dt.time | None = None
     old_end: dt.time | None = None
-    #: Its speakers, each marked ``insert`` or ``delete`` when added or removed, else ``None``.
+    #: Its speakers, each marked ``insert`` or ``delete`` when added or removed, else
+    #: ``None``; a speaker whose role changed is the old one deleted and the new inserted.
     speakers: tuple[tuple[RevisionKind | None, Speaker], ...] = ()
+    #: What changed about it, one thing each (title, label, time, each speaker), in order.
+    details: tuple[Detail, ...] = ()
 
 
 def session_changed(session: Session) -> bool:
@@ -325,7 +337,11 @@ def compare(old: Pack, new: Pack) -> Pack:
             if session.id not in new_ids:
                 removed = _removed_session(session, matched_old)
                 days = _insert_session(days, old_day, old_day.sessions[:position], removed)
-    return replace(new, days=tuple(_mark_moved_sessions(old, days)))
+    return replace(
+        new,
+        days=tuple(_mark_moved_sessions(old, days)),
+        attendee_changes=attendee_changes(old, new),
+    )
 
 
 def _match_questions(old: Pack, new: Pack) -> dict[int, Question]:
@@ -434,6 +450,7 @@ def _merge_session(
             old_start=old.start if retimed else None,
             old_end=old.end if retimed else None,
             speakers=speakers,
+            details=session_details(old, new),
         )
     return replace(new, questions=tuple(questions), change=change)
 
@@ -466,6 +483,10 @@ def _merge_question(
             title=diff_text(old.title, new.title),
             old_title=old.title if old.title != new.title else None,
             moved_from=moved_from,
+            details=(
+                *changed("title", old.title, new.title),
+                *((Detail("moved_from", moved_from),) if moved_from is not None else ()),
+            ),
         ),
     )
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from briefpack.model.marks import Mark, Problem
 
 if TYPE_CHECKING:
+    from briefpack.model.change_details import AttendeeChange
     from briefpack.model.changes import QuestionChange, SessionChange
     from briefpack.model.rich_text import Image, Markdown
 
@@ -177,6 +178,8 @@ class Pack:
     name: str = field(default="pack", compare=False)
     source: str = field(default="<memory>", compare=False)
     warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
+    #: In a change-marked pack: the attendees added, removed or edited, for the changes page.
+    attendee_changes: tuple[AttendeeChange, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def sessions(self) -> tuple[Session, ...]:

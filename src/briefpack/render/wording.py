@@ -29,6 +29,7 @@ from babel.dates import format_date, format_interval, format_skeleton, match_ske
 from babel.lists import format_list
 from babel.support import Translations
 
+from briefpack.model.change_details import AttendeeChange, Detail
 from briefpack.model.pack import TimeFormat
 from briefpack.render.catalogues import (
     FALLBACK_LANGUAGE,
@@ -109,10 +110,15 @@ class Wording:
             "date": format_date(date, "medium", locale=self.locale),
         }
 
-    def status_label(self, change: QuestionChange | SessionChange, what: str) -> str:
-        """``Question added``, ``Session moved``: how a changes page names a change."""
+    def status_label(
+        self, change: QuestionChange | SessionChange | AttendeeChange, what: str
+    ) -> str:
+        """``Question added``, ``Session moved``: how a changes page names a change.
+
+        ``what`` is ``session``, ``question`` or ``attendee``.
+        """
         _ = self.gettext
-        if change.status == "same" and change.moved:
+        if not isinstance(change, AttendeeChange) and change.status == "same" and change.moved:
             return _("Session moved") if what == "session" else _("Question moved")
         labels = {
             ("session", "added"): _("Session added"),
@@ -121,8 +127,66 @@ class Wording:
             ("question", "added"): _("Question added"),
             ("question", "removed"): _("Question removed"),
             ("question", "edited"): _("Question edited"),
+            ("attendee", "added"): _("Attendee added"),
+            ("attendee", "removed"): _("Attendee removed"),
+            ("attendee", "edited"): _("Attendee changed"),
         }
         return labels[(what, change.status)]
+
+    def change_lines(
+        self, change: QuestionChange | SessionChange | AttendeeChange | None
+    ) -> list[str]:
+        """The lines under an entry of the changes page, one per thing that changed about it.
+
+        Both writers print these as they are, so the PDF and the Word copy say
+        the same: ``Time changed from 9:00 – 10:00 AM to 9:30 – 10:30 AM``,
+        ``José Ñúñez: role changed from CTO to CEO``.  Text changes are shown
+        in place, marked, and are not repeated here.
+        """
+        return [] if change is None else [self.detail(detail) for detail in change.details]
+
+    def detail(self, detail: Detail) -> str:
+        """One :class:`~briefpack.model.change_details.Detail` in words."""
+        _ = self.gettext
+        old, new = self._value(detail.old), self._value(detail.new)
+        values = {"name": detail.who or "", "old": old, "new": new}
+        if detail.attribute == "added":
+            return _("Speaker added: %(name)s") % values
+        if detail.attribute == "removed":
+            return _("Speaker removed: %(name)s") % values
+        if detail.attribute == "moved_from":
+            return _("Moved from %(session)s") % {"session": old}
+        if detail.attribute == "title":
+            return _("Title changed from %(old)s to %(new)s") % values
+        if detail.attribute == "time":
+            return _("Time changed from %(old)s to %(new)s") % values
+        # An attribute that may be absent: changed, given where there was none, taken away.
+        messages = {
+            "label": (
+                _("Label changed from %(old)s to %(new)s"),
+                _("Label added: %(new)s"),
+                _("Label removed: %(old)s"),
+            ),
+            "role": (
+                _("%(name)s: role changed from %(old)s to %(new)s"),
+                _("%(name)s: role set to %(new)s"),
+                _("%(name)s: role %(old)s removed"),
+            ),
+            "organisation": (
+                _("%(name)s: organisation changed from %(old)s to %(new)s"),
+                _("%(name)s: organisation set to %(new)s"),
+                _("%(name)s: organisation %(old)s removed"),
+            ),
+        }
+        edited, given, taken = messages[detail.attribute]
+        message = given if detail.old is None else taken if detail.new is None else edited
+        return message % values
+
+    def _value(self, value: str | tuple[dt.time, dt.time] | None) -> str:
+        """A detail's old or new value as a page shows it: a time range in the language's way."""
+        if isinstance(value, tuple):
+            return self.times(*value)
+        return value or ""
 
     def page_footer(self) -> list[str]:
         """ "Page X of Y" as text with the markers ``{page}`` and ``{pages}`` split out.
