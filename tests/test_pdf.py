@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from pathlib import Path
@@ -338,3 +339,62 @@ def test_an_error_weasyprint_only_logs_fails_the_pack(
     pack = valid(write_pack(MINIMAL_PACK))
     with pytest.raises(BriefpackError, match=r"rendering failed: Failed to load image at 'x\.png'"):
         render(pack)
+
+
+def xmp_titles(data: bytes) -> list[str]:
+    """Every ``dc:title`` of the XMP."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        metadata = pdf.open_metadata(set_pikepdf_as_editor=False)
+        return [str(metadata.get("dc:title", ""))]
+
+
+def test_a_sessions_pack_is_titled_by_its_session_and_a_recipients_by_the_pack(
+    bundled: Pack,
+) -> None:
+    # The title bar shows the Title (DisplayDocTitle); a screen reader says it first.
+    session = bundled.sessions[1]
+    data = render(bundled, session=session.id)
+    title = f"Session 2: AgentCore \u2013 {bundled.title}"
+    assert session.title == "AgentCore"
+    assert reader(data).metadata["/Title"] == title  # type: ignore[index]
+    assert xmp_titles(data) == [title]
+    # A reader's copy is the pack, prepared for them: the pack's title.
+    data = render(bundled, recipient="Jane Doe")
+    assert reader(data).metadata["/Title"] == bundled.title  # type: ignore[index]
+    assert xmp_titles(data) == [bundled.title]
+
+
+def languages_claimed(data: bytes) -> set[str]:
+    """Every language the PDF names: /Lang anywhere (catalogue, structure
+    elements, marked content) and every xml:lang of the XMP but x-default."""
+    import pikepdf
+
+    found: set[str] = set()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for thing in pdf.objects:
+            if isinstance(thing, pikepdf.Dictionary | pikepdf.Stream) and "/Lang" in thing:
+                found.add(str(thing.Lang))
+        for page in pdf.pages:
+            for operands, _ in pikepdf.parse_content_stream(page):
+                for operand in operands:
+                    if isinstance(operand, pikepdf.Dictionary) and "/Lang" in operand:
+                        found.add(str(operand.Lang))
+        xmp = pdf.Root.Metadata.read_bytes().decode("utf-8")
+    found.update(re.findall(r'xml:lang="([^"]+)"', xmp))
+    found.discard("x-default")
+    return found
+
+
+@pytest.mark.parametrize(("written", "printed"), [("ja", "en"), ("de", "de"), ("fr", "fr")])
+def test_the_pdf_names_the_language_of_the_words_it_prints(
+    write_pack: WritePack, written: str, printed: str
+) -> None:
+    # A language without a catalogue is printed in English: tagged as English.
+    path = write_pack(MINIMAL_PACK + f"options:\n  language: {written}\n")
+    pack = valid(path)
+    for settings in ({}, {"session": pack.sessions[0].id}):
+        data = render(pack, **settings)
+        assert reader(data).trailer["/Root"]["/Lang"] == printed
+        assert languages_claimed(data) == {printed}, settings

@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from markupsafe import escape
 
 from briefpack.model import Pack
+from briefpack.render.catalogues import printed_language
 from briefpack.render.html import (
     CONTENTS_PART,
     FRONT_PART,
@@ -173,7 +174,7 @@ def numbers_part(pack: Pack, settings: RenderSettings, pages: int) -> PartSpec:
     """``pages`` pages showing only "Page X of Y" where the footer shows it; the first, none."""
     wording = wording_for(pack.options.language, pack.options.time_format)
     html = (
-        f'<!DOCTYPE html><html lang="{escape(pack.options.language)}"><head>'
+        f'<!DOCTYPE html><html lang="{escape(printed_language(pack.options.language))}"><head>'
         f"<style>@page {{ size: {PAGE_SIZES[settings.paper]}; }} "
         f":root {{ --page-footer: {page_footer_css(wording)}; }}</style></head><body>"
         '<div style="page: cover"></div>'

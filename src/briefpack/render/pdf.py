@@ -4,8 +4,7 @@ WeasyPrint may fetch only files inside the theme folder (fonts, CSS, logo);
 every other URL is refused, recorded, and reported as a warning naming the
 pack file, so nothing is read from elsewhere and the network is never used.
 WeasyPrint reports its problems only through the ``weasyprint`` logger: they
-are captured during each render, errors fail the render and warnings are
-passed on.
+are captured during each render, errors fail it and warnings are passed on.
 
 Which font subsetter WeasyPrint finds (HarfBuzz's, or fontTools where
 ``libharfbuzz-subset0`` is missing) changes nothing but speed: fontTools
@@ -42,6 +41,7 @@ from briefpack.model.answers import (
 )
 from briefpack.model.theme import Theme
 from briefpack.render.attachments import finish_book, kept_pages
+from briefpack.render.catalogues import printed_language
 from briefpack.render.formats import Rendered
 from briefpack.render.html import (
     IMAGES,
@@ -59,7 +59,7 @@ from briefpack.render.parts import (
 from briefpack.render.scrub import scrub_document
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import FONTS, LOGO, font_files
-from briefpack.render.wording import wording_for
+from briefpack.render.wording import session_heading, wording_for
 
 logger = logging.getLogger("briefpack")
 #: Hints about the machine rather than the content; the command line shows each once.
@@ -68,6 +68,8 @@ advice_logger = logging.getLogger(ADVICE_LOGGER)
 SUBSETTER_INSTALL = (
     "install HarfBuzz's subsetter: libharfbuzz-subset0 on Debian and Ubuntu, harfbuzz elsewhere"
 )
+#: How WeasyPrint's warning that it subsets with fontTools begins.
+_FALLBACK = "Using fontTools instead of HarfBuzz-Subset"
 SUBSETTER_ADVICE = (
     f"note: fonts were subset by fontTools, the slower fallback; for faster builds "
     f"{SUBSETTER_INSTALL}"
@@ -215,7 +217,7 @@ def _weasyprint_pdf(
         scrub_document(document)
         pdf = b""
         if write:
-            identity = _answer_fields_identity(pack, document) if settings.answer_fields else {}
+            identity = _metadata(pack, settings, document)
             from briefpack.render.tagging import finisher
 
             with _font_timestamps(settings.created):
@@ -225,7 +227,7 @@ def _weasyprint_pdf(
                     **variant_options(variant or settings.pdf_variant),
                     **identity,
                 )
-    fallback = [record for record in capture.records if _is_subsetter_fallback(record)]
+    fallback = [record for record in capture.records if str(record.msg).startswith(_FALLBACK)]
     if fallback:
         advice_logger.warning(SUBSETTER_ADVICE)
     for url in fetcher.refused:
@@ -356,7 +358,7 @@ def _recipient_mark(pack: Pack, settings: RenderSettings, fetcher: RestrictedFet
     wording = wording_for(pack.options.language, pack.options.time_format)
     text = wording.prepared_for(settings.recipient, settings.created.date())
     html = (
-        f'<!DOCTYPE html><html lang="{escape(pack.options.language)}"><head>'
+        f'<!DOCTYPE html><html lang="{escape(printed_language(pack.options.language))}"><head>'
         f"<style>@page {{ size: {PAGE_SIZES[settings.paper]}; }}</style></head><body>"
         f'<div class="recipient-mark-page"><p class="recipient-mark">{escape(text)}</p></div>'
         "</body></html>"
@@ -449,10 +451,6 @@ def _font_timestamps(created: dt.datetime) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def _is_subsetter_fallback(record: logging.LogRecord) -> bool:
-    return str(record.msg).startswith("Using fontTools instead of HarfBuzz-Subset")
-
-
 def _is_missing_glyph(record: logging.LogRecord) -> bool:
     return str(record.msg).startswith(".notdef glyph rendered") and bool(record.args)
 
@@ -475,13 +473,20 @@ def _report_missing_glyphs(pack: Pack, records: list[logging.LogRecord]) -> None
             )
 
 
-def _answer_fields_identity(pack: Pack, document: Any) -> dict[str, Any]:
-    """WeasyPrint's options to write the pack's identity into a copy with answer fields.
+def _metadata(pack: Pack, settings: RenderSettings, document: Any) -> dict[str, Any]:
+    """Title and language as briefpack means them, whatever the template wrote; identity.
 
-    Harvest reads it back to refuse a filled copy of another pack (see
-    :data:`briefpack.model.answers.IDENTITY_PACK`).  Only these keys: any other
-    ``<meta>`` of the HTML stays out of the document information.
+    A session's pack is titled by its session (the window's title, what a
+    screen reader says first); ``/Lang`` is the printed words' (``en`` for
+    ``ja``, which has no catalogue).  Harvest reads a copy with answer fields'
+    identity back (:data:`briefpack.model.answers.IDENTITY_PACK`).
     """
+    document.metadata.lang = printed_language(pack.options.language)
+    _, session = pack.scope(settings.session)
+    if session is not None:
+        document.metadata.title = f"{session_heading(session)} \u2013 {pack.title}"
+    if not settings.answer_fields:
+        return {}
     identity = pack_identity(pack.name, pack.days[0].date if pack.days else None)
     document.metadata.custom = {IDENTITY_PACK: identity, IDENTITY_VERSION: FIELDS_VERSION}
     return {"custom_metadata": True}
