@@ -40,6 +40,11 @@ _LBODY = pikepdf.Name("/LBody")
 _NON_STRUCT = pikepdf.Name("/NonStruct")
 _LBL = pikepdf.Name("/Lbl")
 _L = pikepdf.Name("/L")
+_TABLE = pikepdf.Name("/Table")
+_TR = pikepdf.Name("/TR")
+_TH = pikepdf.Name("/TH")
+_TD = pikepdf.Name("/TD")
+_ROW_GROUPS = (pikepdf.Name("/THead"), pikepdf.Name("/TBody"), pikepdf.Name("/TFoot"))
 _BDC = pikepdf.Operator("BDC")
 #: The annotation flag that makes an annotation print (ISO 32000-1, table 165).
 PRINT_FLAG = 4
@@ -65,6 +70,7 @@ def repair_tags(document: pikepdf.Pdf, descriptions: Mapping[str, str]) -> None:
     label_list_items(document)
     mark_pagination_artifacts(document)
     describe_links(document, descriptions)
+    head_spanned_columns(document)
 
 
 def mark_pagination_artifacts(document: pikepdf.Pdf) -> int:
@@ -237,6 +243,96 @@ def _kids(element: Any) -> list[Any]:
     return [
         kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") is not None
     ]
+
+
+def head_spanned_columns(document: pikepdf.Pdf) -> int:
+    """Make a column header that spans columns head each of them; return the cells given one.
+
+    WeasyPrint lists a header among a data cell's ``Headers`` only for the
+    header's first column, so a cell under the second column of "Section"
+    (``colspan="2"``) had none, which PDF/UA forbids (a cell whose headers
+    cannot be found).  A spanning header is a column header when a cell of
+    its first column names it; a row header spanning columns is left alone.
+    """
+    root = document.Root.get("/StructTreeRoot")
+    if root is None:
+        return 0
+    changed = 0
+    for table in _elements(root):
+        if table.get("/S") != _TABLE:
+            continue
+        cells = _table_cells(table)
+        for _, column, span, header in cells:
+            key = header.get("/ID")
+            if header.get("/S") != _TH or span < 2 or key is None:
+                continue
+            heads = [
+                cell
+                for _, first, width, cell in cells
+                if first <= column < first + width and key in _headers(cell)
+            ]
+            if not heads:
+                continue  # a row header
+            for _, first, width, cell in cells:
+                under = first < column + span and column < first + width
+                if under and cell.get("/S") == _TD and key not in _headers(cell):
+                    _table_attributes(cell).Headers.append(key)
+                    changed += 1
+    return changed
+
+
+def _table_cells(table: Any) -> list[tuple[int, int, int, Any]]:
+    """Each cell of ``table``: its row, first column, columns spanned, and the element."""
+    rows = []
+    for kid in _kids(table):
+        if kid.get("/S") == _TR:
+            rows.append(kid)
+        elif kid.get("/S") in _ROW_GROUPS:
+            rows += [row for row in _kids(kid) if row.get("/S") == _TR]
+    taken: set[tuple[int, int]] = set()
+    cells = []
+    for number, row in enumerate(rows):
+        column = 0
+        for cell in _kids(row):
+            if cell.get("/S") not in (_TH, _TD):
+                continue
+            while (number, column) in taken:
+                column += 1
+            span = max(1, int(_attribute(cell, "/ColSpan", 1)))
+            rowspan = max(1, int(_attribute(cell, "/RowSpan", 1)))
+            for down in range(rowspan):
+                taken.update((number + down, column + across) for across in range(span))
+            cells.append((number, column, span, cell))
+            column += span
+    return cells
+
+
+def _table_attributes(cell: Any) -> Any:
+    """The cell's table attributes (``/O /Table``), made if it has none; ``Headers`` an array."""
+    found = cell.get("/A")
+    candidates = list(found) if isinstance(found, pikepdf.Array) else [found]
+    for attributes in candidates:
+        if isinstance(attributes, pikepdf.Dictionary) and attributes.get("/O") == _TABLE:
+            break
+    else:
+        attributes = pikepdf.Dictionary(O=_TABLE)
+        cell.A = pikepdf.Array([*candidates, attributes]) if found is not None else attributes
+    if not isinstance(attributes.get("/Headers"), pikepdf.Array):
+        attributes.Headers = pikepdf.Array()
+    return attributes
+
+
+def _headers(cell: Any) -> list[str]:
+    return [str(key) for key in _attribute(cell, "/Headers", [])]
+
+
+def _attribute(cell: Any, key: str, default: Any) -> Any:
+    """A table attribute of ``cell`` (from its ``/O /Table`` attributes), else ``default``."""
+    found = cell.get("/A")
+    for attributes in list(found) if isinstance(found, pikepdf.Array) else [found]:
+        if isinstance(attributes, pikepdf.Dictionary) and attributes.get("/O") == _TABLE:
+            return attributes.get(key, default)
+    return default
 
 
 # ------------------------------------------------ before WeasyPrint writes the PDF
