@@ -42,6 +42,7 @@ from briefpack.build.settings import choose_theme, resolve_settings, theme_warni
 from briefpack.build.system import hold_back, not_built, require_renderer
 from briefpack.build.versions import Version, earlier_version
 from briefpack.content.answers import answers_path, load_answers
+from briefpack.content.glyphs import glyph_warnings
 from briefpack.content.limits import ReadLimits
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack, Recipient, pack_images
@@ -51,6 +52,7 @@ from briefpack.model.theme import Theme
 from briefpack.render.catalogues import pack_warnings
 from briefpack.render.formats import DEFAULT_FORMATS, FORMAT_TABLE, Rendered
 from briefpack.render.settings import RenderSettings, is_book
+from briefpack.render.theme_css import font_files
 
 if TYPE_CHECKING:
     from briefpack.render.parts import JoinSpec, PartSpec
@@ -200,6 +202,9 @@ def build(
             key = tuple(theme.folders())
             report.theme_folders.update(key)
             report.warnings.extend(theme_warnings(theme))
+            # Characters no font of the render has (fallbacks included): a box, said at their line.
+            fonts = font_files(theme).values()
+            report.warnings.extend(glyph_warnings(pack, theme, fonts, answers.get(pack.name)))
             if key not in theme_hashes:
                 theme_hashes[key] = hash_json([folder_hash(folder) for folder in key])
             jobs = plan(
