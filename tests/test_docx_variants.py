@@ -5,6 +5,9 @@ the clean pack's page numbers."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from briefpack.render.settings import RenderSettings
 
 from conftest import valid
 from docx_helpers import NS, W, body_paragraphs, part, parts
+from pdf_helpers import page_texts
 
 #: Unlike the bundled pack: attendees (one with a photo), recipients, accents, an emoji.
 PACK = """\
@@ -203,3 +207,92 @@ def test_a_debrief_never_writes_new_fields_under_an_answer(tmp_path: Path) -> No
     assert "Type the answer here." not in texts
     # Nor does it claim to be a copy to fill in and harvest.
     assert "docProps/custom.xml" not in parts(data)
+
+
+def sections_of(data: bytes) -> list[tuple[str | None, str | None, bool, list[str]]]:
+    """Each section's page number format, start, whether its first page differs, footers."""
+    document = part(data, "word/document.xml")
+    found = []
+    for section in document.xpath("//w:sectPr", namespaces=NS):
+        numbers = section.find("w:pgNumType", NS)
+        found.append(
+            (
+                numbers.get(f"{{{W}}}fmt") if numbers is not None else None,
+                numbers.get(f"{{{W}}}start") if numbers is not None else None,
+                section.find("w:titlePg", NS) is not None,
+                [ref.get(f"{{{W}}}type") for ref in section.findall("w:footerReference", NS)],
+            )
+        )
+    return found
+
+
+def test_the_changes_page_follows_the_cover_as_front_matter(tmp_path: Path) -> None:
+    pack = write(tmp_path)
+    data = render_docx(pack, changes(pack, earlier_of(tmp_path))).data
+    texts = [text for _, text in body_paragraphs(data)]
+    title = texts.index("What changed since pack-v1.yaml of February 1, 2026")
+    assert texts[:2] == ["Briefing pack", "Board meeting"]
+    assert texts[title - 1] == ""  # the cover's section ends here
+    assert texts[texts.index("At a glance") - 1] == ""  # and the front matter's here
+    assert title < texts.index("At a glance")
+    # Cover page 1 (no footer on it), changes i, ii…, then the pack from page 2.
+    assert [section[:3] for section in sections_of(data)] == [
+        ("decimal", "1", True),
+        ("lowerRoman", "1", False),
+        ("decimal", "2", False),
+    ]
+    # The front matter's own footer shows its roman number alone; the pack's counts its pages.
+    assert sections_of(data)[1][3] == ["default"]
+    document = part(data, "word/document.xml")
+    instructions = "".join(
+        "".join(part(data, name).xpath("//w:instrText/text()", namespaces=NS))
+        for name in parts(data)
+        if name.startswith("word/footer")
+    )
+    # Two footers: the pack's ("Page 2 of 30", 30 its last page's number) and the front
+    # matter's (the classification and "i"); the cover's is empty.
+    assert sorted(instructions.split()) == ["PAGE", "PAGE", "PAGEREF", "_BpLastPage"]
+    last = document.xpath("/w:document/w:body/w:p[last()]", namespaces=NS)[0]
+    assert last.xpath("w:bookmarkStart/@w:name", namespaces=NS) == ["_BpLastPage"]
+
+
+def test_a_pack_without_changes_stays_one_section(tmp_path: Path) -> None:
+    data = render_docx(write(tmp_path), settings()).data
+    assert len(sections_of(data)) == 1
+    assert "" not in [text for _, text in body_paragraphs(data)]
+
+
+def laid_out_by_libreoffice(data: bytes, folder: Path, name: str) -> list[str]:
+    """The text of each page as LibreOffice lays out (and numbers) the Word file."""
+    source = folder / f"{name}.docx"
+    source.write_bytes(data)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(folder)},
+    )
+    return page_texts((folder / f"{name}.pdf").read_bytes())
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+def test_a_word_processor_numbers_the_changes_copy_as_the_clean_pack(tmp_path: Path) -> None:
+    pack = write(tmp_path)
+    clean = laid_out_by_libreoffice(render_docx(pack, settings()).data, tmp_path, "clean")
+    marked = render_docx(pack, changes(pack, earlier_of(tmp_path))).data
+    pages = laid_out_by_libreoffice(marked, tmp_path, "changes")
+    total = len(clean)
+    assert pages[0].startswith("Briefing pack Board meeting")
+    assert pages[1].startswith("Board meeting What changed since pack-v1.yaml")
+    assert pages[1].endswith("Confidential i")
+    # Every page after it: the clean pack's page, by its number and its count.
+    assert len(pages) == total + 1
+    for number, (page, same) in enumerate(zip(pages[2:], clean[1:], strict=True), start=2):
+        assert page.endswith(f"Page {number} of {total}")
+        assert same.endswith(f"Page {number} of {total}")
+    # The changes page's "where" is the page the change is on in the clean pack.
+    where = next(n for n, text in enumerate(clean, start=1) if "How fast?" in text)
+    assert f"Question edited: Pace {where}" in pages[1]

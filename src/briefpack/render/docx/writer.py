@@ -39,7 +39,7 @@ from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
 from briefpack.render.catalogues import printed_language
-from briefpack.render.docx import ooxml
+from briefpack.render.docx import ooxml, sections
 from briefpack.render.docx.body import Body
 from briefpack.render.docx.custom_properties import set_custom_properties
 from briefpack.render.docx.reference import clean_reference
@@ -247,17 +247,23 @@ class _DocxWriter:
     def write(self) -> None:
         days, session_pack = self.pack.scope(self.settings.session)
         self._header_and_footer()
-        if self.summary is not None:
-            self._changes_page(self.summary)
         if self.settings.answers is not None:
             self._debrief_page(days)
         if session_pack is None:
             self._cover()
+        else:
+            self._session_cover(days[0], session_pack)
+        front = None
+        if self.summary is not None:
+            # After the cover, as front matter: the pack's pages keep their numbers.
+            cover_end = sections.section_end(self.body)
+            self._changes_page(self.summary)
+            front = sections.FrontMatter(cover_end, sections.section_end(self.body))
+        if session_pack is None:
             self._at_a_glance()
             self._attendees(self.pack.attendees)
             self._contents()
         else:
-            self._session_cover(days[0], session_pack)
             self._attendees(self.pack.attendees_of(session_pack))
         for day_number, day in enumerate(days, start=1):
             for session_number, session in enumerate(day.sessions):
@@ -267,6 +273,9 @@ class _DocxWriter:
                 else:
                     self.body.new_page()
                 self._session(session)
+        if front is not None:
+            classification = self.pack.classification or ""
+            sections.number_pages(self.document, self.body, front, classification)
 
     # ------------------------------------------------------------ parts
 
@@ -295,7 +304,9 @@ class _DocxWriter:
         ooxml.add_tab(paragraph)
         ooxml.add_tab(paragraph)
         # "Page X of Y" in the pack's language, the numbers as fields.
-        fields = {"{page}": "PAGE", "{pages}": "NUMPAGES"}
+        # A changes copy counts the pack's pages only, not its front matter's.
+        pages = "NUMPAGES" if self.summary is None else f"PAGEREF {sections.LAST_PAGE}"
+        fields = {"{page}": "PAGE", "{pages}": pages}
         for piece in self.wording.page_footer():
             if piece in fields:
                 ooxml.add_field(paragraph, fields[piece], "1")
@@ -431,7 +442,7 @@ class _DocxWriter:
                 )
 
     def _changes_page(self, marked: Pack) -> None:
-        """The first page: what changed since the earlier version, one line each.
+        """The page after the cover: what changed since the earlier version, one line each.
 
         The same in both versions compared, so it is not itself a tracked change.
         """
@@ -442,7 +453,7 @@ class _DocxWriter:
             "version": settings.changes_since,
             "date": self.wording.long_date(settings.changes_date),
         }
-        self.body.paragraph(title, "Briefing Front Title")
+        self.body.paragraph(title, "Briefing Part Title")
         days, _ = marked.scope(settings.session)
         # Each line: its text, the bookmark of where it is, and whether it is a detail.
         lines: list[tuple[str, str | None, bool]] = []
@@ -492,8 +503,6 @@ class _DocxWriter:
                 # The page, as Word computes it when it updates the fields on opening.
                 ooxml.add_tab(paragraph)
                 ooxml.add_field(paragraph, f"PAGEREF {target} \\h", "")
-        # The pack itself starts on a page of its own, its cover first.
-        self.body.new_page()
 
     def _status(self, change: QuestionChange | SessionChange, what: str) -> str:
         return self.wording.status_label(change, what)
