@@ -109,6 +109,7 @@ def _render(
     theme = settings.chosen_theme
     wording = display.wording_for(pack.options.language, pack.options.time_format)
     days, session_pack = pack.scope(settings.session)
+    changes = bool(settings.changes_since and settings.changes_date)
     return template.render(
         pack=pack,
         days=days,
@@ -121,7 +122,9 @@ def _render(
         # from anyone, so it cannot end its <style> element (style_text).
         stylesheet=Markup(style_text(stylesheet_text(theme))) if inline_stylesheet else None,
         page_size=PAGE_SIZES[settings.paper],
-        page_footer=page_footer_css(wording),
+        # A change-marked pack numbers its changes page apart (roman), the rest as the pack.
+        page_footer=page_footer_css(wording, PACK_TOTAL if changes else "counter(pages)"),
+        front_footer=front_footer_css(wording) if changes else None,
         part=part,
         show_front=part in (None, FRONT_PART),
         show_contents=part in (None, CONTENTS_PART),
@@ -138,7 +141,7 @@ def _render(
         anchors=_anchors(pack),
         logo=logo_url(theme),
         # A tagged PDF needs words for every picture: whose logo it is.
-        logo_alt=pack.organisation or theme.name,
+        logo_alt=logo_description(pack),
         page_anchor=page_anchor,
         debrief_tally=lambda session: debrief_tally(session, settings),
         debrief_follow_ups=lambda: debrief_follow_ups(days, settings),
@@ -216,6 +219,17 @@ def _environment(theme_dir: Path, wording: display.Wording) -> jinja2.Environmen
     return environment
 
 
+def logo_description(pack: Pack) -> str:
+    """What a screen reader says for the theme's logo: whose it is, never the theme's folder.
+
+    The organisation the pack is prepared for or by; without one, its author (who
+    prepared it, whose logo a theme most likely carries); else the pack's title, as
+    the logo heads it.  Words the reader can place, in the pack's own words, where a
+    folder name (``executive``, ``acme-theme``) says nothing.
+    """
+    return pack.organisation or pack.author or pack.title
+
+
 def debrief_tally(session: Session, settings: RenderSettings) -> tuple[int, int, int]:
     """A session's answered and unanswered questions, and its follow-ups, in a debrief."""
     answered = unanswered = follow_ups = 0
@@ -264,18 +278,36 @@ def initials(name: str) -> str:
     return "".join(word[0] for word in words[:1] + words[1:][-1:]).upper()
 
 
-def page_footer_css(wording: display.Wording) -> Markup:
+def page_footer_css(wording: display.Wording, total: str = "counter(pages)") -> Markup:
     """ "Page X of Y" in the pack's language as a CSS ``content`` value with page counters.
 
-    Made from the catalogue, not from content, and written by
+    ``total`` is Y: the pages of the document, or (:data:`PACK_TOTAL`) the number of
+    its last page, where a front-matter page does not count among them.  Made from
+    the catalogue, not from content, and written by
     :func:`~briefpack.render.theme_css.css_string`, which escapes every
     character that could end the string or the ``<style>``; so it is marked
     safe deliberately.
     """
-    counters = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+    counters = {"{page}": "counter(page)", "{pages}": total}
     return Markup(" ").join(
         Markup(counters[piece]) if piece in counters else Markup(css_string(piece))
         for piece in wording.page_footer()
+    )
+
+
+#: The pack's own page count where a front-matter page (the changes page) is not counted:
+#: the number of the pack's last page, marked by an empty block there (see the template).
+PACK_TOTAL = 'target-counter("#pack-end", page)'
+
+
+def front_footer_css(wording: display.Wording) -> Markup:
+    """The footer of a front-matter page: "Page ii", its number in roman, without a total."""
+    pieces = wording.page_footer()
+    shown = pieces[: pieces.index("{page}") + 1] if "{page}" in pieces else pieces
+    return Markup(" ").join(
+        Markup("counter(page, lower-roman)") if piece == "{page}" else Markup(css_string(piece))
+        for piece in shown
+        if piece != "{pages}"
     )
 
 

@@ -22,9 +22,22 @@ from pathlib import Path
 from urllib.parse import quote
 
 from briefpack.model.theme import FontFamily, Theme
+from briefpack.render.theme import templates_dir
 
 #: The CSS family name of each font role.
 FAMILIES = {"heading": "Briefpack Heading", "body": "Briefpack Body", "mono": "Briefpack Mono"}
+#: The family every role falls back to for what its own fonts lack: emoji, in one colour
+#: (Noto Emoji, OFL, shipped with the default theme), so that an emoji in a pack prints
+#: rather than as a missing-glyph box, in greyscale like the rest of the page.
+EMOJI_FAMILY = "Briefpack Emoji"
+EMOJI_FONT = "NotoEmoji-Regular.ttf"
+
+
+def emoji_font() -> Path:
+    """The fallback emoji font's file, in the default theme's ``fonts/`` folder."""
+    return templates_dir() / FONTS / EMOJI_FONT
+
+
 #: Widths of the at-a-glance table's columns, in millimetres, in both formats;
 #: the session column takes the rest of the text width.  Each is wide enough for
 #: its heading in every shipped language ("PREGUNTAS" is the longest count).
@@ -39,11 +52,18 @@ FONTS = "fonts"
 def theme_css(theme: Theme) -> str:
     """The theme's ``@font-face`` rules, custom properties and page margins."""
     rules = [_font_faces(FAMILIES[role], getattr(theme.fonts, role)) for role in FAMILIES]
+    rules.append(
+        f"@font-face {{ font-family: {css_string(EMOJI_FAMILY)}; "
+        f"src: {css_url(f'{FONTS}/{EMOJI_FONT}')}; }}"
+    )
     properties = [
         f"  --{f.name}: {css_colour(getattr(theme.colours, f.name))};"
         for f in fields(theme.colours)
     ]
-    properties += [f"  --{role}-font: {css_string(family)};" for role, family in FAMILIES.items()]
+    properties += [
+        f"  --{role}-font: {css_string(family)}, {css_string(EMOJI_FAMILY)};"
+        for role, family in FAMILIES.items()
+    ]
     properties += [
         f"  --size-{f.name.replace('_', '-')}: {css_number(getattr(theme.sizes, f.name), 'pt')};"
         for f in fields(theme.sizes)
@@ -64,7 +84,7 @@ def theme_css(theme: Theme) -> str:
 
 def font_files(theme: Theme) -> dict[str, Path]:
     """Every font file of the theme, by the name the CSS refers to it under ``fonts/``."""
-    files: dict[str, Path] = {}
+    files: dict[str, Path] = {EMOJI_FONT: emoji_font()}
     for role in FAMILIES:
         for _, _, path in getattr(theme.fonts, role).faces():
             files[path.name] = path
