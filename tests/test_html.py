@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 from briefpack.build.settings import default_theme
+from briefpack.content.theme import load_theme
+from briefpack.model.answers import Answer, Answers
+from briefpack.model.theme import Theme
 from briefpack.render.html import html_document
 from briefpack.render.settings import RenderSettings
+from briefpack.render.theme_css import EMOJI_FAMILY, EMOJI_FONT, font_files, theme_css
 
-from conftest import RICH_PACK, WritePack, matches_golden, valid
+from conftest import MINIMAL_PACK, RICH_PACK, WritePack, matches_golden, valid
 
 
 def test_html_matches_the_golden_file(write_pack: WritePack) -> None:
@@ -18,3 +24,63 @@ def test_html_matches_the_golden_file(write_pack: WritePack) -> None:
     # Without the inline stylesheet: the golden file shows the markup, and a
     # change to pack.css alone is not a change to the writer.
     matches_golden("rich-document.html", html_document(pack, settings, inline_stylesheet=False))
+
+
+def _logo_theme(tmp_path: Path) -> Theme:
+    """A theme folder of its own, named like a folder, with a logo."""
+    folder = tmp_path / "acme-theme-v2"
+    folder.mkdir()
+    (folder / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        '<rect width="10" height="10"/></svg>',
+        encoding="utf-8",
+    )
+    (folder / "theme.yaml").write_text("logo: logo.svg\n", encoding="utf-8")
+    return load_theme(folder, base=default_theme())
+
+
+def _logo_alts(html: str) -> set[str]:
+    return set(re.findall(r'<img[^>]*src="logo/[^"]*"[^>]*alt="([^"]*)"', html))
+
+
+def test_the_logo_is_described_by_the_organisation_never_the_theme_folder(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    theme = _logo_theme(tmp_path)
+    settings = RenderSettings(theme=theme)
+    with_organisation = valid(write_pack(MINIMAL_PACK + "organisation: Ñúñez Holding\n"))
+    assert _logo_alts(html_document(with_organisation, settings)) == {"Ñúñez Holding"}
+
+
+def test_without_an_organisation_the_logo_is_the_author_s_or_else_the_pack_s(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    theme = _logo_theme(tmp_path)
+    settings = RenderSettings(theme=theme)
+    by_author = valid(write_pack(MINIMAL_PACK + "author: Board Office\n", "a.yaml"))
+    untitled_owner = valid(write_pack(MINIMAL_PACK, "b.yaml"))
+    assert _logo_alts(html_document(by_author, settings)) == {"Board Office"}
+    assert _logo_alts(html_document(untitled_owner, settings)) == {"Offsite"}
+    assert theme.name not in html_document(untitled_owner, settings).split("<body>")[1]
+
+
+def test_a_debrief_shows_answers_without_new_fields_even_with_answer_fields_on(
+    write_pack: WritePack,
+) -> None:
+    pack = valid(write_pack(MINIMAL_PACK))
+    key = pack.sessions[0].questions[0].key
+    answers = Answers((Answer(key, answer="North", follow_up="Check the map"),))
+    settings = RenderSettings(theme=default_theme(), answer_fields=True, answers=answers)
+    html = html_document(pack, settings)
+    assert "North" in html
+    assert "Check the map" in html
+    assert "<textarea" not in html
+
+
+def test_every_font_role_falls_back_to_the_shipped_emoji_font() -> None:
+    theme = default_theme()
+    css = theme_css(theme)
+    for role in ("heading", "body", "mono"):
+        assert re.search(rf'--{role}-font: "[^"]+", "{EMOJI_FAMILY}";', css), role
+    assert f"url(fonts/{EMOJI_FONT})" in css
+    assert font_files(theme)[EMOJI_FONT].is_file()
