@@ -95,6 +95,7 @@ def earlier_of(folder: Path) -> Pack:
     old = folder / "old"
     old.mkdir()
     text = PACK.replace("How fast?", "How fast, and at what cost?").replace("CEO", "COO")
+    text = text.replace("Chief Technology Officer", "CTO")
     return write(old, text)
 
 
@@ -254,6 +255,19 @@ def test_the_changes_page_follows_the_cover_as_front_matter(tmp_path: Path) -> N
     assert sorted(instructions.split()) == ["PAGE", "PAGE", "PAGEREF", "_BpLastPage"]
     last = document.xpath("/w:document/w:body/w:p[last()]", namespaces=NS)[0]
     assert last.xpath("w:bookmarkStart/@w:name", namespaces=NS) == ["_BpLastPage"]
+
+
+def test_the_changes_page_says_what_changed_about_people_in_words(tmp_path: Path) -> None:
+    pack = write(tmp_path)
+    data = render_docx(pack, changes(pack, earlier_of(tmp_path))).data
+    texts = [text for _, text in body_paragraphs(data)]
+    page = texts[texts.index("What changed since pack-v1.yaml of February 1, 2026") :]
+    page = page[: page.index("At a glance")]
+    assert "José Ñúñez: role changed from COO to CEO" in page
+    assert not [line for line in page if line.endswith("− José Ñúñez")]
+    assert page[page.index("Attendee changed: Jane Doe") + 1] == (
+        "Jane Doe: role changed from CTO to Chief Technology Officer"
+    )
 
 
 def test_a_pack_without_changes_stays_one_section(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ from briefpack.model.answers import (
     key_digest,
     pack_identity,
 )
+from briefpack.model.change_details import AttendeeChange
 from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
@@ -465,17 +466,8 @@ class _DocxWriter:
             here = None if change is not None and change.status == "removed" else anchor
             if change is not None and (change.status != "same" or change.moved):
                 lines.append((f"{self._status(change, 'session')}: {session.title}", here, False))
-                if change.old_title:
-                    old_title = change.old_title
-                    lines.append((f"{self._('Title')}: {old_title} → {session.title}", None, True))
-                if change.old_start and change.old_end:
-                    before = self.wording.times(change.old_start, change.old_end)
-                    after = self.wording.time_range(session)
-                    lines.append((f"{self._('Time')}: {before} → {after}", None, True))
-                for kind, speaker in change.speakers:
-                    if kind and change.status == "edited":
-                        sign = "+" if kind == "insert" else "\u2212"  # a minus sign
-                        lines.append((f"{self._('Speakers')}: {sign} {speaker.name}", None, True))
+                # What changed besides the text, worded as on the PDF's changes page.
+                lines += [(line, None, True) for line in self.wording.change_lines(change)]
             number = 0
             for question in session.questions:
                 qchange = question.change
@@ -486,12 +478,10 @@ class _DocxWriter:
                 target = None if removed or here is None else f"{anchor}q{number}"
                 status = self._status(qchange, "question")
                 lines.append((f"{status}: {question.title}", target, False))
-                if qchange.old_title:
-                    was = qchange.old_title
-                    lines.append((f"{self._('Title')}: {was} → {question.title}", None, True))
-                if qchange.moved_from:
-                    moved = self._("Moved from %(session)s") % {"session": qchange.moved_from}
-                    lines.append((moved, None, True))
+                lines += [(line, None, True) for line in self.wording.change_lines(qchange)]
+        for attendee in marked.attendee_changes:
+            lines.append((f"{self._status(attendee, 'attendee')}: {attendee.name}", None, False))
+            lines += [(line, None, True) for line in self.wording.change_lines(attendee)]
         if not lines:
             self.body.paragraph(self._("No changes"), "Briefing Speakers")
         for text, target, detail in lines:
@@ -504,7 +494,7 @@ class _DocxWriter:
                 ooxml.add_tab(paragraph)
                 ooxml.add_field(paragraph, f"PAGEREF {target} \\h", "")
 
-    def _status(self, change: QuestionChange | SessionChange, what: str) -> str:
+    def _status(self, change: QuestionChange | SessionChange | AttendeeChange, what: str) -> str:
         return self.wording.status_label(change, what)
 
     def _attendees(self, attendees: Sequence[Attendee]) -> None:
