@@ -3,7 +3,10 @@
 It holds the same parts as the PDF, in the same order: cover, at a glance,
 contents, then days, sessions and questions.  Everything is set through named
 styles (see :mod:`briefpack.render.docx.styles`), so a company template restyles it
-all.  This module builds the parts; :mod:`~briefpack.render.docx.body` places
+all.  This module builds the parts; :mod:`~briefpack.render.docx.package` sets
+up the file (template, page, properties), :mod:`~briefpack.render.docx.front_matter`
+writes the changes and debrief pages, :mod:`~briefpack.render.docx.sections`
+numbers a changes copy's pages, :mod:`~briefpack.render.docx.body` places
 and styles paragraphs, :mod:`~briefpack.render.docx.rich_text` turns the
 Markdown tree into Word, and the raw OOXML python-docx lacks lives in
 :mod:`briefpack.render.docx.ooxml`.
@@ -17,16 +20,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import docx
-from babel import Locale
-from babel.core import get_global
 from docx.document import Document
-from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
-from docx.text.paragraph import Paragraph
 
-from briefpack import __version__
-from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Attendee, Day, Pack, Question, Session
 from briefpack.model.answers import (
     FIELDS_VERSION,
@@ -35,24 +31,19 @@ from briefpack.model.answers import (
     key_digest,
     pack_identity,
 )
-from briefpack.model.change_details import AttendeeChange
-from briefpack.model.changes import QuestionChange, SessionChange
-from briefpack.model.theme import Theme
 from briefpack.render import wording as display
 from briefpack.render.catalogues import printed_language
-from briefpack.render.docx import ooxml, sections
+from briefpack.render.docx import ooxml, package, sections
 from briefpack.render.docx.body import Body
 from briefpack.render.docx.custom_properties import set_custom_properties
-from briefpack.render.docx.reference import clean_reference
+from briefpack.render.docx.front_matter import FrontMatter
 from briefpack.render.docx.rich_text import RichText
-from briefpack.render.docx.styles import LINE_SPACING, apply_styles
+from briefpack.render.docx.styles import apply_styles
 from briefpack.render.formats import Rendered
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import GLANCE_COLUMNS
 
 logger = logging.getLogger("briefpack")
-#: Page sizes (width, height) in millimetres.
-PAPER = {"a4": (210, 297), "letter": (215.9, 279.4)}
 NOTES_LINES = 6
 
 
@@ -89,17 +80,20 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
 
 def _render_docx(pack: Pack, settings: RenderSettings, summary: Pack | None = None) -> Rendered:
     reference = settings.reference_docx
-    document = _open_template(reference)
-    _clear_body(document)
+    document = package.open_template(reference)
+    package.clear_body(document)
     theme = settings.chosen_theme
     if reference is None:
-        _page_setup(document, settings.paper, theme)
+        package.page_setup(document, settings.paper, theme)
     apply_styles(
-        document, theme, restyle_existing=reference is None, text_width_mm=_text_width(document)
+        document,
+        theme,
+        restyle_existing=reference is None,
+        text_width_mm=package.text_width(document),
     )
     writer = _DocxWriter(document, pack, settings, summary)
     writer.write()
-    _properties(document, pack, settings)
+    package.set_properties(document, pack, settings)
     if _has_answer_fields(settings):
         # Harvest refuses a filled copy of another pack by this identity.
         set_custom_properties(
@@ -109,7 +103,9 @@ def _render_docx(pack: Pack, settings: RenderSettings, summary: Pack | None = No
                 IDENTITY_VERSION: FIELDS_VERSION,
             },
         )
-    ooxml.set_document_language(document, word_language(printed_language(pack.options.language)))
+    ooxml.set_document_language(
+        document, package.word_language(printed_language(pack.options.language))
+    )
     ooxml.update_fields_on_open(document)
     ooxml.remove_thumbnail(document)
     ooxml.remove_styles_with_effects(document)
@@ -127,106 +123,7 @@ def _has_answer_fields(settings: RenderSettings) -> bool:
     return settings.answer_fields and settings.answers is None
 
 
-def word_language(tag: str) -> str:
-    """The language and region Word expects (``de-DE``) for a tag that may omit the region (``de``).
-
-    Word picks its spelling and hyphenation dictionaries by region; the
-    region a language most likely means comes from the CLDR, through Babel.
-    """
-    locale = Locale.parse(tag, sep="-")
-    territory = locale.territory
-    if territory is None:
-        likely_subtags = get_global("likely_subtags")
-        likely = likely_subtags.get(str(locale)) or likely_subtags.get(locale.language)
-        territory = Locale.parse(likely).territory if likely else None
-    # A script only when the tag names one: Word knows zh-CN, not zh-Hans-CN.
-    return "-".join(part for part in (locale.language, locale.script, territory) if part)
-
-
-def _open_template(reference: Path | None) -> Document:
-    """python-docx's own template, or a company template given by the user.
-
-    A company template is cleaned first (:mod:`~briefpack.render.docx.reference`):
-    it gives styles and page setup, never objects, macros, outside links or fields.
-    """
-    if reference is None:
-        return docx.Document()
-    try:
-        document = docx.Document(str(reference))
-        clean_reference(document)
-        return document
-    except Exception as error:  # python-docx and lxml raise several kinds for a bad package
-        raise BriefpackError(
-            [Problem(str(reference), f"not a usable Word document: {error}")]
-        ) from None
-
-
-def _clear_body(document: Document) -> None:
-    """Remove a template's body content, keeping its final section properties."""
-    document.element.body.clear_content()
-
-
-def _text_width(document: Document) -> float:
-    """The width between the first section's margins, in millimetres (A4's if unset)."""
-    section = document.sections[0]
-    width, left, right = section.page_width, section.left_margin, section.right_margin
-    if width is None or left is None or right is None:
-        return PAPER["a4"][0] - 2 * 25.4
-    return float(width.mm - left.mm - right.mm)
-
-
-def _page_setup(document: Document, paper: str, theme: Theme) -> None:
-    margins = theme.margins
-    width, height = PAPER[paper]
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(width), Mm(height)
-    section.top_margin, section.bottom_margin = Mm(margins.top), Mm(margins.bottom)
-    section.left_margin, section.right_margin = Mm(margins.left), Mm(margins.right)
-    # Word places the header from the page's edge, the PDF from the text: the
-    # same gap to the text, from the theme's spacing and the line's height.
-    section.header_distance = Mm(
-        _edge_distance(margins.top, theme.spacing.header, theme.sizes.header)
-    )
-    section.footer_distance = Mm(
-        _edge_distance(margins.bottom, theme.spacing.footer, theme.sizes.footer)
-    )
-
-
-def _edge_distance(margin: float, gap: float, size: float) -> float:
-    """Millimetres from the page's edge to a running line of ``size`` points ``gap`` points
-    from the text, inside a margin of ``margin`` millimetres; never nearer the edge than 5 mm."""
-    line = size * LINE_SPACING
-    return max(5.0, margin - (gap + line) * MM_PER_POINT)
-
-
-#: Millimetres in a point.
-MM_PER_POINT = 25.4 / 72
-
-#: python-docx refuses longer core property values.
-CORE_PROPERTY_LIMIT = 255
-
-
-def _properties(document: Document, pack: Pack, settings: RenderSettings) -> None:
-    properties = document.core_properties
-    limit = CORE_PROPERTY_LIMIT
-    properties.title = display.fit(pack.title, limit)
-    properties.subject = display.fit(pack.subtitle or "", limit)
-    properties.author = display.fit(pack.author or "", limit)
-    properties.keywords = display.fit(", ".join(display.keywords(pack)), limit)
-    # The words printed: English for a language without a catalogue (ja).
-    properties.language = printed_language(pack.options.language)
-    properties.comments = f"Made with briefpack {__version__}"
-    properties.category = ""
-    properties.last_modified_by = display.fit(pack.author or "briefpack", limit)
-    properties.revision = 1
-    # Never the clock: the same content gives the same file.
-    properties.created = properties.modified = properties.last_printed = settings.created.replace(
-        tzinfo=None
-    )
-
-
-class _DocxWriter:
+class _DocxWriter(FrontMatter):
     """Writes the parts of the pack, in order, into the document's body."""
 
     def __init__(
@@ -389,7 +286,7 @@ class _DocxWriter:
         ]
         columns = GLANCE_COLUMNS
         margins = self.settings.chosen_theme.margins
-        text_width = PAPER[self.settings.paper][0] - margins.left - margins.right
+        text_width = package.PAPER[self.settings.paper][0] - margins.left - margins.right
         counts = [columns["count"]] * (2 if pre_reads else 1)
         session_width = text_width - sum(columns.values()) - sum(counts[1:])
         widths = [columns["day"], columns["time"], session_width, columns["speakers"], *counts]
@@ -441,61 +338,6 @@ class _DocxWriter:
                         ),
                     )
                 )
-
-    def _changes_page(self, marked: Pack) -> None:
-        """The page after the cover: what changed since the earlier version, one line each.
-
-        The same in both versions compared, so it is not itself a tracked change.
-        """
-        settings = self.settings
-        assert settings.changes_since is not None
-        assert settings.changes_date is not None
-        title = self._("What changed since %(version)s of %(date)s") % {
-            "version": settings.changes_since,
-            "date": self.wording.long_date(settings.changes_date),
-        }
-        self.body.paragraph(title, "Briefing Part Title")
-        days, _ = marked.scope(settings.session)
-        # Each line: its text, the bookmark of where it is, and whether it is a detail.
-        lines: list[tuple[str, str | None, bool]] = []
-        for session in [s for day in days for s in day.sessions]:
-            change = session.change
-            # Bookmarks are named in the order they are first asked for: asking
-            # here, in the marked pack's order, names them alike in both versions.
-            anchor = self._anchor_for(session)
-            here = None if change is not None and change.status == "removed" else anchor
-            if change is not None and (change.status != "same" or change.moved):
-                lines.append((f"{self._status(change, 'session')}: {session.title}", here, False))
-                # What changed besides the text, worded as on the PDF's changes page.
-                lines += [(line, None, True) for line in self.wording.change_lines(change)]
-            number = 0
-            for question in session.questions:
-                qchange = question.change
-                removed = qchange is not None and qchange.status == "removed"
-                number += 0 if removed else 1
-                if qchange is None or (qchange.status == "same" and not qchange.moved):
-                    continue
-                target = None if removed or here is None else f"{anchor}q{number}"
-                status = self._status(qchange, "question")
-                lines.append((f"{status}: {question.title}", target, False))
-                lines += [(line, None, True) for line in self.wording.change_lines(qchange)]
-        for attendee in marked.attendee_changes:
-            lines.append((f"{self._status(attendee, 'attendee')}: {attendee.name}", None, False))
-            lines += [(line, None, True) for line in self.wording.change_lines(attendee)]
-        if not lines:
-            self.body.paragraph(self._("No changes"), "Briefing Speakers")
-        for text, target, detail in lines:
-            if detail:
-                self.body.paragraph(text, "Briefing Session Meta")
-                continue
-            paragraph = self.body.paragraph(text, "Briefing Speakers")
-            if target is not None:
-                # The page, as Word computes it when it updates the fields on opening.
-                ooxml.add_tab(paragraph)
-                ooxml.add_field(paragraph, f"PAGEREF {target} \\h", "")
-
-    def _status(self, change: QuestionChange | SessionChange | AttendeeChange, what: str) -> str:
-        return self.wording.status_label(change, what)
 
     def _attendees(self, attendees: Sequence[Attendee]) -> None:
         """A grid of two columns: each attendee's photo, name, role, biography and sessions."""
@@ -596,84 +438,6 @@ class _DocxWriter:
             return None
         return self.wording.prepared_for(recipient, self.settings.created.date())
 
-    def _(self, message: str) -> str:
-        """``message`` in the pack's language (named as gettext names it, for extraction)."""
-        return self.wording.gettext(message)
-
-    def _debrief_page(self, days: Sequence[Day]) -> None:
-        """A debrief's first page: per session, what was answered; then every follow-up."""
-        answers = self.settings.answers
-        assert answers is not None
-        self.body.paragraph(self._("Debrief"), "Briefing Front Title")
-        sessions = [session for day in days for session in day.sessions]
-        table = self.document.add_table(rows=1, cols=4)
-        table.style = self.document.styles["Briefing Table"]
-        headings = (
-            self._("Session"),
-            self._("Answered"),
-            self._("Unanswered"),
-            self._("Follow-ups"),
-        )
-        for cell, text in zip(table.rows[0].cells, headings, strict=True):
-            self.body.reset(cell.paragraphs[0], text, "Briefing Table Heading")
-        ooxml.repeat_as_header(table.rows[0])
-        follow_ups: list[tuple[str, str]] = []
-        for session in sessions:
-            given = [answers.get(question.key) for question in session.questions]
-            answered = sum(1 for item in given if item is not None and item.answer)
-            counted = [item for item in given if item is not None and item.follow_up]
-            cells = table.add_row().cells
-            texts = (
-                display.session_heading(session),
-                str(answered),
-                str(len(given) - answered),
-                str(len(counted)),
-            )
-            for cell, text in zip(cells, texts, strict=True):
-                self.body.reset(cell.paragraphs[0], text, "Briefing Table Text")
-            for question in session.questions:
-                item = answers.get(question.key)
-                if item is not None and item.follow_up:
-                    follow_ups.append((question.title, item.follow_up))
-        self.body.paragraph(self._("Follow-ups"), "Briefing Debrief Heading")
-        if not follow_ups:
-            self.body.paragraph(self._("No follow-ups"), "Briefing Speakers")
-            return
-        listing = self.document.add_table(rows=1, cols=2)
-        listing.style = self.document.styles["Briefing Table"]
-        for cell, text in zip(
-            listing.rows[0].cells, (self._("Question"), self._("Follow-up")), strict=True
-        ):
-            self.body.reset(cell.paragraphs[0], text, "Briefing Table Heading")
-        ooxml.repeat_as_header(listing.rows[0])
-        for title, text in follow_ups:
-            cells = listing.add_row().cells
-            self.body.reset(cells[0].paragraphs[0], title, "Briefing Table Text")
-            self._lines(cells[1].paragraphs[0], text, "Briefing Table Text")
-
-    def _debrief_answer(self, question: Question) -> None:
-        """Under a question in a debrief: its answer and follow-ups, or that it went unanswered."""
-        answers = self.settings.answers
-        assert answers is not None
-        given = answers.get(question.key)
-        self.body.paragraph(self._("Answer"), "Briefing Answer Label")
-        if given is None or not given.answer:
-            self.body.paragraph(self._("Not answered"), "Briefing Label")
-        else:
-            self._lines(self.body.paragraph("", "Briefing Answer"), given.answer, None)
-        if given is not None and given.follow_up:
-            self.body.paragraph(self._("Follow-up"), "Briefing Answer Label")
-            self._lines(self.body.paragraph("", "Briefing Answer"), given.follow_up, None)
-
-    def _lines(self, paragraph: Paragraph, text: str, style: str | None) -> None:
-        """``text`` in ``paragraph``, its line breaks kept as breaks."""
-        if style is not None:
-            self.body.reset(paragraph, "", style)
-        for number, line in enumerate(text.split("\n")):
-            if number:
-                paragraph.add_run().add_break()
-            self.body.run(paragraph, line)
-
     def _answer_fields(self, question: Question) -> None:
         """Content controls for the answer and the follow-ups, tagged with the question's key."""
         for kind, label, placeholder in (
@@ -713,13 +477,3 @@ class _DocxWriter:
             paragraph = self.body.paragraph("", "Briefing Speakers")
             self.body.run(paragraph, f"{self._('Attendees')}: ", "Briefing Speaker Role")
             self.body.run(paragraph, ", ".join(attendee.name for attendee in attendees))
-
-    # ------------------------------------------------------------ Markdown
-
-    # ------------------------------------------------------------ helpers
-
-    def _anchor_for(self, session: Session) -> str:
-        # Bookmark names must start with a letter, have no hyphen and at most 40 characters.
-        if session.id not in self._anchors:
-            self._anchors[session.id] = f"s{len(self._anchors) + 1}"
-        return self._anchors[session.id]

@@ -1,0 +1,128 @@
+"""The Word copy's package: its template, page setup, language and document properties.
+
+Everything about the document as a file rather than its body:
+:mod:`briefpack.render.docx.writer` writes the body into what these set up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from babel import Locale
+from babel.core import get_global
+from docx.document import Document
+from docx.enum.section import WD_ORIENT
+from docx.shared import Mm
+
+from briefpack import __version__
+from briefpack.errors import BriefpackError, Problem
+from briefpack.model import Pack
+from briefpack.model.theme import Theme
+from briefpack.render import wording as display
+from briefpack.render.catalogues import printed_language
+from briefpack.render.docx.reference import clean_reference
+from briefpack.render.docx.styles import LINE_SPACING
+from briefpack.render.settings import RenderSettings
+
+#: Page sizes (width, height) in millimetres.
+PAPER = {"a4": (210, 297), "letter": (215.9, 279.4)}
+
+
+def word_language(tag: str) -> str:
+    """The language and region Word expects (``de-DE``) for a tag that may omit the region (``de``).
+
+    Word picks its spelling and hyphenation dictionaries by region; the
+    region a language most likely means comes from the CLDR, through Babel.
+    """
+    locale = Locale.parse(tag, sep="-")
+    territory = locale.territory
+    if territory is None:
+        likely_subtags = get_global("likely_subtags")
+        likely = likely_subtags.get(str(locale)) or likely_subtags.get(locale.language)
+        territory = Locale.parse(likely).territory if likely else None
+    # A script only when the tag names one: Word knows zh-CN, not zh-Hans-CN.
+    return "-".join(part for part in (locale.language, locale.script, territory) if part)
+
+
+def open_template(reference: Path | None) -> Document:
+    """python-docx's own template, or a company template given by the user.
+
+    A company template is cleaned first (:mod:`~briefpack.render.docx.reference`):
+    it gives styles and page setup, never objects, macros, outside links or fields.
+    """
+    if reference is None:
+        return docx.Document()
+    try:
+        document = docx.Document(str(reference))
+        clean_reference(document)
+        return document
+    except Exception as error:  # python-docx and lxml raise several kinds for a bad package
+        raise BriefpackError(
+            [Problem(str(reference), f"not a usable Word document: {error}")]
+        ) from None
+
+
+def clear_body(document: Document) -> None:
+    """Remove a template's body content, keeping its final section properties."""
+    document.element.body.clear_content()
+
+
+def text_width(document: Document) -> float:
+    """The width between the first section's margins, in millimetres (A4's if unset)."""
+    section = document.sections[0]
+    width, left, right = section.page_width, section.left_margin, section.right_margin
+    if width is None or left is None or right is None:
+        return PAPER["a4"][0] - 2 * 25.4
+    return float(width.mm - left.mm - right.mm)
+
+
+def page_setup(document: Document, paper: str, theme: Theme) -> None:
+    margins = theme.margins
+    width, height = PAPER[paper]
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(width), Mm(height)
+    section.top_margin, section.bottom_margin = Mm(margins.top), Mm(margins.bottom)
+    section.left_margin, section.right_margin = Mm(margins.left), Mm(margins.right)
+    # Word places the header from the page's edge, the PDF from the text: the
+    # same gap to the text, from the theme's spacing and the line's height.
+    section.header_distance = Mm(
+        edge_distance(margins.top, theme.spacing.header, theme.sizes.header)
+    )
+    section.footer_distance = Mm(
+        edge_distance(margins.bottom, theme.spacing.footer, theme.sizes.footer)
+    )
+
+
+def edge_distance(margin: float, gap: float, size: float) -> float:
+    """Millimetres from the page's edge to a running line of ``size`` points ``gap`` points
+    from the text, inside a margin of ``margin`` millimetres; never nearer the edge than 5 mm."""
+    line = size * LINE_SPACING
+    return max(5.0, margin - (gap + line) * MM_PER_POINT)
+
+
+#: Millimetres in a point.
+MM_PER_POINT = 25.4 / 72
+
+#: python-docx refuses longer core property values.
+CORE_PROPERTY_LIMIT = 255
+
+
+def set_properties(document: Document, pack: Pack, settings: RenderSettings) -> None:
+    properties = document.core_properties
+    limit = CORE_PROPERTY_LIMIT
+    properties.title = display.fit(pack.title, limit)
+    properties.subject = display.fit(pack.subtitle or "", limit)
+    properties.author = display.fit(pack.author or "", limit)
+    properties.keywords = display.fit(", ".join(display.keywords(pack)), limit)
+    # The words printed: English for a language without a catalogue (ja).
+    properties.language = printed_language(pack.options.language)
+    properties.comments = f"Made with briefpack {__version__}"
+    properties.category = ""
+    properties.last_modified_by = display.fit(pack.author or "briefpack", limit)
+    properties.revision = 1
+    # Never the clock: the same content gives the same file.
+    properties.created = properties.modified = properties.last_printed = settings.created.replace(
+        tzinfo=None
+    )
