@@ -216,3 +216,31 @@ def test_a_part_whose_font_maps_a_glyph_to_u0000_joins_into_a_book_that_maps_non
     theme_fonts = sorted(font_files(settings.chosen_theme).values())
     book = join_parts([stale.getvalue(), stale.getvalue()], theme_fonts)
     assert page_findings(book) == []
+
+
+def test_no_stream_of_a_book_ends_in_a_carriage_return_before_endstream() -> None:
+    # Data ending in CR, then the LF before endstream, reads as a CR LF end of line:
+    # the stream looks a byte short of its /Length, which PDF/A forbids.
+    import zlib
+
+    from briefpack.render.book import unambiguous_stream_ends
+
+    drawing = next(
+        data
+        for data in (b"q %d Q" % number for number in range(100_000))
+        if zlib.compress(data, 9).endswith(b"\r")
+    )
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    compressed = pdf.make_stream(zlib.compress(drawing, 9), Filter=pikepdf.Name.FlateDecode)
+    raw = pdf.make_stream(b"q Q\r")
+    pdf.pages[0].obj.Contents = pikepdf.Array([compressed, raw])
+    written = io.BytesIO()
+    pdf.save(written, compress_streams=False)
+    assert written.getvalue().count(b"\r\nendstream") == 2
+    mended = unambiguous_stream_ends(written.getvalue())
+    assert b"\r\nendstream" not in mended
+    with pikepdf.open(io.BytesIO(mended)) as again:
+        streams = again.pages[0].obj.Contents
+        assert [stream.read_bytes() for stream in streams] == [drawing, b"q Q\r"]
+    assert unambiguous_stream_ends(mended) is mended  # nothing to do: the same bytes

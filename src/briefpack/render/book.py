@@ -23,8 +23,11 @@ The parts are planned in :mod:`briefpack.render.parts` and rendered by
 
 from __future__ import annotations
 
+import base64
 import io
+import re
 import warnings
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -91,7 +94,7 @@ def join_parts(
             deterministic_id=True,
             object_stream_mode=pikepdf.ObjectStreamMode.generate,
         )
-        return output.getvalue()
+        return unambiguous_stream_ends(output.getvalue())
     finally:
         for part in opened:
             part.close()
@@ -361,3 +364,48 @@ def _embedded_fonts(book: pikepdf.Pdf) -> list[tuple[Any, Any, Any]]:
             if descriptor is not None and "/FontFile2" in descriptor:
                 found.append((thing, font, descriptor))
     return found
+
+
+#: Stream data ending in a carriage return, then the line feed written before ``endstream``.
+_CR_BEFORE_ENDSTREAM = re.compile(rb"\r\nendstream")
+
+
+def unambiguous_stream_ends(data: bytes) -> bytes:
+    """``data`` with no stream's data ending in a carriage return, re-encoded if one did.
+
+    qpdf and pydyf write a line feed before ``endstream``; after data that
+    ends in CR a reader takes CR LF for that end of line and counts the
+    stream a byte short of its ``/Length``, which PDF/A forbids (ISO 19005-2
+    §6.1.7.1; ``page``'s STREAM-LENGTH rule).  A compressed stream ends in CR
+    about once in 256 (the last byte of its checksum), so most files are
+    returned as they are, after one search.
+    """
+    if not _CR_BEFORE_ENDSTREAM.search(data):
+        return data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for thing in pdf.objects:
+            if isinstance(thing, pikepdf.Stream) and thing.read_raw_bytes().endswith(b"\r"):
+                _reencoded(thing)
+        for mode in (pikepdf.ObjectStreamMode.preserve, pikepdf.ObjectStreamMode.disable):
+            output = io.BytesIO()
+            # Streams as they are (all compressed already): qpdf would turn ASCII85
+            # back into plain Flate.
+            pdf.save(output, deterministic_id=True, object_stream_mode=mode, compress_streams=False)
+            # An object stream qpdf wrote may end so too: then none is written.
+            if not _CR_BEFORE_ENDSTREAM.search(output.getvalue()):
+                break
+    return output.getvalue()
+
+
+def _reencoded(stream: pikepdf.Stream) -> None:
+    """Encode ``stream`` (raw or Flate) so that its data ends in ``~>``, never CR.
+
+    Compressed again, it would end in the same byte: zlib's data ends with
+    the checksum of what it holds.  ASCII85 over Flate ends in ``~>``, for a
+    quarter more bytes in this one stream; PDF/A allows both filters.
+    """
+    if stream.get("/Filter") not in (None, pikepdf.Name.FlateDecode):
+        return  # a JPEG ends in FF D9; other filters are not WeasyPrint's
+    encoded = base64.a85encode(zlib.compress(stream.read_bytes(), 9)) + b"~>"
+    filters = pikepdf.Array([pikepdf.Name.ASCII85Decode, pikepdf.Name.FlateDecode])
+    stream.write(encoded, filter=filters)

@@ -1,8 +1,7 @@
 """The PDF writer: the HTML writer's document rendered by WeasyPrint.
 
 WeasyPrint may fetch only files inside the theme folder (fonts, CSS, logo);
-every other URL is refused, recorded, and reported as a warning naming the
-pack file, so nothing is read from elsewhere and the network is never used.
+any other URL is refused and reported as a warning naming the pack file.
 WeasyPrint reports its problems only through the ``weasyprint`` logger: they
 are captured during each render, errors fail it and warnings are passed on.
 
@@ -76,10 +75,9 @@ SUBSETTER_ADVICE = (
 )
 
 
-#: Where the HTML's pictures appear to be: WeasyPrint names each picture in the
-#: PDF by a hash of its URL, so a URL made from where the theme or the content
-#: happens to lie would change the bytes from one checkout, or one worker, to
-#: another.  The fetcher serves these URLs from the files themselves.
+#: Where the HTML's pictures appear to be: WeasyPrint names each picture by a hash
+#: of its URL, so their real places would change the bytes from one checkout (or
+#: worker) to another.  The fetcher serves these URLs from the files themselves.
 DOCUMENT_BASE = Path("/briefpack-document")
 
 
@@ -176,6 +174,8 @@ def _finish(
     fetcher: RestrictedFetcher,
 ) -> Rendered:
     """The book stage: pre-read pages drawn in, a recipient's mark, the tags repaired."""
+    from briefpack.render.book import unambiguous_stream_ends
+
     theme = settings.chosen_theme
     days, _ = pack.scope(settings.session)
     sessions = [session for day in days for session in day.sessions]
@@ -185,7 +185,7 @@ def _finish(
     mark = _recipient_mark(pack, settings, fetcher) if settings.recipient else None
     tagged = settings.pdf_variant != "none"
     descriptions = link_descriptions(pack, pack.options.language) if tagged else None
-    pdf = finish_book(pdf, kept, theme.margins, mark, descriptions)
+    pdf = unambiguous_stream_ends(finish_book(pdf, kept, theme.margins, mark, descriptions))
     return Rendered(pdf, len(anchors_by_page))
 
 

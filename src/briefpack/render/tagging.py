@@ -371,8 +371,9 @@ def finisher(variant: str) -> Callable[[Any, Any], None]:
     """WeasyPrint's finisher for a PDF of ``variant``: what the standards it claims ask.
 
     Every PDF: :func:`readable_unicode_maps`.  A PDF/A file also: no picture
-    asks to be interpolated (:func:`uninterpolated_images`), and it claims
-    PDF/UA-1 beside PDF/A (:func:`claim_pdf_ua`), as its tags are the same.
+    asks to be interpolated (:func:`uninterpolated_images`), every answer
+    field has an appearance (:func:`drawn_fields`), and it claims PDF/UA-1
+    beside PDF/A (:func:`claim_pdf_ua`), as its tags are the same.
     """
     archival = variant.startswith(ARCHIVAL_PREFIX)
 
@@ -380,6 +381,7 @@ def finisher(variant: str) -> Callable[[Any, Any], None]:
         readable_unicode_maps(pdf)
         if archival:
             uninterpolated_images(pdf)
+            drawn_fields(pdf)
             claim_pdf_ua(pdf)
 
     return finish
@@ -422,6 +424,34 @@ def uninterpolated_images(pdf: Any) -> int:
             extra["Interpolate"] = "false"
             changed += 1
     return changed
+
+
+def drawn_fields(pdf: Any) -> int:
+    """Give each answer field its own (empty) appearance; return how many were given one.
+
+    PDF/A forbids a form whose viewer must draw its fields (``NeedAppearances
+    true``, as WeasyPrint writes) and asks every widget for an appearance
+    (ISO 19005-2 §6.4.1): an empty field's is an empty box.  A viewer draws
+    what is typed in as it is typed, whatever the flag.
+    """
+    import pydyf  # type: ignore[import-untyped]
+
+    widgets = [
+        thing
+        for thing in pdf.objects
+        if isinstance(thing, dict) and thing.get("Subtype") == "/Widget" and "AP" not in thing
+    ]
+    for widget in widgets:
+        left, bottom, right, top = (float(value) for value in widget["Rect"])
+        box = pydyf.Array([0, 0, abs(right - left), abs(top - bottom)])
+        extra = {"Type": "/XObject", "Subtype": "/Form", "BBox": box}
+        appearance = pydyf.Stream([b"/Tx BMC", b"EMC"], pydyf.Dictionary(extra))
+        pdf.add_object(appearance)
+        widget["AP"] = pydyf.Dictionary({"N": appearance.reference})
+    form = pdf.catalog.get("AcroForm")
+    if isinstance(form, dict):
+        form.pop("NeedAppearances", None)
+    return len(widgets)
 
 
 def claim_pdf_ua(pdf: Any) -> None:
