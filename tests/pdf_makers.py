@@ -151,3 +151,130 @@ def make_deep_pdf(path: Path, depth: int, text: str = "Deep page") -> Path:
         page.contents_add(b"q 1 0 0 1 72 600 cm /D Do Q\n")
         pdf.save(path)
     return path
+
+
+def _png() -> bytes:
+    """A small picture (a PNG, 4 by 2 pixels, red), for pre-reads with an image."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * 4 for _ in range(2))
+    header = struct.pack(">IIBBBBB", 4, 2, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def make_weasyprint_pdf(path: Path, body: str, language: str = "en", tagged: bool = True) -> Path:
+    """A PDF WeasyPrint makes of ``body`` (HTML), tagged as PDF/UA-1 or plain (untagged)."""
+    import base64
+
+    import weasyprint
+
+    picture = "data:image/png;base64," + base64.b64encode(_png()).decode("ascii")
+    html = (
+        f'<!doctype html><html lang="{language}"><head><title>Pre-read</title></head>'
+        f"<body>{body.replace('PICTURE', picture)}</body></html>"
+    )
+    options = {"pdf_variant": "pdf/ua-1"} if tagged else {}
+    weasyprint.HTML(string=html).write_pdf(path, **options)
+    return path
+
+
+#: A tagged pre-read's body: a heading, a paragraph, a picture with alt text, a second heading.
+TAGGED_BODY = (
+    "<h1>Chiffres du trimestre</h1><p>Les ventes ont augmenté de dix pour cent.</p>"
+    '<p><img src="PICTURE" alt="Un graphique des ventes" style="width: 4cm"></p>'
+    "<h2>Détails</h2><p>Le deuxième paragraphe.</p>"
+    '<h2 style="break-before: page">Annexe</h2><p>La deuxième page.</p>'
+)
+
+
+def make_tagged_pdf(path: Path, language: str = "fr") -> Path:
+    """A two-page PDF/UA-1 pre-read by WeasyPrint: headings, paragraphs, a picture with alt text."""
+    return make_weasyprint_pdf(path, TAGGED_BODY, language)
+
+
+def make_untagged_pdf(path: Path, pages: int = 2, text: str = "Untagged page") -> Path:
+    """A PDF without tags (no structure tree), its fonts embedded, ``TEXT N`` on each page."""
+    body = "".join(
+        f'<p style="{"break-before: page" if number > 1 else ""}">{text} {number}</p>'
+        for number in range(1, pages + 1)
+    )
+    return make_weasyprint_pdf(path, body, tagged=False)
+
+
+def make_hostile_tagged_pdf(path: Path, depth: int = 10_000) -> Path:
+    """A tagged pre-read whose structure tree is hostile.
+
+    Its document element holds: an element whose kids loop back to the
+    document; a chain of ``depth`` nested elements ending in a paragraph's
+    marked content; a ``/K`` pointing at the catalogue; a link element with
+    an object reference to an annotation carrying JavaScript; a custom type
+    mapped to ``/P`` through a role map (the second paragraph), and one mapped
+    in a loop (the first second-level heading); an element
+    with a JavaScript action as its ``/A`` and a class map reference.
+    """
+    make_tagged_pdf(path)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        root = pdf.Root.StructTreeRoot
+        document = root.K if not isinstance(root.K, pikepdf.Array) else root.K[0]
+        page = pdf.pages[0].obj
+        script = pdf.make_indirect(
+            pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+        )
+
+        def element(kind: str, kids: list[object], parent: object) -> pikepdf.Object:
+            return pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.StructElem, S=pikepdf.Name(kind), P=parent, Pg=page,
+                    K=pikepdf.Array(kids),
+                )
+            )  # fmt: skip
+
+        looping = element("/Div", [document], document)
+        looping.K.append(looping)
+        # The chain's last element takes the first paragraph's marked content (its spans).
+        first_paragraph = next(kid for kid in document.K if kid.S == pikepdf.Name.P)
+        chain = element("/P", list(first_paragraph.K), document)
+        first_paragraph.K = pikepdf.Array()
+        for _ in range(depth - 1):
+            chain = element("/Div", [chain], document)
+        to_catalogue = element("/Div", [pdf.Root], document)
+        annotation = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, A=script,
+                Rect=pikepdf.Array([0, 0, 10, 10]),
+            )
+        )  # fmt: skip
+        link = element(
+            "/Link", [pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annotation, Pg=page)], document
+        )
+        # The second paragraph as a custom type, the heading before it as one mapped in a loop.
+        paragraphs = [kid for kid in document.K if kid.S == pikepdf.Name.P]
+        custom = element("/Paragraphe", list(paragraphs[2].K), document)
+        paragraphs[2].K = pikepdf.Array()
+        heading = next(kid for kid in document.K if kid.S == pikepdf.Name.H2)
+        circular = element("/Boucle", list(heading.K), document)
+        heading.K = pikepdf.Array()
+        acting = element("/Div", [], document)
+        acting.A = script
+        acting.C = pikepdf.Name("/Hostile")
+        acting.ID = pikepdf.String("hostile")
+        root.RoleMap = pikepdf.Dictionary(
+            Paragraphe=pikepdf.Name.P, Boucle=pikepdf.Name("/Encore"),
+            Encore=pikepdf.Name("/Boucle"),
+        )  # fmt: skip
+        root.ClassMap = pikepdf.Dictionary(Hostile=pikepdf.Dictionary(A=script))
+        document.K = pikepdf.Array(
+            [looping, chain, to_catalogue, link, custom, circular, acting, *document.K]
+        )
+        pdf.save(path)
+    return path

@@ -54,6 +54,8 @@ __all__ = [
     "AttachmentRefusedError",
     "active_content",
     "check_attachment",
+    "is_tagged",
+    "untagged_warning",
 ]
 
 #: Largest attachment file read.
@@ -81,6 +83,10 @@ class AttachmentFacts:
     digest: str
     #: Active content the book leaves out, e.g. ``["JavaScript", "an open action"]``.
     removed: tuple[str, ...]
+    #: Whether it is tagged (its catalogue's ``/MarkInfo /Marked true`` and a structure
+    #: tree), so that a screen reader can read its pages in the book; if not, each page
+    #: is one figure described by the pre-read's title (:mod:`briefpack.render.preread_tags`).
+    tagged: bool = True
 
 
 class _Named(io.BytesIO):
@@ -122,6 +128,7 @@ def check_attachment(
             warnings.simplefilter("ignore")
             with pikepdf.open(_Named(data, label), attempt_recovery=False) as pdf:
                 pages, removed = _check_open(pdf, max_pages, max_stream_size, label)
+                tagged = is_tagged(pdf)
     except AttachmentRefusedError:
         raise
     except pikepdf.PasswordError:
@@ -134,7 +141,39 @@ def check_attachment(
             f"{label} is damaged or truncated ({_reason(error, label)}); "
             "export it again, or open and re-save it, and attach that copy"
         ) from None
-    return AttachmentFacts(pages, hashlib.sha256(data).hexdigest(), removed)
+    return AttachmentFacts(pages, hashlib.sha256(data).hexdigest(), removed, tagged)
+
+
+def is_tagged(pdf: Any) -> bool:
+    """Whether ``pdf``'s catalogue says it is tagged: ``/MarkInfo /Marked true``, a structure tree.
+
+    Read from the catalogue alone, so it costs nothing; the same test the book
+    makes when it draws the pre-read in.
+    """
+    import pikepdf
+
+    root = pdf.Root
+    marks = root.get("/MarkInfo")
+    tree = root.get("/StructTreeRoot")
+    return (
+        isinstance(marks, pikepdf.Dictionary)
+        and _is_true(marks.get("/Marked"))
+        and isinstance(tree, pikepdf.Dictionary)
+        and "/K" in tree
+    )
+
+
+def untagged_warning(label: str) -> str:
+    """The warning at an untagged pre-read's line: what a reader of the book will not get."""
+    return (
+        f"{label} is not a tagged PDF: a screen reader cannot read its pages aloud, only "
+        "say that each is a page of the pre-read; export it as a tagged (accessible) PDF "
+        "and attach that copy"
+    )
+
+
+def _is_true(value: object) -> bool:
+    return isinstance(value, bool) and value
 
 
 def _check_open(

@@ -30,6 +30,7 @@ from briefpack.model.theme import Margins
 if TYPE_CHECKING:
     # pikepdf is imported when a book is finished, not by every user of page_anchor.
     from briefpack.render.preread import DrawingCleaner
+    from briefpack.render.preread_sections import Wordings
 
 #: Points in a millimetre.
 POINTS_PER_MM = 72 / 25.4
@@ -182,6 +183,7 @@ def finish_book(
     import pikepdf
 
     from briefpack.render.preread import DrawingCleaner
+    from briefpack.render.preread_sections import PrereadPage, empty_divs, place_pre_read
     from briefpack.render.scrub import scrub_pdf
     from briefpack.render.tagging import repair_tags
 
@@ -193,22 +195,33 @@ def finish_book(
         opened: dict[str, pikepdf.Pdf] = {}
         cleaners: dict[str, DrawingCleaner] = {}
         try:
-            for item in kept:
-                cleaner = cleaners.get(item.attachment.digest)
+            tagged = link_descriptions is not None and "/StructTreeRoot" in book.Root
+            places = empty_divs(book) if tagged and kept else {}
+            for run in _runs(kept):
+                attachment = run[0].attachment
+                cleaner = cleaners.get(attachment.digest)
                 if cleaner is None:
-                    source = _opened_as_checked(item.attachment, "build")
-                    opened[item.attachment.digest] = source
-                    cleaner = cleaners[item.attachment.digest] = DrawingCleaner(source)
-                page = book.pages[item.book_page]
-                left, bottom, right, top = (float(value) for value in page.mediabox)
-                area = pikepdf.Rectangle(
-                    left,
-                    bottom + margins.bottom * POINTS_PER_MM,
-                    right,
-                    top - margins.top * POINTS_PER_MM,
-                )
-                drawing = _cleaned_page(cleaner, item)
-                _place(page, drawing, area, f"BriefpackPreRead{item.book_page}", under=True)
+                    source = _opened_as_checked(attachment, "build")
+                    opened[attachment.digest] = source
+                    _uninterpolated(source)
+                    cleaner = cleaners[attachment.digest] = DrawingCleaner(source)
+                pages = [
+                    PrereadPage(
+                        item.book_page,
+                        item.attachment_page,
+                        _area(book.pages[item.book_page], margins),
+                        _cleaned_page(cleaner, item),
+                    )
+                    for item in run
+                ]
+                if tagged:
+                    wordings = _wordings(book, attachment)
+                    place_pre_read(book, cleaner.pdf, attachment, pages, places, wordings)
+                    continue
+                for item in pages:
+                    page = book.pages[item.book_page]
+                    name = f"BriefpackPreRead{item.book_page}"
+                    _place(page, item.drawing, item.area, name, under=True)
             if mark is not None:
                 stamp = opened["mark"] = pikepdf.open(io.BytesIO(mark))
                 for number, page in enumerate(book.pages):
@@ -221,3 +234,53 @@ def finish_book(
             for source in opened.values():
                 source.close()
     return output.getvalue()
+
+
+def _runs(kept: Sequence[KeptPage]) -> list[list[KeptPage]]:
+    """``kept`` cut into one run of pages for each time an attachment is given."""
+    runs: list[list[KeptPage]] = []
+    for item in kept:
+        if runs and item.attachment_page and runs[-1][-1].attachment is item.attachment:
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
+def _area(page: Any, margins: Margins) -> Any:
+    """Where on a kept book page its pre-read page goes: between the top and bottom margins."""
+    import pikepdf
+
+    left, bottom, right, top = (float(value) for value in page.mediabox)
+    return pikepdf.Rectangle(
+        left, bottom + margins.bottom * POINTS_PER_MM, right, top - margins.top * POINTS_PER_MM
+    )
+
+
+def _wordings(book: Any, attachment: Attachment) -> Wordings:
+    """How a pre-read is described, in the words of the book's language (its ``/Lang``)."""
+    from briefpack.render.preread_sections import Wordings
+    from briefpack.render.wording import wording_for
+
+    language = book.Root.get("/Lang")
+    wording = wording_for(str(language) if language is not None else "en")
+    named = f"{wording.gettext('Pre-read')}: {attachment.title} ({attachment.path.name})"
+    return Wordings(named, wording.gettext("Page %(page)s of %(pages)s"))
+
+
+def _uninterpolated(source: Any) -> None:
+    """Every picture of a pre-read drawn as it is (``/Interpolate false``), as the book's are.
+
+    PDF/A forbids ``/Interpolate true``; it is only a viewer's hint to smooth
+    a picture, so every book does without it.  The source is opened for this
+    book and never written.
+    """
+    import pikepdf
+
+    for thing in source.objects:
+        if (
+            isinstance(thing, pikepdf.Stream)
+            and thing.get("/Subtype") == pikepdf.Name.Image
+            and thing.get("/Interpolate") is not None
+        ):
+            thing.Interpolate = False
