@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -450,11 +451,16 @@ ANSWERS = {
 }
 
 
-def write_answers(pack_path: Path, source: str = "board.docx") -> Path:
+def write_answers(
+    pack_path: Path,
+    answers: Mapping[str, tuple[str | None, str | None]] = ANSWERS,
+    source: str = "board.docx",
+) -> Path:
     """Write the answers file a harvest of filled copies leaves beside the pack.
 
-    Keyed as harvest keys them, by each question's key as the loader makes it,
-    so that the next build writes the debrief.
+    ``answers``: the answer and follow-up typed under each question, by its
+    title.  Keyed as harvest keys them, by each question's key as the loader
+    makes it, so that the next build writes the debrief.
     """
     from briefpack.authoring.harvest import answers_yaml
     from briefpack.content.validate import load_pack
@@ -462,13 +468,13 @@ def write_answers(pack_path: Path, source: str = "board.docx") -> Path:
 
     pack = load_pack(pack_path)
     keys = {q.title: q.key for session in pack.sessions for q in session.questions}
-    answers = [
+    harvested = [
         Answer(
             keys[title], answer=answer, follow_up=follow_up, source=source,
             harvested=dt.date(2026, 5, 21),
         )
-        for title, (answer, follow_up) in ANSWERS.items()
+        for title, (answer, follow_up) in answers.items()
     ]  # fmt: skip
     path = pack_path.with_name(f"{pack_path.stem}.answers.yaml")
-    path.write_text(answers_yaml(pack_path, answers), encoding="utf-8")
+    path.write_text(answers_yaml(pack_path, harvested), encoding="utf-8")
     return path
