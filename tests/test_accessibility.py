@@ -118,7 +118,7 @@ def table_rows(tree: str, after: str) -> list[list[str]]:
         text = line.strip()
         if text == "TR":
             rows.append([])
-        elif re.fullmatch(r"T[HD]( <.*>|:)?", text):
+        elif re.fullmatch(r"T[HD]( <[^>]*>)?:?", text):
             rows[-1].append("")
         elif text.startswith('"'):
             rows[-1][-1] = " ".join((rows[-1][-1] + " " + text.strip('"')).split())
@@ -139,15 +139,22 @@ def test_the_contents_is_a_table_heard_as_entry_then_page_without_leader_dots(
         for day in outline(pdf.read_bytes())
         for entry in (day, *day.children)
     }
-    entries = {title: page for title, page in rows[1:]}
+    # A question's number has a cell of its own: the entry is every cell but the page.
+    entries = {" ".join(row[:-1]): row[-1] for row in rows[1:]}
     assert entries["Session 2: AgentCore"] == pages["Session 2: AgentCore"] == "7"
     assert entries["THURSDAY, OCTOBER 23, 2025"] == pages["Thursday, October 23, 2025"]
     assert entries["1. Observability & Reliability Engineering"] == "4"
     assert len(rows) == 1 + 2 + 4 + 27  # header, days, sessions, questions
-    assert all(re.fullmatch(r"\d+", page) for _, page in rows[1:])
+    assert all(re.fullmatch(r"\d+", row[-1]) for row in rows[1:])
     assert '" . "' not in tree  # the leaders are drawn, not read
     # The day is a row header: the cells of its row name it; the entries name their column.
-    assert re.search(r"TH <[\d-]+>\n\s+Link \(inline\)\n\s+Object \d+ \d+\n\s+\"THURSDAY", tree)
+    day = r"TH <[\d-]+>:?\n(\s+/ColSpan \d+\n)?\s+Link \(inline\)\n\s+Object \d+ \d+\n\s+\"THURSDAY"
+    assert re.search(day, tree)
+    # A title under the second column of the two-column "Section" names it too.
+    section = re.search(r"TH <([\d-]+)>:?\n\s+/ColSpan 2\n\s+Span \(inline\)\n\s+\"SECTION", tree)
+    assert section is not None
+    title = r"/Headers \[\((%s)\)\]\n\s+Link \(inline\)\n\s+Object \d+ \d+\n\s+\"Observ"
+    assert re.search(title % re.escape(section.group(1)), tree)
 
 
 def test_every_link_prints_and_is_described_by_where_it_leads(built: Path) -> None:
