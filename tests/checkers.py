@@ -28,8 +28,9 @@ from openxml_audit import OpenXmlValidator
 PDFAID = "http://www.aiim.org/pdfa/ns/id/"
 PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
 #: How briefpack signs its PDFs (``/Creator``, XMP ``CreatorTool``) and Word copies
-#: (the core properties' description): ``briefpack 0.1.0``.
+#: (the core properties' description, and ``briefpack`` as the application).
 SIGNATURE = "briefpack "
+EXTENDED_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 #: The PDF/UA-1 rules about the identification schema alone: a PDF/A variant is
 #: tagged without claiming PDF/UA, and is checked against the rest.
 UA_IDENTIFICATION = ("PDFUA1-ID-",)
@@ -151,14 +152,22 @@ def docx_findings(path: Path | str) -> list[str]:
 
 
 def is_briefpack_docx(path: Path) -> bool:
-    """Whether briefpack wrote this Word file: its core properties say ``Made with briefpack``."""
+    """Whether briefpack wrote this Word file, and no other program saved it since.
+
+    Briefpack names itself as the application (``docProps/app.xml``) and says
+    ``Made with briefpack`` in the core properties; Word and LibreOffice keep
+    the description but write their own name when they save a copy (a filled
+    copy saved by LibreOffice is a test's input, not briefpack's output).
+    """
     try:
         with zipfile.ZipFile(path) as archive:
             core = etree.fromstring(archive.read("docProps/core.xml"))
+            application = etree.fromstring(archive.read("docProps/app.xml"))
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
         return False
     description = core.findtext("{http://purl.org/dc/elements/1.1/}description") or ""
-    return description.startswith(f"Made with {SIGNATURE}")
+    made_by = application.findtext(f"{{{EXTENDED_PROPERTIES}}}Application") or ""
+    return description.startswith(f"Made with {SIGNATURE}") and made_by == SIGNATURE.strip()
 
 
 def _is_briefpack_pdf_file(path: Path) -> bool:

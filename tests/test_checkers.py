@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 
@@ -15,6 +16,11 @@ from checkers import (
     docx_findings,
     pdf_findings,
 )
+
+from briefpack.build.settings import default_theme
+from briefpack.model import Day, Pack
+from briefpack.render.docx.writer import render_docx
+from briefpack.render.settings import RenderSettings
 
 from pdf_makers import make_pdf
 
@@ -36,6 +42,13 @@ def pdf_claiming(path: Path, claims: str, creator: str = "briefpack 0.1.0") -> P
         pdf.Root.Metadata.Subtype = pikepdf.Name.XML
         pdf.docinfo["/Creator"] = creator
         pdf.save(path)
+    return path
+
+
+def briefpack_word_file(path: Path) -> Path:
+    """A small Word copy as briefpack writes it."""
+    pack = Pack(title="Offsite", days=(Day(date=dt.date(2026, 3, 2), sessions=()),))
+    path.write_bytes(render_docx(pack, RenderSettings(theme=default_theme())).data)
     return path
 
 
@@ -97,10 +110,16 @@ def test_only_briefpack_outputs_are_checked(tmp_path: Path) -> None:
     make_pdf(tmp_path / "pre-read.pdf", 1)
     pdf_claiming(tmp_path / "ours.pdf", 'pdfuaid:part="1"')
     pdf_claiming(tmp_path / "theirs.pdf", 'pdfuaid:part="1"', creator="Someone else")
-    word = python_docx.Document()
-    word.core_properties.comments = "Made with briefpack 0.1.0"
-    word.save(str(tmp_path / "ours.docx"))
+    ours = briefpack_word_file(tmp_path / "ours.docx")
     python_docx.Document().save(str(tmp_path / "reference.docx"))
+    # A copy filled in and saved by LibreOffice keeps briefpack's description, not its name.
+    resaved = tmp_path / "saved-by-libreoffice.docx"
+    with zipfile.ZipFile(ours) as source, zipfile.ZipFile(resaved, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "docProps/app.xml":
+                data = data.replace(b">briefpack<", b">LibreOffice/7.4.7.2$Linux_X86_64<")
+            target.writestr(name, data)
     names = [path.name for path in briefpack_outputs(tmp_path)]
     assert names == ["ours.docx", "ours.pdf"]
 
@@ -115,9 +134,7 @@ def test_assert_outputs_pass_names_the_failing_file(tmp_path: Path) -> None:
 @DAMAGED
 def test_a_briefpack_word_file_with_a_broken_part_is_reported(tmp_path: Path) -> None:
     whole, path = tmp_path / "whole.docx", tmp_path / "cut.docx"
-    word = python_docx.Document()
-    word.core_properties.comments = "Made with briefpack 0.1.0"
-    word.save(str(whole))
+    briefpack_word_file(whole)
     with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w") as target:
         for name in source.namelist():
             data = source.read(name)

@@ -170,6 +170,18 @@ def test_no_stale_copy_of_the_styles_for_word_2010(tmp_path: Path) -> None:
         assert not [r for r in relationships if "stylesWithEffects" in r.get("Type")]
 
 
+def test_the_file_says_briefpack_made_it(tmp_path: Path) -> None:
+    # Not python-docx's template's "Microsoft Macintosh Word" 14.0 with one page and no words.
+    pack = write(tmp_path)
+    reference = tmp_path / "reference.docx"
+    python_docx.Document().save(str(reference))
+    extended = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    for chosen in (settings(), settings(reference_docx=reference)):
+        properties = part(render_docx(pack, chosen).data, "docProps/app.xml")
+        assert properties.findtext(f"{extended}Application") == "briefpack"
+        assert properties.find(f"{extended}Pages") is None
+
+
 def proofing_language(data: bytes) -> str:
     styles = part(data, "word/styles.xml")
     return str(styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS).get(f"{{{W}}}val"))

@@ -13,6 +13,9 @@ from babel import Locale
 from babel.core import get_global
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.shared import Mm
 
 from briefpack import __version__
@@ -126,3 +129,35 @@ def set_properties(document: Document, pack: Pack, settings: RenderSettings) -> 
     properties.created = properties.modified = properties.last_printed = settings.created.replace(
         tzinfo=None
     )
+
+
+#: The extended properties briefpack writes: who made the file, and no statistics.
+APPLICATION_PROPERTIES = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'docPropsVTypes"><Application>briefpack</Application><DocSecurity>0</DocSecurity>'
+    b"<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+    b"<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
+
+
+def set_application(document: Document) -> None:
+    """Say that briefpack made the file (``docProps/app.xml``), not the template's maker.
+
+    python-docx's template says "Microsoft Macintosh Word" 14.0 with one page
+    and no words, and a company template says whatever made it: both false
+    of this file.  Word and LibreOffice write their own name here when they
+    save a copy, so the name also tells a file briefpack wrote from one
+    edited since.
+    """
+    package = document.part.package
+    for relationship in package.rels.values():
+        if relationship.reltype == RELATIONSHIP_TYPE.EXTENDED_PROPERTIES:
+            relationship.target_part._blob = APPLICATION_PROPERTIES
+            return
+    part = Part(
+        PackURI("/docProps/app.xml"), CONTENT_TYPE.OFC_EXTENDED_PROPERTIES,
+        APPLICATION_PROPERTIES, package,
+    )  # fmt: skip
+    package.relate_to(part, RELATIONSHIP_TYPE.EXTENDED_PROPERTIES)

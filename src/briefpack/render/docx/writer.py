@@ -109,6 +109,7 @@ def _render_docx(pack: Pack, settings: RenderSettings, summary: Pack | None = No
     ooxml.update_fields_on_open(document)
     ooxml.remove_thumbnail(document)
     ooxml.remove_styles_with_effects(document)
+    package.set_application(document)
     output = io.BytesIO()
     document.save(output)
     return Rendered(ooxml.normalise_zip(output.getvalue(), settings.created))
