@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -38,10 +39,32 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_the_first_page_lists_every_change_with_its_page(built: Path) -> None:
-    pages = page_texts((built / "out" / "pack" / "pack.changes.pdf").read_bytes())
-    first = pages[0]
+#: The footer of a front-matter page: the changes page is numbered i, ii... apart from the pack.
+ROMAN = re.compile(r"Page [ivxlc]+$")
+
+
+def split_changes(data: bytes) -> tuple[list[str], list[str]]:
+    """A changes PDF's changes pages, and the pack's pages numbered as in the clean pack.
+
+    The changes page follows the cover and is numbered in roman, so the pack's
+    page N is ``pack[N - 1]``, as in the pack built alone.
+    """
+    pages = page_texts(data)
+    front = [page for page in pages if ROMAN.search(page)]
+    return front, [page for page in pages if not ROMAN.search(page)]
+
+
+def test_the_changes_page_follows_the_cover_and_lists_every_change_with_its_page(
+    built: Path,
+) -> None:
+    data = (built / "out" / "pack" / "pack.changes.pdf").read_bytes()
+    front, pages = split_changes(data)
+    assert page_texts(data)[1] == front[0]  # after the cover
+    first = front[0]
     assert first.startswith("What changed since pack-v2.yaml of ")
+    # The pack's own pages are numbered from 2, after the cover, as in the pack built alone.
+    for number, page in enumerate(pages[1:], start=2):
+        assert page.endswith(f"Page {number} of {len(pages)}"), number
     expected = {
         "QUESTION EDITED Observability & Reliability Engineering": "meaningful useful SLIs",
         "QUESTION EDITED Incident Automation at Scale": "Automation at Scale",
@@ -79,8 +102,19 @@ def test_only_changed_sessions_get_a_change_marked_pack(built: Path) -> None:
 
 
 def body_after_changes_page(body: object) -> list[str]:
-    texts = paragraph_texts(body)
-    return texts[texts.index("Briefing pack") :]
+    return without_changes_page(paragraph_texts(body))
+
+
+def without_changes_page(texts: list[str]) -> list[str]:
+    """The Word copy's texts without its changes page, which follows the cover.
+
+    The page runs from the empty paragraph that ends the cover's section to
+    the one that ends its own, before "At a glance"; the clean pack has neither.
+    """
+    title = next(n for n, text in enumerate(texts) if text.startswith("What changed since"))
+    start = title - 1 if title and not texts[title - 1] else title
+    end = texts.index("At a glance", title)
+    return texts[:start] + texts[end:]
 
 
 def test_accept_all_gives_the_new_text_and_reject_all_the_old(built: Path) -> None:
@@ -122,8 +156,8 @@ def test_no_change_says_so_and_marks_nothing(tmp_path: Path) -> None:
         "--changes-since", str(tmp_path / "earlier.yaml"), "--no-sessions",
     )  # fmt: skip
     assert code == 0, err
-    pages = page_texts((tmp_path / "out" / "pack" / "pack.changes.pdf").read_bytes())
-    assert "No changes" in pages[0]
+    front, _ = split_changes((tmp_path / "out" / "pack" / "pack.changes.pdf").read_bytes())
+    assert "No changes" in front[0]
     document = part(
         (tmp_path / "out" / "pack" / "pack.changes.docx").read_bytes(), "word/document.xml"
     )
@@ -161,7 +195,8 @@ def test_changes_since_a_git_revision(tmp_path: Path) -> None:
         "--no-sessions", "-f", "pdf",
     )  # fmt: skip
     assert code == 0, err
-    first = page_texts((tmp_path / "out" / "pack" / "pack.changes.pdf").read_bytes())[0]
+    front, _ = split_changes((tmp_path / "out" / "pack" / "pack.changes.pdf").read_bytes())
+    first = front[0]
     assert first.startswith(f"What changed since git {short} of October 20, 2025")
     assert "QUESTION ADDED Budget for the Next Fiscal Year" in first
     code, _, err = run(
@@ -194,7 +229,7 @@ def test_libreoffice_accept_all_gives_the_new_text(built: Path, tmp_path: Path) 
 
 
 def body_after_changes_page_texts(texts: list[str]) -> list[str]:
-    return texts[texts.index("Briefing pack") :]
+    return without_changes_page(texts)
 
 
 def test_links_and_list_items_keep_their_structure_when_changed(tmp_path: Path) -> None:
