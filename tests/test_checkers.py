@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -140,3 +143,49 @@ def test_a_briefpack_word_file_with_a_broken_part_is_reported(tmp_path: Path) ->
             data = source.read(name)
             target.writestr(name, b"<not-closed" if name == "word/document.xml" else data)
     assert docx_findings(path)
+
+
+INNER_TESTS = """
+import pytest
+from test_checkers import pdf_claiming
+
+
+def test_leaves_a_false_claim(tmp_path):
+    pdf_claiming(tmp_path / "ours.pdf", 'pdfuaid:part="1"')
+
+
+@pytest.mark.unchecked_outputs("made false on purpose")
+def test_excused(tmp_path):
+    pdf_claiming(tmp_path / "ours.pdf", 'pdfuaid:part="1"')
+
+
+def test_leaves_nothing_to_check(tmp_path):
+    (tmp_path / "note.txt").write_text("nothing to check")
+"""
+
+
+@pytest.mark.parametrize("switch", ["1", ""])
+def test_the_autouse_fixture_fails_a_test_whose_output_fails(switch: str, tmp_path: Path) -> None:
+    # Run in a pytest of its own, with this suite's conftest, so that the fixture is what fails.
+    tests = Path(__file__).parent
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "conftest.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(tests)!r})\n"
+        f"exec(open({str(tests / 'conftest.py')!r}, encoding='utf-8').read())\n",
+        encoding="utf-8",
+    )
+    (inner / "test_inner.py").write_text(INNER_TESTS, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider",
+         f"--basetemp={tmp_path / 'temporary'}", "-W", "ignore::pytest.PytestUnknownMarkWarning",
+         str(inner)],
+        capture_output=True, text=True, cwd=inner, timeout=300,
+        env={**os.environ, "BRIEFPACK_CHECK_OUTPUTS": switch},
+    )  # fmt: skip
+    if switch:
+        assert "3 passed, 1 error" in result.stdout, result.stdout
+        assert "ERROR at teardown of test_leaves_a_false_claim" in result.stdout
+        assert "ours.pdf:\n  PDFUA1-" in result.stdout
+    else:
+        assert "3 passed" in result.stdout, result.stdout
