@@ -12,8 +12,8 @@ PDF's outline, so they hold for any theme and any language:
   may itself be titled like a question); every other one (cover, at a glance,
   attendees, contents, changes, debrief, day, session) starts a part.
 * **The body area** is where the text goes, between the running header and
-  the footer.  Its top is the most common bookmark top (every part and session
-  starts there); the bottom is taken as far from the page's foot as the top is
+  the footer.  Its top is the highest bookmark's top (every part and day starts
+  there); the bottom is taken as far from the page's foot as the top is
   from its head (the themes' margins differ by a few millimetres, which moves a
   page's fill by 1 %).  Text above the body is the running header, text below it
   the footer.
@@ -28,7 +28,6 @@ PDF's outline, so they hold for any theme and any language:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,10 @@ MM = 72 / 25.4
 PRINTABLE_INSET = 4 * MM
 #: A page less filled than this (of its body area) is sparse, unless it ends a part.
 MIN_FILL = 1 / 3
+#: What a question loses at a page break and needs back on one page (the gap between its
+#: blocks at the break, a paragraph's margin): within this of the body's height, a split
+#: question is taken not to fit.
+SPLIT_SLACK = 24.0
 #: A question's bookmark: its number (or a dash for a removed one) and title.
 _QUESTION = re.compile(r"^(?:\d+|–)\.\s")
 ELLIPSIS = "…"
@@ -140,8 +143,9 @@ def read_layout(path: Path, pre_reads: Collection[str] = ()) -> Layout:
     """Open ``path`` for the rules; ``pre_reads``: the pre-reads' titles, if known."""
     entries = list(_entries(path, pre_reads))
     pdf = pdfplumber.open(path)
-    tops = Counter(round(entry.top, 1) for entry in entries if entry.page > 0)
-    body_top = tops.most_common(1)[0][0] if tops else 20 * MM
+    # Every part and day starts a page at the body's top; nothing is bookmarked above it.
+    tops = [entry.top for entry in entries if entry.top > 1]
+    body_top = min(tops) if tops else 20 * MM
     return Layout(pdf, entries, body_top)
 
 
@@ -188,7 +192,7 @@ def split_questions(layout: Layout) -> list[Violation]:
         if len(spread) > 1:
             height = sum(bottom - top for top, bottom in spread.values())
             body = layout.body_bottom(layout.pdf.pages[entry.page]) - layout.body_top
-            if height <= body:
+            if height <= body - SPLIT_SLACK:
                 shown = ", ".join(str(page + 1) for page in sorted(spread))
                 found.append(
                     Violation(

@@ -51,7 +51,7 @@ from briefpack.render.formats import Rendered
 from briefpack.render.sandbox import ThemeLoader, ThemeSandbox, template_problems
 from briefpack.render.scrub import refuse_reaching_out, style_text, with_policy
 from briefpack.render.settings import RenderSettings
-from briefpack.render.theme_css import css_string, logo_css, logo_url, theme_css
+from briefpack.render.theme_css import css_string, logo_css, logo_url, running_text, theme_css
 
 #: CSS page sizes by paper name.
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -140,6 +140,11 @@ def _render(
         sensitive=display.is_sensitive(pack.classification),
         anchors=_anchors(pack),
         logo=logo_url(theme),
+        # The running header's titles, shortened to one line of its boxes (theme_css.py).
+        running_title=running_text(pack.title, theme, settings.paper, "left"),
+        running_session=lambda session: running_text(
+            display.session_heading(session), theme, settings.paper, "right"
+        ),
         # A tagged PDF needs words for every picture: whose logo it is.
         logo_alt=logo_description(pack),
         page_anchor=page_anchor,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import fields
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -110,6 +111,90 @@ def logo_css(theme: Theme) -> str:
         return ""
     # The running head (logo and title, see the template) replaces the title alone.
     return "@page { @top-left { content: element(running-head); } }\n"
+
+
+# ------------------------------------------------------------- running heads
+
+#: The running header's boxes, as shares of the text width (``@top-left`` and
+#: ``@top-right`` in pack.css): the pack's title on the left, the session's on the right.
+RUNNING_SHARES = {"left": 0.58, "right": 0.40}
+#: Paper widths in millimetres, by paper name.
+PAPER_WIDTHS = {"a4": 210.0, "letter": 215.9}
+#: Room a logo takes before the title in the running head: 4 mm high, up to four times
+#: as wide, and its gap (pack.css, ``.running-head img``).
+LOGO_ROOM = 18.5
+#: The share of a box a shortened title may fill: the measure leaves out kerning.
+SLACK = 0.94
+ELLIPSIS = "\u2026"
+_MM = 72 / 25.4
+#: What never ends a shortened title: joiners and marks that belong to the character before.
+_CLINGING = re.compile(r"[\u0300-\u036f\u200c\u200d\ufe00-\ufe0f\U0001f3fb-\U0001f3ff]")
+
+
+def running_width(theme: Theme, paper: str, box: str) -> float:
+    """The width, in points, of a running header's box (``left`` or ``right``)."""
+    text = PAPER_WIDTHS[paper] - theme.margins.left - theme.margins.right
+    width = text * RUNNING_SHARES[box]
+    if box == "left" and theme.logo is not None:
+        width -= LOGO_ROOM
+    return max(width, 0.0) * _MM
+
+
+def running_text(text: str, theme: Theme, paper: str, box: str) -> str:
+    """``text`` as the running header shows it: whole if it fits its box on one line, else
+    cut at the last word (or character) that leaves room for an ellipsis.
+
+    Computed once, here, rather than by CSS ``text-overflow`` in the margin box:
+    WeasyPrint draws the whole line there, clipped, and maps its ellipsis glyph to the
+    hidden words, so the page's text read "... and thhip Committee 2026".  The full
+    title stays in the outline and the contents.
+    """
+    font = _running_font(theme)
+    size = theme.sizes.header
+    room = running_width(theme, paper, box) * SLACK
+    if text_width(text, font, size) <= room:
+        return text
+    end = len(text)
+    while end > 0 and text_width(text[:end].rstrip() + ELLIPSIS, font, size) > room:
+        end -= 1
+    while 0 < end < len(text) and _CLINGING.match(text[end]):
+        end -= 1
+    cut = text[:end]
+    # At a word's end, if one ends in the last third of what fits.
+    space = cut.rfind(" ")
+    if space > len(cut) * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-\u2013\u2014") + ELLIPSIS
+
+
+def _running_font(theme: Theme) -> Path:
+    """The heading family's face for the running header's weight (500), or the nearest."""
+    faces = [
+        (abs(weight - 500) + (weight < 500) * 0.5, path)
+        for weight, style, path in theme.fonts.heading.faces()
+        if style == "normal"
+    ]
+    return min(faces)[1]
+
+
+def text_width(text: str, font: Path, size: float) -> float:
+    """``text``'s advance width in points in ``font`` at ``size``, without kerning; a character
+    the font lacks (set in a fallback) counts one em."""
+    advances, missing, units = _metrics(font)
+    total = sum(advances.get(ord(character), missing) for character in text)
+    return total * size / units
+
+
+@cache
+def _metrics(font: Path) -> tuple[dict[int, int], int, int]:
+    """A font's advance widths by code point, the width of one em, and its units per em."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font, lazy=True) as parsed:
+        metrics = parsed["hmtx"].metrics
+        units = int(parsed["head"].unitsPerEm)
+        advances = {code: metrics[glyph][0] for code, glyph in parsed.getBestCmap().items()}
+    return advances, units, units
 
 
 # ------------------------------------------------------------- CSS values
