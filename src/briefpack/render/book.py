@@ -19,11 +19,12 @@ The parts are planned in :mod:`briefpack.render.parts` and rendered by
 * **Page numbers** laid over every page from a sheet of "Page X of Y"
   footers, marked as artifacts, as a recipient's mark is.
 * **The first part's catalogue**: its language, metadata and identifiers.
+* **No stream ending in CR** (:func:`unambiguous_stream_ends`, for single
+  documents too), which PDF/A readers would count a byte short.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 import re
 import warnings
@@ -34,13 +35,9 @@ from typing import Any
 
 import pikepdf
 
+from briefpack.render.pdf_finish import unicode_cmap, unicode_map
 from briefpack.render.scrub import scrub_pdf
-from briefpack.render.tagging import (
-    MAX_STRUCTURE_DEPTH,
-    structure_too_deep,
-    unicode_cmap,
-    unicode_map,
-)
+from briefpack.render.tagging import MAX_STRUCTURE_DEPTH, structure_too_deep
 
 #: The deepest a direct value copied from a part may nest (Python recursion stays shallow).
 _MAX_DIRECT_DEPTH = 100
@@ -388,9 +385,7 @@ def unambiguous_stream_ends(data: bytes) -> bytes:
                 _reencoded(thing)
         for mode in (pikepdf.ObjectStreamMode.preserve, pikepdf.ObjectStreamMode.disable):
             output = io.BytesIO()
-            # Streams as they are (all compressed already): qpdf would turn ASCII85
-            # back into plain Flate.
-            pdf.save(output, deterministic_id=True, object_stream_mode=mode, compress_streams=False)
+            pdf.save(output, deterministic_id=True, object_stream_mode=mode)
             # An object stream qpdf wrote may end so too: then none is written.
             if not _CR_BEFORE_ENDSTREAM.search(output.getvalue()):
                 break
@@ -398,14 +393,18 @@ def unambiguous_stream_ends(data: bytes) -> bytes:
 
 
 def _reencoded(stream: pikepdf.Stream) -> None:
-    """Encode ``stream`` (raw or Flate) so that its data ends in ``~>``, never CR.
+    """Compress ``stream`` (raw or Flate) again so that its data does not end in CR.
 
-    Compressed again, it would end in the same byte: zlib's data ends with
-    the checksum of what it holds.  ASCII85 over Flate ends in ``~>``, for a
-    quarter more bytes in this one stream; PDF/A allows both filters.
+    Its last byte is that of zlib's checksum of what it holds, whatever the
+    compression, so the data compressed is changed, not its meaning: one row
+    of the PNG predictor "Up", whose first row is the bytes as they are,
+    after a type byte of 2 that adds two to the checksum.  qpdf keeps Flate
+    data as it is when it writes the file.
     """
     if stream.get("/Filter") not in (None, pikepdf.Name.FlateDecode):
         return  # a JPEG ends in FF D9; other filters are not WeasyPrint's
-    encoded = base64.a85encode(zlib.compress(stream.read_bytes(), 9)) + b"~>"
-    filters = pikepdf.Array([pikepdf.Name.ASCII85Decode, pikepdf.Name.FlateDecode])
-    stream.write(encoded, filter=filters)
+    data = stream.read_bytes()
+    encoded = zlib.compress(b"\x02" + data, 9)
+    if data and not encoded.endswith(b"\r"):
+        parameters = pikepdf.Dictionary(Predictor=12, Columns=len(data))
+        stream.write(encoded, filter=pikepdf.Name.FlateDecode, decode_parms=parameters)

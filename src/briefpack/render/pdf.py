@@ -218,7 +218,7 @@ def _weasyprint_pdf(
         pdf = b""
         if write:
             identity = _metadata(pack, settings, document)
-            from briefpack.render.tagging import finisher
+            from briefpack.render.pdf_finish import finisher
 
             with _font_timestamps(settings.created):
                 pdf = document.write_pdf(
