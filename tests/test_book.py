@@ -244,3 +244,12 @@ def test_no_stream_of_a_book_ends_in_a_carriage_return_before_endstream() -> Non
         streams = again.pages[0].obj.Contents
         assert [stream.read_bytes() for stream in streams] == [drawing, b"q Q\r"]
     assert unambiguous_stream_ends(mended) is mended  # nothing to do: the same bytes
+    # Written again, the rest stays compressed: object streams included.
+    pdf.pages[0].obj.Contents = compressed
+    written = io.BytesIO()
+    pdf.save(written, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    mended = unambiguous_stream_ends(written.getvalue())
+    assert b"\r\nendstream" not in mended
+    object_streams = re.findall(rb"<<[^>]*/Type /ObjStm[^>]*>>", mended)
+    assert object_streams
+    assert all(b"/FlateDecode" in dictionary for dictionary in object_streams)
