@@ -109,9 +109,12 @@ def test_each_session_starts_a_page_with_its_band(bundled: Pack, bundled_pages: 
         number = page_with(bundled_pages, heading + _time_range(session), after=3)
         page = bundled_pages[number - 1]
         assert f"{len(session.questions)} questions" in page
-        # The running header names the session on its own pages.
+        # The running header names the session on its own pages, on one line: a
+        # long title shortened with an ellipsis.
         label = f"{session.label}: " if session.label else ""
-        assert f"{label}{session.title} Page {number}" in page
+        header = f"{label}{session.title}"
+        shown = [header[:end].rstrip() + "…" for end in range(len(header) // 2, len(header))]
+        assert any(f"{text} Page {number}" in page for text in [header, *shown]), page
 
 
 def _time_range(session: Session) -> str:
@@ -122,7 +125,13 @@ def _time_range(session: Session) -> str:
 def test_outline_is_day_session_question_and_lands_on_the_right_pages(
     bundled: Pack, bundled_pdf: bytes, bundled_pages: list[str]
 ) -> None:
-    days = outline(bundled_pdf)
+    front, days = outline(bundled_pdf)[:3], outline(bundled_pdf)[3:]
+    # The front matter has entries too: the cover (the pack's title), at a glance, contents.
+    assert [(entry.title, entry.page) for entry in front] == [
+        (bundled.title, 1),
+        ("At a glance", 2),
+        ("Contents", 3),
+    ]
     assert [day.title for day in days] == ["Thursday, October 23, 2025", "Friday, October 24, 2025"]
     sessions = [session for day in days for session in day.children]
     assert [entry.title for entry in sessions] == [
