@@ -168,8 +168,8 @@ def test_an_edit_that_moves_pages_renumbers_the_contents_as_a_clean_build(
     build(pack_file, out, "--no-sessions", "-j", "2")
     contents_before = page_texts((out / FULL_PDF).read_bytes())
     text = pack_file.read_text(encoding="utf-8")
-    # Forty lines more in the first question: every later session starts a page on.
-    longer = "until reliability improves." + " Another paragraph of context." * 120
+    # A hundred lines more in the first question: every later session starts pages on.
+    longer = "until reliability improves." + " Another paragraph of context." * 300
     pack_file.write_text(text.replace("until reliability improves.", longer, 1), encoding="utf-8")
     build(pack_file, out, "--no-sessions", "-j", "2")
     assert_as_a_clean_build(pack_file, out, tmp_path / "clean")
