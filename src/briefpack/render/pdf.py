@@ -339,10 +339,10 @@ PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "none")
 
 
 def variant_options(variant: str) -> dict[str, Any]:
-    """WeasyPrint's options for a variant: PDF/A keeps the tags without claiming PDF/UA.
+    """WeasyPrint's options for a variant: PDF/A keeps the tags of PDF/UA.
 
-    WeasyPrint writes one variant per file, so a PDF/A file cannot also claim
-    PDF/UA; its structure tree is the same.
+    WeasyPrint claims one variant per file; a PDF/A file's PDF/UA-1 claim is
+    added as it is written (:func:`briefpack.render.pdf_finish.claim_pdf_ua`).
     """
     if variant == "none":
         return {}
