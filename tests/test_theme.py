@@ -12,6 +12,7 @@ from briefpack.content.theme import load_theme
 from briefpack.errors import BriefpackError
 from briefpack.model.theme import Theme
 from briefpack.render.theme import templates_dir
+from briefpack.render.theme_css import running_text, running_width, text_width
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +140,44 @@ def test_a_symlink_out_of_the_theme_folder_is_outside_it(tmp_path: Path, executi
 def test_a_folder_without_theme_yaml_is_an_error(tmp_path: Path, executive: Theme) -> None:
     with pytest.raises(BriefpackError, match=r"no theme\.yaml in the theme folder"):
         load_theme(tmp_path, executive)
+
+
+# ---------------------------------------------------------------- running heads
+
+
+def _running_font_of(theme: Theme) -> Path:
+    return next(path for weight, _, path in theme.fonts.heading.faces() if weight == 500)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_title_that_fits_the_running_header_is_shown_whole(paper: str) -> None:
+    theme = load_theme(templates_dir())
+    assert running_text("Session 2: AgentCore", theme, paper, "right") == "Session 2: AgentCore"
+
+
+@pytest.mark.parametrize("box", ["left", "right"])
+def test_a_long_title_is_cut_at_a_word_with_an_ellipsis_to_fit_its_box(box: str) -> None:
+    theme = load_theme(templates_dir())
+    title = (
+        "Session 1: Capital Allocation, Dividend Policy and the Refinancing of the 2027 "
+        "and 2028 Bond Maturities of the Group and its Subsidiaries in Europe"
+    )
+    shown = running_text(title, theme, "a4", box)
+    assert shown.endswith("…")
+    assert title.startswith(shown.removesuffix("…"))
+    assert title[len(shown) - 1] == " "  # cut where a word ends
+    font = _running_font_of(theme)
+    width = text_width(shown, font, theme.sizes.header)
+    assert width <= running_width(theme, "a4", box)
+    # The box is used: no more than a word and an ellipsis short of it.
+    assert width > running_width(theme, "a4", box) * 0.7
+
+
+def test_a_shortened_title_never_ends_inside_an_emoji_or_an_accented_letter() -> None:
+    theme = load_theme(templates_dir())
+    for title in ("👍🏽" * 80, "e\u0301" * 200):
+        shown = running_text(title, theme, "a4", "right")
+        kept = shown.removesuffix("…")
+        assert title.startswith(kept)
+        assert kept
+        assert title[len(kept)] not in "\u0301\U0001f3fd"
