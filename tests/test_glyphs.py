@@ -154,10 +154,6 @@ def test_build_warns_at_the_line_of_the_pack_and_of_a_debrief_answer(tmp_path: P
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validate's theme check (build/trial.py check_as_built) must add glyph_warnings",
-)
 def test_validate_warns_as_build_does(tmp_path: Path) -> None:
     pack = tmp_path / "pack.yaml"
     pack.write_text(PACK, encoding="utf-8")

@@ -26,6 +26,7 @@ from pathlib import Path
 from briefpack.build.limits import Limits
 from briefpack.build.settings import choose_theme, resolve_settings, theme_warnings
 from briefpack.content.answers import answers_path, load_answers
+from briefpack.content.glyphs import glyph_warnings
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack, pack_images
 from briefpack.model.answers import Answers
@@ -33,6 +34,7 @@ from briefpack.model.changes import compare
 from briefpack.model.theme import Theme
 from briefpack.render.settings import RenderSettings, is_book
 from briefpack.render.theme import templates_dir
+from briefpack.render.theme_css import font_files
 
 
 def check_as_built(path: Path, pack: Pack, max_size: int) -> list[Problem]:
@@ -48,7 +50,8 @@ def check_as_built(path: Path, pack: Pack, max_size: int) -> list[Problem]:
     try:
         where = pack.options.theme_mark or pack.source
         theme = choose_theme(pack.options.theme, path.parent, where)
-        warnings = theme_warnings(theme)
+        fonts = font_files(theme).values()
+        warnings = [*theme_warnings(theme), *glyph_warnings(pack, theme, fonts, answers)]
         template = not _is_built_in(theme)
         if template or _svg_pictures(pack, theme):
             trial_render(pack, theme, answers, template)
