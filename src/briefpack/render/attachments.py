@@ -228,8 +228,13 @@ def finish_book(
                     whole = pikepdf.Rectangle(*(float(value) for value in page.mediabox))
                     _place(page, stamp.pages[0], whole, f"BriefpackMark{number}", under=False)
             output = io.BytesIO()
-            # Same content, same bytes: the file identifier comes from the content.
-            book.save(output, deterministic_id=True)
+            # Same content, same bytes: the file identifier comes from the content.  A
+            # pre-read's structure is many small objects: in object streams, as
+            # WeasyPrint writes the book's own (a 200-page tagged pre-read: 266 KB, not 1 MB).
+            streams = (
+                pikepdf.ObjectStreamMode.generate if kept else pikepdf.ObjectStreamMode.preserve
+            )
+            book.save(output, deterministic_id=True, object_stream_mode=streams)
         finally:
             for source in opened.values():
                 source.close()
