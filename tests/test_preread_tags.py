@@ -21,7 +21,7 @@ import pikepdf
 import pytest
 
 from conftest import BUNDLED_PACK, run
-from pdf_makers import make_hostile_tagged_pdf, make_tagged_pdf, make_untagged_pdf
+from pdf_makers import make_hostile_tagged_pdf, make_pdf, make_tagged_pdf, make_untagged_pdf
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdfinfo") is None, reason="needs Poppler's pdfinfo (Debian poppler-utils)"
@@ -208,6 +208,17 @@ def test_a_pre_read_says_whether_it_is_tagged_when_the_pack_is_read(tmp_path: Pa
 
     assert check_attachment(make_tagged_pdf(tmp_path / "t.pdf")).tagged
     assert not check_attachment(make_untagged_pdf(tmp_path / "u.pdf")).tagged
+
+
+def test_a_pre_read_names_the_fonts_it_does_not_embed_when_the_pack_is_read(
+    tmp_path: Path,
+) -> None:
+    from briefpack.content.attachments import check_attachment
+
+    # Helvetica, named and not embedded, as office and report tools leave it.
+    assert check_attachment(make_pdf(tmp_path / "h.pdf", 2)).unembedded_fonts == ("Helvetica",)
+    assert check_attachment(make_untagged_pdf(tmp_path / "u.pdf")).unembedded_fonts == ()
+    assert check_attachment(make_tagged_pdf(tmp_path / "t.pdf")).unembedded_fonts == ()
 
 
 def test_a_hostile_structure_tree_is_read_bounded_and_copied_only_as_structure(

@@ -46,6 +46,12 @@ from briefpack.content.page_content import (
     inherited,
     page_content_size,
 )
+from briefpack.content.preread_facts import (
+    is_tagged,
+    unembedded_fonts,
+    unembedded_warning,
+    untagged_warning,
+)
 
 __all__ = [
     "DEFAULT_MAX_ATTACHMENT_PAGES",
@@ -55,6 +61,8 @@ __all__ = [
     "active_content",
     "check_attachment",
     "is_tagged",
+    "unembedded_fonts",
+    "unembedded_warning",
     "untagged_warning",
 ]
 
@@ -87,6 +95,9 @@ class AttachmentFacts:
     #: tree), so that a screen reader can read its pages in the book; if not, each page
     #: is one figure described by the pre-read's title (:mod:`briefpack.render.preread_tags`).
     tagged: bool = True
+    #: Fonts its pages draw with but do not embed (``Helvetica``): a book that
+    #: draws them cannot pass PDF/UA-1 or PDF/A, whose readers must have every glyph.
+    unembedded_fonts: tuple[str, ...] = ()
 
 
 class _Named(io.BytesIO):
@@ -129,6 +140,7 @@ def check_attachment(
             with pikepdf.open(_Named(data, label), attempt_recovery=False) as pdf:
                 pages, removed = _check_open(pdf, max_pages, max_stream_size, label)
                 tagged = is_tagged(pdf)
+                unembedded = unembedded_fonts(pdf)
     except AttachmentRefusedError:
         raise
     except pikepdf.PasswordError:
@@ -141,39 +153,8 @@ def check_attachment(
             f"{label} is damaged or truncated ({_reason(error, label)}); "
             "export it again, or open and re-save it, and attach that copy"
         ) from None
-    return AttachmentFacts(pages, hashlib.sha256(data).hexdigest(), removed, tagged)
-
-
-def is_tagged(pdf: Any) -> bool:
-    """Whether ``pdf``'s catalogue says it is tagged: ``/MarkInfo /Marked true``, a structure tree.
-
-    Read from the catalogue alone, so it costs nothing; the same test the book
-    makes when it draws the pre-read in.
-    """
-    import pikepdf
-
-    root = pdf.Root
-    marks = root.get("/MarkInfo")
-    tree = root.get("/StructTreeRoot")
-    return (
-        isinstance(marks, pikepdf.Dictionary)
-        and _is_true(marks.get("/Marked"))
-        and isinstance(tree, pikepdf.Dictionary)
-        and "/K" in tree
-    )
-
-
-def untagged_warning(label: str) -> str:
-    """The warning at an untagged pre-read's line: what a reader of the book will not get."""
-    return (
-        f"{label} is not a tagged PDF: a screen reader cannot read its pages aloud, only "
-        "say that each is a page of the pre-read; export it as a tagged (accessible) PDF "
-        "and attach that copy"
-    )
-
-
-def _is_true(value: object) -> bool:
-    return isinstance(value, bool) and value
+    digest = hashlib.sha256(data).hexdigest()
+    return AttachmentFacts(pages, digest, removed, tagged, unembedded)
 
 
 def _check_open(
