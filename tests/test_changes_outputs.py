@@ -13,7 +13,7 @@ import pytest
 from conftest import libreoffice_with_uno, run
 from docx_helpers import NS, accept_all, paragraph_texts, part, reject_all
 from pdf_helpers import page_texts
-from test_changes import version_pair
+from test_changes import SPEAKERS_NEW, SPEAKERS_OLD, version_pair
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +78,11 @@ def test_the_changes_page_follows_the_cover_and_lists_every_change_with_its_page
         assert entry in first, entry
         number = int(first.split(entry, 1)[1].replace(".", " ").split()[0])
         assert on_its_page in pages[number - 1], (entry, number)
-    assert "Title: Automated Incident Management → Incident Automation at Scale" in first
-    assert "Time: 11:15 AM – 12:15 PM → 11:30 AM – 12:30 PM" in first
-    assert "Speakers: + Jordan Lee" in first
+    assert (
+        "Title changed from Automated Incident Management to Incident Automation at Scale" in first
+    )
+    assert "Time changed from 11:15 AM – 12:15 PM to 11:30 AM – 12:30 PM" in first
+    assert "Speaker added: Jordan Lee" in first
     assert "Moved from AgentCore" in first
 
 
@@ -287,3 +289,37 @@ def test_the_word_changes_page_refers_to_the_pages_of_what_changed(built: Path) 
     bookmarks = set(document.xpath("//w:bookmarkStart/@w:name", namespaces=NS))
     assert len(targets) == 6  # seven changes; the removed question has no page of its own
     assert set(targets) <= bookmarks
+
+
+def test_both_formats_say_what_changed_about_a_speaker_or_an_attendee(tmp_path: Path) -> None:
+    (tmp_path / "pack.yaml").write_text(SPEAKERS_NEW, encoding="utf-8")
+    (tmp_path / "earlier.yaml").write_text(SPEAKERS_OLD, encoding="utf-8")
+    code, _, err = run(
+        "build", str(tmp_path / "pack.yaml"), "-o", str(tmp_path / "out"),
+        "--changes-since", str(tmp_path / "earlier.yaml"), "--no-sessions",
+    )  # fmt: skip
+    assert code == 0, err
+    said = [
+        "José Ñúñez: role changed from Chief Technology Officer to Chief Executive Officer",
+        "Dana Ruiz: role set to COO",
+        "Speaker removed: Kim Park",
+        "Speaker added: Ana Costa",
+        "Zoë Ångström: organisation changed from Nordic Holdings to Baltic Partners",
+        "Li Wei: role set to Secretary",
+    ]
+    front, _ = split_changes((tmp_path / "out" / "pack" / "pack.changes.pdf").read_bytes())
+    first = front[0]
+    document = part(
+        (tmp_path / "out" / "pack" / "pack.changes.docx").read_bytes(), "word/document.xml"
+    )
+    paragraphs = paragraph_texts(document)
+    for line in said:
+        assert line in first, line
+        assert line in paragraphs, line
+    for entry in ("ATTENDEE REMOVED Omar Haddad", "ATTENDEE ADDED Ines Moreau"):
+        assert entry in first
+    assert {"Attendee removed: Omar Haddad", "Attendee added: Ines Moreau"} <= set(paragraphs)
+    # The person is not shown removed and added again.
+    assert "José Ñúñez" not in " ".join(line for line in paragraphs if "Speaker" in line)
+    assert "+ José" not in first
+    assert "\u2212 José" not in first

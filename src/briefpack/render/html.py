@@ -112,6 +112,8 @@ def _render(
     changes = bool(settings.changes_since and settings.changes_date)
     return template.render(
         pack=pack,
+        # The language of the words printed: English for a pack in ja, which has no catalogue.
+        lang=wording.printed_language,
         days=days,
         session_pack=session_pack,
         settings=settings,
@@ -218,6 +220,7 @@ def _environment(theme_dir: Path, wording: display.Wording) -> jinja2.Environmen
         inlines=_inlines,
         times=wording.times,
         status_label=wording.status_label,
+        change_lines=wording.change_lines,
         marked_speakers=marked_speakers,
         kept_questions=kept_questions,
     )
