@@ -188,10 +188,6 @@ def test_archival_and_changed_copies_with_pre_reads_pass_both_checkers(tmp_path:
     assert outloud_errors(archival, changes) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the warning in content/validate.py (AttachmentFacts.tagged is there to read)",
-)
 def test_an_untagged_pre_read_is_a_warning_once_at_its_line(tmp_path: Path) -> None:
     pack = pack_with_pre_reads(tmp_path)
     lines = pack.read_text(encoding="utf-8").splitlines()

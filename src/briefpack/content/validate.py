@@ -21,6 +21,8 @@ from briefpack.content.attachments import (
     AttachmentFacts,
     AttachmentRefusedError,
     check_attachment,
+    unembedded_warning,
+    untagged_warning,
 )
 from briefpack.content.images import ImageRefusedError, image_name, resolve_image
 from briefpack.content.limits import ReadLimits, not_a_regular_file
@@ -711,6 +713,10 @@ class Checker:
                 f"{path.name} carries {', '.join(facts.removed)}: the book keeps its pages "
                 "and leaves those out",
             )
+        if not facts.tagged:
+            self.warning(mark, untagged_warning(path.name))
+        if facts.unembedded_fonts:
+            self.warning(mark, unembedded_warning(path.name, facts.unembedded_fonts))
         return Attachment(
             path=path,
             file=written,
