@@ -19,7 +19,7 @@ from briefpack.render.settings import RenderSettings
 from briefpack.render.theme import templates_dir
 from briefpack.render.wording import wording_for
 
-from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, valid
+from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, run, valid
 from pdf_helpers import fonts, normalise, outline, page_texts, reader
 
 ENVIRONMENT: dict[str, str] = {}
@@ -407,3 +407,16 @@ def test_the_pdf_names_the_language_of_the_words_it_prints(
         data = render(pack, **settings)
         assert reader(data).trailer["/Root"]["/Lang"] == printed
         assert languages_claimed(data) == {printed}, settings
+
+
+def test_a_book_of_parts_names_the_language_of_the_words_it_prints(tmp_path: Path) -> None:
+    # The full pack is joined from parts; the book keeps the first part's /Lang.
+    pack = tmp_path / "pack.yaml"
+    text = BUNDLED_PACK.read_text(encoding="utf-8")
+    pack.write_text(text.replace("days:", "options:\n  language: ja\ndays:", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, err = run("build", str(pack), "-o", str(out), "-f", "pdf", "--no-sessions")
+    assert code == 0, err
+    data = (out / "pack" / "pack.pdf").read_bytes()
+    assert len(reader(data).pages) > 10  # the book, not one document
+    assert languages_claimed(data) == {"en"}
