@@ -183,6 +183,7 @@ def finish_book(
     import pikepdf
 
     from briefpack.render.preread import DrawingCleaner
+    from briefpack.render.preread_fonts import FontSubstituter
     from briefpack.render.preread_sections import PrereadPage, empty_divs, place_pre_read
     from briefpack.render.scrub import scrub_pdf
     from briefpack.render.tagging import repair_tags
@@ -194,6 +195,7 @@ def finish_book(
             repair_tags(book, link_descriptions)
         opened: dict[str, pikepdf.Pdf] = {}
         cleaners: dict[str, DrawingCleaner] = {}
+        substituters: dict[str, FontSubstituter] = {}
         try:
             tagged = link_descriptions is not None and "/StructTreeRoot" in book.Root
             places = empty_divs(book) if tagged and kept else {}
@@ -205,6 +207,7 @@ def finish_book(
                     opened[attachment.digest] = source
                     _uninterpolated(source)
                     cleaner = cleaners[attachment.digest] = DrawingCleaner(source)
+                    substituters[attachment.digest] = FontSubstituter(source)
                 pages = [
                     PrereadPage(
                         item.book_page,
@@ -214,6 +217,10 @@ def finish_book(
                     )
                     for item in run
                 ]
+                if link_descriptions is not None:
+                    # A PDF/UA or PDF/A book embeds every font it draws with (preread_fonts.py).
+                    for item in pages:
+                        substituters[attachment.digest].page(item.drawing)
                 if tagged:
                     wordings = _wordings(book, attachment)
                     place_pre_read(book, cleaner.pdf, attachment, pages, places, wordings)
