@@ -278,3 +278,59 @@ def make_hostile_tagged_pdf(path: Path, depth: int = 10_000) -> Path:
         )
         pdf.save(path)
     return path
+
+
+#: A line of the characters a WinAnsi font reaches beyond ASCII: accents, dashes, quotes, the Euro.
+#: The Euro last: the standard 14's metrics of 1989 (pdfminer's) have no width for it.
+STANDARD_FONTS_LINE = "Café à Zürich — “naïve” ½ Œuvre ß, fin’ €"
+#: Fonts named and not embedded, as office and report tools leave them: each draws a line.
+STANDARD_FONTS = (
+    "Helvetica",
+    "Helvetica-BoldOblique",
+    "Times-Roman",
+    "Times-Italic",
+    "Courier-Bold",
+    "Arial,BoldItalic",
+)
+
+
+def make_standard_fonts_pdf(
+    path: Path, fonts: tuple[str, ...] = STANDARD_FONTS, pages: int = 2
+) -> Path:
+    """``pages`` pages, each drawing :data:`STANDARD_FONTS_LINE` once in each of ``fonts``.
+
+    None is embedded.  The standard 14 are Type 1 fonts in WinAnsiEncoding,
+    as ReportLab writes them; a name with a comma (``Arial,BoldItalic``) is a
+    TrueType font whose descriptor lies: symbolic flags, a zero bounding box,
+    no widths at all.  ``Symbol`` draws alpha, beta, gamma by its own
+    encoding.  The pages share their font objects.
+    """
+    pdf = pikepdf.new()
+    resources = pikepdf.Dictionary()
+    lines = []
+    for number, name in enumerate(fonts, start=1):
+        font = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name(f"/{name}")
+        )
+        text = STANDARD_FONTS_LINE.encode("cp1252")
+        if name == "Symbol":
+            text = b"abg"
+        else:
+            font.Encoding = pikepdf.Name.WinAnsiEncoding
+        if "," in name:
+            font.Subtype = pikepdf.Name.TrueType
+            font.FontDescriptor = pikepdf.Dictionary(
+                Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name(f"/{name}"), Flags=4,
+                FontBBox=pikepdf.Array([0, 0, 0, 0]), ItalicAngle=0, Ascent=0, Descent=0,
+                CapHeight=0, StemV=0,
+            )  # fmt: skip
+        resources[f"/F{number}"] = pdf.make_indirect(font)
+        escaped = text.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        start = b"BT /F%d 14 Tf 60 %d Td (" % (number, 780 - 30 * number)
+        lines.append(start + escaped + b") Tj ET")
+    for _ in range(pages):
+        page = pdf.add_blank_page(page_size=(595, 842))
+        page.obj.Resources = pikepdf.Dictionary(Font=resources)
+        page.obj.Contents = pdf.make_stream(b"\n".join(lines))
+    pdf.save(path)
+    return path

@@ -2,13 +2,14 @@
 
 Whether it is tagged, so that its structure can join the book's and a screen
 reader read its pages (:mod:`briefpack.render.preread_tags`), and which fonts
-it draws with but leaves out, which no PDF/UA or PDF/A book may draw.  Both
-are cheap looks, made when the pack is read, so that ``validate`` and
-``build`` warn at the attachment's line.
+it draws with but leaves out and the book cannot embed in their place, which
+no PDF/UA or PDF/A book may draw.  Both are cheap looks, made when the pack
+is read, so that ``validate`` and ``build`` warn at the attachment's line.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from briefpack.content.page_content import inherited
@@ -38,12 +39,15 @@ _MAX_FONTS = 1000
 
 
 def unembedded_fonts(pdf: Any) -> tuple[str, ...]:
-    """The names of the fonts ``pdf``'s pages name without embedding them, each once.
+    """The fonts ``pdf``'s pages name without embedding them that the book cannot embed, each once.
 
     Read from each page's own font resources (not those of the forms it
-    draws): a cheap look that finds what office and report tools leave out,
-    the standard fonts (Helvetica, Times) above all.  Type 3 fonts are drawn
-    by the file itself.
+    draws): a cheap look.  What office and report tools leave out most, the
+    standard fonts (Helvetica, Times, Courier, and Arial, Times New Roman,
+    Courier New), a PDF/UA or PDF/A book embeds in their place
+    (:mod:`briefpack.render.preread_fonts`), so they are not named; Symbol,
+    ZapfDingbats, composite fonts and other names are.  Type 3 fonts are
+    drawn by the file itself.
     """
     import pikepdf
 
@@ -62,7 +66,7 @@ def unembedded_fonts(pdf: Any) -> tuple[str, ...]:
                 if font.objgen in seen:
                     continue
                 seen.add(font.objgen)
-            if not _embeds(font):
+            if not _embeds(font) and not stood_in_for(font):
                 name = str(font.get("/BaseFont", key)).lstrip("/")
                 found[name.partition("+")[2] or name] = None
     return tuple(found)
@@ -83,12 +87,56 @@ def _embeds(font: Any) -> bool:
     )
 
 
+#: Families the book stands in for, by the name's stem: as render/preread_fonts.py's FAMILIES.
+_FAMILIES = frozenset(
+    {"helvetica", "arial", "times", "timesroman", "timesnewroman", "courier", "couriernew"}
+)
+_PLAIN_STYLES = frozenset({"", "roman", "regular", "normal", "book", "mt", "ps", "psmt"})
+_BASE_ENCODINGS = frozenset({"/StandardEncoding", "/WinAnsiEncoding", "/MacRomanEncoding"})
+
+
+def stood_in_for(font: Any) -> bool:
+    """Whether a PDF/UA or PDF/A book embeds a face in place of unembedded ``font``.
+
+    The rule of :func:`briefpack.render.preread_fonts.substitute_face` (the
+    layers import neither the other; tests/test_preread_fonts.py checks that
+    the two agree): a simple font named for Helvetica, Times or Courier, or
+    Arial, Times New Roman or Courier New, bold or italic or neither, drawn
+    through a Latin encoding.
+    """
+    import pikepdf
+
+    if str(font.get("/Subtype")) not in ("/Type1", "/MMType1", "/TrueType"):
+        return False
+    encoding = font.get("/Encoding")
+    if isinstance(encoding, pikepdf.Dictionary):
+        encoding = encoding.get("/BaseEncoding")
+    if isinstance(encoding, pikepdf.Name) and str(encoding) not in _BASE_ENCODINGS:
+        return False
+    name = font.get("/BaseFont")
+    return isinstance(name, pikepdf.Name) and standard_name(str(name))
+
+
+def standard_name(base_font: str) -> bool:
+    """Whether ``base_font`` names a font the book stands in for (see :func:`stood_in_for`)."""
+    name = base_font.lstrip("/")
+    name = name.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", name) else name
+    name = name.replace(" ", "").replace("#20", "").lower()
+    match = re.match(r"^([^-,]*)[-,]?(.*)$", name)
+    assert match is not None
+    stem = re.sub(r"(psmt|mt|ps)$", "", match.group(1))
+    rest = re.sub(r"bold|italic|oblique", "", match.group(2))
+    return stem in _FAMILIES and rest in _PLAIN_STYLES
+
+
 def unembedded_warning(label: str, fonts: tuple[str, ...]) -> str:
-    """The warning at a pre-read's line whose fonts are not in it: the book cannot claim PDF/UA."""
+    """The warning at a pre-read's line whose fonts the book cannot embed: no PDF/UA or PDF/A."""
     names = ", ".join(fonts[:5]) + (", ..." if len(fonts) > 5 else "")
     return (
-        f"{label} does not embed the fonts it uses ({names}): the book cannot pass PDF/UA "
-        "or PDF/A with it; print it to PDF again with fonts embedded and attach that copy"
+        f"{label} does not embed the fonts it uses ({names}), and briefpack has no "
+        "substitute for them (it embeds one for Helvetica, Times, Courier, Arial, Times New "
+        "Roman and Courier New): a PDF/UA or PDF/A book with it fails that standard; "
+        "print it to PDF again with fonts embedded and attach that copy"
     )
 
 

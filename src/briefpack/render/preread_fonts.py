@@ -195,7 +195,7 @@ def _wanted_names(font: Any) -> tuple[str, list[str | None]] | None:
                 try:
                     code = int(item)
                 except (TypeError, ValueError):
-                    return None
+                    continue  # not a code: a reader skips it as well
             elif isinstance(item, pikepdf.Name):
                 if 0 <= code < 256:
                     names[code] = str(item).lstrip("/")
