@@ -14,6 +14,10 @@ draws, each resource kept by an allow-list for its kind
 (:mod:`briefpack.render.preread`).  pikepdf (qpdf) does the work: on a
 500-page merge it took 0.3 s and 45 MB where pypdf took 24 s and 321 MB and
 wrote a file ten times larger (benchmarks/README.md).
+
+A PDF/UA or PDF/A book embeds every font it draws with: a pre-read's
+unembedded Helvetica, Times or Courier (or Arial, Times New Roman, Courier
+New) is given a metric-compatible face first (:mod:`briefpack.render.preread_fonts`).
 """
 
 from __future__ import annotations
