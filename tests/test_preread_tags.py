@@ -21,7 +21,13 @@ import pikepdf
 import pytest
 
 from conftest import BUNDLED_PACK, run
-from pdf_makers import make_hostile_tagged_pdf, make_pdf, make_tagged_pdf, make_untagged_pdf
+from pdf_makers import (
+    make_hostile_tagged_pdf,
+    make_pdf,
+    make_standard_fonts_pdf,
+    make_tagged_pdf,
+    make_untagged_pdf,
+)
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdfinfo") is None, reason="needs Poppler's pdfinfo (Debian poppler-utils)"
@@ -211,8 +217,11 @@ def test_a_pre_read_names_the_fonts_it_does_not_embed_when_the_pack_is_read(
 ) -> None:
     from briefpack.content.attachments import check_attachment
 
-    # Helvetica, named and not embedded, as office and report tools leave it.
-    assert check_attachment(make_pdf(tmp_path / "h.pdf", 2)).unembedded_fonts == ("Helvetica",)
+    # Helvetica, named and not embedded, as office and report tools leave it: the
+    # book stands in for it (tests/test_preread_fonts.py); Symbol it cannot.
+    assert check_attachment(make_pdf(tmp_path / "h.pdf", 2)).unembedded_fonts == ()
+    both = make_standard_fonts_pdf(tmp_path / "s.pdf", ("Helvetica", "Symbol"))
+    assert check_attachment(both).unembedded_fonts == ("Symbol",)
     assert check_attachment(make_untagged_pdf(tmp_path / "u.pdf")).unembedded_fonts == ()
     assert check_attachment(make_tagged_pdf(tmp_path / "t.pdf")).unembedded_fonts == ()
 
