@@ -516,3 +516,25 @@ def test_a_column_header_spanning_two_columns_heads_both() -> None:
         repaired = io.BytesIO()
         pdf.save(repaired)
     assert page_findings(repaired.getvalue()) == []
+
+
+def test_a_link_annotation_of_an_element_inside_a_link_is_held_by_the_link() -> None:
+    # WeasyPrint gives <del> inside <a> (a removed question in the contents) its own
+    # annotation, held by a NonStruct: PDF/UA wants every link annotation in a Link.
+    import weasyprint
+
+    from briefpack.render.tagging import links_in_link_elements
+
+    from pdf_helpers import page_findings
+
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><title>Contents</title></head><body>'
+        '<p><a href="#q"><del>A removed question</del></a></p><h1 id="q">Q</h1></body></html>'
+    )
+    data = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    assert any("LINK-LINK-TAG" in finding for finding in page_findings(data))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert links_in_link_elements(pdf) == 1
+        repaired = io.BytesIO()
+        pdf.save(repaired)
+    assert page_findings(repaired.getvalue()) == []

@@ -41,6 +41,7 @@ _LBODY = pikepdf.Name("/LBody")
 _NON_STRUCT = pikepdf.Name("/NonStruct")
 _LBL = pikepdf.Name("/Lbl")
 _L = pikepdf.Name("/L")
+_LINK = pikepdf.Name("/Link")
 _TABLE = pikepdf.Name("/Table")
 _TR = pikepdf.Name("/TR")
 _TH = pikepdf.Name("/TH")
@@ -71,6 +72,7 @@ def repair_tags(document: pikepdf.Pdf, descriptions: Mapping[str, str]) -> None:
     label_list_items(document)
     mark_pagination_artifacts(document)
     describe_links(document, descriptions)
+    links_in_link_elements(document)
     head_spanned_columns(document)
 
 
@@ -244,6 +246,68 @@ def _kids(element: Any) -> list[Any]:
     return [
         kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and kid.get("/S") is not None
     ]
+
+
+def links_in_link_elements(document: pikepdf.Pdf) -> int:
+    """Put each link annotation in its ``Link`` element; return how many were moved.
+
+    WeasyPrint gives an element inside a link (``<a><del>…</del></a>``, a
+    removed question in the contents) an annotation of its own, held by that
+    element (``NonStruct``) rather than by the ``Link``: PDF/UA asks every
+    link annotation to be in a ``Link``.  It moves to the nearest ``Link``
+    above, which then holds both; the parent tree says so.
+    """
+    root = document.Root.get("/StructTreeRoot")
+    if root is None or "/ParentTree" not in root:
+        return 0
+    tree = pikepdf.NumberTree(root.ParentTree)
+    moved = 0
+    for page in document.pages:
+        for annotation in page.obj.get("/Annots", []):
+            if annotation.get("/Subtype") != "/Link" or "/StructParent" not in annotation:
+                continue
+            key = int(annotation.StructParent)
+            element = tree.get(key, None)
+            if not isinstance(element, pikepdf.Dictionary) or element.get("/S") == _LINK:
+                continue
+            link = _link_above(element)
+            kids = _all_kids(element)
+            held = [kid for kid in kids if _refers_to(kid, annotation)]
+            if link is None or not held:
+                continue
+            element.K = pikepdf.Array([kid for kid in kids if not _refers_to(kid, annotation)])
+            link.K = pikepdf.Array(_all_kids(link) + held)
+            tree[key] = link
+            moved += 1
+    return moved
+
+
+def _link_above(element: Any) -> Any:
+    """The nearest ``Link`` element above ``element``, or ``None``."""
+    parent = element.get("/P")
+    for _ in range(MAX_STRUCTURE_DEPTH):
+        if not isinstance(parent, pikepdf.Dictionary):
+            return None
+        if parent.get("/S") == _LINK:
+            return parent
+        parent = parent.get("/P")
+    raise structure_too_deep()
+
+
+def _all_kids(element: Any) -> list[Any]:
+    """Every kid of ``element``: elements, marked-content ids and object references."""
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _refers_to(kid: Any, annotation: Any) -> bool:
+    """Whether ``kid`` is an object reference (``OBJR``) to ``annotation``."""
+    if not isinstance(kid, pikepdf.Dictionary) or kid.get("/Type") != "/OBJR":
+        return False
+    target = kid.get("/Obj")
+    return target is not None and target.is_indirect and target.objgen == annotation.objgen
 
 
 def head_spanned_columns(document: pikepdf.Pdf) -> int:
