@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
@@ -34,8 +35,8 @@ def wait_for(condition: Callable[[], object], what: str, seconds: float = 60) ->
     raise AssertionError(f"timed out waiting for {what}")
 
 
-@pytest.fixture
-def preview(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+@contextlib.contextmanager
+def running_preview(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A running ``briefpack preview`` of a copy of the bundled pack: its URL and pack file."""
     content = tmp_path / "content"
     content.mkdir()
@@ -73,13 +74,27 @@ def preview(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     assert process.returncode == 130, stdout.read_text()  # Ctrl-C, as a shell reports it
 
 
+@pytest.fixture
+def preview(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A preview of the test's own, for a test that edits the pack it shows."""
+    with running_preview(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def shared_preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """One preview for the tests that only read what it serves: its first build takes seconds."""
+    with running_preview(tmp_path_factory.mktemp("preview")) as running:
+        yield running
+
+
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url, timeout=10) as response:
         return str(response.read().decode("utf-8"))
 
 
-def test_index_links_each_packs_page_pdf_and_word_copy(preview: tuple[str, Path]) -> None:
-    url, _ = preview
+def test_index_links_each_packs_page_pdf_and_word_copy(shared_preview: tuple[str, Path]) -> None:
+    url, _ = shared_preview
     index = fetch(url)
     for target in (
         "aws-devex-2025/aws-devex-2025.html",
@@ -94,8 +109,10 @@ def test_index_links_each_packs_page_pdf_and_word_copy(preview: tuple[str, Path]
         assert response.read(5) == b"%PDF-"
 
 
-def test_the_server_shows_nothing_outside_the_output_folder(preview: tuple[str, Path]) -> None:
-    url, _ = preview
+def test_the_server_shows_nothing_outside_the_output_folder(
+    shared_preview: tuple[str, Path],
+) -> None:
+    url, _ = shared_preview
     for path in ("../content/aws-devex-2025.yaml", "%2e%2e/content/aws-devex-2025.yaml"):
         with pytest.raises(urllib.error.HTTPError) as error:
             fetch(url + path)
@@ -252,9 +269,9 @@ def test_a_preview_on_every_interface_answers_any_address_of_its_port_but_no_oth
 
 
 def test_the_running_preview_refuses_another_host_and_answers_its_own(
-    preview: tuple[str, Path],
+    shared_preview: tuple[str, Path],
 ) -> None:
-    url, _ = preview
+    url, _ = shared_preview
     port = int(url.rstrip("/").rsplit(":", 1)[1])
     for path in ("/", "/aws-devex-2025/aws-devex-2025.html", EVENTS_PATH):
         assert ask(port, path, ["evil.example"])[0] == 421
