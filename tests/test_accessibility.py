@@ -6,7 +6,6 @@ checked itself, as assistive technology reads it, through Poppler's pdfinfo.
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
 import shutil
@@ -493,48 +492,3 @@ def test_the_outloud_checker_finds_no_pdf_ua_error_in_any_kind_of_output(tmp_pat
     assert [finding for finding in findings if finding[2] == "error"] == []
     assert {finding[1] for finding in findings} <= {"PAG-001"}
     assert not [finding for finding in findings if "page numbers" in finding[3]]
-
-
-SPANNED_HEADER_TABLE = """<!DOCTYPE html><html lang="en"><head><title>Contents</title></head><body>
-<table><thead><tr><th colspan="2">Section</th><th>Page</th></tr></thead>
-<tbody><tr><th scope="row" colspan="2">Monday</th><td>3</td></tr>
-<tr><td>1.</td><td>Strategy</td><td>4</td></tr></tbody></table></body></html>"""
-
-
-def test_a_column_header_spanning_two_columns_heads_both() -> None:
-    # WeasyPrint names the header for its first column only: "Strategy" had no header.
-    import weasyprint
-
-    from briefpack.render.tagging import head_spanned_columns
-
-    from pdf_helpers import page_findings
-
-    data = weasyprint.HTML(string=SPANNED_HEADER_TABLE).write_pdf(pdf_variant="pdf/ua-1")
-    assert any("TABLE-HEADERS" in finding for finding in page_findings(data))
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        assert head_spanned_columns(pdf) == 1  # "Strategy"; "Monday"'s row header is left
-        repaired = io.BytesIO()
-        pdf.save(repaired)
-    assert page_findings(repaired.getvalue()) == []
-
-
-def test_a_link_annotation_of_an_element_inside_a_link_is_held_by_the_link() -> None:
-    # WeasyPrint gives <del> inside <a> (a removed question in the contents) its own
-    # annotation, held by a NonStruct: PDF/UA wants every link annotation in a Link.
-    import weasyprint
-
-    from briefpack.render.tagging import links_in_link_elements
-
-    from pdf_helpers import page_findings
-
-    html = (
-        '<!DOCTYPE html><html lang="en"><head><title>Contents</title></head><body>'
-        '<p><a href="#q"><del>A removed question</del></a></p><h1 id="q">Q</h1></body></html>'
-    )
-    data = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
-    assert any("LINK-LINK-TAG" in finding for finding in page_findings(data))
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        assert links_in_link_elements(pdf) == 1
-        repaired = io.BytesIO()
-        pdf.save(repaired)
-    assert page_findings(repaired.getvalue()) == []

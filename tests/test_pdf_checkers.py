@@ -1,15 +1,21 @@
 """PDFs that pass ``page``, a PDF/UA and PDF/A validator briefpack did not write.
 
 Each test here is a defect ``page`` found, built as a board secretary would
-meet it: archival PDFs of a pack with photos, pictures and a logo.
+meet it (archival PDFs of a pack with photos, pictures and a logo), or made
+by WeasyPrint from the smallest HTML that shows it.
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import pikepdf
 import pytest
+import weasyprint
 from PIL import Image
+
+from briefpack.render.tagging import head_spanned_columns, links_in_link_elements
 
 from conftest import BUNDLED_PACK, run
 from pdf_helpers import page_findings
@@ -69,3 +75,36 @@ def test_archival_pdfs_with_photos_pictures_and_a_logo_pass_pdf_a_and_pdf_ua(
     for pdf in (book, out / "pack" / "sessions" / "01-devops-culture-at-amazon.pdf"):
         assert page_findings(pdf, ARCHIVAL[variant]) == [], pdf
         assert page_findings(pdf, "ua1") == [], pdf
+
+
+SPANNED_HEADER_TABLE = """<!DOCTYPE html><html lang="en"><head><title>Contents</title></head><body>
+<table><thead><tr><th colspan="2">Section</th><th>Page</th></tr></thead>
+<tbody><tr><th scope="row" colspan="2">Monday</th><td>3</td></tr>
+<tr><td>1.</td><td>Strategy</td><td>4</td></tr></tbody></table></body></html>"""
+
+
+def test_a_column_header_spanning_two_columns_heads_both() -> None:
+    # WeasyPrint names the header for its first column only: "Strategy" had no header.
+    data = weasyprint.HTML(string=SPANNED_HEADER_TABLE).write_pdf(pdf_variant="pdf/ua-1")
+    assert any("TABLE-HEADERS" in finding for finding in page_findings(data))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert head_spanned_columns(pdf) == 1  # "Strategy"; "Monday"'s row header is left
+        repaired = io.BytesIO()
+        pdf.save(repaired)
+    assert page_findings(repaired.getvalue()) == []
+
+
+def test_a_link_annotation_of_an_element_inside_a_link_is_held_by_the_link() -> None:
+    # WeasyPrint gives <del> inside <a> (a removed question in the contents) its own
+    # annotation, held by a NonStruct: PDF/UA wants every link annotation in a Link.
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><title>Contents</title></head><body>'
+        '<p><a href="#q"><del>A removed question</del></a></p><h1 id="q">Q</h1></body></html>'
+    )
+    data = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+    assert any("LINK-LINK-TAG" in finding for finding in page_findings(data))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert links_in_link_elements(pdf) == 1
+        repaired = io.BytesIO()
+        pdf.save(repaired)
+    assert page_findings(repaired.getvalue()) == []
