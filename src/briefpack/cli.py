@@ -211,8 +211,8 @@ _BUILD_OPTIONS: list[Callable[[Any], Any]] = [
         type=click.Choice(["pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "none"]),
         default="pdf/ua-1",
         show_default=True,
-        help="Tagged PDF/UA-1 for screen readers; pdf/a-2b or pdf/a-3b for archives (tagged, "
-        "without claiming UA); none for an untagged PDF.",
+        help="Tagged PDF/UA-1 for screen readers; pdf/a-2b or pdf/a-3b for archives (PDF/A, "
+        "tagged, and PDF/UA-1 as well); none for an untagged PDF.",
     ),
     click.option(
         "--reference-docx",

@@ -23,7 +23,7 @@ class RenderSettings:
     #: never in a debrief (with ``answers``), which shows the answers given.
     answer_fields: bool = False
     #: What the PDF claims to be: tagged PDF/UA-1 (the default), archival PDF/A
-    #: (tagged, without claiming UA), or ``none`` for an untagged PDF.
+    #: (tagged, claiming PDF/UA-1 as well), or ``none`` for an untagged PDF.
     pdf_variant: str = "pdf/ua-1"
     #: The date written into document properties; never the clock.
     created: dt.datetime = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
