@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import socket
 import threading
 import zipfile
@@ -237,19 +238,36 @@ def test_zero_width_and_bidirectional_characters_render(write_pack: WritePack) -
     assert tricky in docx_text(render_docx(pack, settings).data)
 
 
-def test_characters_no_font_can_show_are_named_at_their_field(
+def test_characters_no_font_can_show_are_named_once_at_their_field(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    pack = write_pack(MINIMAL_PACK.replace("Where are we going?", "Ask \U0002d402 now"))
+    code, _, err = run("build", str(pack), "-o", str(tmp_path / "out"), "-f", "pdf")
+    assert code == 0, err
+    warnings = [line for line in err.splitlines() if "U+2D402" in line]
+    assert len(warnings) == 1, err
+    assert warnings[0].startswith(f"{pack}:10:23: warning: ")
+
+
+def test_characters_the_template_prints_that_no_font_can_show_are_named(
     write_pack: WritePack, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from briefpack.build.settings import resolve_settings
-    from briefpack.render.pdf import render_pdf
+    from briefpack.render.pdf import _report_missing_glyphs
 
-    pack = valid(write_pack(MINIMAL_PACK.replace("Where are we going?", "Ask \U0002d402 now")))
-    render_pdf(pack, resolve_settings(pack, {}))
-    messages = [record.getMessage() for record in caplog.records]
-    assert messages == [
-        "pack.yaml:10:23: warning: 'question' has characters that neither the theme's fonts "
-        "nor this machine's can show; they print as boxes: \U0002d402 (U+2D402)"
+    pack = valid(write_pack(MINIMAL_PACK.replace("Where are we going?", "Ask \U0002d402")))
+    # What WeasyPrint logs for a character no font has: one from the pack's own
+    # text (warned of when the pack is read), one only the template prints.
+    records = [
+        logging.LogRecord(
+            "weasyprint", logging.WARNING, "", 0, ".notdef glyph rendered for %s", (c,), None
+        )
+        for c in ("\U0002d402", "\U0002d403")
     ]
+    _report_missing_glyphs(pack, records)
+    messages = [record.getMessage() for record in caplog.records]
+    assert len(messages) == 1
+    assert "U+2D403" in messages[0]
+    assert "U+2D402" not in messages[0]
 
 
 def test_a_ten_thousand_character_word_wraps(write_pack: WritePack) -> None:

@@ -456,21 +456,24 @@ def _is_missing_glyph(record: logging.LogRecord) -> bool:
 
 
 def _report_missing_glyphs(pack: Pack, records: list[logging.LogRecord]) -> None:
-    """Name each field whose characters no font could show, at its line."""
+    """Name the characters no font could show that the theme's template printed.
+
+    The pack's own texts are checked against the theme's fonts when the pack is
+    read (:func:`briefpack.content.glyphs.glyph_warnings`), each at its line;
+    a second warning for them here would only repeat it.  What is left comes
+    from the template: a label, a symbol, a translated word.
+    """
     missing = {str(record.args[0]) for record in records if isinstance(record.args, tuple)}
-    if not missing:
-        return
-    for key, text, mark in pack.text_fields():
-        characters = sorted(missing.intersection(text))
-        if characters:
-            listed = ", ".join(f"{character} (U+{ord(character):04X})" for character in characters)
-            logger.warning(
-                "%s: warning: '%s' has characters that neither the theme's fonts nor "
-                "this machine's can show; they print as boxes: %s",
-                mark,
-                key,
-                listed,
-            )
+    for _, text, _ in pack.text_fields():
+        missing.difference_update(text)
+    if missing:
+        listed = ", ".join(f"{character} (U+{ord(character):04X})" for character in sorted(missing))
+        logger.warning(
+            "%s: warning: the theme's template prints characters that neither its fonts "
+            "nor this machine's can show; they print as boxes: %s",
+            pack.source,
+            listed,
+        )
 
 
 def _metadata(pack: Pack, settings: RenderSettings, document: Any) -> dict[str, Any]:
