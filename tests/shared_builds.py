@@ -153,12 +153,16 @@ def _selected_combinations(items: Iterable[pytest.Item]) -> list[Combination]:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the matrix's builds now, if any of its tests is to run, so they overlap the rest."""
-    wanted = _selected_combinations(session.items)
-    if wanted and not session.config.option.collectonly:
+    if _selected_combinations(session.items) and not session.config.option.collectonly:
         matrix = the_matrix(session.config._tmp_path_factory)  # type: ignore[attr-defined]
         if any(not isinstance(_combination(item), Combination) for item in session.items):
             matrix.niceness = 10
-        matrix.start(wanted)
+        start_selected(matrix, session.items)
+
+
+def start_selected(matrix: Matrix, items: Iterable[pytest.Item]) -> None:
+    """Start building every combination that a selected test asks about, in the tests' order."""
+    matrix.start(_selected_combinations(items))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

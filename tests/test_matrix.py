@@ -17,13 +17,14 @@ pytest-xdist the workers share them through lock files, so each is built once
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import fields
 from itertools import combinations
 from typing import Any
 
 import pytest
 from matrix_runner import CHECKS, Combination
-from shared_builds import Matrix, the_matrix
+from shared_builds import Matrix, start_selected, the_matrix
 
 #: Every value of every option.
 VALUES: dict[str, tuple[Any, ...]] = {
@@ -84,9 +85,17 @@ def test_every_pair_of_option_values_is_built_together() -> None:
 
 
 @pytest.fixture(scope="session")
-def matrix(tmp_path_factory: pytest.TempPathFactory) -> Matrix:
-    """The combinations' builds: already under way when shared_builds is loaded as a plugin."""
-    return the_matrix(tmp_path_factory)
+def matrix(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Matrix]:
+    """The builds of the run's selected combinations, all under way at once.
+
+    When shared_builds is loaded as a plugin they started at collection's end.
+    """
+    matrix = the_matrix(tmp_path_factory)
+    start_selected(matrix, request.session.items)
+    yield matrix
+    matrix.close()  # after -x or a keyboard interrupt, start no more
 
 
 def describe(files: dict[str, list[str]], limit: int = 12) -> str:
