@@ -113,8 +113,13 @@ def _shared_root(factory: pytest.TempPathFactory, name: str) -> Path:
     return root
 
 
-def the_matrix(factory: pytest.TempPathFactory) -> Matrix:
-    """This process's :class:`Matrix`, made on first use, with the theme the combinations share."""
+def the_matrix(factory: pytest.TempPathFactory, every_process: bool = False) -> Matrix:
+    """This process's :class:`Matrix`, made on first use, with the theme the combinations share.
+
+    ``every_process``: every pytest process of the run builds (the plugin's hook
+    runs in each xdist worker), so each takes its share of the cores; otherwise
+    this process alone builds, on all of them.
+    """
     global _matrix
     if _matrix is None:
         root = _shared_root(factory, "matrix")
@@ -129,7 +134,7 @@ def the_matrix(factory: pytest.TempPathFactory) -> Matrix:
             theme = root / "theme"
             if not (theme / "theme.yaml").exists():
                 write_theme(theme)
-        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if every_process else 1
         _matrix = Matrix(root, theme, processes=max(1, (os.cpu_count() or 1) // workers))
     return _matrix
 
@@ -154,7 +159,8 @@ def _selected_combinations(items: Iterable[pytest.Item]) -> list[Combination]:
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the matrix's builds now, if any of its tests is to run, so they overlap the rest."""
     if _selected_combinations(session.items) and not session.config.option.collectonly:
-        matrix = the_matrix(session.config._tmp_path_factory)  # type: ignore[attr-defined]
+        factory = session.config._tmp_path_factory  # type: ignore[attr-defined]
+        matrix = the_matrix(factory, every_process=True)
         if any(not isinstance(_combination(item), Combination) for item in session.items):
             matrix.niceness = 10
         start_selected(matrix, session.items)
