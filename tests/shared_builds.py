@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from matrix_runner import Combination, write_theme
 
 HERE = Path(__file__).resolve().parent

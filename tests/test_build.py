@@ -13,13 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-import shared_builds
 
 from briefpack.build.console import EXIT_INTERRUPTED
 from briefpack.build.files import PARTS, write_atomically
 from briefpack.build.pipeline import Job
 from briefpack.errors import BriefpackError
 
+import shared_builds
 from conftest import BUNDLED_PACK, MINIMAL_PACK, interfere, run
 from pdf_helpers import page_texts, reader
 

@@ -12,6 +12,12 @@ from pathlib import Path
 import docx as python_docx
 import pikepdf
 import pytest
+
+from briefpack.build.settings import default_theme
+from briefpack.model import Day, Pack
+from briefpack.render.docx.writer import render_docx
+from briefpack.render.settings import RenderSettings
+
 from checkers import (
     assert_outputs_pass,
     briefpack_outputs,
@@ -19,12 +25,6 @@ from checkers import (
     docx_findings,
     pdf_findings,
 )
-
-from briefpack.build.settings import default_theme
-from briefpack.model import Day, Pack
-from briefpack.render.docx.writer import render_docx
-from briefpack.render.settings import RenderSettings
-
 from pdf_makers import make_pdf
 
 XMP_CLAIM = """<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>

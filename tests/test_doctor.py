@@ -57,7 +57,7 @@ def test_a_working_machine_is_reported_check_by_check() -> None:
     assert checks["PDF renderer"].startswith("ok WeasyPrint ")
     assert ", Pango 1." in checks["PDF renderer"]
     assert "fontTools " in checks["Python packages"]
-    assert checks["theme fonts"].startswith("ok 9 fonts in ")
+    assert checks["theme fonts"].startswith("ok 10 fonts in ")
 
 
 def test_the_fonttools_fallback_is_a_note_with_the_package_to_install() -> None:
@@ -91,7 +91,7 @@ def test_a_broken_theme_font_is_named(tmp_path: Path) -> None:
     font.write_bytes(font.read_bytes()[:100])
     check = next(check for check in run_checks(theme) if check.name == "theme fonts")
     assert check.status == "missing"
-    assert check.found.startswith("1 of 9 unreadable: Inter-Bold.ttf (")
+    assert check.found.startswith("1 of 10 unreadable: Inter-Bold.ttf (")
 
 
 def test_a_missing_theme_font_is_named_at_its_line(tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import docx as python_docx
 import pytest
-from checkers import docx_findings
 from PIL import Image
 
 from briefpack.build.settings import choose_theme, default_theme
@@ -22,6 +21,7 @@ from briefpack.model.answers import Answer, Answers
 from briefpack.render.docx.writer import render_docx
 from briefpack.render.settings import RenderSettings
 
+from checkers import docx_findings
 from conftest import valid
 from docx_helpers import NS, W, body_paragraphs, part, parts
 from pdf_helpers import page_texts

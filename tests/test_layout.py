@@ -17,7 +17,12 @@ from pathlib import Path
 import pdfplumber
 import pikepdf
 import pytest
+
+from briefpack.render.theme import templates_dir
+from briefpack.render.wording import wording_for
+
 from checkers import pdf_findings
+from conftest import BUNDLED_PACK, run
 from layout_rules import (
     ELLIPSIS,
     layout_violations,
@@ -28,11 +33,6 @@ from layout_rules import (
     split_questions,
     text_lines,
 )
-
-from briefpack.render.theme import templates_dir
-from briefpack.render.wording import wording_for
-
-from conftest import BUNDLED_PACK, run
 from pdf_helpers import outline
 
 #: A board's pack, unlike the bundled one: session titles of 80 characters and more,

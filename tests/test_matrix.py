@@ -23,6 +23,7 @@ from itertools import combinations
 from typing import Any
 
 import pytest
+
 from matrix_runner import CHECKS, Combination
 from shared_builds import Matrix, start_selected, the_matrix
 
