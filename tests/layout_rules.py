@@ -28,6 +28,7 @@ PDF's outline, so they hold for any theme and any language:
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,12 +123,32 @@ def next_page(entries: Sequence[Entry], index: int, pages: int) -> int:
 
 
 def upright_chars(page: Any) -> list[Obj]:
-    """A page's visible characters, less a recipient's diagonal mark (not upright by design)."""
-    return [c for c in page.chars if c.get("upright", True) and c["text"].strip()]
+    """A page's visible characters set level, less a recipient's diagonal mark.
+
+    The mark is drawn over every page on purpose, light enough to read
+    through: it is the one text a book draws turned by an angle that is not a
+    multiple of 90°.  pdfplumber's ``upright`` does not tell it (a line turned
+    by 35° counts as upright), its text matrix does.  :func:`_drawn` still
+    holds the mark to the paper.
+    """
+    return [c for c in page.chars if c["text"].strip() and not _slanted(c)]
+
+
+def _slanted(char: Obj) -> bool:
+    """True for a character drawn turned by an angle that is not a multiple of 90°."""
+    a, b, c, d = (float(value) for value in char["matrix"][:4])
+    return min(abs(a), abs(b)) > 0.01 * max(abs(a), abs(b)) or (
+        min(abs(c), abs(d)) > 0.01 * max(abs(c), abs(d))
+    )
 
 
 def widgets(page: Any) -> list[Obj]:
-    return [a for a in page.annots if (a.get("data") or {}).get("Subtype") in ("/Widget", "Widget")]
+    with warnings.catch_warnings():
+        # pdfplumber reads an annotation's text strings as UTF-8 or UTF-16 only, and warns
+        # of a PDFDocEncoding one (valid PDF: a link's "miércoles"); only the subtype counts.
+        warnings.filterwarnings("ignore", "Could not decode", UserWarning)
+        annots = page.annots
+    return [a for a in annots if (a.get("data") or {}).get("Subtype") in ("/Widget", "Widget")]
 
 
 def visible(obj: Obj) -> bool:
@@ -142,7 +163,8 @@ def visible(obj: Obj) -> bool:
 def read_layout(path: Path, pre_reads: Collection[str] = ()) -> Layout:
     """Open ``path`` for the rules; ``pre_reads``: the pre-reads' titles, if known."""
     entries = list(_entries(path, pre_reads))
-    pdf = pdfplumber.open(path)
+    # A text string in PDFDocEncoding is valid PDF that pdfplumber's annotations misread.
+    pdf = pdfplumber.open(path, raise_unicode_errors=False)
     # Every part and day starts a page at the body's top; nothing is bookmarked above it.
     tops = [entry.top for entry in entries if entry.top > 1]
     body_top = min(tops) if tops else 20 * MM
@@ -366,8 +388,10 @@ def outside_or_overlapping(layout: Layout) -> list[Violation]:
 
 
 def _drawn(page: Any) -> list[Obj]:
+    """Everything that puts ink on a page, a recipient's diagonal mark included."""
     shapes = [*page.rects, *page.lines, *page.curves, *page.images]
-    return [*upright_chars(page), *(o for o in shapes if visible(o)), *widgets(page)]
+    chars = [c for c in page.chars if c["text"].strip()]
+    return [*chars, *(o for o in shapes if visible(o)), *widgets(page)]
 
 
 def _outside(obj: Obj, width: float, height: float) -> bool:

@@ -379,3 +379,56 @@ def test_a_shortened_header_must_shorten_a_title_of_the_outline(tmp_path: Path) 
     )
     found = violations_of(running_lines, path)
     assert any("shortens no title of the outline" in violation for violation in found)
+
+
+# ---------------------------------------------------------------- a recipient's mark
+
+#: Recipients whose marks are long: on A4 the mark at the theme's size ran off the paper.
+LONG_NAMES = (
+    "Νικόλαος Παπαδόπουλος",
+    "Maria Alexandra Konstantinopoulou-Chatzigeorgiou de la Fuente y Ñúñez",
+)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_recipient_s_mark_of_any_length_stays_within_the_margins(
+    tmp_path: Path, paper: str
+) -> None:
+    source = tmp_path / "pack.yaml"
+    names = "".join(f"  - name: {name}\n" for name in LONG_NAMES)
+    source.write_text(LONG_PACK + "recipients:\n" + names, encoding="utf-8")
+    code, _, err = run(
+        "build", str(source), "-o", str(tmp_path / "out"), "-f", "pdf", "--no-sessions",
+        "--paper", paper, "--per-recipient",
+    )  # fmt: skip
+    assert code == 0, err
+    books = sorted((tmp_path / "out" / "pack" / "recipients").glob("*.pdf"))
+    assert len(books) == len(LONG_NAMES)
+    for path in books:
+        # The mark is left out of "text over text" (it is meant to lie over the page),
+        # not out of "outside the printable area".
+        assert [str(v) for v in layout_violations(path)] == [], path.name
+        with pdfplumber.open(path) as pdf:
+            page = pdf.pages[1]
+            mark = [c for c in page.chars if abs(float(c["matrix"][1])) > 0.01]
+            assert mark, "the mark is drawn, turned"
+            inset = 15 * 72 / 25.4  # no theme's margin is narrower
+            assert min(c["x0"] for c in mark) >= inset
+            assert max(c["x1"] for c in mark) <= float(page.width) - inset
+            assert min(c["top"] for c in mark) >= inset
+            assert max(c["bottom"] for c in mark) <= float(page.height) - inset
+
+
+def test_the_layout_rules_read_a_link_whose_text_is_in_pdfdocencoding(
+    build: Build, tmp_path: Path
+) -> None:
+    """pdfplumber reads annotation strings as UTF-8 or UTF-16; "miércoles" in
+    PDFDocEncoding (valid PDF, as pikepdf writes it) made it raise."""
+    path = tmp_path / "link.pdf"
+    with pikepdf.open(build("bundled")) as pdf:
+        annotations = [a for page in pdf.pages for a in page.get("/Annots", [])]
+        assert annotations
+        annotations[0].Contents = pikepdf.String("miércoles, 20 de mayo de 2026")
+        assert bytes(annotations[0].Contents).startswith(b"mi\xe9")
+        pdf.save(path)
+    assert [str(v) for v in layout_violations(path)] == []

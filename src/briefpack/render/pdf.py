@@ -28,7 +28,6 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
-from markupsafe import escape
 
 from briefpack.errors import ADVICE_LOGGER, BriefpackError, Problem
 from briefpack.model import Pack, pack_images
@@ -55,6 +54,7 @@ from briefpack.render.parts import (
     PartSpec,
     RenderedPart,
 )
+from briefpack.render.recipient_mark import laid_out_mark
 from briefpack.render.scrub import scrub_document
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import FONTS, LOGO, font_files
@@ -352,27 +352,23 @@ def variant_options(variant: str) -> dict[str, Any]:
 
 
 def _recipient_mark(pack: Pack, settings: RenderSettings, fetcher: RestrictedFetcher) -> bytes:
-    """One page bearing "Prepared for NAME · DATE", styled by the theme, to lay over every page."""
+    """One page bearing "Prepared for NAME · DATE", to lay over every page (recipient_mark.py)."""
     assert settings.recipient is not None
-    theme = settings.chosen_theme
     wording = wording_for(pack.options.language, pack.options.time_format)
     text = wording.prepared_for(settings.recipient, settings.created.date())
-    html = (
-        f'<!DOCTYPE html><html lang="{escape(printed_language(pack.options.language))}"><head>'
-        f"<style>@page {{ size: {PAGE_SIZES[settings.paper]}; }}</style></head><body>"
-        f'<div class="recipient-mark-page"><p class="recipient-mark">{escape(text)}</p></div>'
-        "</body></html>"
-    )
-    stylesheet, fonts, css = _theme_stylesheet(theme)
-    with _captured_weasyprint_log():
-        document = weasyprint.HTML(
+    stylesheet, fonts, css = _theme_stylesheet(settings.chosen_theme)
+
+    def render(html: str) -> Any:
+        return weasyprint.HTML(
             string=html, base_url=DOCUMENT_BASE.as_uri() + "/", url_fetcher=fetcher
         ).render(stylesheets=[stylesheet], font_config=fonts)
+
+    page = (printed_language(pack.options.language), PAGE_SIZES[settings.paper])
+    with _captured_weasyprint_log():
+        html, document = laid_out_mark(text, *page, settings.chosen_theme.margins, render)
         scrub_document(document)
         with _font_timestamps(settings.created):
-            mark = document.write_pdf(pdf_identifier=_identifier(html, css))
-    assert isinstance(mark, bytes)
-    return mark
+            return bytes(document.write_pdf(pdf_identifier=_identifier(html, css)))
 
 
 _STYLESHEETS: dict[tuple[Path, str], tuple[Any, Any]] = {}
