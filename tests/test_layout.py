@@ -432,3 +432,19 @@ def test_the_layout_rules_read_a_link_whose_text_is_in_pdfdocencoding(
         assert bytes(annotations[0].Contents).startswith(b"mi\xe9")
         pdf.save(path)
     assert [str(v) for v in layout_violations(path)] == []
+
+
+def test_a_session_s_pack_names_the_pack_s_whole_title_first_in_its_outline(
+    tmp_path: Path,
+) -> None:
+    """Its running header shortens the pack's title; the cover's entry gives it whole."""
+    source = tmp_path / "pack.yaml"
+    source.write_text(LONG_PACK, encoding="utf-8")
+    code, _, err = run("build", str(source), "-o", str(tmp_path / "out"), "-f", "pdf")
+    assert code == 0, err
+    path = sorted((tmp_path / "out" / "pack" / "sessions").glob("*.pdf"))[0]
+    entries = outline(path.read_bytes())
+    assert entries[0].title == LONG_PACK.splitlines()[0].removeprefix("title: ")
+    assert entries[0].page == 1
+    assert any(entry.title == LONG_SESSION for day in entries for entry in day.children)
+    assert violations_of(running_lines, path) == []
