@@ -171,3 +171,29 @@ def test_answer_fields_font_maps_no_glyph_to_a_null_or_byte_order_mark(
     for pdf in pdfs:
         # The fonts' rules: the rest of PDF/UA is every test's (conftest.py's checkers).
         assert [finding for finding in page_findings(pdf) if "-FONT-" in finding] == [], pdf
+
+
+@pytest.mark.parametrize("subsetter", ["harfbuzz", "fonttools"])
+def test_answer_fields_font_maps_the_glyphs_shaping_chose_to_their_text(
+    subsetter: str, tmp_path: Path
+) -> None:
+    """Inter draws "¿" before capitals as an alternate no character names (its ``case``
+    feature); in a font embedded whole for the answer fields, WeasyPrint's map from the
+    font's cmap left that glyph without text (page: PDFUA1-FONT-UNICODE-MAPPING-001)."""
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / "theme.yaml").write_text(
+        "fonts:\n  body:\n    regular: fonts/Inter-Regular.ttf\n", encoding="utf-8"
+    )
+    pack = tmp_path / "pack.yaml"
+    text = MINIMAL_PACK.replace("Where are we going?", "¿QUIÉN DECIDE? ¡SÍ! «A-B» (C)")
+    pack.write_text(text + "options:\n  language: es\n", encoding="utf-8")
+    out = tmp_path / "out"
+    built = briefpack(
+        subsetter, "build", str(pack), "-o", str(out), "-f", "pdf", "--answer-fields",
+        "--no-sessions", "--theme", str(theme),
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    (pdf,) = sorted(out.rglob("*.pdf"))
+    assert [finding for finding in page_findings(pdf) if "-FONT-" in finding] == []
+    assert "¿QUIÉN DECIDE?" in " ".join(PdfReader(pdf).pages[-1].extract_text().split())

@@ -6,7 +6,9 @@ or writing of their own.  Each was found by ``page``, a PDF/UA-1 and PDF/A
 validator briefpack did not write (tests/test_pdf_checkers.py):
 
 * a font that fills in answer fields is embedded whole, and its ToUnicode map
-  gives ``.null`` the text U+0000, which PDF/UA-1 forbids;
+  gives ``.null`` the text U+0000, which PDF/UA-1 forbids, and names only the
+  glyphs of the font's ``cmap``: a glyph that shaping chose (Inter's ``¿``
+  before capitals) is drawn with no text;
 * PDF/A forbids pictures that ask to be interpolated, and forms whose viewer
   must draw their fields (``NeedAppearances``);
 * a PDF/A file is tagged as the PDF/UA one is, so it claims PDF/UA-1 as well.
@@ -48,14 +50,16 @@ conforms to</pdfaProperty:description></rdf:li></rdf:Seq></pdfaSchema:property><
 def finisher(variant: str) -> Callable[[Any, Any], None]:
     """WeasyPrint's finisher for a PDF of ``variant``: what the standards it claims ask.
 
-    Every PDF: :func:`readable_unicode_maps`.  A PDF/A file also: no picture
-    asks to be interpolated (:func:`uninterpolated_images`), every answer
-    field has an appearance (:func:`drawn_fields`), and it claims PDF/UA-1
-    beside PDF/A (:func:`claim_pdf_ua`), as its tags are the same.
+    Every PDF: :func:`shaped_glyphs_mapped`, :func:`readable_unicode_maps`.
+    A PDF/A file also: no picture asks to be interpolated
+    (:func:`uninterpolated_images`), every answer field has an appearance
+    (:func:`drawn_fields`), and it claims PDF/UA-1 beside PDF/A
+    (:func:`claim_pdf_ua`), as its tags are the same.
     """
     archival = variant.startswith(ARCHIVAL_PREFIX)
 
     def finish(document: Any, pdf: Any) -> None:
+        shaped_glyphs_mapped(document, pdf)
         readable_unicode_maps(pdf)
         if archival:
             uninterpolated_images(pdf)
@@ -81,6 +85,44 @@ def readable_unicode_maps(pdf: Any) -> int:
         cmap = b"\n".join(line for line in lines if isinstance(line, bytes))
         if _UNREADABLE_ENTRY.search(cmap):
             thing.stream = [unicode_cmap(unicode_map(cmap))]
+            changed += 1
+    return changed
+
+
+def shaped_glyphs_mapped(document: Any, pdf: Any) -> int:
+    """Every glyph a whole-embedded font draws has its text; return how many maps changed.
+
+    A font that fills in answer fields is embedded whole, and WeasyPrint maps
+    its glyphs to text from the font's ``cmap`` alone (weasyprint/pdf/fonts.py),
+    dropping the text it shaped each drawn glyph from (``Font.to_unicode``).
+    A glyph no character names (a contextual or case-sensitive alternate, a
+    ligature) is then drawn with no text, which PDF/UA-1 forbids (ISO 14289-1
+    §7.21.7).  The shaped text is added for each such glyph; the ``cmap``'s
+    own entries stay.
+    """
+    by_number = {getattr(thing, "number", None): thing for thing in pdf.objects}
+    dictionaries = {
+        _to_bytes(thing["BaseFont"]): thing
+        for thing in pdf.objects
+        if isinstance(thing, dict) and thing.get("Type") == "/Font" and "ToUnicode" in thing
+    }
+    changed = 0
+    for font in document.fonts.values():
+        dictionary = dictionaries.get(_to_bytes(font.name))
+        if not getattr(font, "used_in_forms", False) or dictionary is None:
+            continue
+        stream: Any = by_number.get(int(_to_bytes(dictionary["ToUnicode"]).split()[0]))
+        lines = getattr(stream, "stream", None)
+        if not isinstance(lines, list) or lines[:1] != [_CMAP_START]:
+            continue
+        mapping = unicode_map(b"\n".join(line for line in lines if isinstance(line, bytes)))
+        shaped = {
+            f"{glyph:04x}": text.encode("utf-16-be").hex()
+            for glyph, text in font.to_unicode.items()
+            if text and f"{glyph:04x}" not in mapping
+        }
+        if shaped:
+            stream.stream = [unicode_cmap({**mapping, **shaped})]
             changed += 1
     return changed
 
