@@ -4,6 +4,7 @@ the clean pack's page numbers."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -245,9 +246,17 @@ def test_the_changes_page_follows_the_cover_as_front_matter(tmp_path: Path) -> N
     texts = [text for _, text in body_paragraphs(data)]
     title = texts.index("What changed since pack-v1.yaml of February 1, 2026")
     assert texts[:2] == ["Briefing pack", "Board meeting"]
-    assert texts[title - 1] == ""  # the cover's section ends here
-    assert texts[texts.index("At a glance") - 1] == ""  # and the front matter's here
     assert title < texts.index("At a glance")
+    # No empty paragraph made for layout: the cover's last line ends its section, and
+    # the changes page's last line the front matter's.
+    assert "" not in texts
+    document = part(data, "word/document.xml")
+    ends = document.xpath("//w:p[w:pPr/w:sectPr]", namespaces=NS)
+    assert ["".join(end.xpath(".//w:t/text()", namespaces=NS)) for end in ends] == [
+        texts[title - 1],
+        texts[texts.index("At a glance") - 1],
+    ]
+    assert texts[title - 1] == "Confidential"
     # Cover page 1 (no footer on it), changes i, ii…, then the pack from page 2.
     assert [section[:3] for section in sections_of(data)] == [
         ("decimal", "1", True),
@@ -322,3 +331,27 @@ def test_a_word_processor_numbers_the_changes_copy_as_the_clean_pack(tmp_path: P
     # The changes page's "where" is the page the change is on in the clean pack.
     where = next(n for n, text in enumerate(clean, start=1) if "How fast?" in text)
     assert f"Question edited: Pace {where}" in pages[1]
+
+
+def test_every_picture_has_an_id_of_its_own_across_the_parts(tmp_path: Path) -> None:
+    # The theme's logo is in the header and on the cover, and a photo in the body:
+    # python-docx numbers each part's pictures from 1.
+    pack = write(tmp_path)
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 40), (20, 60, 120)).save(logo)
+    theme = dataclasses.replace(default_theme(), logo=logo)
+    for chosen in (settings(theme=theme), changes(pack, earlier_of(tmp_path), theme=theme)):
+        data = render_docx(pack, chosen).data
+        ids = [
+            drawing.get("id")
+            for name in parts(data)
+            if name.startswith(("word/document", "word/header", "word/footer"))
+            for drawing in part(data, name).iter(
+                "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+            )
+        ]
+        assert len(ids) >= 3
+        assert len(ids) == len(set(ids))
+        path = tmp_path / "out.docx"
+        path.write_bytes(data)
+        assert docx_findings(path) == []

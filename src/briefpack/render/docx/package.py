@@ -6,6 +6,9 @@ Everything about the document as a file rather than its body:
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from pathlib import Path
 
 import docx
@@ -161,3 +164,35 @@ def set_application(document: Document) -> None:
         APPLICATION_PROPERTIES, package,
     )  # fmt: skip
     package.relate_to(part, RELATIONSHIP_TYPE.EXTENDED_PROPERTIES)
+
+
+#: A drawing's id attribute (``wp:docPr``, with the prefix python-docx gives it).
+_DRAWING_ID = re.compile(rb'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
+#: The parts that hold drawings, in the order Word reads them.
+_DRAWING_PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
+
+
+def unique_drawing_ids(data: bytes) -> bytes:
+    """Number every picture (``wp:docPr``) of the package once: 1, 2, 3…
+
+    python-docx numbers a header's pictures apart from the body's, so a logo
+    in both is id 1 twice, and the tracked changes copy the earlier version's
+    pictures into deleted text; Word may then repair the file (openxml-audit's
+    Sem_DuplicateDocPrId).
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    counter = 0
+
+    def number(match: re.Match[bytes]) -> bytes:
+        nonlocal counter
+        counter += 1
+        return match.group(1) + str(counter).encode() + match.group(3)
+
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if _DRAWING_PARTS.fullmatch(info.filename):
+                content = _DRAWING_ID.sub(number, content)
+            target.writestr(info, content)
+    return output.getvalue()

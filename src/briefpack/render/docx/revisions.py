@@ -216,6 +216,11 @@ class _Reviser:
             return copy.deepcopy(block)
         tokens = self.tokens(block, old=from_old)
         paragraph = self.rebuild(block, [(kind, token) for token in tokens], old_side=from_old)
+        if from_old:
+            # The new version's section breaks are the document's; an old one kept in
+            # deleted text would split a section in two.
+            for section in paragraph.findall(f"{w('pPr')}/{w('sectPr')}"):
+                section.getparent().remove(section)
         _paragraph_mark_properties(paragraph).append(self.mark(kind))
         return paragraph
 

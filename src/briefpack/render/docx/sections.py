@@ -5,8 +5,10 @@ the pack: the cover is page 1, the changes page is front matter numbered in
 lower-case roman numerals (i, ii…), and the pack resumes at page 2, so that
 "page 6" in the contents, on the changes page or in the margin of a printed
 copy is the same page in both copies.  Three sections do it (ECMA-376 Part 1,
-17.6): each ends at an empty paragraph of its own, which the tracked changes
-leave alone because the same paragraph is in both versions compared.
+17.6): the cover's ends at its last paragraph, the changes page's at its own
+last (no empty paragraph made for layout, which a screen reader reads as
+"blank"); the tracked changes keep a section break only where the new version
+has it (:mod:`~briefpack.render.docx.revisions`).
 """
 
 from __future__ import annotations
@@ -24,8 +26,6 @@ from briefpack.render.docx.body import Body
 #: The hidden bookmark on the pack's last paragraph: "of N" in the footer is its page,
 #: as the front matter's pages are not the pack's.
 LAST_PAGE = "_BpLastPage"
-#: The style of the empty paragraphs that end a section: a point high, without space.
-SECTION_BREAK = "Briefing Section Break"
 #: CT_SectPr's children after ``w:pgNumType``, in the schema's order.
 _AFTER_PAGE_NUMBERS = (
     "w:cols",
@@ -50,9 +50,9 @@ class FrontMatter:
     changes_end: Paragraph
 
 
-def section_end(body: Body) -> Paragraph:
-    """An empty paragraph to end a section at (made a section's end by :func:`number_pages`)."""
-    return body.paragraph("", SECTION_BREAK)
+def last_paragraph(document: Document) -> Paragraph:
+    """The body's last paragraph so far: where a section is to end (see :func:`number_pages`)."""
+    return Paragraph(document.element.body.findall(qn("w:p"))[-1], document._body)
 
 
 def number_pages(document: Document, body: Body, front: FrontMatter, classification: str) -> None:
@@ -82,8 +82,7 @@ def number_pages(document: Document, body: Body, front: FrontMatter, classificat
     ooxml.add_tab(paragraph)
     ooxml.add_tab(paragraph)
     ooxml.add_field(paragraph, "PAGE", "i")
-    last = document.element.body.findall(qn("w:p"))[-1]
-    body.bookmark(Paragraph(last, document._body), LAST_PAGE)
+    body.bookmark(last_paragraph(document), LAST_PAGE)
 
 
 def _end_section_at(paragraph: Paragraph, final: Any) -> Any:

@@ -185,15 +185,6 @@ def style_specs(theme: Theme, text_width_mm: float) -> tuple[StyleSpec, ...]:
         # The debrief's summary comes before the pack's cover: its title heads the
         # document, as H1 does in the PDF.  (The changes page follows the cover.)
         StyleSpec("Briefing Front Title", base="Briefing Part Title", outline_level=0),
-        # The empty paragraph that ends a section of a changes copy: as small as can be.
-        StyleSpec(
-            "Briefing Section Break",
-            base="Normal",
-            size=1,
-            space_before=0,
-            space_after=0,
-            line_spacing=1.0,
-        ),
         # A heading under the debrief's title, outside the contents.
         StyleSpec(
             "Briefing Debrief Heading",

@@ -75,7 +75,7 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     author = pack.author or "briefpack"
     date = settings.created.strftime("%Y-%m-%dT%H:%M:%SZ")
     tracked = track_changes(old.data, new.data, author, date)
-    return Rendered(ooxml.normalise_zip(tracked, settings.created))
+    return Rendered(ooxml.normalise_zip(package.unique_drawing_ids(tracked), settings.created))
 
 
 def _render_docx(pack: Pack, settings: RenderSettings, summary: Pack | None = None) -> Rendered:
@@ -112,7 +112,8 @@ def _render_docx(pack: Pack, settings: RenderSettings, summary: Pack | None = No
     package.set_application(document)
     output = io.BytesIO()
     document.save(output)
-    return Rendered(ooxml.normalise_zip(output.getvalue(), settings.created))
+    data = package.unique_drawing_ids(output.getvalue())
+    return Rendered(ooxml.normalise_zip(data, settings.created))
 
 
 def _has_answer_fields(settings: RenderSettings) -> bool:
@@ -155,9 +156,9 @@ class _DocxWriter(FrontMatter):
         front = None
         if self.summary is not None:
             # After the cover, as front matter: the pack's pages keep their numbers.
-            cover_end = sections.section_end(self.body)
+            cover_end = sections.last_paragraph(self.document)
             self._changes_page(self.summary)
-            front = sections.FrontMatter(cover_end, sections.section_end(self.body))
+            front = sections.FrontMatter(cover_end, sections.last_paragraph(self.document))
         if session_pack is None:
             self._at_a_glance()
             self._attendees(self.pack.attendees)
