@@ -102,7 +102,7 @@ def _check_pdf(path: Path) -> list[str]:
             claims = claimed_profiles(pdf)
             ours = is_briefpack_pdf(pdf)
             tagged = _is_tagged(pdf)
-    except pikepdf.PdfError as error:
+    except (pikepdf.PdfError, pikepdf.PasswordError) as error:
         return [f"not a readable PDF: {error}"]
     findings = []
     if ours and tagged and not claims:
@@ -174,7 +174,7 @@ def _is_briefpack_pdf_file(path: Path) -> bool:
     try:
         with pikepdf.open(path) as pdf:
             return is_briefpack_pdf(pdf)
-    except pikepdf.PdfError:
+    except (pikepdf.PdfError, pikepdf.PasswordError):
         # Damaged, and perhaps ours: checked, so that the damage is reported.
         return path.read_bytes()[:1024].find(SIGNATURE.encode()) >= 0
 

@@ -134,6 +134,14 @@ def test_assert_outputs_pass_names_the_failing_file(tmp_path: Path) -> None:
         assert_outputs_pass(tmp_path)
 
 
+def test_a_locked_pdf_is_a_test_input_not_an_output(tmp_path: Path) -> None:
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(pdf_claiming(tmp_path / "open.pdf", "")) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="u"))
+    (tmp_path / "open.pdf").unlink()
+    assert list(briefpack_outputs(tmp_path)) == []
+
+
 @DAMAGED
 def test_a_briefpack_word_file_with_a_broken_part_is_reported(tmp_path: Path) -> None:
     whole, path = tmp_path / "whole.docx", tmp_path / "cut.docx"
@@ -164,6 +172,7 @@ def test_leaves_nothing_to_check(tmp_path):
 """
 
 
+@pytest.mark.unchecked_outputs("the inner suite makes failing PDFs on purpose")
 @pytest.mark.parametrize("switch", ["1", ""])
 def test_the_autouse_fixture_fails_a_test_whose_output_fails(switch: str, tmp_path: Path) -> None:
     # Run in a pytest of its own, with this suite's conftest, so that the fixture is what fails.
