@@ -17,6 +17,10 @@ from briefpack.errors import BriefpackError
 from briefpack.model import Pack
 from briefpack.render.formats import Rendered
 
+#: Builds shared by the whole run (the combination matrix, the bundled pack),
+#: started as soon as collection ends.
+pytest_plugins = ["shared_builds"]
+
 REPO = Path(__file__).resolve().parent.parent
 #: Run by another Python (LibreOffice's, with ``uno``), never imported by pytest.
 collect_ignore = ["lo_accept.py"]
@@ -138,12 +142,12 @@ def _check_outputs(
     At teardown, every PDF and .docx briefpack wrote into a temporary folder
     made since the last check (the test's ``tmp_path``, ``tmp_path_factory``
     folders) goes through ``page`` and openxml-audit (tests/checkers.py).
-    Only with ``BRIEFPACK_CHECK_OUTPUTS=1`` until the PDF fixes land.  A test
-    that damages an output on purpose says why with
-    ``@pytest.mark.unchecked_outputs("reason")``.
+    ``BRIEFPACK_CHECK_OUTPUTS=0`` turns it off, to find quickly whether a
+    failure is a checker's.  A test that damages an output on purpose says why
+    with ``@pytest.mark.unchecked_outputs("reason")``.
     """
     yield
-    if os.environ.get("BRIEFPACK_CHECK_OUTPUTS") != "1":
+    if os.environ.get("BRIEFPACK_CHECK_OUTPUTS") == "0":
         return
     from checkers import describe, output_findings
 

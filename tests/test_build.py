@@ -19,12 +19,8 @@ from briefpack.build.files import PARTS, write_atomically
 from briefpack.build.pipeline import Job
 from briefpack.errors import BriefpackError
 
-import shared_builds
 from conftest import BUNDLED_PACK, MINIMAL_PACK, interfere, run
 from pdf_helpers import page_texts, reader
-
-#: The run's one build of the bundled pack (a fixture; conftest.py may load the plugin instead).
-bundled_build = shared_builds.bundled_build
 
 SESSION_FILES = [
     "01-devops-culture-at-amazon",

@@ -125,6 +125,10 @@ def test_a_pack_in_latin_script_reads_one_font_once_per_process() -> None:
     assert glyphs._read_cmap.cache_info().misses == 1
 
 
+@pytest.mark.unchecked_outputs(
+    "prints on purpose a character no font has, which PDF/UA forbids drawing; the warning is "
+    "what this test checks"
+)
 def test_build_warns_at_the_line_of_the_pack_and_of_a_debrief_answer(tmp_path: Path) -> None:
     from briefpack.authoring.harvest import answers_yaml
     from briefpack.model.answers import Answer

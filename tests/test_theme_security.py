@@ -310,8 +310,9 @@ def test_a_hostile_font_file_name_stays_one_url_and_the_pdf_keeps_its_text(
         rule.lower_at_keyword if rule.type == "at-rule" else tinycss2.serialize(rule.prelude)
         for rule in rules
     ]
-    # Heading's four faces, the body's one, mono's one; the properties; the margins.
-    assert kinds == ["font-face"] * 6 + [":root ", "page"]
+    # Heading's four faces, the body's one, mono's one, the emoji fallback's one;
+    # the properties; the margins.
+    assert kinds == ["font-face"] * 7 + [":root ", "page"]
     sources = []
     for rule in rules:
         if rule.type == "at-rule" and rule.lower_at_keyword == "font-face":
