@@ -135,11 +135,13 @@ def upright_chars(page: Any) -> list[Obj]:
 
 
 def _slanted(char: Obj) -> bool:
-    """True for a character drawn turned by an angle that is not a multiple of 90°."""
-    a, b, c, d = (float(value) for value in char["matrix"][:4])
-    return min(abs(a), abs(b)) > 0.01 * max(abs(a), abs(b)) or (
-        min(abs(c), abs(d)) > 0.01 * max(abs(c), abs(d))
-    )
+    """True for a character drawn turned by an angle that is not a multiple of 90°.
+
+    Its baseline (the matrix's first row) has both an x and a y part; a
+    synthetic italic's skew leaves the baseline level, so it still counts.
+    """
+    a, b = (abs(float(value)) for value in char["matrix"][:2])
+    return min(a, b) > 0.01 * max(a, b)
 
 
 def widgets(page: Any) -> list[Obj]:
