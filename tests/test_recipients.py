@@ -213,25 +213,22 @@ def test_neither_format_lists_an_attendee_hidden_with_their_sessions(tmp_path: P
     assert "Li Wei" in docx_text(readers / "jane-doe.docx")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs src/briefpack/content/validate.py's recipient() to name the file by "
-    "name_slug(name) (slug.py), not slugify(name): remove this mark with that change",
-)
 def test_a_recipient_named_in_any_script_finds_their_file_by_their_name(tmp_path: Path) -> None:
     recipients = (
         "recipients:\n  - name: Νικόλαος Παπαδόπουλος\n  - name: Анна Каренина\n"
         "  - name: 山田 太郎\n  - name: José Ñúñez\n"
     )
     pack = recipients_pack(tmp_path, recipients)
+    # The Word copy: no font of the themes has the Japanese name's characters, so
+    # its PDF would print boxes (warned of at its line), which PDF/UA forbids.
     code, _, err = run(
-        "build", str(pack), "-o", str(tmp_path / "out"), "-f", "pdf", "--per-recipient",
+        "build", str(pack), "-o", str(tmp_path / "out"), "-f", "docx", "--per-recipient",
         "--no-sessions",
     )  # fmt: skip
     assert code == 0, err
     assert sorted(path.name for path in (tmp_path / "out" / "pack" / "recipients").iterdir()) == [
-        "jose-nunez.pdf",
-        "анна-каренина.pdf",
-        "νικόλαος-παπαδόπουλος.pdf",
-        "山田-太郎.pdf",
+        "jose-nunez.docx",
+        "νικόλαος-παπαδόπουλος.docx",
+        "анна-каренина.docx",
+        "山田-太郎.docx",
     ]

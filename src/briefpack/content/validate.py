@@ -40,7 +40,7 @@ from briefpack.content.schema import (
     SPEAKER_KEYS,
     Key,
 )
-from briefpack.content.slug import MAX_SLUG_LENGTH, is_slug, slugify
+from briefpack.content.slug import MAX_SLUG_LENGTH, is_slug, name_slug, slugify
 from briefpack.errors import BriefpackError, Mark, Problem
 from briefpack.model import (
     Attachment,
@@ -809,7 +809,7 @@ class Checker:
             return None
         return Recipient(
             name=name,
-            slug=slugify(name) or "recipient",
+            slug=name_slug(name) or "recipient",
             exclude=tuple(text for text, _ in excluded),
             mark=record.node.mark,
         )
