@@ -238,6 +238,10 @@ def test_zero_width_and_bidirectional_characters_render(write_pack: WritePack) -
     assert tricky in docx_text(render_docx(pack, settings).data)
 
 
+@pytest.mark.unchecked_outputs(
+    "prints on purpose a character no font has, which PDF/UA forbids drawing; the warning is "
+    "what this test checks"
+)
 def test_characters_no_font_can_show_are_named_once_at_their_field(
     write_pack: WritePack, tmp_path: Path
 ) -> None:
@@ -252,6 +256,7 @@ def test_characters_no_font_can_show_are_named_once_at_their_field(
 def test_characters_the_template_prints_that_no_font_can_show_are_named(
     write_pack: WritePack, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from briefpack.build.settings import resolve_settings
     from briefpack.render.pdf import _report_missing_glyphs
 
     pack = valid(write_pack(MINIMAL_PACK.replace("Where are we going?", "Ask \U0002d402")))
@@ -263,7 +268,7 @@ def test_characters_the_template_prints_that_no_font_can_show_are_named(
         )
         for c in ("\U0002d402", "\U0002d403")
     ]
-    _report_missing_glyphs(pack, records)
+    _report_missing_glyphs(pack, resolve_settings(pack, {}), records)
     messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 1
     assert "U+2D403" in messages[0]

@@ -23,6 +23,7 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -243,7 +244,7 @@ def _weasyprint_pdf(
         and not record.getMessage().endswith("has no required alt description")
     ]
     missing_glyphs = [record for record in capture.records if _is_missing_glyph(record)]
-    _report_missing_glyphs(pack, missing_glyphs)
+    _report_missing_glyphs(pack, settings, missing_glyphs)
     for record in capture.records:
         if record.levelno < logging.ERROR and record not in missing_glyphs + fallback:
             logger.warning("%s: warning: renderer: %s", pack.source, record.getMessage())
@@ -451,25 +452,24 @@ def _is_missing_glyph(record: logging.LogRecord) -> bool:
     return str(record.msg).startswith(".notdef glyph rendered") and bool(record.args)
 
 
-def _report_missing_glyphs(pack: Pack, records: list[logging.LogRecord]) -> None:
-    """Name the characters no font could show that the theme's template printed.
+def _report_missing_glyphs(pack: Pack, settings: RenderSettings, records: list[Any]) -> None:
+    """Name the characters no font could show that only the theme's template printed.
 
-    The pack's own texts are checked against the theme's fonts when the pack is
-    read (:func:`briefpack.content.glyphs.glyph_warnings`), each at its line;
-    a second warning for them here would only repeat it.  What is left comes
-    from the template: a label, a symbol, a translated word.
+    The pack's texts were warned of at their lines when it was read (content/glyphs.py).
     """
     missing = {str(record.args[0]) for record in records if isinstance(record.args, tuple)}
-    for _, text, _ in pack.text_fields():
+    answers = settings.answers.answers if settings.answers is not None else ()
+    for text in chain(
+        (text for _, text, _ in pack.text_fields()),
+        (attachment.title for attachment in pack.attachments),
+        (recipient.name for recipient in pack.recipients),
+        (f"{answer.answer or ''}{answer.follow_up or ''}" for answer in answers),
+    ):
         missing.difference_update(text)
     if missing:
         listed = ", ".join(f"{character} (U+{ord(character):04X})" for character in sorted(missing))
-        logger.warning(
-            "%s: warning: the theme's template prints characters that neither its fonts "
-            "nor this machine's can show; they print as boxes: %s",
-            pack.source,
-            listed,
-        )
+        message = "the theme's template prints characters no font here can show (boxes)"
+        logger.warning("%s: warning: %s: %s", pack.source, message, listed)
 
 
 def _metadata(pack: Pack, settings: RenderSettings, document: Any) -> dict[str, Any]:
