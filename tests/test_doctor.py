@@ -98,9 +98,11 @@ def test_a_missing_theme_font_is_named_at_its_line(tmp_path: Path) -> None:
     theme = tmp_path / "theme"
     shutil.copytree(templates_dir(), theme)
     (theme / "fonts" / "NotoSerif-Italic.ttf").unlink()
+    lines = (theme / "theme.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "fonts/NotoSerif-Italic.ttf" in text)
     check = next(check for check in run_checks(theme) if check.name == "theme fonts")
     assert check.status == "missing"
     assert check.found.endswith(
-        "theme.yaml:19:13: 'italic': no such file 'fonts/NotoSerif-Italic.ttf' "
+        f"theme.yaml:{line}:13: 'italic': no such file 'fonts/NotoSerif-Italic.ttf' "
         "in the theme's folder"
     )

@@ -318,7 +318,11 @@ def test_a_hostile_font_file_name_stays_one_url_and_the_pdf_keeps_its_text(
         if rule.type == "at-rule" and rule.lower_at_keyword == "font-face":
             declarations = tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True)
             names = [d.name for d in declarations if d.type == "declaration"]
-            assert names == ["font-family", "font-weight", "font-style", "src"]
+            # The emoji fallback's face is any weight and style: it names neither.
+            assert names in (
+                ["font-family", "font-weight", "font-style", "src"],
+                ["font-family", "src"],
+            )
             src = [t for t in declarations[-1].value if t.type != "whitespace"]
             assert [t.type for t in src] == ["url"]
             sources.append(unquote(src[0].value))
