@@ -15,6 +15,8 @@ about half a second per file.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,6 +38,16 @@ EXTENDED_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/ext
 UA_IDENTIFICATION = ("PDFUA1-ID-",)
 
 _cache: dict[tuple[str, str], list[str]] = {}
+#: A folder the test processes of one run share (pytest-xdist's workers), where
+#: each result is also kept, so that a file one worker checked is not checked
+#: again by the other: most tests build the same few files.
+_shared: list[Path] = []
+
+
+def share_results_in(folder: Path) -> None:
+    """Keep results in ``folder`` too, for the other processes of this run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _shared[:] = [folder]
 
 
 def _digest(path: Path) -> str:
@@ -45,7 +57,16 @@ def _digest(path: Path) -> str:
 def _cached(kind: str, path: Path, check: Callable[[Path], list[str]]) -> list[str]:
     key = (kind, _digest(path))
     if key not in _cache:
-        _cache[key] = check(path)
+        kept = _shared[0] / f"{kind}-{key[1]}.json" if _shared else None
+        if kept is not None and kept.exists():
+            _cache[key] = json.loads(kept.read_text(encoding="utf-8"))
+        else:
+            _cache[key] = check(path)
+            if kept is not None:
+                # Whole or not at all: the other worker may read it at any moment.
+                partial = kept.with_name(f"{kept.name}.{os.getpid()}")
+                partial.write_text(json.dumps(_cache[key]), encoding="utf-8")
+                partial.replace(kept)
     return list(_cache[key])
 
 

@@ -149,9 +149,12 @@ def _check_outputs(
     yield
     if os.environ.get("BRIEFPACK_CHECK_OUTPUTS") == "0":
         return
-    from checkers import describe, output_findings
+    from checkers import describe, output_findings, share_results_in
 
     base = tmp_path_factory.getbasetemp()
+    # pytest-xdist's workers each have a folder under the run's: they share results there.
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    share_results_in(shared / "checker-results")
     folders = [
         folder
         for folder in sorted(base.iterdir())
