@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import docx as python_docx
@@ -408,3 +410,45 @@ def test_long_titles_fit_the_core_property_limit(write_pack: WritePack) -> None:
     assert len(properties.title) <= 255
     assert properties.title.endswith("Strategy…")
     assert title.startswith(properties.title[:-1])
+
+
+def test_the_word_logo_is_described_by_the_pack_s_owner_never_the_theme_folder(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    from briefpack.content.theme import load_theme
+
+    folder = tmp_path / "acme-theme-v2"
+    folder.mkdir()
+    (folder / "logo.png").write_bytes(
+        base64.b64decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+        )
+    )
+    (folder / "theme.yaml").write_text("logo: logo.png\n", encoding="utf-8")
+    theme = load_theme(folder, base=default_theme())
+    for extra, expected in (("author: Board Office\n", "Board Office"), ("", "Offsite")):
+        pack = valid(write_pack(MINIMAL_PACK + extra, f"p{len(extra)}.yaml"))
+        data = render_docx(pack, RenderSettings(theme=theme)).data
+        descriptions = {
+            found
+            for name in parts(data)
+            if name.startswith(("word/document", "word/header"))
+            for found in re.findall(r'descr="([^"]*)"', _xml(data, name))
+        }
+        assert descriptions == {expected}
+
+
+def test_a_session_s_word_copy_is_titled_by_its_session_as_its_pdf_is() -> None:
+    pack = load_pack(BUNDLED_PACK)
+    session = pack.sessions[1]
+    settings = RenderSettings(theme=default_theme(), session=session.id)
+    core = _xml(render_docx(pack, settings).data, "docProps/core.xml")
+    assert f"<dc:title>Session 2: AgentCore \u2013 {pack.title}</dc:title>" in core
+    whole = _xml(render_docx(pack, RenderSettings(theme=default_theme())).data, "docProps/core.xml")
+    assert f"<dc:title>{pack.title}</dc:title>" in whole
+
+
+def _xml(data: bytes, name: str) -> str:
+    """The text of one part of a Word file."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(name).decode("utf-8")

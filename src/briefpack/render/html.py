@@ -148,7 +148,7 @@ def _render(
             display.session_heading(session), theme, settings.paper, "right"
         ),
         # A tagged PDF needs words for every picture: whose logo it is.
-        logo_alt=logo_description(pack),
+        logo_alt=display.logo_description(pack),
         page_anchor=page_anchor,
         debrief_tally=lambda session: debrief_tally(session, settings),
         debrief_follow_ups=lambda: debrief_follow_ups(days, settings),
@@ -225,17 +225,6 @@ def _environment(theme_dir: Path, wording: display.Wording) -> jinja2.Environmen
         kept_questions=kept_questions,
     )
     return environment
-
-
-def logo_description(pack: Pack) -> str:
-    """What a screen reader says for the theme's logo: whose it is, never the theme's folder.
-
-    The organisation the pack is prepared for or by; without one, its author (who
-    prepared it, whose logo a theme most likely carries); else the pack's title, as
-    the logo heads it.  Words the reader can place, in the pack's own words, where a
-    folder name (``executive``, ``acme-theme``) says nothing.
-    """
-    return pack.organisation or pack.author or pack.title
 
 
 def debrief_tally(session: Session, settings: RenderSettings) -> tuple[int, int, int]:

@@ -59,7 +59,7 @@ from briefpack.render.recipient_mark import laid_out_mark
 from briefpack.render.scrub import scrub_document
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import FONTS, LOGO, font_files
-from briefpack.render.wording import session_heading, wording_for
+from briefpack.render.wording import document_title, wording_for
 
 logger = logging.getLogger("briefpack")
 #: Hints about the machine rather than the content; the command line shows each once.
@@ -481,9 +481,7 @@ def _metadata(pack: Pack, settings: RenderSettings, document: Any) -> dict[str, 
     identity back (:data:`briefpack.model.answers.IDENTITY_PACK`).
     """
     document.metadata.lang = printed_language(pack.options.language)
-    _, session = pack.scope(settings.session)
-    if session is not None:
-        document.metadata.title = f"{session_heading(session)} \u2013 {pack.title}"
+    document.metadata.title = document_title(pack, pack.scope(settings.session)[1])
     if not settings.answer_fields:
         return {}
     identity = pack_identity(pack.name, pack.days[0].date if pack.days else None)

@@ -310,6 +310,24 @@ def session_heading(session: Session) -> str:
     return f"{session.label}: {session.title}" if session.label else session.title
 
 
+def document_title(pack: Pack, session: Session | None) -> str:
+    """The document's title (a PDF's window title, a Word file's): a session's pack
+    names its session first, then the event, as a file list or a screen reader
+    says it; the full pack, a recipient's (their name is on every page) the pack's."""
+    return f"{session_heading(session)} \u2013 {pack.title}" if session else pack.title
+
+
+def logo_description(pack: Pack) -> str:
+    """What a screen reader says for the theme's logo: whose it is, never the theme's folder.
+
+    The organisation the pack is prepared for or by; without one, its author (who
+    prepared it, whose logo a theme most likely carries); else the pack's title, as
+    the logo heads it.  Words the reader can place, in the pack's own words, where a
+    folder name (``executive``, ``acme-theme``) says nothing.
+    """
+    return pack.organisation or pack.author or pack.title
+
+
 def keywords(pack: Pack) -> list[str]:
     """Document keywords: each distinct session title, then the organisation."""
     words = [session.title for session in pack.sessions]

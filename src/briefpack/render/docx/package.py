@@ -118,7 +118,8 @@ CORE_PROPERTY_LIMIT = 255
 def set_properties(document: Document, pack: Pack, settings: RenderSettings) -> None:
     properties = document.core_properties
     limit = CORE_PROPERTY_LIMIT
-    properties.title = display.fit(pack.title, limit)
+    title = display.document_title(pack, pack.scope(settings.session)[1])
+    properties.title = display.fit(title, limit)
     properties.subject = display.fit(pack.subtitle or "", limit)
     properties.author = display.fit(pack.author or "", limit)
     properties.keywords = display.fit(", ".join(display.keywords(pack)), limit)

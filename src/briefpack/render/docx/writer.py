@@ -189,7 +189,7 @@ class _DocxWriter(FrontMatter):
         logo = self._logo()
         if logo is not None:
             shape = heading.add_run().add_picture(str(logo), height=Mm(4.5))
-            ooxml.describe_picture(shape, self.pack.organisation or self.settings.chosen_theme.name)
+            ooxml.describe_picture(shape, display.logo_description(self.pack))
             self.body.run(heading, "  ")
         self.body.run(heading, self.pack.title)
         prepared = self._prepared_for()
@@ -237,7 +237,7 @@ class _DocxWriter(FrontMatter):
         if logo is not None:
             paragraph = self.body.paragraph("", "Briefing Logo")
             shape = paragraph.add_run().add_picture(str(logo), height=Mm(16))
-            ooxml.describe_picture(shape, self.pack.organisation or self.settings.chosen_theme.name)
+            ooxml.describe_picture(shape, display.logo_description(self.pack))
 
     def _cover(self) -> None:
         pack = self.pack
