@@ -87,7 +87,7 @@ def test_a_tagged_briefpack_pdf_that_drops_its_claim_is_a_finding(tmp_path: Path
         pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
         pdf.save(path)
     findings = pdf_findings(path)
-    assert "briefpack PDF is tagged but claims no standard in its XMP" in findings
+    assert "briefpack PDF is tagged but does not claim PDF/UA-1 in its XMP" in findings
     # Checked against PDF/UA-1 all the same.
     assert any(line.startswith("PDFUA1-") for line in findings)
 
