@@ -342,3 +342,23 @@ def _drawn_text(pdf: Path, page: int) -> str:
         text=True,
     ).stdout
     return re.sub(r"\s+", " ", text).strip()
+
+
+def test_what_a_tagged_pre_read_paints_outside_its_tags_is_an_artifact_in_the_book(
+    tmp_path: Path,
+) -> None:
+    # LibreOffice draws the rule under a title outside any marked content: the
+    # pre-read fails PDF/UA-1 itself, and the book must not inherit it.
+    (tmp_path / "pre-reads").mkdir()
+    source = make_tagged_pdf(tmp_path / "pre-reads" / "ruled.pdf")
+    with pikepdf.open(source, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].contents_add(b"q 0 0 1 RG 72 700 m 500 700 l S 10 10 50 50 re f Q\n")
+        pdf.save(source)
+    pack = pack_with_pre_reads(tmp_path, tagged="ruled.pdf")
+    code, _, err = run("build", str(pack), "-o", str(tmp_path / "out"), "-f", "pdf")
+    assert code == 0, err
+    book = tmp_path / "out" / "pack" / "pack.pdf"
+    assert page_failures(book) == []
+    with pikepdf.open(book) as pdf:
+        drawn = b"".join(page.Contents.read_bytes() for page in pdf.pages if "/Contents" in page)
+    assert b"/Artifact BMC\n72 700 m\n500 700 l\nS\nEMC" in drawn.replace(b" \n", b"\n")

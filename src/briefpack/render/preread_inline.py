@@ -216,7 +216,52 @@ def _rewritten(
         out.append(pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(operator)))
     closing = [pikepdf.ContentStreamInstruction([], pikepdf.Operator("EMC"))] * marked
     closing += [pikepdf.ContentStreamInstruction([], pikepdf.Operator("Q"))] * saved
-    return pikepdf.unparse_content_stream(out + closing)
+    return pikepdf.unparse_content_stream(unmarked_as_artifacts(out + closing))
+
+
+#: What builds a path (and clips with it), and what paints or shows something.
+_PATH = frozenset({"m", "l", "c", "v", "y", "h", "re", "W", "W*"})
+_DRAWN = frozenset(
+    {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n", "Tj", "TJ", "'", '"', "Do", "sh"}
+)
+
+
+def unmarked_as_artifacts(instructions: list[Any]) -> list[Any]:
+    """The drawing with whatever it paints outside marked content wrapped as an artifact.
+
+    A tagged pre-read may still paint outside its tags (LibreOffice draws the
+    rule under a title so): PDF/UA-1 forbids it in the book, and what no
+    element claims is decoration.  Each path with its painting, each text
+    show, picture and shading at no marked-content depth is wrapped alone, so
+    the wrapping never straddles a ``q``/``Q`` or a text object.
+    """
+    out: list[Any] = []
+    run: list[Any] = []
+    depth = 0
+    for instruction in instructions:
+        operator = (
+            "INLINE IMAGE"
+            if isinstance(instruction, pikepdf.ContentStreamInlineImage | tuple)
+            else str(instruction.operator)
+        )
+        if operator in ("BMC", "BDC", "EMC"):
+            out += run  # a path left unpainted across a mark: as it was
+            run = []
+            depth = depth + 1 if operator != "EMC" else max(0, depth - 1)
+        elif depth == 0 and (
+            run or operator in _PATH or operator in _DRAWN or operator == "INLINE IMAGE"
+        ):
+            run.append(instruction)
+            if operator in _DRAWN or operator == "INLINE IMAGE":
+                out += [_instruction([pikepdf.Name.Artifact], "BMC"), *run, _instruction([], "EMC")]
+                run = []
+            continue
+        out.append(instruction)
+    return out + run
+
+
+def _instruction(operands: list[Any], operator: str) -> Any:
+    return pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(operator))
 
 
 def _renumbered(properties: Any, mcids: dict[int, int], first: int) -> Any:
