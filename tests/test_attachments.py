@@ -291,3 +291,15 @@ def test_the_stamps_use_the_books_fonts_embedded_once(book: Path) -> None:
     assert names, "no embedded fonts found"
     assert len(names) == len(set(names)), names
     assert not [name for name in names if "Helvetica" in name]  # the pre-read's own, not embedded
+
+
+def test_an_open_action_that_only_opens_at_a_page_is_no_warning(tmp_path: Path) -> None:
+    from briefpack.content.attachments import active_content
+
+    path = make_pdf(tmp_path / "opens.pdf", 2)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        # What LibreOffice writes: open at page 1, a destination rather than an action.
+        pdf.Root.OpenAction = pikepdf.Array([pdf.pages[0].obj, pikepdf.Name.XYZ, None, None, 0])
+        assert active_content(pdf) == []
+        pdf.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="app.alert(1)")
+        assert "an open action" in active_content(pdf)

@@ -390,7 +390,9 @@ def active_content(pdf: Any) -> list[str]:
 
     found: dict[str, None] = {}
     root = pdf.Root
-    if "/OpenAction" in root or "/AA" in root:
+    # An open action that is only a destination ("open at page 1", as LibreOffice
+    # writes) does nothing a reader need be told of; an action dictionary does.
+    if isinstance(root.get("/OpenAction"), pikepdf.Dictionary) or "/AA" in root:
         found["an open action"] = None
     names = root.get("/Names")
     if isinstance(names, pikepdf.Dictionary):
