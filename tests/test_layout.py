@@ -448,3 +448,29 @@ def test_a_session_s_pack_names_the_pack_s_whole_title_first_in_its_outline(
     assert entries[0].page == 1
     assert any(entry.title == LONG_SESSION for day in entries for entry in day.children)
     assert violations_of(running_lines, path) == []
+
+
+def test_a_band_over_a_context_too_long_for_its_page_is_not_left_alone(tmp_path: Path) -> None:
+    # The classic theme's band, tall with six speakers, left no room for a long first
+    # context, which moved whole to the next page and left the band alone.
+    paragraph = " ".join(["The committee reviewed the grant pipeline in detail."] * 15)
+    context = "".join(f"              {paragraph}\n\n" for _ in range(4))
+    context += "".join(f"              - fact number {n}\n" for n in range(5))
+    speakers = "".join(
+        f"          - name: Person Number {n}\n            role: Trustee of the foundation\n"
+        for n in range(6)
+    )
+    text = (
+        "title: Board\ndays:\n  - date: 2026-03-02\n    sessions:\n      - title: Grants\n"
+        '        start: "09:00"\n        end: "10:00"\n        speakers:\n' + speakers
+        + "        questions:\n          - title: Capacity\n            context: |\n"
+        + context + "            question: What will the team do?\n"
+    )  # fmt: skip
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(text, encoding="utf-8")
+    code, _, err = run(
+        "build", str(pack), "-o", str(tmp_path / "out"), "-f", "pdf", "--theme", "classic",
+        "--answer-fields", "--no-sessions",
+    )  # fmt: skip
+    assert code == 0, err
+    assert layout_violations(tmp_path / "out" / "pack" / "pack.pdf") == []
