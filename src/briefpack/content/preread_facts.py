@@ -18,8 +18,8 @@ from briefpack.content.page_content import inherited
 def is_tagged(pdf: Any) -> bool:
     """Whether ``pdf``'s catalogue says it is tagged: ``/MarkInfo /Marked true``, a structure tree.
 
-    Read from the catalogue alone, so it costs nothing; the same test the book
-    makes when it draws the pre-read in.
+    Read from the catalogue alone, so it costs nothing, once, when the pack is
+    read: the model's ``Attachment.tagged`` tells the book how to draw it in.
     """
     import pikepdf
 

@@ -724,6 +724,7 @@ class Checker:
             pages=facts.pages,
             digest=facts.digest,
             divider=True if divider is None else divider,
+            tagged=facts.tagged,
             mark=record.node.mark,
         )
 

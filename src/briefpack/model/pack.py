@@ -99,6 +99,9 @@ class Attachment:
     digest: str = ""
     #: Whether a page with the attachment's title comes before its pages.
     divider: bool = True
+    #: Whether it is a tagged PDF (``/MarkInfo /Marked`` and a structure tree):
+    #: its structure joins the book's, else each page is a described figure.
+    tagged: bool = False
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
 
 

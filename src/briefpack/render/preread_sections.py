@@ -27,7 +27,6 @@ from briefpack.render.preread_inline import (
 from briefpack.render.preread_tags import (
     KeptSource,
     copy_structure,
-    is_tagged,
     language_of,
 )
 
@@ -129,7 +128,7 @@ def place_pre_read(
     section = places.get(first.obj.objgen)
     if section is None:
         section = _new_section(book, first)
-    if is_tagged(source):
+    if attachment.tagged:
         kids = _tagged(book, source, attachment, pages, wordings)
         language = language_of(source)
         if language is not None:

@@ -150,23 +150,6 @@ _LANGUAGE = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8}){0,7}")
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-def is_tagged(pdf: pikepdf.Pdf) -> bool:
-    """Whether ``pdf`` says it is tagged: ``/MarkInfo /Marked true`` and a structure tree."""
-    root = pdf.Root
-    marks = root.get("/MarkInfo")
-    tree = root.get("/StructTreeRoot")
-    return (
-        isinstance(marks, pikepdf.Dictionary)
-        and _is_true(marks.get("/Marked"))
-        and isinstance(tree, pikepdf.Dictionary)
-        and "/K" in tree
-    )
-
-
-def _is_true(value: object) -> bool:
-    return isinstance(value, bool) and value
-
-
 def language_of(pdf: pikepdf.Pdf) -> str | None:
     """The pre-read's ``/Lang``, if it is a language tag."""
     value = pdf.Root.get("/Lang")
