@@ -16,8 +16,10 @@ import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -324,7 +326,24 @@ def write_theme(folder: Path) -> Path:
     return folder
 
 
+def end_with_parent() -> None:
+    """End this runner's process group, its build included, when the pytest that started it dies.
+
+    Nothing of a test run may outlive it: a pytest killed mid-run would
+    otherwise leave its matrix builds running on.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.killpg(os.getpgid(0), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main() -> None:
+    end_with_parent()
     folder, spec, theme, jobs, niceness = [*sys.argv[1:6], "0"][:5]
     # Started in the background while other tests run, it may yield to them.
     os.nice(int(niceness))

@@ -75,7 +75,11 @@ class Matrix:
             sys.executable, str(HERE / "matrix_runner.py"),
             str(folder), json.dumps(asdict(combination)), str(self.theme), "1", str(self.niceness),
         ]  # fmt: skip
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        # A session of its own: when this pytest dies, the runner ends its whole group
+        # (matrix_runner.end_with_parent), its build included, and nothing else.
+        result = subprocess.run(
+            command, capture_output=True, text=True, check=False, start_new_session=True
+        )
         if result.returncode != 0:
             (folder / "crashed.txt").write_text(result.stdout + result.stderr, encoding="utf-8")
 
