@@ -22,7 +22,7 @@ so a pack in Latin script reads one font, not ten.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import fields
 from functools import cache
 from pathlib import Path
@@ -55,7 +55,7 @@ def glyph_warnings(
     the character is written, once per character per place, in the order
     the pack holds them.
     """
-    places = list(_texts(pack, answers))
+    places = list(pack.printed_texts(answers))
     needed = {char for text, _ in places for char in text if _drawn(char)}
     files = theme_font_files(theme)
     if fonts is not None:
@@ -152,19 +152,3 @@ def _read_cmap(path: Path, _mtime: int, _size: int) -> frozenset[int]:
         # covers nothing here, and the renderer will say what it thinks of it.
         return frozenset()
     return frozenset(best)
-
-
-def _texts(pack: Pack, answers: Answers | None) -> Iterator[tuple[str, Mark | str]]:
-    """Every text a pack prints, with where it is written."""
-    for _key, text, mark in pack.text_fields():
-        yield text, mark
-    for attachment in pack.attachments:
-        yield attachment.title, attachment.mark
-    for recipient in pack.recipients:
-        # On the cover and every page of the recipient's pack.
-        yield recipient.name, recipient.mark
-    for answer in answers.answers if answers is not None else ():
-        if answer.answer:
-            yield answer.answer, answer.answer_mark or answer.mark
-        if answer.follow_up:
-            yield answer.follow_up, answer.follow_up_mark or answer.mark

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from briefpack.model.marks import Mark, Problem
 
 if TYPE_CHECKING:
+    from briefpack.model.answers import Answers
     from briefpack.model.change_details import AttendeeChange
     from briefpack.model.changes import QuestionChange, SessionChange
     from briefpack.model.rich_text import Image, Markdown
@@ -271,6 +272,24 @@ class Pack:
                     yield key, value, attendee.mark
             if attendee.bio is not None:
                 yield "bio", attendee.bio.source, attendee.bio_mark or attendee.mark
+
+    def printed_texts(self, answers: Answers | None = None) -> Iterator[tuple[str, Mark | str]]:
+        """Every text a render of the pack prints, with where it is written.
+
+        The fields, the pre-reads' titles, the recipients' names (on the cover and
+        every page of their pack) and, in a debrief, the answers given.
+        """
+        for _key, text, mark in self.text_fields():
+            yield text, mark
+        for attachment in self.attachments:
+            yield attachment.title, attachment.mark
+        for recipient in self.recipients:
+            yield recipient.name, recipient.mark
+        for answer in answers.answers if answers is not None else ():
+            if answer.answer:
+                yield answer.answer, answer.answer_mark or answer.mark
+            if answer.follow_up:
+                yield answer.follow_up, answer.follow_up_mark or answer.mark
 
     def summary(self) -> str:
         """Count days, sessions and questions, e.g. ``2 days, 4 sessions, 27 questions``."""

@@ -23,7 +23,6 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import chain
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -458,13 +457,7 @@ def _report_missing_glyphs(pack: Pack, settings: RenderSettings, records: list[A
     The pack's texts were warned of at their lines when it was read (content/glyphs.py).
     """
     missing = {str(record.args[0]) for record in records if isinstance(record.args, tuple)}
-    answers = settings.answers.answers if settings.answers is not None else ()
-    for text in chain(
-        (text for _, text, _ in pack.text_fields()),
-        (attachment.title for attachment in pack.attachments),
-        (recipient.name for recipient in pack.recipients),
-        (f"{answer.answer or ''}{answer.follow_up or ''}" for answer in answers),
-    ):
+    for text, _ in pack.printed_texts(settings.answers):
         missing.difference_update(text)
     if missing:
         listed = ", ".join(f"{character} (U+{ord(character):04X})" for character in sorted(missing))
