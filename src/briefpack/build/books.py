@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 
 from briefpack.build.files import FolderPartStore
 from briefpack.errors import BriefpackError
-from briefpack.render.formats import Rendered
 from briefpack.render.parts import (
     JoinSpec,
     PartSpec,
@@ -39,6 +38,7 @@ from briefpack.render.parts import (
     nested_parts,
     numbers_part,
 )
+from briefpack.render.rendered import Rendered
 
 if TYPE_CHECKING:
     from briefpack.build.pipeline import Job

@@ -50,7 +50,8 @@ from briefpack.model.answers import Answers
 from briefpack.model.changes import compare, session_changed
 from briefpack.model.theme import Theme
 from briefpack.render.catalogues import pack_warnings
-from briefpack.render.formats import DEFAULT_FORMATS, FORMAT_TABLE, Rendered
+from briefpack.render.formats import DEFAULT_FORMATS, FORMAT_TABLE
+from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings, is_book
 from briefpack.render.theme_css import font_files
 

@@ -32,6 +32,7 @@ from briefpack.model import Pack, pack_images
 from briefpack.model.answers import Answers
 from briefpack.model.changes import compare
 from briefpack.model.theme import Theme
+from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings, is_book
 from briefpack.render.theme import templates_dir
 from briefpack.render.theme_css import font_files
@@ -100,7 +101,7 @@ def trial_render(pack: Pack, theme: Theme, answers: Answers | None, template: bo
         raise BriefpackError(problems)
 
 
-def _render_trial(job: Trial) -> tuple[bytes, int | None]:
+def _render_trial(job: Trial) -> Rendered:
     """In the worker: render every variant the build may render, or draw one SVG picture."""
     from briefpack.render.html import html_document
     from briefpack.render.scrub import refuse_reaching_out
@@ -108,13 +109,13 @@ def _render_trial(job: Trial) -> tuple[bytes, int | None]:
     pack, theme, answers, picture = job
     if picture is not None:
         _draw_svg(picture, theme)
-        return b"", None
+        return Rendered(b"")
     for shown, settings, inline_stylesheet, part, page_of in trial_variants(pack, theme, answers):
         html = html_document(shown, settings, inline_stylesheet, part, page_of)
         if inline_stylesheet:
             # The HTML output's variant: refused as render_html refuses it.
             refuse_reaching_out(html, theme.template)
-    return b"", None
+    return Rendered(b"")
 
 
 def _svg_pictures(pack: Pack, theme: Theme) -> list[Path]:

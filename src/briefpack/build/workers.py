@@ -49,10 +49,10 @@ from briefpack.build.lifeline import (
 from briefpack.build.limits import Limits
 from briefpack.build.signals import STOPPING
 from briefpack.errors import BriefpackError
+from briefpack.render.rendered import Rendered
 
 J = TypeVar("J")
-#: A render's result: the file's bytes and, for a PDF, its page count.
-Rendered = tuple[bytes, int | None]
+#: A render's result (:class:`~briefpack.render.rendered.Rendered`) or the problem that stopped it.
 Outcome = Rendered | BriefpackError
 
 
@@ -385,7 +385,7 @@ class WorkerPool(Generic[J]):
     def _outcome(self, job: J, kind: str, value: Any) -> Outcome:
         if kind == "ok":
             data, pages = value
-            return bytes(data), pages
+            return Rendered(bytes(data), pages)
         if kind == "error":
             assert isinstance(value, BriefpackError)
             return value

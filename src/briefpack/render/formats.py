@@ -11,18 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from briefpack.render.rendered import Rendered
 
 if TYPE_CHECKING:
     from briefpack.model import Pack
     from briefpack.render.settings import RenderSettings
-
-
-class Rendered(NamedTuple):
-    """A rendered output: its bytes and, for a paged format, its number of pages."""
-
-    data: bytes
-    pages: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,7 @@ from briefpack.model.rich_text import (
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
 from briefpack.render.attachments import page_anchor
-from briefpack.render.formats import Rendered
+from briefpack.render.rendered import Rendered
 from briefpack.render.sandbox import ThemeLoader, ThemeSandbox, template_problems
 from briefpack.render.scrub import refuse_reaching_out, style_text, with_policy
 from briefpack.render.settings import RenderSettings

@@ -40,7 +40,6 @@ from briefpack.model.answers import (
 from briefpack.model.theme import Theme
 from briefpack.render.attachments import finish_book, kept_pages
 from briefpack.render.catalogues import printed_language
-from briefpack.render.formats import Rendered
 from briefpack.render.html import (
     IMAGES,
     PAGE_SIZES,
@@ -55,6 +54,7 @@ from briefpack.render.parts import (
     RenderedPart,
 )
 from briefpack.render.recipient_mark import laid_out_mark
+from briefpack.render.rendered import Rendered
 from briefpack.render.scrub import scrub_document
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import FONTS, LOGO, font_files

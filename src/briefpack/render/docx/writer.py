@@ -39,7 +39,7 @@ from briefpack.render.docx.custom_properties import set_custom_properties
 from briefpack.render.docx.front_matter import FrontMatter
 from briefpack.render.docx.rich_text import RichText
 from briefpack.render.docx.styles import apply_styles
-from briefpack.render.formats import Rendered
+from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import GLANCE_COLUMNS
 
