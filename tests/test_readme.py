@@ -1,4 +1,4 @@
-"""The README documents the content format as the validator enforces it."""
+"""The README and docs/format.md document the content format as the validator enforces it."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from briefpack.content.schema import RECORDS
 from conftest import REPO, valid
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
+FORMAT = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
 
 
 def test_key_table_lists_exactly_the_schema_keys() -> None:
     documented = {
         (record, key, required == "yes")
         for key, record, required in re.findall(
-            r"^\| `(\w+)` \| (\w+) \| (yes|no) \|", README, re.MULTILINE
+            r"^\| `(\w+)` \| (\w+) \| (yes|no) \|", FORMAT, re.MULTILINE
         )
     }
     expected = {
