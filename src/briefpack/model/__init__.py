@@ -11,9 +11,9 @@ from briefpack.model.pack import (
     Question,
     Recipient,
     Session,
-    Speaker,
     pack_images,
 )
+from briefpack.model.speaker import Speaker
 
 __all__ = [
     "PAPER_SIZES",

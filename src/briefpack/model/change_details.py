@@ -1,22 +1,28 @@
-"""What changed about a session, a question or a person, one attribute at a time.
+"""What a change-marked pack records about each entry, and about each attribute that changed.
 
-:func:`briefpack.model.changes.compare` marks text changes word by word; the
-changes page also has to say what changed about things that are not running
-text: a session's time, a speaker's role, an attendee's organisation.  Each is
-a :class:`Detail` (what, whose, from what, to what), worded once for every
-writer by :meth:`briefpack.render.wording.Wording.details`, so that the PDF
-and the Word copy say "José Ñúñez: role changed from CTO to CEO" alike
-instead of showing the person removed and added again.
+:func:`briefpack.model.changes.compare` marks text changes word by word and
+sets, on every session and question, a :class:`SessionChange` or
+:class:`QuestionChange` saying what happened to it.  The changes page also has
+to say what changed about things that are not running text: a session's time,
+a speaker's role, an attendee's organisation.  Each is a :class:`Detail`
+(what, whose, from what, to what), worded once for every writer by
+:meth:`briefpack.render.wording.Wording.details`, so that the PDF and the Word
+copy say "José Ñúñez: role changed from CTO to CEO" alike instead of showing
+the person removed and added again.
+
+These are records only, below :mod:`briefpack.model.pack` (whose sessions and
+questions carry them); what fills them in is in
+:mod:`briefpack.model.attribute_changes` and :mod:`briefpack.model.changes`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
-from briefpack.model.pack import Pack, Session
+from briefpack.model.rich_text import Inline, RevisionKind
+from briefpack.model.speaker import Speaker
 
 Status = Literal["same", "edited", "added", "removed"]
 #: What a :class:`Detail` is about: an attribute of a session, a question, a
@@ -55,69 +61,44 @@ class AttendeeChange:
     details: tuple[Detail, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class QuestionChange:
+    """What happened to one question between the versions."""
+
+    status: Status
+    #: Whether it moved: to another session, or among the questions of its own.
+    moved: bool = False
+    #: Its title with its changes marked.
+    title: tuple[Inline, ...] = ()
+    #: The title it had, when that changed.
+    old_title: str | None = None
+    #: The title of the session it came from, when it moved from another one.
+    moved_from: str | None = None
+    #: What changed about it besides its text: its title, where it came from.
+    details: tuple[Detail, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SessionChange:
+    """What happened to one session between the versions."""
+
+    status: Status
+    moved: bool = False
+    title: tuple[Inline, ...] = ()
+    old_title: str | None = None
+    label: tuple[Inline, ...] = ()
+    #: Its times before, when they changed.
+    old_start: dt.time | None = None
+    old_end: dt.time | None = None
+    #: Its speakers, each marked ``insert`` or ``delete`` when added or removed, else
+    #: ``None``; a speaker whose role changed is the old one deleted and the new inserted.
+    speakers: tuple[tuple[RevisionKind | None, Speaker], ...] = ()
+    #: What changed about it, one thing each (title, label, time, each speaker), in order.
+    details: tuple[Detail, ...] = ()
+
+
 def changed(
     attribute: Attribute, old: str | Times | None, new: str | Times | None, who: str | None = None
 ) -> tuple[Detail, ...]:
     """A detail when ``old`` and ``new`` differ, none when they are the same."""
     return () if old == new else (Detail(attribute, old, new, who),)
-
-
-def session_details(old: Session, new: Session) -> tuple[Detail, ...]:
-    """What changed about a session that is in both versions, in the order a page shows it."""
-    return (
-        *changed("title", old.title, new.title),
-        *changed("label", old.label, new.label),
-        *changed("time", (old.start, old.end), (new.start, new.end)),
-        *_people_details(
-            {speaker.name: (speaker.role,) for speaker in old.speakers},
-            {speaker.name: (speaker.role,) for speaker in new.speakers},
-            ("role",),
-        ),
-    )
-
-
-def _people_details(
-    old: Mapping[str, tuple[str | None, ...]],
-    new: Mapping[str, tuple[str | None, ...]],
-    attributes: tuple[Attribute, ...],
-) -> tuple[Detail, ...]:
-    """People (by name) who came, went, or whose ``attributes`` changed.
-
-    A person is matched by name, so a new role is "role changed", never the
-    person removed and added again.  Those who went come first, in the old
-    order, then the others in the new order.
-    """
-    details = [Detail("removed", who=name) for name in old if name not in new]
-    for name, values in new.items():
-        if name not in old:
-            details.append(Detail("added", who=name))
-            continue
-        for attribute, before, after in zip(attributes, old[name], values, strict=True):
-            details += changed(attribute, before, after, name)
-    return tuple(details)
-
-
-def attendee_changes(old: Pack, new: Pack) -> tuple[AttendeeChange, ...]:
-    """Every attendee added, removed or edited (role, organisation) between the versions.
-
-    Attendees are matched by name, as sessions name them; the order is the
-    new version's, with those removed after the attendee they followed.
-    """
-    facts: tuple[Attribute, ...] = ("role", "organisation")
-    before = {a.name: (a.role, a.organisation) for a in old.attendees}
-    after = {a.name: (a.role, a.organisation) for a in new.attendees}
-    changes: dict[str, AttendeeChange] = {}
-    for detail in _people_details(before, after, facts):
-        assert detail.who is not None
-        if detail.attribute in ("added", "removed"):
-            status: Status = "added" if detail.attribute == "added" else "removed"
-            changes[detail.who] = AttendeeChange(status, detail.who)
-        else:
-            known = changes.get(detail.who, AttendeeChange("edited", detail.who))
-            changes[detail.who] = replace(known, details=(*known.details, detail))
-    order = [a.name for a in new.attendees]
-    for position, attendee in enumerate(old.attendees):
-        if attendee.name not in after:
-            earlier = [a.name for a in old.attendees[:position] if a.name in order]
-            order.insert(order.index(earlier[-1]) + 1 if earlier else 0, attendee.name)
-    return tuple(changes[name] for name in order if name in changes)

@@ -18,9 +18,9 @@ from briefpack.model.marks import Mark, Problem
 
 if TYPE_CHECKING:
     from briefpack.model.answers import Answers
-    from briefpack.model.change_details import AttendeeChange
-    from briefpack.model.changes import QuestionChange, SessionChange
+    from briefpack.model.change_details import AttendeeChange, QuestionChange, SessionChange
     from briefpack.model.rich_text import Image, Markdown
+    from briefpack.model.speaker import Speaker
 
 
 def count(number: int, noun: str) -> str:
@@ -29,14 +29,6 @@ def count(number: int, noun: str) -> str:
 
 
 _NO_MARK = Mark("<memory>", 1, 1)
-
-
-@dataclass(frozen=True, slots=True)
-class Speaker:
-    """Someone presenting at a session."""
-
-    name: str
-    role: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
