@@ -22,7 +22,7 @@ import pikepdf
 import pytest
 
 from briefpack.model import Attachment
-from briefpack.render.attachments import _place
+from briefpack.render.overlay import place_page
 from briefpack.render.preread import MAX_DEPTH, DrawingCleaner, TooDeepError
 from briefpack.render.preread_content import names_in
 
@@ -167,7 +167,7 @@ def test_the_walk_checker_sees_what_the_old_copy_let_through(tmp_path: Path) -> 
     with pikepdf.open(source) as pdf:
         book = pikepdf.new()
         book.add_blank_page()
-        _place(book.pages[0], pdf.pages[0], pikepdf.Rectangle(0, 0, 612, 792), "P", True)
+        place_page(book.pages[0], pdf.pages[0], pikepdf.Rectangle(0, 0, 612, 792), "P", True)
         output = io.BytesIO()
         book.save(output)
     found = set(smuggled_things(output.getvalue()))
@@ -288,7 +288,7 @@ def placed(source: Path, clean: bool) -> bytes:
         page = DrawingCleaner(pdf).page(0) if clean else pdf.pages[0]
         book = pikepdf.new()
         book.add_blank_page(page_size=(595, 842))
-        _place(book.pages[0], page, pikepdf.Rectangle(0, 0, 595, 842), "P", True)
+        place_page(book.pages[0], page, pikepdf.Rectangle(0, 0, 595, 842), "P", True)
         output = io.BytesIO()
         book.save(output, deterministic_id=True)
         return output.getvalue()

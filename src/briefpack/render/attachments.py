@@ -30,10 +30,12 @@ from typing import TYPE_CHECKING, Any
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Attachment, Session
 from briefpack.model.theme import Margins
+from briefpack.render.overlay import place_page, whole_page
 
 if TYPE_CHECKING:
     # pikepdf is imported when a book is finished, not by every user of page_anchor.
     from briefpack.render.preread import DrawingCleaner
+    from briefpack.render.preread_fonts import FontSubstituter
     from briefpack.render.preread_sections import Wordings
 
 #: Points in a millimetre.
@@ -70,33 +72,6 @@ def kept_pages(
                 anchor = page_anchor(session_anchors[session.id], number, page + 1)
                 kept.append(KeptPage(page_of[anchor], attachment, page))
     return kept
-
-
-def _place(page: Any, other: Any, area: Any, name: str, under: bool) -> None:
-    """Draw ``other`` under (or over) ``page``'s own marks, scaled to fit ``area``, centred.
-
-    pikepdf's ``Page.add_underlay`` and ``add_overlay``, with one change: the
-    drawing's resource ``name`` is given rather than random, so that the same
-    book gives the same bytes.  It must differ between pages: WeasyPrint's
-    pages share one resource dictionary.
-    """
-    import pikepdf
-
-    drawing = other.as_form_xobject()
-    placed = page.add_resource(drawing, pikepdf.Name.XObject, pikepdf.Name(f"/{name}"))
-    placement = page.calc_form_xobject_placement(
-        drawing, placed, area, allow_shrink=True, allow_expand=True
-    )
-    # Outside the structure tree: an artifact, as a tagged (PDF/UA) book needs
-    # every drawing to be tagged or marked so.
-    placement = b"/Artifact BMC\n" + placement + b"\nEMC\n"
-    if under:
-        page.contents_add(placement, prepend=True)
-    else:
-        # Whatever state the page's drawing leaves must not change the overlay's.
-        page.contents_add(b"q\n", prepend=True)
-        page.contents_add(b"Q\n" + placement, prepend=False)
-    page.contents_coalesce()
 
 
 def _cleaned_page(cleaner: DrawingCleaner, item: KeptPage) -> Any:
@@ -186,69 +161,116 @@ def finish_book(
         return pdf
     import pikepdf
 
-    from briefpack.render.preread import DrawingCleaner
-    from briefpack.render.preread_fonts import FontSubstituter
-    from briefpack.render.preread_sections import PrereadPage, empty_divs, place_pre_read
     from briefpack.render.scrub import scrub_pdf
     from briefpack.render.tagging import repair_tags
 
-    with pikepdf.open(io.BytesIO(pdf)) as book:
+    with pikepdf.open(io.BytesIO(pdf)) as book, _Sources() as sources:
         # Opened anyway: nothing that acts stays, whatever the theme wrote (scrub.py).
         scrub_pdf(book)
         if link_descriptions is not None:
             repair_tags(book, link_descriptions)
-        opened: dict[str, pikepdf.Pdf] = {}
-        cleaners: dict[str, DrawingCleaner] = {}
-        substituters: dict[str, FontSubstituter] = {}
-        try:
-            tagged = link_descriptions is not None and "/StructTreeRoot" in book.Root
-            places = empty_divs(book) if tagged and kept else {}
-            for run in _runs(kept):
-                attachment = run[0].attachment
-                cleaner = cleaners.get(attachment.digest)
-                if cleaner is None:
-                    source = _opened_as_checked(attachment, "build")
-                    opened[attachment.digest] = source
-                    _uninterpolated(source)
-                    cleaner = cleaners[attachment.digest] = DrawingCleaner(source)
-                    substituters[attachment.digest] = FontSubstituter(source)
-                pages = [
-                    PrereadPage(
-                        item.book_page,
-                        item.attachment_page,
-                        _area(book.pages[item.book_page], margins),
-                        _cleaned_page(cleaner, item),
-                    )
-                    for item in run
-                ]
-                if link_descriptions is not None:
-                    # A PDF/UA or PDF/A book embeds every font it draws with (preread_fonts.py).
-                    for item in pages:
-                        substituters[attachment.digest].page(item.drawing)
-                if tagged:
-                    wordings = _wordings(book, attachment)
-                    place_pre_read(book, cleaner.pdf, attachment, pages, places, wordings)
-                    continue
-                for item in pages:
-                    page = book.pages[item.book_page]
-                    name = f"BriefpackPreRead{item.book_page}"
-                    _place(page, item.drawing, item.area, name, under=True)
-            if mark is not None:
-                stamp = opened["mark"] = pikepdf.open(io.BytesIO(mark))
-                for number, page in enumerate(book.pages):
-                    whole = pikepdf.Rectangle(*(float(value) for value in page.mediabox))
-                    _place(page, stamp.pages[0], whole, f"BriefpackMark{number}", under=False)
-            output = io.BytesIO()
-            # Same content, same bytes: the file identifier comes from the content.  A
-            # pre-read's structure is many small objects: in object streams, as
-            # WeasyPrint writes the book's own (a 200-page tagged pre-read: 266 KB, not 1 MB).
-            streams = (
-                pikepdf.ObjectStreamMode.generate if kept else pikepdf.ObjectStreamMode.preserve
+        # A PDF/UA or PDF/A book embeds every font it draws with (preread_fonts.py).
+        embed_fonts = link_descriptions is not None
+        tagged = embed_fonts and "/StructTreeRoot" in book.Root
+        _draw_pre_reads(book, kept, margins, sources, embed_fonts, tagged)
+        if mark is not None:
+            _lay_mark(book, sources.opened(mark))
+        return _saved(book, kept)
+
+
+class _Sources:
+    """The PDFs a book is finished from, each pre-read opened, checked and cleaned once.
+
+    All stay open until the book is written (it draws from them), then are
+    closed together, as the ``with`` block ends.
+    """
+
+    def __init__(self) -> None:
+        self.files: list[Any] = []
+        self.cleaners: dict[str, DrawingCleaner] = {}
+        self.substituters: dict[str, FontSubstituter] = {}
+
+    def __enter__(self) -> _Sources:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for source in self.files:
+            source.close()
+
+    def opened(self, data: bytes) -> Any:
+        """``data`` opened as a PDF, to be closed with the others."""
+        import pikepdf
+
+        self.files.append(pikepdf.open(io.BytesIO(data)))
+        return self.files[-1]
+
+    def pre_read(self, attachment: Attachment) -> tuple[DrawingCleaner, FontSubstituter]:
+        """The cleaner and the font substituter of ``attachment``'s file, opened on first use."""
+        from briefpack.render.preread import DrawingCleaner
+        from briefpack.render.preread_fonts import FontSubstituter
+
+        cleaner = self.cleaners.get(attachment.digest)
+        if cleaner is None:
+            source = _opened_as_checked(attachment, "build")
+            self.files.append(source)
+            _uninterpolated(source)
+            cleaner = self.cleaners[attachment.digest] = DrawingCleaner(source)
+            self.substituters[attachment.digest] = FontSubstituter(source)
+        return cleaner, self.substituters[attachment.digest]
+
+
+def _draw_pre_reads(
+    book: Any,
+    kept: Sequence[KeptPage],
+    margins: Margins,
+    sources: _Sources,
+    embed_fonts: bool,
+    tagged: bool,
+) -> None:
+    """Each kept page of ``book`` given its pre-read page underneath: tagged, or an artifact."""
+    from briefpack.render.preread_sections import PrereadPage, empty_divs, place_pre_read
+
+    places = empty_divs(book) if tagged and kept else {}
+    for run in _runs(kept):
+        attachment = run[0].attachment
+        cleaner, substituter = sources.pre_read(attachment)
+        pages = [
+            PrereadPage(
+                item.book_page,
+                item.attachment_page,
+                _area(book.pages[item.book_page], margins),
+                _cleaned_page(cleaner, item),
             )
-            book.save(output, deterministic_id=True, object_stream_mode=streams)
-        finally:
-            for source in opened.values():
-                source.close()
+            for item in run
+        ]
+        if embed_fonts:
+            for item in pages:
+                substituter.page(item.drawing)
+        if tagged:
+            wordings = _wordings(book, attachment)
+            place_pre_read(book, cleaner.pdf, attachment, pages, places, wordings)
+            continue
+        for item in pages:
+            page = book.pages[item.book_page]
+            name = f"BriefpackPreRead{item.book_page}"
+            place_page(page, item.drawing, item.area, name, under=True)
+
+
+def _lay_mark(book: Any, stamp: Any) -> None:
+    """The one page of ``stamp`` (a recipient's mark) drawn over every page of ``book``."""
+    for number, page in enumerate(book.pages):
+        place_page(page, stamp.pages[0], whole_page(page), f"BriefpackMark{number}", under=False)
+
+
+def _saved(book: Any, kept: Sequence[KeptPage]) -> bytes:
+    """``book`` written: same content, same bytes (the file identifier comes from the content)."""
+    import pikepdf
+
+    output = io.BytesIO()
+    # A pre-read's structure is many small objects: in object streams, as
+    # WeasyPrint writes the book's own (a 200-page tagged pre-read: 266 KB, not 1 MB).
+    streams = pikepdf.ObjectStreamMode.generate if kept else pikepdf.ObjectStreamMode.preserve
+    book.save(output, deterministic_id=True, object_stream_mode=streams)
     return output.getvalue()
 
 

@@ -35,6 +35,7 @@ from typing import Any
 
 import pikepdf
 
+from briefpack.render.overlay import place_page, whole_page
 from briefpack.render.pdf_finish import unicode_cmap, unicode_map
 from briefpack.render.scrub import scrub_pdf
 from briefpack.render.tagging import MAX_STRUCTURE_DEPTH, structure_too_deep
@@ -55,8 +56,6 @@ def join_parts(
     (its page numbers); ``nested[i]`` puts part ``i``'s bookmarks under the
     book's last one (a session that does not open its day).
     """
-    from briefpack.render.attachments import _place
-
     book = pikepdf.open(io.BytesIO(parts[0]))
     opened = []
     try:
@@ -78,8 +77,8 @@ def join_parts(
             sheet = pikepdf.open(io.BytesIO(numbers))
             opened.append(sheet)
             for number, page in enumerate(book.pages):
-                whole = pikepdf.Rectangle(*(float(value) for value in page.mediabox))
-                _place(page, sheet.pages[number], whole, f"BriefpackPageNumber{number}", False)
+                name = f"BriefpackPageNumber{number}"
+                place_page(page, sheet.pages[number], whole_page(page), name, under=False)
         share_fonts(book, font_files)
         drop_empty_elements(book)
         # Each part was scrubbed; the joined book is checked once more (scrub.py).
