@@ -28,8 +28,6 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from markupsafe import escape
-
 from briefpack.model import Pack
 from briefpack.render.catalogues import printed_language
 from briefpack.render.html import (
@@ -40,6 +38,7 @@ from briefpack.render.html import (
     link_descriptions,
     page_footer_css,
 )
+from briefpack.render.internal_pages import page_html
 from briefpack.render.settings import RenderSettings
 from briefpack.render.wording import wording_for
 
@@ -173,13 +172,12 @@ def contents_page_of(
 def numbers_part(pack: Pack, settings: RenderSettings, pages: int) -> PartSpec:
     """``pages`` pages showing only "Page X of Y" where the footer shows it; the first, none."""
     wording = wording_for(pack.options.language, pack.options.time_format)
-    html = (
-        f'<!DOCTYPE html><html lang="{escape(printed_language(pack.options.language))}"><head>'
-        f"<style>@page {{ size: {PAGE_SIZES[settings.paper]}; }} "
-        f":root {{ --page-footer: {page_footer_css(wording)}; }}</style></head><body>"
-        '<div style="page: cover"></div>'
-        + '<div style="break-before: page"></div>' * (pages - 1)
-        + "</body></html>"
+    html = page_html(
+        "numbers.html.j2",
+        language=printed_language(pack.options.language),
+        page_size=PAGE_SIZES[settings.paper],
+        page_footer=page_footer_css(wording),
+        pages=pages,
     )
     # Drawn as artifacts over tagged pages: the sheet itself is untagged.
     return _spec(NUMBERS_PART, html, settings, ONLY_PAGE_NUMBERS, "none")

@@ -13,9 +13,8 @@ import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from markupsafe import escape
-
 from briefpack.model.theme import Margins
+from briefpack.render.internal_pages import page_html
 
 #: How far the mark is turned (counter-clockwise, rising to the right), in degrees.
 ANGLE = 35.0
@@ -40,12 +39,12 @@ def laid_out_mark(
 
 def mark_html(text: str, language: str, page_size: str, font_size_px: float | None) -> str:
     """The mark's one-page document; ``font_size_px`` overrides the theme's size if given."""
-    size = "" if font_size_px is None else f' style="font-size: {font_size_px:.3f}px"'
-    return (
-        f'<!DOCTYPE html><html lang="{escape(language)}"><head>'
-        f"<style>@page {{ size: {page_size}; }}</style></head><body>"
-        f'<div class="recipient-mark-page"><p class="recipient-mark"{size}>{escape(text)}</p>'
-        "</div></body></html>"
+    return page_html(
+        "recipient_mark.html.j2",
+        language=language,
+        page_size=page_size,
+        text=text,
+        font_size_px=font_size_px,
     )
 
 
