@@ -7,15 +7,11 @@ author fixes them all in one pass; :func:`validate_pack` then raises one
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
 
 from briefpack.content.attachments import (
     AttachmentFacts,
@@ -25,9 +21,12 @@ from briefpack.content.attachments import (
     untagged_warning,
 )
 from briefpack.content.images import ImageRefusedError, image_name, resolve_image
-from briefpack.content.limits import ReadLimits, not_a_regular_file
-from briefpack.content.loader import MappingNode, Node, ScalarNode, SequenceNode, load_file
-from briefpack.content.markdown import parse_markdown
+from briefpack.content.limits import ReadLimits
+from briefpack.content.loader import MappingNode, Node, ScalarNode, load_file
+
+# content/theme.py and content/answers.py import these from here; they live in content.record.
+from briefpack.content.record import Checker as Checker
+from briefpack.content.record import Record as Record
 from briefpack.content.schema import (
     ATTACHMENT_KEYS,
     ATTENDEE_KEYS,
@@ -38,9 +37,9 @@ from briefpack.content.schema import (
     RECIPIENT_KEYS,
     SESSION_KEYS,
     SPEAKER_KEYS,
-    Key,
 )
-from briefpack.content.slug import MAX_SLUG_LENGTH, is_slug, name_slug, slugify
+from briefpack.content.slug import name_slug, slugify
+from briefpack.content.values import describe
 from briefpack.errors import BriefpackError, Mark, Problem
 from briefpack.model import (
     Attachment,
@@ -53,21 +52,10 @@ from briefpack.model import (
     Session,
     Speaker,
 )
-from briefpack.model.rich_text import Image, Markdown, images_in
+from briefpack.model.rich_text import Image
 
-T = TypeVar("T")
-
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_TIME = re.compile(r"(\d{1,2}):(\d{2})")
-_TWELVE_HOUR = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*([AaPp])\.?[Mm]\.?")
-# Characters that XML 1.0 (and so PDF text and Word) cannot carry.
-_ILLEGAL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A pack's file name names its output folder: nothing hidden, no separators or controls.
 _PACK_NAME = re.compile(r"[^./\\\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]{0,99}")
-_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
-_TRUE_WORDS = ("true", "True", "TRUE")
-_FALSE_WORDS = ("false", "False", "FALSE")
 
 
 def load_pack(path: Path, label: str | None = None, limits: ReadLimits | None = None) -> Pack:
@@ -105,7 +93,7 @@ def validate_pack(
     ``folder`` is the pack's folder: paths in the pack are resolved against it
     and must stay inside it.  Its pre-reads are read within ``limits``.
     """
-    checker = Checker(folder or Path.cwd())
+    checker = PackChecker(folder or Path.cwd())
     checker.limits = limits or ReadLimits()
     pack = checker.pack(root, source, name)
     if checker.problems or pack is None:
@@ -119,379 +107,13 @@ def problem_order(problem: Problem) -> tuple[int, int]:
     return (where.line, where.column) if isinstance(where, Mark) else (0, 0)
 
 
-def _describe(node: Node) -> str:
-    if isinstance(node, MappingNode):
-        return "a mapping"
-    if isinstance(node, SequenceNode):
-        return "a list"
-    if node.is_null:
-        return "nothing"
-    shown = node.value if len(node.value) <= 40 else node.value[:37] + "..."
-    return f"text ({shown!r})"
-
-
-class Record:
-    """A mapping checked against a table of keys, each value read as its kind says."""
-
-    _READERS: ClassVar[dict[str, Callable[[Record, str], Any]]]
-
-    def __init__(self, checker: Checker, node: MappingNode, keys: Sequence[Key], what: str):
-        self.checker = checker
-        self.node = node
-        self.what = what
-        self.values: dict[str, Node] = {}
-        self.keys = {key.name: key for key in keys}
-        known = self.keys
-        first_seen: dict[str, ScalarNode] = {}
-        for key_node, value in node.pairs:
-            name = key_node.value
-            if name in first_seen:
-                checker.problem(
-                    key_node.mark,
-                    f"duplicate key '{name}' (first given at line {first_seen[name].mark.line}); "
-                    "YAML would silently keep only the last one",
-                )
-                continue
-            first_seen[name] = key_node
-            if name not in known:
-                checker.problem(key_node.mark, _unknown_key_message(name, keys, what))
-                continue
-            self.values[name] = value
-        for key in keys:
-            if key.required and key.name not in first_seen:
-                checker.problem(node.mark, f"{what} is missing required key '{key.name}'")
-        self.read = self._read_values()
-
-    def mark(self, name: str) -> Mark | None:
-        node = self.values.get(name)
-        return None if node is None else node.mark
-
-    def value(self, name: str) -> Any:
-        """The value of ``name``, read as its kind in the schema says; ``None`` if absent or wrong.
-
-        Typed ``Any`` because the kind is data: the reader for each kind
-        below says what it returns.
-        """
-        return self.read.get(name)
-
-    def _read_values(self) -> dict[str, Any]:
-        """Read every value given, by its kind: a key added to the schema is checked at once."""
-        read: dict[str, Any] = {}
-        for name in self.values:
-            key = self.keys[name]
-            if key.kind == "choice":
-                read[name] = self.choice(name, key.choices)
-            elif key.kind not in ("list", "mapping"):
-                read[name] = self._READERS[key.kind](self, name)
-        return read
-
-    def text(self, name: str) -> str | None:
-        """The text value of ``name``, exactly as written; ``None`` if absent or empty."""
-        node = self.values.get(name)
-        if node is None:
-            return None
-        if not isinstance(node, ScalarNode):
-            self.checker.problem(node.mark, f"'{name}' must be text, not {_describe(node)}")
-            return None
-        text = "" if node.is_null else node.value.rstrip()
-        if not text:
-            if self.keys[name].required:
-                self.checker.problem(node.mark, f"'{name}' must not be empty")
-            return None
-        illegal = _ILLEGAL_CHARACTER.search(text)
-        if illegal:
-            self.checker.problem(
-                node.mark,
-                f"'{name}' contains the character U+{ord(illegal.group()):04X}, "
-                "which cannot be printed or stored in a document; remove it",
-            )
-            return None
-        return text
-
-    def language(self, name: str) -> str | None:
-        """A language tag such as ``en`` or ``en-GB``."""
-        language = self.text(name)
-        if language is None:
-            return None
-        mark = self.mark(name)
-        assert mark is not None
-        if not _LANGUAGE_TAG.fullmatch(language):
-            self.checker.problem(
-                mark, f"'{name}' must be a language tag such as en or en-GB, not {language!r}"
-            )
-            return None
-        if not _known_language(language):
-            self.checker.problem(
-                mark,
-                f"'{name}': unknown language {language!r}; write a language tag such as "
-                "en, en-GB, de, fr or es",
-            )
-            return None
-        return language
-
-    def colour(self, name: str) -> str | None:
-        """A colour written ``#rrggbb``, returned in lower case."""
-        node = self._scalar(name, "a colour (#rrggbb)")
-        if node is None:
-            return None
-        if _COLOUR.fullmatch(node.value):
-            return node.value.lower()
-        self.checker.problem(
-            node.mark, f"'{name}' must be a colour written #rrggbb, not {node.value!r}"
-        )
-        return None
-
-    def points(self, name: str) -> float | None:
-        """A type size in points: ``11.5`` or ``11.5pt``, above 0 and at most 200."""
-        return self._measure(name, "pt", 200)
-
-    def millimetres(self, name: str) -> float | None:
-        """A length in millimetres: ``20`` or ``20mm``, from 0 to 100."""
-        return self._measure(name, "mm", 100, allow_zero=True)
-
-    def _measure(
-        self, name: str, unit: str, largest: float, allow_zero: bool = False
-    ) -> float | None:
-        node = self._scalar(name, f"a number of {unit}")
-        if node is None:
-            return None
-        text = node.value.strip().removesuffix(unit).strip()
-        try:
-            number = float(text)
-        except ValueError:
-            number = -1.0
-        low_ok = number >= 0 if allow_zero else number > 0
-        if not (low_ok and number <= largest) or text.lower() in ("nan", "inf", "infinity"):
-            self.checker.problem(
-                node.mark,
-                f"'{name}' must be a number of {unit} up to {largest:g}, not {node.value!r}",
-            )
-            return None
-        return number
-
-    def file(self, name: str) -> Path | None:
-        """A file inside the folder being read, of one of the suffixes the schema allows."""
-        written = self.text(name)
-        if written is None:
-            return None
-        mark = self.mark(name)
-        assert mark is not None
-        return self.checker.local_file(mark, name, written, self.keys[name].choices)
-
-    def markdown(self, name: str) -> Markdown | None:
-        """The Markdown value of ``name``, parsed; refused links and images are warnings."""
-        text = self.text(name)
-        if text is None:
-            return None
-        folder = self.checker.folder
-        markdown, notes = parse_markdown(text, lambda src: resolve_image(src, folder))
-        mark = self.mark(name)
-        assert mark is not None
-        for note in notes:
-            self.checker.warning(mark, f"in '{name}': {note}")
-        for image in images_in(markdown.blocks):
-            if not image.alt.strip():
-                self.checker.warning(
-                    mark,
-                    f"in '{name}': a picture has no alt text, so screen readers skip it; "
-                    "write ![what it shows](file)",
-                )
-        return markdown
-
-    def flag(self, name: str) -> bool | None:
-        """The ``true``/``false`` value of ``name``."""
-        node = self._scalar(name, "true or false")
-        if node is None:
-            return None
-        if node.value in _TRUE_WORDS:
-            return True
-        if node.value in _FALSE_WORDS:
-            return False
-        self.checker.problem(node.mark, f"'{name}' must be true or false, not {node.value!r}")
-        return None
-
-    def choice(self, name: str, choices: Sequence[str]) -> str | None:
-        """The value of ``name``, one of ``choices`` (compared without regard to case)."""
-        node = self._scalar(name, " or ".join(choices))
-        if node is None:
-            return None
-        if node.value.lower() in choices:
-            return node.value.lower()
-        self.checker.problem(
-            node.mark, f"'{name}' must be {' or '.join(choices)}, not {node.value!r}"
-        )
-        return None
-
-    def date(self, name: str) -> dt.date | None:
-        """The ISO date value of ``name``."""
-        node = self._scalar(name, "a date (YYYY-MM-DD)")
-        if node is None:
-            return None
-        match = _DATE.fullmatch(node.value)
-        if match is None:
-            self.checker.problem(
-                node.mark, f"'{name}' must be a date written YYYY-MM-DD, not {node.value!r}"
-            )
-            return None
-        year, month, day = (int(part) for part in match.groups())
-        if not 1 <= month <= 12:
-            self.checker.problem(
-                node.mark, f"impossible date {node.value}: there is no month {month}"
-            )
-            return None
-        days_in_month = calendar.monthrange(year, month)[1]
-        if not 1 <= day <= days_in_month:
-            month_name = calendar.month_name[month]
-            self.checker.problem(
-                node.mark,
-                f"impossible date {node.value}: {month_name} {year} has {days_in_month} days",
-            )
-            return None
-        return dt.date(year, month, day)
-
-    def time(self, name: str) -> dt.time | None:
-        """The 24-hour ``HH:MM`` time value of ``name``.
-
-        The value is read as written, so YAML 1.1's reading of ``9:30`` as the
-        base-60 integer 570 never happens.
-        """
-        node = self._scalar(name, "a time (HH:MM)")
-        if node is None:
-            return None
-        match = _TIME.fullmatch(node.value)
-        if match and int(match[1]) < 24 and int(match[2]) < 60:
-            return dt.time(int(match[1]), int(match[2]))
-        message = f"'{name}' must be a 24-hour time written HH:MM, not {node.value!r}"
-        twelve_hour = _TWELVE_HOUR.fullmatch(node.value.strip())
-        if twelve_hour and 1 <= int(twelve_hour[1]) <= 12:
-            hour = int(twelve_hour[1]) % 12 + (12 if twelve_hour[3] in "Pp" else 0)
-            minute = int(twelve_hour[2] or 0)
-            if minute < 60:
-                message += f'; write "{hour:02d}:{minute:02d}"'
-        self.checker.problem(node.mark, message)
-        return None
-
-    def slug(self, name: str) -> str | None:
-        """The id value of ``name``: ``[a-z0-9-]+``."""
-        text = self.text(name)
-        if text is None:
-            return None
-        if not is_slug(text):
-            mark = self.mark(name)
-            assert mark is not None
-            suggestion = slugify(text)
-            hint = f'; for example "{suggestion}"' if suggestion and is_slug(suggestion) else ""
-            if len(text) > MAX_SLUG_LENGTH:
-                reason = f"at most {MAX_SLUG_LENGTH} characters"
-            else:
-                reason = "only lowercase letters a-z, digits and '-'"
-            self.checker.problem(mark, f"'{name}' must be {reason}, not {text!r}{hint}")
-            return None
-        return text
-
-    def items(self, name: str, build: Callable[[Node], T | None]) -> tuple[T, ...] | None:
-        """Build each item of the list ``name``; ``None`` if any item is wrong.
-
-        A required list needs at least one item; its items are named as the
-        schema says.
-        """
-        key = self.keys[name]
-        noun, at_least_one = key.item, key.required
-        node = self.values.get(name)
-        if node is None:
-            return () if not at_least_one else None
-        if isinstance(node, ScalarNode) and node.is_null:
-            if at_least_one:
-                self.checker.problem(node.mark, f"'{name}' needs at least one {noun}")
-                return None
-            return ()
-        if not isinstance(node, SequenceNode):
-            self.checker.problem(
-                node.mark,
-                f"'{name}' must be a list of {noun}s (lines starting with '- '), "
-                f"not {_describe(node)}",
-            )
-            return None
-        if at_least_one and not node.items:
-            self.checker.problem(node.mark, f"'{name}' needs at least one {noun}")
-            return None
-        built = [build(item) for item in node.items]
-        if any(item is None for item in built):
-            return None
-        return tuple(item for item in built if item is not None)
-
-    def mapping(self, name: str) -> MappingNode | None:
-        node = self.values.get(name)
-        if node is None or (isinstance(node, ScalarNode) and node.is_null):
-            return None
-        if not isinstance(node, MappingNode):
-            self.checker.problem(node.mark, f"'{name}' must be a mapping, not {_describe(node)}")
-            return None
-        return node
-
-    def _scalar(self, name: str, expected: str) -> ScalarNode | None:
-        node = self.values.get(name)
-        if node is None:
-            return None
-        if not isinstance(node, ScalarNode) or node.is_null:
-            self.checker.problem(node.mark, f"'{name}' must be {expected}, not {_describe(node)}")
-            return None
-        return node
-
-
-#: How each kind of value in the schema is read.
-Record._READERS = {
-    "text": Record.text,
-    "path": Record.text,
-    "language": Record.language,
-    "markdown": Record.markdown,
-    "date": Record.date,
-    "time": Record.time,
-    "slug": Record.slug,
-    "flag": Record.flag,
-    "colour": Record.colour,
-    "points": Record.points,
-    "millimetres": Record.millimetres,
-    "file": Record.file,
-}
-
-
-def _known_language(tag: str) -> bool:
-    """Whether the Unicode CLDR, through Babel, knows the language ``tag``."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(tag, sep="-")
-    except (UnknownLocaleError, ValueError):
-        return False
-    return True
-
-
-def _unknown_key_message(name: str, keys: Sequence[Key], what: str) -> str:
-    names = [key.name for key in keys]
-    if not names:
-        return f"unknown key '{name}': {what} takes no keys yet"
-    by_lowercase = {known.lower(): known for known in names}
-    close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.6)
-    suggestion = by_lowercase.get(name.lower()) or (close[0] if close else None)
-    if suggestion:
-        return f"unknown key '{name}' in {what}; did you mean '{suggestion}'?"
-    return f"unknown key '{name}' in {what}; expected one of: {', '.join(names)}"
-
-
-class Checker:
-    """Walks a node tree, collecting problems and building model objects."""
+class PackChecker(Checker):
+    """Walks a pack's node tree, collecting problems and building model objects."""
 
     def __init__(
         self, folder: Path, folder_label: str = "the pack's folder", fallback: Path | None = None
     ) -> None:
-        self.folder = folder
-        #: How messages name ``folder``.
-        self.folder_label = folder_label
-        #: A second folder a file may be found in when it is not in ``folder``.
-        self.fallback = fallback
-        self.problems: list[Problem] = []
-        self.warnings: list[Problem] = []
+        super().__init__(folder, folder_label, fallback)
         #: What reading the pack's pre-reads may cost.
         self.limits = ReadLimits()
         #: Pre-read pages drawn in so far, each attachment counted each time it is given.
@@ -505,18 +127,6 @@ class Checker:
         self._named_attendees: list[tuple[str, Mark]] = []
         #: Sessions recipients exclude, checked once every session has its id.
         self._excluded: list[tuple[str, Mark]] = []
-
-    def problem(self, mark: Mark, message: str) -> None:
-        self.problems.append(Problem(mark, message))
-
-    def warning(self, mark: Mark, message: str) -> None:
-        self.warnings.append(Problem(mark, f"warning: {message}"))
-
-    def record(self, node: Node, keys: Sequence[Key], what: str) -> Record | None:
-        if not isinstance(node, MappingNode):
-            self.problem(node.mark, f"{what} must be a mapping of keys, not {_describe(node)}")
-            return None
-        return Record(self, node, keys, what)
 
     def pack(self, root: Node, source: str, name: str) -> Pack | None:
         if isinstance(root, ScalarNode) and root.is_null:
@@ -595,36 +205,6 @@ class Checker:
             theme=record.value("theme"),
             theme_mark=record.mark("theme"),
         )
-
-    def local_file(
-        self, mark: Mark, name: str, written: str, suffixes: Sequence[str]
-    ) -> Path | None:
-        """Resolve a path written in a file; it must be a file inside this checker's folder."""
-        folder = self.folder.resolve()
-        # resolve() follows symbolic links: a link inside that leads outside is outside.
-        path = (folder / written).resolve()
-        listed = " or ".join(suffixes)
-        if not path.is_relative_to(folder):
-            self.problem(mark, f"'{name}' must be a file in {self.folder_label}, not {written!r}")
-        elif path.suffix.lower() not in suffixes:
-            self.problem(mark, f"'{name}' must be a {listed} file, not {written!r}")
-        elif not path.is_file() and (inherited := self._in_fallback(written)) is not None:
-            return inherited
-        elif (kind := not_a_regular_file(path)) is not None:
-            # Never opened to find out: opening a named pipe waits for a writer.
-            self.problem(mark, f"'{name}': {written!r} is {kind}; name a file")
-        elif not path.is_file():
-            self.problem(mark, f"'{name}': no such file {written!r} in {self.folder_label}")
-        else:
-            return path
-        return None
-
-    def _in_fallback(self, written: str) -> Path | None:
-        if self.fallback is None:
-            return None
-        root = self.fallback.resolve()
-        path = (root / written).resolve()
-        return path if path.is_relative_to(root) and path.is_file() else None
 
     def day(self, node: Node) -> Day | None:
         record = self.record(node, DAY_KEYS, "a day")
@@ -765,7 +345,7 @@ class Checker:
     def attendee_name(self, node: Node) -> str | None:
         """A session's attendee, by name; the name is checked against the pack's attendees."""
         if not isinstance(node, ScalarNode) or node.is_null or not node.value.strip():
-            self.problem(node.mark, f"an attendee must be named, not {_describe(node)}")
+            self.problem(node.mark, f"an attendee must be named, not {describe(node)}")
             return None
         self._named_attendees.append((node.value, node.mark))
         return node.value
@@ -817,7 +397,7 @@ class Checker:
 
     def _excluded_session(self, node: Node) -> tuple[str, Mark] | None:
         if not isinstance(node, ScalarNode) or node.is_null or not node.value.strip():
-            self.problem(node.mark, f"a session to exclude must be its id, not {_describe(node)}")
+            self.problem(node.mark, f"a session to exclude must be its id, not {describe(node)}")
             return None
         self._excluded.append((node.value, node.mark))
         return node.value, node.mark
