@@ -129,6 +129,35 @@ def test_every_figure_in_the_readme_is_one_the_docs_give_with_its_history() -> N
     assert [figure for figure in figures if figure not in docs] == []
 
 
+def test_the_code_map_lists_every_module_and_only_those() -> None:
+    package = REPO / "src" / "briefpack"
+    modules = {path.relative_to(package).as_posix() for path in package.rglob("*.py")}
+    listed = re.findall(r"^\| `([\w/]+\.py)` \|", text(DOCS / "architecture.md"), re.MULTILINE)
+    assert len(listed) == len(set(listed)), "a module listed twice"
+    assert {"not listed": modules - set(listed), "gone": set(listed) - modules} == {
+        "not listed": set(),
+        "gone": set(),
+    }
+
+
+@pytest.mark.parametrize("page", [*PAGES, REPO / "benchmarks" / "README.md"], ids=str)
+def test_every_file_the_docs_name_exists(page: Path) -> None:
+    """Paths in code spans: from the checkout's root, or a module from src/briefpack."""
+    missing = []
+    for name in re.findall(r"`([^`\s]+)`", text(page)):
+        if re.search(r"[A-Z]{2,}|\*", name):  # a placeholder: content/NAME.yaml
+            continue
+        if re.match(r"(src|tests|benchmarks|templates|tools|\.ci)/", name):
+            found = (REPO / name).exists()
+        elif re.fullmatch(r"(model|content|render|build|authoring)/[\w/]+\.py", name):
+            found = (REPO / "src" / "briefpack" / name).exists()
+        else:
+            continue
+        if not found:
+            missing.append(name)
+    assert missing == []
+
+
 def test_the_readme_is_read_in_five_minutes() -> None:
     assert len(README.splitlines()) <= README_MAX_LINES
 
