@@ -41,7 +41,8 @@ from briefpack.render.parts import (
 from briefpack.render.rendered import Rendered
 
 if TYPE_CHECKING:
-    from briefpack.build.pipeline import Job
+    from briefpack.build.jobs import Job
+    from briefpack.build.workers import JobQueue, Outcome
 
 #: The contents' last page count, kept under this key.
 LAST_CONTENTS_PAGES = "contents.pages"
@@ -212,6 +213,58 @@ class Book:
                 LAST_BODY,
             }
         )
+
+
+class Books:
+    """The books a build is making, and which of them each step in flight belongs to.
+
+    Steps come back from the workers mixed with the other outputs: this
+    hands each step's result to its book, the book's next steps to the
+    queue, and the book itself, once joined (or failed), back as one output.
+    """
+
+    def __init__(self) -> None:
+        self._book_of: dict[int, Book] = {}
+
+    def start(self, pending: list[Job]) -> list[Job]:
+        """The jobs to render first: each output, or for a book its first steps."""
+        first: list[Job] = []
+        for job in pending:
+            if job.parts is None:
+                first.append(job)
+                continue
+            book = Book(job, job.parts)
+            for step in book.start():
+                self._book_of[id(step)] = book
+                first.append(step)
+        return first
+
+    def receive(
+        self, job: Job, outcome: Outcome, seconds: float, queue: JobQueue[Job]
+    ) -> tuple[Job, Outcome, float] | None:
+        """An output's result, as it came; a step's, through its book.
+
+        A step's result is the book's (its job, outcome and time so far) once
+        the book is joined or has failed, and None while it waits on steps.
+        """
+        book = self._book_of.pop(id(job), None)
+        if book is None:
+            return job, outcome, seconds
+        if book.failed:
+            return None  # its failure is reported already
+        if not isinstance(outcome, BriefpackError):
+            try:
+                steps = book.receive(job, outcome)
+            except BriefpackError as error:
+                outcome = error
+            else:
+                self._book_of.update((id(step), book) for step in steps)
+                queue.add_first(steps)
+                if book.result is None:
+                    return None
+                outcome = book.result
+        book.failed = isinstance(outcome, BriefpackError)
+        return book.job, outcome, book.seconds
 
 
 def _ids(html: str) -> list[str]:

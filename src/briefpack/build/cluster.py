@@ -35,15 +35,16 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
+from briefpack.build.jobs import describe_job
 from briefpack.build.limits import Limits
-from briefpack.build.pipeline import describe_job
 from briefpack.build.scheduler import DEFAULT_CONNECT_TIMEOUT, connect, discard, quiet_dask
 from briefpack.build.workers import JobQueue, Outcome, WorkerPool
 from briefpack.errors import BriefpackError
+from briefpack.render.rendered import Rendered
 
 #: Where a worker keeps the files jobs bring, under its temporary folder.
 FILES_FOLDER = "briefpack-files"
@@ -182,10 +183,12 @@ class _ThreadWarnings(logging.Handler):
 
 
 def render_shipped(
-    job: Any, files: Mapping[str, bytes], limits: Limits
+    job: Any, files: Mapping[str, bytes], limits: Limits, render: Callable[[Any], Rendered]
 ) -> tuple[Outcome, list[tuple[str, str]], float]:
-    """Render ``job`` on a Dask worker, with the files it brought; runs on the worker.
+    """Render ``job`` with ``render`` on a Dask worker, with the files it brought; runs there.
 
+    ``render`` travels by name (the build's own function), so the worker
+    renders as a local build would without this module importing the build.
     Returns the outcome (bytes and pages, or the error), the warnings, and
     the seconds the render took.
     """
@@ -194,14 +197,12 @@ def render_shipped(
             f"the Dask worker is daemonic, so briefpack cannot render in a child process "
             f"within the time and memory limits: start workers with {NON_DAEMONIC}"
         )
-    from briefpack.build.pipeline import render_job
-
     root = _files_folder(files)
     _place(files, root)
     moved = reroot(job, root, frozenset(Path(name) for name in files))
     pool = getattr(_local, "pool", None)
-    if pool is None or pool.limits != limits:
-        pool = _local.pool = WorkerPool(1, render_job, limits, describe=describe_job)
+    if pool is None or pool.limits != limits or pool.render is not render:
+        pool = _local.pool = WorkerPool(1, render, limits, describe=describe_job)
     collector = _ThreadWarnings()
     logger = logging.getLogger("briefpack")
     logger.addHandler(collector)
@@ -222,9 +223,15 @@ class ClusterPool:
     """
 
     def __init__(
-        self, address: str, limits: Limits, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+        self,
+        address: str,
+        limits: Limits,
+        render: Callable[[Any], Rendered],
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     ) -> None:
         self.limits = limits
+        #: What renders a job on a worker (see :func:`render_shipped`).
+        self.render = render
         self.address = address
         self._stored: dict[Path, Any] = {}
         started = time.monotonic()
@@ -273,7 +280,7 @@ class ClusterPool:
                     raise self._no_workers("the last one left") from None
             files[str(path)] = self._stored[path]
         return self.client.submit(
-            render_shipped, job, files, self.limits, pure=False, priority=priority
+            render_shipped, job, files, self.limits, self.render, pure=False, priority=priority
         )
 
     def close(self) -> None:

@@ -9,7 +9,7 @@ from typing import IO
 
 import click
 
-from briefpack.build.pipeline import Event, Progress
+from briefpack.build.report import Event, Progress
 
 _VERBS: dict[Event, str] = {
     "written": "wrote",

@@ -31,7 +31,7 @@ from briefpack.errors import BriefpackError, Problem
 from briefpack.render.formats import FORMAT_TABLE
 
 if TYPE_CHECKING:
-    from briefpack.build.pipeline import Job
+    from briefpack.build.jobs import Job
 
 #: ``LOAD_LIBRARY_SEARCH_DEFAULT_DIRS``: how WeasyPrint loads a DLL on Windows.
 _WINDOWS_SEARCH_DEFAULT_DIRS = 0x00001000

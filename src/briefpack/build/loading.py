@@ -1,0 +1,79 @@
+"""Reading the packs a build is asked for, with what each is compared or debriefed against.
+
+A pack that cannot be read is reported and left out, so that the others
+still build; two packs that would write to the same folder stop the build
+before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefpack.build.options import BuildOptions
+from briefpack.build.report import BuildReport
+from briefpack.build.versions import Version, earlier_version
+from briefpack.content.answers import answers_path, load_answers
+from briefpack.errors import BriefpackError, Problem
+from briefpack.model import Pack
+from briefpack.model.answers import Answers
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPack:
+    """A pack read from its file, with the folder a relative theme is found from."""
+
+    pack: Pack
+    #: The folder of the pack's file.
+    folder: Path
+    #: ``--changes-since``: the earlier version the changes copies mark changes since.
+    version: Version | None = None
+    #: The answers file beside the pack, for its debrief.
+    answers: Answers | None = None
+
+
+def load_packs(
+    pack_files: Sequence[Path], options: BuildOptions, report: BuildReport
+) -> list[LoadedPack]:
+    """Every pack of ``pack_files`` that reads; the problems of the others go in ``report``."""
+    loaded = []
+    for path in pack_files:
+        try:
+            loaded.append(_load(path, options))
+        except BriefpackError as error:
+            report.failures.extend(error.problems)
+    check_output_folders([item.pack for item in loaded], options.out_dir)
+    return loaded
+
+
+def _load(path: Path, options: BuildOptions) -> LoadedPack:
+    """The pack at ``path``, its earlier version if asked for, and its answers if it has any."""
+    from briefpack.content.validate import load_pack
+
+    pack = load_pack(path, limits=options.read_limits)
+    version = None
+    if options.changes_since is not None:
+        version = earlier_version(options.changes_since, path, options.read_limits)
+    answers = None
+    if answers_path(path).is_file():
+        answers = load_answers(answers_path(path), options.read_limits.max_size)
+    return LoadedPack(pack, path.parent, version, answers)
+
+
+def check_output_folders(packs: Sequence[Pack], out_dir: Path) -> None:
+    """Two packs of the same name would write to the same folder: refuse before writing."""
+    seen: dict[str, Pack] = {}
+    problems = []
+    for pack in packs:
+        if pack.name in seen:
+            problems.append(
+                Problem(
+                    pack.source,
+                    f"its outputs would go to {out_dir / pack.name}, like those of "
+                    f"{seen[pack.name].source}; rename one of the two files",
+                )
+            )
+        seen.setdefault(pack.name, pack)
+    if problems:
+        raise BriefpackError(problems)

@@ -1,0 +1,75 @@
+"""Putting each rendered output in place, with the files an HTML output's URLs point to.
+
+Every file is written whole or not at all (:func:`~briefpack.build.files.write_atomically`),
+so a build stopped at any moment leaves each output as it was or as it is
+now.  What was written is kept for the pack's manifest; a pack with an
+output that failed is remembered, so that its stale outputs are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from briefpack.build.files import write_atomically
+from briefpack.build.jobs import Job
+from briefpack.build.manifests import manifest_entry
+from briefpack.build.report import BuildReport, Event
+from briefpack.errors import BriefpackError
+from briefpack.model import pack_images
+from briefpack.model.theme import Theme
+from briefpack.render.formats import FORMAT_TABLE
+
+if TYPE_CHECKING:
+    from briefpack.build.workers import Outcome
+
+
+class OutputWriter:
+    """Writes each output as it comes, and keeps what the manifests and the report need."""
+
+    def __init__(self, report: BuildReport, notify: Callable[[Event, Path, float], None]) -> None:
+        self.report = report
+        self.notify = notify
+        #: The manifest entry of each output written, by its path.
+        self.entries: dict[Path, dict[str, Any]] = {}
+        #: The packs of which an output failed: they keep what was written and remove nothing.
+        self.failed_packs: set[str] = set()
+
+    def take(self, job: Job, outcome: Outcome, seconds: float) -> None:
+        """Write ``job``'s output, or report why there is none."""
+        if isinstance(outcome, BriefpackError):
+            self._failed(job, outcome, seconds)
+            return
+        data, pages = outcome
+        try:
+            write_atomically(job.target, data)
+            if FORMAT_TABLE[job.output_format].needs_companions:
+                copy_companions(job.settings.chosen_theme, job)
+        except BriefpackError as error:
+            self._failed(job, error, seconds)
+            return
+        self.entries[job.target] = manifest_entry(job, data, pages)
+        self.report.written.append(job.target)
+        self.notify("written", job.target, seconds)
+
+    def _failed(self, job: Job, error: BriefpackError, seconds: float) -> None:
+        self.report.failures.extend(error.problems)
+        self.failed_packs.add(job.pack.name)
+        self.notify("failed", job.target, seconds)
+
+
+def copy_companions(theme: Theme, job: Job) -> None:
+    """Put the theme's fonts and the content's images where the HTML's URLs point."""
+    from briefpack.render.html import IMAGES
+    from briefpack.render.theme_css import FONTS, LOGO, font_files
+
+    folder = job.target.parent
+    copies = [(path, folder / FONTS / name) for name, path in sorted(font_files(theme).items())]
+    if theme.logo is not None:
+        copies.append((theme.logo, folder / LOGO / theme.logo.name))
+    copies += [(image.path, folder / IMAGES / image.name) for image in pack_images(job.pack)]
+    for source, target in copies:
+        data = source.read_bytes()
+        if not (target.is_file() and not target.is_symlink() and target.read_bytes() == data):
+            write_atomically(target, data)
