@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 
 from briefpack import __version__
 from briefpack.errors import BriefpackError, Problem
-from briefpack.model import Day, Pack, Question, Session, Speaker
+from briefpack.model import Pack, Question, Session
 from briefpack.model.rich_text import (
     Block,
     BulletList,
@@ -52,6 +52,16 @@ from briefpack.render.sandbox import ThemeLoader, ThemeSandbox, template_problem
 from briefpack.render.scrub import refuse_reaching_out, style_text, with_policy
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import css_string, logo_css, logo_url, running_text, theme_css
+from briefpack.render.view import PackView, SessionView, build_view
+from briefpack.render.view.front import initials
+from briefpack.render.view.sessions import (
+    day_anchor,
+    kept_questions,
+    marked_speakers,
+    pre_read_entry,
+    question_anchor,
+    session_anchor,
+)
 
 #: CSS page sizes by paper name.
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -108,12 +118,16 @@ def _render(
     """``template`` rendered with every value and function briefpack gives a template."""
     theme = settings.chosen_theme
     wording = display.wording_for(pack.options.language, pack.options.time_format)
+    view = build_view(pack, settings)
     days, session_pack = pack.scope(settings.session)
     changes = bool(settings.changes_since and settings.changes_date)
     return template.render(
+        # What the document contains, worded (render/view): the rest is how it looks.
+        view=view,
+        # The names below are what theme templates were written against before the
+        # view: kept, and made from the view where it holds the fact.
         pack=pack,
-        # The language of the words printed: English for a pack in ja, which has no catalogue.
-        lang=wording.printed_language,
+        lang=view.language,
         days=days,
         session_pack=session_pack,
         settings=settings,
@@ -145,27 +159,15 @@ def _render(
         # The running header's titles, shortened to one line of its boxes (theme_css.py).
         running_title=running_text(pack.title, theme, settings.paper, "left"),
         running_session=lambda session: running_text(
-            display.session_heading(session), theme, settings.paper, "right"
+            _heading(session), theme, settings.paper, "right"
         ),
         # A tagged PDF needs words for every picture: whose logo it is.
-        logo_alt=display.logo_description(pack),
+        logo_alt=view.logo_alt,
         page_anchor=page_anchor,
-        debrief_tally=lambda session: debrief_tally(session, settings),
-        debrief_follow_ups=lambda: debrief_follow_ups(days, settings),
-        changes_title=(
-            wording.gettext("What changed since %(version)s of %(date)s")
-            % {
-                "version": settings.changes_since,
-                "date": wording.long_date(settings.changes_date),
-            }
-            if settings.changes_since and settings.changes_date
-            else None
-        ),
-        prepared_for=(
-            wording.prepared_for(settings.recipient, settings.created.date())
-            if settings.recipient
-            else None
-        ),
+        debrief_tally=lambda session: _tally(view, session.id),
+        debrief_follow_ups=lambda: _follow_ups(view, pack),
+        changes_title=view.changes.title if view.changes else None,
+        prepared_for=view.prepared_for,
         sessions_of=lambda attendee: [
             session
             for day in days
@@ -173,6 +175,25 @@ def _render(
             if attendee.name in session.attendees
         ],
     )
+
+
+def _tally(view: PackView, session_id: str) -> tuple[int, int, int]:
+    """A session's debrief tally from the view, as the ``debrief_tally`` of older themes gave it."""
+    assert view.debrief is not None, "debrief_tally() outside a debrief"
+    tally = next(tally for tally in view.debrief.tallies if tally.session_id == session_id)
+    return tally.answered, tally.unanswered, tally.follow_ups
+
+
+def _follow_ups(view: PackView, pack: Pack) -> list[tuple[Question, str]]:
+    """The debrief's follow-ups with their questions, as ``debrief_follow_ups`` gave them."""
+    questions = {question.key: question for question in pack.questions}
+    follow_ups = view.debrief.follow_ups if view.debrief is not None else ()
+    return [(questions[follow_up.key], follow_up.text) for follow_up in follow_ups]
+
+
+def _heading(session: Session | SessionView) -> str:
+    """A session's heading, from its view (the template's) or the model (an older theme's)."""
+    return session.heading if isinstance(session, SessionView) else display.session_heading(session)
 
 
 #: What a template may call of Jinja's own globals: ``range`` (the sandbox's,
@@ -225,54 +246,6 @@ def _environment(theme_dir: Path, wording: display.Wording) -> jinja2.Environmen
         kept_questions=kept_questions,
     )
     return environment
-
-
-def debrief_tally(session: Session, settings: RenderSettings) -> tuple[int, int, int]:
-    """A session's answered and unanswered questions, and its follow-ups, in a debrief."""
-    answered = unanswered = follow_ups = 0
-    for question in session.questions:
-        given = settings.answers.get(question.key) if settings.answers else None
-        if given is not None and given.answer:
-            answered += 1
-        else:
-            unanswered += 1
-        if given is not None and given.follow_up:
-            follow_ups += 1
-    return answered, unanswered, follow_ups
-
-
-def debrief_follow_ups(days: Iterable[Day], settings: RenderSettings) -> list[tuple[Question, str]]:
-    """Every follow-up of the debrief, with its question, in the pack's order."""
-    found = []
-    for day in days:
-        for session in day.sessions:
-            for question in session.questions:
-                given = settings.answers.get(question.key) if settings.answers else None
-                if given is not None and given.follow_up:
-                    found.append((question, given.follow_up))
-    return found
-
-
-def marked_speakers(session: Session) -> list[tuple[str | None, Speaker]]:
-    """A session's speakers, each with ``insert`` or ``delete`` in a change-marked pack."""
-    if session.change is not None:
-        return list(session.change.speakers)
-    return [(None, speaker) for speaker in session.speakers]
-
-
-def kept_questions(session: Session) -> list[Question]:
-    """A session's questions without those a change-marked pack shows as removed."""
-    return [
-        question
-        for question in session.questions
-        if question.change is None or question.change.status != "removed"
-    ]
-
-
-def initials(name: str) -> str:
-    """``JD`` for Jane Doe: what stands in for a missing photo."""
-    words = [word for word in name.split() if word[:1].isalpha()]
-    return "".join(word[0] for word in words[:1] + words[1:][-1:]).upper()
 
 
 def page_footer_css(wording: display.Wording, total: str = "counter(pages)") -> Markup:
@@ -350,7 +323,6 @@ def link_descriptions(pack: Pack, language: str) -> dict[str, str]:
     the heading it leads to.
     """
     wording = display.wording_for(language)
-    pre_read = wording.gettext("Pre-read")
     descriptions: dict[str, str] = {}
     for day in pack.days:
         descriptions[day_anchor(day.date)] = wording.day_heading(day.date)
@@ -358,23 +330,13 @@ def link_descriptions(pack: Pack, language: str) -> dict[str, str]:
             anchor = session_anchor(session)
             descriptions[anchor] = display.session_heading(session)
             for number, question in enumerate(session.questions, start=1):
-                descriptions[f"{anchor}-q{number}"] = question.title
+                descriptions[question_anchor(session, number)] = question.title
             for number, attachment in enumerate(session.attachments, start=1):
                 for page in range(attachment.pages + 1):
-                    descriptions[page_anchor(anchor, number, page)] = (
-                        f"{pre_read}: {attachment.title}"
+                    descriptions[page_anchor(anchor, number, page)] = pre_read_entry(
+                        attachment.title, wording
                     )
     return descriptions
-
-
-def day_anchor(date: dt.date) -> str:
-    """The fragment id of a day's heading."""
-    return f"day-{date.isoformat()}"
-
-
-def session_anchor(session: Session) -> str:
-    """The fragment id of a session's section: unique, since session ids are."""
-    return f"session-{session.id}"
 
 
 def markdown_html(markdown: Markdown) -> Markup:

@@ -1,0 +1,157 @@
+"""One view of the page: what each document of a pack contains, in order, already worded.
+
+Both writers read it and decide only how it looks: the HTML writer
+(:mod:`briefpack.render.html`, which hands it to the theme's template as
+``view``) and the Word writer (:mod:`briefpack.render.docx.writer`).  Every
+fact about the contents of a pack is computed here once: which questions
+are kept and their numbers, the line under a session's title, the rows of
+the at-a-glance table, a debrief's tally, the entries of the changes page,
+each label in the reader's language.  Before, the template and the Word
+writer each computed them, and a test kept the two copies in step.
+
+The view is immutable (frozen dataclasses of plain values and model
+nodes), so a theme's template, which runs in Jinja's sandbox, may read
+every field and change none.  Its parts:
+
+- :class:`PackView` (:func:`build_view`): ``labels``, ``cover``,
+  ``changes``, ``debrief``, ``glance``, ``attendees``, ``days`` (the shown
+  days with their sessions, questions and pre-reads), ``contents``,
+  ``prepared_for``, ``logo_alt``, ``page_footer``.
+- :mod:`~briefpack.render.view.labels`, :mod:`~briefpack.render.view.front`
+  and :mod:`~briefpack.render.view.sessions` hold the parts' classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefpack.model import Pack
+from briefpack.render.settings import RenderSettings
+from briefpack.render.view.front import (
+    AttendeeCard,
+    ChangeEntry,
+    ChangesPage,
+    Cover,
+    Debrief,
+    FollowUp,
+    Glance,
+    GlanceRow,
+    Tally,
+    attendee_cards,
+    changes_page,
+    cover,
+    debrief,
+    glance,
+)
+from briefpack.render.view.labels import Labels, labels_for
+from briefpack.render.view.sessions import (
+    DayView,
+    GivenAnswer,
+    MarkedSpeaker,
+    PreReadView,
+    QuestionView,
+    SessionView,
+    day_views,
+)
+from briefpack.render.wording import Wording, logo_description, wording_for
+
+__all__ = [
+    "AttendeeCard",
+    "ChangeEntry",
+    "ChangesPage",
+    "Cover",
+    "DayView",
+    "Debrief",
+    "FollowUp",
+    "GivenAnswer",
+    "Glance",
+    "GlanceRow",
+    "Labels",
+    "MarkedSpeaker",
+    "PackView",
+    "PreReadView",
+    "QuestionView",
+    "SessionView",
+    "Tally",
+    "build_view",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PackView:
+    """What one document of a pack contains, in the order it is printed."""
+
+    #: The language of the words printed: English for a pack in one without a catalogue.
+    language: str
+    labels: Labels
+    #: Whether this is a session's pack (its own cover, no table, no contents).
+    session_pack: bool
+    cover: Cover
+    #: A changes copy's page after the cover; ``None`` otherwise.
+    changes: ChangesPage | None
+    #: A debrief's first page; ``None`` otherwise.
+    debrief: Debrief | None
+    #: The full pack's at-a-glance table; ``None`` in a session's pack.
+    glance: Glance | None
+    #: The attendees' pages: all the pack's, or those a session's pack names.
+    attendees: tuple[AttendeeCard, ...]
+    #: The days shown, each with its sessions, questions and pre-reads.
+    days: tuple[DayView, ...]
+    #: The days the contents list (the full pack's); none in a session's pack.
+    contents: tuple[DayView, ...]
+    #: ``Prepared for Jane Doe · Oct 23, 2025`` in a recipient's pack, else ``None``.
+    prepared_for: str | None
+    #: What a screen reader says for the theme's logo: whose it is.
+    logo_alt: str
+    #: Whether each question has ruled space for notes under it.
+    notes: bool
+    #: "Page X of Y" in pieces: ``{page}`` and ``{pages}`` stand for the numbers.
+    page_footer: tuple[str, ...]
+
+
+def build_view(pack: Pack, settings: RenderSettings, marked: Pack | None = None) -> PackView:
+    """The view of ``pack`` rendered with ``settings``.
+
+    ``marked`` is the change-marked pack whose changes the changes page lists,
+    where that is not ``pack`` itself (the Word copy renders both versions
+    unmarked); the changes page is there when the settings name the earlier
+    version and its date.
+    """
+    wording = wording_for(pack.options.language, pack.options.time_format)
+    days, session = pack.scope(settings.session)
+    names = {attendee.name for attendee in pack.attendees}
+    shown = day_views(days, wording, settings, names)
+    prepared_for = (
+        wording.prepared_for(settings.recipient, settings.created.date())
+        if settings.recipient
+        else None
+    )
+    return PackView(
+        language=wording.printed_language,
+        labels=labels_for(wording),
+        session_pack=session is not None,
+        cover=cover(pack, session, shown, wording, prepared_for),
+        changes=_changes(marked or pack, settings, wording),
+        debrief=debrief(shown) if settings.answers is not None else None,
+        glance=glance(pack, shown) if session is None else None,
+        attendees=attendee_cards(
+            pack.attendees if session is None else pack.attendees_of(session), days
+        ),
+        days=shown,
+        contents=shown if session is None else (),
+        prepared_for=prepared_for,
+        logo_alt=logo_description(pack),
+        notes=settings.notes,
+        page_footer=tuple(wording.page_footer()),
+    )
+
+
+def _changes(marked: Pack, settings: RenderSettings, wording: Wording) -> ChangesPage | None:
+    """The changes page, when the settings name the earlier version and its date."""
+    if not (settings.changes_since and settings.changes_date):
+        return None
+    title = wording.gettext("What changed since %(version)s of %(date)s") % {
+        "version": settings.changes_since,
+        "date": wording.long_date(settings.changes_date),
+    }
+    return changes_page(marked, settings.session, title, wording)

@@ -1,0 +1,367 @@
+"""The pages before the sessions: cover, changes page, debrief, at a glance, attendees.
+
+Each is computed once from the model and the settings, worded in the
+reader's language, for both writers: the debrief's tally, the rows of the
+at-a-glance table and the entries of the changes page used to be counted
+and worded by the template and again by the Word writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from briefpack.model import Attendee, Day, Pack, Session, Speaker
+from briefpack.model.changes import QuestionChange, SessionChange
+from briefpack.model.rich_text import Image, Markdown
+from briefpack.render.view.sessions import (
+    DayView,
+    SessionView,
+    is_removed,
+    question_anchor,
+    session_anchor,
+)
+from briefpack.render.wording import Wording, is_sensitive, session_heading
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    """The cover: the full pack's, or a session pack's (``session``), each line worded."""
+
+    session: bool
+    #: ``Briefing pack``; a session pack's label, or ``Session briefing``.
+    kicker: str
+    #: The pack's title, or a session pack's session's.
+    title: str
+    #: The pack's own title and subtitle (a session pack is "part of" that event).
+    event_title: str
+    subtitle: str | None
+    #: A session pack's "Part of <event>": the words before and after the event's title.
+    part_of: tuple[str, str] | None
+    #: The event's dates, or a session pack's day.
+    dates: str
+    #: ``2 days, 4 sessions, and 27 questions``, or a session's times and questions.
+    summary: str
+    #: A session pack's speakers.
+    speakers: tuple[Speaker, ...]
+    #: ``Prepared for Jane Doe · Oct 23, 2025`` on a recipient's full pack.
+    prepared_for: str | None
+    #: At its foot: who it is for or by, and how it is to be handled.
+    organisation: str | None
+    author: str | None
+    classification: str | None
+    #: Whether the classification asks for care ("Confidential"): shown in the accent colour.
+    sensitive: bool
+
+    @property
+    def part_of_text(self) -> str | None:
+        """A session pack's "Part of <event>" as one line of text, its subtitle after it."""
+        if self.part_of is None:
+            return None
+        line = self.part_of[0] + self.event_title + self.part_of[1]
+        return f"{line} · {self.subtitle}" if self.subtitle else line
+
+
+@dataclass(frozen=True, slots=True)
+class GlanceRow:
+    """A session's row of the at-a-glance table."""
+
+    #: The weekday and date, on the first row of its day only; else empty.
+    day: tuple[str, ...]
+    #: Start over end, so that the narrow column never breaks a word in any language.
+    times: tuple[str, str]
+    session_id: str
+    label: str | None
+    title: str
+    heading: str
+    anchor: str
+    speakers: tuple[str, ...]
+    #: Its questions (a removed one does not count) and pre-reads.
+    questions: int
+    pre_reads: int
+
+
+@dataclass(frozen=True, slots=True)
+class Glance:
+    """The at-a-glance table of the full pack: a group of rows per day."""
+
+    days: tuple[tuple[GlanceRow, ...], ...]
+    #: Whether it has a column of pre-reads: only when the pack has any.
+    pre_reads: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AttendeeCard:
+    """An attendee as the attendees' pages show them."""
+
+    name: str
+    #: ``Role · Organisation``, or either alone; ``None`` with neither.
+    role_line: str | None
+    bio: Markdown | None
+    photo: Image | None
+    #: ``JD``: what stands in for a missing photo.
+    initials: str
+    #: The titles of the shown sessions they take part in.
+    sessions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """A session's line of a debrief's summary."""
+
+    session_id: str
+    heading: str
+    anchor: str
+    answered: int
+    unanswered: int
+    follow_ups: int
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A follow-up of a debrief, with the title of its question (and its key)."""
+
+    key: str
+    question: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Debrief:
+    """A debrief's first page: each session's tally, then every follow-up in the pack's order."""
+
+    tallies: tuple[Tally, ...]
+    follow_ups: tuple[FollowUp, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEntry:
+    """One entry of the changes page: what changed and where it is."""
+
+    #: ``session``, ``question`` or ``attendee``.
+    kind: str
+    #: ``added``, ``removed``, ``edited`` or ``same`` (then moved).
+    status: str
+    #: ``Question added``, ``Session moved``: worded.
+    label: str
+    #: What the entry names: a session's heading, a question's title, an attendee's name.
+    heading: str
+    #: A session's title without its label (a question's title, an attendee's name).
+    title: str
+    #: The id of the session it is in or is; ``None`` for an attendee.
+    session_id: str | None
+    #: Where the PDF links it to (removed things are shown there too); ``None`` for an attendee.
+    anchor: str | None
+    #: A question's printed number; ``None`` for a removed one, a session or an attendee.
+    number: int | None
+    #: Whether it is in this version (neither it nor its session removed): a Word copy
+    #: can point at it then only.
+    present: bool
+    #: What changed besides the text, one line each.
+    details: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesPage:
+    """The page after the cover of a changes copy: its title and entries (none: "No changes")."""
+
+    title: str
+    entries: tuple[ChangeEntry, ...]
+
+
+def cover(
+    pack: Pack,
+    session: Session | None,
+    days: Sequence[DayView],
+    wording: Wording,
+    prepared_for: str | None,
+) -> Cover:
+    """The full pack's cover, or with ``session`` that of a session pack."""
+    full = Cover(
+        session=False,
+        kicker=wording.gettext("Briefing pack"),
+        title=pack.title,
+        event_title=pack.title,
+        subtitle=pack.subtitle,
+        part_of=None,
+        dates=wording.event_dates(pack),
+        summary=wording.summary(pack),
+        speakers=(),
+        prepared_for=prepared_for,
+        organisation=pack.organisation,
+        author=pack.author,
+        classification=pack.classification,
+        sensitive=is_sensitive(pack.classification),
+    )
+    if session is None:
+        return full
+    before, _, after = wording.gettext("Part of %(event)s").partition("%(event)s")
+    return replace(
+        full,
+        session=True,
+        kicker=session.label or wording.gettext("Session briefing"),
+        title=session.title,
+        part_of=(before, after),
+        dates=days[0].heading,
+        # Every question, removed ones too, as the session's cover has always counted them.
+        summary=f"{wording.time_range(session)} · {wording.questions(len(session.questions))}",
+        speakers=session.speakers,
+        prepared_for=None,
+    )
+
+
+def glance(pack: Pack, days: Sequence[DayView]) -> Glance:
+    """The at-a-glance table of ``days`` (the full pack's), from their views."""
+    models = {session.id: session for session in pack.sessions}
+    return Glance(
+        days=tuple(
+            tuple(
+                _glance_row(day, number, session, models[session.id])
+                for number, session in enumerate(day.sessions)
+            )
+            for day in days
+        ),
+        pre_reads=bool(pack.attachments),
+    )
+
+
+def _glance_row(day: DayView, number: int, session: SessionView, model: Session) -> GlanceRow:
+    return GlanceRow(
+        day=(day.weekday, day.day_and_month) if number == 0 else (),
+        times=(session.start, session.end),
+        session_id=session.id,
+        label=session.label,
+        title=session.title,
+        heading=session.heading,
+        anchor=session.anchor,
+        # The speakers of this version: the table marks no change.
+        speakers=tuple(speaker.name for speaker in model.speakers),
+        questions=session.kept,
+        pre_reads=len(session.pre_reads),
+    )
+
+
+def attendee_cards(attendees: Iterable[Attendee], days: Iterable[Day]) -> tuple[AttendeeCard, ...]:
+    """The attendees' cards, each naming the sessions among ``days`` they take part in."""
+    shown = [session for day in days for session in day.sessions]
+    return tuple(
+        AttendeeCard(
+            name=attendee.name,
+            role_line=" · ".join(part for part in (attendee.role, attendee.organisation) if part)
+            or None,
+            bio=attendee.bio,
+            photo=attendee.photo,
+            initials=initials(attendee.name),
+            sessions=tuple(s.title for s in shown if attendee.name in s.attendees),
+        )
+        for attendee in attendees
+    )
+
+
+def initials(name: str) -> str:
+    """``JD`` for Jane Doe: what stands in for a missing photo."""
+    words = [word for word in name.split() if word[:1].isalpha()]
+    return "".join(word[0] for word in words[:1] + words[1:][-1:]).upper()
+
+
+def debrief(days: Sequence[DayView]) -> Debrief:
+    """The debrief's tallies and follow-ups, counted from the answers in the days' views."""
+    tallies = []
+    follow_ups = []
+    for day in days:
+        for session in day.sessions:
+            given = [question.given for question in session.questions]
+            answered = sum(1 for item in given if item is not None and item.answer)
+            tallies.append(
+                Tally(
+                    session_id=session.id,
+                    heading=session.heading,
+                    anchor=session.anchor,
+                    answered=answered,
+                    unanswered=len(given) - answered,
+                    follow_ups=sum(1 for item in given if item is not None and item.follow_up),
+                )
+            )
+            follow_ups += [
+                FollowUp(question.key, question.title, question.given.follow_up)
+                for question in session.questions
+                if question.given is not None and question.given.follow_up
+            ]
+    return Debrief(tuple(tallies), tuple(follow_ups))
+
+
+def changes_page(marked: Pack, session: str | None, title: str, wording: Wording) -> ChangesPage:
+    """The changes page of ``marked`` (a change-marked pack) scoped to ``session``, if any.
+
+    Sessions and their questions in the pack's order, removed ones included;
+    then, in the full pack only, the attendees who came, went or changed.
+    """
+    days, session_pack = marked.scope(session)
+    entries: list[ChangeEntry] = []
+    for shown in (s for day in days for s in day.sessions):
+        entries += _session_entries(shown, wording)
+    for change in () if session_pack is not None else marked.attendee_changes:
+        entries.append(
+            ChangeEntry(
+                kind="attendee",
+                status=change.status,
+                label=wording.status_label(change, "attendee"),
+                heading=change.name,
+                title=change.name,
+                session_id=None,
+                anchor=None,
+                number=None,
+                present=False,
+                details=tuple(wording.change_lines(change)),
+            )
+        )
+    return ChangesPage(title, tuple(entries))
+
+
+def _session_entries(session: Session, wording: Wording) -> list[ChangeEntry]:
+    """The entries of a session and of its questions that changed, in that order."""
+    entries = []
+    change = session.change
+    here = change is None or change.status != "removed"
+    if change is not None and _listed(change):
+        entries.append(
+            ChangeEntry(
+                kind="session",
+                status=change.status,
+                label=wording.status_label(change, "session"),
+                heading=session_heading(session),
+                title=session.title,
+                session_id=session.id,
+                anchor=session_anchor(session),
+                number=None,
+                present=here,
+                details=tuple(wording.change_lines(change)),
+            )
+        )
+    number = 0
+    for position, question in enumerate(session.questions, start=1):
+        qchange = question.change
+        removed = is_removed(question)
+        number += 0 if removed else 1
+        if qchange is None or not _listed(qchange):
+            continue
+        entries.append(
+            ChangeEntry(
+                kind="question",
+                status=qchange.status,
+                label=wording.status_label(qchange, "question"),
+                heading=question.title,
+                title=question.title,
+                session_id=session.id,
+                anchor=question_anchor(session, position),
+                number=None if removed else number,
+                present=here and not removed,
+                details=tuple(wording.change_lines(qchange)),
+            )
+        )
+    return entries
+
+
+def _listed(change: QuestionChange | SessionChange) -> bool:
+    """Whether a change is listed: anything but the same thing in the same place."""
+    return change.status != "same" or change.moved
