@@ -191,7 +191,7 @@ Variant = tuple[Pack, RenderSettings, bool, "str | None", "dict[str, int] | None
 
 
 def trial_variants(pack: Pack, theme: Theme, answers: Answers | None) -> Iterator[Variant]:
-    """Every way the build may render ``pack``'s template, as :func:`~briefpack.build.pipeline.plan`
+    """Every way the build may render ``pack``'s template, as :func:`~briefpack.build.planning.plan`
     and the writers do, whatever the command line asks.
 
     A template's branches are code a render may never take: a sandbox
