@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefpack.authoring.importer import import_markdown, parse_date, parse_session, parse_speakers
+from briefpack.authoring.agenda_lines import parse_date, parse_session, parse_speakers
+from briefpack.authoring.importer import import_markdown
 from briefpack.content.schema import RECORDS
 from briefpack.content.validate import load_pack
 

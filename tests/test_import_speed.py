@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from briefpack.authoring.importer import import_markdown, parse_date, parse_session, parse_speakers
-from briefpack.authoring.starter import import_file
+from briefpack.authoring.agenda_lines import parse_date, parse_session, parse_speakers
+from briefpack.authoring.importer import import_file, import_markdown
 
 from conftest import BUNDLED_SOURCE
 

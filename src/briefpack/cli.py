@@ -1,118 +1,150 @@
-"""The ``briefpack`` command: declares the commands and their options.
+"""The ``briefpack`` command: declares the commands and their options, and nothing else.
 
-Each command calls one function of the library, which does the work and
-prints what a person needs to see (:mod:`briefpack.build.console`,
-:mod:`briefpack.authoring`, :mod:`briefpack.doctor`).  Kept cheap to
-import: ``briefpack --help`` and ``briefpack validate`` must not pay for the
-renderers or the build.
+Each command calls one function, which does the work, prints what a person needs to see and
+returns the exit status.  Here, once for every command, an expected error
+(:class:`BriefpackError`) becomes click's, and anything else a short bug report.  Kept cheap
+to import: ``briefpack --help`` and ``validate`` must not pay for the renderers or the build.
 """
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
 from briefpack import __version__
-from briefpack.build.limits import DEFAULT_TIME_LIMIT, Limits
-from briefpack.build.scheduler import DEFAULT_CONNECT_TIMEOUT, check_address
+from briefpack.build.limits import DEFAULT_TIME_LIMIT
+from briefpack.build.request import DEFAULT_CONTENT, ByteSize, scheduler_address
+from briefpack.build.scheduler import DEFAULT_CONNECT_TIMEOUT
+from briefpack.errors import BriefpackError
 from briefpack.model import PAPER_SIZES
-from briefpack.render.formats import DEFAULT_FORMATS, FORMATS
+from briefpack.render.formats import FORMATS
 
-if TYPE_CHECKING:
-    from briefpack.build.pipeline import BuildOptions
-
-DEFAULT_CONTENT = "content"
 #: Exit status for a bug in briefpack, as opposed to a problem with the input.
 EXIT_INTERNAL_ERROR = 70
-
-
-class ByteSize(click.ParamType):  # type: ignore[type-arg]
-    """A size in bytes, written plainly or with a unit: 500k, 5MB, 1.5M."""
-
-    name = "size"
-    _UNITS: ClassVar[dict[str, int]] = {
-        "": 1,
-        "b": 1,
-        "k": 1024,
-        "kb": 1024,
-        "m": 1024**2,
-        "mb": 1024**2,
-        "g": 1024**3,
-        "gb": 1024**3,
-    }
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        """Return the number of bytes ``value`` stands for."""
-        if isinstance(value, int):
-            return value
-        import re
-
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", str(value))
-        unit = match.group(2).lower() if match else ""
-        if match is None or unit not in self._UNITS or float(match.group(1)) <= 0:
-            self.fail(f"{value!r} is not a size such as 500k or 5MB", param, ctx)
-        return int(float(match.group(1)) * self._UNITS[unit])
-
-
-MAX_SIZE_OPTION = click.option(
-    "--max-size",
-    type=ByteSize(),
-    default="5MB",
-    show_default=True,
-    help="Refuse pack files larger than this, before reading them (from git too).",
+BUG_REPORT = (
+    "This is a bug in briefpack. Run the same command with --debug to see the traceback, "
+    "and report it."
 )
+F = TypeVar("F", bound=Callable[..., Any])
 
-MAX_ATTACHMENT_PAGES_OPTION = click.option(
-    "--max-attachment-pages",
-    type=click.IntRange(min=1),
-    default=500,
-    show_default=True,
-    help="Refuse pre-read attachments with more pages than this.",
-)
 
-MAX_PACK_ATTACHMENT_PAGES_OPTION = click.option(
-    "--max-pack-attachment-pages",
-    type=click.IntRange(min=1),
-    default=2000,
-    show_default=True,
-    help="Refuse a pack whose pre-reads have more pages than this in all, each pre-read "
-    "counted each time it is attached.",
-)
+class ProblemsError(click.ClickException):
+    """A :class:`BriefpackError` as click shows it: its problems as they are, one a line."""
 
-MAX_ATTACHMENT_STREAM_SIZE_OPTION = click.option(
-    "--max-attachment-stream-size",
-    type=ByteSize(),
-    default="100MB",
-    show_default=True,
-    help="Refuse pre-read attachments whose page content decodes to more than this.",
-)
+    exit_code = BriefpackError.exit_code
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.message, file=file, err=file is None)
 
 
 class _BriefpackGroup(click.Group):
-    """Turns unexpected exceptions into a short bug report unless ``--debug`` is given."""
+    """Exits with the status a command returns, shows expected errors as problems, and
+    turns unexpected exceptions into a short bug report unless ``--debug`` is given."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            status = super().invoke(ctx)
+        except BriefpackError as error:
+            raise ProblemsError(str(error)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as error:
             if ctx.params.get("debug"):
                 raise
-            click.echo(
-                f"briefpack: internal error: {type(error).__name__}: {error}\n"
-                "This is a bug in briefpack. Run the same command with --debug "
-                "to see the traceback, and report it.",
-                err=True,
-            )
+            click.echo(f"briefpack: internal error: {type(error).__name__}: {error}", err=True)
+            click.echo(BUG_REPORT, err=True)
             sys.exit(EXIT_INTERNAL_ERROR)
+        if status:
+            ctx.exit(status)
+        return status
 
 
-@click.group(cls=_BriefpackGroup)
+def _options(*options: Callable[[F], F]) -> Callable[[F], F]:
+    """Several options as one decorator, shown in the order given."""
+    return lambda command: functools.reduce(lambda done, add: add(done), reversed(options), command)
+
+
+#: The types of several options.
+FOLDER = click.Path(file_okay=False, path_type=Path)
+FILE = click.Path(dir_okay=False, path_type=Path)
+SECONDS = click.FloatRange(min=0, min_open=True)
+COUNT = click.IntRange(min=1)
+
+# The options as a table, an option to a line or a few (one argument to a line,
+# the build's options alone took 160 lines).
+read_limit_options = _options(
+    click.option("--max-size", type=ByteSize(), default="5MB",
+        help="Refuse pack files larger than this, before reading them (from git too)."),
+    click.option("--max-attachment-pages", type=COUNT, default=500,
+        help="Refuse pre-read attachments with more pages than this."),
+    click.option("--max-pack-attachment-pages", type=COUNT, default=2000,
+        help="Refuse a pack whose pre-reads have more pages than this in all, each pre-read "
+        "counted each time it is attached."),
+    click.option("--max-attachment-stream-size", type=ByteSize(), default="100MB",
+        help="Refuse pre-read attachments whose page content decodes to more than this."),
+)  # fmt: skip
+#: The options that ``build``, ``watch`` and ``preview`` share.
+build_options = _options(
+    click.option("-o", "--out", "out_dir", default="build", type=FOLDER,
+        help="Folder for the outputs; each pack gets OUT/NAME/."),
+    click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+        help="Output format; repeat for several. Default: pdf and docx."),
+    click.option("--paper", type=click.Choice(PAPER_SIZES, case_sensitive=False),
+        help="Paper size; overrides the pack's options.paper. Default: a4."),
+    click.option("--notes/--no-notes", default=None,
+        help="Ruled space for notes under each question; overrides options.notes."),
+    click.option("--answer-fields/--no-answer-fields", default=None,
+        help="Fields under each question for its answer and follow-ups, to fill in after the "
+        "meeting and harvest; overrides options.answer_fields."),
+    click.option("--pdf-variant", type=click.Choice(["pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "none"]),
+        default="pdf/ua-1", help="Tagged PDF/UA-1 for screen readers; pdf/a-2b or pdf/a-3b for "
+        "archives (PDF/A, tagged, and PDF/UA-1 as well); none for an untagged PDF."),
+    click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="A Word template whose styles and page setup the .docx takes."),
+    click.option("--theme", metavar="NAME-OR-PATH",
+        help="A built-in theme (executive, classic) or a theme folder; overrides options.theme."),
+    click.option("--no-sessions", is_flag=True, help="Skip the per-session packs."),
+    click.option("--per-recipient/--no-per-recipient", default=None,
+        help="Also build a pack for each of the pack's recipients, in OUT/NAME/recipients/; "
+        "overrides options.per_recipient."),
+    click.option("--changes-since", metavar="OLD",
+        help="Also write NAME.changes.pdf and .docx, marking what changed since OLD: an "
+        "earlier copy of the pack file, or git:REV for the file at a git revision."),
+    click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
+    click.option("-j", "--jobs", type=COUNT,
+        help="Render on this many worker processes. Default: the number of CPUs."),
+    click.option("--executor", metavar="ADDRESS", envvar="BRIEFPACK_EXECUTOR",
+        callback=scheduler_address, help="Render on the Dask cluster whose scheduler is at "
+        "ADDRESS (tcp://HOST:PORT) rather than on local processes; the files travel with the "
+        "jobs. Dask exchanges pickles, so tcp:// trusts the scheduler and anyone who can reach "
+        "its address: whoever answers there as a scheduler runs code in the build; use tls:// "
+        "with certificates on a network you do not trust. Needs pip install "
+        "'briefpack[dask]'. Default: $BRIEFPACK_EXECUTOR."),
+    click.option("--connect-timeout", metavar="SECONDS", type=SECONDS,
+        default=DEFAULT_CONNECT_TIMEOUT,
+        help="Seconds to wait for the --executor scheduler to answer before giving up."),
+    click.option("--cache", metavar="DIR", envvar="BRIEFPACK_CACHE",
+        help="Keep every output in DIR (a folder, or an fsspec URL such as s3://bucket/path) "
+        "under the hash of what it is made from, and take it from there rather than render it "
+        "again: a second checkout renders nothing. Default: $BRIEFPACK_CACHE."),
+    read_limit_options,
+    click.option("--time-limit", type=SECONDS, default=DEFAULT_TIME_LIMIT,
+        help="Seconds one output may take to render; a slower one fails alone."),
+    click.option("--memory-limit", type=ByteSize(), default="4GB",
+        help="Memory (address space) a render may use; a hungrier one fails alone."),
+    click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary."),
+    click.option("-v", "--verbose", is_flag=True,
+        help="Also list the outputs that were up to date."),
+)  # fmt: skip
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+
+
+@click.group(cls=_BriefpackGroup, context_settings={"show_default": True})
 @click.version_option(__version__, prog_name="briefpack")
 @click.option("--debug", is_flag=True, help="Show a traceback when briefpack itself fails.")
 def cli(debug: bool) -> None:
@@ -130,18 +162,14 @@ def cli(debug: bool) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@MAX_SIZE_OPTION
-@MAX_ATTACHMENT_PAGES_OPTION
-@MAX_PACK_ATTACHMENT_PAGES_OPTION
-@MAX_ATTACHMENT_STREAM_SIZE_OPTION
-def validate(paths: tuple[str, ...], **limits: int) -> None:
+@paths_argument
+@read_limit_options
+def validate(paths: tuple[str, ...], **limits: int) -> int:
     """Check packs against the content format and report every problem.
 
-    PATHS are pack files or folders (a folder means every *.yaml and *.yml
-    file in it); the default is content/. Each problem is printed as
-    PATH:LINE:COL: message, every problem of a file in one run. Exits with
-    status 1 if any pack has a problem.
+    PATHS are pack files or folders (a folder means every *.yaml and *.yml file in it); the
+    default is content/. Each problem is printed as PATH:LINE:COL: message, every problem of a
+    file in one run. Exits with status 1 if any pack has a problem.
 
     \b
     Examples:
@@ -149,224 +177,25 @@ def validate(paths: tuple[str, ...], **limits: int) -> None:
       briefpack validate content/aws-devex-2025.yaml
       briefpack validate content/ other-event/
     """
-    from briefpack.build.console import run_validate
-    from briefpack.content.limits import ReadLimits
+    from briefpack.build.validation import run_validate
 
-    sys.exit(run_validate(paths or (DEFAULT_CONTENT,), ReadLimits(**limits)))
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def build_options(command: F) -> F:
-    """The options that ``build`` and ``watch`` share."""
-    for option in reversed(_BUILD_OPTIONS):
-        command = option(command)
-    return command
-
-
-def _scheduler_address(context: click.Context, _: click.Parameter, value: str | None) -> str | None:
-    """``--executor``, checked at once: a mistyped address fails before any work, in one line."""
-    if value:
-        check_address(value)
-    return value or None
-
-
-_BUILD_OPTIONS: list[Callable[[Any], Any]] = [
-    click.option(
-        "-o",
-        "--out",
-        "out_dir",
-        default="build",
-        show_default=True,
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Folder for the outputs; each pack gets OUT/NAME/.",
-    ),
-    click.option(
-        "-f",
-        "--format",
-        "formats",
-        multiple=True,
-        type=click.Choice(FORMATS),
-        help="Output format; repeat for several. Default: pdf and docx.",
-    ),
-    click.option(
-        "--paper",
-        type=click.Choice(PAPER_SIZES, case_sensitive=False),
-        help="Paper size; overrides the pack's options.paper. Default: a4.",
-    ),
-    click.option(
-        "--notes/--no-notes",
-        default=None,
-        help="Ruled space for notes under each question; overrides options.notes.",
-    ),
-    click.option(
-        "--answer-fields/--no-answer-fields",
-        default=None,
-        help="Fields under each question for its answer and follow-ups, to fill in after the "
-        "meeting and harvest; overrides options.answer_fields.",
-    ),
-    click.option(
-        "--pdf-variant",
-        type=click.Choice(["pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "none"]),
-        default="pdf/ua-1",
-        show_default=True,
-        help="Tagged PDF/UA-1 for screen readers; pdf/a-2b or pdf/a-3b for archives (PDF/A, "
-        "tagged, and PDF/UA-1 as well); none for an untagged PDF.",
-    ),
-    click.option(
-        "--reference-docx",
-        type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="A Word template whose styles and page setup the .docx takes.",
-    ),
-    click.option(
-        "--theme",
-        metavar="NAME-OR-PATH",
-        help="A built-in theme (executive, classic) or a theme folder; overrides options.theme.",
-    ),
-    click.option("--no-sessions", is_flag=True, help="Skip the per-session packs."),
-    click.option(
-        "--per-recipient/--no-per-recipient",
-        default=None,
-        help="Also build a pack for each of the pack's recipients, in OUT/NAME/recipients/; "
-        "overrides options.per_recipient.",
-    ),
-    click.option(
-        "--changes-since",
-        metavar="OLD",
-        help="Also write NAME.changes.pdf and .docx, marking what changed since OLD: an "
-        "earlier copy of the pack file, or git:REV for the file at a git revision.",
-    ),
-    click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
-    click.option(
-        "-j",
-        "--jobs",
-        type=click.IntRange(min=1),
-        help="Render on this many worker processes. Default: the number of CPUs.",
-    ),
-    click.option(
-        "--executor",
-        metavar="ADDRESS",
-        envvar="BRIEFPACK_EXECUTOR",
-        callback=_scheduler_address,
-        help="Render on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:PORT) "
-        "rather than on local processes; the files travel with the jobs. Dask exchanges "
-        "pickles, so tcp:// trusts the scheduler and anyone who can reach its address: "
-        "whoever answers there as a scheduler runs code in the build; use tls:// with "
-        "certificates on a network you do not trust. Needs "
-        "pip install 'briefpack[dask]'. Default: $BRIEFPACK_EXECUTOR.",
-    ),
-    click.option(
-        "--connect-timeout",
-        metavar="SECONDS",
-        type=click.FloatRange(min=0, min_open=True),
-        default=DEFAULT_CONNECT_TIMEOUT,
-        show_default=True,
-        help="Seconds to wait for the --executor scheduler to answer before giving up.",
-    ),
-    click.option(
-        "--cache",
-        metavar="DIR",
-        envvar="BRIEFPACK_CACHE",
-        help="Keep every output in DIR (a folder, or an fsspec URL such as s3://bucket/path) "
-        "under the hash of what it is made from, and take it from there rather than "
-        "render it again: a second checkout renders nothing. Default: $BRIEFPACK_CACHE.",
-    ),
-    MAX_SIZE_OPTION,
-    MAX_ATTACHMENT_PAGES_OPTION,
-    MAX_PACK_ATTACHMENT_PAGES_OPTION,
-    MAX_ATTACHMENT_STREAM_SIZE_OPTION,
-    click.option(
-        "--time-limit",
-        type=click.FloatRange(min=0, min_open=True),
-        default=DEFAULT_TIME_LIMIT,
-        show_default=True,
-        help="Seconds one output may take to render; a slower one fails alone.",
-    ),
-    click.option(
-        "--memory-limit",
-        type=ByteSize(),
-        default="4GB",
-        show_default=True,
-        help="Memory (address space) a render may use; a hungrier one fails alone.",
-    ),
-    click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary."),
-    click.option(
-        "-v", "--verbose", is_flag=True, help="Also list the outputs that were up to date."
-    ),
-]
-
-
-def _options_from(
-    out_dir: Path,
-    formats: tuple[str, ...],
-    paper: str | None,
-    notes: bool | None,
-    answer_fields: bool | None,
-    pdf_variant: str,
-    reference_docx: Path | None,
-    no_sessions: bool,
-    force: bool,
-    per_recipient: bool | None,
-    changes_since: str | None,
-    theme: str | None,
-    jobs: int | None,
-    executor: str | None,
-    connect_timeout: float,
-    cache: str | None,
-    max_size: int,
-    max_attachment_pages: int,
-    max_pack_attachment_pages: int,
-    max_attachment_stream_size: int,
-    time_limit: float,
-    memory_limit: int,
-    **_: Any,
-) -> BuildOptions:
-    import os
-
-    from briefpack.build.pipeline import BuildOptions
-    from briefpack.content.limits import ReadLimits
-
-    return BuildOptions(
-        out_dir=out_dir,
-        formats=tuple(dict.fromkeys(formats)) or DEFAULT_FORMATS,
-        paper=paper.lower() if paper else None,
-        notes=notes,
-        answer_fields=answer_fields,
-        pdf_variant=pdf_variant,
-        reference_docx=reference_docx,
-        sessions=not no_sessions,
-        per_recipient=per_recipient,
-        changes_since=changes_since,
-        force=force,
-        jobs=jobs or os.cpu_count() or 1,
-        read_limits=ReadLimits(
-            max_size, max_attachment_pages, max_pack_attachment_pages, max_attachment_stream_size
-        ),
-        limits=Limits(seconds=time_limit, memory=memory_limit),
-        theme=theme,
-        executor=executor or None,
-        connect_timeout=connect_timeout,
-        cache=cache or None,
-    )
+    return run_validate(paths, **limits)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@paths_argument
 @build_options
-def build(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) -> None:
+def build(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) -> int:
     """Build the PDF and the Word copy of each pack, and of each of its sessions.
 
-    PATHS are pack files or folders, as for validate; the default is
-    content/. Each pack NAME.yaml is written to OUT/NAME/NAME.pdf and
-    NAME.docx, each session to OUT/NAME/sessions/NN-ID.pdf and .docx, each
-    recipient (with --per-recipient) to OUT/NAME/recipients/SLUG.pdf and .docx,
-    and OUT/NAME/manifest.json lists them all. Only outputs whose content,
-    theme, template or options changed are rendered again. Problems are
-    printed as PATH:LINE:COL: message; a pack with problems is skipped while
-    the others build, and the exit status is then 1. Dates in the documents
-    come from SOURCE_DATE_EPOCH when set, otherwise from the content, so the
-    same content always gives the same bytes.
+    PATHS are pack files or folders, as for validate; the default is content/. Each pack
+    NAME.yaml is written to OUT/NAME/NAME.pdf and NAME.docx, each session to
+    OUT/NAME/sessions/NN-ID.pdf and .docx, each recipient (with --per-recipient) to
+    OUT/NAME/recipients/SLUG.pdf and .docx, and OUT/NAME/manifest.json lists them all. Only
+    outputs whose content, theme, template or options changed are rendered again. Problems are
+    printed as PATH:LINE:COL: message; a pack with problems is skipped while the others build,
+    and the exit status is then 1. Dates in the documents come from SOURCE_DATE_EPOCH when
+    set, otherwise from the content, so the same content always gives the same bytes.
 
     \b
     Examples:
@@ -375,21 +204,21 @@ def build(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) ->
       briefpack build -f pdf -f html -o /tmp/packs --no-sessions
       briefpack build -f docx --reference-docx company.docx
     """
-    from briefpack.build.console import run_build
+    from briefpack.build.run import run_build
 
-    sys.exit(run_build(paths or (DEFAULT_CONTENT,), _options_from(**options), quiet, verbose))
+    return run_build(paths, quiet, verbose, **options)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@paths_argument
 @build_options
 def watch(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) -> None:
     """Build, then rebuild what each save touches, until Ctrl-C.
 
-    Watches the packs' folders and the theme. Each save renders only what it
-    changed, session packs first, on worker processes that stay warm between
-    saves. An invalid save prints its problems and keeps watching; the last
-    good outputs stay in place. Takes the same options as build.
+    Watches the packs' folders and the theme. Each save renders only what it changed, session
+    packs first, on worker processes that stay warm between saves. An invalid save prints its
+    problems and keeps watching; the last good outputs stay in place. Takes the same options
+    as build.
 
     \b
     Examples:
@@ -398,23 +227,17 @@ def watch(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) ->
     """
     from briefpack.authoring.watch import run_watch
 
-    run_watch(paths or (DEFAULT_CONTENT,), _options_from(**options), quiet, verbose)
+    run_watch(paths, quiet, verbose, **options)
 
 
 @cli.command()
 @click.argument("name")
-@click.option(
-    "--folder",
-    default=DEFAULT_CONTENT,
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where to write NAME.yaml.",
-)
+@click.option("--folder", default=DEFAULT_CONTENT, type=FOLDER, help="Where to write NAME.yaml.")
 def new(name: str, folder: Path) -> None:
     """Start a pack: write a commented example that validates and builds as it is.
 
-    It shows every key of the content format once, with a comment saying
-    what it is for. An existing file is never overwritten.
+    It shows every key of the content format once, with a comment saying what it is for. An
+    existing file is never overwritten.
 
     \b
     Examples:
@@ -428,27 +251,23 @@ def new(name: str, folder: Path) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--into",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The answers file, content/NAME.answers.yaml beside its pack. Default: the answers "
-    "file of the pack NAME the copies say they belong to, found as NAME.yaml in ./content, "
-    "else in each copy's folder or any folder above it, or their content/.",
-)
+@click.option("--into", type=FILE,
+    help="The answers file, content/NAME.answers.yaml beside its pack. Default: the answers file "
+    "of the pack NAME the copies say they belong to, found as NAME.yaml in ./content, else in "
+    "each copy's folder or any folder above it, or their content/.")  # fmt: skip
 @click.option("--force", is_flag=True, help="Where a stored answer differs, take the new text.")
 def harvest(files: tuple[Path, ...], into: Path | None, force: bool) -> None:
     """Read the answers typed into filled Word and PDF copies into the pack's answers file.
 
-    FILES are copies built with --answer-fields and filled in after the
-    meeting: the full pack, session packs or recipients' packs, .docx or
-    .pdf. Answers are filed by question in NAME.answers.yaml beside the pack;
-    the pack file itself is never changed. Without --into, the pack is the one
-    the copies name (NAME.yaml), looked for in ./content, then in each copy's
-    folder and every folder above it, each with its content/ folder, so that a
-    copy filled where the build wrote it finds its pack from anywhere; the
-    first found that holds the copy's first day is taken. A stored answer that
-    differs from a harvested one is a conflict: all are reported and nothing is written,
-    unless --force. The next build also writes NAME.debrief.pdf and .docx.
+    FILES are copies built with --answer-fields and filled in after the meeting: the full
+    pack, session packs or recipients' packs, .docx or .pdf. Answers are filed by question in
+    NAME.answers.yaml beside the pack; the pack file itself is never changed. Without --into,
+    the pack is the one the copies name (NAME.yaml), looked for in ./content, then in each
+    copy's folder and every folder above it, each with its content/ folder, so that a copy
+    filled where the build wrote it finds its pack from anywhere; the first found that holds
+    the copy's first day is taken. A stored answer that differs from a harvested one is a
+    conflict: all are reported and nothing is written, unless --force. The next build also
+    writes NAME.debrief.pdf and .docx.
 
     \b
     Examples:
@@ -462,54 +281,45 @@ def harvest(files: tuple[Path, ...], into: Path | None, force: bool) -> None:
 
 @cli.command(name="import")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The pack file to write. Default: content/NAME.yaml, NAME from SOURCE.",
-)
+@click.option("-o", "--output", type=FILE,
+    help="The pack file to write. Default: content/NAME.yaml, NAME from SOURCE.")  # fmt: skip
 @click.option("--strict", is_flag=True, help="Fail on any line that is not understood.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 def import_(source: Path, output: Path | None, strict: bool, force: bool) -> None:
     """Turn a Markdown agenda into a pack.
 
-    The first # heading is the title; ## headings are days ("23rd October
-    2025"); ### headings are sessions ("Session 1: Title (9:00 AM - 10:00 AM)");
-    **Speakers:** lines give "Name (Role), ..."; #### numbered headings are
-    questions, filled by **Context:** and **Question:** paragraphs; --- rules
-    are ignored. Every other line is reported as FILE:LINE: skipped: ...,
-    an error with --strict. The pack is validated before it is written.
+    The first # heading is the title; ## headings are days ("23rd October 2025"); ### headings
+    are sessions ("Session 1: Title (9:00 AM - 10:00 AM)"); **Speakers:** lines give "Name
+    (Role), ..."; #### numbered headings are questions, filled by **Context:** and
+    **Question:** paragraphs; --- rules are ignored. Every other line is reported as
+    FILE:LINE: skipped: ..., an error with --strict. The pack is validated before it is
+    written.
 
     \b
     Examples:
       briefpack import notes/summit.md
       briefpack import agenda.md -o content/summit.yaml --strict
     """
-    from briefpack.authoring.starter import run_import
+    from briefpack.authoring.importer import run_import
 
     run_import(source, output, strict, force)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option(
-    "--port",
-    default=8000,
-    show_default=True,
-    type=click.IntRange(0, 65535),
-    help="Port to serve on; 0 picks a free one.",
-)
+@paths_argument
+@click.option("--host", default="127.0.0.1", help="Address to serve on.")
+@click.option("--port", default=8000, type=click.IntRange(0, 65535),
+    help="Port to serve on; 0 picks a free one.")  # fmt: skip
 @build_options
 def preview(
     paths: tuple[str, ...], host: str, port: int, quiet: bool, verbose: bool, **options: Any
 ) -> None:
     """Serve the packs' pages and reload them in the browser after every save.
 
-    Builds as watch does (HTML as well as the other formats), serves the
-    output folder on http://HOST:PORT/ (loopback only unless --host says
-    otherwise), with an index of the packs and links to each one's page, PDF
-    and Word copy. An open page reloads by itself when a rebuild finishes.
+    Builds as watch does (HTML as well as the other formats), serves the output folder on
+    http://HOST:PORT/ (loopback only unless --host says otherwise), with an index of the packs
+    and links to each one's page, PDF and Word copy. An open page reloads by itself when a
+    rebuild finishes.
 
     \b
     Examples:
@@ -518,8 +328,7 @@ def preview(
     """
     from briefpack.authoring.preview import run_preview
 
-    paths = paths or (DEFAULT_CONTENT,)
-    run_preview(paths, host, port, _options_from(**options), quiet, verbose)
+    run_preview(paths, host, port, quiet, verbose, **options)
 
 
 @cli.group()
@@ -528,20 +337,14 @@ def theme() -> None:
 
 
 @theme.command(name="init")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--from",
-    "source",
-    default="executive",
-    show_default=True,
-    help="The built-in theme to start from (executive or classic).",
-)
+@click.argument("folder", type=FOLDER)
+@click.option("--from", "source", default="executive",
+    help="The built-in theme to start from (executive or classic).")  # fmt: skip
 def theme_init(folder: Path, source: str) -> None:
     """Start a theme in FOLDER from a built-in theme, with a comment on every key.
 
-    Writes FOLDER/theme.yaml (never overwriting one). It builds as it is;
-    change what should change, and use it with --theme FOLDER or
-    options: {theme: FOLDER} in a pack.
+    Writes FOLDER/theme.yaml (never overwriting one). It builds as it is; change what should
+    change, and use it with --theme FOLDER or options: {theme: FOLDER} in a pack.
 
     \b
     Examples:
@@ -554,12 +357,12 @@ def theme_init(folder: Path, source: str) -> None:
 
 
 @cli.command()
-def doctor() -> None:
+def doctor() -> int:
     """Check what this machine gives briefpack: renderer, font subsetter, fonts, LibreOffice.
 
-    Prints each piece briefpack relies on with the version found, and what
-    to install where something is missing or slow. Exits with status 1 when
-    something that builds need is missing.
+    Prints each piece briefpack relies on with the version found, and what to install where
+    something is missing or slow. Exits with status 1 when something that builds need is
+    missing.
 
     \b
     Examples:
@@ -567,7 +370,7 @@ def doctor() -> None:
     """
     from briefpack.doctor import run_doctor
 
-    sys.exit(run_doctor())
+    return run_doctor()
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Import a Markdown agenda (in the shape of the bundled pack's source) as pack data.
+"""``briefpack import``: a Markdown agenda (in the shape of the bundled pack's source) as a pack.
 
 The shape:
 
@@ -12,54 +12,29 @@ The shape:
   ``**Question:**`` paragraphs;
 * ``---`` rules and blank lines are ignored.
 
-Nothing is dropped silently: every other line is returned as skipped.
+Nothing is dropped silently: every other line is returned as skipped.  Each
+line is known here by its shape; what a date, a session heading or a
+speakers line says is read by :mod:`briefpack.authoring.agenda_lines`.  The
+pack is validated before it is written.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import string
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from briefpack.errors import Mark, Problem
+import click
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-# Every reader below goes through its text once, left to right, with string
-# methods: the regular expressions they replace (a lazy ``.*?`` before ``\s*``,
-# ``\s*#*\s*``) took minutes over a heading with 10,000 spaces in it.  They read
-# what those patterns read, so an agenda imports as it did: compared on 300,000
-# generated lines, with one difference kept on purpose: a "letter" is ASCII, where
-# ``[a-z]`` ignoring case also took four others, such as the Kelvin sign.
-_SUFFIXES = ("st", "nd", "rd", "th")
-_DASHES = ("-", "\u2013", "\u2014", "to")
-_LABEL_WORDS = (
-    *("session", "track", "part", "panel", "keynote"),
-    *("workshop", "meeting", "breakout", "day", "block"),
+from briefpack.authoring.agenda_lines import (
+    parse_date,
+    parse_session,
+    parse_speakers,
+    skip_while,
 )
+from briefpack.errors import BriefpackError, Mark, Problem
+
 _FIELDS = ("context", "question", "speakers", "speaker")
-_LETTERS = frozenset(string.ascii_letters)
 
 
 @dataclass
@@ -70,101 +45,159 @@ class ImportResult:
     skipped: list[Problem] = field(default_factory=list)
 
 
+def run_import(source: Path, output: Path | None, strict: bool, force: bool) -> None:
+    """``briefpack import``: write the pack, and report every line that was skipped."""
+    path, skipped = import_file(source, output, strict=strict, force=force)
+    for problem in skipped:
+        click.echo(str(problem), err=True)
+    click.echo(f"wrote {path}")
+
+
+def import_file(
+    source: Path, output: Path | None, strict: bool, force: bool
+) -> tuple[Path, list[Problem]]:
+    """Import the Markdown agenda ``source`` and write it as a validated pack.
+
+    Returns the path written and the lines that were skipped.  With
+    ``strict``, skipped lines are an error and nothing is written.
+    """
+    from briefpack.authoring.starter import write_new
+    from briefpack.authoring.yaml_writer import dump_pack
+    from briefpack.content.loader import parse_yaml, read_text
+    from briefpack.content.validate import check_pack_name, validate_pack
+
+    label = str(source)
+    result = import_markdown(read_text(source, label), label)
+    if strict and result.skipped:
+        raise BriefpackError([*result.skipped, Problem(None, "nothing written (--strict)")])
+    target = output or Path("content") / f"{source.stem}.yaml"
+    check_pack_name(target.stem, str(target))
+    for day in result.pack.get("days", []):
+        for session in day["sessions"]:
+            if not session["speakers"]:
+                del session["speakers"]
+    text = dump_pack(result.pack, header=f"Imported by briefpack from {source.name}.")
+    try:
+        validate_pack(parse_yaml(text, str(target)), str(target), target.stem, target.parent)
+    except BriefpackError as error:
+        raise BriefpackError(
+            [
+                *result.skipped,
+                *error.problems,
+                Problem(None, f"nothing written: the import of {source} is not a valid pack"),
+            ]
+        ) from None
+    write_new(target, text, force=force)
+    return target, result.skipped
+
+
 def import_markdown(text: str, label: str) -> ImportResult:
     """Read a Markdown agenda; ``label`` is how the file is named in messages."""
-    result = ImportResult()
-    pack = result.pack
-    days: list[dict[str, Any]] = []
+    reader = _AgendaReader()
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        why = reader.read(stripped)
+        if why:
+            skipped = Problem(Mark(label, number, 1), f"skipped: {why}: {stripped}")
+            reader.result.skipped.append(skipped)
+    return reader.finish()
+
+
+@dataclass
+class _AgendaReader:
+    """Where the reading of an agenda has got to: its days, the open session, question, field.
+
+    Each step takes a line (stripped) and returns why it was skipped, or
+    ``None`` when it was taken in.
+    """
+
+    result: ImportResult = field(default_factory=ImportResult)
+    days: list[dict[str, Any]] = field(default_factory=list)
     session: dict[str, Any] | None = None
     question: dict[str, Any] | None = None
     current_field: str | None = None
-    paragraph_open = False
-    # Each field's text in pieces, joined once at the end (a field given again wins):
-    # adding each continued line to the text so far copied it (800 KB took 8 s).
-    fields: list[tuple[dict[str, Any], str, list[str]]] = []
+    paragraph_open: bool = False
+    #: Each field's text in pieces, joined once at the end (a field given again wins):
+    #: adding each continued line to the text so far copied it (800 KB took 8 s).
+    fields: list[tuple[dict[str, Any], str, list[str]]] = field(default_factory=list)
 
-    def skip(number: int, line: str, why: str) -> None:
-        result.skipped.append(Problem(Mark(label, number, 1), f"skipped: {why}: {line.strip()}"))
-
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped:
-            paragraph_open = False
-            continue
-        if _is_rule(stripped):
-            current_field, paragraph_open = None, False
-            continue
-        heading = _heading(stripped)
+    def read(self, line: str) -> str | None:
+        """Take in one line, by its shape: blank, a rule, a heading, a field, more of a field."""
+        if not line:
+            self.paragraph_open = False
+            return None
+        if _is_rule(line):
+            self.current_field, self.paragraph_open = None, False
+            return None
+        heading = _heading(line)
         if heading:
-            level, content = heading
-            current_field, paragraph_open = None, False
-            if level == 1 and "title" not in pack:
-                pack["title"] = content
-            elif level == 2:
-                date = parse_date(content)
-                if date is None:
-                    skip(number, line, "a day heading without a date I can read")
-                    continue
-                days.append({"date": date.isoformat(), "sessions": []})
-                session = question = None
-            elif level == 3:
-                if not days:
-                    skip(number, line, "a session before any day")
-                    continue
-                session = parse_session(content)
-                if session is None:
-                    skip(number, line, "a session heading without '(start - end)' times")
-                    continue
-                days[-1]["sessions"].append(session)
-                question = None
-            elif level == 4:
-                if session is None:
-                    skip(number, line, "a question before any session")
-                    continue
-                question = {"title": _unnumbered(content)}
-                session["questions"].append(question)
-            else:
-                skip(number, line, "a heading of a level this format does not use")
-            continue
-        marker = _field(stripped)
+            self.current_field, self.paragraph_open = None, False
+            return self.heading(*heading)
+        marker = _field(line)
         if marker:
-            name, rest = marker
-            if name.startswith("speaker"):
-                if session is None:
-                    skip(number, line, "speakers before any session")
-                    continue
-                session["speakers"] = parse_speakers(rest)
-                current_field, paragraph_open = None, False
-                continue
-            if question is None:
-                skip(number, line, f"a {name} before any question")
-                continue
-            fields.append((question, name, [rest]))
-            current_field, paragraph_open = name, bool(rest)
-            continue
-        if question is not None and current_field is not None:
+            return self.field(*marker)
+        if self.question is not None and self.current_field is not None:
             # More of the current field: a continued paragraph, or a new one.
-            joiner = "\n" if paragraph_open else "\n\n"
-            fields[-1][2].extend((joiner, stripped))  # the current field is the last begun
-            paragraph_open = True
-            continue
-        skip(number, line, "not part of the agenda format")
-    for owner, name, parts in fields:
-        owner[name] = "".join(parts).strip()
-    if days:
-        pack["days"] = days
-    return result
+            joiner = "\n" if self.paragraph_open else "\n\n"
+            self.fields[-1][2].extend((joiner, line))  # the current field is the last begun
+            self.paragraph_open = True
+            return None
+        return "not part of the agenda format"
 
+    def heading(self, level: int, text: str) -> str | None:
+        """The title, a day, a session or a question."""
+        if level == 1 and "title" not in self.result.pack:
+            self.result.pack["title"] = text
+            return None
+        if level == 2:
+            date = parse_date(text)
+            if date is None:
+                return "a day heading without a date I can read"
+            self.days.append({"date": date.isoformat(), "sessions": []})
+            self.session = self.question = None
+            return None
+        if level == 3:
+            return self.new_session(text)
+        if level == 4:
+            if self.session is None:
+                return "a question before any session"
+            self.question = {"title": _unnumbered(text)}
+            self.session["questions"].append(self.question)
+            return None
+        return "a heading of a level this format does not use"
 
-def _skip(text: str, at: int, wanted: Callable[[str], bool]) -> int:
-    """Where the run of characters from ``at`` that are all ``wanted`` ends."""
-    while at < len(text) and wanted(text[at]):
-        at += 1
-    return at
+    def new_session(self, heading: str) -> str | None:
+        """A session of the last day; one that cannot be read closes the one before."""
+        if not self.days:
+            return "a session before any day"
+        self.session = parse_session(heading)
+        if self.session is None:
+            return "a session heading without '(start - end)' times"
+        self.days[-1]["sessions"].append(self.session)
+        self.question = None
+        return None
 
+    def field(self, name: str, rest: str) -> str | None:
+        """The speakers of the open session, or a field of the open question begun."""
+        if name.startswith("speaker"):
+            if self.session is None:
+                return "speakers before any session"
+            self.session["speakers"] = parse_speakers(rest)
+            self.current_field, self.paragraph_open = None, False
+            return None
+        if self.question is None:
+            return f"a {name} before any question"
+        self.fields.append((self.question, name, [rest]))
+        self.current_field, self.paragraph_open = name, bool(rest)
+        return None
 
-def _is_letter(character: str) -> bool:
-    return character in _LETTERS
+    def finish(self) -> ImportResult:
+        """The pack read: each field's text joined, the days in place."""
+        for owner, name, parts in self.fields:
+            owner[name] = "".join(parts).strip()
+        if self.days:
+            self.result.pack["days"] = self.days
+        return self.result
 
 
 def _is_rule(line: str) -> bool:
@@ -201,238 +234,9 @@ def _field(line: str) -> tuple[str, str] | None:
 def _unnumbered(title: str) -> str:
     """A question's title without its number: "1. Title", "2) Title", "Q3: Title"."""
     first = 1 if title[:1] in ("q", "Q") else 0
-    digits = _skip(title, first, str.isdecimal)
+    digits = skip_while(title, first, str.isdecimal)
     marks = ".:)" if first else ".)"
     if digits == first or title[digits : digits + 1] not in tuple(marks):
         return title
     rest = title[digits + 1 :]
     return rest.lstrip() if rest[:1].isspace() else title
-
-
-def parse_date(text: str) -> dt.date | None:
-    """A date as people write it, or ``None``."""
-    text = text.strip()
-    iso = _iso_date(text)
-    try:
-        if iso:
-            return dt.date(*iso)
-        for found in (_day_first(text), _month_first(text)):
-            if found and found[1].lower() in _MONTHS:
-                return dt.date(int(found[2]), _MONTHS[found[1].lower()], int(found[0]))
-    except ValueError:
-        return None
-    return None
-
-
-def _iso_date(text: str) -> tuple[int, int, int] | None:
-    """The first ``YYYY-MM-DD`` in ``text``, as numbers."""
-    dash = text.find("-", 4)
-    while dash >= 0:
-        found = text[dash - 4 : dash + 6]  # YYYY-MM-DD, its first dash at ``dash``
-        year, month, day = found[:4], found[5:7], found[8:]
-        if len(found) == 10 and found[7] == "-" and (year + month + day).isdecimal():
-            return int(year), int(month), int(day)
-        dash = text.find("-", dash + 1)
-    return None
-
-
-def _day_first(text: str) -> tuple[str, str, str] | None:
-    """Day, month word and year of the first "23rd (of) October, 2025" in ``text``.
-
-    A weekday before it ("Thursday, 23 ...") needs no reading: it never
-    changes which day, month and year are found.
-    """
-    for start, character in enumerate(text):
-        if not character.isdecimal():
-            continue
-        day_end = start + (2 if text[start + 1 : start + 2].isdecimal() else 1)
-        if text[day_end : day_end + 1].isdecimal():
-            continue  # more than two digits
-        end = day_end + (2 if text[day_end : day_end + 2].lower() in _SUFFIXES else 0)
-        gap = _skip(text, end, str.isspace)
-        if gap == end:
-            continue
-        after_of = _skip(text, gap + 2, str.isspace)
-        if text[gap : gap + 2].lower() == "of" and after_of > gap + 2:
-            found = _month_year(text, after_of)
-            if found:
-                return (text[start:day_end], *found)
-        found = _month_year(text, gap)
-        if found:
-            return (text[start:day_end], *found)
-    return None
-
-
-def _month_year(text: str, at: int) -> tuple[str, str] | None:
-    """The month word and year of "October, 2025" at ``at``."""
-    end = _skip(text, at, _is_letter)
-    if end == at:
-        return None
-    month = text[at:end]
-    end += text.startswith(".", end)
-    end += text.startswith(",", end)
-    gap = _skip(text, end, str.isspace)
-    year = text[gap : gap + 4]
-    if gap == end or len(year) < 4 or not year.isdecimal():
-        return None
-    return month, year
-
-
-def _month_first(text: str) -> tuple[str, str, str] | None:
-    """Day, month word and year of the first "October 24th, 2025" in ``text``.
-
-    A word is read from its first letter: starting inside it finds the same
-    end, so it could only find the same thing, or nothing.
-    """
-    start = 0
-    while start < len(text):
-        end = _skip(text, start, _is_letter)
-        if end == start:
-            start += 1
-            continue
-        found = _day_year(text, end + text.startswith(".", end))
-        if found:
-            return found[0], text[start:end], found[1]
-        start = end
-    return None
-
-
-def _day_year(text: str, at: int) -> tuple[str, str] | None:
-    """The day and year of " 24th, 2025" at ``at``: spaces first, as "October" ends."""
-    gap = _skip(text, at, str.isspace)
-    if gap == at or not text[gap : gap + 1].isdecimal():
-        return None
-    end = gap + (2 if text[gap + 1 : gap + 2].isdecimal() else 1)
-    day = text[gap:end]
-    if text[end : end + 2].lower() in _SUFFIXES:
-        end += 2
-    end += text.startswith(",", end)
-    year_at = _skip(text, end, str.isspace)
-    year = text[year_at : year_at + 4]
-    if year_at == end or len(year) < 4 or not year.isdecimal():
-        return None
-    return day, year
-
-
-def parse_session(heading: str) -> dict[str, Any] | None:
-    """Label, title and times from "Session 1: Title (9:00 AM - 10:00 AM)"."""
-    parts = _session_parts(heading.strip())
-    if parts is None:
-        return None
-    title, (hours, minutes, meridiem), (end_hours, end_minutes, end_meridiem) = parts
-    start = _clock(hours, minutes, meridiem)
-    end = _clock(end_hours, end_minutes, end_meridiem)
-    if start is None or end is None:
-        return None
-    session: dict[str, Any] = {}
-    if ": " in title:
-        label, rest = title.split(": ", 1)
-        if len(label.split()) <= 3 and _is_label(label):
-            session["label"], title = label, rest
-    session["title"] = title
-    # A start without AM/PM takes the end's, as in "9:00 - 10:00 AM", unless that
-    # puts it after the end, or cannot be read ("13:00 - 5:00 PM"): then it is 24-hour.
-    if meridiem is None and end_meridiem is not None:
-        with_end = _clock(hours, minutes, end_meridiem)
-        if with_end is not None and with_end < end:
-            start = with_end
-    session["start"], session["end"] = start, end
-    session["speakers"] = []
-    session["questions"] = []
-    return session
-
-
-_Time = tuple[str, str | None, str | None]
-
-
-def _session_parts(heading: str) -> tuple[str, _Time, _Time] | None:
-    """The title and the two times of "Title (9:00 AM - 10:00 AM)".
-
-    The times are in the last parentheses, which end the heading: no time
-    holds a parenthesis, so no earlier one could start them.
-    """
-    opening = heading.rfind("(")
-    title = heading[:opening].rstrip()
-    if opening < 0 or not heading.endswith(")") or "\n" in title:
-        return None
-    inner = heading[opening + 1 : -1]
-    first = _time(inner, _skip(inner, 0, str.isspace))
-    if first is None:
-        return None
-    at = _skip(inner, first[1], str.isspace)
-    dash = next((dash for dash in _DASHES if inner.startswith(dash, at)), None)
-    if dash is None:
-        return None
-    second = _time(inner, _skip(inner, at + len(dash), str.isspace))
-    if second is None or _skip(inner, second[1], str.isspace) != len(inner):
-        return None
-    return title, first[0], second[0]
-
-
-def _time(text: str, at: int) -> tuple[_Time, int] | None:
-    """Hours, minutes and AM/PM of "9", "9:30", "9.30 p.m." at ``at``, and where it ends."""
-    end = _skip(text, at, str.isdecimal)
-    if not 1 <= end - at <= 2:
-        return None
-    hours, minutes = text[at:end], None
-    digits = text[end + 1 : end + 3]
-    if text[end : end + 1] in (":", ".") and len(digits) == 2 and digits.isdecimal():
-        minutes, end = digits, end + 3
-    at = _skip(text, end, str.isspace)
-    meridiem = None
-    if text[at : at + 1] in ("A", "a", "P", "p"):
-        close = at + 1 + text.startswith(".", at + 1)
-        if text[close : close + 1] in ("M", "m"):
-            close += 1 + text.startswith(".", close + 1)
-            meridiem, end = text[at:close], close
-    return (hours, minutes, meridiem), end
-
-
-def _is_label(label: str) -> bool:
-    """A session's label: a word such as "Session" or "Track" first, or any digit."""
-    if any(character.isdecimal() for character in label):
-        return True
-    for word in _LABEL_WORDS:
-        after = label[len(word) : len(word) + 1]
-        if label[: len(word)].lower() == word and not (after.isalnum() or after == "_"):
-            return True
-    return False
-
-
-def _clock(hours: str, minutes: str | None, meridiem: str | None) -> str | None:
-    hour, minute = int(hours), int(minutes or 0)
-    if meridiem:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if meridiem[0] in "Pp" else 0)
-    if hour > 23 or minute > 59:
-        return None
-    return f"{hour:02d}:{minute:02d}"
-
-
-def parse_speakers(text: str) -> list[dict[str, str]]:
-    """ "Name (Role), Name (Role), Name" as speakers; commas inside a role stay in it."""
-    pieces: list[str] = []
-    depth, begun = 0, 0
-    for at, character in enumerate(text):
-        if character == "(":
-            depth += 1
-        elif character == ")":
-            depth = max(0, depth - 1)
-        elif character in ",;" and depth == 0:
-            pieces.append(text[begun:at])
-            begun = at + 1
-    pieces.append(text[begun:])
-    speakers = []
-    for piece in (piece.strip() for piece in pieces):
-        if not piece:
-            continue
-        # The role is everything from the first "(" to the closing one at the end
-        # (on the last line, should a piece hold several).
-        opening = piece.find("(", piece.rfind("\n") + 1)
-        name = piece[:opening].rstrip()
-        if opening > 0 and piece.endswith(")") and name and "\n" not in name:
-            speakers.append({"name": name, "role": piece[opening + 1 : -1].strip()})
-        else:
-            speakers.append({"name": piece})
-    return speakers

@@ -31,7 +31,6 @@ from typing import Any
 
 import click
 
-from briefpack.build.pipeline import BuildOptions
 from briefpack.errors import BriefpackError
 from briefpack.render.scrub import first
 
@@ -197,9 +196,12 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 def run_preview(
-    paths: Sequence[str], host: str, port: int, options: BuildOptions, quiet: bool, verbose: bool
+    paths: Sequence[str], host: str, port: int, quiet: bool, verbose: bool, **options: Any
 ) -> None:
-    """``briefpack preview``: serve the outputs, build as watch does, reload open pages."""
+    """``briefpack preview``: serve the outputs, build as watch does, reload open pages.
+
+    ``options`` are the command line's build options, as for ``briefpack build``.
+    """
     from briefpack.authoring.watch import watch_and_build
     from briefpack.build.console import (
         EXIT_INTERRUPTED,
@@ -207,20 +209,22 @@ def run_preview(
         report,
         report_warnings_on_stderr,
     )
+    from briefpack.build.request import build_options, pack_paths
 
     report_warnings_on_stderr(quiet)
-    formats = tuple(dict.fromkeys((*options.formats, "html")))
-    options = replace(options, formats=formats, shortest_first=True)
+    chosen = build_options(**options)
+    formats = tuple(dict.fromkeys((*chosen.formats, "html")))
+    chosen = replace(chosen, formats=formats, shortest_first=True)
     reloads = Reloads()
     try:
-        server = serve(options.out_dir, host, port, reloads)
+        server = serve(chosen.out_dir, host, port, reloads)
     except OSError as error:
         raise BriefpackError(f"cannot serve on {host}:{port}: {error.strerror}") from None
     click.echo(f"serving http://{host}:{server.server_address[1]}/")
     try:
         watch_and_build(
-            paths,
-            options,
+            pack_paths(paths),
+            chosen,
             progress=lambda: progress_for(quiet, verbose),
             report=report,
             after_build=reloads.bump,

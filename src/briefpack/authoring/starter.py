@@ -1,4 +1,7 @@
-"""Starting a pack: the commented example, and packs imported from Markdown."""
+"""Starting a pack from the commented example, and writing a new file without overwriting.
+
+Packs imported from Markdown are :mod:`briefpack.authoring.importer`'s.
+"""
 
 from __future__ import annotations
 
@@ -18,14 +21,6 @@ def run_new(name: str, folder: Path) -> None:
     click.echo(f"wrote {path}; check it with: briefpack validate {path}")
 
 
-def run_import(source: Path, output: Path | None, strict: bool, force: bool) -> None:
-    """``briefpack import``: write the pack, and report every line that was skipped."""
-    path, skipped = import_file(source, output, strict=strict, force=force)
-    for problem in skipped:
-        click.echo(str(problem), err=True)
-    click.echo(f"wrote {path}")
-
-
 def write_starter(name: str, folder: Path) -> Path:
     """Write the commented example pack as ``folder/name.yaml``; never overwrite."""
     from briefpack.content.validate import check_pack_name
@@ -40,44 +35,6 @@ def write_starter(name: str, folder: Path) -> Path:
     target = folder / f"{name}.yaml"
     write_new(target, text, force=False)
     return target
-
-
-def import_file(
-    source: Path, output: Path | None, strict: bool, force: bool
-) -> tuple[Path, list[Problem]]:
-    """Import the Markdown agenda ``source`` and write it as a validated pack.
-
-    Returns the path written and the lines that were skipped.  With
-    ``strict``, skipped lines are an error and nothing is written.
-    """
-    from briefpack.authoring.importer import import_markdown
-    from briefpack.authoring.yaml_writer import dump_pack
-    from briefpack.content.loader import parse_yaml, read_text
-    from briefpack.content.validate import check_pack_name, validate_pack
-
-    label = str(source)
-    result = import_markdown(read_text(source, label), label)
-    if strict and result.skipped:
-        raise BriefpackError([*result.skipped, Problem(None, "nothing written (--strict)")])
-    target = output or Path("content") / f"{source.stem}.yaml"
-    check_pack_name(target.stem, str(target))
-    for day in result.pack.get("days", []):
-        for session in day["sessions"]:
-            if not session["speakers"]:
-                del session["speakers"]
-    text = dump_pack(result.pack, header=f"Imported by briefpack from {source.name}.")
-    try:
-        validate_pack(parse_yaml(text, str(target)), str(target), target.stem, target.parent)
-    except BriefpackError as error:
-        raise BriefpackError(
-            [
-                *result.skipped,
-                *error.problems,
-                Problem(None, f"nothing written: the import of {source} is not a valid pack"),
-            ]
-        ) from None
-    write_new(target, text, force=force)
-    return target, result.skipped
 
 
 def write_new(target: Path, text: str, force: bool = False) -> None:

@@ -10,12 +10,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 
-from briefpack.build.console import EXIT_INTERRUPTED
+from briefpack.build.console import EXIT_INTERRUPTED, show_problems
 from briefpack.build.discover import find_packs
 from briefpack.build.pipeline import BuildOptions, BuildReport, Job, Progress, build, make_pool
+from briefpack.build.request import build_options, pack_paths
 from briefpack.build.signals import stopped_like_ctrl_c
 from briefpack.build.workers import WorkerPool
 from briefpack.errors import BriefpackError
@@ -42,14 +44,17 @@ _RELEVANT = (
 )
 
 
-def run_watch(paths: Sequence[str], options: BuildOptions, quiet: bool, verbose: bool) -> None:
-    """``briefpack watch``: build, then rebuild after every relevant save, until Ctrl-C."""
+def run_watch(paths: Sequence[str], quiet: bool, verbose: bool, **options: Any) -> None:
+    """``briefpack watch``: build, then rebuild after every relevant save, until Ctrl-C.
+
+    ``options`` are the command line's build options, as for ``briefpack build``.
+    """
     from briefpack.build.console import progress_for, report, report_warnings_on_stderr
 
     report_warnings_on_stderr(quiet)
     watch_and_build(
-        paths,
-        replace(options, shortest_first=True),
+        pack_paths(paths),
+        replace(build_options(**options), shortest_first=True),
         progress=lambda: progress_for(quiet, verbose),
         report=report,
     )
@@ -172,7 +177,7 @@ def _build_once(
         files = find_packs(paths)
         result = build(files, options, os.environ, progress(), pool)
     except BriefpackError as error:
-        error.show()
+        show_problems(error.problems)
         return set()
     report(result, time.perf_counter() - started)
     return {folder.resolve() for folder in result.theme_folders}

@@ -1,10 +1,11 @@
-"""What ``validate``, ``build``, ``watch`` and ``preview`` print, and their exit statuses.
+"""What the commands that build print: problems, progress, the summary, advice.
 
-The command line only declares commands and options; each command calls one
-function, and the functions that report to a person live here: problems on
-standard error as ``PATH:LINE:COL: message``, a line per output or a live
-line on a terminal, the closing summary, and advice about the machine once
-per run.
+Problems go to standard error as ``PATH:LINE:COL: message``; progress is a
+line per output, or a live line on a terminal; a build closes with its
+summary; advice about the machine is printed once per run.  The commands
+themselves (:mod:`briefpack.build.run`, :mod:`briefpack.build.validation`,
+:mod:`briefpack.authoring.watch`, :mod:`briefpack.authoring.preview`) print
+through these.
 """
 
 from __future__ import annotations
@@ -12,79 +13,30 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import click
 
-from briefpack.errors import ADVICE_LOGGER, BriefpackError, Problem
+from briefpack.errors import ADVICE_LOGGER, Problem
 
 if TYPE_CHECKING:
     # Imported when a build runs: validate does not need the build's machinery.
-    from briefpack.build.pipeline import BuildOptions, BuildReport, Progress
-    from briefpack.content.limits import ReadLimits
+    from briefpack.build.pipeline import BuildReport, Progress
 
 #: Exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
 EXIT_INTERRUPTED = 130
 
 
-def run_validate(paths: Sequence[str], limits: ReadLimits) -> int:
-    """Check each pack in ``paths``: a line for a valid one, every problem of an invalid one.
-
-    A pack is checked as the build reads it: its file, its answers file and
-    its theme (see :mod:`briefpack.build.trial`).
-    """
-    from briefpack.build.discover import find_packs
-    from briefpack.build.trial import check_as_built
-    from briefpack.content.validate import load_pack
-    from briefpack.render.catalogues import pack_warnings
-
-    files = find_packs(paths)
-    failed = 0
-    for path in files:
-        try:
-            pack = load_pack(path, limits=limits)
-            for warning in pack_warnings(pack):
-                click.echo(str(warning), err=True)
-            for warning in check_as_built(path, pack, limits.max_size):
-                click.echo(str(warning), err=True)
-        except BriefpackError as error:
-            error.show()
-            failed += 1
-            continue
-        click.echo(f"{path}: ok: {pack.summary()}")
-    if failed:
-        click.echo(
-            f"{failed} of {len(files)} pack{'s' if len(files) > 1 else ''} invalid", err=True
-        )
-        return 1
-    return 0
+def show_problems(problems: Sequence[Problem]) -> None:
+    """Print each problem on its own line on standard error, without a prefix."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
 
 
-def run_build(paths: Sequence[str], options: BuildOptions, quiet: bool, verbose: bool) -> int:
-    """Build the packs in ``paths``, showing progress; the exit status."""
-    from briefpack.build.discover import find_packs
-    from briefpack.build.pipeline import build
-    from briefpack.build.signals import Stopped, stopped_like_ctrl_c
-
-    started = time.perf_counter()
-    report_warnings_on_stderr(quiet)
-    files = find_packs(paths)
-    try:
-        # SIGTERM and SIGHUP unwind as Ctrl-C does: workers stopped, nothing half-written.
-        with stopped_like_ctrl_c():
-            result = build(files, options, os.environ, progress_for(quiet, verbose))
-    except KeyboardInterrupt as interruption:
-        by, status = "", EXIT_INTERRUPTED
-        if isinstance(interruption, Stopped):
-            by, status = f" by {interruption.name}", interruption.exit_status
-        click.echo(
-            f"interrupted{by}: finished outputs are in place, nothing half-written", err=True
-        )
-        return status
-    report(result, time.perf_counter() - started)
-    return 0 if result.ok else 1
+def show_interrupted(by: str = "") -> None:
+    """Say that a build was stopped (``by`` a signal, when one is named), and what is left."""
+    click.echo(f"interrupted{by}: finished outputs are in place, nothing half-written", err=True)
 
 
 def progress_for(quiet: bool, verbose: bool) -> Progress:
@@ -115,8 +67,7 @@ def report(result: BuildReport, elapsed: float) -> None:
     """Print the build's warnings and problems, then its summary."""
     for warning in result.warnings:
         click.echo(str(warning), err=True)
-    if result.failures:
-        BriefpackError(distinct(result.failures)).show()
+    show_problems(distinct(result.failures))
     click.echo(summary(result, elapsed), err=not result.ok)
 
 
