@@ -19,11 +19,7 @@ from lxml import etree
 from conftest import BUNDLED_PACK, run
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
 FIRST = "devops-culture-at-amazon--observability-reliability-engineering"
-
-
 SECOND = "agentcore--multi-agent-orchestration-at-scale"
 
 
@@ -42,8 +38,6 @@ days:
           - title: Budget
             question: How much?
 """
-
-
 STORED = f"answers:\n  {SECOND}:\n    answer: Stored before\n"
 
 

@@ -33,19 +33,13 @@ FORBIDDEN_KEYS = {
     "/OpenAction", "/AA", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE", "/AcroForm",
     "/Ref", "/OPI",
 }  # fmt: skip
-
-
 #: Action types (``/S``) and object types (``/Type``) that must not be found.
 FORBIDDEN_NAMES = {
     "/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE",
     "/EmbeddedFile", "/Filespec",
 }  # fmt: skip
-
-
 #: Strings only the smuggled objects hold.
 SMUGGLED_TEXT = ("app.alert", "calc.exe", "payload", "evil.example", "other.pdf")
-
-
 OUTPUTS = ("pack.pdf", "sessions/02-agentcore.pdf", "recipients/jane-doe.pdf")
 
 

@@ -22,12 +22,8 @@ from briefpack.render.theme_css import css_colour, css_number, css_string, css_u
 from conftest import run
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-
-
 #: A font file name made to close ``url(...)`` and hide every page's text.
 HOSTILE_FONT = "a'); } body { display: none } @font-face { src: url('x.ttf"
-
-
 #: Strings that would end a CSS string, url, block or the <style> element if pasted in.
 HOSTILE_STRINGS = [
     HOSTILE_FONT,

@@ -214,16 +214,12 @@ _SESSIONS = "".join(
     f"        questions:\n          - title: Item {n}\n            question: Why {n}?\n"
     for n in range(1, 4)
 )
-
-
 #: Four sessions (a book), a recipient, and an answers file beside it (a debrief).
 BRANCHING_PACK = (
     MINIMAL_PACK.replace("days:", "recipients:\n  - name: Jane Doe\ndays:", 1)
     + _SESSIONS
     + "options:\n  theme: brand\n"
 )
-
-
 BRANCHES = {
     "session pack": "settings.session",
     "PDF (no inline stylesheet)": "stylesheet is none",
@@ -274,8 +270,6 @@ def test_a_refusal_only_in_the_pdf_is_refused_alike_by_validate_and_build(tmp_pa
 # Widths and counts that build gigabyte strings (attacker A2 #4): `*` was bounded,
 # these were not; each is refused at its line before anything is built.
 _HUGE = 1_500_000_000
-
-
 WIDTH_BOMBS = {
     "center filter": f'{{{{ "x"|center({_HUGE})|length }}}}',
     "format filter's width": f'{{{{ "%0{_HUGE}d"|format(1)|length }}}}',

@@ -17,13 +17,9 @@ _SVG_OPEN = (
     '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
     'width="100" height="20">'
 )
-
-
 _BOMB_LEVELS = "".join(
     f'<g id="a{level}">' + f'<use href="#a{level - 1}"/>' * 10 + "</g>" for level in range(1, 10)
 )
-
-
 HOSTILE_SVGS = {
     "style import": (
         _SVG_OPEN
