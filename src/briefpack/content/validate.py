@@ -7,10 +7,8 @@ author fixes them all in one pass; :func:`validate_pack` then raises one
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import replace
-from itertools import pairwise
 from pathlib import Path
 
 from briefpack.content.attachments import (
@@ -19,6 +17,14 @@ from briefpack.content.attachments import (
     check_attachment,
     unembedded_warning,
     untagged_warning,
+)
+from briefpack.content.cross_checks import (
+    check_attendees,
+    check_day_order,
+    check_question_ids,
+    check_recipients,
+    with_question_keys,
+    with_session_ids,
 )
 from briefpack.content.images import ImageRefusedError, image_name, resolve_image
 from briefpack.content.limits import ReadLimits
@@ -38,7 +44,7 @@ from briefpack.content.schema import (
     SESSION_KEYS,
     SPEAKER_KEYS,
 )
-from briefpack.content.slug import name_slug, slugify
+from briefpack.content.slug import name_slug
 from briefpack.content.values import describe
 from briefpack.errors import BriefpackError, Mark, Problem
 from briefpack.model import (
@@ -124,9 +130,9 @@ class PackChecker(Checker):
             tuple[Path, int, int], AttachmentFacts | AttachmentRefusedError
         ] = {}
         #: Attendees named by sessions, checked once the pack's attendees are known.
-        self._named_attendees: list[tuple[str, Mark]] = []
+        self.named_attendees: list[tuple[str, Mark]] = []
         #: Sessions recipients exclude, checked once every session has its id.
-        self._excluded: list[tuple[str, Mark]] = []
+        self.excluded: list[tuple[str, Mark]] = []
 
     def pack(self, root: Node, source: str, name: str) -> Pack | None:
         if isinstance(root, ScalarNode) and root.is_null:
@@ -145,14 +151,14 @@ class PackChecker(Checker):
         recipients = record.items("recipients", self.recipient)
         options = self.options(record.mapping("options"))
         if days is not None:
-            self._check_day_order(days)
-            self._check_question_ids(days)
+            check_day_order(self, days)
+            check_question_ids(self, days)
             answer_fields = bool(options and options.answer_fields)
-            days = self._with_question_keys(self._with_session_ids(days), answer_fields)
+            days = with_question_keys(self, with_session_ids(self, days), answer_fields)
         if attendees is not None:
-            self._check_attendees(attendees)
+            check_attendees(self, attendees, self.named_attendees)
         if recipients is not None and days is not None:
-            self._check_recipients(recipients, days)
+            check_recipients(self, recipients, days, self.excluded)
         if (
             title is None
             or days is None
@@ -347,7 +353,7 @@ class PackChecker(Checker):
         if not isinstance(node, ScalarNode) or node.is_null or not node.value.strip():
             self.problem(node.mark, f"an attendee must be named, not {describe(node)}")
             return None
-        self._named_attendees.append((node.value, node.mark))
+        self.named_attendees.append((node.value, node.mark))
         return node.value
 
     def attendee(self, node: Node) -> Attendee | None:
@@ -399,62 +405,8 @@ class PackChecker(Checker):
         if not isinstance(node, ScalarNode) or node.is_null or not node.value.strip():
             self.problem(node.mark, f"a session to exclude must be its id, not {describe(node)}")
             return None
-        self._excluded.append((node.value, node.mark))
+        self.excluded.append((node.value, node.mark))
         return node.value, node.mark
-
-    def _check_recipients(self, recipients: tuple[Recipient, ...], days: tuple[Day, ...]) -> None:
-        """Each recipient's file name once; every excluded session one of the pack's."""
-        seen: dict[str, Recipient] = {}
-        for recipient in recipients:
-            if recipient.slug in seen:
-                self.problem(
-                    recipient.mark,
-                    f"recipient {recipient.name!r} would share the file name "
-                    f"'{recipient.slug}' with the recipient at line "
-                    f"{seen[recipient.slug].mark.line}; give each recipient a distinct name",
-                )
-            seen.setdefault(recipient.slug, recipient)
-        ids = [session.id for day in days for session in day.sessions]
-        for recipient in recipients:
-            if ids and set(ids) <= set(recipient.exclude):
-                self.problem(
-                    recipient.mark,
-                    f"recipient {recipient.name!r} is excluded from every session and would "
-                    "get an empty pack; remove them from 'recipients'",
-                )
-        for written, mark in self._excluded:
-            if written in ids:
-                continue
-            close = difflib.get_close_matches(written, ids, n=1, cutoff=0.5)
-            hint = f"did you mean {close[0]!r}?" if close else f"the ids are {', '.join(ids)}"
-            self.problem(mark, f"no session has the id {written!r}; {hint}")
-
-    def _check_attendees(self, attendees: tuple[Attendee, ...]) -> None:
-        """Each attendee once; every name a session gives is one of them."""
-        first: dict[str, Attendee] = {}
-        for attendee in attendees:
-            if attendee.name in first:
-                self.problem(
-                    attendee.mark,
-                    f"attendee {attendee.name!r} is already listed at line "
-                    f"{first[attendee.name].mark.line}; sessions name attendees by name",
-                )
-            first.setdefault(attendee.name, attendee)
-        names = list(first)
-        for name, mark in self._named_attendees:
-            if name in first:
-                continue
-            close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-            hint = (
-                f"; did you mean {close[0]!r}?"
-                if close
-                else (
-                    "; list them under 'attendees' at the top of the pack"
-                    if not names
-                    else f"; the attendees are {', '.join(names)}"
-                )
-            )
-            self.problem(mark, f"{name!r} is not one of the pack's attendees{hint}")
 
     def speaker(self, node: Node) -> Speaker | None:
         record = self.record(node, SPEAKER_KEYS, "a speaker")
@@ -485,108 +437,4 @@ class PackChecker(Checker):
             mark=record.node.mark,
             question_mark=question_mark,
             context_mark=record.mark("context"),
-        )
-
-    def _check_question_ids(self, days: tuple[Day, ...]) -> None:
-        """A question's id names it across versions: each at most once in the pack."""
-        taken: dict[str, Question] = {}
-        for day in days:
-            for session in day.sessions:
-                for question in session.questions:
-                    if question.id is None:
-                        continue
-                    if question.id in taken:
-                        self.problem(
-                            question.mark,
-                            f"duplicate question id '{question.id}' (also used by the question "
-                            f"at line {taken[question.id].mark.line})",
-                        )
-                    taken.setdefault(question.id, question)
-
-    def _check_day_order(self, days: tuple[Day, ...]) -> None:
-        for previous, day in pairwise(days):
-            if day.date == previous.date:
-                self.problem(
-                    day.mark,
-                    f"{day.date.isoformat()} is already a day at line {previous.mark.line}; "
-                    "put all of a day's sessions under one date",
-                )
-            elif day.date < previous.date:
-                self.problem(
-                    day.mark,
-                    f"days must be in date order: {day.date.isoformat()} comes after "
-                    f"{previous.date.isoformat()} (line {previous.mark.line})",
-                )
-
-    def _with_question_keys(self, days: tuple[Day, ...], answer_fields: bool) -> tuple[Day, ...]:
-        """Give each question the key its answers are filed under.
-
-        The key is the question's ``id``, otherwise its session's id and its
-        title: moving a question within its session, or moving sessions,
-        never changes it.  Two questions of one title in one session would
-        share a key: an error in a pack that asks for answer fields, else a
-        warning, the second one's key then numbered (``-2``).
-        """
-        taken: dict[str, Question] = {}
-        result = []
-        for day in days:
-            sessions = []
-            for session in day.sessions:
-                questions = []
-                for question in session.questions:
-                    key = question.id or f"{session.id}--{slugify(question.title) or 'question'}"
-                    # A repeated explicit id is reported by _check_question_ids.
-                    if key in taken and question.id is None:
-                        message = (
-                            f"this question's answers would be filed under '{key}', like the "
-                            f"question at line {taken[key].mark.line}; give one of them an 'id'"
-                        )
-                        if answer_fields:
-                            self.problem(question.mark, message)
-                        else:
-                            self.warning(question.mark, message)
-                            number = 2
-                            while f"{key}-{number}" in taken:
-                                number += 1
-                            key = f"{key}-{number}"
-                    taken.setdefault(key, question)
-                    questions.append(replace(question, key=key))
-                sessions.append(replace(session, questions=tuple(questions)))
-            result.append(replace(day, sessions=tuple(sessions)))
-        return tuple(result)
-
-    def _with_session_ids(self, days: tuple[Day, ...]) -> tuple[Day, ...]:
-        """Report explicit ids given twice, and give every other session a unique id."""
-        taken: dict[str, Session] = {}
-        sessions = [session for day in days for session in day.sessions]
-        for session in sessions:
-            if not session.id:
-                continue
-            if session.id in taken:
-                self.problem(
-                    session.mark,
-                    f"duplicate session id '{session.id}' (also used by the session at line "
-                    f"{taken[session.id].mark.line}); ids name the session's files",
-                )
-            taken.setdefault(session.id, session)
-        chosen_ids: dict[int, str] = {}
-        for number, session in enumerate(sessions, start=1):
-            if session.id:
-                continue
-            # Ids made from titles yield to explicit ones, and to each other in order.
-            base = slugify(session.title) or f"session-{number}"
-            chosen, suffix = base, 2
-            while chosen in taken:
-                chosen, suffix = f"{base}-{suffix}", suffix + 1
-            taken[chosen] = session
-            chosen_ids[id(session)] = chosen
-        return tuple(
-            replace(
-                day,
-                sessions=tuple(
-                    replace(session, id=chosen_ids[id(session)]) if not session.id else session
-                    for session in day.sessions
-                ),
-            )
-            for day in days
         )
