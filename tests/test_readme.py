@@ -39,6 +39,10 @@ LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
 HEADING = re.compile(r"^(#{1,6}) +(.+?) *#*$", re.MULTILINE)
 
 
+def page_id(page: Path) -> str:
+    return page.relative_to(REPO).as_posix()
+
+
 def text(page: Path) -> str:
     return page.read_text(encoding="utf-8")
 
@@ -115,7 +119,7 @@ def test_example_pack_in_the_readme_is_valid(tmp_path: Path) -> None:
     assert pack.sessions[0].id == "devops-culture"
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_every_yaml_example_is_well_formed_yaml(page: Path) -> None:
     for block in code_blocks(text(page), "yaml"):
         assert isinstance(yaml.safe_load(block), dict), block
@@ -140,7 +144,7 @@ def test_the_code_map_lists_every_module_and_only_those() -> None:
     }
 
 
-@pytest.mark.parametrize("page", [*PAGES, REPO / "benchmarks" / "README.md"], ids=str)
+@pytest.mark.parametrize("page", [*PAGES, REPO / "benchmarks" / "README.md"], ids=page_id)
 def test_every_file_the_docs_name_exists(page: Path) -> None:
     """Paths in code spans: from the checkout's root, or a module from src/briefpack."""
     missing = []
@@ -162,7 +166,7 @@ def test_the_readme_is_read_in_five_minutes() -> None:
     assert len(README.splitlines()) <= README_MAX_LINES
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+@pytest.mark.parametrize("page", [*PAGES, REPO / "benchmarks" / "README.md"], ids=page_id)
 def test_every_relative_link_leads_to_a_file_and_heading_that_exist(page: Path) -> None:
     broken = []
     for target in LINK.findall(prose(text(page))):
@@ -218,7 +222,7 @@ def test_every_command_in_the_readme_runs_as_written(
     assert not failed, failed
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
 def test_every_option_the_docs_show_is_one_the_command_has(page: Path) -> None:
     for block in code_blocks(text(page)):
         shown: click.Command | None = None
