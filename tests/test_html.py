@@ -84,3 +84,35 @@ def test_every_font_role_falls_back_to_the_shipped_emoji_font() -> None:
         assert re.search(rf'--{role}-font: "[^"]+", "{EMOJI_FAMILY}";', css), role
     assert f"url(fonts/{EMOJI_FONT})" in css
     assert font_files(theme)[EMOJI_FONT].is_file()
+
+
+#: A theme's template written against the names a template had before the view.
+EARLIER_TEMPLATE = (
+    "<html><body>{{ lang }}|{{ event_dates }}|{{ summary }}|{{ sensitive }}|{{ prepared_for }}|"
+    "{{ changes_title }}|{{ session_pack }}|"
+    "{% for day in days %}{% for s in day.sessions %}{{ anchors[s.id] }}:"
+    "{{ debrief_tally(s) | join(',') }}:{{ kept_questions(s) | length }}:"
+    "{{ marked_speakers(s) | length }};{% endfor %}{% endfor %}"
+    "{% for q, text in debrief_follow_ups() %}{{ q.title }}={{ text }}{% endfor %}|"
+    "{{ initials('Jane Doe') }}</body></html>\n"
+)
+
+
+def test_a_theme_template_written_before_the_view_keeps_its_names(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    (folder / "pack.html.j2").write_text(EARLIER_TEMPLATE, encoding="utf-8")
+    (folder / "theme.yaml").write_text("template: pack.html.j2\n", encoding="utf-8")
+    theme = load_theme(folder, default_theme())
+    pack = valid(write_pack(MINIMAL_PACK + "classification: Confidential\n"))
+    key = pack.sessions[0].questions[0].key
+    answers = Answers((Answer(key, answer="North", follow_up="Check the map"),))
+    settings = RenderSettings(theme=theme, answers=answers, recipient="Jane Doe")
+    html = html_document(pack, settings, inline_stylesheet=False)
+    assert (
+        "en|March 2, 2026|1 day, 1 session, and 1 question|True|"
+        "Prepared for Jane Doe · Jan 1, 2000|None|None|session-strategy:1,0,1:1:0;"
+        "Direction=Check the map|JD"
+    ) in html

@@ -115,22 +115,19 @@ def _render(
     part: str | None,
     page_of: Mapping[str, int] | None,
 ) -> str:
-    """``template`` rendered with every value and function briefpack gives a template."""
+    """``template`` rendered with every value and function briefpack gives a template.
+
+    ``view`` is what the document contains (:mod:`briefpack.render.view`); the
+    rest is how it looks on the page, and the names that theme templates
+    written before the view read (:func:`_earlier_names`).
+    """
     theme = settings.chosen_theme
     wording = display.wording_for(pack.options.language, pack.options.time_format)
     view = build_view(pack, settings)
-    days, session_pack = pack.scope(settings.session)
-    changes = bool(settings.changes_since and settings.changes_date)
+    changes = view.changes is not None
     return template.render(
-        # What the document contains, worded (render/view): the rest is how it looks.
         view=view,
-        # The names below are what theme templates were written against before the
-        # view: kept, and made from the view where it holds the fact.
-        pack=pack,
-        lang=view.language,
-        days=days,
-        session_pack=session_pack,
-        settings=settings,
+        **_earlier_names(view, pack, settings),
         version=__version__,
         # The stylesheet is the theme's own file, not content: it is marked safe
         # deliberately, because autoescaping would turn its quotes into &#34;
@@ -151,37 +148,58 @@ def _render(
         else [],
         created=_iso(settings.created),
         keywords=display.keywords(pack),
-        event_dates=wording.event_dates(pack),
-        summary=wording.summary(pack),
-        sensitive=display.is_sensitive(pack.classification),
-        anchors=_anchors(pack),
         logo=logo_url(theme),
         # The running header's titles, shortened to one line of its boxes (theme_css.py).
         running_title=running_text(pack.title, theme, settings.paper, "left"),
         running_session=lambda session: running_text(
             _heading(session), theme, settings.paper, "right"
         ),
-        # A tagged PDF needs words for every picture: whose logo it is.
-        logo_alt=view.logo_alt,
         page_anchor=page_anchor,
-        debrief_tally=lambda session: _tally(view, session.id),
-        debrief_follow_ups=lambda: _follow_ups(view, pack),
-        changes_title=view.changes.title if view.changes else None,
-        prepared_for=view.prepared_for,
-        sessions_of=lambda attendee: [
+    )
+
+
+def _earlier_names(view: PackView, pack: Pack, settings: RenderSettings) -> dict[str, object]:
+    """What a theme's template read before the view, made from the view where it holds it.
+
+    A theme written against them keeps working; the built-in template reads
+    ``view`` (and ``pack`` for the document's metadata) instead.
+    """
+    days, session_pack = pack.scope(settings.session)
+    return {
+        "pack": pack,
+        "lang": view.language,
+        "days": days,
+        "session_pack": session_pack,
+        "settings": settings,
+        "event_dates": view.event_dates,
+        "summary": view.summary,
+        "sensitive": view.cover.sensitive,
+        "anchors": _anchors(pack),
+        # A tagged PDF needs words for every picture: whose logo it is.
+        "logo_alt": view.logo_alt,
+        "debrief_tally": lambda session: _tally(view, session),
+        "debrief_follow_ups": lambda: _follow_ups(view, pack),
+        "changes_title": view.changes.title if view.changes else None,
+        "prepared_for": view.prepared_for,
+        "sessions_of": lambda attendee: [
             session
             for day in days
             for session in day.sessions
             if attendee.name in session.attendees
         ],
-    )
+    }
 
 
-def _tally(view: PackView, session_id: str) -> tuple[int, int, int]:
-    """A session's debrief tally from the view, as the ``debrief_tally`` of older themes gave it."""
-    assert view.debrief is not None, "debrief_tally() outside a debrief"
-    tally = next(tally for tally in view.debrief.tallies if tally.session_id == session_id)
-    return tally.answered, tally.unanswered, tally.follow_ups
+def _tally(view: PackView, session: Session) -> tuple[int, int, int]:
+    """A session's debrief tally from the view, as ``debrief_tally`` gave it.
+
+    Answered, unanswered, follow-ups; outside a debrief, every question unanswered.
+    """
+    tallies = view.debrief.tallies if view.debrief is not None else ()
+    for tally in tallies:
+        if tally.session_id == session.id:
+            return tally.answered, tally.unanswered, tally.follow_ups
+    return 0, len(session.questions), 0
 
 
 def _follow_ups(view: PackView, pack: Pack) -> list[tuple[Question, str]]:
@@ -228,6 +246,10 @@ def _environment(theme_dir: Path, wording: display.Wording) -> jinja2.Environmen
     for name in set(environment.globals) - _JINJA_GLOBALS:
         del environment.globals[name]
     environment.filters["markdown"] = markdown_html
+    # Marks a title's or label's changed words: how a changes copy shows them (the template).
+    environment.globals["inlines"] = _inlines
+    # What theme templates written before the view call to word or count the contents;
+    # the view holds all of it (render/view), but they keep working.
     environment.globals.update(
         clock_time=wording.clock_time,
         time_range=wording.time_range,
@@ -238,7 +260,6 @@ def _environment(theme_dir: Path, wording: display.Wording) -> jinja2.Environmen
         pages=wording.pages,
         session_heading=display.session_heading,
         initials=initials,
-        inlines=_inlines,
         times=wording.times,
         status_label=wording.status_label,
         change_lines=wording.change_lines,

@@ -86,6 +86,10 @@ class PackView:
     labels: Labels
     #: Whether this is a session's pack (its own cover, no table, no contents).
     session_pack: bool
+    #: The event's dates and size (``2 days, 4 sessions, and 27 questions``), whatever the
+    #: cover shows: the full pack's cover prints them.
+    event_dates: str
+    summary: str
     cover: Cover
     #: A changes copy's page after the cover; ``None`` otherwise.
     changes: ChangesPage | None
@@ -126,11 +130,23 @@ def build_view(pack: Pack, settings: RenderSettings, marked: Pack | None = None)
         if settings.recipient
         else None
     )
+    event_dates = wording.event_dates(pack)
+    summary = wording.summary(pack)
     return PackView(
         language=wording.printed_language,
         labels=labels_for(wording),
         session_pack=session is not None,
-        cover=cover(pack, session, shown, wording, prepared_for),
+        event_dates=event_dates,
+        summary=summary,
+        cover=cover(
+            pack,
+            session,
+            shown,
+            wording,
+            dates=event_dates,
+            summary=summary,
+            prepared_for=prepared_for,
+        ),
         changes=_changes(marked or pack, settings, wording),
         debrief=debrief(shown) if settings.answers is not None else None,
         glance=glance(pack, shown) if session is None else None,

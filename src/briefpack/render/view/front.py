@@ -174,9 +174,16 @@ def cover(
     session: Session | None,
     days: Sequence[DayView],
     wording: Wording,
+    *,
+    dates: str,
+    summary: str,
     prepared_for: str | None,
 ) -> Cover:
-    """The full pack's cover, or with ``session`` that of a session pack."""
+    """The full pack's cover, or with ``session`` that of a session pack.
+
+    ``dates``, ``summary`` and ``prepared_for`` are the full cover's lines, worded
+    once for the view (see :class:`briefpack.render.view.PackView`).
+    """
     full = Cover(
         session=False,
         kicker=wording.gettext("Briefing pack"),
@@ -184,8 +191,8 @@ def cover(
         event_title=pack.title,
         subtitle=pack.subtitle,
         part_of=None,
-        dates=wording.event_dates(pack),
-        summary=wording.summary(pack),
+        dates=dates,
+        summary=summary,
         speakers=(),
         prepared_for=prepared_for,
         organisation=pack.organisation,
