@@ -55,7 +55,7 @@ def _render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
 
 
 def _render_pdf_step(pack: Pack, settings: RenderSettings, step: Any) -> Rendered:
-    from briefpack.render.pdf import render_step
+    from briefpack.render.book_steps import render_step
 
     return render_step(pack, settings, step)
 

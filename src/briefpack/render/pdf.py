@@ -47,12 +47,6 @@ from briefpack.render.html import (
     link_descriptions,
     session_anchor,
 )
-from briefpack.render.parts import (
-    NUMBERS_PART,
-    JoinSpec,
-    PartSpec,
-    RenderedPart,
-)
 from briefpack.render.recipient_mark import laid_out_mark
 from briefpack.render.rendered import Rendered
 from briefpack.render.scrub import scrub_document
@@ -154,12 +148,13 @@ def render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
     # The stylesheet is parsed (and its fonts loaded) once per process and
     # shared, so the HTML is made without its inline copy.
     html = html_document(pack, settings, inline_stylesheet=False)
-    fetcher = _fetcher(pack, theme)
-    pdf, anchors_by_page = _weasyprint_pdf(pack, settings, html, fetcher)
+    fetcher = fetcher_for(pack, theme)
+    pdf, anchors_by_page = weasyprint_pdf(pack, settings, html, fetcher)
     return _finish(pack, settings, pdf, anchors_by_page, fetcher)
 
 
-def _fetcher(pack: Pack, theme: Theme) -> RestrictedFetcher:
+def fetcher_for(pack: Pack, theme: Theme) -> RestrictedFetcher:
+    """What one render may fetch: the pack's pictures and the theme's logo, at fixed URLs."""
     files = {DOCUMENT_BASE / IMAGES / image.name: image.path for image in pack_images(pack)}
     if theme.logo is not None:
         files[DOCUMENT_BASE / LOGO / theme.logo.name] = theme.logo
@@ -189,7 +184,7 @@ def _finish(
     return Rendered(pdf, len(anchors_by_page))
 
 
-def _weasyprint_pdf(
+def weasyprint_pdf(
     pack: Pack,
     settings: RenderSettings,
     html: str,
@@ -200,7 +195,9 @@ def _weasyprint_pdf(
 ) -> tuple[bytes, list[list[str]]]:
     """WeasyPrint's PDF of ``html``, and the anchors on each of its pages; problems reported.
 
-    Without ``write``, only the layout: no PDF (empty bytes), its pages counted.
+    A whole pack's HTML, or a book's part (:mod:`briefpack.render.book_steps`,
+    with the part's ``extra_css`` and PDF ``variant``).  Without ``write``, only the
+    layout: no PDF (empty bytes), its pages counted.
     """
     theme = settings.chosen_theme
     with _captured_weasyprint_log() as capture:
@@ -275,63 +272,6 @@ def _reason(record: logging.LogRecord, fetcher: RestrictedFetcher) -> str:
     for url, path in fetcher.files.items():
         message = message.replace(repr(url.as_uri()), repr(str(path)))
     return message
-
-
-def render_part(pack: Pack, settings: RenderSettings, spec: PartSpec) -> RenderedPart:
-    """One part of a book (:mod:`briefpack.render.parts`), finished as a whole pack is.
-
-    A session's pre-read pages are drawn in and a tagged part's structure
-    repaired here, part by part, so that joining the book is only joining.
-    """
-    fetcher = _fetcher(pack, settings.chosen_theme)
-    pdf, anchors_by_page = _weasyprint_pdf(
-        pack, settings, spec.html, fetcher, spec.extra_css, spec.variant
-    )
-    if spec.name != NUMBERS_PART:
-        sessions = [session for session in pack.sessions if session.id == spec.name]
-        kept = kept_pages(
-            sessions, {session.id: session_anchor(session) for session in sessions}, anchors_by_page
-        )
-        tagged = spec.variant != "none"
-        descriptions = link_descriptions(pack, pack.options.language) if tagged else None
-        pdf = finish_book(pdf, kept, settings.chosen_theme.margins, None, descriptions)
-    return RenderedPart(pdf, tuple(tuple(anchors) for anchors in anchors_by_page))
-
-
-def join_book(settings: RenderSettings, spec: JoinSpec) -> Rendered:
-    """The book: its parts joined, each font embedded once, the page numbers laid over."""
-    from briefpack.render.book import join_parts
-
-    parts = [RenderedPart.from_bytes(data) for data in spec.parts]
-    pdf = join_parts(
-        [part.pdf for part in parts],
-        sorted(font_files(settings.chosen_theme).values()),
-        spec.numbers,
-        spec.nested,
-    )
-    return Rendered(pdf, sum(part.pages for part in parts))
-
-
-def count_pages(pack: Pack, settings: RenderSettings, spec: PartSpec) -> int:
-    """How many pages a part has: its layout only, no PDF written."""
-    fetcher = _fetcher(pack, settings.chosen_theme)
-    _, anchors_by_page = _weasyprint_pdf(
-        pack, settings, spec.html, fetcher, spec.extra_css, spec.variant, write=False
-    )
-    return len(anchors_by_page)
-
-
-def render_step(pack: Pack, settings: RenderSettings, step: PartSpec | JoinSpec) -> Rendered:
-    """One step of a book, as the build runs it on a worker: a part (as a file), or the join.
-
-    A part to be counted only comes back as empty bytes and its page count.
-    """
-    if isinstance(step, JoinSpec):
-        return join_book(settings, step)
-    if step.count_only:
-        return Rendered(b"", count_pages(pack, settings, step))
-    part = render_part(pack, settings, step)
-    return Rendered(part.to_bytes(), part.pages)
 
 
 #: The PDF variants briefpack writes, by the name ``--pdf-variant`` takes.
