@@ -1,5 +1,8 @@
 """One theme drives both formats: the PDF and the Word copy agree, and follow a changed value.
 
+What they print comes from one view of the page (:mod:`briefpack.render.view`):
+the last test reads the view's words in both.
+
 The PDF's sizes are read from its text (WeasyPrint sets type in CSS pixels,
 three quarters of a point); the Word copy's from its styles.
 """
@@ -23,6 +26,7 @@ from briefpack.model.theme import Theme
 from briefpack.render.docx.styles import UNAVOIDABLE_DIFFERENCES
 from briefpack.render.docx.writer import render_docx
 from briefpack.render.pdf import render_pdf
+from briefpack.render.view import build_view
 
 from conftest import BUNDLED_PACK
 from pdf_helpers import pdf_colours
@@ -152,3 +156,37 @@ def test_a_changed_spacing_reaches_both_formats(bundled: Pack, tmp_path: Path) -
         gaps.append(pdf_baseline(pdf, 3, "CONTEXT") - heading)
         assert word_space_after(docx, "Heading 3") == theme.spacing.question_heading
     assert gaps[1] - gaps[0] == pytest.approx(23, abs=0.1)
+
+
+def word_texts(docx: bytes) -> list[str]:
+    """The Word copy's paragraphs, then its tables' rows (cells joined by `` | ``)."""
+    document = WordDocument(io.BytesIO(docx))
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        texts += [" | ".join(cell.text for cell in row.cells) for row in table.rows]
+    return texts
+
+
+def test_both_formats_print_the_view_s_words(bundled: Pack) -> None:
+    theme = default_theme()
+    settings = resolve_settings(bundled, {}, theme=theme)
+    view = build_view(bundled, settings)
+    pdf, docx = outputs(bundled, theme)
+    pdf_text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    word = word_texts(docx)
+    for day in view.days:
+        for session in day.sessions:
+            # The line under each session's title: its times and how many questions it keeps.
+            assert session.meta in pdf_text, session.meta
+            assert session.meta in word, session.meta
+            for question in session.questions:
+                assert question.title in pdf_text
+                assert f"{question.number_text}. {question.title}" in word
+    assert view.cover.summary in pdf_text
+    assert view.cover.summary in word
+    assert view.glance is not None
+    for rows in view.glance.days:
+        for row in rows:
+            # The at-a-glance row: day, times, session, speakers and questions (a line each).
+            cells = (row.day, row.times, (row.heading,), row.speakers, (str(row.questions),))
+            assert " | ".join("\n".join(lines) for lines in cells) in word
