@@ -53,15 +53,9 @@ from briefpack.render.scrub import refuse_reaching_out, style_text, with_policy
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import css_string, logo_css, logo_url, running_text, theme_css
 from briefpack.render.view import PackView, SessionView, build_view
+from briefpack.render.view.anchors import day_anchor, link_descriptions, session_anchor
 from briefpack.render.view.front import initials
-from briefpack.render.view.sessions import (
-    day_anchor,
-    kept_questions,
-    marked_speakers,
-    pre_read_entry,
-    question_anchor,
-    session_anchor,
-)
+from briefpack.render.view.sessions import kept_questions, marked_speakers
 
 #: CSS page sizes by paper name.
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -334,30 +328,6 @@ def _page_number(anchor: str, page_of: Mapping[str, int] | None) -> Markup:
     if page_of is not None and anchor in page_of:
         return Markup('<span class="toc-page-number">%s</span>') % page_of[anchor]
     return Markup('<span class="toc-page-number" data-target="#%s"></span>') % anchor
-
-
-def link_descriptions(pack: Pack, language: str) -> dict[str, str]:
-    """What each fragment id a link can lead to is, in words, for the link's description.
-
-    WeasyPrint describes a link by its target (``session-agentcore``); a
-    screen reader speaks the description, so the PDF writer replaces it with
-    the heading it leads to.
-    """
-    wording = display.wording_for(language)
-    descriptions: dict[str, str] = {}
-    for day in pack.days:
-        descriptions[day_anchor(day.date)] = wording.day_heading(day.date)
-        for session in day.sessions:
-            anchor = session_anchor(session)
-            descriptions[anchor] = display.session_heading(session)
-            for number, question in enumerate(session.questions, start=1):
-                descriptions[question_anchor(session, number)] = question.title
-            for number, attachment in enumerate(session.attachments, start=1):
-                for page in range(attachment.pages + 1):
-                    descriptions[page_anchor(anchor, number, page)] = pre_read_entry(
-                        attachment.title, wording
-                    )
-    return descriptions
 
 
 def markdown_html(markdown: Markdown) -> Markup:

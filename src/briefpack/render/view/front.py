@@ -14,13 +14,8 @@ from dataclasses import dataclass, replace
 from briefpack.model import Attendee, Day, Pack, Session, Speaker
 from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.rich_text import Image, Markdown
-from briefpack.render.view.sessions import (
-    DayView,
-    SessionView,
-    is_removed,
-    question_anchor,
-    session_anchor,
-)
+from briefpack.render.view.anchors import question_anchor, session_anchor
+from briefpack.render.view.sessions import DayView, SessionView, is_removed
 from briefpack.render.wording import Wording, is_sensitive, session_heading
 
 

@@ -18,6 +18,12 @@ from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.rich_text import Markdown
 from briefpack.render.attachments import page_anchor
 from briefpack.render.settings import RenderSettings
+from briefpack.render.view.anchors import (
+    day_anchor,
+    pre_read_entry,
+    question_anchor,
+    session_anchor,
+)
 from briefpack.render.wording import Wording, session_heading
 
 #: What stands in for the number of a question a changes copy shows as removed.
@@ -141,21 +147,6 @@ class DayView:
     weekday: str
     day_and_month: str
     sessions: tuple[SessionView, ...]
-
-
-def day_anchor(date: dt.date) -> str:
-    """The fragment id of a day's heading."""
-    return f"day-{date.isoformat()}"
-
-
-def session_anchor(session: Session) -> str:
-    """The fragment id of a session's section: unique, since session ids are."""
-    return f"session-{session.id}"
-
-
-def question_anchor(session: Session, position: int) -> str:
-    """The fragment id of a session's question at ``position`` (from 1, removed ones counted)."""
-    return f"{session_anchor(session)}-q{position}"
 
 
 def is_removed(question: Question) -> bool:
@@ -305,8 +296,3 @@ def _pre_read_view(
             page_anchor(anchor, number, page) for page in range(1, attachment.pages + 1)
         ),
     )
-
-
-def pre_read_entry(title: str, wording: Wording) -> str:
-    """``Pre-read: Title``: a pre-read's contents entry and the description of a link to it."""
-    return f"{wording.gettext('Pre-read')}: {title}"
