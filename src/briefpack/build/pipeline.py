@@ -100,11 +100,11 @@ def build(
             pack_plan.pack,
             options.out_dir / pack_plan.pack.name,
             pack_plan.jobs,
-            pack_plan.manifest,
-            written.entries,
-            pack_plan.pack.name not in written.failed_packs,
-            report,
-            progress.update,
+            old=pack_plan.manifest,
+            results=written.entries,
+            prune=pack_plan.pack.name not in written.failed_packs,
+            report=report,
+            notify=progress.update,
         )
     return report
 

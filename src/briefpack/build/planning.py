@@ -97,7 +97,7 @@ def plan(
     reference_hash = file_hash(base.reference_docx) if base.reference_docx else None
     planning = _Planning(pack, options, base, theme_hash, reference_hash, version, answers)
     width = max(2, len(str(len(pack.sessions))))
-    scopes = plain_scopes(pack, options, planning.folder, width)
+    scopes = _plain_scopes(pack, options, planning.folder, width)
     changed = _changed_scopes(planning, width)
     debrief_stem = planning.folder / f"{pack.name}.debrief"
     jobs = []
@@ -112,7 +112,7 @@ def plan(
     return jobs
 
 
-def plain_scopes(pack: Pack, options: BuildOptions, folder: Path, width: int) -> list[Scope]:
+def _plain_scopes(pack: Pack, options: BuildOptions, folder: Path, width: int) -> list[Scope]:
     """The pack as it is: the whole, each session (numbered ``width`` wide), each recipient's."""
     scopes = [Scope(pack, None, None, folder / pack.name)]
     if options.sessions:
