@@ -354,11 +354,11 @@ def test_summary_counts_days_sessions_and_questions(write_pack: WritePack) -> No
 def test_a_key_added_to_the_schema_is_read_by_its_kind(
     write_pack: WritePack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import briefpack.content.validate as validate
+    import briefpack.content.entities as entities
     from briefpack.content.schema import SPEAKER_KEYS, Key
 
     added = Key("joined", "date", False, "When the speaker joined.")
-    monkeypatch.setattr(validate, "SPEAKER_KEYS", (*SPEAKER_KEYS, added))
+    monkeypatch.setattr(entities, "SPEAKER_KEYS", (*SPEAKER_KEYS, added))
     speakers = "        speakers:\n          - name: Ada\n            joined: 2026-02-30\n"
     pack = MINIMAL_PACK.replace('        end: "10:00"\n', '        end: "10:00"\n' + speakers)
     # Not an unknown key, and checked as the date the schema says it is.

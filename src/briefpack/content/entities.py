@@ -1,0 +1,235 @@
+"""The entries of a pack read into the model: options, days, sessions, questions, people.
+
+Each entry is one mapping of the pack file, read as a
+:class:`~briefpack.content.record.Record` against its table in
+:mod:`briefpack.content.schema` and built into its immutable model object,
+or ``None`` once its problems are reported.  An entry is built from what it
+holds alone; what it says about the others (the attendees a session names,
+the sessions a recipient is excluded from) is noted here and checked by
+:mod:`briefpack.content.cross_checks` once every entry is read.
+"""
+
+from __future__ import annotations
+
+from briefpack.content.attachment_entries import AttachmentReader
+from briefpack.content.images import ImageRefusedError, image_name, resolve_image
+from briefpack.content.limits import ReadLimits
+from briefpack.content.loader import MappingNode, Node, ScalarNode
+from briefpack.content.record import Checker
+from briefpack.content.schema import (
+    ATTENDEE_KEYS,
+    DAY_KEYS,
+    OPTION_KEYS,
+    QUESTION_KEYS,
+    RECIPIENT_KEYS,
+    SESSION_KEYS,
+    SPEAKER_KEYS,
+)
+from briefpack.content.slug import name_slug
+from briefpack.content.values import describe
+from briefpack.errors import Mark
+from briefpack.model import Attendee, Day, Options, Question, Recipient, Session, Speaker
+from briefpack.model.rich_text import Image
+
+
+class PackEntries:
+    """Builds the model objects of one pack's entries, reporting to the pack's checker."""
+
+    def __init__(self, checker: Checker, limits: ReadLimits) -> None:
+        self.checker = checker
+        self.attachments = AttachmentReader(checker, limits)
+        #: Attendees named by sessions, checked once the pack's attendees are known.
+        self.named_attendees: list[tuple[str, Mark]] = []
+        #: Sessions recipients exclude, checked once every session has its id.
+        self.excluded: list[tuple[str, Mark]] = []
+
+    def options(self, node: MappingNode | None) -> Options | None:
+        """The pack's options; the defaults where ``options:`` is not given."""
+        if node is None:
+            return Options()
+        record = self.checker.record(node, OPTION_KEYS, "options")
+        if record is None:
+            return None
+        defaults = Options()
+        paper = record.value("paper")
+        notes = record.value("notes")
+        language = record.value("language")  # a bad tag is a problem, reported
+        reference_docx = record.value("reference_docx")
+        reference_path = None
+        if reference_docx is not None:
+            mark = record.mark("reference_docx")
+            assert mark is not None
+            reference_path = self.checker.local_file(
+                mark, "reference_docx", reference_docx, (".docx",)
+            )
+            if reference_path is None:
+                return None
+        return Options(
+            paper=paper or defaults.paper,
+            notes=defaults.notes if notes is None else notes,
+            language=language or defaults.language,
+            language_mark=record.mark("language"),
+            time_format=record.value("time_format"),
+            per_recipient=bool(record.value("per_recipient")),
+            answer_fields=bool(record.value("answer_fields")),
+            reference_docx=reference_path,
+            theme=record.value("theme"),
+            theme_mark=record.mark("theme"),
+        )
+
+    def day(self, node: Node) -> Day | None:
+        """A day: its date and its sessions, at least one."""
+        record = self.checker.record(node, DAY_KEYS, "a day")
+        if record is None:
+            return None
+        date = record.value("date")
+        sessions = record.items("sessions", self.session)
+        if date is None or sessions is None:
+            return None
+        return Day(date=date, sessions=sessions, mark=record.node.mark)
+
+    def session(self, node: Node) -> Session | None:
+        """A session; one that ends before it starts is refused at its ``end:``."""
+        record = self.checker.record(node, SESSION_KEYS, "a session")
+        if record is None:
+            return None
+        title = record.value("title")
+        label = record.value("label")
+        session_id = record.value("id")
+        id_given = "id" in record.values
+        start = record.value("start")
+        end = record.value("end")
+        speakers = record.items("speakers", self.speaker)
+        questions = record.items("questions", self.question)
+        attachments = record.items("attachments", self.attachments.attachment)
+        attendees = record.items("attendees", self.attendee_name)
+        if start is not None and end is not None and end <= start:
+            end_mark = record.mark("end")
+            assert end_mark is not None
+            self.checker.problem(
+                end_mark,
+                f"the session ends at {end:%H:%M}, which is not after its start at {start:%H:%M}",
+            )
+            return None
+        if (
+            title is None
+            or (id_given and session_id is None)
+            or start is None
+            or end is None
+            or speakers is None
+            or questions is None
+            or attachments is None
+            or attendees is None
+        ):
+            return None
+        return Session(
+            # An empty id is filled in from the title once every explicit id is known.
+            id=session_id or "",
+            title=title,
+            label=label,
+            start=start,
+            end=end,
+            speakers=speakers,
+            questions=questions,
+            attachments=attachments,
+            attendees=attendees,
+            mark=record.node.mark,
+        )
+
+    def speaker(self, node: Node) -> Speaker | None:
+        """A session's speaker: a name, and a role if given."""
+        record = self.checker.record(node, SPEAKER_KEYS, "a speaker")
+        if record is None:
+            return None
+        name = record.value("name")
+        role = record.value("role")
+        return None if name is None else Speaker(name=name, role=role)
+
+    def question(self, node: Node) -> Question | None:
+        """A question; its key is given once every question of the pack is read."""
+        record = self.checker.record(node, QUESTION_KEYS, "a question")
+        if record is None:
+            return None
+        title = record.value("title")
+        context = record.value("context")
+        question = record.value("question")
+        if title is None or question is None:
+            return None
+        question_mark = record.mark("question")
+        assert question_mark is not None
+        if "id" in record.values and record.value("id") is None:
+            return None
+        return Question(
+            title=title,
+            context=context,
+            question=question,
+            id=record.value("id"),
+            mark=record.node.mark,
+            question_mark=question_mark,
+            context_mark=record.mark("context"),
+        )
+
+    def attendee(self, node: Node) -> Attendee | None:
+        """One of the pack's attendees, with a photo if it names one that may be shown."""
+        record = self.checker.record(node, ATTENDEE_KEYS, "an attendee")
+        if record is None:
+            return None
+        name = record.value("name")
+        bio = record.value("bio")
+        written = record.value("photo")
+        photo = None
+        if written is not None:
+            mark = record.mark("photo")
+            assert mark is not None
+            try:
+                path = resolve_image(written, self.checker.folder)
+            except ImageRefusedError as refused:
+                # Reported; the attendee still counts, so sessions naming them are checked.
+                self.checker.problem(mark, f"'photo' {written!r}: {refused}")
+            else:
+                photo = Image(path, alt=name or "", name=image_name(path))
+        if name is None:
+            return None
+        return Attendee(
+            name=name,
+            role=record.value("role"),
+            organisation=record.value("organisation"),
+            bio=bio,
+            photo=photo,
+            mark=record.node.mark,
+            bio_mark=record.mark("bio"),
+        )
+
+    def attendee_name(self, node: Node) -> str | None:
+        """A session's attendee, by name; the name is checked against the pack's attendees."""
+        if not isinstance(node, ScalarNode) or node.is_null or not node.value.strip():
+            self.checker.problem(node.mark, f"an attendee must be named, not {describe(node)}")
+            return None
+        self.named_attendees.append((node.value, node.mark))
+        return node.value
+
+    def recipient(self, node: Node) -> Recipient | None:
+        """A reader with a pack of their own, the sessions they are excluded from left out."""
+        record = self.checker.record(node, RECIPIENT_KEYS, "a recipient")
+        if record is None:
+            return None
+        name = record.value("name")
+        excluded = record.items("exclude", self._excluded_session)
+        if name is None or excluded is None:
+            return None
+        return Recipient(
+            name=name,
+            slug=name_slug(name) or "recipient",
+            exclude=tuple(text for text, _ in excluded),
+            mark=record.node.mark,
+        )
+
+    def _excluded_session(self, node: Node) -> tuple[str, Mark] | None:
+        """A session a recipient is excluded from, by id; the id is checked once all are known."""
+        if not isinstance(node, ScalarNode) or node.is_null or not node.value.strip():
+            self.checker.problem(
+                node.mark, f"a session to exclude must be its id, not {describe(node)}"
+            )
+            return None
+        self.excluded.append((node.value, node.mark))
+        return node.value, node.mark
