@@ -242,7 +242,8 @@ def trial_variants(pack: Pack, theme: Theme, answers: Answers | None) -> Iterato
 
 def _book_parts(pack: Pack, settings: RenderSettings) -> Iterator[Variant]:
     """The parts of ``pack`` made as a book (:mod:`briefpack.render.parts`), if it may be one."""
-    from briefpack.render.html import CONTENTS_PART, FRONT_PART, link_descriptions
+    from briefpack.render.html import CONTENTS_PART, FRONT_PART
+    from briefpack.render.view.anchors import link_descriptions
 
     if not is_book(pack, settings):
         return
