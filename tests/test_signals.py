@@ -9,10 +9,8 @@ A zombie counts as gone: it has ended, and only waits for PID 1 to reap it.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import signal
-import stat
 import subprocess
 import sys
 import time
@@ -21,11 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from briefpack.build.files import write_atomically
 from briefpack.build.limits import Limits
 from briefpack.build.workers import WorkerPool
 
-from conftest import MINIMAL_PACK, interfere, run
+from conftest import MINIMAL_PACK
 
 RUN_CLI = "from briefpack.cli import main; main()\n"
 #: The full pack's PDF renders, then never returns; every other output finishes.
@@ -223,9 +220,6 @@ def test_sigterm_stops_watch_and_preview_cleanly_with_status_143(
     assert_nothing_left(workers, temporary)
 
 
-# ---------------------------------------------------------------- pipes
-
-
 def _socket_inodes(pid: int) -> set[str]:
     """What ``pid``'s descriptors point at: ``socket:[123]``, ``pipe:[456]``."""
     found = set()
@@ -252,158 +246,6 @@ def test_no_worker_holds_a_pipe_end_of_its_parent() -> None:
             held = _socket_inodes(worker.process.pid)
             assert ends.isdisjoint(held)
             assert janitor_end not in held
-
-
-# ---------------------------------------------------------------- the memory limit
-
-
-@pytest.mark.parametrize(
-    "failure",
-    [
-        MemoryError(),
-        OSError(errno.ENOMEM, "Cannot allocate memory"),
-        RuntimeError("qpdf: std::bad_alloc"),
-    ],
-    ids=["MemoryError", "ENOMEM", "bad_alloc"],
-)
-def test_a_render_stopped_by_the_memory_limit_names_the_limit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: Exception
-) -> None:
-    def fail(job: object) -> None:
-        raise failure
-
-    interfere(monkeypatch, lambda job: True, fail)
-    (tmp_path / "pack.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
-    code, _, err = run(
-        "build", str(tmp_path / "pack.yaml"), "-o", str(tmp_path / "out"), "--no-sessions",
-        "-f", "docx", "--memory-limit", "700MB", "-j", "1",
-    )  # fmt: skip
-    assert code == 1
-    assert (
-        "pack.docx: needed more memory than the limit of 700 MB (--memory-limit raises it)" in err
-    )
-    assert "internal error" not in err
-
-
-def test_a_pdf_error_from_a_failed_allocation_names_the_limit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import pikepdf
-
-    def fail(job: object) -> None:
-        raise pikepdf.PdfError("pre-read.pdf (offset 12): std::bad_alloc")
-
-    interfere(monkeypatch, lambda job: True, fail)
-    (tmp_path / "pack.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
-    code, _, err = run(
-        "build", str(tmp_path / "pack.yaml"), "-o", str(tmp_path / "out"), "--no-sessions",
-        "-f", "docx", "--memory-limit", "2GB", "-j", "1",
-    )  # fmt: skip
-    assert code == 1
-    assert "needed more memory than the limit of 2.0 GB (--memory-limit raises it)" in err
-    assert "PdfError" not in err
-
-
-def test_a_content_stream_that_qpdf_cannot_decode_within_the_limit_names_the_limit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """qpdf keeps the ``std::bad_alloc`` as a warning and raises a bare "errors while decoding"."""
-    import resource
-    import zlib
-
-    import pikepdf
-
-    squeezer = zlib.compressobj(1)
-    data = b"".join(squeezer.compress(bytes(64 * 1024**2)) for _ in range(5)) + squeezer.flush()
-    pdf = pikepdf.new()
-    pdf.add_blank_page()
-    pdf.pages[0].obj.Contents = pdf.make_stream(data, Filter=pikepdf.Name.FlateDecode)
-    pdf.save(tmp_path / "expands.pdf", compress_streams=False)
-
-    def decode_with_little_room(job: object) -> None:
-        # 320 MB to decode with 100 MB to spare: the limit, whatever this worker holds already.
-        status = Path("/proc/self/status").read_text()
-        size = next(
-            int(line.split()[1]) for line in status.splitlines() if line.startswith("VmSize")
-        )
-        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-        room = min(size * 1024 + 100 * 1024**2, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (room, hard))
-        expands = pikepdf.open(tmp_path / "expands.pdf")
-        pikepdf.parse_content_stream(expands.pages[0])
-
-    interfere(monkeypatch, lambda job: True, decode_with_little_room)
-    (tmp_path / "pack.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
-    code, _, err = run(
-        "build", str(tmp_path / "pack.yaml"), "-o", str(tmp_path / "out"), "--no-sessions",
-        "-f", "docx", "--memory-limit", "700MB", "-j", "1",
-    )  # fmt: skip
-    assert code == 1
-    assert "needed more memory than the limit of 700 MB (--memory-limit raises it)" in err
-    assert "errors while decoding" not in err
-
-
-def test_a_worker_that_dies_mid_render_is_reported_with_the_memory_limit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # As the kernel does to a process whose C code failed to allocate and aborted.
-    interfere(monkeypatch, lambda job: True, lambda job: os.kill(os.getpid(), signal.SIGKILL))
-    (tmp_path / "pack.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
-    code, _, err = run(
-        "build", str(tmp_path / "pack.yaml"), "-o", str(tmp_path / "out"), "--no-sessions",
-        "-f", "docx", "--memory-limit", "700MB", "-j", "1",
-    )  # fmt: skip
-    assert code == 1
-    assert (
-        "pack.docx: the renderer stopped unexpectedly (killed by SIGKILL), most likely at "
-        "the memory limit of 700 MB (--memory-limit raises it)"
-    ) in err
-
-
-# ---------------------------------------------------------------- fsync
-
-
-def test_an_output_is_flushed_to_disk_before_it_replaces_the_old_one_and_its_folder_after(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    target = tmp_path / "out" / "pack.pdf"
-    events: list[str] = []
-    real_fsync, real_replace = os.fsync, os.replace
-
-    def fsync(descriptor: int) -> None:
-        kind = "folder" if stat.S_ISDIR(os.fstat(descriptor).st_mode) else "file"
-        events.append(f"fsync {kind}")
-        real_fsync(descriptor)
-
-    def replace(source: str, destination: Path) -> None:
-        events.append("replace")
-        real_replace(source, destination)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    monkeypatch.setattr(os, "replace", replace)
-    write_atomically(target, b"%PDF-1.7 new")
-    assert events == ["fsync file", "replace", "fsync folder"]
-    assert target.read_bytes() == b"%PDF-1.7 new"
-
-
-def test_a_folder_whose_file_system_refuses_fsync_is_written_all_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real_fsync = os.fsync
-
-    def fsync(descriptor: int) -> None:
-        if stat.S_ISDIR(os.fstat(descriptor).st_mode):
-            raise OSError(errno.EINVAL, "Invalid argument")
-        real_fsync(descriptor)
-
-    monkeypatch.setattr(os, "fsync", fsync)
-    target = tmp_path / "pack.pdf"
-    write_atomically(target, b"data")
-    assert target.read_bytes() == b"data"
-    assert [path.name for path in tmp_path.iterdir()] == ["pack.pdf"]
-
-
-# ---------------------------------------------------------------- the janitor and Ctrl-C
 
 
 def test_sigkill_to_the_whole_process_group_leaves_no_process_not_even_the_janitor(
