@@ -247,3 +247,20 @@ def test_a_theme_template_reads_the_view_in_the_sandbox(pack: Pack, tmp_path: Pa
 
 def test_the_view_is_a_pack_view(pack: Pack) -> None:
     assert isinstance(build_view(pack, _settings()), PackView)
+
+
+def test_a_session_pack_s_document_title_names_its_session_first(pack: Pack) -> None:
+    assert build_view(pack, _settings()).document_title == "Offsite"
+    session = build_view(pack, _settings(session="strategy"))
+    assert session.document_title == "Session 1: Strategy \u2013 Offsite"
+    assert session.keywords == ("Strategy", "People", "Close")
+
+
+def test_a_changed_or_moved_thing_is_marked_and_an_unchanged_one_not(
+    pack: Pack, write_pack: WritePack
+) -> None:
+    marked = _without_pace(pack, write_pack)
+    sessions = build_view(marked, _settings()).days[0].sessions
+    assert [q.changed for q in sessions[0].questions] == [False, True, False]
+    assert [q.status for q in sessions[0].questions] == ["same", "removed", "same"]
+    assert build_view(pack, _settings()).days[0].sessions[0].questions[1].status is None

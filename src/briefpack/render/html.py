@@ -141,7 +141,6 @@ def _render(
         if part in (FRONT_PART, CONTENTS_PART)
         else [],
         created=_iso(settings.created),
-        keywords=display.keywords(pack),
         logo=logo_url(theme),
         # The running header's titles, shortened to one line of its boxes (theme_css.py).
         running_title=running_text(pack.title, theme, settings.paper, "left"),
@@ -165,6 +164,7 @@ def _earlier_names(view: PackView, pack: Pack, settings: RenderSettings) -> dict
         "days": days,
         "session_pack": session_pack,
         "settings": settings,
+        "keywords": list(view.keywords),
         "event_dates": view.event_dates,
         "summary": view.summary,
         "sensitive": view.cover.sensitive,

@@ -53,7 +53,13 @@ from briefpack.render.view.sessions import (
     SessionView,
     day_views,
 )
-from briefpack.render.wording import Wording, logo_description, wording_for
+from briefpack.render.wording import (
+    Wording,
+    document_title,
+    keywords,
+    logo_description,
+    wording_for,
+)
 
 __all__ = [
     "AttendeeCard",
@@ -83,6 +89,10 @@ class PackView:
 
     #: The language of the words printed: English for a pack in one without a catalogue.
     language: str
+    #: The document's title in its properties: a session's pack names its session first.
+    document_title: str
+    #: Its keywords: each distinct session title, then the organisation.
+    keywords: tuple[str, ...]
     labels: Labels
     #: Whether this is a session's pack (its own cover, no table, no contents).
     session_pack: bool
@@ -134,6 +144,8 @@ def build_view(pack: Pack, settings: RenderSettings, marked: Pack | None = None)
     summary = wording.summary(pack)
     return PackView(
         language=wording.printed_language,
+        document_title=document_title(pack, session),
+        keywords=tuple(keywords(pack)),
         labels=labels_for(wording),
         session_pack=session is not None,
         event_dates=event_dates,

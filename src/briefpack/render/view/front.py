@@ -12,10 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from briefpack.model import Attendee, Day, Pack, Session, Speaker
-from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.rich_text import Image, Markdown
 from briefpack.render.view.anchors import question_anchor, session_anchor
-from briefpack.render.view.sessions import DayView, SessionView, is_removed
+from briefpack.render.view.sessions import DayView, SessionView, is_changed, is_removed
 from briefpack.render.wording import Wording, is_sensitive, session_heading
 
 
@@ -325,7 +324,7 @@ def _session_entries(session: Session, wording: Wording) -> list[ChangeEntry]:
     entries = []
     change = session.change
     here = change is None or change.status != "removed"
-    if change is not None and _listed(change):
+    if change is not None and is_changed(change):
         entries.append(
             ChangeEntry(
                 kind="session",
@@ -345,7 +344,7 @@ def _session_entries(session: Session, wording: Wording) -> list[ChangeEntry]:
         qchange = question.change
         removed = is_removed(question)
         number += 0 if removed else 1
-        if qchange is None or not _listed(qchange):
+        if qchange is None or not is_changed(qchange):
             continue
         entries.append(
             ChangeEntry(
@@ -362,8 +361,3 @@ def _session_entries(session: Session, wording: Wording) -> list[ChangeEntry]:
             )
         )
     return entries
-
-
-def _listed(change: QuestionChange | SessionChange) -> bool:
-    """Whether a change is listed: anything but the same thing in the same place."""
-    return change.status != "same" or change.moved

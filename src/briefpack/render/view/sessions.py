@@ -2,8 +2,8 @@
 
 Which questions are kept and how they are numbered, the line under a
 session's title, its speakers as a changes copy marks them, a debrief's
-answers, the anchors links lead to: each decided here once, so the PDF
-(through the template) and the Word copy cannot disagree about them.
+answers: each decided here once, so the PDF (through the template) and the
+Word copy cannot disagree about them.
 """
 
 from __future__ import annotations
@@ -154,6 +154,14 @@ def is_removed(question: Question) -> bool:
     return question.change is not None and question.change.status == "removed"
 
 
+def is_changed(change: QuestionChange | SessionChange | None) -> bool:
+    """Whether a session or question is marked as changed and listed on the changes page.
+
+    Anything but the same thing in the same place: added, removed, edited, or moved.
+    """
+    return change is not None and (change.status != "same" or change.moved)
+
+
 def kept_questions(session: Session) -> list[Question]:
     """A session's questions without those a change-marked pack shows as removed."""
     return [question for question in session.questions if not is_removed(question)]
@@ -222,7 +230,7 @@ def session_view(
         kept=kept,
         questions_text=questions_text,
         meta=f"{time_range} · {questions_text}",
-        changed=change is not None and (change.status != "same" or change.moved),
+        changed=is_changed(change),
         status=change.status if change is not None else None,
         change=change,
         speakers=tuple(
@@ -264,7 +272,7 @@ def _question_views(
                 number_text=REMOVED_NUMBER if removed else str(number),
                 anchor=question_anchor(session, position),
                 removed=removed,
-                changed=change is not None and (change.status != "same" or change.moved),
+                changed=is_changed(change),
                 status=change.status if change is not None else None,
                 moved_note=moved_note,
                 change=change,
