@@ -58,9 +58,11 @@ class Checker:
         self.warnings: list[Problem] = []
 
     def problem(self, mark: Mark, message: str) -> None:
+        """Note what is wrong at ``mark``; the file is refused once it is all read."""
         self.problems.append(Problem(mark, message))
 
     def warning(self, mark: Mark, message: str) -> None:
+        """Note what the author should know at ``mark``; the file is still read."""
         self.warnings.append(Problem(mark, f"warning: {message}"))
 
     def record(self, node: Node, keys: Sequence[Key], what: str) -> Record | None:
@@ -134,6 +136,7 @@ class Record:
         self.read = self._read_values()
 
     def mark(self, name: str) -> Mark | None:
+        """Where the value of ``name`` is written; ``None`` if it is not given."""
         node = self.values.get(name)
         return None if node is None else node.mark
 
@@ -276,6 +279,7 @@ class Record:
         return tuple(item for item in built if item is not None)
 
     def mapping(self, name: str) -> MappingNode | None:
+        """The mapping under ``name``, to read as a record; else ``None`` (reported if wrong)."""
         node = self.values.get(name)
         if node is None or (isinstance(node, ScalarNode) and node.is_null):
             return None

@@ -45,7 +45,7 @@ def describe(node: Node) -> str:
     return f"text ({shown!r})"
 
 
-def scalar(node: Node, name: str, expected: str, report: Report) -> ScalarNode | None:
+def _scalar(node: Node, name: str, expected: str, report: Report) -> ScalarNode | None:
     """``node`` if a value is written there; else a problem: ``name`` must be ``expected``."""
     if not isinstance(node, ScalarNode) or node.is_null:
         report(node.mark, f"'{name}' must be {expected}, not {describe(node)}")
@@ -121,7 +121,7 @@ def read_slug(text: str, mark: Mark, name: str, report: Report) -> str | None:
 
 def read_colour(node: Node, name: str, report: Report) -> str | None:
     """A colour written ``#rrggbb``, returned in lower case."""
-    value = scalar(node, name, "a colour (#rrggbb)", report)
+    value = _scalar(node, name, "a colour (#rrggbb)", report)
     if value is None:
         return None
     if _COLOUR.fullmatch(value.value):
@@ -143,7 +143,7 @@ def read_millimetres(node: Node, name: str, report: Report) -> float | None:
 def _read_measure(
     node: Node, name: str, unit: str, largest: float, report: Report, allow_zero: bool = False
 ) -> float | None:
-    value = scalar(node, name, f"a number of {unit}", report)
+    value = _scalar(node, name, f"a number of {unit}", report)
     if value is None:
         return None
     text = value.value.strip().removesuffix(unit).strip()
@@ -163,7 +163,7 @@ def _read_measure(
 
 def read_flag(node: Node, name: str, report: Report) -> bool | None:
     """``true`` or ``false``, as YAML 1.2 writes them (``yes`` and ``on`` are refused)."""
-    value = scalar(node, name, "true or false", report)
+    value = _scalar(node, name, "true or false", report)
     if value is None:
         return None
     if value.value in _TRUE_WORDS:
@@ -176,7 +176,7 @@ def read_flag(node: Node, name: str, report: Report) -> bool | None:
 
 def read_choice(node: Node, name: str, choices: Sequence[str], report: Report) -> str | None:
     """One of ``choices``, compared without regard to case and returned in lower case."""
-    value = scalar(node, name, " or ".join(choices), report)
+    value = _scalar(node, name, " or ".join(choices), report)
     if value is None:
         return None
     if value.value.lower() in choices:
@@ -187,7 +187,7 @@ def read_choice(node: Node, name: str, choices: Sequence[str], report: Report) -
 
 def read_date(node: Node, name: str, report: Report) -> dt.date | None:
     """An ISO date, ``YYYY-MM-DD``; an impossible one says why (no month 13, no 30 February)."""
-    value = scalar(node, name, "a date (YYYY-MM-DD)", report)
+    value = _scalar(node, name, "a date (YYYY-MM-DD)", report)
     if value is None:
         return None
     match = _DATE.fullmatch(value.value)
@@ -215,7 +215,7 @@ def read_time(node: Node, name: str, report: Report) -> dt.time | None:
     The value is read as written, so YAML 1.1's reading of ``9:30`` as the
     base-60 integer 570 never happens.
     """
-    value = scalar(node, name, "a time (HH:MM)", report)
+    value = _scalar(node, name, "a time (HH:MM)", report)
     if value is None:
         return None
     match = _TIME.fullmatch(value.value)
