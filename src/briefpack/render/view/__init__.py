@@ -16,9 +16,16 @@ every field and change none.  Its parts:
 - :class:`PackView` (:func:`build_view`): ``labels``, ``cover``,
   ``changes``, ``debrief``, ``glance``, ``attendees``, ``days`` (the shown
   days with their sessions, questions and pre-reads), ``contents``,
-  ``prepared_for``, ``logo_alt``, ``page_footer``.
-- :mod:`~briefpack.render.view.labels`, :mod:`~briefpack.render.view.front`
-  and :mod:`~briefpack.render.view.sessions` hold the parts' classes.
+  ``prepared_for``, ``logo_alt``, ``page_footer``, the document's title
+  and keywords.
+- :mod:`~briefpack.render.view.labels` (every fixed label),
+  :mod:`~briefpack.render.view.front` (the pages before the sessions),
+  :mod:`~briefpack.render.view.sessions` (days, sessions, questions,
+  pre-reads) and :mod:`~briefpack.render.view.anchors` (where links lead,
+  and what they are called) hold the parts.
+
+A writer builds the view once per document and lays it out: it asks the
+catalogue for no label and counts, numbers or words nothing itself.
 """
 
 from __future__ import annotations
