@@ -223,7 +223,7 @@ def test_no_stream_of_a_book_ends_in_a_carriage_return_before_endstream() -> Non
     # the stream looks a byte short of its /Length, which PDF/A forbids.
     import zlib
 
-    from briefpack.render.book import unambiguous_stream_ends
+    from briefpack.render.stream_ends import unambiguous_stream_ends
 
     drawing = next(
         data

@@ -45,13 +45,13 @@ from briefpack.render.html import (
     PAGE_SIZES,
     html_document,
     link_descriptions,
-    session_anchor,
 )
 from briefpack.render.recipient_mark import laid_out_mark
 from briefpack.render.rendered import Rendered
 from briefpack.render.scrub import scrub_document
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import FONTS, LOGO, font_files
+from briefpack.render.view.sessions import session_anchor
 from briefpack.render.wording import document_title, wording_for
 
 logger = logging.getLogger("briefpack")
@@ -169,7 +169,7 @@ def _finish(
     fetcher: RestrictedFetcher,
 ) -> Rendered:
     """The book stage: pre-read pages drawn in, a recipient's mark, the tags repaired."""
-    from briefpack.render.book import unambiguous_stream_ends
+    from briefpack.render.stream_ends import unambiguous_stream_ends
 
     theme = settings.chosen_theme
     days, _ = pack.scope(settings.session)
