@@ -1,8 +1,9 @@
 """Reading a mapping of a file against its table of keys, and collecting what is wrong.
 
 A :class:`Checker` is one file's reading: it gathers every problem and
-warning, so that they are reported together once the file is read, and it
-resolves the files the file names inside one folder.  A :class:`Record` is
+warning, so that they are reported together once the file is read, in the
+order of their lines (:func:`problem_order`), and it resolves the files the
+file names inside one folder.  A :class:`Record` is
 one mapping of that file checked against a table of
 :mod:`briefpack.content.schema` (unknown, missing and duplicate keys), each
 value read by its key's kind with :mod:`briefpack.content.values`.  Packs,
@@ -101,6 +102,12 @@ class Checker:
         root = self.fallback.resolve()
         path = (root / written).resolve()
         return path if path.is_relative_to(root) and path.is_file() else None
+
+
+def problem_order(problem: Problem) -> tuple[int, int]:
+    """Sort key: problems in the order of their lines; file-wide ones first."""
+    where = problem.where
+    return (where.line, where.column) if isinstance(where, Mark) else (0, 0)
 
 
 class Record:

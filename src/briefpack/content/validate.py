@@ -37,8 +37,9 @@ from briefpack.content.loader import Node, ScalarNode, load_file
 # import them from here, though they live in content.record (they should import them there).
 from briefpack.content.record import Checker as Checker
 from briefpack.content.record import Record as Record
+from briefpack.content.record import problem_order as problem_order
 from briefpack.content.schema import PACK_KEYS
-from briefpack.errors import BriefpackError, Mark, Problem
+from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack
 
 # A pack's file name names its output folder: nothing hidden, no separators or controls.
@@ -85,12 +86,6 @@ def validate_pack(
     if checker.problems or pack is None:
         raise BriefpackError(sorted(checker.problems, key=problem_order))
     return replace(pack, warnings=tuple(sorted(checker.warnings, key=problem_order)))
-
-
-def problem_order(problem: Problem) -> tuple[int, int]:
-    """Sort key: problems in the order of their lines; file-wide ones first."""
-    where = problem.where
-    return (where.line, where.column) if isinstance(where, Mark) else (0, 0)
 
 
 def _read_pack(entries: PackEntries, root: Node, source: str, name: str) -> Pack | None:
