@@ -6,7 +6,8 @@ own worker, never the build.  Each worker sets its memory limit with
 keeping what it has loaded (WeasyPrint, fonts, templates) warm.  The parent
 kills a worker whose job outlives the time limit (``future.result(timeout)``
 would not stop it) and starts a fresh one for the jobs left.  Ctrl-C is left
-to the parent, which kills every worker at once.
+to the parent, which kills every worker at once.  What runs in the worker
+itself is in :mod:`briefpack.build.worker_process`.
 
 Each worker gets a temporary folder of its own, made by the parent and
 removed by the parent once the worker has ended, however it ended.
@@ -23,14 +24,12 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import errno
 import logging
 import multiprocessing
 import multiprocessing.connection
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -40,14 +39,12 @@ from typing import Any, Generic, TypeVar
 from briefpack.build.lifeline import (
     WORKER_FOLDER_PREFIX,
     Janitor,
-    close_parent_ends,
-    die_with_parent,
     forking,
     keep_from_children,
     release,
 )
 from briefpack.build.limits import Limits
-from briefpack.build.signals import STOPPING
+from briefpack.build.worker_process import capped_memory, serve
 from briefpack.errors import BriefpackError
 from briefpack.render.rendered import Rendered
 
@@ -59,8 +56,6 @@ Outcome = Rendered | BriefpackError
 #: Temporary folders of workers are named after the parent: TEMPORARY_PREFIX + PID + "-"
 #: (the janitor removes a dead build's by that name).
 TEMPORARY_PREFIX = WORKER_FOLDER_PREFIX
-#: The recursion limit a worker renders under: CPython's default.
-WORKER_RECURSION_LIMIT = 1000
 
 
 class _Worker:
@@ -74,7 +69,7 @@ class _Worker:
             # The child closes its copy of this end too, or its own pipe never reaches EOF.
             keep_from_children(self.connection.fileno())
             self.process = context.Process(
-                target=_serve,
+                target=serve,
                 args=(child, render, limits.memory, self.temporary, os.getpid()),
                 daemon=True,
             )
@@ -117,125 +112,6 @@ def remove_abandoned_temporaries() -> None:
             shutil.rmtree(folder, ignore_errors=True)
         except OSError:
             continue  # alive under another user, or gone already
-
-
-class _Collector(logging.Handler):
-    """Keeps each warning with the name of its logger, so the parent can log it there again."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.messages: list[tuple[str, str]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append((record.name, record.getMessage()))
-
-
-#: What an exception's text says when an allocation failed below Python (C++, C, the kernel).
-_ALLOCATION_FAILED = ("bad_alloc", "cannot allocate memory", "out of memory", "memoryerror")
-
-
-def out_of_memory(error: BaseException) -> bool:
-    """Whether ``error`` came of an allocation that failed (the worker's memory limit).
-
-    Python raises ``MemoryError``, C code ``OSError(ENOMEM)``, and C++ code
-    ``std::bad_alloc``, which pybind11 turns into ``MemoryError``.  But qpdf
-    catches a ``bad_alloc`` while it decodes a stream, keeps it as a warning
-    of the PDF, and pikepdf raises only ``PdfError: errors while decoding
-    content stream``: so the warnings of every PDF on the way up are read too.
-    """
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, MemoryError):
-            return True
-        if isinstance(current, OSError) and current.errno == errno.ENOMEM:
-            return True
-        if _says_allocation_failed(f"{type(current).__name__}: {current}"):
-            return True
-        if any(map(_says_allocation_failed, _pdf_warnings(current))):
-            return True
-        current = current.__cause__ or current.__context__
-    return False
-
-
-def _says_allocation_failed(text: str) -> bool:
-    return any(words in text.lower() for words in _ALLOCATION_FAILED)
-
-
-def capped_memory(memory: int) -> int:
-    """The memory limit a worker gets: ``memory``, or the hard limit it inherits if lower."""
-    import resource
-
-    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-    return memory if hard == resource.RLIM_INFINITY else min(memory, hard)
-
-
-def _pdf_warnings(error: BaseException) -> Iterator[str]:
-    """The warnings of each PDF (a pikepdf ``Pdf``, or a page of one) in ``error``'s frames."""
-    traceback = error.__traceback__
-    while traceback is not None:
-        for value in list(traceback.tb_frame.f_locals.values()):
-            # Read by duck type: this module does not load pikepdf for the other renders.
-            with contextlib.suppress(Exception):
-                owner = value if hasattr(value, "get_warnings") else value.obj.owner
-                yield from (str(warning) for warning in owner.get_warnings())
-        traceback = traceback.tb_next
-
-
-def _serve(
-    connection: Any, render: Callable[[Any], Rendered], memory: int, temporary: str, parent: int
-) -> None:
-    """A worker's life: take jobs, render them, send back bytes or the error, and warnings."""
-    import resource
-
-    close_parent_ends(keep=(connection.fileno(),))
-    # Python's own recursion limit, whatever the parent set (a test runner raises
-    # it): above it a template that recurses without end overflows the C stack
-    # (SIGSEGV at 100,000) rather than raising the RecursionError it reports.
-    sys.setrecursionlimit(WORKER_RECURSION_LIMIT)
-    # Ctrl-C, SIGTERM and a closed terminal are the parent's to handle: it stops its workers.
-    for parents_to_handle in (signal.SIGINT, *STOPPING):
-        signal.signal(parents_to_handle, signal.SIG_IGN)
-    # But SIGTERM also comes of the parent's death: then the worker leaves by itself.
-    die_with_parent(parent, lambda: shutil.rmtree(temporary, ignore_errors=True))
-    # Soft and hard alike, so that a render cannot raise it; never above the hard limit
-    # it inherited (ulimit -v), which only root may raise: asking for more is a ValueError.
-    memory = capped_memory(memory)
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    # Everything the renderers put in temporary files goes where the parent cleans up.
-    tempfile.tempdir = temporary
-    os.environ["TMPDIR"] = temporary
-    # Warnings travel back with each result, for the parent to report in order.
-    logger = logging.getLogger("briefpack")
-    collector = _Collector()
-    logger.handlers = [collector]
-    logger.propagate = False
-    while True:
-        try:
-            job = connection.recv()
-        except EOFError:  # the parent is gone: nobody else will remove the folder
-            shutil.rmtree(temporary, ignore_errors=True)
-            return
-        if job is None:
-            return
-        collector.messages = []
-        try:
-            result: Any = ("ok", render(job))
-        except BriefpackError as error:
-            # A renderer may name a PDF it could not read where the reason was the limit.
-            result = ("memory", None) if out_of_memory(error) else ("error", error)
-        except MemoryError:
-            result = ("memory", None)
-        except Exception as error:  # a bug: reported with its job, the build goes on
-            if out_of_memory(error):
-                result = ("memory", None)
-            else:
-                result = ("bug", f"{type(error).__name__}: {error}")
-        try:
-            connection.send((*result, collector.messages))
-        except MemoryError:
-            connection.send(("memory", None, []))
 
 
 class JobQueue(Generic[J]):
