@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from briefpack.model import Pack
 from briefpack.render.attachments import finish_book, kept_pages
-from briefpack.render.html import link_descriptions
 from briefpack.render.parts import NUMBERS_PART, JoinSpec, PartSpec, RenderedPart
 from briefpack.render.pdf import fetcher_for, weasyprint_pdf
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import font_files
-from briefpack.render.view.sessions import session_anchor
+from briefpack.render.view.anchors import link_descriptions, session_anchor
 
 
 def render_part(pack: Pack, settings: RenderSettings, spec: PartSpec) -> RenderedPart:

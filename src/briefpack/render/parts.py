@@ -35,11 +35,11 @@ from briefpack.render.html import (
     FRONT_PART,
     PAGE_SIZES,
     html_document,
-    link_descriptions,
     page_footer_css,
 )
 from briefpack.render.internal_pages import page_html
 from briefpack.render.settings import RenderSettings
+from briefpack.render.view.anchors import link_descriptions
 from briefpack.render.wording import wording_for
 
 #: The name of the sheet of page numbers laid over the joined book.

@@ -44,14 +44,15 @@ from briefpack.render.html import (
     IMAGES,
     PAGE_SIZES,
     html_document,
-    link_descriptions,
+    stylesheet_text,
 )
+from briefpack.render.pdf_finish import finisher
 from briefpack.render.recipient_mark import laid_out_mark
 from briefpack.render.rendered import Rendered
 from briefpack.render.scrub import scrub_document
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import FONTS, LOGO, font_files
-from briefpack.render.view.sessions import session_anchor
+from briefpack.render.view.anchors import link_descriptions, session_anchor
 from briefpack.render.wording import document_title, wording_for
 
 logger = logging.getLogger("briefpack")
@@ -215,8 +216,6 @@ def weasyprint_pdf(
         pdf = b""
         if write:
             identity = _metadata(pack, settings, document)
-            from briefpack.render.pdf_finish import finisher
-
             with _font_timestamps(settings.created):
                 pdf = document.write_pdf(
                     pdf_identifier=_identifier(html, css + (extra_css or "")),
@@ -334,8 +333,6 @@ def _theme_stylesheet(theme: Theme) -> tuple[Any, Any, str]:
     an edited theme.
     """
     from weasyprint.text.fonts import FontConfiguration
-
-    from briefpack.render.html import stylesheet_text
 
     text = stylesheet_text(theme)
     key = (theme.folder, hashlib.sha256(text.encode("utf-8")).hexdigest())
