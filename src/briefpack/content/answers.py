@@ -14,8 +14,8 @@ from pathlib import Path
 
 from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.content.loader import MappingNode, ScalarNode, parse_yaml, read_text
+from briefpack.content.record import Checker, problem_order
 from briefpack.content.schema import ANSWER_KEYS, ANSWERS_KEYS
-from briefpack.content.validate import Checker, problem_order
 from briefpack.errors import BriefpackError
 from briefpack.model.answers import Answer, Answers
 

@@ -27,6 +27,7 @@ from briefpack.content.images import (
     check_svg,
 )
 from briefpack.content.loader import Node, ScalarNode, load_file
+from briefpack.content.record import Checker, Record, problem_order
 from briefpack.content.schema import (
     COLOUR_KEYS,
     FONT_KEYS,
@@ -36,7 +37,6 @@ from briefpack.content.schema import (
     SPACING_KEYS,
     THEME_KEYS,
 )
-from briefpack.content.validate import Checker, Record, problem_order
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model.theme import Colours, FontFamily, Fonts, Margins, Sizes, Theme
 

@@ -32,12 +32,7 @@ from briefpack.content.cross_checks import (
 from briefpack.content.entities import PackEntries
 from briefpack.content.limits import ReadLimits
 from briefpack.content.loader import Node, ScalarNode, load_file
-
-# Named ``as`` themselves, these are exported too: content/theme.py and content/answers.py
-# import them from here, though they live in content.record (they should import them there).
-from briefpack.content.record import Checker as Checker
-from briefpack.content.record import Record as Record
-from briefpack.content.record import problem_order as problem_order
+from briefpack.content.record import Checker, problem_order
 from briefpack.content.schema import PACK_KEYS
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack
