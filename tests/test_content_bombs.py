@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from limit_pdfs import MB, bomb, deflated, pack_with, with_content
 
 from briefpack.content.attachments import AttachmentRefusedError, check_attachment
 from briefpack.content.page_content import ContentTooLargeError, decoded_size
 
 from conftest import run
+from limit_pdfs import MB, bomb, deflated, pack_with, with_content
 
 
 def test_a_content_stream_bomb_is_refused_at_its_line_by_validate_and_build(

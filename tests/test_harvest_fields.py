@@ -13,6 +13,9 @@ from typing import Any
 
 import pikepdf
 import pytest
+from lxml import etree
+
+from conftest import run
 from harvest_copies import (
     FIRST,
     SECOND,
@@ -24,9 +27,6 @@ from harvest_copies import (
     harvested,
     refused,
 )
-from lxml import etree
-
-from conftest import run
 
 
 @pytest.fixture(scope="module")

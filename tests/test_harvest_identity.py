@@ -14,6 +14,8 @@ from typing import Any
 
 import pikepdf
 import pytest
+
+from conftest import run
 from harvest_copies import (
     FIRST,
     SECOND,
@@ -24,8 +26,6 @@ from harvest_copies import (
     harvested,
     refused,
 )
-
-from conftest import run
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from conftest import run
 from harvest_copies import (
     FIRST,
     answered_folder,
@@ -19,8 +21,6 @@ from harvest_copies import (
     harvested,
     refused,
 )
-
-from conftest import run
 
 FIRST_TITLE = "Observability & Reliability Engineering"
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from limit_pdfs import MB, deflated, form_stream, with_content
 
 from briefpack.content.attachments import AttachmentRefusedError, check_attachment
+
+from limit_pdfs import MB, deflated, form_stream, with_content
 
 
 def type3_font(pdf: pikepdf.Pdf, glyph: pikepdf.Stream, **keys: object) -> pikepdf.Dictionary:

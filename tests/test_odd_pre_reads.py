@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from limit_pdfs import form_stream, pack_with, with_content
 
 from briefpack.content.attachments import AttachmentRefusedError, check_attachment
 
 from conftest import run
+from limit_pdfs import form_stream, pack_with, with_content
 
 
 def damaged(pdf: pikepdf.Pdf, parameters: dict[str, object] | None = None) -> pikepdf.Stream:

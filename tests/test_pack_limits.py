@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from limit_pdfs import pack_with, with_content
 
 from briefpack.content.attachments import AttachmentRefusedError, check_attachment
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, run
+from limit_pdfs import pack_with, with_content
 from pdf_makers import make_pdf
 
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from pre_read_pdfs import line_of, pack_with_pre_read
 
 from briefpack.model import Attachment
 
 from conftest import run
 from pdf_makers import make_pdf
+from pre_read_pdfs import line_of, pack_with_pre_read
 
 
 def one_page_book() -> bytes:

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from pre_read_pdfs import line_of, pack_with_pre_read, placed
 
 from briefpack.render.overlay import place_page
 from briefpack.render.preread import DrawingCleaner
@@ -26,6 +25,7 @@ from briefpack.render.preread_content import names_in
 from conftest import run
 from pdf_helpers import page_texts
 from pdf_makers import make_pdf, make_smuggling_pdf
+from pre_read_pdfs import line_of, pack_with_pre_read, placed
 
 #: Keys that only an action, a script, a file or a form would have.
 FORBIDDEN_KEYS = {

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from pre_read_pdfs import line_of, pack_with_pre_read, placed
 
 from briefpack.model import Attachment
 from briefpack.render.preread import MAX_DEPTH, DrawingCleaner, TooDeepError
 
 from conftest import run
 from pdf_makers import make_deep_pdf, make_pdf, make_smuggling_pdf
+from pre_read_pdfs import line_of, pack_with_pre_read, placed
 
 
 def test_a_drawing_nested_too_deep_is_refused_at_its_line_by_validate_and_build(

@@ -14,12 +14,12 @@ import pytest
 import tinycss2
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
-from theme_helpers import build_pack, one_line_at, pack_with_theme
 
 from briefpack.build.settings import choose_theme
 from briefpack.render.theme_css import css_colour, css_number, css_string, css_url, theme_css
 
 from conftest import run
+from theme_helpers import build_pack, one_line_at, pack_with_theme
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 #: A font file name made to close ``url(...)`` and hide every page's text.

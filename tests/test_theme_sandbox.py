@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from theme_helpers import build_pack, one_line_at, pack_with_theme, run_fresh
 
 from conftest import MINIMAL_PACK, run
+from theme_helpers import build_pack, one_line_at, pack_with_theme, run_fresh
 
 # Each escape sits on line 3, inside a branch that is taken; MARKER is the file it
 # tries to create, so the test can tell that nothing ran.

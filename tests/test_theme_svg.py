@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from theme_helpers import build_pack, one_line_at, pack_with_theme
 
 from conftest import MINIMAL_PACK, run
+from theme_helpers import build_pack, one_line_at, pack_with_theme
 
 # SVG logos WeasyPrint fails to draw or draws without end: validate refused none of them.
 _SVG_OPEN = (

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-from theme_helpers import build_pack, one_line_at, pack_with_theme
 
 from briefpack.build.settings import choose_theme, resolve_settings
 from briefpack.content.validate import load_pack
@@ -17,6 +16,7 @@ from briefpack.render.html import html_document
 from briefpack.render.pdf import render_pdf
 
 from conftest import MINIMAL_PACK, run
+from theme_helpers import build_pack, one_line_at, pack_with_theme
 
 DOCTYPE_SVG = (
     '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/hostname">]>\n'
