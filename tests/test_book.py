@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
@@ -16,6 +17,7 @@ from briefpack.build.files import PARTS
 from briefpack.build.settings import resolve_settings
 from briefpack.content.validate import load_pack
 from briefpack.render.book import join_parts
+from briefpack.render.parts import numbers_part
 from briefpack.render.pdf import render_pdf
 from briefpack.render.settings import BOOK_MIN_SESSIONS
 from briefpack.render.theme_css import font_files
@@ -253,3 +255,21 @@ def test_no_stream_of_a_book_ends_in_a_carriage_return_before_endstream() -> Non
     object_streams = re.findall(rb"<<[^>]*/Type /ObjStm[^>]*>>", mended)
     assert object_streams
     assert all(b"/FlateDecode" in dictionary for dictionary in object_streams)
+
+
+def test_the_numbers_sheet_is_a_cover_page_then_one_page_per_book_page_in_the_packs_words() -> None:
+    """Its HTML is hashed into the part's key: the same book, the same sheet to the byte."""
+    pack = load_pack(BUNDLED_PACK)
+    german = replace(pack, options=replace(pack.options, language="de"))
+    settings = replace(resolve_settings(german, {}), paper="letter")
+
+    sheet = numbers_part(german, settings, 3)
+
+    assert sheet.html == (
+        '<!DOCTYPE html><html lang="de"><head><style>@page { size: letter; } '
+        ':root { --page-footer: "Seite " counter(page) " von " counter(pages); }</style>'
+        '</head><body><div style="page: cover"></div>'
+        + '<div style="break-before: page"></div>' * 2
+        + "</body></html>"
+    )
+    assert numbers_part(german, settings, 1).html.count("<div") == 1

@@ -7,6 +7,7 @@ import logging
 import re
 from pathlib import Path
 
+import jinja2
 import pytest
 
 import briefpack
@@ -14,7 +15,9 @@ from briefpack.build.settings import default_theme, resolve_settings
 from briefpack.content.validate import load_pack
 from briefpack.model import Pack, Session
 from briefpack.model.rich_text import plain_text
+from briefpack.render.internal_pages import page_html
 from briefpack.render.pdf import RestrictedFetcher, render_pdf
+from briefpack.render.recipient_mark import mark_html
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme import templates_dir
 from briefpack.render.wording import wording_for
@@ -420,3 +423,21 @@ def test_a_book_of_parts_names_the_language_of_the_words_it_prints(tmp_path: Pat
     data = (out / "pack" / "pack.pdf").read_bytes()
     assert len(reader(data).pages) > 10  # the book, not one document
     assert languages_claimed(data) == {"en"}
+
+
+def test_a_recipients_mark_escapes_the_name_and_sets_a_size_only_when_shrunk() -> None:
+    mark = '<b>Ann & "Bo"</b>'
+    head = '<!DOCTYPE html><html lang="en"><head><style>@page { size: A4; }</style></head><body>'
+
+    assert mark_html(mark, "en", "A4", None) == (
+        head + '<div class="recipient-mark-page"><p class="recipient-mark">'
+        "&lt;b&gt;Ann &amp; &#34;Bo&#34;&lt;/b&gt;</p></div></body></html>"
+    )
+    assert '<p class="recipient-mark" style="font-size: 12.346px">' in mark_html(
+        mark, "en", "A4", 12.3456
+    )
+
+
+def test_briefpacks_own_pages_refuse_a_value_their_template_names_but_is_not_given() -> None:
+    with pytest.raises(jinja2.UndefinedError, match="font_size_px"):
+        page_html("recipient_mark.html.j2", language="en", page_size="A4", text="Ann")
