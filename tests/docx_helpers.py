@@ -41,25 +41,44 @@ def canonical(element: Any) -> str:
 
 
 def accept_all(data: bytes) -> Any:
-    """The body of ``data`` as Word's Accept All leaves it: insertions kept, deletions gone."""
-    return _resolve(part(data, "word/document.xml"), keep="ins", drop="del")
+    """The body of ``data`` as Word's Accept All leaves it: insertions kept, deletions gone.
+
+    A move's new place is kept, as an insertion is, and its old place goes.
+    """
+    return _resolve(
+        part(data, "word/document.xml"), keep=("ins", "moveTo"), drop=("del", "moveFrom")
+    )
 
 
 def reject_all(data: bytes) -> Any:
-    """The body of ``data`` as Word's Reject All leaves it: deletions kept, insertions gone."""
-    return _resolve(part(data, "word/document.xml"), keep="del", drop="ins")
+    """The body of ``data`` as Word's Reject All leaves it: deletions kept, insertions gone.
+
+    A move's old place is kept, as a deletion is, and its new place goes.
+    """
+    return _resolve(
+        part(data, "word/document.xml"), keep=("del", "moveFrom"), drop=("ins", "moveTo")
+    )
 
 
-def _resolve(root: Any, keep: str, drop: str) -> Any:
+def _resolve(root: Any, keep: tuple[str, ...], drop: tuple[str, ...]) -> Any:
     body = root.find("w:body", NS)
+    dropped = " | ".join(f".//w:{kind}" for kind in drop)
+    kept = " | ".join(f".//w:{kind}" for kind in keep)
     # A paragraph or row whose mark was dropped goes (its content was dropped with it).
-    for marked in body.xpath(f".//w:pPr/w:rPr/w:{drop}/../../..", namespaces=NS):
-        marked.getparent().remove(marked)
-    for marked in body.xpath(f".//w:trPr/w:{drop}/../..", namespaces=NS):
-        marked.getparent().remove(marked)
-    for element in body.xpath(f".//w:{drop}", namespaces=NS):
+    for kind in drop:
+        for marked in body.xpath(f".//w:pPr/w:rPr/w:{kind}/../../..", namespaces=NS):
+            marked.getparent().remove(marked)
+        for marked in body.xpath(f".//w:trPr/w:{kind}/../..", namespaces=NS):
+            marked.getparent().remove(marked)
+    for element in body.xpath(dropped, namespaces=NS):
         element.getparent().remove(element)
-    for element in body.xpath(f".//w:{keep}", namespaces=NS):
+    # A move's range marks say where its halves are; they hold no text.
+    ranges = ".//w:moveFromRangeStart | .//w:moveFromRangeEnd"
+    for element in body.xpath(
+        f"{ranges} | .//w:moveToRangeStart | .//w:moveToRangeEnd", namespaces=NS
+    ):
+        element.getparent().remove(element)
+    for element in body.xpath(kept, namespaces=NS):
         if element.getparent().tag in (f"{{{W}}}rPr", f"{{{W}}}trPr"):
             element.getparent().remove(element)
             continue

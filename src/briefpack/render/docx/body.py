@@ -10,7 +10,7 @@ body for them each time.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,14 +20,20 @@ from docx.oxml.ns import qn
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from briefpack.model.changes import diff_text
+from briefpack.model.rich_text import Revision, Text
 from briefpack.render.docx import ooxml
+from briefpack.render.docx.tracking import Tracker
+from briefpack.render.docx.versions import Side
 
 
 class Body:
     """Makes the document's paragraphs and runs, by style name."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, tracker: Tracker | None = None) -> None:
         self.document = document
+        #: Marks what only one version has, in a changes copy; ``None`` in any other.
+        self.tracker = tracker
         self._style_ids: dict[str, str] = {}
         self._section_end: Any = None
         self._bookmarks = 0
@@ -50,10 +56,8 @@ class Body:
 
     def paragraph(self, text: str, style: str) -> Paragraph:
         """A new body paragraph in ``style``, placed before the final section properties."""
-        if self._section_end is None:
-            self._section_end = self.document.element.body.find(qn("w:sectPr"))
         element = OxmlElement("w:p")
-        self._section_end.addprevious(element)
+        self._end().addprevious(element)
         paragraph = Paragraph(element, self.document._body)
         if style != "Normal":
             element.get_or_add_pPr().style = self.style_id(style)
@@ -66,16 +70,97 @@ class Body:
 
     def block(self, element: Any) -> None:
         """Place a ready-made block element (a content control) before the section properties."""
+        self._end().addprevious(element)
+
+    def _end(self) -> Any:
+        """What new blocks are placed before: the body's section properties, or a cell's end."""
         if self._section_end is None:
             self._section_end = self.document.element.body.find(qn("w:sectPr"))
-        self._section_end.addprevious(element)
+        return self._section_end
+
+    @contextmanager
+    def tracked(self, side: Side, move: str | None = None) -> Iterator[None]:
+        """Mark the blocks made meanwhile as only the ``side`` version has them.
+
+        Nothing is marked where both versions have them, nor outside a changes copy.
+        """
+        end = self._end()
+        before = end.getprevious()
+        yield
+        if self.tracker is None or side == "both":
+            return
+        blocks = []
+        node = end.getprevious()
+        while node is not None and node is not before:
+            blocks.append(node)
+            node = node.getprevious()
+        self.tracker.blocks(blocks[::-1], side, move)
+
+    def track_row(self, row: Any, side: Side) -> None:
+        """Mark a table row (``w:tr``) as only the ``side`` version has it."""
+        if self.tracker is not None:
+            self.tracker.row(row, side)
+
+    def paragraph_pair(self, old: str, new: str, style: str) -> Paragraph | None:
+        """A paragraph as it was and as it is (empty where a version has none); the new one.
+
+        One only one version has is tracked whole, words that changed where they changed.
+        """
+        if old == new or self.tracker is None:
+            return self.paragraph(new, style) if new else None
+        if not old or not new:
+            with self.tracked("new" if new else "old"):
+                paragraph = self.paragraph(new or old, style)
+            return paragraph if new else None
+        paragraph = self.paragraph("", style)
+        self.text_pair(paragraph._p, old, new)
+        return paragraph
+
+    def run_pair(self, paragraph: Paragraph, old: str, new: str, style: str | None = None) -> None:
+        """Add the text as it was and as it is to ``paragraph``, in character style ``style``."""
+        self.text_pair(paragraph._p, old, new, self.style_id(style) if style else None)
+
+    def text_pair(self, parent: Any, old: str, new: str, style_id: str | None = None) -> None:
+        """Add the text as it was and as it is to ``parent``: the words that changed tracked."""
+        if old == new or self.tracker is None:
+            parent.append(ooxml.text_run(new, style_id))
+            return
+        for node in diff_text(old, new):
+            if isinstance(node, Text):
+                parent.append(ooxml.text_run(node.text, style_id))
+                continue
+            assert isinstance(node, Revision)
+            mark = self.tracker.inline(node.kind)
+            text = "".join(child.text for child in node.children if isinstance(child, Text))
+            mark.append(ooxml.text_run(text, style_id))
+            parent.append(ooxml.as_deleted(mark) if node.kind == "delete" else mark)
+
+    def lines_pair(
+        self, paragraph: Paragraph, old: Sequence[str], new: Sequence[str], style: str | None = None
+    ) -> None:
+        """Lines as they were and as they are, with breaks between: changed ones tracked whole."""
+        if list(old) == list(new) or self.tracker is None:
+            self._lines(paragraph._p, new, style)
+            return
+        for kind, lines in (("delete", old), ("insert", new)):
+            if lines:
+                mark = self.tracker.inline(kind)  # type: ignore[arg-type]
+                paragraph._p.append(mark)
+                self._lines(mark, lines, style)
+                if kind == "delete":
+                    ooxml.as_deleted(mark)
+
+    def _lines(self, parent: Any, lines: Sequence[str], style: str | None) -> None:
+        style_id = self.style_id(style) if style else None
+        for index, line in enumerate(lines):
+            if index:
+                parent.append(ooxml.line_break())
+            parent.append(ooxml.text_run(line, style_id))
 
     @contextmanager
     def inside(self, cell: _Cell) -> Iterator[None]:
         """Put the paragraphs made meanwhile into ``cell`` (replacing its empty first one)."""
-        if self._section_end is None:
-            self._section_end = self.document.element.body.find(qn("w:sectPr"))
-        saved, placeholder = self._section_end, cell.paragraphs[0]._p
+        saved, placeholder = self._end(), cell.paragraphs[0]._p
         self._section_end = placeholder
         try:
             yield

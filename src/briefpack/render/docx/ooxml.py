@@ -1,16 +1,16 @@
-"""OOXML that python-docx lacks: fields, hyperlinks, bookmarks, list numbering and more.
+"""OOXML that python-docx lacks: fields, links, bookmarks, lists, tracked changes and more.
 
-Every piece of raw WordprocessingML the Word writer needs lives here, behind a
-named helper, so that the writer itself reads as a description of the
-document.  References: ECMA-376 Part 1, sections 17.16 (fields), 17.9
-(numbering) and 17.13.6 (bookmarks).
+Every piece of raw WordprocessingML the Word writer puts in the document's
+body and styles lives here, behind a named helper, so that the writer itself
+reads as a description of the document (what concerns the file as a whole,
+its language and parts, is :mod:`~briefpack.render.docx.package`'s).
+References: ECMA-376 Part 1, sections 17.16 (fields), 17.9 (numbering),
+17.13.6 (bookmarks) and 17.13.5 (revisions: tracked changes).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import zipfile
+from collections.abc import Callable
 from typing import Any
 
 from docx.document import Document
@@ -87,7 +87,7 @@ _SETTINGS_AFTER_UPDATE_FIELDS = (
 )
 
 
-def _insert_before(parent: Any, child: Any, successors: tuple[str, ...]) -> None:
+def insert_before(parent: Any, child: Any, successors: tuple[str, ...]) -> None:
     """Insert ``child`` before the first existing child named in ``successors``, else last.
 
     WordprocessingML fixes the order of child elements; Word refuses files
@@ -140,6 +140,11 @@ def _text(text: str) -> Any:
 def text_run(text: str, style: str | None = None) -> Any:
     """A ``w:r`` holding ``text``, with an optional character style id."""
     return _run(_text(text), style=style)
+
+
+def line_break() -> Any:
+    """A ``w:r`` holding a line break, as python-docx's ``add_break`` makes it."""
+    return _run(element("w:br"))
 
 
 # ---------------------------------------------------------------- fields
@@ -339,6 +344,82 @@ def keep_row_together(row: _Row) -> None:
     row._tr.get_or_add_trPr().append(element("w:cantSplit"))
 
 
+# ---------------------------------------------------------------- tracked changes
+
+#: The revision elements: inserted, deleted, moved away (the old place), moved here.
+REVISIONS = tuple(qn(f"w:{kind}") for kind in ("ins", "del", "moveFrom", "moveTo"))
+
+
+def revision(kind: str, number: int, author: str, date: str) -> Any:
+    """An empty ``w:ins``, ``w:del``, ``w:moveFrom`` or ``w:moveTo`` (``kind``) to hold runs."""
+    return element(f"w:{kind}", id=str(number), author=author, date=date)
+
+
+def as_deleted(container: Any) -> Any:
+    """Turn the text under ``container`` into deleted text, which Word keeps in ``w:delText``."""
+    renamed = {qn("w:t"): qn("w:delText"), qn("w:instrText"): qn("w:delInstrText")}
+    for node in container.iter(*renamed):
+        node.tag = renamed[node.tag]
+    return container
+
+
+def is_tracked(paragraph: Any) -> bool:
+    """Whether ``paragraph`` is already wholly a revision (its paragraph mark is one)."""
+    marks = paragraph.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+    return marks is not None and any(child.tag in REVISIONS for child in marks)
+
+
+def track_paragraph(paragraph: Any, mark: Callable[[], Any], deleting: bool) -> None:
+    """Make the whole of ``paragraph`` one revision: its runs, in links too, and its mark.
+
+    ``mark`` makes a revision element; runs already inside one are left as they are.
+    """
+    properties = paragraph.get_or_add_pPr()
+    marks = properties.find(qn("w:rPr"))
+    if marks is None:
+        marks = element("w:rPr")
+        _add_paragraph_property(properties, marks)
+    # In CT_ParaRPr the revision marks come before any formatting.
+    marks.insert(0, mark())
+    _wrap_runs(paragraph, mark, deleting)
+
+
+def _wrap_runs(parent: Any, mark: Callable[[], Any], deleting: bool) -> None:
+    group = None
+    for child in list(parent):
+        if child.tag == qn("w:hyperlink"):
+            # A hyperlink holds revisions, never the other way round.
+            _wrap_runs(child, mark, deleting)
+            group = None
+        elif child.tag == qn("w:r"):
+            if group is None:
+                group = mark()
+                child.addprevious(group)
+            group.append(child)
+            if deleting:
+                as_deleted(child)
+        else:
+            group = None
+
+
+def track_row(row: Any, mark: Any) -> None:
+    """Mark a table row (``w:tr``) inserted or deleted as a whole."""
+    row.get_or_add_trPr().append(mark)
+
+
+def move_range(
+    paragraphs: list[Any], kind: str, number: int, name: str, author: str, date: str
+) -> None:
+    """Enclose ``paragraphs`` in a move's range, named ``name`` in both its halves."""
+    start = element(f"w:{kind}RangeStart", id=str(number), name=name, author=author, date=date)
+    properties = paragraphs[0].find(qn("w:pPr"))
+    if properties is not None:
+        properties.addnext(start)
+    else:
+        paragraphs[0].insert(0, start)
+    paragraphs[-1].append(element(f"w:{kind}RangeEnd", id=str(number)))
+
+
 # ---------------------------------------------------------------- style properties
 
 
@@ -355,7 +436,7 @@ def set_paragraph_border(
     # consecutive paragraphs that share the border, which would otherwise merge.
     order = ("top", "left", "bottom", "right", "between", "bar")
     successors = order[order.index(side) + 1 :]
-    _insert_before(
+    insert_before(
         borders,
         element(f"w:{side}", val="single", sz=str(size_eighths), space=str(space), color=color),
         tuple(f"w:{later}" for later in successors),
@@ -411,77 +492,3 @@ def set_outline_level(style: BaseStyle, level: int | None) -> None:
     properties.remove_all("w:outlineLvl")
     if level is not None:
         _add_paragraph_property(properties, element("w:outlineLvl", val=str(level)))
-
-
-# ---------------------------------------------------------------- the package
-
-
-def set_document_language(document: Document, tag: str) -> None:
-    """Make ``tag`` (``de-DE``) the language of all text: spelling, grammar and hyphenation.
-
-    Set on the default run properties (``w:docDefaults``), which every style
-    inherits unless it names a language of its own.
-    """
-    styles = document.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = element("w:docDefaults")
-        styles.insert(0, defaults)
-    run_default = defaults.find(qn("w:rPrDefault"))
-    if run_default is None:
-        run_default = element("w:rPrDefault")
-        defaults.insert(0, run_default)
-    properties = run_default.find(qn("w:rPr"))
-    if properties is None:
-        properties = element("w:rPr")
-        run_default.append(properties)
-    language = properties.find(qn("w:lang"))
-    if language is None:
-        # w:lang is last but for w:eastAsianLayout, w:specVanish and w:oMath in CT_RPr.
-        language = element("w:lang")
-        _insert_before(properties, language, ("w:eastAsianLayout", "w:specVanish", "w:oMath"))
-    language.set(qn("w:val"), tag)
-
-
-#: Word 2010's copy of styles.xml with its text effects (MS-DOCX 2.3.3).
-STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
-
-
-def remove_styles_with_effects(document: Document) -> None:
-    """Drop the ``stylesWithEffects`` part that python-docx's template (Word 2010's) carries.
-
-    It is an optional copy of styles.xml that only Word 2010 reads, and it
-    must match styles.xml: once briefpack adds its styles and sets the
-    document's language it no longer does, and Word may then call the file
-    unreadable.  Word 2013 and later never write it and read styles.xml
-    alone; without it Word 2010 does too.  Dropping the relationship drops
-    the part and its content type when python-docx saves.
-    """
-    rels = document.part.rels
-    for relationship_id, relationship in list(rels.items()):
-        if relationship.reltype == STYLES_WITH_EFFECTS:
-            del rels[relationship_id]
-            rels._target_parts_by_rId.pop(relationship_id, None)
-
-
-def remove_thumbnail(document: Document) -> None:
-    """Drop the template's thumbnail image, which would show another document."""
-    package = document.part.package
-    for relationship_id, relationship in list(package.rels.items()):
-        if relationship.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
-            del package.rels[relationship_id]
-
-
-def normalise_zip(data: bytes, moment: dt.datetime) -> bytes:
-    """Rewrite a .docx with every entry stamped ``moment``, so equal content gives equal bytes."""
-    stamp = max(moment.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
-    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    source = zipfile.ZipFile(io.BytesIO(data))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return output.getvalue()

@@ -6,6 +6,7 @@ Everything about the document as a file rather than its body:
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -19,6 +20,7 @@ from docx.enum.section import WD_ORIENT
 from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from briefpack import __version__
@@ -27,6 +29,7 @@ from briefpack.model import Pack
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
 from briefpack.render.catalogues import printed_language
+from briefpack.render.docx import ooxml
 from briefpack.render.docx.reference import clean_reference
 from briefpack.render.docx.styles import LINE_SPACING
 from briefpack.render.settings import RenderSettings
@@ -177,9 +180,9 @@ def unique_drawing_ids(data: bytes) -> bytes:
     """Number every picture (``wp:docPr``) of the package once: 1, 2, 3…
 
     python-docx numbers a header's pictures apart from the body's, so a logo
-    in both is id 1 twice, and the tracked changes copy the earlier version's
-    pictures into deleted text; Word may then repair the file (openxml-audit's
-    Sem_DuplicateDocPrId).
+    in both is id 1 twice (and a changes copy shows a moved question's pictures
+    twice, where it was and where it is); Word may then repair the file
+    (openxml-audit's Sem_DuplicateDocPrId).
     """
     source = zipfile.ZipFile(io.BytesIO(data))
     counter = 0
@@ -197,3 +200,74 @@ def unique_drawing_ids(data: bytes) -> bytes:
                 content = _DRAWING_ID.sub(number, content)
             target.writestr(info, content)
     return output.getvalue()
+
+
+#: Word 2010's copy of styles.xml with its text effects (MS-DOCX 2.3.3).
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def remove_styles_with_effects(document: Document) -> None:
+    """Drop the ``stylesWithEffects`` part that python-docx's template (Word 2010's) carries.
+
+    It is an optional copy of styles.xml that only Word 2010 reads, and it
+    must match styles.xml: once briefpack adds its styles and sets the
+    document's language it no longer does, and Word may then call the file
+    unreadable.  Word 2013 and later never write it and read styles.xml
+    alone; without it Word 2010 does too.  Dropping the relationship drops
+    the part and its content type when python-docx saves.
+    """
+    rels = document.part.rels
+    for relationship_id, relationship in list(rels.items()):
+        if relationship.reltype == STYLES_WITH_EFFECTS:
+            del rels[relationship_id]
+            rels._target_parts_by_rId.pop(relationship_id, None)
+
+
+def remove_thumbnail(document: Document) -> None:
+    """Drop the template's thumbnail image, which would show another document."""
+    package = document.part.package
+    for relationship_id, relationship in list(package.rels.items()):
+        if relationship.reltype == RELATIONSHIP_TYPE.THUMBNAIL:
+            del package.rels[relationship_id]
+
+
+def normalise_zip(data: bytes, moment: dt.datetime) -> bytes:
+    """Rewrite a .docx with every entry stamped ``moment``, so equal content gives equal bytes."""
+    stamp = max(moment.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
+    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return output.getvalue()
+
+
+def set_document_language(document: Document, tag: str) -> None:
+    """Make ``tag`` (``de-DE``) the language of all text: spelling, grammar and hyphenation.
+
+    Set on the default run properties (``w:docDefaults``), which every style
+    inherits unless it names a language of its own.
+    """
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = ooxml.element("w:docDefaults")
+        styles.insert(0, defaults)
+    run_default = defaults.find(qn("w:rPrDefault"))
+    if run_default is None:
+        run_default = ooxml.element("w:rPrDefault")
+        defaults.insert(0, run_default)
+    properties = run_default.find(qn("w:rPr"))
+    if properties is None:
+        properties = ooxml.element("w:rPr")
+        run_default.append(properties)
+    language = properties.find(qn("w:lang"))
+    if language is None:
+        # w:lang is last but for w:eastAsianLayout, w:specVanish and w:oMath in CT_RPr.
+        language = ooxml.element("w:lang")
+        ooxml.insert_before(properties, language, ("w:eastAsianLayout", "w:specVanish", "w:oMath"))
+    language.set(qn("w:val"), tag)

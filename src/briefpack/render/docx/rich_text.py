@@ -8,6 +8,7 @@ are embedded at their natural size up to the text column's width.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from docx.image.image import Image as DocxImage
 from docx.shared import Mm
@@ -26,12 +27,16 @@ from briefpack.model.rich_text import (
     Markdown,
     OrderedList,
     Quote,
+    RevisedBlock,
+    Revision,
+    RevisionKind,
     Strong,
     Text,
 )
 from briefpack.model.rich_text import Paragraph as MarkdownParagraph
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.body import Body
+from briefpack.render.docx.versions import Side
 
 logger = logging.getLogger("briefpack")
 #: Widest an embedded picture is shown: the text column less the block indent.
@@ -52,7 +57,12 @@ class RichText:
 
     def _block(self, block: Block, style: str, level: int) -> None:
         if isinstance(block, MarkdownParagraph):
-            self._inlines(self.body.paragraph("", style), block.children)
+            self.inlines(self.body.paragraph("", style), block.children)
+        elif isinstance(block, RevisedBlock):
+            # A whole block one version has: its paragraphs tracked whole.
+            if self.body.tracker is not None or block.kind == "insert":
+                with self.body.tracked(_side(block.kind)):
+                    self._block(block.block, style, level)
         elif isinstance(block, BulletList | OrderedList):
             ordered = isinstance(block, OrderedList)
             start = block.start if isinstance(block, OrderedList) else 1
@@ -62,10 +72,15 @@ class RichText:
             num_id = ooxml.list_definition(self.body.document, ordered, start, indent=indent)
             for item in block.items:
                 for position, child in enumerate(item):
-                    if isinstance(child, MarkdownParagraph) and position == 0:
-                        paragraph = self.body.paragraph("", style)
-                        ooxml.set_list_item(paragraph, num_id, level)
-                        self._inlines(paragraph, child.children)
+                    # An item one version has is still an item: its paragraph tracked whole.
+                    revised = child if isinstance(child, RevisedBlock) else None
+                    first = revised.block if revised is not None else child
+                    if isinstance(first, MarkdownParagraph) and position == 0:
+                        side = "both" if revised is None else _side(revised.kind)
+                        with self.body.tracked(side):
+                            paragraph = self.body.paragraph("", style)
+                            ooxml.set_list_item(paragraph, num_id, level)
+                            self.inlines(paragraph, first.children)
                     else:
                         self._block(child, style, level + 1)
         elif isinstance(block, CodeBlock):
@@ -79,37 +94,75 @@ class RichText:
             for child in block.children:
                 self._block(child, style, level)
 
+    def inlines(self, paragraph: Paragraph, inlines: tuple[Inline, ...]) -> None:
+        """Add ``inlines`` (a title with its changes marked, say) to ``paragraph``."""
+        self._inlines(paragraph, paragraph._p, inlines)
+
     def _inlines(
         self,
         paragraph: Paragraph,
+        parent: Any,
         inlines: tuple[Inline, ...],
         styles: frozenset[str] = frozenset(),
     ) -> None:
+        """Add ``inlines`` to ``parent``: the paragraph, or a revision or link in it."""
         for inline in inlines:
             if isinstance(inline, Text):
                 style = _character_style(styles)
-                paragraph._p.append(
-                    ooxml.text_run(inline.text, style and self.body.style_id(style))
-                )
+                parent.append(ooxml.text_run(inline.text, style and self.body.style_id(style)))
             elif isinstance(inline, Code):
-                paragraph._p.append(
-                    ooxml.text_run(inline.text, self.body.style_id("Briefing Code"))
-                )
+                parent.append(ooxml.text_run(inline.text, self.body.style_id("Briefing Code")))
             elif isinstance(inline, LineBreak):
-                paragraph.add_run().add_break()
+                parent.append(ooxml.line_break())
             elif isinstance(inline, Strong):
-                self._inlines(paragraph, inline.children, styles | {"strong"})
+                self._inlines(paragraph, parent, inline.children, styles | {"strong"})
             elif isinstance(inline, Emphasis):
-                self._inlines(paragraph, inline.children, styles | {"emphasis"})
+                self._inlines(paragraph, parent, inline.children, styles | {"emphasis"})
             elif isinstance(inline, Image):
-                self._image(paragraph, inline)
+                self._image(paragraph, parent, inline)
+            elif isinstance(inline, Revision):
+                self._revision(paragraph, parent, inline, styles)
             else:
                 assert isinstance(inline, Link)
-                link_style = self.body.style_id("Hyperlink")
-                runs = [ooxml.text_run(text, link_style) for text in _link_texts(inline.children)]
-                paragraph._p.append(ooxml.external_link(paragraph, inline.href, *runs))
+                link = ooxml.external_link(paragraph, inline.href)
+                parent.append(link)
+                self._link_inlines(link, inline.children)
 
-    def _image(self, paragraph: Paragraph, image: Image) -> None:
+    def _revision(
+        self, paragraph: Paragraph, parent: Any, revision: Revision, styles: frozenset[str]
+    ) -> None:
+        """Text one version has and the other not: tracked, in a changes copy."""
+        tracker = self.body.tracker
+        if tracker is None:
+            # Not a changes copy: the text as it is now.
+            if revision.kind == "insert":
+                self._inlines(paragraph, parent, revision.children, styles)
+            return
+        mark = tracker.inline(revision.kind)
+        parent.append(mark)
+        self._inlines(paragraph, mark, revision.children, styles)
+        if revision.kind == "delete":
+            ooxml.as_deleted(mark)
+
+    def _link_inlines(self, parent: Any, inlines: tuple[Inline, ...]) -> None:
+        """A link's text, all in the link style; its pictures and breaks are left out."""
+        link_style = self.body.style_id("Hyperlink")
+        for inline in inlines:
+            if isinstance(inline, Text | Code):
+                parent.append(ooxml.text_run(inline.text, link_style))
+            elif isinstance(inline, Revision) and self.body.tracker is not None:
+                mark = self.body.tracker.inline(inline.kind)
+                parent.append(mark)
+                self._link_inlines(mark, inline.children)
+                if inline.kind == "delete":
+                    ooxml.as_deleted(mark)
+            elif isinstance(inline, Revision):
+                if inline.kind == "insert":
+                    self._link_inlines(parent, inline.children)
+            elif isinstance(inline, Strong | Emphasis | Link):
+                self._link_inlines(parent, inline.children)
+
+    def _image(self, paragraph: Paragraph, parent: Any, image: Image) -> None:
         if image.path.suffix.lower() == ".svg":
             # Word shows SVG only with a PNG fallback that briefpack cannot draw.
             logger.warning(
@@ -119,13 +172,19 @@ class RichText:
                 image.path.name,
             )
             if image.alt:
-                paragraph._p.append(ooxml.text_run(image.alt))
+                parent.append(ooxml.text_run(image.alt))
             return
         natural = DocxImage.from_file(str(image.path)).width
-        shape = paragraph.add_run().add_picture(
-            str(image.path), width=min(natural, MAX_IMAGE_WIDTH)
-        )
+        run = paragraph.add_run()
+        shape = run.add_picture(str(image.path), width=min(natural, MAX_IMAGE_WIDTH))
         ooxml.describe_picture(shape, image.alt)
+        # Made at the paragraph's end by python-docx: moved to where it belongs.
+        parent.append(run._r)
+
+
+def _side(kind: RevisionKind) -> Side:
+    """The version that has a block the model marks ``kind``."""
+    return "new" if kind == "insert" else "old"
 
 
 def _character_style(styles: frozenset[str]) -> str | None:
@@ -136,13 +195,3 @@ def _character_style(styles: frozenset[str]) -> str | None:
     if "emphasis" in styles:
         return "Emphasis"
     return None
-
-
-def _link_texts(inlines: tuple[Inline, ...]) -> list[str]:
-    texts: list[str] = []
-    for inline in inlines:
-        if isinstance(inline, Text | Code):
-            texts.append(inline.text)
-        elif isinstance(inline, Strong | Emphasis | Link):
-            texts.extend(_link_texts(inline.children))
-    return texts

@@ -7,8 +7,8 @@ lower-case roman numerals (i, ii…), and the pack resumes at page 2, so that
 copy is the same page in both copies.  Three sections do it (ECMA-376 Part 1,
 17.6): the cover's ends at its last paragraph, the changes page's at its own
 last (no empty paragraph made for layout, which a screen reader reads as
-"blank"); the tracked changes keep a section break only where the new version
-has it (:mod:`~briefpack.render.docx.revisions`).
+"blank").  Both versions of a changes copy share these breaks: they are never
+tracked (:mod:`~briefpack.render.docx.tracking`).
 """
 
 from __future__ import annotations

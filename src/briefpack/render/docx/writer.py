@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from docx.document import Document
 from docx.shared import Mm
 
-from briefpack.model import Attendee, Day, Pack, Question, Session
+from briefpack.model import Day, Pack, Question
 from briefpack.model.answers import (
     FIELDS_VERSION,
     IDENTITY_PACK,
@@ -31,17 +30,34 @@ from briefpack.model.answers import (
     key_digest,
     pack_identity,
 )
+from briefpack.model.changes import compare
+from briefpack.model.rich_text import Markdown
 from briefpack.render import wording as display
 from briefpack.render.catalogues import printed_language
 from briefpack.render.docx import ooxml, package, sections
 from briefpack.render.docx.body import Body
 from briefpack.render.docx.custom_properties import set_custom_properties
-from briefpack.render.docx.front_matter import FrontMatter
+from briefpack.render.docx.overview import Overview
 from briefpack.render.docx.rich_text import RichText
 from briefpack.render.docx.styles import apply_styles
+from briefpack.render.docx.tracking import Tracker
+from briefpack.render.docx.versions import (
+    NEW_SIDES,
+    OLD_SIDES,
+    QuestionEntry,
+    SessionEntry,
+    Side,
+    both_versions,
+    old_label,
+    old_times,
+    old_title,
+    settled,
+    sided,
+    speaker_lines,
+    version_of,
+)
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
-from briefpack.render.theme_css import GLANCE_COLUMNS
 
 logger = logging.getLogger("briefpack")
 NOTES_LINES = 6
@@ -54,31 +70,26 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     setup and header and footer look are used (like pandoc's ``--reference-doc``).
     The Word styles are made from the theme (:mod:`briefpack.render.docx.styles`).
     With ``settings.earlier``, the changes since that version are tracked
-    changes, after a first page that lists them.
+    changes, after a first page that lists them: the document is written once,
+    from the pack :func:`~briefpack.model.changes.compare` marks, its
+    ``Revision`` nodes written as Word's revisions.  A pack already marked
+    (``settings.changes_since`` without ``earlier``) is written the same way.
     """
-    if settings.earlier is None:
-        return _render_docx(pack, settings)
-    from briefpack.model.changes import compare
-    from briefpack.render.docx.revisions import track_changes
-
     earlier = settings.earlier
-    if settings.session is not None and settings.session not in {s.id for s in earlier.sessions}:
-        # A session new in this version: before, it had no questions.
-        _, session = pack.scope(settings.session)
-        assert session is not None
-        day = pack.scope(settings.session)[0][0]
-        empty = replace(session, questions=(), attachments=())
-        earlier = replace(pack, days=(replace(day, sessions=(empty,)),))
-    summary = compare(earlier, pack)
-    new = _render_docx(pack, settings, summary)
-    old = _render_docx(earlier, settings, summary)
-    author = pack.author or "briefpack"
-    date = settings.created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    tracked = track_changes(old.data, new.data, author, date)
-    return Rendered(ooxml.normalise_zip(package.unique_drawing_ids(tracked), settings.created))
-
-
-def _render_docx(pack: Pack, settings: RenderSettings, summary: Pack | None = None) -> Rendered:
+    if earlier is not None:
+        if settings.session is not None and settings.session not in {
+            s.id for s in earlier.sessions
+        }:
+            # A session new in this version: before, it had no questions.
+            days, session = pack.scope(settings.session)
+            assert session is not None
+            empty = replace(session, questions=(), attachments=())
+            earlier = replace(pack, days=(replace(days[0], sessions=(empty,)),))
+        pack = compare(earlier, pack)
+    tracker = None
+    if settings.changes_since is not None:
+        author = pack.author or "briefpack"
+        tracker = Tracker(author, settings.created.strftime("%Y-%m-%dT%H:%M:%SZ"))
     reference = settings.reference_docx
     document = package.open_template(reference)
     package.clear_body(document)
@@ -91,29 +102,30 @@ def _render_docx(pack: Pack, settings: RenderSettings, summary: Pack | None = No
         restyle_existing=reference is None,
         text_width_mm=package.text_width(document),
     )
-    writer = _DocxWriter(document, pack, settings, summary)
+    writer = _DocxWriter(document, pack, settings, tracker, earlier)
     writer.write()
-    package.set_properties(document, pack, settings)
+    package.set_properties(document, writer.new_pack, settings)
     if _has_answer_fields(settings):
         # Harvest refuses a filled copy of another pack by this identity.
+        days = writer.new_pack.days
         set_custom_properties(
             document,
             {
-                IDENTITY_PACK: pack_identity(pack.name, pack.days[0].date if pack.days else None),
+                IDENTITY_PACK: pack_identity(pack.name, days[0].date if days else None),
                 IDENTITY_VERSION: FIELDS_VERSION,
             },
         )
-    ooxml.set_document_language(
+    package.set_document_language(
         document, package.word_language(printed_language(pack.options.language))
     )
     ooxml.update_fields_on_open(document)
-    ooxml.remove_thumbnail(document)
-    ooxml.remove_styles_with_effects(document)
+    package.remove_thumbnail(document)
+    package.remove_styles_with_effects(document)
     package.set_application(document)
     output = io.BytesIO()
     document.save(output)
     data = package.unique_drawing_ids(output.getvalue())
-    return Rendered(ooxml.normalise_zip(data, settings.created))
+    return Rendered(package.normalise_zip(data, settings.created))
 
 
 def _has_answer_fields(settings: RenderSettings) -> bool:
@@ -125,24 +137,42 @@ def _has_answer_fields(settings: RenderSettings) -> bool:
     return settings.answer_fields and settings.answers is None
 
 
-class _DocxWriter(FrontMatter):
-    """Writes the parts of the pack, in order, into the document's body."""
+class _DocxWriter(Overview):
+    """Writes the parts of the pack, in order, into the document's body.
+
+    In a changes copy ``pack`` is the pack :func:`~briefpack.model.changes.compare`
+    marked, and ``tracker`` makes its revisions.
+    """
 
     def __init__(
-        self, document: Document, pack: Pack, settings: RenderSettings, summary: Pack | None
+        self,
+        document: Document,
+        pack: Pack,
+        settings: RenderSettings,
+        tracker: Tracker | None,
+        earlier: Pack | None,
     ) -> None:
         self.document = document
         self.pack = pack
         self.settings = settings
-        self.body = Body(document)
+        self.body = Body(document, tracker)
         self.rich_text = RichText(self.body, pack.source)
         self._anchors: dict[str, str] = {}
         self._logo_warned = False
-        #: A change-marked pack whose changes the first page lists.
-        self.summary = summary
+        #: Whether this is a changes copy, whose first page lists the changes.
+        self.changes = tracker is not None
         #: Content controls written so far: each needs a number of its own.
         self._controls = 0
         self.wording = display.wording_for(pack.options.language, pack.options.time_format)
+        days, session = pack.scope(settings.session)
+        #: The days as both versions have them (only as it is, but for a changes copy).
+        self.days = both_versions(days, earlier, whole=session is None)
+        #: The pack as each version has it: what counts and properties are made from.
+        self.new_pack = pack
+        self.old_pack = pack
+        if self.changes:
+            self.new_pack = version_of(pack, self.days, NEW_SIDES)
+            self.old_pack = version_of(pack, self.days, OLD_SIDES)
 
     def write(self) -> None:
         days, session_pack = self.pack.scope(self.settings.session)
@@ -152,12 +182,12 @@ class _DocxWriter(FrontMatter):
         if session_pack is None:
             self._cover()
         else:
-            self._session_cover(days[0], session_pack)
+            self._session_cover(days[0], self.days[0].sessions[0])
         front = None
-        if self.summary is not None:
+        if self.changes:
             # After the cover, as front matter: the pack's pages keep their numbers.
             cover_end = sections.last_paragraph(self.document)
-            self._changes_page(self.summary)
+            self._changes_page(self.pack)
             front = sections.FrontMatter(cover_end, sections.last_paragraph(self.document))
         if session_pack is None:
             self._at_a_glance()
@@ -165,14 +195,18 @@ class _DocxWriter(FrontMatter):
             self._contents()
         else:
             self._attendees(self.pack.attendees_of(session_pack))
-        for day_number, day in enumerate(days, start=1):
-            for session_number, session in enumerate(day.sessions):
-                if session_number == 0:
-                    heading = self.body.paragraph(self.wording.day_heading(day.date), "Heading 1")
-                    self.body.bookmark(heading, f"d{day_number}")
+        for day, anchor in zip(self.days, self._day_anchors(), strict=True):
+            for number, entry in enumerate(day.sessions):
+                if number == 0:
+                    with self.body.tracked(day.side):
+                        heading = self.wording.day_heading(day.day.date)
+                        paragraph = self.body.paragraph(heading, "Heading 1")
+                    if day.side in NEW_SIDES:
+                        self.body.bookmark(paragraph, anchor)
                 else:
                     self.body.new_page()
-                self._session(session)
+                with self.body.tracked(entry.side, entry.move):
+                    self._session(entry)
         if front is not None:
             classification = self.pack.classification or ""
             sections.number_pages(self.document, self.body, front, classification)
@@ -205,7 +239,7 @@ class _DocxWriter(FrontMatter):
         ooxml.add_tab(paragraph)
         # "Page X of Y" in the pack's language, the numbers as fields.
         # A changes copy counts the pack's pages only, not its front matter's.
-        pages = "NUMPAGES" if self.summary is None else f"PAGEREF {sections.LAST_PAGE}"
+        pages = "NUMPAGES" if not self.changes else f"PAGEREF {sections.LAST_PAGE}"
         fields = {"{page}": "PAGE", "{pages}": pages}
         for piece in self.wording.page_footer():
             if piece in fields:
@@ -246,8 +280,11 @@ class _DocxWriter(FrontMatter):
         self.body.paragraph(pack.title, "Title")
         if pack.subtitle:
             self.body.paragraph(pack.subtitle, "Subtitle")
-        self.body.paragraph(self.wording.event_dates(pack), "Briefing Cover Detail")
-        self.body.paragraph(self.wording.summary(pack), "Briefing Cover Note")
+        old, new = self.old_pack, self.new_pack
+        dates = (self.wording.event_dates(old), self.wording.event_dates(new))
+        self.body.paragraph_pair(*dates, "Briefing Cover Detail")
+        summaries = (self.wording.summary(old), self.wording.summary(new))
+        self.body.paragraph_pair(*summaries, "Briefing Cover Note")
         prepared = self._prepared_for()
         if prepared:
             self.body.paragraph(prepared, "Briefing Classification")
@@ -257,137 +294,25 @@ class _DocxWriter(FrontMatter):
         if pack.classification:
             self.body.paragraph(pack.classification, "Briefing Classification")
 
-    def _session_cover(self, day: Day, session: Session) -> None:
-        pack = self.pack
+    def _session_cover(self, day: Day, entry: SessionEntry) -> None:
+        pack, session = self.pack, entry.session
         self._cover_logo()
-        self.body.paragraph(session.label or self._("Session briefing"), "Briefing Kicker")
-        self.body.paragraph(session.title, "Title")
+        kicker = self._("Session briefing")
+        labels = sided(entry.side, old_label(session) or kicker, session.label or kicker)
+        self.body.paragraph_pair(*labels, "Briefing Kicker")
+        self.body.paragraph_pair(*sided(entry.side, old_title(session), session.title), "Title")
         part_of = self._("Part of %(event)s") % {"event": pack.title}
         if pack.subtitle:
             part_of += f" · {pack.subtitle}"
         self.body.paragraph(part_of, "Subtitle")
         self.body.paragraph(self.wording.day_heading(day.date), "Briefing Cover Detail")
-        self.body.paragraph(self._session_meta(session), "Briefing Cover Note")
-        self._speakers(session)
+        self.body.paragraph_pair(*self._session_meta(entry), "Briefing Cover Note")
+        self._speakers(entry)
         for line in (pack.organisation, pack.author):
             if line:
                 self.body.paragraph(line, "Briefing Cover Note")
         if pack.classification:
             self.body.paragraph(pack.classification, "Briefing Classification")
-
-    def _at_a_glance(self) -> None:
-        self.body.paragraph(self._("At a glance"), "Briefing Part Title")
-        # A column for the pre-reads only when the pack has any, as in the PDF.
-        pre_reads = bool(self.pack.attachments)
-        headings = [
-            self._("Day"),
-            self._("Time"),
-            self._("Session"),
-            self._("Speakers"),
-            self._("Questions"),
-        ]
-        columns = GLANCE_COLUMNS
-        margins = self.settings.chosen_theme.margins
-        text_width = package.PAPER[self.settings.paper][0] - margins.left - margins.right
-        counts = [columns["count"]] * (2 if pre_reads else 1)
-        session_width = text_width - sum(columns.values()) - sum(counts[1:])
-        widths = [columns["day"], columns["time"], session_width, columns["speakers"], *counts]
-        if pre_reads:
-            headings.append(self._("Pre-reads"))
-        table = self.document.add_table(rows=1, cols=len(headings))
-        table.style = self.document.styles["Briefing Table"]
-        table.autofit = False
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = Mm(width)
-        header = table.rows[0]
-        ooxml.repeat_as_header(header)
-        for cell, text, width in zip(header.cells, headings, widths, strict=True):
-            cell.width = Mm(width)
-            self.body.reset(cell.paragraphs[0], text, "Briefing Table Heading")
-        for day in self.pack.days:
-            for number, session in enumerate(day.sessions):
-                row = table.add_row()
-                ooxml.keep_row_together(row)
-                cells = row.cells
-                # As in the PDF: weekday over date, start over end, so that
-                # the narrow columns never break a word in any language.
-                day_lines = (
-                    [self.wording.weekday(day.date), self.wording.day_and_month(day.date)]
-                    if number == 0
-                    else []
-                )
-                time_lines = [
-                    self.wording.clock_time(session.start),
-                    self.wording.clock_time(session.end),
-                ]
-                speakers = [speaker.name for speaker in session.speakers]
-                texts = [day_lines, time_lines, [], speakers, [str(len(session.questions))]]
-                if pre_reads:
-                    texts.append([str(len(session.attachments))] if session.attachments else [])
-                for cell, lines, width in zip(cells, texts, widths, strict=True):
-                    cell.width = Mm(width)
-                    paragraph = self.body.reset(cell.paragraphs[0], "", "Briefing Table Text")
-                    for index, line in enumerate(lines):
-                        if index:
-                            paragraph.add_run().add_break()
-                        self.body.run(paragraph, line)
-                session_cell = cells[2].paragraphs[0]
-                session_cell._p.append(
-                    ooxml.internal_link(
-                        self._anchor_for(session),
-                        ooxml.text_run(
-                            display.session_heading(session), self.body.style_id("Hyperlink")
-                        ),
-                    )
-                )
-
-    def _attendees(self, attendees: Sequence[Attendee]) -> None:
-        """A grid of two columns: each attendee's photo, name, role, biography and sessions."""
-        if not attendees:
-            return
-        self.body.paragraph(self._("Attendees"), "Briefing Part Title")
-        days, _ = self.pack.scope(self.settings.session)
-        shown = [session for day in days for session in day.sessions]
-        columns = 2
-        rows = -(-len(attendees) // columns)
-        table = self.document.add_table(rows=rows, cols=columns)
-        table.autofit = False
-        for index, attendee in enumerate(attendees):
-            cell = table.cell(index // columns, index % columns)
-            with self.body.inside(cell):
-                if attendee.photo is not None and attendee.photo.path.suffix.lower() != ".svg":
-                    picture = self.body.paragraph("", "Briefing Logo")
-                    shape = picture.add_run().add_picture(str(attendee.photo.path), width=Mm(20))
-                    ooxml.describe_picture(shape, attendee.name)
-                self.body.paragraph(attendee.name, "Briefing Attendee Name")
-                role = " · ".join(part for part in (attendee.role, attendee.organisation) if part)
-                if role:
-                    self.body.paragraph(role, "Briefing Session Meta")
-                if attendee.bio is not None:
-                    self.rich_text.markdown(attendee.bio, "Briefing Attendee Text")
-                taking_part = [s.title for s in shown if attendee.name in s.attendees]
-                if taking_part:
-                    self.body.paragraph(" · ".join(taking_part), "Briefing Attendee Sessions")
-
-    def _contents(self) -> None:
-        self.body.paragraph(self._("Contents"), "Briefing Part Title")
-        entries: list[tuple[str, str, str]] = []
-        for day_number, day in enumerate(self.pack.days, start=1):
-            entries.append(("toc 1", f"d{day_number}", self.wording.day_heading(day.date)))
-            for session in day.sessions:
-                anchor = self._anchor_for(session)
-                entries.append(("toc 2", anchor, display.session_heading(session)))
-                for number, question in enumerate(session.questions, start=1):
-                    entries.append(("toc 3", f"{anchor}q{number}", f"{number}. {question.title}"))
-        # One field spans the entries: its cached result lists them as links
-        # until the word processor refreshes it with page numbers.
-        for index, (style, anchor, text) in enumerate(entries):
-            paragraph = self.body.paragraph("", style)
-            if index == 0:
-                ooxml.begin_field(paragraph, 'TOC \\o "1-3" \\h \\z')
-            paragraph._p.append(ooxml.internal_link(anchor, ooxml.text_run(text)))
-            if index == len(entries) - 1:
-                ooxml.end_field(paragraph)
 
     def _notes_lines(self) -> None:
         """Ruled lines to write on: one paragraph, each line a tab whose leader is the rule."""
@@ -398,31 +323,25 @@ class _DocxWriter(FrontMatter):
                 paragraph.add_run().add_break()
             ooxml.add_tab(paragraph, rule)
 
-    def _session(self, session: Session) -> None:
-        if session.label:
-            self.body.paragraph(session.label, "Briefing Session Label")
-        title = self.body.paragraph(session.title, "Heading 2")
+    def _session(self, entry: SessionEntry) -> None:
+        """A session: its title, times and speakers, its questions, its pre-reads."""
+        session = entry.session
+        labels = sided(entry.side, old_label(session) or "", session.label or "")
+        self.body.paragraph_pair(*labels, "Briefing Session Label")
+        change = session.change
+        if change is not None and change.status == "edited" and change.old_title is not None:
+            title = self.body.paragraph("", "Heading 2")
+            self.rich_text.inlines(title, change.title)
+        else:
+            title = self.body.paragraph(session.title, "Heading 2")
         anchor = self._anchor_for(session)
-        self.body.bookmark(title, anchor)
-        self.body.paragraph(self._session_meta(session), "Briefing Session Meta")
-        self._speakers(session)
-        for number, question in enumerate(session.questions, start=1):
-            heading = self.body.paragraph("", "Heading 3")
-            self.body.run(heading, f"{number}.", "Briefing Question Number")
-            self.body.run(heading, f" {question.title}")
-            self.body.bookmark(heading, f"{anchor}q{number}")
-            if question.context is not None:
-                self.body.paragraph(self._("Context"), "Briefing Label")
-                self.rich_text.markdown(question.context, "Briefing Context")
-            self.body.paragraph(self._("Question"), "Briefing Question Label")
-            self.rich_text.markdown(question.question, "Briefing Question")
-            if self.settings.answers is not None:
-                self._debrief_answer(question)
-            elif _has_answer_fields(self.settings):
-                self._answer_fields(question)
-            if self.settings.notes:
-                self.body.paragraph(self._("Notes"), "Briefing Label")
-                self._notes_lines()
+        if entry.side in NEW_SIDES:
+            self.body.bookmark(title, anchor)
+        self.body.paragraph_pair(*self._session_meta(entry), "Briefing Session Meta")
+        self._speakers(entry)
+        for question in entry.questions:
+            with self.body.tracked(question.side, question.move):
+                self._question(question, anchor)
         # A Word document cannot hold another's pages: say what and where they are.
         for attachment in session.attachments:
             self.body.paragraph(attachment.title, "Heading 3")
@@ -432,6 +351,34 @@ class _DocxWriter(FrontMatter):
                 f"{self._('Pre-read')} · {attachment.file} · {pages}. {where}",
                 "Briefing Session Meta",
             )
+
+    def _question(self, entry: QuestionEntry, anchor: str) -> None:
+        """A question: its number and title, context, question, and room for the answer."""
+        question = entry.question
+        heading = self.body.paragraph("", "Heading 3")
+        numbers = sided(entry.side, f"{entry.old_number}.", f"{entry.new_number}.")
+        self.body.run_pair(heading, *numbers, "Briefing Question Number")
+        change = question.change
+        if change is not None and change.status == "edited" and change.old_title is not None:
+            self.body.run(heading, " ")
+            self.rich_text.inlines(heading, change.title)
+        else:
+            self.body.run(heading, f" {question.title}")
+        if entry.side in NEW_SIDES:
+            self.body.bookmark(heading, f"{anchor}q{entry.new_number}")
+        if question.context is not None:
+            with self.body.tracked(_has_in(question.context) if self.changes else "both"):
+                self.body.paragraph(self._("Context"), "Briefing Label")
+            self.rich_text.markdown(question.context, "Briefing Context")
+        self.body.paragraph(self._("Question"), "Briefing Question Label")
+        self.rich_text.markdown(question.question, "Briefing Question")
+        if self.settings.answers is not None:
+            self._debrief_answer(question)
+        elif _has_answer_fields(self.settings):
+            self._answer_fields(question)
+        if self.settings.notes:
+            self.body.paragraph(self._("Notes"), "Briefing Label")
+            self._notes_lines()
 
     def _prepared_for(self) -> str | None:
         """``Prepared for Jane Doe · Oct 23, 2025`` in a recipient's pack, else ``None``."""
@@ -462,20 +409,32 @@ class _DocxWriter(FrontMatter):
                 )
             )
 
-    def _session_meta(self, session: Session) -> str:
-        """The session's times and how many questions it has."""
-        return (
-            f"{self.wording.time_range(session)} · {self.wording.questions(len(session.questions))}"
+    def _session_meta(self, entry: SessionEntry) -> tuple[str, str]:
+        """The session's times and how many questions it has, in each version."""
+        before, now = old_times(entry.session)
+        old = (
+            f"{self.wording.time_range(before)} · {self.wording.questions(entry.count(OLD_SIDES))}"
         )
+        new = f"{self.wording.time_range(now)} · {self.wording.questions(entry.count(NEW_SIDES))}"
+        return sided(entry.side, old, new)
 
-    def _speakers(self, session: Session) -> None:
-        for speaker in session.speakers:
-            paragraph = self.body.paragraph("", "Briefing Speakers")
-            self.body.run(paragraph, speaker.name, "Briefing Speaker Name")
-            if speaker.role:
-                self.body.run(paragraph, f", {speaker.role}", "Briefing Speaker Role")
-        attendees = self.pack.attendees_of(session)
+    def _speakers(self, entry: SessionEntry) -> None:
+        for side, name, old_role, new_role in speaker_lines(entry.session):
+            with self.body.tracked(side):
+                paragraph = self.body.paragraph("", "Briefing Speakers")
+                self.body.run(paragraph, name, "Briefing Speaker Name")
+                old, new = (f", {role}" if role else "" for role in (old_role, new_role))
+                if old or new:
+                    self.body.run_pair(paragraph, old, new, "Briefing Speaker Role")
+        attendees = self.pack.attendees_of(entry.session)
         if attendees:
             paragraph = self.body.paragraph("", "Briefing Speakers")
             self.body.run(paragraph, f"{self._('Attendees')}: ", "Briefing Speaker Role")
             self.body.run(paragraph, ", ".join(attendee.name for attendee in attendees))
+
+
+def _has_in(markdown: Markdown) -> Side:
+    """Which versions have a (change-marked) field: a label above it is tracked with it."""
+    old = settled(markdown, "delete") is not None
+    new = settled(markdown, "insert") is not None
+    return "both" if old and new else "new" if new else "old"

@@ -1,0 +1,502 @@
+"""Both versions of a change-marked pack in one order: what the Word copy's tracked changes show.
+
+:func:`briefpack.model.changes.compare` leaves a removed question or session
+where it was and marks the text that changed with ``Revision`` nodes; the
+Word writer emits those as ``w:ins`` and ``w:del``.  A tracked change must
+also give back the earlier version's order when the reader rejects it, so a
+question or session that *moved* is shown twice: where it is now (moved to)
+and, as it was, where it came from (moved from), the two linked by a name as
+Word links a move's two halves.  This module puts every entry of both
+versions in that one order, with which version shows it and its number in
+each, so that the writer only writes it.
+
+The model says that something moved but not where from within its old
+session; that place is read from the earlier version itself (the only thing
+read from it), each earlier entry kept in place or shown where it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal, TypeVar
+
+from briefpack.model import Day, Pack, Question, Session, Speaker
+from briefpack.model.changes import QuestionChange, SessionChange, compare
+from briefpack.model.rich_text import (
+    Block,
+    BulletList,
+    Emphasis,
+    Inline,
+    Link,
+    Markdown,
+    OrderedList,
+    Paragraph,
+    Quote,
+    RevisedBlock,
+    Revision,
+    RevisionKind,
+    Strong,
+    plain_text,
+)
+
+#: Which versions show an entry: both, only the new or the old one, or one of a move's halves.
+Side = Literal["both", "new", "old", "moved_to", "moved_from"]
+T = TypeVar("T")
+OLD_SIDES = frozenset({"both", "old", "moved_from"})
+NEW_SIDES = frozenset({"both", "new", "moved_to"})
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionEntry:
+    """A question as the tracked copy shows it; a number is 0 in a version without it."""
+
+    question: Question
+    side: Side
+    old_number: int = 0
+    new_number: int = 0
+    #: The name linking a move's two halves.
+    move: str | None = None
+    #: Where a moved question came from: its session's title (``None`` for its own
+    #: session) and its own title, in the earlier version.
+    origin: tuple[str | None, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEntry:
+    """A session as the tracked copy shows it, with its questions in both versions' order."""
+
+    session: Session
+    side: Side
+    questions: tuple[QuestionEntry, ...]
+    move: str | None = None
+    #: Its id in the earlier version, when that was another (see :func:`_renamed`).
+    was: str | None = None
+
+    def count(self, version: frozenset[str]) -> int:
+        """How many questions it has in ``version`` (:data:`OLD_SIDES` or :data:`NEW_SIDES`)."""
+        return sum(1 for entry in self.questions if entry.side in version)
+
+
+@dataclass(frozen=True, slots=True)
+class DayEntry:
+    """A day and its sessions in both versions' order."""
+
+    day: Day
+    sessions: tuple[SessionEntry, ...]
+
+    @property
+    def side(self) -> Side:
+        old = any(entry.side in OLD_SIDES for entry in self.sessions)
+        new = any(entry.side in NEW_SIDES for entry in self.sessions)
+        return "both" if old and new else "old" if old else "new"
+
+
+def both_versions(
+    days: Sequence[Day], earlier: Pack | None, whole: bool = True
+) -> tuple[DayEntry, ...]:
+    """The days of a pack (change-marked or not) with every entry of both versions in order.
+
+    ``earlier`` is the version compared with, for where moved entries were;
+    ``whole`` is false for one session's pack, whose other sessions are not shown.
+    """
+    moves = _Moves()
+    old_sessions = {s.id: s for s in earlier.sessions} if earlier is not None else {}
+    result: list[DayEntry] = []
+    for day in days:
+        entries = []
+        for session, was in _renamed_sessions(day, old_sessions):
+            entry = _session_entry(session, old_sessions.get(was or session.id), moves)
+            entries.append(replace(entry, was=was))
+        result.append(DayEntry(day, tuple(entries)))
+    if earlier is not None:
+        _pair_question_moves(result, earlier, moves)
+        if whole:
+            result = _place_session_ghosts(result, earlier, moves)
+    return tuple(_numbered(day) for day in result)
+
+
+def _renamed_sessions(
+    day: Day, old_sessions: dict[str, Session]
+) -> list[tuple[Session, str | None]]:
+    """The day's sessions, a removed one next to an added one taken as one renamed session.
+
+    A session's id comes from its title, so a retitled session is one removed
+    and one added; the changes page says so, as the PDF does.  In the body both
+    would be whole paragraphs deleted and inserted, so they are shown as one
+    session whose words changed (:func:`_renamed`), with its earlier id.
+    """
+    sessions = list(day.sessions)
+    result: list[tuple[Session, str | None]] = []
+    index = 0
+    while index < len(sessions):
+        pair = sessions[index : index + 2]
+        statuses = [s.change.status if s.change is not None else None for s in pair]
+        if sorted(statuses, key=str) == ["added", "removed"]:
+            removed, added = pair if statuses[0] == "removed" else pair[::-1]
+            old = old_sessions.get(removed.id)
+            if old is not None:
+                result.append((_renamed(old, added, day), old.id))
+                index += 2
+                continue
+        result.append((sessions[index], None))
+        index += 1
+    return result
+
+
+def _renamed(old: Session, added: Session, day: Day) -> Session:
+    """``added`` compared with ``old`` as if it kept ``old``'s id, by the model's compare."""
+    new = replace(
+        added, id=old.id, change=None, questions=tuple(accepted(q) for q in added.questions)
+    )
+    pair = [Pack(title="", days=(replace(day, sessions=(s,)),)) for s in (old, new)]
+    return replace(compare(*pair).days[0].sessions[0], id=added.id)
+
+
+def _side(change: QuestionChange | SessionChange | None) -> Side:
+    if change is None:
+        return "both"
+    if change.status == "added":
+        return "new"
+    if change.status == "removed":
+        return "old"
+    return "moved_to" if change.moved else "both"
+
+
+class _Moves:
+    """Names for moves, one per pair of halves."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def name(self) -> str:
+        self.count += 1
+        return f"move{self.count}"
+
+
+def _session_entry(session: Session, old: Session | None, moves: _Moves) -> SessionEntry:
+    side = _side(session.change)
+    if side == "moved_to":
+        # Shown whole where it is now; its earlier self is shown whole where it was.
+        kept = tuple(
+            QuestionEntry(accepted(q), "both")
+            for q in session.questions
+            if _side(q.change) in NEW_SIDES
+        )
+        return SessionEntry(replace(session, questions=(), change=None), side, kept)
+    entries = [
+        QuestionEntry(q, _side(q.change))
+        if _side(q.change) != "moved_to" or q.change is None
+        else QuestionEntry(
+            accepted(q), "moved_to", origin=(q.change.moved_from, old_question_title(q))
+        )
+        for q in session.questions
+    ]
+    if old is not None:
+        entries = _place_question_ghosts(entries, old)
+    return SessionEntry(session, side, tuple(entries))
+
+
+def _place_question_ghosts(entries: list[QuestionEntry], old: Session) -> list[QuestionEntry]:
+    """``entries`` with each earlier question not kept in place shown where it was."""
+    in_place = [n for n, entry in enumerate(entries) if entry.side in ("both", "old")]
+    result = list(entries)
+    inserted = 0
+    pointer = 0
+    for question in old.questions:
+        titles = [old_question_title(entries[n].question) for n in in_place[pointer:]]
+        if question.title in titles:
+            pointer += titles.index(question.title) + 1
+            continue
+        at = in_place[pointer] if pointer < len(in_place) else len(entries)
+        result.insert(at + inserted, QuestionEntry(question, "moved_from"))
+        inserted += 1
+    return result
+
+
+def _pair_question_moves(days: list[DayEntry], earlier: Pack, moves: _Moves) -> None:
+    """Link each moved question's two halves by a name; a half without the other stays alone."""
+    by_title = {session.title: session.id for session in earlier.sessions}
+    arrivals: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
+    for d, day in enumerate(days):
+        for s, entry in enumerate(day.sessions):
+            for q, question in enumerate(entry.questions):
+                if question.side == "moved_to" and question.origin is not None:
+                    session_title, title = question.origin
+                    origin = by_title.get(session_title or "", entry.session.id)
+                    arrivals.setdefault((origin, title), []).append((d, s, q))
+    for d, day in enumerate(days):
+        for s, entry in enumerate(day.sessions):
+            for q, question in enumerate(entry.questions):
+                if question.side != "moved_from":
+                    continue
+                found = arrivals.get((entry.session.id, question.question.title))
+                if found:
+                    name = moves.name()
+                    _set_question(days, (d, s, q), question, name)
+                    target = found.pop(0)
+                    _set_question(days, target, _question_at(days, target), name)
+                else:
+                    _set_question(days, (d, s, q), replace(question, side="old"), None)
+    for targets in arrivals.values():
+        for target in targets:
+            _set_question(days, target, replace(_question_at(days, target), side="new"), None)
+
+
+def _question_at(days: list[DayEntry], where: tuple[int, int, int]) -> QuestionEntry:
+    d, s, q = where
+    return days[d].sessions[s].questions[q]
+
+
+def _set_question(
+    days: list[DayEntry], where: tuple[int, int, int], entry: QuestionEntry, move: str | None
+) -> None:
+    d, s, q = where
+    session = days[d].sessions[s]
+    questions = list(session.questions)
+    questions[q] = replace(entry, move=move)
+    sessions = list(days[d].sessions)
+    sessions[s] = replace(session, questions=tuple(questions))
+    days[d] = replace(days[d], sessions=tuple(sessions))
+
+
+def _place_session_ghosts(days: list[DayEntry], earlier: Pack, moves: _Moves) -> list[DayEntry]:
+    """Each earlier session not kept in place shown where it was, as the move's other half."""
+    arrived = {
+        entry.session.id: (d, s)
+        for d, day in enumerate(days)
+        for s, entry in enumerate(day.sessions)
+        if entry.side == "moved_to"
+    }
+    by_date = {day.day.date: n for n, day in enumerate(days)}
+    for old_day in earlier.days:
+        if old_day.date not in by_date:
+            days.append(DayEntry(replace(old_day, sessions=()), ()))
+            days.sort(key=lambda day: day.day.date)
+            by_date = {day.day.date: n for n, day in enumerate(days)}
+        day = days[by_date[old_day.date]]
+        sessions = list(day.sessions)
+        in_place = [n for n, e in enumerate(sessions) if e.side in ("both", "old")]
+        pointer = 0
+        for old_session in old_day.sessions:
+            ids = [sessions[n].was or sessions[n].session.id for n in in_place[pointer:]]
+            if old_session.id in ids:
+                pointer += ids.index(old_session.id) + 1
+                continue
+            at = in_place[pointer] if pointer < len(in_place) else len(sessions)
+            ghost = SessionEntry(
+                replace(old_session, questions=()),
+                "moved_from",
+                tuple(QuestionEntry(q, "both") for q in old_session.questions),
+            )
+            partner = arrived.pop(old_session.id, None)
+            if partner is None:
+                ghost = replace(ghost, side="old")
+            else:
+                name = moves.name()
+                ghost = replace(ghost, move=name)
+                _name_session(days, partner, name)
+            sessions.insert(at, ghost)
+            in_place = [n + 1 if n >= at else n for n in in_place]
+        days[by_date[old_day.date]] = replace(days[by_date[old_day.date]], sessions=tuple(sessions))
+    for d, s in arrived.values():
+        # Moved, but its earlier place is not known: shown as added.
+        day = days[d]
+        sessions = list(day.sessions)
+        sessions[s] = replace(sessions[s], side="new")
+        days[d] = replace(day, sessions=tuple(sessions))
+    return days
+
+
+def _name_session(days: list[DayEntry], where: tuple[int, int], name: str) -> None:
+    d, s = where
+    sessions = list(days[d].sessions)
+    sessions[s] = replace(sessions[s], move=name)
+    days[d] = replace(days[d], sessions=tuple(sessions))
+
+
+def _numbered(day: DayEntry) -> DayEntry:
+    """Each question numbered in each version that shows it."""
+    sessions = []
+    for entry in day.sessions:
+        old = new = 0
+        questions = []
+        for question in entry.questions:
+            old += question.side in OLD_SIDES
+            new += question.side in NEW_SIDES
+            questions.append(
+                replace(
+                    question,
+                    old_number=old if question.side in OLD_SIDES else 0,
+                    new_number=new if question.side in NEW_SIDES else 0,
+                )
+            )
+        sessions.append(replace(entry, questions=tuple(questions)))
+    return replace(day, sessions=tuple(sessions))
+
+
+def sided(side: Side, old: T, new: T) -> tuple[T, T]:
+    """What each version shows of an entry: one that only one version has shows its own."""
+    if side in ("new", "moved_to"):
+        return new, new
+    if side in ("old", "moved_from"):
+        return old, old
+    return old, new
+
+
+def iter_sessions(days: Sequence[DayEntry]) -> Iterator[SessionEntry]:
+    """Every session entry, in order."""
+    for day in days:
+        yield from day.sessions
+
+
+def version_of(pack: Pack, days: Sequence[DayEntry], version: frozenset[str]) -> Pack:
+    """``pack`` as one version shows it, unmarked: what its cover's counts are counted from."""
+    kept = []
+    for day in days:
+        sessions = tuple(
+            replace(
+                entry.session,
+                questions=tuple(
+                    replace(q.question, change=None) for q in entry.questions if q.side in version
+                ),
+                change=None,
+            )
+            for entry in day.sessions
+            if entry.side in version
+        )
+        if sessions:
+            kept.append(replace(day.day, sessions=sessions))
+    return replace(pack, days=tuple(kept))
+
+
+# ---------------------------------------------------------------- one version's text
+
+
+def old_question_title(question: Question) -> str:
+    """The title a question had in the earlier version."""
+    change = question.change
+    return change.old_title if change is not None and change.old_title else question.title
+
+
+def old_title(session: Session) -> str:
+    """The title a session had in the earlier version."""
+    change = session.change
+    return change.old_title if change is not None and change.old_title else session.title
+
+
+def old_label(session: Session) -> str | None:
+    """The label a session had in the earlier version."""
+    change = session.change
+    if change is None or change.status != "edited":
+        return session.label
+    return settled_text(change.label, "delete") or None
+
+
+def old_times(session: Session) -> tuple[Session, Session]:
+    """The session with its earlier times, and as it is: what its time line is worded from."""
+    change = session.change
+    if change is None or change.old_start is None or change.old_end is None:
+        return session, session
+    return replace(session, start=change.old_start, end=change.old_end), session
+
+
+def marked_speakers(session: Session) -> list[tuple[RevisionKind | None, Speaker]]:
+    """A session's speakers, each marked ``insert`` or ``delete`` where the versions differ."""
+    change = session.change
+    if change is None or change.status != "edited":
+        return [(None, speaker) for speaker in session.speakers]
+    return list(change.speakers)
+
+
+def speaker_lines(session: Session) -> list[tuple[Side, str, str, str]]:
+    """Each speaker's line: which versions have it, the name, and the role in each version.
+
+    The model marks a speaker whose role changed as the old one deleted and the
+    new one inserted; here they are one line whose role is tracked, as the
+    changes page says "role changed" rather than removed and added.
+    """
+    marked = marked_speakers(session)
+    inserted = {speaker.name: speaker for kind, speaker in marked if kind == "insert"}
+    deleted = {speaker.name: speaker for kind, speaker in marked if kind == "delete"}
+    lines: list[tuple[Side, str, str, str]] = []
+    for kind, speaker in marked:
+        role = speaker.role or ""
+        if kind is None:
+            lines.append(("both", speaker.name, role, role))
+        elif kind == "insert" and speaker.name in deleted:
+            lines.append(("both", speaker.name, deleted[speaker.name].role or "", role))
+        elif kind == "insert":
+            lines.append(("new", speaker.name, role, role))
+        elif speaker.name not in inserted:
+            lines.append(("old", speaker.name, role, role))
+    return lines
+
+
+# ---------------------------------------------------------------- settling revisions
+
+
+def accepted(question: Question) -> Question:
+    """``question`` as the new version has it, its revisions accepted and its change forgotten."""
+    return replace(
+        question,
+        context=settled(question.context, "insert"),
+        question=settled(question.question, "insert") or question.question,
+        change=None,
+    )
+
+
+def settled(markdown: Markdown | None, keep: RevisionKind) -> Markdown | None:
+    """``markdown`` with the revisions of kind ``keep`` kept and the others dropped."""
+    if markdown is None:
+        return None
+    blocks = _settle_blocks(markdown.blocks, keep)
+    return Markdown(markdown.source, blocks) if blocks else None
+
+
+def settled_text(inlines: Sequence[Inline], keep: RevisionKind) -> str:
+    """The plain text of ``inlines`` with the revisions of kind ``keep`` kept."""
+    return plain_text((Paragraph(settle_inlines(inlines, keep)),))
+
+
+def _settle_blocks(blocks: Sequence[Block], keep: RevisionKind) -> tuple[Block, ...]:
+    settled_blocks: list[Block] = []
+    for block in blocks:
+        if isinstance(block, RevisedBlock):
+            if block.kind == keep:
+                settled_blocks += _settle_blocks((block.block,), keep)
+        elif isinstance(block, Paragraph):
+            settled_blocks.append(Paragraph(settle_inlines(block.children, keep)))
+        elif isinstance(block, Quote):
+            settled_blocks.append(Quote(_settle_blocks(block.children, keep)))
+        elif isinstance(block, BulletList | OrderedList):
+            items = tuple(
+                item for item in (_settle_blocks(item, keep) for item in block.items) if item
+            )
+            if items:
+                settled_blocks.append(
+                    OrderedList(block.start, items)
+                    if isinstance(block, OrderedList)
+                    else BulletList(items)
+                )
+        else:
+            settled_blocks.append(block)
+    return tuple(settled_blocks)
+
+
+def settle_inlines(inlines: Sequence[Inline], keep: RevisionKind) -> tuple[Inline, ...]:
+    """``inlines`` with the revisions of kind ``keep`` kept (unwrapped) and the others dropped."""
+    result: list[Inline] = []
+    for inline in inlines:
+        if isinstance(inline, Revision):
+            if inline.kind == keep:
+                result += settle_inlines(inline.children, keep)
+        elif isinstance(inline, Strong):
+            result.append(Strong(settle_inlines(inline.children, keep)))
+        elif isinstance(inline, Emphasis):
+            result.append(Emphasis(settle_inlines(inline.children, keep)))
+        elif isinstance(inline, Link):
+            result.append(Link(inline.href, settle_inlines(inline.children, keep)))
+        else:
+            result.append(inline)
+    return tuple(result)
