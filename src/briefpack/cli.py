@@ -8,29 +8,20 @@ to import: ``briefpack --help`` and ``validate`` must not pay for the renderers 
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 import click
 
 from briefpack import __version__
-from briefpack.build.limits import DEFAULT_TIME_LIMIT
-from briefpack.build.request import DEFAULT_CONTENT, ByteSize, scheduler_address
-from briefpack.build.scheduler import DEFAULT_CONNECT_TIMEOUT
+from briefpack.build.request import DEFAULT_CONTENT, build_options, read_limit_options
 from briefpack.errors import BriefpackError
-from briefpack.model import PAPER_SIZES
-from briefpack.render.formats import FORMATS
 
 #: Exit status for a bug in briefpack, as opposed to a problem with the input.
 EXIT_INTERNAL_ERROR = 70
-BUG_REPORT = (
-    "This is a bug in briefpack. Run the same command with --debug to see the traceback, "
-    "and report it."
-)
-F = TypeVar("F", bound=Callable[..., Any])
+#: What click itself raises to show a usage error, exit, or stop: none of them is a bug.
+CLICK_EXITS = (click.ClickException, click.exceptions.Exit, click.Abort)
 
 
 class ProblemsError(click.ClickException):
@@ -51,100 +42,25 @@ class _BriefpackGroup(click.Group):
             status = super().invoke(ctx)
         except BriefpackError as error:
             raise ProblemsError(str(error)) from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
         except Exception as error:
-            if ctx.params.get("debug"):
+            if ctx.params.get("debug") or isinstance(error, CLICK_EXITS):
                 raise
-            click.echo(f"briefpack: internal error: {type(error).__name__}: {error}", err=True)
-            click.echo(BUG_REPORT, err=True)
+            click.echo(
+                f"briefpack: internal error: {type(error).__name__}: {error}\nThis is a bug in "
+                "briefpack. Run the same command with --debug to see the traceback, and report it.",
+                err=True,
+            )
             sys.exit(EXIT_INTERNAL_ERROR)
         if status:
             ctx.exit(status)
         return status
 
 
-def _options(*options: Callable[[F], F]) -> Callable[[F], F]:
-    """Several options as one decorator, shown in the order given."""
-    return lambda command: functools.reduce(lambda done, add: add(done), reversed(options), command)
-
-
-#: The types of several options.
-FOLDER = click.Path(file_okay=False, path_type=Path)
-FILE = click.Path(dir_okay=False, path_type=Path)
-SECONDS = click.FloatRange(min=0, min_open=True)
-COUNT = click.IntRange(min=1)
-
-# The options as a table, an option to a line or a few (one argument to a line,
-# the build's options alone took 160 lines).
-read_limit_options = _options(
-    click.option("--max-size", type=ByteSize(), default="5MB",
-        help="Refuse pack files larger than this, before reading them (from git too)."),
-    click.option("--max-attachment-pages", type=COUNT, default=500,
-        help="Refuse pre-read attachments with more pages than this."),
-    click.option("--max-pack-attachment-pages", type=COUNT, default=2000,
-        help="Refuse a pack whose pre-reads have more pages than this in all, each pre-read "
-        "counted each time it is attached."),
-    click.option("--max-attachment-stream-size", type=ByteSize(), default="100MB",
-        help="Refuse pre-read attachments whose page content decodes to more than this."),
-)  # fmt: skip
-#: The options that ``build``, ``watch`` and ``preview`` share.
-build_options = _options(
-    click.option("-o", "--out", "out_dir", default="build", type=FOLDER,
-        help="Folder for the outputs; each pack gets OUT/NAME/."),
-    click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-        help="Output format; repeat for several. Default: pdf and docx."),
-    click.option("--paper", type=click.Choice(PAPER_SIZES, case_sensitive=False),
-        help="Paper size; overrides the pack's options.paper. Default: a4."),
-    click.option("--notes/--no-notes", default=None,
-        help="Ruled space for notes under each question; overrides options.notes."),
-    click.option("--answer-fields/--no-answer-fields", default=None,
-        help="Fields under each question for its answer and follow-ups, to fill in after the "
-        "meeting and harvest; overrides options.answer_fields."),
-    click.option("--pdf-variant", type=click.Choice(["pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "none"]),
-        default="pdf/ua-1", help="Tagged PDF/UA-1 for screen readers; pdf/a-2b or pdf/a-3b for "
-        "archives (PDF/A, tagged, and PDF/UA-1 as well); none for an untagged PDF."),
-    click.option("--reference-docx", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="A Word template whose styles and page setup the .docx takes."),
-    click.option("--theme", metavar="NAME-OR-PATH",
-        help="A built-in theme (executive, classic) or a theme folder; overrides options.theme."),
-    click.option("--no-sessions", is_flag=True, help="Skip the per-session packs."),
-    click.option("--per-recipient/--no-per-recipient", default=None,
-        help="Also build a pack for each of the pack's recipients, in OUT/NAME/recipients/; "
-        "overrides options.per_recipient."),
-    click.option("--changes-since", metavar="OLD",
-        help="Also write NAME.changes.pdf and .docx, marking what changed since OLD: an "
-        "earlier copy of the pack file, or git:REV for the file at a git revision."),
-    click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
-    click.option("-j", "--jobs", type=COUNT,
-        help="Render on this many worker processes. Default: the number of CPUs."),
-    click.option("--executor", metavar="ADDRESS", envvar="BRIEFPACK_EXECUTOR",
-        callback=scheduler_address, help="Render on the Dask cluster whose scheduler is at "
-        "ADDRESS (tcp://HOST:PORT) rather than on local processes; the files travel with the "
-        "jobs. Dask exchanges pickles, so tcp:// trusts the scheduler and anyone who can reach "
-        "its address: whoever answers there as a scheduler runs code in the build; use tls:// "
-        "with certificates on a network you do not trust. Needs pip install "
-        "'briefpack[dask]'. Default: $BRIEFPACK_EXECUTOR."),
-    click.option("--connect-timeout", metavar="SECONDS", type=SECONDS,
-        default=DEFAULT_CONNECT_TIMEOUT,
-        help="Seconds to wait for the --executor scheduler to answer before giving up."),
-    click.option("--cache", metavar="DIR", envvar="BRIEFPACK_CACHE",
-        help="Keep every output in DIR (a folder, or an fsspec URL such as s3://bucket/path) "
-        "under the hash of what it is made from, and take it from there rather than render it "
-        "again: a second checkout renders nothing. Default: $BRIEFPACK_CACHE."),
-    read_limit_options,
-    click.option("--time-limit", type=SECONDS, default=DEFAULT_TIME_LIMIT,
-        help="Seconds one output may take to render; a slower one fails alone."),
-    click.option("--memory-limit", type=ByteSize(), default="4GB",
-        help="Memory (address space) a render may use; a hungrier one fails alone."),
-    click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary."),
-    click.option("-v", "--verbose", is_flag=True,
-        help="Also list the outputs that were up to date."),
-)  # fmt: skip
+#: The packs a command reads: files, or folders of them.
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 
 
-@click.group(cls=_BriefpackGroup, context_settings={"show_default": True})
+@click.group(cls=_BriefpackGroup)
 @click.version_option(__version__, prog_name="briefpack")
 @click.option("--debug", is_flag=True, help="Show a traceback when briefpack itself fails.")
 def cli(debug: bool) -> None:
@@ -185,7 +101,7 @@ def validate(paths: tuple[str, ...], **limits: int) -> int:
 @cli.command()
 @paths_argument
 @build_options
-def build(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) -> int:
+def build(paths: tuple[str, ...], **options: Any) -> int:
     """Build the PDF and the Word copy of each pack, and of each of its sessions.
 
     PATHS are pack files or folders, as for validate; the default is content/. Each pack
@@ -206,13 +122,13 @@ def build(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) ->
     """
     from briefpack.build.run import run_build
 
-    return run_build(paths, quiet, verbose, **options)
+    return run_build(paths, **options)
 
 
 @cli.command()
 @paths_argument
 @build_options
-def watch(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) -> None:
+def watch(paths: tuple[str, ...], **options: Any) -> None:
     """Build, then rebuild what each save touches, until Ctrl-C.
 
     Watches the packs' folders and the theme. Each save renders only what it changed, session
@@ -227,12 +143,18 @@ def watch(paths: tuple[str, ...], quiet: bool, verbose: bool, **options: Any) ->
     """
     from briefpack.authoring.watch import run_watch
 
-    run_watch(paths, quiet, verbose, **options)
+    run_watch(paths, **options)
 
 
 @cli.command()
 @click.argument("name")
-@click.option("--folder", default=DEFAULT_CONTENT, type=FOLDER, help="Where to write NAME.yaml.")
+@click.option(
+    "--folder",
+    default=DEFAULT_CONTENT,
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write NAME.yaml.",
+)
 def new(name: str, folder: Path) -> None:
     """Start a pack: write a commented example that validates and builds as it is.
 
@@ -251,10 +173,13 @@ def new(name: str, folder: Path) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--into", type=FILE,
-    help="The answers file, content/NAME.answers.yaml beside its pack. Default: the answers file "
-    "of the pack NAME the copies say they belong to, found as NAME.yaml in ./content, else in "
-    "each copy's folder or any folder above it, or their content/.")  # fmt: skip
+@click.option(
+    "--into",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The answers file, content/NAME.answers.yaml beside its pack. Default: the answers "
+    "file of the pack NAME the copies say they belong to, found as NAME.yaml in ./content, "
+    "else in each copy's folder or any folder above it, or their content/.",
+)
 @click.option("--force", is_flag=True, help="Where a stored answer differs, take the new text.")
 def harvest(files: tuple[Path, ...], into: Path | None, force: bool) -> None:
     """Read the answers typed into filled Word and PDF copies into the pack's answers file.
@@ -281,8 +206,12 @@ def harvest(files: tuple[Path, ...], into: Path | None, force: bool) -> None:
 
 @cli.command(name="import")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=FILE,
-    help="The pack file to write. Default: content/NAME.yaml, NAME from SOURCE.")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The pack file to write. Default: content/NAME.yaml, NAME from SOURCE.",
+)
 @click.option("--strict", is_flag=True, help="Fail on any line that is not understood.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 def import_(source: Path, output: Path | None, strict: bool, force: bool) -> None:
@@ -307,13 +236,16 @@ def import_(source: Path, output: Path | None, strict: bool, force: bool) -> Non
 
 @cli.command()
 @paths_argument
-@click.option("--host", default="127.0.0.1", help="Address to serve on.")
-@click.option("--port", default=8000, type=click.IntRange(0, 65535),
-    help="Port to serve on; 0 picks a free one.")  # fmt: skip
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to serve on; 0 picks a free one.",
+)
 @build_options
-def preview(
-    paths: tuple[str, ...], host: str, port: int, quiet: bool, verbose: bool, **options: Any
-) -> None:
+def preview(paths: tuple[str, ...], **options: Any) -> None:
     """Serve the packs' pages and reload them in the browser after every save.
 
     Builds as watch does (HTML as well as the other formats), serves the output folder on
@@ -328,7 +260,7 @@ def preview(
     """
     from briefpack.authoring.preview import run_preview
 
-    run_preview(paths, host, port, quiet, verbose, **options)
+    run_preview(paths, **options)
 
 
 @cli.group()
@@ -337,9 +269,14 @@ def theme() -> None:
 
 
 @theme.command(name="init")
-@click.argument("folder", type=FOLDER)
-@click.option("--from", "source", default="executive",
-    help="The built-in theme to start from (executive or classic).")  # fmt: skip
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "source",
+    default="executive",
+    show_default=True,
+    help="The built-in theme to start from (executive or classic).",
+)
 def theme_init(folder: Path, source: str) -> None:
     """Start a theme in FOLDER from a built-in theme, with a comment on every key.
 

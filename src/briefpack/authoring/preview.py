@@ -209,10 +209,10 @@ def run_preview(
         report,
         report_warnings_on_stderr,
     )
-    from briefpack.build.request import build_options, pack_paths
+    from briefpack.build.request import build_options_from, pack_paths
 
     report_warnings_on_stderr(quiet)
-    chosen = build_options(**options)
+    chosen = build_options_from(**options)
     formats = tuple(dict.fromkeys((*chosen.formats, "html")))
     chosen = replace(chosen, formats=formats, shortest_first=True)
     reloads = Reloads()

@@ -17,7 +17,7 @@ import click
 from briefpack.build.console import EXIT_INTERRUPTED, show_problems
 from briefpack.build.discover import find_packs
 from briefpack.build.pipeline import BuildOptions, BuildReport, Job, Progress, build, make_pool
-from briefpack.build.request import build_options, pack_paths
+from briefpack.build.request import build_options_from, pack_paths
 from briefpack.build.signals import stopped_like_ctrl_c
 from briefpack.build.workers import WorkerPool
 from briefpack.errors import BriefpackError
@@ -54,7 +54,7 @@ def run_watch(paths: Sequence[str], quiet: bool, verbose: bool, **options: Any) 
     report_warnings_on_stderr(quiet)
     watch_and_build(
         pack_paths(paths),
-        replace(build_options(**options), shortest_first=True),
+        replace(build_options_from(**options), shortest_first=True),
         progress=lambda: progress_for(quiet, verbose),
         report=report,
     )

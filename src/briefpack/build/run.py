@@ -19,7 +19,7 @@ from briefpack.build.console import (
     report_warnings_on_stderr,
     show_interrupted,
 )
-from briefpack.build.request import build_options, pack_paths
+from briefpack.build.request import build_options_from, pack_paths
 
 
 def run_build(paths: Sequence[str], quiet: bool, verbose: bool, **options: Any) -> int:
@@ -30,7 +30,7 @@ def run_build(paths: Sequence[str], quiet: bool, verbose: bool, **options: Any) 
 
     started = time.perf_counter()
     report_warnings_on_stderr(quiet)
-    chosen = build_options(**options)
+    chosen = build_options_from(**options)
     files = find_packs(pack_paths(paths))
     try:
         # SIGTERM and SIGHUP unwind as Ctrl-C does: workers stopped, nothing half-written.
