@@ -69,23 +69,12 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     ``settings.reference_docx`` names a company template whose styles, page
     setup and header and footer look are used (like pandoc's ``--reference-doc``).
     The Word styles are made from the theme (:mod:`briefpack.render.docx.styles`).
-    With ``settings.earlier``, the changes since that version are tracked
+    In a changes copy (``settings.changes_since``) the changes are tracked
     changes, after a first page that lists them: the document is written once,
     from the pack :func:`~briefpack.model.changes.compare` marks, its
-    ``Revision`` nodes written as Word's revisions.  A pack already marked
-    (``settings.changes_since`` without ``earlier``) is written the same way.
+    ``Revision`` nodes written as Word's revisions (see :func:`_marked`).
     """
-    earlier = settings.earlier
-    if earlier is not None:
-        if settings.session is not None and settings.session not in {
-            s.id for s in earlier.sessions
-        }:
-            # A session new in this version: before, it had no questions.
-            days, session = pack.scope(settings.session)
-            assert session is not None
-            empty = replace(session, questions=(), attachments=())
-            earlier = replace(pack, days=(replace(days[0], sessions=(empty,)),))
-        pack = compare(earlier, pack)
+    pack, earlier = _marked(pack, settings)
     tracker = None
     if settings.changes_since is not None:
         author = pack.author or "briefpack"
@@ -126,6 +115,26 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     document.save(output)
     data = package.unique_drawing_ids(output.getvalue())
     return Rendered(package.normalise_zip(data, settings.created))
+
+
+def _marked(pack: Pack, settings: RenderSettings) -> tuple[Pack, Pack | None]:
+    """The change-marked pack a changes copy is written from, and the earlier version.
+
+    ``pack`` is either marked already (its sessions carry their change) or the
+    new version, marked here against ``settings.earlier``.  The earlier version,
+    when given, also says where a moved question or session was
+    (:mod:`~briefpack.render.docx.versions`); without it a move is shown added.
+    """
+    earlier = settings.earlier
+    if earlier is None or any(session.change is not None for session in pack.sessions):
+        return pack, earlier
+    if settings.session is not None and settings.session not in {s.id for s in earlier.sessions}:
+        # A session new in this version: before, it had no questions.
+        days, session = pack.scope(settings.session)
+        assert session is not None
+        empty = replace(session, questions=(), attachments=())
+        earlier = replace(pack, days=(replace(days[0], sessions=(empty,)),))
+    return compare(earlier, pack), earlier
 
 
 def _has_answer_fields(settings: RenderSettings) -> bool:
