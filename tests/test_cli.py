@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -82,3 +83,24 @@ def test_help_shows_examples(command: list[str]) -> None:
     assert code == 0
     assert "Examples:" in out
     assert "briefpack validate" in out
+
+
+def test_an_expected_error_is_its_problems_on_stderr_and_status_1_with_or_without_debug(
+    tmp_path: Path,
+) -> None:
+    existing = tmp_path / "q3.yaml"
+    existing.write_text("kept\n", encoding="utf-8")
+    for debug in ([], ["--debug"]):
+        result = CliRunner().invoke(cli, [*debug, "new", "q3", "--folder", str(tmp_path)])
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr == f"{existing}: already exists; nothing was overwritten\n"
+    assert existing.read_text(encoding="utf-8") == "kept\n"
+
+
+def test_the_expected_error_class_does_not_need_click() -> None:
+    """content and render raise it: they must not depend on the command line's library."""
+    from briefpack.errors import BriefpackError
+
+    assert not issubclass(BriefpackError, click.ClickException)
+    assert str(BriefpackError("bad")) == "bad"
+    assert BriefpackError.exit_code == 1

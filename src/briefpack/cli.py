@@ -1,9 +1,11 @@
-"""The ``briefpack`` command: declares the commands and their options, and nothing else.
+"""The ``briefpack`` command: declares the commands, their options and help, and nothing else.
 
 Each command calls one function, which does the work, prints what a person needs to see and
-returns the exit status.  Here, once for every command, an expected error
-(:class:`BriefpackError`) becomes click's, and anything else a short bug report.  Kept cheap
-to import: ``briefpack --help`` and ``validate`` must not pay for the renderers or the build.
+returns the exit status.  The options that ``build``, ``watch`` and ``preview`` share are
+declared with what they become (:mod:`briefpack.build.request`).  Here, once for every
+command, an expected error (:class:`BriefpackError`) becomes click's, and anything else a
+short bug report.  Kept cheap to import: ``briefpack --help`` and ``validate`` must not pay
+for the renderers or the build.
 """
 
 from __future__ import annotations
