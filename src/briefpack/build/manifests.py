@@ -9,14 +9,13 @@ removed, a recipient gone) are found and removed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from briefpack import __version__
 from briefpack.build.files import file_hash, write_manifest
 from briefpack.build.jobs import Job, content_slice
-from briefpack.build.report import BuildReport, Event
+from briefpack.build.report import BuildReport, Notify
 from briefpack.model import Pack
 
 #: A manifest's entries, by the output's path in the pack's folder.
@@ -62,7 +61,7 @@ def finish_manifest(
     results: dict[Path, dict[str, Any]],
     prune: bool,
     report: BuildReport,
-    notify: Callable[[Event, Path, float], None],
+    notify: Notify,
 ) -> None:
     """Write the pack's manifest and, when ``prune``, remove outputs its content no longer makes.
 

@@ -22,7 +22,7 @@ The names the command line, ``watch`` and the tests use are all here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,7 +35,7 @@ from briefpack.build.manifests import Entries, finish_manifest, is_up_to_date
 from briefpack.build.options import BuildOptions
 from briefpack.build.planning import plan, theme_for
 from briefpack.build.rendering import render_job, rendered, worker_pool
-from briefpack.build.report import BuildReport, Event, Progress
+from briefpack.build.report import BuildReport, Event, Notify, Progress
 from briefpack.build.settings import theme_warnings
 from briefpack.build.system import hold_back, not_built
 from briefpack.build.writing import OutputWriter
@@ -47,7 +47,7 @@ from briefpack.render.rendered import Rendered
 from briefpack.render.theme_css import font_files
 
 if TYPE_CHECKING:
-    # Only when there is something to render: a build with every output up to date forks nothing.
+    # For the types alone: rendering imports the workers once there is something to render.
     from briefpack.build.workers import WorkerPool
 
 __all__ = [
@@ -62,8 +62,6 @@ __all__ = [
     "plan",
     "render_job",
 ]
-
-Notify = Callable[[Event, Path, float], None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ few names and not on the stages that produce them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -14,6 +15,8 @@ from typing import Literal
 from briefpack.errors import Problem
 
 Event = Literal["written", "up to date", "failed", "removed"]
+#: How a stage of the build tells of one output as it goes: :meth:`Progress.update`.
+Notify = Callable[[Event, Path, float], None]
 
 
 class Progress:

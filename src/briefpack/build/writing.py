@@ -8,14 +8,13 @@ output that failed is remembered, so that its stale outputs are left alone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefpack.build.files import write_atomically
 from briefpack.build.jobs import Job
 from briefpack.build.manifests import manifest_entry
-from briefpack.build.report import BuildReport, Event
+from briefpack.build.report import BuildReport, Notify
 from briefpack.errors import BriefpackError
 from briefpack.model import pack_images
 from briefpack.model.theme import Theme
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 class OutputWriter:
     """Writes each output as it comes, and keeps what the manifests and the report need."""
 
-    def __init__(self, report: BuildReport, notify: Callable[[Event, Path, float], None]) -> None:
+    def __init__(self, report: BuildReport, notify: Notify) -> None:
         self.report = report
         self.notify = notify
         #: The manifest entry of each output written, by its path.
