@@ -63,6 +63,7 @@ def import_file(
     """
     from briefpack.authoring.starter import write_new
     from briefpack.authoring.yaml_writer import dump_pack
+    from briefpack.build.request import DEFAULT_CONTENT
     from briefpack.content.loader import parse_yaml, read_text
     from briefpack.content.validate import check_pack_name, validate_pack
 
@@ -70,7 +71,7 @@ def import_file(
     result = import_markdown(read_text(source, label), label)
     if strict and result.skipped:
         raise BriefpackError([*result.skipped, Problem(None, "nothing written (--strict)")])
-    target = output or Path("content") / f"{source.stem}.yaml"
+    target = output or Path(DEFAULT_CONTENT) / f"{source.stem}.yaml"
     check_pack_name(target.stem, str(target))
     for day in result.pack.get("days", []):
         for session in day["sessions"]:
