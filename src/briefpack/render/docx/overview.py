@@ -9,67 +9,47 @@ tracked whole, and words that differ are tracked where they differ.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
-
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from briefpack.model import Attendee, Session
-from briefpack.render import wording as display
 from briefpack.render.docx import ooxml, package
 from briefpack.render.docx.front_matter import FrontMatter
+from briefpack.render.docx.paired import PairedDay
 from briefpack.render.docx.rich_text import RichText
-from briefpack.render.docx.versions import (
-    NEW_SIDES,
-    OLD_SIDES,
-    DayEntry,
-    SessionEntry,
-    Side,
-    iter_sessions,
-    marked_speakers,
-    old_label,
-    old_question_title,
-    old_times,
-    old_title,
-    sided,
-)
+from briefpack.render.docx.versions import NEW_SIDES, Side
 from briefpack.render.theme_css import GLANCE_COLUMNS
+from briefpack.render.view import Glance, PackView
 
 
 class Overview(FrontMatter):
-    """At a glance, attendees and contents; uses the writer's days in both versions."""
+    """At a glance, attendees and contents, from both versions' views of the writer's days."""
 
-    days: tuple[DayEntry, ...]
+    days: tuple[PairedDay, ...]
     rich_text: RichText
+    #: The earlier version's view, in a changes copy; else :attr:`view` itself.
+    old_view: PackView
 
     def _day_anchors(self) -> list[str]:
         """Each day's bookmark; a day only the earlier version has links to the first."""
         anchors, number = [], 0
         for day in self.days:
-            number += day.side in NEW_SIDES
+            number += day.entry.side in NEW_SIDES
             anchors.append(f"d{max(number, 1)}")
         return anchors
 
-    def _at_a_glance(self) -> None:
-        self.body.paragraph(self._("At a glance"), "Briefing Part Title")
+    def _at_a_glance(self, glance: Glance) -> None:
+        labels = self.labels
+        self.body.paragraph(labels.at_a_glance, "Briefing Part Title")
         # A column for the pre-reads only when the pack has any, as in the PDF.
-        pre_reads = bool(self.pack.attachments)
-        headings = [
-            self._("Day"),
-            self._("Time"),
-            self._("Session"),
-            self._("Speakers"),
-            self._("Questions"),
-        ]
+        headings = [labels.day, labels.time, labels.session, labels.speakers, labels.questions]
         columns = GLANCE_COLUMNS
         margins = self.settings.chosen_theme.margins
         text_width = package.PAPER[self.settings.paper][0] - margins.left - margins.right
-        counts = [columns["count"]] * (2 if pre_reads else 1)
+        counts = [columns["count"]] * (2 if glance.pre_reads else 1)
         session_width = text_width - sum(columns.values()) - sum(counts[1:])
         widths = [columns["day"], columns["time"], session_width, columns["speakers"], *counts]
-        if pre_reads:
-            headings.append(self._("Pre-reads"))
+        if glance.pre_reads:
+            headings.append(labels.pre_reads)
         table = self.document.add_table(rows=1, cols=len(headings))
         table.style = self.document.styles["Briefing Table"]
         table.autofit = False
@@ -80,124 +60,85 @@ class Overview(FrontMatter):
         for cell, text, width in zip(header.cells, headings, widths, strict=True):
             cell.width = Mm(width)
             self.body.reset(cell.paragraphs[0], text, "Briefing Table Heading")
-        for day in self.days:
-            firsts = [
-                next((e for e in day.sessions if e.side in version), None)
-                for version in (OLD_SIDES, NEW_SIDES)
+        for session in (session for day in self.days for session in day.sessions):
+            assert session.row is not None
+            row = table.add_row()
+            ooxml.keep_row_together(row)
+            texts = [
+                session.row(lambda r: list(r.day)),
+                session.row(lambda r: list(r.times)),
+                ([], []),
+                session.row(lambda r: list(r.speakers)),
+                session.row(lambda r: [str(r.questions)]),
             ]
-            for entry in day.sessions:
-                row = table.add_row()
-                ooxml.keep_row_together(row)
-                # As in the PDF: weekday over date, start over end, so that
-                # the narrow columns never break a word in any language.
-                date = [
-                    self.wording.weekday(day.day.date),
-                    self.wording.day_and_month(day.day.date),
-                ]
-                before, now = old_times(entry.session)
-                texts = [
-                    sided(
-                        entry.side,
-                        date if entry is firsts[0] else [],
-                        date if entry is firsts[1] else [],
-                    ),
-                    sided(entry.side, self._time_lines(before), self._time_lines(now)),
-                    ([], []),
-                    self._speaker_names(entry),
-                    sided(entry.side, [str(entry.count(OLD_SIDES))], [str(entry.count(NEW_SIDES))]),
-                ]
-                if pre_reads:
-                    attachments = entry.session.attachments
-                    shown = [str(len(attachments))] if attachments else []
-                    texts.append((shown, shown))
-                for cell, (old, new), width in zip(row.cells, texts, widths, strict=True):
-                    cell.width = Mm(width)
-                    paragraph = self.body.reset(cell.paragraphs[0], "", "Briefing Table Text")
-                    self.body.lines_pair(paragraph, old, new)
-                link = ooxml.internal_link(self._anchor_for(entry.session))
-                heading = sided(entry.side, *self._session_headings(entry))
-                self.body.text_pair(link, *heading, self.body.style_id("Hyperlink"))
-                row.cells[2].paragraphs[0]._p.append(link)
-                self.body.track_row(row._tr, entry.side)
+            if glance.pre_reads:
+                texts.append(session.row(lambda r: [str(r.pre_reads)] if r.pre_reads else []))
+            for cell, (old, new), width in zip(row.cells, texts, widths, strict=True):
+                cell.width = Mm(width)
+                paragraph = self.body.reset(cell.paragraphs[0], "", "Briefing Table Text")
+                self.body.lines_pair(paragraph, old, new)
+            link = ooxml.internal_link(self._anchor_for(session.entry.session.id))
+            heading = session.row(lambda r: r.heading)
+            self.body.text_pair(link, *heading, self.body.style_id("Hyperlink"))
+            row.cells[2].paragraphs[0]._p.append(link)
+            self.body.track_row(row._tr, session.entry.side)
 
-    def _time_lines(self, session: Session) -> list[str]:
-        return [self.wording.clock_time(session.start), self.wording.clock_time(session.end)]
-
-    def _speaker_names(self, entry: SessionEntry) -> tuple[list[str], list[str]]:
-        speakers = marked_speakers(entry.session)
-        old = [speaker.name for kind, speaker in speakers if kind != "insert"]
-        new = [speaker.name for kind, speaker in speakers if kind != "delete"]
-        return sided(entry.side, old, new)
-
-    def _session_headings(self, entry: SessionEntry) -> tuple[str, str]:
-        """``Session 1: Title`` as each version has it."""
-        session = entry.session
-        old = replace(session, title=old_title(session), label=old_label(session))
-        return display.session_heading(old), display.session_heading(session)
-
-    def _attendees(self, attendees: Sequence[Attendee]) -> None:
+    def _attendees(self) -> None:
         """A grid of two columns: each attendee's photo, name, role, biography and sessions."""
+        attendees = self.view.attendees
         if not attendees:
             return
-        self.body.paragraph(self._("Attendees"), "Briefing Part Title")
-        shown = list(iter_sessions(self.days))
+        self.body.paragraph(self.labels.attendees, "Briefing Part Title")
         columns = 2
         rows = -(-len(attendees) // columns)
         table = self.document.add_table(rows=rows, cols=columns)
         table.autofit = False
-        for index, attendee in enumerate(attendees):
+        for index, (old, card) in enumerate(zip(self.old_view.attendees, attendees, strict=True)):
             cell = table.cell(index // columns, index % columns)
             with self.body.inside(cell):
-                if attendee.photo is not None and attendee.photo.path.suffix.lower() != ".svg":
+                if card.photo is not None and card.photo.path.suffix.lower() != ".svg":
                     picture = self.body.paragraph("", "Briefing Logo")
-                    shape = picture.add_run().add_picture(str(attendee.photo.path), width=Mm(20))
-                    ooxml.describe_picture(shape, attendee.name)
-                self.body.paragraph(attendee.name, "Briefing Attendee Name")
-                role = " · ".join(part for part in (attendee.role, attendee.organisation) if part)
-                if role:
-                    self.body.paragraph(role, "Briefing Session Meta")
-                if attendee.bio is not None:
-                    self.rich_text.markdown(attendee.bio, "Briefing Attendee Text")
-                old, new = (
-                    " · ".join(
-                        title(e.session)
-                        for e in shown
-                        if e.side in version and attendee.name in e.session.attendees
-                    )
-                    for version, title in ((OLD_SIDES, old_title), (NEW_SIDES, _title))
+                    shape = picture.add_run().add_picture(str(card.photo.path), width=Mm(20))
+                    ooxml.describe_picture(shape, card.name)
+                self.body.paragraph(card.name, "Briefing Attendee Name")
+                if card.role_line:
+                    self.body.paragraph(card.role_line, "Briefing Session Meta")
+                if card.bio is not None:
+                    self.rich_text.markdown(card.bio, "Briefing Attendee Text")
+                self.body.paragraph_pair(
+                    " · ".join(old.sessions),
+                    " · ".join(card.sessions),
+                    "Briefing Attendee Sessions",
                 )
-                self.body.paragraph_pair(old, new, "Briefing Attendee Sessions")
 
     def _contents(self) -> None:
-        self.body.paragraph(self._("Contents"), "Briefing Part Title")
+        self.body.paragraph(self.labels.contents, "Briefing Part Title")
         # Each entry: its style, bookmark, text in each version and which versions have it.
-        entries: list[tuple[str, str, str, str, Side]] = []
+        entries: list[tuple[str, str, tuple[str, str], Side]] = []
         for day, day_anchor in zip(self.days, self._day_anchors(), strict=True):
-            heading = self.wording.day_heading(day.day.date)
-            entries.append(("toc 1", day_anchor, heading, heading, day.side))
-            for entry in day.sessions:
-                anchor = self._anchor_for(entry.session)
-                entries.append(("toc 2", anchor, *self._session_headings(entry), entry.side))
-                for question in entry.questions:
-                    side = question.side if entry.side == "both" else entry.side
-                    number = question.new_number
+            entries.append(("toc 1", day_anchor, day.view(lambda d: d.heading), day.entry.side))
+            for session in day.sessions:
+                anchor = self._anchor_for(session.entry.session.id)
+                side = session.entry.side
+                entries.append(("toc 2", anchor, session.view(lambda s: s.heading), side))
+                for question in session.questions:
+                    number = question.view.new.number if question.view.new else None
                     entries.append(
                         (
                             "toc 3",
                             f"{anchor}q{number}" if number else anchor,
-                            f"{question.old_number}. {old_question_title(question.question)}",
-                            f"{number}. {question.question.title}",
-                            side,
+                            question.view(lambda q: f"{q.number}. {q.title}"),
+                            question.entry.side if side == "both" else side,
                         )
                     )
         # One field spans the entries: its cached result lists them as links
         # until the word processor refreshes it with page numbers.  The field's
         # own runs are never tracked: either version keeps the whole field.
-        for index, (style, anchor, old, new, side) in enumerate(entries):
+        for index, (style, anchor, (old, new), side) in enumerate(entries):
             with self.body.tracked(side):
                 paragraph = self.body.paragraph("", style)
                 link = ooxml.internal_link(anchor)
-                self.body.text_pair(link, *sided(side, old, new))
+                self.body.text_pair(link, old, new)
                 paragraph._p.append(link)
             if index == 0:
                 content = [child for child in paragraph._p if child.tag != qn("w:pPr")]
@@ -206,7 +147,3 @@ class Overview(FrontMatter):
                     paragraph._p.append(child)
             if index == len(entries) - 1:
                 ooxml.end_field(paragraph)
-
-
-def _title(session: Session) -> str:
-    return session.title

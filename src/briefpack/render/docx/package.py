@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import docx
@@ -118,14 +119,20 @@ MM_PER_POINT = 25.4 / 72
 CORE_PROPERTY_LIMIT = 255
 
 
-def set_properties(document: Document, pack: Pack, settings: RenderSettings) -> None:
+def set_properties(
+    document: Document,
+    pack: Pack,
+    settings: RenderSettings,
+    title: str,
+    keywords: Sequence[str],
+) -> None:
+    """The core properties: ``title`` and ``keywords`` as the view words them, never the clock."""
     properties = document.core_properties
     limit = CORE_PROPERTY_LIMIT
-    title = display.document_title(pack, pack.scope(settings.session)[1])
     properties.title = display.fit(title, limit)
     properties.subject = display.fit(pack.subtitle or "", limit)
     properties.author = display.fit(pack.author or "", limit)
-    properties.keywords = display.fit(", ".join(display.keywords(pack)), limit)
+    properties.keywords = display.fit(", ".join(keywords), limit)
     # The words printed: English for a language without a catalogue (ja).
     properties.language = printed_language(pack.options.language)
     properties.comments = f"Made with briefpack {__version__}"

@@ -17,11 +17,11 @@ read from it), each earlier entry kept in place or shown where it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal, TypeVar
+from typing import Literal
 
-from briefpack.model import Day, Pack, Question, Session, Speaker
+from briefpack.model import Day, Pack, Question, Session
 from briefpack.model.changes import QuestionChange, SessionChange, compare
 from briefpack.model.rich_text import (
     Block,
@@ -39,22 +39,20 @@ from briefpack.model.rich_text import (
     Strong,
     plain_text,
 )
+from briefpack.render.view.sessions import marked_speakers
 
 #: Which versions show an entry: both, only the new or the old one, or one of a move's halves.
 Side = Literal["both", "new", "old", "moved_to", "moved_from"]
-T = TypeVar("T")
 OLD_SIDES = frozenset({"both", "old", "moved_from"})
 NEW_SIDES = frozenset({"both", "new", "moved_to"})
 
 
 @dataclass(frozen=True, slots=True)
 class QuestionEntry:
-    """A question as the tracked copy shows it; a number is 0 in a version without it."""
+    """A question as the tracked copy shows it, and which versions show it."""
 
     question: Question
     side: Side
-    old_number: int = 0
-    new_number: int = 0
     #: The name linking a move's two halves.
     move: str | None = None
     #: Where a moved question came from: its session's title (``None`` for its own
@@ -72,10 +70,6 @@ class SessionEntry:
     move: str | None = None
     #: Its id in the earlier version, when that was another (see :func:`_renamed`).
     was: str | None = None
-
-    def count(self, version: frozenset[str]) -> int:
-        """How many questions it has in ``version`` (:data:`OLD_SIDES` or :data:`NEW_SIDES`)."""
-        return sum(1 for entry in self.questions if entry.side in version)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +107,7 @@ def both_versions(
         _pair_question_moves(result, earlier, moves)
         if whole:
             result = _place_session_ghosts(result, earlier, moves)
-    return tuple(_numbered(day) for day in result)
+    return tuple(result)
 
 
 def _renamed_sessions(
@@ -315,59 +309,59 @@ def _name_session(days: list[DayEntry], where: tuple[int, int], name: str) -> No
     days[d] = replace(days[d], sessions=tuple(sessions))
 
 
-def _numbered(day: DayEntry) -> DayEntry:
-    """Each question numbered in each version that shows it."""
-    sessions = []
-    for entry in day.sessions:
-        old = new = 0
-        questions = []
-        for question in entry.questions:
-            old += question.side in OLD_SIDES
-            new += question.side in NEW_SIDES
-            questions.append(
-                replace(
-                    question,
-                    old_number=old if question.side in OLD_SIDES else 0,
-                    new_number=new if question.side in NEW_SIDES else 0,
-                )
-            )
-        sessions.append(replace(entry, questions=tuple(questions)))
-    return replace(day, sessions=tuple(sessions))
-
-
-def sided(side: Side, old: T, new: T) -> tuple[T, T]:
-    """What each version shows of an entry: one that only one version has shows its own."""
-    if side in ("new", "moved_to"):
-        return new, new
-    if side in ("old", "moved_from"):
-        return old, old
-    return old, new
-
-
-def iter_sessions(days: Sequence[DayEntry]) -> Iterator[SessionEntry]:
-    """Every session entry, in order."""
-    for day in days:
-        yield from day.sessions
-
-
 def version_of(pack: Pack, days: Sequence[DayEntry], version: frozenset[str]) -> Pack:
-    """``pack`` as one version shows it, unmarked: what its cover's counts are counted from."""
+    """``pack`` as one version (:data:`OLD_SIDES` or :data:`NEW_SIDES`) has it, unmarked.
+
+    What that version's view is built from: its sessions and questions in its
+    order, each with its own title, label, times, speakers and text.
+    """
+    keep: RevisionKind = "delete" if version is OLD_SIDES else "insert"
     kept = []
     for day in days:
         sessions = tuple(
             replace(
-                entry.session,
+                _session_as(entry.session, keep),
                 questions=tuple(
-                    replace(q.question, change=None) for q in entry.questions if q.side in version
+                    _question_as(q.question, keep) for q in entry.questions if q.side in version
                 ),
-                change=None,
             )
             for entry in day.sessions
             if entry.side in version
         )
         if sessions:
             kept.append(replace(day.day, sessions=sessions))
-    return replace(pack, days=tuple(kept))
+    return replace(pack, days=tuple(kept), attendee_changes=())
+
+
+def _session_as(session: Session, keep: RevisionKind) -> Session:
+    """A session of a marked pack as the version that keeps ``keep`` revisions has it."""
+    change = session.change
+    if change is None or change.status != "edited":
+        return replace(session, change=None)
+    if keep == "insert":
+        speakers = tuple(s for kind, s in change.speakers if kind != "delete")
+        return replace(session, speakers=speakers, change=None)
+    return replace(
+        session,
+        title=change.old_title or session.title,
+        label=plain_text((Paragraph(settle_inlines(change.label, keep)),)) or None,
+        start=change.old_start or session.start,
+        end=change.old_end or session.end,
+        speakers=tuple(s for kind, s in change.speakers if kind != "insert"),
+        change=None,
+    )
+
+
+def _question_as(question: Question, keep: RevisionKind) -> Question:
+    """A question of a marked pack as the version that keeps ``keep`` revisions has it."""
+    title = old_question_title(question) if keep == "delete" else question.title
+    return replace(
+        question,
+        title=title,
+        context=settled(question.context, keep),
+        question=settled(question.question, keep) or question.question,
+        change=None,
+    )
 
 
 # ---------------------------------------------------------------- one version's text
@@ -379,36 +373,6 @@ def old_question_title(question: Question) -> str:
     return change.old_title if change is not None and change.old_title else question.title
 
 
-def old_title(session: Session) -> str:
-    """The title a session had in the earlier version."""
-    change = session.change
-    return change.old_title if change is not None and change.old_title else session.title
-
-
-def old_label(session: Session) -> str | None:
-    """The label a session had in the earlier version."""
-    change = session.change
-    if change is None or change.status != "edited":
-        return session.label
-    return settled_text(change.label, "delete") or None
-
-
-def old_times(session: Session) -> tuple[Session, Session]:
-    """The session with its earlier times, and as it is: what its time line is worded from."""
-    change = session.change
-    if change is None or change.old_start is None or change.old_end is None:
-        return session, session
-    return replace(session, start=change.old_start, end=change.old_end), session
-
-
-def marked_speakers(session: Session) -> list[tuple[RevisionKind | None, Speaker]]:
-    """A session's speakers, each marked ``insert`` or ``delete`` where the versions differ."""
-    change = session.change
-    if change is None or change.status != "edited":
-        return [(None, speaker) for speaker in session.speakers]
-    return list(change.speakers)
-
-
 def speaker_lines(session: Session) -> list[tuple[Side, str, str, str]]:
     """Each speaker's line: which versions have it, the name, and the role in each version.
 
@@ -418,18 +382,19 @@ def speaker_lines(session: Session) -> list[tuple[Side, str, str, str]]:
     """
     marked = marked_speakers(session)
     inserted = {speaker.name: speaker for kind, speaker in marked if kind == "insert"}
-    deleted = {speaker.name: speaker for kind, speaker in marked if kind == "delete"}
+    deleted = {speaker.name for kind, speaker in marked if kind == "delete"}
     lines: list[tuple[Side, str, str, str]] = []
     for kind, speaker in marked:
         role = speaker.role or ""
         if kind is None:
             lines.append(("both", speaker.name, role, role))
-        elif kind == "insert" and speaker.name in deleted:
-            lines.append(("both", speaker.name, deleted[speaker.name].role or "", role))
-        elif kind == "insert":
-            lines.append(("new", speaker.name, role, role))
-        elif speaker.name not in inserted:
+        elif kind == "delete" and speaker.name in inserted:
+            # Where it was: the earlier order is kept for Reject All.
+            lines.append(("both", speaker.name, role, inserted[speaker.name].role or ""))
+        elif kind == "delete":
             lines.append(("old", speaker.name, role, role))
+        elif speaker.name not in deleted:
+            lines.append(("new", speaker.name, role, role))
     return lines
 
 
@@ -452,11 +417,6 @@ def settled(markdown: Markdown | None, keep: RevisionKind) -> Markdown | None:
         return None
     blocks = _settle_blocks(markdown.blocks, keep)
     return Markdown(markdown.source, blocks) if blocks else None
-
-
-def settled_text(inlines: Sequence[Inline], keep: RevisionKind) -> str:
-    """The plain text of ``inlines`` with the revisions of kind ``keep`` kept."""
-    return plain_text((Paragraph(settle_inlines(inlines, keep)),))
 
 
 def _settle_blocks(blocks: Sequence[Block], keep: RevisionKind) -> tuple[Block, ...]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from docx.document import Document
 from docx.shared import Mm
 
-from briefpack.model import Day, Pack, Question
+from briefpack.model import Day, Pack, Session
 from briefpack.model.answers import (
     FIELDS_VERSION,
     IDENTITY_PACK,
@@ -32,32 +32,26 @@ from briefpack.model.answers import (
 )
 from briefpack.model.changes import compare
 from briefpack.model.rich_text import Markdown
-from briefpack.render import wording as display
-from briefpack.render.catalogues import printed_language
 from briefpack.render.docx import ooxml, package, sections
 from briefpack.render.docx.body import Body
 from briefpack.render.docx.custom_properties import set_custom_properties
 from briefpack.render.docx.overview import Overview
+from briefpack.render.docx.paired import PairedQuestion, PairedSession, paired
 from briefpack.render.docx.rich_text import RichText
 from briefpack.render.docx.styles import apply_styles
 from briefpack.render.docx.tracking import Tracker
 from briefpack.render.docx.versions import (
     NEW_SIDES,
     OLD_SIDES,
-    QuestionEntry,
-    SessionEntry,
     Side,
     both_versions,
-    old_label,
-    old_times,
-    old_title,
     settled,
-    sided,
     speaker_lines,
     version_of,
 )
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
+from briefpack.render.view import PackView, build_view
 
 logger = logging.getLogger("briefpack")
 NOTES_LINES = 6
@@ -93,9 +87,12 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     )
     writer = _DocxWriter(document, pack, settings, tracker, earlier)
     writer.write()
-    package.set_properties(document, writer.new_pack, settings)
-    if _has_answer_fields(settings):
-        # Harvest refuses a filled copy of another pack by this identity.
+    view = writer.view
+    package.set_properties(document, pack, settings, view.document_title, view.keywords)
+    if settings.answer_fields and settings.answers is None:
+        # Never in a debrief, whatever asks: it shows the answers given, and fields
+        # under them would be harvested back.  Harvest refuses a filled copy of
+        # another pack by this identity.
         days = writer.new_pack.days
         set_custom_properties(
             document,
@@ -104,9 +101,7 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
                 IDENTITY_VERSION: FIELDS_VERSION,
             },
         )
-    package.set_document_language(
-        document, package.word_language(printed_language(pack.options.language))
-    )
+    package.set_document_language(document, package.word_language(view.language))
     ooxml.update_fields_on_open(document)
     package.remove_thumbnail(document)
     package.remove_styles_with_effects(document)
@@ -137,15 +132,6 @@ def _marked(pack: Pack, settings: RenderSettings) -> tuple[Pack, Pack | None]:
     return compare(earlier, pack), earlier
 
 
-def _has_answer_fields(settings: RenderSettings) -> bool:
-    """Whether the copy gets fields to type answers in: never a debrief, whatever asks.
-
-    A debrief shows the answers given; new empty fields under them would invite
-    answering again, and harvesting the debrief would read them back.
-    """
-    return settings.answer_fields and settings.answers is None
-
-
 class _DocxWriter(Overview):
     """Writes the parts of the pack, in order, into the document's body.
 
@@ -166,63 +152,71 @@ class _DocxWriter(Overview):
         self.settings = settings
         self.body = Body(document, tracker)
         self.rich_text = RichText(self.body, pack.source)
-        self._anchors: dict[str, str] = {}
         self._logo_warned = False
         #: Whether this is a changes copy, whose first page lists the changes.
         self.changes = tracker is not None
         #: Content controls written so far: each needs a number of its own.
         self._controls = 0
-        self.wording = display.wording_for(pack.options.language, pack.options.time_format)
         days, session = pack.scope(settings.session)
-        #: The days as both versions have them (only as it is, but for a changes copy).
-        self.days = both_versions(days, earlier, whole=session is None)
-        #: The pack as each version has it: what counts and properties are made from.
+        # Bookmarks are named in the pack's order (the changes page's), whatever asks first.
+        self._anchors = {s.id: f"s{n}" for n, s in enumerate(_sessions(days), start=1)}
+        entries = both_versions(days, earlier, whole=session is None)
+        #: The pack as the new version has it, and its view: what the pages say.
         self.new_pack = pack
-        self.old_pack = pack
+        self.view = build_view(pack, settings)
+        self.old_view = self.view
         if self.changes:
-            self.new_pack = version_of(pack, self.days, NEW_SIDES)
-            self.old_pack = version_of(pack, self.days, OLD_SIDES)
+            self.new_pack = version_of(pack, entries, NEW_SIDES)
+            self.view = build_view(self.new_pack, settings, marked=pack)
+            self.old_view = self._old_view(version_of(pack, entries, OLD_SIDES))
+        #: The days as both versions have them, with each version's view of each entry.
+        self.days = paired(entries, self.old_view, self.view)
+
+    def _old_view(self, old: Pack) -> PackView:
+        """The earlier version's view; a session new in this version has none but the new one."""
+        session = self.settings.session
+        if session is not None and session not in {s.id for s in old.sessions}:
+            return self.view
+        return build_view(old, replace(self.settings, changes_since=None, changes_date=None))
 
     def write(self) -> None:
-        days, session_pack = self.pack.scope(self.settings.session)
+        view = self.view
         self._header_and_footer()
-        if self.settings.answers is not None:
-            self._debrief_page(days)
-        if session_pack is None:
-            self._cover()
+        if view.debrief is not None:
+            self._debrief_page(view.debrief)
+        if view.session_pack:
+            self._session_cover(self.days[0].sessions[0])
         else:
-            self._session_cover(days[0], self.days[0].sessions[0])
+            self._cover()
         front = None
-        if self.changes:
+        if view.changes is not None:
             # After the cover, as front matter: the pack's pages keep their numbers.
             cover_end = sections.last_paragraph(self.document)
-            self._changes_page(self.pack)
+            self._changes_page(view.changes)
             front = sections.FrontMatter(cover_end, sections.last_paragraph(self.document))
-        if session_pack is None:
-            self._at_a_glance()
-            self._attendees(self.pack.attendees)
+        if view.glance is not None:
+            self._at_a_glance(view.glance)
+        self._attendees()
+        if not view.session_pack:
             self._contents()
-        else:
-            self._attendees(self.pack.attendees_of(session_pack))
         for day, anchor in zip(self.days, self._day_anchors(), strict=True):
-            for number, entry in enumerate(day.sessions):
+            for number, session in enumerate(day.sessions):
                 if number == 0:
-                    with self.body.tracked(day.side):
-                        heading = self.wording.day_heading(day.day.date)
-                        paragraph = self.body.paragraph(heading, "Heading 1")
-                    if day.side in NEW_SIDES:
+                    with self.body.tracked(day.entry.side):
+                        paragraph = self.body.paragraph(day.view.shown.heading, "Heading 1")
+                    if day.entry.side in NEW_SIDES:
                         self.body.bookmark(paragraph, anchor)
                 else:
                     self.body.new_page()
-                with self.body.tracked(entry.side, entry.move):
-                    self._session(entry)
+                with self.body.tracked(session.entry.side, session.entry.move):
+                    self._session(session)
         if front is not None:
-            classification = self.pack.classification or ""
-            sections.number_pages(self.document, self.body, front, classification)
+            sections.number_pages(self.document, self.body, front, view.cover.classification or "")
 
     # ------------------------------------------------------------ parts
 
     def _header_and_footer(self) -> None:
+        view = self.view
         section = self.document.sections[0]
         # The cover has neither header nor footer.
         section.different_first_page_header_footer = True
@@ -232,10 +226,10 @@ class _DocxWriter(Overview):
         logo = self._logo()
         if logo is not None:
             shape = heading.add_run().add_picture(str(logo), height=Mm(4.5))
-            ooxml.describe_picture(shape, display.logo_description(self.pack))
+            ooxml.describe_picture(shape, view.logo_alt)
             self.body.run(heading, "  ")
-        self.body.run(heading, self.pack.title)
-        prepared = self._prepared_for()
+        self.body.run(heading, view.cover.event_title)
+        prepared = view.prepared_for
         if prepared:
             # A recipient's name on every page, where Word readers look: the header.
             ooxml.add_tab(heading)
@@ -243,14 +237,15 @@ class _DocxWriter(Overview):
             self.body.run(heading, prepared)
         footer = section.footer
         footer.is_linked_to_previous = False
-        paragraph = self.body.reset(footer.paragraphs[0], self.pack.classification or "", "Footer")
+        classification = view.cover.classification or ""
+        paragraph = self.body.reset(footer.paragraphs[0], classification, "Footer")
         ooxml.add_tab(paragraph)
         ooxml.add_tab(paragraph)
         # "Page X of Y" in the pack's language, the numbers as fields.
         # A changes copy counts the pack's pages only, not its front matter's.
         pages = "NUMPAGES" if not self.changes else f"PAGEREF {sections.LAST_PAGE}"
         fields = {"{page}": "PAGE", "{pages}": pages}
-        for piece in self.wording.page_footer():
+        for piece in view.page_footer:
             if piece in fields:
                 ooxml.add_field(paragraph, fields[piece], "1")
             else:
@@ -280,48 +275,42 @@ class _DocxWriter(Overview):
         if logo is not None:
             paragraph = self.body.paragraph("", "Briefing Logo")
             shape = paragraph.add_run().add_picture(str(logo), height=Mm(16))
-            ooxml.describe_picture(shape, display.logo_description(self.pack))
+            ooxml.describe_picture(shape, self.view.logo_alt)
 
     def _cover(self) -> None:
-        pack = self.pack
+        cover = self.view.cover
+        old = self.old_view.cover
         self._cover_logo()
-        self.body.paragraph(self._("Briefing pack"), "Briefing Kicker")
-        self.body.paragraph(pack.title, "Title")
-        if pack.subtitle:
-            self.body.paragraph(pack.subtitle, "Subtitle")
-        old, new = self.old_pack, self.new_pack
-        dates = (self.wording.event_dates(old), self.wording.event_dates(new))
-        self.body.paragraph_pair(*dates, "Briefing Cover Detail")
-        summaries = (self.wording.summary(old), self.wording.summary(new))
-        self.body.paragraph_pair(*summaries, "Briefing Cover Note")
-        prepared = self._prepared_for()
-        if prepared:
-            self.body.paragraph(prepared, "Briefing Classification")
-        for line in (pack.organisation, pack.author):
-            if line:
-                self.body.paragraph(line, "Briefing Cover Note")
-        if pack.classification:
-            self.body.paragraph(pack.classification, "Briefing Classification")
+        self.body.paragraph(cover.kicker, "Briefing Kicker")
+        self.body.paragraph(cover.title, "Title")
+        if cover.subtitle:
+            self.body.paragraph(cover.subtitle, "Subtitle")
+        self.body.paragraph_pair(old.dates, cover.dates, "Briefing Cover Detail")
+        self.body.paragraph_pair(old.summary, cover.summary, "Briefing Cover Note")
+        if cover.prepared_for:
+            self.body.paragraph(cover.prepared_for, "Briefing Classification")
+        self._cover_foot()
 
-    def _session_cover(self, day: Day, entry: SessionEntry) -> None:
-        pack, session = self.pack, entry.session
-        self._cover_logo()
-        kicker = self._("Session briefing")
-        labels = sided(entry.side, old_label(session) or kicker, session.label or kicker)
-        self.body.paragraph_pair(*labels, "Briefing Kicker")
-        self.body.paragraph_pair(*sided(entry.side, old_title(session), session.title), "Title")
-        part_of = self._("Part of %(event)s") % {"event": pack.title}
-        if pack.subtitle:
-            part_of += f" · {pack.subtitle}"
-        self.body.paragraph(part_of, "Subtitle")
-        self.body.paragraph(self.wording.day_heading(day.date), "Briefing Cover Detail")
-        self.body.paragraph_pair(*self._session_meta(entry), "Briefing Cover Note")
-        self._speakers(entry)
-        for line in (pack.organisation, pack.author):
+    def _cover_foot(self) -> None:
+        """Who the pack is for or by, and its classification, at the foot of either cover."""
+        cover = self.view.cover
+        for line in (cover.organisation, cover.author):
             if line:
                 self.body.paragraph(line, "Briefing Cover Note")
-        if pack.classification:
-            self.body.paragraph(pack.classification, "Briefing Classification")
+        if cover.classification:
+            self.body.paragraph(cover.classification, "Briefing Classification")
+
+    def _session_cover(self, session: PairedSession) -> None:
+        cover = self.view.cover
+        old = self.old_view.cover
+        self._cover_logo()
+        self.body.paragraph_pair(old.kicker, cover.kicker, "Briefing Kicker")
+        self.body.paragraph_pair(old.title, cover.title, "Title")
+        self.body.paragraph(cover.part_of_text or "", "Subtitle")
+        self.body.paragraph(cover.dates, "Briefing Cover Detail")
+        self.body.paragraph_pair(old.summary, cover.summary, "Briefing Cover Note")
+        self._speakers(session)
+        self._cover_foot()
 
     def _notes_lines(self) -> None:
         """Ruled lines to write on: one paragraph, each line a tab whose leader is the rule."""
@@ -332,114 +321,107 @@ class _DocxWriter(Overview):
                 paragraph.add_run().add_break()
             ooxml.add_tab(paragraph, rule)
 
-    def _session(self, entry: SessionEntry) -> None:
+    def _session(self, paired_session: PairedSession) -> None:
         """A session: its title, times and speakers, its questions, its pre-reads."""
-        session = entry.session
-        labels = sided(entry.side, old_label(session) or "", session.label or "")
-        self.body.paragraph_pair(*labels, "Briefing Session Label")
-        change = session.change
-        if change is not None and change.status == "edited" and change.old_title is not None:
-            title = self.body.paragraph("", "Heading 2")
+        view, entry = paired_session.view, paired_session.entry
+        label = view(lambda s: s.label or "")
+        self.body.paragraph_pair(*label, "Briefing Session Label")
+        change = entry.session.change
+        title = self.body.paragraph("", "Heading 2")
+        old_title, new_title = view(lambda s: s.title)
+        if change is not None and old_title != new_title:
             self.rich_text.inlines(title, change.title)
         else:
-            title = self.body.paragraph(session.title, "Heading 2")
-        anchor = self._anchor_for(session)
+            self.body.run(title, new_title)
+        anchor = self._anchor_for(entry.session.id)
         if entry.side in NEW_SIDES:
             self.body.bookmark(title, anchor)
-        self.body.paragraph_pair(*self._session_meta(entry), "Briefing Session Meta")
-        self._speakers(entry)
-        for question in entry.questions:
-            with self.body.tracked(question.side, question.move):
+        self.body.paragraph_pair(*view(lambda s: s.meta), "Briefing Session Meta")
+        self._speakers(paired_session)
+        for question in paired_session.questions:
+            with self.body.tracked(question.entry.side, question.entry.move):
                 self._question(question, anchor)
         # A Word document cannot hold another's pages: say what and where they are.
-        for attachment in session.attachments:
-            self.body.paragraph(attachment.title, "Heading 3")
-            pages = self.wording.pages(attachment.pages)
-            where = self._("The pages are in the PDF copy of this pack.")
+        labels = self.labels
+        for pre_read in view.shown.pre_reads:
+            self.body.paragraph(pre_read.title, "Heading 3")
             self.body.paragraph(
-                f"{self._('Pre-read')} · {attachment.file} · {pages}. {where}",
+                f"{labels.pre_read} · {pre_read.file} · {pre_read.pages_text}. "
+                f"{labels.pages_elsewhere}",
                 "Briefing Session Meta",
             )
 
-    def _question(self, entry: QuestionEntry, anchor: str) -> None:
+    def _question(self, paired_question: PairedQuestion, anchor: str) -> None:
         """A question: its number and title, context, question, and room for the answer."""
-        question = entry.question
+        view, entry = paired_question.view, paired_question.entry
+        question, labels = entry.question, self.labels
         heading = self.body.paragraph("", "Heading 3")
-        numbers = sided(entry.side, f"{entry.old_number}.", f"{entry.new_number}.")
+        numbers = view(lambda q: f"{q.number}.")
         self.body.run_pair(heading, *numbers, "Briefing Question Number")
-        change = question.change
-        if change is not None and change.status == "edited" and change.old_title is not None:
+        old_title, new_title = view(lambda q: q.title)
+        if question.change is not None and old_title != new_title:
             self.body.run(heading, " ")
-            self.rich_text.inlines(heading, change.title)
+            self.rich_text.inlines(heading, question.change.title)
         else:
-            self.body.run(heading, f" {question.title}")
-        if entry.side in NEW_SIDES:
-            self.body.bookmark(heading, f"{anchor}q{entry.new_number}")
+            self.body.run(heading, f" {new_title}")
+        if view.new is not None:
+            self.body.bookmark(heading, f"{anchor}q{view.new.number}")
         if question.context is not None:
             with self.body.tracked(_has_in(question.context) if self.changes else "both"):
-                self.body.paragraph(self._("Context"), "Briefing Label")
+                self.body.paragraph(labels.context, "Briefing Label")
             self.rich_text.markdown(question.context, "Briefing Context")
-        self.body.paragraph(self._("Question"), "Briefing Question Label")
+        self.body.paragraph(labels.question, "Briefing Question Label")
         self.rich_text.markdown(question.question, "Briefing Question")
-        if self.settings.answers is not None:
-            self._debrief_answer(question)
-        elif _has_answer_fields(self.settings):
-            self._answer_fields(question)
-        if self.settings.notes:
-            self.body.paragraph(self._("Notes"), "Briefing Label")
+        shown = view.shown
+        if shown.given is not None:
+            self._debrief_answer(shown.given)
+        elif shown.answer_fields:
+            self._answer_fields(shown.key)
+        if self.view.notes:
+            self.body.paragraph(labels.notes, "Briefing Label")
             self._notes_lines()
 
-    def _prepared_for(self) -> str | None:
-        """``Prepared for Jane Doe · Oct 23, 2025`` in a recipient's pack, else ``None``."""
-        recipient = self.settings.recipient
-        if recipient is None:
-            return None
-        return self.wording.prepared_for(recipient, self.settings.created.date())
-
-    def _answer_fields(self, question: Question) -> None:
+    def _answer_fields(self, key: str) -> None:
         """Content controls for the answer and the follow-ups, tagged with the question's key."""
+        labels = self.labels
         for kind, label, placeholder in (
-            ("answer", self._("Answer"), self._("Type the answer here.")),
-            ("follow-up", self._("Follow-up"), self._("Type any follow-ups here.")),
+            ("answer", labels.answer, labels.type_answer),
+            ("follow-up", labels.follow_up, labels.type_follow_ups),
         ):
             heading = self.body.paragraph(label, "Briefing Answer Label")
             # LibreOffice drops a content control's tag when it saves; a bookmark
             # named after the key survives, and harvest falls back on it.
-            self.body.bookmark(heading, f"bp{kind[0]}_{key_digest(question.key)}")
+            self.body.bookmark(heading, f"bp{kind[0]}_{key_digest(key)}")
             self._controls += 1
             self.body.block(
                 ooxml.text_control(
                     self._controls,
                     title=label,
-                    tag=f"{ooxml.CONTROL_TAG_PREFIX}:{kind}:{question.key}",
+                    tag=f"{ooxml.CONTROL_TAG_PREFIX}:{kind}:{key}",
                     placeholder=placeholder,
                     paragraph_style=self.body.style_id("Briefing Answer"),
                     placeholder_style=self.body.style_id("Placeholder Text"),
                 )
             )
 
-    def _session_meta(self, entry: SessionEntry) -> tuple[str, str]:
-        """The session's times and how many questions it has, in each version."""
-        before, now = old_times(entry.session)
-        old = (
-            f"{self.wording.time_range(before)} · {self.wording.questions(entry.count(OLD_SIDES))}"
-        )
-        new = f"{self.wording.time_range(now)} · {self.wording.questions(entry.count(NEW_SIDES))}"
-        return sided(entry.side, old, new)
-
-    def _speakers(self, entry: SessionEntry) -> None:
-        for side, name, old_role, new_role in speaker_lines(entry.session):
+    def _speakers(self, session: PairedSession) -> None:
+        """Its speakers, a change of each tracked; then the attendees it names."""
+        for side, name, old_role, new_role in speaker_lines(session.entry.session):
             with self.body.tracked(side):
                 paragraph = self.body.paragraph("", "Briefing Speakers")
                 self.body.run(paragraph, name, "Briefing Speaker Name")
                 old, new = (f", {role}" if role else "" for role in (old_role, new_role))
                 if old or new:
                     self.body.run_pair(paragraph, old, new, "Briefing Speaker Role")
-        attendees = self.pack.attendees_of(entry.session)
+        attendees = session.view.shown.attendees
         if attendees:
             paragraph = self.body.paragraph("", "Briefing Speakers")
-            self.body.run(paragraph, f"{self._('Attendees')}: ", "Briefing Speaker Role")
-            self.body.run(paragraph, ", ".join(attendee.name for attendee in attendees))
+            self.body.run(paragraph, f"{self.labels.attendees}: ", "Briefing Speaker Role")
+            self.body.run(paragraph, ", ".join(attendees))
+
+
+def _sessions(days: tuple[Day, ...]) -> list[Session]:
+    return [session for day in days for session in day.sessions]
 
 
 def _has_in(markdown: Markdown) -> Side:

@@ -1,0 +1,122 @@
+"""Each entry of the Word copy with the view of it in each version.
+
+The page's contents are the view's (:mod:`briefpack.render.view`): what a
+version's pages hold, numbered, counted and worded once for both writers.
+A changes copy shows two versions at once, so it reads two views, the
+earlier version's and the new one's, each built from that version as
+:func:`~briefpack.render.docx.versions.version_of` gives it, and pairs their
+days, sessions and questions along the one order of
+:func:`~briefpack.render.docx.versions.both_versions`.  An entry only one
+version has has a view in that version only.  Any other copy reads one view,
+the same on both sides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from briefpack.render.docx.versions import (
+    NEW_SIDES,
+    OLD_SIDES,
+    DayEntry,
+    QuestionEntry,
+    SessionEntry,
+)
+from briefpack.render.view import DayView, GlanceRow, PackView, QuestionView, SessionView
+
+T = TypeVar("T")
+V = TypeVar("V")
+
+
+@dataclass(frozen=True, slots=True)
+class Pair(Generic[T]):
+    """Something as the earlier version shows it and as the new one does (``None`` without)."""
+
+    old: T | None
+    new: T | None
+
+    def __call__(self, value: Callable[[T], V]) -> tuple[V, V]:
+        """``value`` of it in each version; one a version lacks shows the other's in both."""
+        old = self.old if self.old is not None else self.new
+        new = self.new if self.new is not None else self.old
+        assert old is not None
+        assert new is not None
+        return value(old), value(new)
+
+    @property
+    def shown(self) -> T:
+        """The view of it in the new version, or the earlier's where it is gone."""
+        shown = self.new if self.new is not None else self.old
+        assert shown is not None
+        return shown
+
+
+@dataclass(frozen=True, slots=True)
+class PairedQuestion:
+    entry: QuestionEntry
+    view: Pair[QuestionView]
+
+
+@dataclass(frozen=True, slots=True)
+class PairedSession:
+    entry: SessionEntry
+    view: Pair[SessionView]
+    #: Its row of the at-a-glance table; ``None`` in a session's pack, which has none.
+    row: Pair[GlanceRow] | None
+    questions: tuple[PairedQuestion, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PairedDay:
+    entry: DayEntry
+    view: Pair[DayView]
+    sessions: tuple[PairedSession, ...]
+
+
+def paired(days: Sequence[DayEntry], old: PackView, new: PackView) -> tuple[PairedDay, ...]:
+    """``days`` with the earlier version's view ``old`` and the new one's ``new`` of each entry."""
+    versions = ((OLD_SIDES, _Views(old)), (NEW_SIDES, _Views(new)))
+
+    def take(side: str, get: Callable[[_Views], Iterator[T]]) -> Pair[T]:
+        old_view, new_view = (
+            next(get(views)) if side in version else None for version, views in versions
+        )
+        return Pair(old_view, new_view)
+
+    result = []
+    for day in days:
+        sessions = []
+        for session in day.sessions:
+            view = take(session.side, lambda views: views.sessions)
+            row = take(session.side, lambda views: views.rows) if new.glance else None
+            questions = [
+                iter(shown.questions) if shown else iter(()) for shown in (view.old, view.new)
+            ]
+            paired_questions = tuple(
+                PairedQuestion(
+                    question,
+                    # In a version that shows it and its session (a moved session's
+                    # questions are in its one half).
+                    Pair(
+                        next(questions[0]) if question.side in OLD_SIDES and view.old else None,
+                        next(questions[1]) if question.side in NEW_SIDES and view.new else None,
+                    ),
+                )
+                for question in session.questions
+            )
+            sessions.append(PairedSession(session, view, row, paired_questions))
+        day_view = take(day.side, lambda views: views.days)
+        result.append(PairedDay(day, day_view, tuple(sessions)))
+    return tuple(result)
+
+
+class _Views:
+    """One version's views in order: its days, its sessions, its rows of the glance table."""
+
+    def __init__(self, view: PackView) -> None:
+        self.days = iter(view.days)
+        self.sessions = iter([session for day in view.days for session in day.sessions])
+        glance = view.glance
+        self.rows = iter([row for day in glance.days for row in day] if glance else [])
