@@ -23,8 +23,8 @@ from docx.text.paragraph import Paragraph
 from briefpack.model.changes import diff_text
 from briefpack.model.rich_text import Revision, Text
 from briefpack.render.docx import ooxml
+from briefpack.render.docx.merged_versions import Side
 from briefpack.render.docx.tracking import Tracker
-from briefpack.render.docx.versions import Side
 
 
 class Body:

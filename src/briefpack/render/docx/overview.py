@@ -3,7 +3,7 @@
 A mixin of the Word writer (:class:`briefpack.render.docx.writer._DocxWriter`),
 kept apart so that each module stays readable.  In a changes copy each row,
 line and entry is written as both versions have it
-(:mod:`~briefpack.render.docx.versions`): one only one version has is
+(:mod:`~briefpack.render.docx.merged_versions`): one only one version has is
 tracked whole, and words that differ are tracked where they differ.
 """
 
@@ -14,9 +14,9 @@ from docx.shared import Mm
 
 from briefpack.render.docx import ooxml, package
 from briefpack.render.docx.front_matter import FrontMatter
+from briefpack.render.docx.markdown_writer import RichText
+from briefpack.render.docx.merged_versions import NEW_SIDES, Side
 from briefpack.render.docx.paired import PairedDay
-from briefpack.render.docx.rich_text import RichText
-from briefpack.render.docx.versions import NEW_SIDES, Side
 from briefpack.render.theme_css import GLANCE_COLUMNS
 from briefpack.render.view import Glance, PackView
 

@@ -29,7 +29,6 @@ from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
-from briefpack.render.catalogues import printed_language
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.reference import clean_reference
 from briefpack.render.docx.styles import LINE_SPACING
@@ -125,8 +124,10 @@ def set_properties(
     settings: RenderSettings,
     title: str,
     keywords: Sequence[str],
+    language: str,
 ) -> None:
-    """The core properties: ``title`` and ``keywords`` as the view words them, never the clock."""
+    """The core properties: ``title``, ``keywords`` and the printed ``language`` as the view
+    has them, and never the clock."""
     properties = document.core_properties
     limit = CORE_PROPERTY_LIMIT
     properties.title = display.fit(title, limit)
@@ -134,7 +135,7 @@ def set_properties(
     properties.author = display.fit(pack.author or "", limit)
     properties.keywords = display.fit(", ".join(keywords), limit)
     # The words printed: English for a language without a catalogue (ja).
-    properties.language = printed_language(pack.options.language)
+    properties.language = language
     properties.comments = f"Made with briefpack {__version__}"
     properties.category = ""
     properties.last_modified_by = display.fit(pack.author or "briefpack", limit)

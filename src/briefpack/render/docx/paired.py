@@ -4,9 +4,9 @@ The page's contents are the view's (:mod:`briefpack.render.view`): what a
 version's pages hold, numbered, counted and worded once for both writers.
 A changes copy shows two versions at once, so it reads two views, the
 earlier version's and the new one's, each built from that version as
-:func:`~briefpack.render.docx.versions.version_of` gives it, and pairs their
+:func:`~briefpack.render.docx.merged_versions.version_of` gives it, and pairs their
 days, sessions and questions along the one order of
-:func:`~briefpack.render.docx.versions.both_versions`.  An entry only one
+:func:`~briefpack.render.docx.merged_versions.both_versions`.  An entry only one
 version has has a view in that version only.  Any other copy reads one view,
 the same on both sides.
 """
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from briefpack.render.docx.versions import (
+from briefpack.render.docx.merged_versions import (
     NEW_SIDES,
     OLD_SIDES,
     DayEntry,

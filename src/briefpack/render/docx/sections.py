@@ -43,7 +43,7 @@ _AFTER_PAGE_NUMBERS = (
 
 
 @dataclass(frozen=True)
-class FrontMatter:
+class FrontMatterEnds:
     """Where the cover and the changes page end, in the body being written."""
 
     cover_end: Paragraph
@@ -55,7 +55,9 @@ def last_paragraph(document: Document) -> Paragraph:
     return Paragraph(document.element.body.findall(qn("w:p"))[-1], document._body)
 
 
-def number_pages(document: Document, body: Body, front: FrontMatter, classification: str) -> None:
+def number_pages(
+    document: Document, body: Body, front: FrontMatterEnds, classification: str
+) -> None:
     """Split the document into cover, front matter and pack, each numbered as the clean pack.
 
     Called once the body is written: the body's own section properties (page

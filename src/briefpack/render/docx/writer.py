@@ -1,15 +1,21 @@
 """The Word writer: the editable copy, built with python-docx from the model.
 
 It holds the same parts as the PDF, in the same order: cover, at a glance,
-contents, then days, sessions and questions.  Everything is set through named
-styles (see :mod:`briefpack.render.docx.styles`), so a company template restyles it
-all.  This module builds the parts; :mod:`~briefpack.render.docx.package` sets
-up the file (template, page, properties), :mod:`~briefpack.render.docx.front_matter`
-writes the changes and debrief pages, :mod:`~briefpack.render.docx.sections`
-numbers a changes copy's pages, :mod:`~briefpack.render.docx.body` places
-and styles paragraphs, :mod:`~briefpack.render.docx.rich_text` turns the
-Markdown tree into Word, and the raw OOXML python-docx lacks lives in
-:mod:`briefpack.render.docx.ooxml`.
+contents, then days, sessions and questions, and says what the page view
+(:mod:`briefpack.render.view`) says they contain.  Everything is set through
+named styles (see :mod:`briefpack.render.docx.styles`), so a company template
+restyles it all.  This module lays out the cover and the sessions;
+:mod:`~briefpack.render.docx.package` sets up the file (template, page,
+properties), :mod:`~briefpack.render.docx.overview` writes at a glance, the
+attendees and the contents, :mod:`~briefpack.render.docx.front_matter` the
+changes and debrief pages, :mod:`~briefpack.render.docx.sections` numbers a
+changes copy's pages, :mod:`~briefpack.render.docx.body` places and styles
+paragraphs, :mod:`~briefpack.render.docx.markdown_writer` turns the Markdown
+tree into Word, and the raw OOXML python-docx lacks lives in
+:mod:`briefpack.render.docx.ooxml`.  A changes copy's entries come in both
+versions' order from :mod:`~briefpack.render.docx.merged_versions`, paired
+with each version's view by :mod:`~briefpack.render.docx.paired`, and
+:mod:`~briefpack.render.docx.tracking` marks what changed.
 """
 
 from __future__ import annotations
@@ -35,12 +41,8 @@ from briefpack.model.rich_text import Markdown
 from briefpack.render.docx import ooxml, package, sections
 from briefpack.render.docx.body import Body
 from briefpack.render.docx.custom_properties import set_custom_properties
-from briefpack.render.docx.overview import Overview
-from briefpack.render.docx.paired import PairedQuestion, PairedSession, paired
-from briefpack.render.docx.rich_text import RichText
-from briefpack.render.docx.styles import apply_styles
-from briefpack.render.docx.tracking import Tracker
-from briefpack.render.docx.versions import (
+from briefpack.render.docx.markdown_writer import RichText
+from briefpack.render.docx.merged_versions import (
     NEW_SIDES,
     OLD_SIDES,
     Side,
@@ -49,6 +51,10 @@ from briefpack.render.docx.versions import (
     speaker_lines,
     version_of,
 )
+from briefpack.render.docx.overview import Overview
+from briefpack.render.docx.paired import PairedQuestion, PairedSession, paired
+from briefpack.render.docx.styles import apply_styles
+from briefpack.render.docx.tracking import Tracker
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
 from briefpack.render.view import PackView, build_view
@@ -88,7 +94,9 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     writer = _DocxWriter(document, pack, settings, tracker, earlier)
     writer.write()
     view = writer.view
-    package.set_properties(document, pack, settings, view.document_title, view.keywords)
+    package.set_properties(
+        document, pack, settings, view.document_title, view.keywords, view.language
+    )
     if settings.answer_fields and settings.answers is None:
         # Never in a debrief, whatever asks: it shows the answers given, and fields
         # under them would be harvested back.  Harvest refuses a filled copy of
@@ -118,7 +126,7 @@ def _marked(pack: Pack, settings: RenderSettings) -> tuple[Pack, Pack | None]:
     ``pack`` is either marked already (its sessions carry their change) or the
     new version, marked here against ``settings.earlier``.  The earlier version,
     when given, also says where a moved question or session was
-    (:mod:`~briefpack.render.docx.versions`); without it a move is shown added.
+    (:mod:`~briefpack.render.docx.merged_versions`); without it a move is shown added.
     """
     earlier = settings.earlier
     if earlier is None or any(session.change is not None for session in pack.sessions):
@@ -193,7 +201,7 @@ class _DocxWriter(Overview):
             # After the cover, as front matter: the pack's pages keep their numbers.
             cover_end = sections.last_paragraph(self.document)
             self._changes_page(view.changes)
-            front = sections.FrontMatter(cover_end, sections.last_paragraph(self.document))
+            front = sections.FrontMatterEnds(cover_end, sections.last_paragraph(self.document))
         if view.glance is not None:
             self._at_a_glance(view.glance)
         self._attendees()

@@ -36,7 +36,7 @@ from briefpack.model.rich_text import (
 from briefpack.model.rich_text import Paragraph as MarkdownParagraph
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.body import Body
-from briefpack.render.docx.versions import Side
+from briefpack.render.docx.merged_versions import Side
 
 logger = logging.getLogger("briefpack")
 #: Widest an embedded picture is shown: the text column less the block indent.
