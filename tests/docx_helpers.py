@@ -88,6 +88,10 @@ def _resolve(root: Any, keep: tuple[str, ...], drop: tuple[str, ...]) -> Any:
         parent.remove(element)
     for text in body.xpath(".//w:delText", namespaces=NS):
         text.tag = f"{{{W}}}t"
+    # A table cell keeps its last paragraph mark, which Word never removes: one
+    # whose paragraphs all went is left with an empty paragraph.
+    for cell in body.xpath(".//w:tc[not(w:p)]", namespaces=NS):
+        etree.SubElement(cell, f"{{{W}}}p")
     return body
 
 

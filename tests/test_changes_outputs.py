@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace as dataclasses_replace
 from pathlib import Path
 
 import pytest
@@ -323,3 +324,71 @@ def test_both_formats_say_what_changed_about_a_speaker_or_an_attendee(tmp_path: 
     assert "José Ñúñez" not in " ".join(line for line in paragraphs if "Speaker" in line)
     assert "+ José" not in first
     assert "\u2212 José" not in first
+
+
+def _sessions_of(text: str) -> tuple[str, list[str], str]:
+    """The bundled pack's text cut at its sessions: what comes before, each session, the rest."""
+    pieces = re.split(r"(?m)^(?=      - (?:label|title): )|^(?=  - date: )", text)
+    head, blocks = pieces[0], pieces[1:]
+    return head, blocks, ""
+
+
+def _reordered(text: str) -> str:
+    """Session 2 before Session 1, and Session 3 moved to the second day."""
+    head, blocks, _ = _sessions_of(text)
+    # blocks: day 1 heading, S1, S2, S3, day 2 heading, S4
+    day1, s1, s2, s3, day2, s4 = blocks
+    return head + day1 + s2 + s1 + day2 + s3 + s4
+
+
+def _moves_and_renames() -> dict[str, tuple[str, str]]:
+    from conftest import BUNDLED_PACK
+
+    text = BUNDLED_PACK.read_text(encoding="utf-8")
+    return {
+        "sessions moved": (text, _reordered(text)),
+        # A session's id is made from its title: retitled, it is another session.
+        "session retitled": (text.replace("AgentCore", "Agent Core"), text),
+        "speakers and attendees": (SPEAKERS_OLD, SPEAKERS_NEW),
+    }
+
+
+@pytest.mark.parametrize("case", ["sessions moved", "session retitled", "speakers and attendees"])
+def test_accept_all_and_reject_all_give_each_version_whatever_moved_or_was_renamed(
+    case: str, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from briefpack.build.settings import default_theme
+    from briefpack.content.validate import load_pack
+    from briefpack.render.docx.writer import render_docx
+    from briefpack.render.settings import RenderSettings
+
+    old_text, new_text = _moves_and_renames()[case]
+    (tmp_path / "old.yaml").write_text(old_text, encoding="utf-8")
+    (tmp_path / "new.yaml").write_text(new_text, encoding="utf-8")
+    old, new = load_pack(tmp_path / "old.yaml"), load_pack(tmp_path / "new.yaml")
+    base = RenderSettings(theme=default_theme(), created=dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    marked = dataclasses_replace(
+        base, earlier=old, changes_since="old.yaml", changes_date=dt.date(2026, 3, 1)
+    )
+    files = {
+        "changes": render_docx(new, marked).data,
+        "old": render_docx(old, base).data,
+        "new": render_docx(new, base).data,
+    }
+    for name, data in files.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)  # checked by openxml-audit
+    bodies = {
+        name: part(data, "word/document.xml").find("w:body", NS) for name, data in files.items()
+    }
+    changes = files["changes"]
+    assert body_after_changes_page(accept_all(changes)) == paragraph_texts(bodies["new"])
+    assert body_after_changes_page(reject_all(changes)) == paragraph_texts(bodies["old"])
+    if case == "sessions moved":
+        document = part(changes, "word/document.xml")
+        names = document.xpath("//w:moveFromRangeStart/@w:name", namespaces=NS)
+        assert sorted(names) == sorted(
+            document.xpath("//w:moveToRangeStart/@w:name", namespaces=NS)
+        )
+        assert len(names) == 2  # Session 1 (or 2) moved within its day, Session 3 to the next

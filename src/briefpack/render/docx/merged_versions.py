@@ -256,20 +256,14 @@ def _set_question(
 
 def _place_session_ghosts(days: list[DayEntry], earlier: Pack, moves: _Moves) -> list[DayEntry]:
     """Each earlier session not kept in place shown where it was, as the move's other half."""
-    arrived = {
-        entry.session.id: (d, s)
-        for d, day in enumerate(days)
-        for s, entry in enumerate(day.sessions)
-        if entry.side == "moved_to"
-    }
-    by_date = {day.day.date: n for n, day in enumerate(days)}
+    arrived = {e.session.id for day in days for e in day.sessions if e.side == "moved_to"}
+    names: dict[str, str] = {}
     for old_day in earlier.days:
-        if old_day.date not in by_date:
+        if old_day.date not in {day.day.date for day in days}:
             days.append(DayEntry(replace(old_day, sessions=()), ()))
             days.sort(key=lambda day: day.day.date)
-            by_date = {day.day.date: n for n, day in enumerate(days)}
-        day = days[by_date[old_day.date]]
-        sessions = list(day.sessions)
+        at_day = next(n for n, day in enumerate(days) if day.day.date == old_day.date)
+        sessions = list(days[at_day].sessions)
         in_place = [n for n, e in enumerate(sessions) if e.side in ("both", "old")]
         pointer = 0
         for old_session in old_day.sessions:
@@ -280,33 +274,30 @@ def _place_session_ghosts(days: list[DayEntry], earlier: Pack, moves: _Moves) ->
             at = in_place[pointer] if pointer < len(in_place) else len(sessions)
             ghost = SessionEntry(
                 replace(old_session, questions=()),
-                "moved_from",
+                "old",
                 tuple(QuestionEntry(q, "both") for q in old_session.questions),
             )
-            partner = arrived.pop(old_session.id, None)
-            if partner is None:
-                ghost = replace(ghost, side="old")
-            else:
-                name = moves.name()
-                ghost = replace(ghost, move=name)
-                _name_session(days, partner, name)
+            if old_session.id in arrived:
+                names[old_session.id] = moves.name()
+                ghost = replace(ghost, side="moved_from", move=names[old_session.id])
             sessions.insert(at, ghost)
             in_place = [n + 1 if n >= at else n for n in in_place]
-        days[by_date[old_day.date]] = replace(days[by_date[old_day.date]], sessions=tuple(sessions))
-    for d, s in arrived.values():
-        # Moved, but its earlier place is not known: shown as added.
-        day = days[d]
-        sessions = list(day.sessions)
-        sessions[s] = replace(sessions[s], side="new")
-        days[d] = replace(day, sessions=tuple(sessions))
-    return days
-
-
-def _name_session(days: list[DayEntry], where: tuple[int, int], name: str) -> None:
-    d, s = where
-    sessions = list(days[d].sessions)
-    sessions[s] = replace(sessions[s], move=name)
-    days[d] = replace(days[d], sessions=tuple(sessions))
+        days[at_day] = replace(days[at_day], sessions=tuple(sessions))
+    # Each arrival named as its earlier half; one whose earlier place is not known is added.
+    return [
+        replace(
+            day,
+            sessions=tuple(
+                replace(e, move=names[e.session.id])
+                if e.side == "moved_to" and e.session.id in names
+                else replace(e, side="new")
+                if e.side == "moved_to"
+                else e
+                for e in day.sessions
+            ),
+        )
+        for day in days
+    ]
 
 
 def version_of(pack: Pack, days: Sequence[DayEntry], version: frozenset[str]) -> Pack:

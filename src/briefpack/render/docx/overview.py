@@ -9,16 +9,20 @@ tracked whole, and words that differ are tracked where they differ.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from briefpack.model.changes import diff_markdown
 from briefpack.render.docx import ooxml, package
 from briefpack.render.docx.front_matter import FrontMatter
 from briefpack.render.docx.markdown_writer import RichText
 from briefpack.render.docx.merged_versions import NEW_SIDES, Side
-from briefpack.render.docx.paired import PairedDay
+from briefpack.render.docx.paired import Pair, PairedDay
 from briefpack.render.theme_css import GLANCE_COLUMNS
-from briefpack.render.view import Glance, PackView
+from briefpack.render.view import AttendeeCard, Glance, PackView
 
 
 class Overview(FrontMatter):
@@ -84,32 +88,41 @@ class Overview(FrontMatter):
             self.body.track_row(row._tr, session.entry.side)
 
     def _attendees(self) -> None:
-        """A grid of two columns: each attendee's photo, name, role, biography and sessions."""
-        attendees = self.view.attendees
-        if not attendees:
+        """A grid of two columns: each attendee's photo, name, role, biography and sessions.
+
+        In a changes copy, an attendee only one version has is tracked whole (one
+        who replaced another shares their cell, so that the grid keeps its shape
+        in either version), and one both have shows what changed where it changed.
+        """
+        cells = _attendee_cells(self.old_view.attendees, self.view.attendees)
+        if not cells:
             return
         self.body.paragraph(self.labels.attendees, "Briefing Part Title")
         columns = 2
-        rows = -(-len(attendees) // columns)
+        rows = -(-len(cells) // columns)
         table = self.document.add_table(rows=rows, cols=columns)
         table.autofit = False
-        for index, (old, card) in enumerate(zip(self.old_view.attendees, attendees, strict=True)):
-            cell = table.cell(index // columns, index % columns)
-            with self.body.inside(cell):
-                if card.photo is not None and card.photo.path.suffix.lower() != ".svg":
-                    picture = self.body.paragraph("", "Briefing Logo")
-                    shape = picture.add_run().add_picture(str(card.photo.path), width=Mm(20))
-                    ooxml.describe_picture(shape, card.name)
-                self.body.paragraph(card.name, "Briefing Attendee Name")
-                if card.role_line:
-                    self.body.paragraph(card.role_line, "Briefing Session Meta")
-                if card.bio is not None:
-                    self.rich_text.markdown(card.bio, "Briefing Attendee Text")
-                self.body.paragraph_pair(
-                    " · ".join(old.sessions),
-                    " · ".join(card.sessions),
-                    "Briefing Attendee Sessions",
-                )
+        for index, cards in enumerate(cells):
+            with self.body.inside(table.cell(index // columns, index % columns)):
+                for side, card in cards:
+                    with self.body.tracked(side):
+                        self._attendee(card)
+
+    def _attendee(self, card: Pair[AttendeeCard]) -> None:
+        shown = card.shown
+        if shown.photo is not None and shown.photo.path.suffix.lower() != ".svg":
+            picture = self.body.paragraph("", "Briefing Logo")
+            shape = picture.add_run().add_picture(str(shown.photo.path), width=Mm(20))
+            ooxml.describe_picture(shape, shown.name)
+        self.body.paragraph(shown.name, "Briefing Attendee Name")
+        self.body.paragraph_pair(*card(lambda c: c.role_line or ""), "Briefing Session Meta")
+        old_bio, new_bio = card(lambda c: c.bio)
+        if old_bio != new_bio:
+            new_bio = diff_markdown(old_bio, new_bio)
+        if new_bio is not None:
+            self.rich_text.markdown(new_bio, "Briefing Attendee Text")
+        sessions = card(lambda c: " · ".join(c.sessions))
+        self.body.paragraph_pair(*sessions, "Briefing Attendee Sessions")
 
     def _contents(self) -> None:
         self.body.paragraph(self.labels.contents, "Briefing Part Title")
@@ -147,3 +160,26 @@ class Overview(FrontMatter):
                     paragraph._p.append(child)
             if index == len(entries) - 1:
                 ooxml.end_field(paragraph)
+
+
+def _attendee_cells(
+    old: Sequence[AttendeeCard], new: Sequence[AttendeeCard]
+) -> list[list[tuple[Side, Pair[AttendeeCard]]]]:
+    """The grid's cells, in both versions' order by name: who is in each, in which versions."""
+    matcher = difflib.SequenceMatcher(
+        None, [card.name for card in old], [card.name for card in new], autojunk=False
+    )
+    cells: list[list[tuple[Side, Pair[AttendeeCard]]]] = []
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+        if operation == "equal":
+            cells += [[("both", Pair(o, n))] for o, n in zip(old[i1:i2], new[j1:j2], strict=True)]
+            continue
+        gone, came = old[i1:i2], new[j1:j2]
+        for index in range(max(len(gone), len(came))):
+            cell: list[tuple[Side, Pair[AttendeeCard]]] = []
+            if index < len(gone):
+                cell.append(("old", Pair(gone[index], None)))
+            if index < len(came):
+                cell.append(("new", Pair(None, came[index])))
+            cells.append(cell)
+    return cells

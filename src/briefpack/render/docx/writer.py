@@ -176,7 +176,10 @@ class _DocxWriter(Overview):
         if self.changes:
             self.new_pack = version_of(pack, entries, NEW_SIDES)
             self.view = build_view(self.new_pack, settings, marked=pack)
-            self.old_view = self._old_view(version_of(pack, entries, OLD_SIDES))
+            old = version_of(pack, entries, OLD_SIDES)
+            if earlier is not None:
+                old = _with_attendees_of(old, earlier)
+            self.old_view = self._old_view(old)
         #: The days as both versions have them, with each version's view of each entry.
         self.days = paired(entries, self.old_view, self.view)
 
@@ -421,11 +424,33 @@ class _DocxWriter(Overview):
                 old, new = (f", {role}" if role else "" for role in (old_role, new_role))
                 if old or new:
                     self.body.run_pair(paragraph, old, new, "Briefing Speaker Role")
-        attendees = session.view.shown.attendees
-        if attendees:
-            paragraph = self.body.paragraph("", "Briefing Speakers")
-            self.body.run(paragraph, f"{self.labels.attendees}: ", "Briefing Speaker Role")
-            self.body.run(paragraph, ", ".join(attendees))
+        old, new = session.view(lambda s: ", ".join(s.attendees))
+        if old or new:
+            with self.body.tracked("both" if old and new else "new" if new else "old"):
+                paragraph = self.body.paragraph("", "Briefing Speakers")
+                self.body.run(paragraph, f"{self.labels.attendees}: ", "Briefing Speaker Role")
+                self.body.run_pair(paragraph, old or new, new or old)
+
+
+def _with_attendees_of(old: Pack, earlier: Pack) -> Pack:
+    """The earlier version with the attendees it had, and each session with its own.
+
+    The model's marked pack keeps the new version's attendees only (and says
+    what changed about them on the changes page): the earlier version's are
+    read from it, as where a moved entry was.
+    """
+    had = {session.id: session.attendees for session in earlier.sessions}
+    days = tuple(
+        replace(
+            day,
+            sessions=tuple(
+                replace(session, attendees=had.get(session.id, session.attendees))
+                for session in day.sessions
+            ),
+        )
+        for day in old.days
+    )
+    return replace(old, attendees=earlier.attendees, days=days)
 
 
 def _sessions(days: tuple[Day, ...]) -> list[Session]:
