@@ -212,10 +212,12 @@ def test_changes_since_a_git_revision(tmp_path: Path) -> None:
 @pytest.mark.skipif(
     not libreoffice_with_uno(), reason="needs LibreOffice and its python3-uno (Debian packages)"
 )
-def test_libreoffice_accept_all_gives_the_new_text(built: Path, tmp_path: Path) -> None:
-    # LibreOffice's Reject All joins an inserted paragraph with the one before it
-    # rather than after, so only Accept All is held to the new text here.
-    action, version = "accept", "new"
+@pytest.mark.parametrize(("action", "version"), [("accept", "new"), ("reject", "old")])
+def test_libreoffice_accept_all_gives_the_new_text_and_reject_all_the_old(
+    built: Path, tmp_path: Path, action: str, version: str
+) -> None:
+    # Whole paragraphs inserted are tracked with their own paragraph marks, and a
+    # moved question is a move, so LibreOffice's Reject All gives the old text too.
     script = Path(__file__).with_name("lo_accept.py")
     result = tmp_path / f"{action}.docx"
     changes = built / "out" / "pack" / "pack.changes.docx"
