@@ -7,12 +7,14 @@ also give back the earlier version's order when the reader rejects it, so a
 question or session that *moved* is shown twice: where it is now (moved to)
 and, as it was, where it came from (moved from), the two linked by a name as
 Word links a move's two halves.  This module puts every entry of both
-versions in that one order, with which version shows it and its number in
-each, so that the writer only writes it.
+versions in that one order, with which versions show it, and gives each
+version as a pack of its own (:func:`version_of`), from which that version's
+page view is built; the writer pairs the two views along this order.
 
 The model says that something moved but not where from within its old
-session; that place is read from the earlier version itself (the only thing
-read from it), each earlier entry kept in place or shown where it was.
+day or session; that place is read from the earlier version itself, each
+earlier entry kept in place or shown where it was (and the writer reads the
+earlier attendees from it, which the marked pack does not keep).
 """
 
 from __future__ import annotations
