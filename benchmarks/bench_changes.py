@@ -42,7 +42,7 @@ def main() -> None:
 
     from bench_build import large_pack
 
-    from briefpack.build.settings import resolve_settings
+    from briefpack.build.chosen_settings import resolve_settings
     from briefpack.content.loader import parse_yaml
     from briefpack.content.validate import validate_pack
     from briefpack.model.changes import compare

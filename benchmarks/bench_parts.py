@@ -16,7 +16,7 @@ documents (the parts) merged with pikepdf, three ways:
 
 It prints each PDF's size against the single document's (the issue's target:
 at most 1.15x) and what each step costs; then briefpack's own book of the
-same pack (``render/parts.py``, ``render/book.py``), step by step, against
+same pack (``render/book/parts.py``, ``render/book/join.py``), step by step, against
 its single render.
 """
 
@@ -103,9 +103,9 @@ def main() -> None:
 
     from bench_build import large_pack
 
-    from briefpack.build.settings import resolve_settings
+    from briefpack.build.chosen_settings import resolve_settings
     from briefpack.content.validate import load_pack
-    from briefpack.render.book import share_fonts
+    from briefpack.render.book.join import share_fonts
 
     folder = Path(tempfile.mkdtemp(prefix="briefpack-bench-parts-"))
     (folder / "large.yaml").write_text(large_pack(), encoding="utf-8")
@@ -150,7 +150,7 @@ def main() -> None:
 
 def book_steps(pack: Any, settings: Any) -> None:
     """briefpack's own book, step by step (warm), against its single render (tagged)."""
-    from briefpack.render import parts
+    from briefpack.render.book import parts
     from briefpack.render.pdf import (
         count_pages,
         join_book,

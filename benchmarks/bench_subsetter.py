@@ -41,7 +41,7 @@ import json, logging, os, sys, time
 from pathlib import Path
 import weasyprint.pdf.fonts as fonts
 from briefpack.render.pdf import render_pdf
-from briefpack.build.settings import resolve_settings
+from briefpack.build.chosen_settings import resolve_settings
 from briefpack.content.validate import load_pack
 
 spent = []

@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
 
-    from briefpack.build.settings import resolve_settings
+    from briefpack.build.chosen_settings import resolve_settings
     from briefpack.content.validate import load_pack
     from briefpack.render.pdf import render_pdf
 

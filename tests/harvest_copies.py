@@ -117,6 +117,6 @@ def refused(args: list[str], answers: Path, message: str) -> None:
 
 
 def harvested(answers: Path) -> Any:
-    from briefpack.content.answers import load_answers
+    from briefpack.content.answers_file import load_answers
 
     return load_answers(answers)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pikepdf
 
-from briefpack.render.overlay import place_page
+from briefpack.render.book.overlay import place_page
 from briefpack.render.preread import DrawingCleaner
 
 from conftest import BUNDLED_PACK

@@ -212,7 +212,7 @@ def test_the_word_copy_describes_every_picture(tmp_path: Path) -> None:
 
 
 def test_the_built_in_themes_read_at_4_5_to_1_and_a_pale_theme_is_reported(tmp_path: Path) -> None:
-    from briefpack.build.settings import choose_theme
+    from briefpack.build.chosen_settings import choose_theme
     from briefpack.model.theme import contrast
 
     assert contrast("#000000", "#ffffff") == pytest.approx(21)

@@ -123,7 +123,7 @@ def test_harvest_brings_every_answer_back_word_for_word(built: Path, tmp_path: P
         "harvest", str(word), str(pdf), "--into", str(built / "content" / "pack.answers.yaml")
     )
     assert code == 0, err
-    from briefpack.content.answers import load_answers
+    from briefpack.content.answers_file import load_answers
 
     answers = load_answers(built / "content" / "pack.answers.yaml")
     first, second = answers.get(FIRST), answers.get(SECOND)
@@ -234,7 +234,7 @@ def test_two_questions_with_one_key_are_an_error_at_the_second_where_answers_are
 
 
 def test_an_answers_file_is_checked_at_its_lines_and_is_not_a_pack(tmp_path: Path) -> None:
-    from briefpack.content.answers import load_answers
+    from briefpack.content.answers_file import load_answers
     from briefpack.errors import BriefpackError
 
     shutil.copy(BUNDLED_PACK, tmp_path / "pack.yaml")
@@ -384,7 +384,7 @@ def test_a_copy_filled_then_saved_by_libreoffice_is_harvested(built: Path, tmp_p
     shutil.copy(built / "content" / "pack.yaml", tmp_path / "pack.yaml")
     code, _, err = run("harvest", str(saved), "--into", str(into))
     assert code == 0, err
-    from briefpack.content.answers import load_answers
+    from briefpack.content.answers_file import load_answers
 
     answers = load_answers(into)
     assert [answer.key for answer in answers.answers] == [SECOND]  # placeholders are no answers

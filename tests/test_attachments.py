@@ -294,7 +294,7 @@ def test_the_stamps_use_the_books_fonts_embedded_once(book: Path) -> None:
 
 
 def test_an_open_action_that_only_opens_at_a_page_is_no_warning(tmp_path: Path) -> None:
-    from briefpack.content.attachments import active_content
+    from briefpack.content.preread_files import active_content
 
     path = make_pdf(tmp_path / "opens.pdf", 2)
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:

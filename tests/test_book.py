@@ -13,11 +13,11 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from briefpack.build.chosen_settings import resolve_settings
 from briefpack.build.files import PARTS
-from briefpack.build.settings import resolve_settings
 from briefpack.content.validate import load_pack
-from briefpack.render.book import join_parts
-from briefpack.render.parts import numbers_part
+from briefpack.render.book.join import join_parts
+from briefpack.render.book.parts import numbers_part
 from briefpack.render.pdf import render_pdf
 from briefpack.render.settings import BOOK_MIN_SESSIONS
 from briefpack.render.theme_css import font_files

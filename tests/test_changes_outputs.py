@@ -361,7 +361,7 @@ def test_accept_all_and_reject_all_give_each_version_whatever_moved_or_was_renam
 ) -> None:
     import datetime as dt
 
-    from briefpack.build.settings import default_theme
+    from briefpack.build.chosen_settings import default_theme
     from briefpack.content.validate import load_pack
     from briefpack.render.docx.writer import render_docx
     from briefpack.render.settings import RenderSettings

@@ -13,7 +13,7 @@ import docx as python_docx
 import pikepdf
 import pytest
 
-from briefpack.build.settings import default_theme
+from briefpack.build.chosen_settings import default_theme
 from briefpack.model import Day, Pack
 from briefpack.render.docx.writer import render_docx
 from briefpack.render.settings import RenderSettings

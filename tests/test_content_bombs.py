@@ -12,8 +12,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from briefpack.content.attachments import AttachmentRefusedError, check_attachment
 from briefpack.content.page_content import ContentTooLargeError, decoded_size
+from briefpack.content.preread_files import AttachmentRefusedError, check_attachment
 
 from conftest import run
 from limit_pdfs import MB, bomb, deflated, pack_with, with_content

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from briefpack.doctor import run_checks
+from briefpack.render.builtin_themes import templates_dir
 from briefpack.render.pdf import SUBSETTER_INSTALL
-from briefpack.render.theme import templates_dir
 
 from conftest import WITHOUT_HARFBUZZ_SUBSET
 

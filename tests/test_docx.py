@@ -15,7 +15,7 @@ import docx as python_docx
 import pytest
 from docx.shared import Pt
 
-from briefpack.build.settings import default_theme, resolve_settings
+from briefpack.build.chosen_settings import default_theme, resolve_settings
 from briefpack.content.validate import load_pack
 from briefpack.errors import BriefpackError
 from briefpack.model import Pack
@@ -415,7 +415,7 @@ def test_long_titles_fit_the_core_property_limit(write_pack: WritePack) -> None:
 def test_the_word_logo_is_described_by_the_pack_s_owner_never_the_theme_folder(
     write_pack: WritePack, tmp_path: Path
 ) -> None:
-    from briefpack.content.theme import load_theme
+    from briefpack.content.theme_file import load_theme
 
     folder = tmp_path / "acme-theme-v2"
     folder.mkdir()

@@ -16,7 +16,7 @@ import docx as python_docx
 import pytest
 from PIL import Image
 
-from briefpack.build.settings import choose_theme, default_theme
+from briefpack.build.chosen_settings import choose_theme, default_theme
 from briefpack.model import Pack
 from briefpack.model.answers import Answer, Answers
 from briefpack.render.docx.writer import render_docx

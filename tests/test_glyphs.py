@@ -9,10 +9,10 @@ import pytest
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-from briefpack.build.settings import default_theme
+from briefpack.build.chosen_settings import default_theme
 from briefpack.content import glyphs
 from briefpack.content.glyphs import glyph_warnings, theme_font_files
-from briefpack.content.theme import load_theme
+from briefpack.content.theme_file import load_theme
 from briefpack.content.validate import load_pack
 from briefpack.model import Pack
 

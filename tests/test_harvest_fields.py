@@ -81,7 +81,7 @@ def test_what_harvest_writes_is_what_the_build_reads(built: Path, pack: Path) ->
 def test_an_answers_file_holding_a_control_character_is_refused_at_its_line(
     tmp_path: Path,
 ) -> None:
-    from briefpack.content.answers import load_answers
+    from briefpack.content.answers_file import load_answers
     from briefpack.errors import BriefpackError
 
     answers = tmp_path / "pack.answers.yaml"

@@ -124,7 +124,7 @@ def test_an_answers_file_refuses_what_harvest_refuses_at_its_line(
     tmp_path: Path, value: str, message: str
 ) -> None:
     """So that validate and build agree with harvest, whoever edited the file."""
-    from briefpack.content.answers import load_answers
+    from briefpack.content.answers_file import load_answers
     from briefpack.errors import BriefpackError
 
     answers = tmp_path / "pack.answers.yaml"
@@ -150,7 +150,7 @@ def _answers_totalling(total: int) -> str:
 def test_an_answers_file_over_the_total_the_debrief_sets_in_time_is_refused(
     tmp_path: Path,
 ) -> None:
-    from briefpack.content.answers import MAX_ANSWERS_TOTAL, load_answers
+    from briefpack.content.answers_file import MAX_ANSWERS_TOTAL, load_answers
     from briefpack.errors import BriefpackError
 
     answers = tmp_path / "pack.answers.yaml"
@@ -169,7 +169,7 @@ def test_an_answers_file_over_the_total_the_debrief_sets_in_time_is_refused(
 def test_a_harvest_that_would_pass_the_total_is_refused_with_nothing_written(
     built: Path, pack: Path
 ) -> None:
-    from briefpack.content.answers import MAX_ANSWERS_TOTAL
+    from briefpack.content.answers_file import MAX_ANSWERS_TOTAL
 
     answers = pack / "pack.answers.yaml"
     answers.write_text(_answers_totalling(MAX_ANSWERS_TOTAL - 5), encoding="utf-8")
@@ -190,7 +190,7 @@ def test_long_words_count_more_towards_the_total_as_they_cost_the_debrief_more(
     tmp_path: Path,
 ) -> None:
     """600,000 characters of 2,000-character words ran past 300 s; as much prose takes 18 s."""
-    from briefpack.content.answers import MAX_ANSWERS_TOTAL, load_answers
+    from briefpack.content.answers_file import MAX_ANSWERS_TOTAL, load_answers
     from briefpack.errors import BriefpackError
 
     words = " ".join(["x" * 2_000] * 5)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from briefpack.content.attachments import AttachmentRefusedError, check_attachment
+from briefpack.content.preread_files import AttachmentRefusedError, check_attachment
 
 from limit_pdfs import MB, deflated, form_stream, with_content
 

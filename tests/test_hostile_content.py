@@ -124,7 +124,7 @@ def test_a_secret_beside_the_content_folder_is_nowhere_in_the_outputs(tmp_path: 
 def test_unsafe_links_lose_their_target_but_keep_their_text_in_both_formats(
     write_pack: WritePack,
 ) -> None:
-    from briefpack.build.settings import resolve_settings
+    from briefpack.build.chosen_settings import resolve_settings
     from briefpack.render.docx.writer import render_docx
     from briefpack.render.pdf import render_pdf
 
@@ -149,7 +149,7 @@ def test_unsafe_links_lose_their_target_but_keep_their_text_in_both_formats(
 
 
 def test_template_syntax_and_raw_html_are_text_in_the_word_copy(write_pack: WritePack) -> None:
-    from briefpack.build.settings import resolve_settings
+    from briefpack.build.chosen_settings import resolve_settings
     from briefpack.render.docx.writer import render_docx
 
     pack = valid(
@@ -165,7 +165,7 @@ def test_template_syntax_and_raw_html_are_text_in_the_word_copy(write_pack: Writ
 
 
 def test_zero_width_and_bidirectional_characters_render(write_pack: WritePack) -> None:
-    from briefpack.build.settings import resolve_settings
+    from briefpack.build.chosen_settings import resolve_settings
     from briefpack.render.docx.writer import render_docx
     from briefpack.render.pdf import render_pdf
 
@@ -197,7 +197,7 @@ def test_characters_no_font_can_show_are_named_once_at_their_field(
 def test_characters_the_template_prints_that_no_font_can_show_are_named(
     write_pack: WritePack, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from briefpack.build.settings import resolve_settings
+    from briefpack.build.chosen_settings import resolve_settings
     from briefpack.render.pdf import _report_missing_glyphs
 
     pack = valid(write_pack(MINIMAL_PACK.replace("Where are we going?", "Ask \U0002d402")))
@@ -217,7 +217,7 @@ def test_characters_the_template_prints_that_no_font_can_show_are_named(
 
 
 def test_a_ten_thousand_character_word_wraps(write_pack: WritePack) -> None:
-    from briefpack.build.settings import resolve_settings
+    from briefpack.build.chosen_settings import resolve_settings
     from briefpack.render.pdf import render_pdf
 
     word = "x" * 10_000

@@ -105,7 +105,7 @@ def theme_characters() -> list[str]:
 
     from fontTools.ttLib import TTFont
 
-    from briefpack.render.theme import templates_dir
+    from briefpack.render.builtin_themes import templates_dir
 
     covered: set[int] = set()
     for path in (templates_dir() / "fonts").glob("*.[ot]tf"):
@@ -159,7 +159,7 @@ def packs(draw: st.DrawFn) -> tuple[str, list[str]]:
 def test_random_valid_packs_build_with_every_question_in_both_formats(
     pack_and_questions: tuple[str, list[str]],
 ) -> None:
-    from briefpack.build.settings import resolve_settings
+    from briefpack.build.chosen_settings import resolve_settings
     from briefpack.model.rich_text import plain_text
     from briefpack.render.docx.writer import render_docx
     from briefpack.render.pdf import render_pdf

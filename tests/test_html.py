@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from briefpack.build.settings import default_theme
-from briefpack.content.theme import load_theme
+from briefpack.build.chosen_settings import default_theme
+from briefpack.content.theme_file import load_theme
 from briefpack.model.answers import Answer, Answers
 from briefpack.model.theme import Theme
 from briefpack.render.html import html_document

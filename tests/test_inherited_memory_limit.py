@@ -53,7 +53,7 @@ def test_a_build_under_a_lower_hard_limit_renders_within_it(tmp_path: Path) -> N
 POOL = textwrap.dedent(
     """
     import resource, sys
-    from briefpack.build.limits import Limits
+    from briefpack.build.render_limits import Limits
     from briefpack.build.workers import WorkerPool
 
     def limit(job):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefpack.render.theme import THEME_MARKER, templates_dir
+from briefpack.render.builtin_themes import THEME_MARKER, templates_dir
 
 from conftest import REPO
 
@@ -17,7 +17,7 @@ from conftest import REPO
 # install under test can provide briefpack.
 FIND_THEME = (
     "import sys, site; {setup}; "
-    "from briefpack.render.theme import templates_dir; print(templates_dir())"
+    "from briefpack.render.builtin_themes import templates_dir; print(templates_dir())"
 )
 
 

@@ -10,7 +10,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from briefpack.build.settings import resolve_settings
+from briefpack.build.chosen_settings import resolve_settings
 from briefpack.content.validate import load_pack
 from briefpack.render.catalogues import catalogue_languages, printed_language
 from briefpack.render.pdf import render_pdf

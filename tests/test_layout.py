@@ -18,7 +18,7 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from briefpack.render.theme import templates_dir
+from briefpack.render.builtin_themes import templates_dir
 from briefpack.render.wording import wording_for
 
 from checkers import pdf_findings

@@ -11,7 +11,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from briefpack.content.attachments import AttachmentRefusedError, check_attachment
+from briefpack.content.preread_files import AttachmentRefusedError, check_attachment
 
 from conftest import run
 from limit_pdfs import form_stream, pack_with, with_content

@@ -14,7 +14,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from briefpack.content.attachments import AttachmentRefusedError, check_attachment
+from briefpack.content.preread_files import AttachmentRefusedError, check_attachment
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, run
 from limit_pdfs import pack_with, with_content

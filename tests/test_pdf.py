@@ -11,15 +11,15 @@ import jinja2
 import pytest
 
 import briefpack
-from briefpack.build.settings import default_theme, resolve_settings
+from briefpack.build.chosen_settings import default_theme, resolve_settings
 from briefpack.content.validate import load_pack
 from briefpack.model import Pack, Session
 from briefpack.model.rich_text import plain_text
+from briefpack.render.builtin_themes import templates_dir
 from briefpack.render.internal_pages import page_html
 from briefpack.render.pdf import RestrictedFetcher, render_pdf
 from briefpack.render.recipient_mark import mark_html
 from briefpack.render.settings import RenderSettings
-from briefpack.render.theme import templates_dir
 from briefpack.render.wording import wording_for
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, run, valid

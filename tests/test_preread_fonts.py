@@ -9,8 +9,8 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from briefpack.content.attachments import check_attachment
 from briefpack.content.preread_facts import standard_name, unembedded_warning
+from briefpack.content.preread_files import check_attachment
 from briefpack.render.preread_fonts import FontSubstituter, has_program, substitute_face
 
 from conftest import BUNDLED_PACK, run

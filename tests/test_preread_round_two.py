@@ -35,7 +35,7 @@ def test_a_pre_read_changed_after_loading_is_refused_not_drawn(tmp_path: Path) -
     from briefpack.content.validate import load_pack
     from briefpack.errors import BriefpackError
     from briefpack.model.theme import Margins
-    from briefpack.render.attachments import KeptPage, finish_book
+    from briefpack.render.book.pre_reads import KeptPage, finish_book
 
     make_pdf(tmp_path / "memo.pdf", 1)
     pack = pack_with_pre_read(tmp_path, "memo.pdf")
@@ -56,7 +56,7 @@ from pathlib import Path
 from briefpack.content.validate import load_pack
 from briefpack.errors import BriefpackError
 from briefpack.model.theme import Margins
-from briefpack.render.attachments import KeptPage, finish_book
+from briefpack.render.book.pre_reads import KeptPage, finish_book
 
 attachment = load_pack(Path(sys.argv[1])).attachments[0]
 os.remove(attachment.path)
@@ -129,7 +129,7 @@ def test_content_that_cannot_be_decoded_is_refused_at_the_attachment(
 ) -> None:
     from briefpack.errors import BriefpackError
     from briefpack.model.theme import Margins
-    from briefpack.render.attachments import KeptPage, finish_book
+    from briefpack.render.book.pre_reads import KeptPage, finish_book
 
     raw, parameters, why = UNREADABLE_CONTENT[case]
     source = pre_read_drawn_by(tmp_path / "memo.pdf", raw, parameters)

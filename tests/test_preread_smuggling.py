@@ -18,7 +18,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from briefpack.render.overlay import place_page
+from briefpack.render.book.overlay import place_page
 from briefpack.render.preread import DrawingCleaner
 from briefpack.render.preread_content import names_in
 

@@ -206,7 +206,7 @@ def test_an_untagged_pre_read_is_a_warning_once_at_its_line(tmp_path: Path) -> N
 
 
 def test_a_pre_read_says_whether_it_is_tagged_when_the_pack_is_read(tmp_path: Path) -> None:
-    from briefpack.content.attachments import check_attachment
+    from briefpack.content.preread_files import check_attachment
 
     assert check_attachment(make_tagged_pdf(tmp_path / "t.pdf")).tagged
     assert not check_attachment(make_untagged_pdf(tmp_path / "u.pdf")).tagged
@@ -215,7 +215,7 @@ def test_a_pre_read_says_whether_it_is_tagged_when_the_pack_is_read(tmp_path: Pa
 def test_a_pre_read_names_the_fonts_it_does_not_embed_when_the_pack_is_read(
     tmp_path: Path,
 ) -> None:
-    from briefpack.content.attachments import check_attachment
+    from briefpack.content.preread_files import check_attachment
 
     # Helvetica, named and not embedded, as office and report tools leave it: the
     # book stands in for it (tests/test_preread_fonts.py); Symbol it cannot.

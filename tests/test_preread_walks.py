@@ -138,7 +138,7 @@ def test_a_clean_pre_read_is_placed_byte_for_byte_as_before(tmp_path: Path) -> N
 def test_an_attachment_without_a_line_is_named_by_its_path(tmp_path: Path) -> None:
     from briefpack.errors import BriefpackError
     from briefpack.model.theme import Margins
-    from briefpack.render.attachments import KeptPage, finish_book
+    from briefpack.render.book.pre_reads import KeptPage, finish_book
 
     source = make_deep_pdf(tmp_path / "deep.pdf", MAX_DEPTH)
     book = io.BytesIO()
@@ -174,7 +174,7 @@ def tagged(depth: int, loop: bool) -> pikepdf.Pdf:
 
 
 def test_a_loop_in_a_structure_tree_is_walked_once() -> None:
-    from briefpack.render.book import drop_empty_elements
+    from briefpack.render.book.join import drop_empty_elements
     from briefpack.render.tagging import label_list_items
 
     with tagged(5, loop=True) as pdf:
@@ -184,7 +184,7 @@ def test_a_loop_in_a_structure_tree_is_walked_once() -> None:
 
 def test_a_structure_tree_too_deep_is_one_line_not_a_crash() -> None:
     from briefpack.errors import BriefpackError
-    from briefpack.render.book import drop_empty_elements
+    from briefpack.render.book.join import drop_empty_elements
     from briefpack.render.tagging import MAX_STRUCTURE_DEPTH, label_list_items
 
     message = f"the PDF's structure tree nests more than {MAX_STRUCTURE_DEPTH} levels deep"

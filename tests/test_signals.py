@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from briefpack.build.limits import Limits
+from briefpack.build.render_limits import Limits
 from briefpack.build.workers import WorkerPool
 
 from conftest import MINIMAL_PACK

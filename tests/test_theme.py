@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from briefpack.content.theme import load_theme
+from briefpack.content.theme_file import load_theme
 from briefpack.errors import BriefpackError
 from briefpack.model.theme import Theme
-from briefpack.render.theme import templates_dir
+from briefpack.render.builtin_themes import templates_dir
 from briefpack.render.theme_css import running_text, running_width, text_width
 
 

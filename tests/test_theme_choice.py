@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from test_theme_parity import pdf_colours
 
-from briefpack.render.theme import BUILT_IN_THEMES
+from briefpack.render.builtin_themes import BUILT_IN_THEMES
 
 from conftest import MINIMAL_PACK, run
 from pdf_helpers import fonts

@@ -15,7 +15,7 @@ import tinycss2
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from briefpack.build.settings import choose_theme
+from briefpack.build.chosen_settings import choose_theme
 from briefpack.render.theme_css import css_colour, css_number, css_string, css_url, theme_css
 
 from conftest import run

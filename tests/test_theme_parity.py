@@ -18,8 +18,8 @@ import pytest
 from docx import Document as WordDocument
 from pypdf import PdfReader
 
-from briefpack.build.settings import default_theme, resolve_settings
-from briefpack.content.theme import load_theme
+from briefpack.build.chosen_settings import default_theme, resolve_settings
+from briefpack.content.theme_file import load_theme
 from briefpack.content.validate import load_pack
 from briefpack.model import Pack
 from briefpack.model.theme import Theme

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from briefpack.content.theme import MAX_THEME_FILES
+from briefpack.content.theme_file import MAX_THEME_FILES
 
 from conftest import run
 

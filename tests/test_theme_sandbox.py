@@ -154,7 +154,7 @@ def test_a_template_that_never_ends_stops_validate_at_the_time_limit_not_forever
     # The sandbox bounds what a template may reach, not how long it runs: validate's
     # trial render runs in a worker under the build's limits (shortened here).
     from briefpack.build import trial
-    from briefpack.build.limits import Limits
+    from briefpack.build.render_limits import Limits
 
     monkeypatch.setattr(trial, "TRIAL_LIMITS", Limits(seconds=2))
     endless = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"

@@ -156,7 +156,7 @@ def test_a_picture_that_draws_past_validates_time_limit_is_named_not_a_template(
     # limit ... which validate holds a template to', at the pack file: each SVG is
     # now drawn as a job of its own, named by its file (limit shortened here).
     from briefpack.build import trial
-    from briefpack.build.limits import Limits
+    from briefpack.build.render_limits import Limits
 
     monkeypatch.setattr(trial, "TRIAL_LIMITS", Limits(seconds=0.2))
     # 2,000 dots along a path: within the SVG check's bounds, 0.5 s to draw.

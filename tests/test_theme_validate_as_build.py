@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefpack.build.settings import choose_theme, resolve_settings
+from briefpack.build.chosen_settings import choose_theme, resolve_settings
 from briefpack.content.validate import load_pack
 from briefpack.errors import BriefpackError
 from briefpack.render.html import html_document

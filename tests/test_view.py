@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from briefpack.build.settings import default_theme
-from briefpack.content.theme import load_theme
+from briefpack.build.chosen_settings import default_theme
+from briefpack.content.theme_file import load_theme
 from briefpack.model import Pack
 from briefpack.model.answers import Answer, Answers
 from briefpack.model.changes import compare

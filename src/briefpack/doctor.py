@@ -49,7 +49,7 @@ def run_doctor() -> int:
     """``briefpack doctor``: print the report; 1 when something builds need is missing."""
     import click
 
-    from briefpack.render.theme import templates_dir
+    from briefpack.render.builtin_themes import templates_dir
 
     click.echo(summary_line())
     checks = run_checks(templates_dir())
@@ -163,7 +163,7 @@ def _theme_fonts(theme: Path) -> Check:
     """The theme's theme.yaml is valid, and every font file it names is a font."""
     from fontTools.ttLib import TTFont, TTLibError
 
-    from briefpack.content.theme import load_theme
+    from briefpack.content.theme_file import load_theme
     from briefpack.errors import BriefpackError
     from briefpack.render.theme_css import font_files
 

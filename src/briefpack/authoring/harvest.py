@@ -18,12 +18,12 @@ the build would then refuse, and nothing at all when anything is refused:
 * a field whose text holds a character the answers file may not hold (a
   control character, a lone surrogate, a noncharacter), or that is longer
   than the build renders in a few seconds
-  (:data:`~briefpack.content.answers.MAX_ANSWER_CHARACTERS`, and
-  :data:`~briefpack.content.answers.MAX_WORD_CHARACTERS` without a space a
+  (:data:`~briefpack.content.answers_file.MAX_ANSWER_CHARACTERS`, and
+  :data:`~briefpack.content.answers_file.MAX_WORD_CHARACTERS` without a space a
   line may break at: the answers file's reader refuses the same), is refused
   at the filled copy, naming the field's question;
 * answers that would make the answers file hold more than the debrief sets
-  in time (:data:`~briefpack.content.answers.MAX_ANSWERS_TOTAL`) are refused
+  in time (:data:`~briefpack.content.answers_file.MAX_ANSWERS_TOTAL`) are refused
   at each copy read;
 * an empty field is no answer, and an answer equal to the stored one is nothing new;
 * a different answer where one is stored, or two different answers to one
@@ -61,7 +61,7 @@ NOTHING = "nothing was harvested"
 
 def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: str) -> None:
     """Harvest ``files`` into ``into`` (or the answers file of the pack they belong to)."""
-    from briefpack.content.answers import answers_path, load_answers
+    from briefpack.content.answers_file import answers_path, load_answers
     from briefpack.content.filled import read_filled
 
     problems: list[Problem] = []
@@ -178,7 +178,7 @@ def _text_problems(
     copy: FilledCopy, fields: Sequence[Filled], questions: Mapping[str, Question]
 ) -> list[Problem]:
     """Every text of ``copy`` the answers file may not hold, at the copy, naming the question."""
-    from briefpack.content.answers import described, refused_character, too_long
+    from briefpack.content.answers_file import described, refused_character, too_long
 
     problems: list[Problem] = []
     name = Path(copy.where).name
@@ -200,7 +200,7 @@ def _text_problems(
 
 def _refuse_total(answers: Sequence[Answer], filled: Sequence[Filled], target: Path) -> None:
     """Refuse, at each copy read, answers whose texts together the debrief could not set in time."""
-    from briefpack.content.answers import ANSWER_TEXTS, debrief_weight, total_too_long
+    from briefpack.content.answers_file import ANSWER_TEXTS, debrief_weight, total_too_long
 
     total = sum(
         debrief_weight(getattr(answer, name) or "") for answer in answers for name in ANSWER_TEXTS
@@ -221,8 +221,8 @@ def _write(target: Path, text: str, answers: Sequence[Answer]) -> None:
     build never refuses what harvest wrote (its size included).
     """
     from briefpack.build.files import write_atomically
-    from briefpack.content.answers import answers_from_text
-    from briefpack.content.limits import DEFAULT_MAX_SIZE
+    from briefpack.content.answers_file import answers_from_text
+    from briefpack.content.read_limits import DEFAULT_MAX_SIZE
 
     data = text.encode("utf-8")
     if len(data) > DEFAULT_MAX_SIZE:
@@ -376,7 +376,7 @@ def _pack_for(copies: Sequence[FilledCopy], into: Path | None, content: str) -> 
     :func:`pack_folders` looks; a copy without one is matched by its keys in
     ``content``, then refused for want of an identity by :func:`checked_fields`.
     """
-    from briefpack.content.answers import ANSWERS_SUFFIX
+    from briefpack.content.answers_file import ANSWERS_SUFFIX
     from briefpack.content.validate import load_pack
 
     if into is not None:

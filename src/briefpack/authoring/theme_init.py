@@ -17,9 +17,9 @@ def run_theme_init(folder: Path, source: str) -> None:
     so it builds as it is.  Replace what should change.
     """
     from briefpack.authoring.starter import write_new
-    from briefpack.build.settings import choose_theme
-    from briefpack.content.theme import THEME_FILE
-    from briefpack.render.theme import BUILT_IN_THEMES, built_in_theme_dir
+    from briefpack.build.chosen_settings import choose_theme
+    from briefpack.content.theme_file import THEME_FILE
+    from briefpack.render.builtin_themes import BUILT_IN_THEMES, built_in_theme_dir
 
     built_in = built_in_theme_dir(source)
     if built_in is None:

@@ -21,7 +21,7 @@ from briefpack.build.request import build_options_from, pack_paths
 from briefpack.build.signals import stopped_like_ctrl_c
 from briefpack.build.workers import WorkerPool
 from briefpack.errors import BriefpackError
-from briefpack.render.theme import templates_dir
+from briefpack.render.builtin_themes import templates_dir
 
 #: How long a burst of saves is awaited before building, in milliseconds.
 DEBOUNCE_MS = 150

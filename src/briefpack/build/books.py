@@ -1,7 +1,7 @@
 """The full pack's PDF as a book: its parts rendered as jobs, kept between builds, then joined.
 
 A :class:`Book` stands for one full-pack PDF to make.  It hands the build
-the steps to render (see :mod:`briefpack.render.parts`), takes their
+the steps to render (see :mod:`briefpack.render.book.parts`), takes their
 results as they come, and hands out the next steps:
 
 1. the front matter and each session, unless kept from an earlier build;
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from briefpack.build.files import FolderPartStore
 from briefpack.errors import BriefpackError
-from briefpack.render.parts import (
+from briefpack.render.book.parts import (
     JoinSpec,
     PartSpec,
     RenderedPart,

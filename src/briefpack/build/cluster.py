@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from briefpack.build.jobs import describe_job
-from briefpack.build.limits import Limits
+from briefpack.build.render_limits import Limits
 from briefpack.build.scheduler import DEFAULT_CONNECT_TIMEOUT, connect, discard, quiet_dask
 from briefpack.build.shipping import files_folder, job_files, place_files, reroot
 from briefpack.build.workers import JobQueue, Outcome, WorkerPool

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from briefpack.content.answers import is_answers_file
-from briefpack.content.limits import not_a_regular_file
+from briefpack.content.answers_file import is_answers_file
+from briefpack.content.read_limits import not_a_regular_file
 from briefpack.errors import BriefpackError, Problem
 
 PACK_SUFFIXES = (".yaml", ".yml")

@@ -17,7 +17,7 @@ from briefpack.model import Pack
 from briefpack.render.settings import RenderSettings
 
 if TYPE_CHECKING:
-    from briefpack.render.parts import JoinSpec, PartSpec
+    from briefpack.render.book.parts import JoinSpec, PartSpec
 
 
 @dataclass(frozen=True, slots=True)

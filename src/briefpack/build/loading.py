@@ -14,7 +14,7 @@ from pathlib import Path
 from briefpack.build.options import BuildOptions
 from briefpack.build.report import BuildReport
 from briefpack.build.versions import Version, earlier_version
-from briefpack.content.answers import answers_path, load_answers
+from briefpack.content.answers_file import answers_path, load_answers
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack
 from briefpack.model.answers import Answers

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefpack.build.limits import Limits
+from briefpack.build.render_limits import Limits
 from briefpack.build.scheduler import DEFAULT_CONNECT_TIMEOUT
-from briefpack.content.limits import ReadLimits
+from briefpack.content.read_limits import ReadLimits
 from briefpack.render.formats import DEFAULT_FORMATS
 
 

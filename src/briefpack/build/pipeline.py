@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefpack.build.chosen_settings import theme_warnings
 from briefpack.build.files import read_manifest, remove_stale_temporaries
 from briefpack.build.fingerprints import ThemeFingerprints
 from briefpack.build.jobs import Job, describe_job
@@ -36,7 +37,6 @@ from briefpack.build.options import BuildOptions
 from briefpack.build.planning import plan, theme_for
 from briefpack.build.rendering import render_job, rendered, worker_pool
 from briefpack.build.report import BuildReport, Event, Notify, Progress
-from briefpack.build.settings import theme_warnings
 from briefpack.build.system import hold_back, not_built
 from briefpack.build.writing import OutputWriter
 from briefpack.content.glyphs import glyph_warnings

@@ -15,11 +15,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefpack import __version__
+from briefpack.build.chosen_settings import choose_theme, resolve_settings
 from briefpack.build.files import PARTS, FolderPartStore, canonical, file_hash
 from briefpack.build.fingerprints import output_fingerprint
 from briefpack.build.jobs import Job, content_slice
 from briefpack.build.options import BuildOptions
-from briefpack.build.settings import choose_theme, resolve_settings
 from briefpack.build.versions import Version
 from briefpack.model import Pack, Recipient, pack_images
 from briefpack.model.answers import Answers

@@ -3,7 +3,7 @@
 The options that ``build``, ``watch`` and ``preview`` share, and those that
 limit reading a pack (``validate`` takes them too), are declared here, next
 to the functions that turn their values into the packs to read, the
-:class:`~briefpack.content.limits.ReadLimits` and the
+:class:`~briefpack.content.read_limits.ReadLimits` and the
 :class:`~briefpack.build.pipeline.BuildOptions` (with the defaults chosen
 where nothing was given): an option and what it sets are changed in one
 place.  Sizes (:class:`ByteSize`) and a scheduler's address are read as the
@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from briefpack.build.limits import DEFAULT_TIME_LIMIT, Limits
+from briefpack.build.render_limits import DEFAULT_TIME_LIMIT, Limits
 from briefpack.build.scheduler import DEFAULT_CONNECT_TIMEOUT, check_address
 from briefpack.model import PAPER_SIZES
 from briefpack.render.formats import DEFAULT_FORMATS, FORMATS
 
 if TYPE_CHECKING:
     from briefpack.build.pipeline import BuildOptions
-    from briefpack.content.limits import ReadLimits
+    from briefpack.content.read_limits import ReadLimits
 
 #: Where the packs are when no path is given, and where new and imported packs go.
 DEFAULT_CONTENT = "content"
@@ -244,7 +244,7 @@ def read_limits(
     **_: Any,
 ) -> ReadLimits:
     """The limits on reading a pack, from the options named after them."""
-    from briefpack.content.limits import ReadLimits
+    from briefpack.content.read_limits import ReadLimits
 
     return ReadLimits(
         max_size, max_attachment_pages, max_pack_attachment_pages, max_attachment_stream_size

@@ -23,18 +23,18 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from briefpack.build.limits import Limits
-from briefpack.build.settings import choose_theme, resolve_settings, theme_warnings
-from briefpack.content.answers import answers_path, load_answers
+from briefpack.build.chosen_settings import choose_theme, resolve_settings, theme_warnings
+from briefpack.build.render_limits import Limits
+from briefpack.content.answers_file import answers_path, load_answers
 from briefpack.content.glyphs import glyph_warnings
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack, pack_images
 from briefpack.model.answers import Answers
 from briefpack.model.changes import compare
 from briefpack.model.theme import Theme
+from briefpack.render.builtin_themes import templates_dir
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings, is_book
-from briefpack.render.theme import templates_dir
 from briefpack.render.theme_css import font_files
 
 
@@ -58,7 +58,7 @@ def check_as_built(path: Path, pack: Pack, max_size: int) -> list[Problem]:
             trial_render(pack, theme, answers, template)
     except BriefpackError as error:
         problems.extend(error.problems)
-    from briefpack.render.attachments import pre_read_problems
+    from briefpack.render.book.pre_reads import pre_read_problems
 
     # Each pre-read rebuilt as the book will be, so that one it would refuse is refused here.
     problems.extend(pre_read_problems(pack.attachments))
@@ -241,7 +241,7 @@ def trial_variants(pack: Pack, theme: Theme, answers: Answers | None) -> Iterato
 
 
 def _book_parts(pack: Pack, settings: RenderSettings) -> Iterator[Variant]:
-    """The parts of ``pack`` made as a book (:mod:`briefpack.render.parts`), if it may be one."""
+    """The parts of ``pack`` made as a book (:mod:`briefpack.render.book.parts`), if it can be."""
     from briefpack.render.html import CONTENTS_PART, FRONT_PART
     from briefpack.render.view.anchors import link_descriptions
 

@@ -17,7 +17,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefpack.content.limits import ReadLimits, megabytes, not_a_regular_file
+from briefpack.content.read_limits import ReadLimits, megabytes, not_a_regular_file
 from briefpack.errors import BriefpackError, Mark, Problem
 from briefpack.model import Pack
 

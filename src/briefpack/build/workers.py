@@ -43,7 +43,7 @@ from briefpack.build.lifeline import (
     keep_from_children,
     release,
 )
-from briefpack.build.limits import Limits
+from briefpack.build.render_limits import Limits
 from briefpack.build.worker_process import capped_memory, serve
 from briefpack.errors import BriefpackError
 from briefpack.render.rendered import Rendered

@@ -1,7 +1,7 @@
 """The attachment entries of sessions, read into the model's :class:`Attachment`.
 
 An entry names a pre-read in the pack's folder; its file is judged by
-:mod:`briefpack.content.attachments` within the pack's :class:`ReadLimits`,
+:mod:`briefpack.content.preread_files` within the pack's :class:`ReadLimits`,
 and each warning it earns (what the book leaves out, no tags, fonts it does
 not embed) is given at the entry's ``file:`` line.  A file attached ten times
 is read once, but its pages count ten times towards the pack's limit on
@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefpack.content.attachments import (
+from briefpack.content.loader import Node
+from briefpack.content.preread_files import (
     AttachmentFacts,
     AttachmentRefusedError,
     check_attachment,
     unembedded_warning,
     untagged_warning,
 )
-from briefpack.content.limits import ReadLimits
-from briefpack.content.loader import Node
+from briefpack.content.read_limits import ReadLimits
 from briefpack.content.record import Checker
 from briefpack.content.schema import ATTACHMENT_KEYS
 from briefpack.errors import Mark

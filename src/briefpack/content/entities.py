@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from briefpack.content.attachment_entries import AttachmentReader
 from briefpack.content.images import ImageRefusedError, image_name, resolve_image
-from briefpack.content.limits import ReadLimits
 from briefpack.content.loader import MappingNode, Node, ScalarNode
+from briefpack.content.read_limits import ReadLimits
 from briefpack.content.record import Checker
 from briefpack.content.schema import (
     ATTENDEE_KEYS,

@@ -246,7 +246,7 @@ def _control_text(control: Any) -> str:
 def _from_pdf(path: Path) -> FilledCopy:
     import pikepdf
 
-    from briefpack.content.attachments import active_content
+    from briefpack.content.preread_files import active_content
 
     where = str(path)
     try:

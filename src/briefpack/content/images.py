@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from xml.parsers import expat
 
-from briefpack.content.limits import not_a_regular_file
+from briefpack.content.read_limits import not_a_regular_file
 
 #: Largest image file embedded.
 MAX_IMAGE_BYTES = 10 * 1024 * 1024

@@ -23,7 +23,7 @@ from typing import TypeAlias
 
 import yaml
 
-from briefpack.content.limits import (
+from briefpack.content.read_limits import (
     DEFAULT_MAX_SIZE,
     MAX_DEPTH,
     NotRegularFileError,

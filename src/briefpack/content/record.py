@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 
 from briefpack.content.images import resolve_image
-from briefpack.content.limits import not_a_regular_file
 from briefpack.content.loader import MappingNode, Node, ScalarNode, SequenceNode
 from briefpack.content.markdown import parse_markdown
+from briefpack.content.read_limits import not_a_regular_file
 from briefpack.content.schema import Key
 from briefpack.content.values import (
     Report,

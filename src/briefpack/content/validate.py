@@ -30,8 +30,8 @@ from briefpack.content.cross_checks import (
     with_session_ids,
 )
 from briefpack.content.entities import PackEntries
-from briefpack.content.limits import ReadLimits
 from briefpack.content.loader import Node, ScalarNode, load_file
+from briefpack.content.read_limits import ReadLimits
 from briefpack.content.record import Checker, problem_order
 from briefpack.content.schema import PACK_KEYS
 from briefpack.errors import BriefpackError, Problem

@@ -1,6 +1,6 @@
 """A theme: the look of a pack, defined once for both formats.
 
-Read from a theme folder's ``theme.yaml`` by :mod:`briefpack.content.theme`;
+Read from a theme folder's ``theme.yaml`` by :mod:`briefpack.content.theme_file`;
 the PDF's stylesheet and the Word copy's styles are both made from it.
 """
 

@@ -40,7 +40,7 @@ class Format:
     #: A change-marked output is made from both versions (``settings.earlier``
     #: and the plain new pack) rather than from the pack that marks the changes.
     tracks_changes: bool = False
-    #: The full pack is made as a book of parts (:mod:`briefpack.render.parts`),
+    #: The full pack is made as a book of parts (:mod:`briefpack.render.book.parts`),
     #: each step rendered by ``render_step``: an edit renders only what it touched.
     render_step: Callable[[Pack, RenderSettings, Any], Rendered] | None = None
     #: Rendered by WeasyPrint, which cannot start without Pango and other system
@@ -55,7 +55,7 @@ def _render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
 
 
 def _render_pdf_step(pack: Pack, settings: RenderSettings, step: Any) -> Rendered:
-    from briefpack.render.book_steps import render_step
+    from briefpack.render.book.steps import render_step
 
     return render_step(pack, settings, step)
 

@@ -46,7 +46,7 @@ from briefpack.model.rich_text import (
 )
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
-from briefpack.render.attachments import page_anchor
+from briefpack.render.book.pre_reads import page_anchor
 from briefpack.render.rendered import Rendered
 from briefpack.render.sandbox import ThemeLoader, ThemeSandbox, template_problems
 from briefpack.render.scrub import refuse_reaching_out, style_text, with_policy

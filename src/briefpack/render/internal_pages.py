@@ -1,6 +1,6 @@
 """briefpack's own pages: the few HTML documents it writes besides the theme's template.
 
-The sheet of page numbers laid over a joined book (:mod:`briefpack.render.parts`)
+The sheet of page numbers laid over a joined book (:mod:`briefpack.render.book.parts`)
 and a recipient's mark (:mod:`briefpack.render.recipient_mark`) are
 briefpack's, not the theme's: a theme cannot override them, so they are not
 looked up in its folder nor run in its sandbox.  Their templates are in the

@@ -38,7 +38,7 @@ from briefpack.model.answers import (
     pack_identity,
 )
 from briefpack.model.theme import Theme
-from briefpack.render.attachments import finish_book, kept_pages
+from briefpack.render.book.pre_reads import finish_book, kept_pages
 from briefpack.render.catalogues import printed_language
 from briefpack.render.html import (
     IMAGES,
@@ -196,7 +196,7 @@ def weasyprint_pdf(
 ) -> tuple[bytes, list[list[str]]]:
     """WeasyPrint's PDF of ``html``, and the anchors on each of its pages; problems reported.
 
-    A whole pack's HTML, or a book's part (:mod:`briefpack.render.book_steps`,
+    A whole pack's HTML, or a book's part (:mod:`briefpack.render.book.steps`,
     with the part's ``extra_css`` and PDF ``variant``).  Without ``write``, only the
     layout: no PDF (empty bytes), its pages counted.
     """

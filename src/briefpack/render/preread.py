@@ -5,7 +5,7 @@ Copying the page's ``/Resources`` whole would copy whatever hangs from them:
 a font or picture dictionary can point at a JavaScript or launch action, an
 embedded file, or a second catalogue with an open action, and a PDF writer
 copies what is pointed at.  So each page is cleaned before it is drawn into
-the book (:func:`briefpack.render.attachments.finish_book`):
+the book (:func:`briefpack.render.book.pre_reads.finish_book`):
 
 * **Only what is drawn.**  The page's resources, and those of every form,
   Type 3 font and tiling pattern under it, keep only the names their content

@@ -4,7 +4,7 @@ A tagged pre-read's structure elements point at its marked content by page
 and marked-content id (MCID).  Drawn as a form XObject, that content would
 belong to the form, not the page, and could only be reached through marked
 content references with ``/Stm`` and a ``/StructParents`` on the form, which
-the join of a book's parts does not renumber (:func:`briefpack.render.book.join_structure`
+the join of a book's parts does not renumber (:func:`briefpack.render.book.join.join_structure`
 moves pages' keys only).  Written into the page's own content stream, it
 needs nothing new: each MCID is renumbered past the page's own, and each
 resource the drawing names is given a name of its own on the book page

@@ -33,7 +33,7 @@ tree, and both pass the two checkers (measured on a session pack: the form
 kept, its ``/StructParents`` set and the elements reaching its marks through
 ``/Stm``, ``page`` found it PDF/UA-1 compliant and outloud reported nothing),
 but a form's ``/StructParents`` key is not moved when the parts of a book are
-joined (:func:`briefpack.render.book.join_structure` moves pages' and
+joined (:func:`briefpack.render.book.join.join_structure` moves pages' and
 annotations' keys only), so the marks of a pre-read in any part but the first
 would point at another part's elements.  Written as the page's own content,
 they move with the page.

@@ -43,7 +43,7 @@ class RenderSettings:
     #: The earlier version itself, for the Word copy's tracked changes. The
     #: build hashes its content on its own, so it takes no part in equality.
     earlier: Pack | None = field(default=None, compare=False, repr=False)
-    #: The theme, read by the build (:func:`briefpack.build.settings.resolve_settings`).
+    #: The theme, read by the build (:func:`briefpack.build.chosen_settings.resolve_settings`).
     #: Left out of equality (and so of the build's input hashes): what counts
     #: is the content of the theme's files, which the build hashes on its own.
     theme: Theme | None = field(default=None, compare=False)

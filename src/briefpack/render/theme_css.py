@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from briefpack.model.theme import FontFamily, Theme
-from briefpack.render.theme import templates_dir
+from briefpack.render.builtin_themes import templates_dir
 
 #: The CSS family name of each font role.
 FAMILIES = {"heading": "Briefpack Heading", "body": "Briefpack Body", "mono": "Briefpack Mono"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from briefpack.model import Pack, Session
-from briefpack.render.attachments import page_anchor
+from briefpack.render.book.pre_reads import page_anchor
 from briefpack.render.wording import Wording, session_heading, wording_for
 
 

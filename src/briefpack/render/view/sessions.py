@@ -16,7 +16,7 @@ from briefpack.model import Attachment, Day, Question, Session, Speaker
 from briefpack.model.answers import Answers
 from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.rich_text import Markdown
-from briefpack.render.attachments import page_anchor
+from briefpack.render.book.pre_reads import page_anchor
 from briefpack.render.settings import RenderSettings
 from briefpack.render.view.anchors import (
     day_anchor,

@@ -2,8 +2,8 @@
 
 Three stages of the book draw a page of one PDF onto a page of another: a
 pre-read's page under the page the HTML kept for it
-(:mod:`briefpack.render.attachments`), the sheet of "Page X of Y" footers over
-each page of a joined book (:mod:`briefpack.render.book`), and a recipient's
+(:mod:`briefpack.render.book.pre_reads`), the sheet of "Page X of Y" footers over
+each page of a joined book (:mod:`briefpack.render.book.join`), and a recipient's
 mark over every page.  They share this one way of doing it, so that all three
 are marked as artifacts and named the same deterministic way.
 

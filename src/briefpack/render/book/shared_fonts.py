@@ -1,9 +1,9 @@
 """Each font of a joined book made one font: one program, one widths array, one map.
 
 WeasyPrint subsets fonts keeping the font's own glyph ids (HarfBuzz's
-retain-gids), so each part of a book (:mod:`briefpack.render.parts`) names
+retain-gids), so each part of a book (:mod:`briefpack.render.book.parts`) names
 glyphs in its content streams as the font file does.  When the parts are
-joined (:mod:`briefpack.render.book`), each font is subset once more from its
+joined (:mod:`briefpack.render.book.join`), each font is subset once more from its
 file, to the union of the glyphs the parts use, and that one program serves
 every part: the book is about the single document's size, not the sum of its
 parts' copies of each font.

@@ -2,7 +2,7 @@
 
 One WeasyPrint document for a whole pack makes every edit re-render every
 page.  A book is rendered instead as parts, each cached by the hash of what
-it is made from, then joined (:mod:`briefpack.render.book`):
+it is made from, then joined (:mod:`briefpack.render.book.join`):
 
 1. the front matter (cover, at a glance, attendees) and one part per
    session, rendered in parallel; none carries a page number, so each

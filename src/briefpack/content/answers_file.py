@@ -12,8 +12,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from briefpack.content.limits import DEFAULT_MAX_SIZE
 from briefpack.content.loader import MappingNode, ScalarNode, parse_yaml, read_text
+from briefpack.content.read_limits import DEFAULT_MAX_SIZE
 from briefpack.content.record import Checker, problem_order
 from briefpack.content.schema import ANSWER_KEYS, ANSWERS_KEYS
 from briefpack.errors import BriefpackError

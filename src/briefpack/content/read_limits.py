@@ -3,7 +3,7 @@
 They travel together, as one :class:`ReadLimits`, from the command line's
 options to every place a pack is read (``validate``, ``build``, an earlier
 version for ``--changes-since``), so that no way of reading a pack skips one.
-The limits on rendering (time, memory) are :mod:`briefpack.build.limits`.
+The limits on rendering (time, memory) are :mod:`briefpack.build.render_limits`.
 """
 
 from __future__ import annotations

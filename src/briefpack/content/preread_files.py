@@ -33,12 +33,6 @@ from pathlib import Path
 from typing import Any
 
 from briefpack.content.hidden_actions import hidden_active_content
-from briefpack.content.limits import (
-    DEFAULT_MAX_ATTACHMENT_PAGES,
-    DEFAULT_MAX_ATTACHMENT_STREAM_SIZE,
-    megabytes,
-    read_regular_file,
-)
 from briefpack.content.page_content import (
     ContentTooLargeError,
     DamagedContentError,
@@ -51,6 +45,12 @@ from briefpack.content.preread_facts import (
     unembedded_fonts,
     unembedded_warning,
     untagged_warning,
+)
+from briefpack.content.read_limits import (
+    DEFAULT_MAX_ATTACHMENT_PAGES,
+    DEFAULT_MAX_ATTACHMENT_STREAM_SIZE,
+    megabytes,
+    read_regular_file,
 )
 
 __all__ = [

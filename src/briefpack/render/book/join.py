@@ -1,13 +1,13 @@
 """A book from parts: separately rendered PDFs joined into one.
 
-The parts are planned in :mod:`briefpack.render.parts` and rendered by
-:mod:`briefpack.render.book_steps`; this is the join.  What it must keep, and how:
+The parts are planned in :mod:`briefpack.render.book.parts` and rendered by
+:mod:`briefpack.render.book.steps`; this is the join.  What it must keep, and how:
 
 * **Fonts, once.**  WeasyPrint subsets fonts keeping the font's own glyph
   ids (HarfBuzz's retain-gids), so each part's content streams name glyphs as
   the font file does.  Each font is subset once more from its file, to the
   union of the glyphs the parts use, and that one program serves every part
-  (:mod:`briefpack.render.shared_fonts`): the book is about the single
+  (:mod:`briefpack.render.book.shared_fonts`): the book is about the single
   document's size.
 * **One structure tree.**  Each part's ``Document`` element's children join
   the first part's; the keys of each part's ``ParentTree`` (pages'
@@ -34,9 +34,9 @@ from typing import Any
 
 import pikepdf
 
-from briefpack.render.overlay import place_page, whole_page
+from briefpack.render.book.overlay import place_page, whole_page
+from briefpack.render.book.shared_fonts import share_fonts
 from briefpack.render.scrub import scrub_pdf
-from briefpack.render.shared_fonts import share_fonts
 from briefpack.render.stream_ends import unambiguous_stream_ends
 from briefpack.render.tagging import MAX_STRUCTURE_DEPTH, structure_too_deep
 

@@ -1,7 +1,7 @@
 """Limits that bound what one render may cost: time and memory.
 
 The limits on reading a pack (file size, nesting depth) are
-:mod:`briefpack.content.limits`.
+:mod:`briefpack.content.read_limits`.
 """
 
 from dataclasses import dataclass

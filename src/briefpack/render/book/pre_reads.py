@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Attachment, Session
 from briefpack.model.theme import Margins
-from briefpack.render.overlay import place_page, whole_page
+from briefpack.render.book.overlay import place_page, whole_page
 
 if TYPE_CHECKING:
     # pikepdf is imported when a book is finished, not by every user of page_anchor.

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-from briefpack.content.theme import THEME_FILE, load_theme
+from briefpack.content.theme_file import THEME_FILE, load_theme
 from briefpack.errors import BriefpackError, Mark, Problem
 from briefpack.model import Pack
 from briefpack.model.theme import Theme
+from briefpack.render.builtin_themes import BUILT_IN_THEMES, built_in_theme_dir, templates_dir
 from briefpack.render.settings import RenderSettings, document_date
-from briefpack.render.theme import BUILT_IN_THEMES, built_in_theme_dir, templates_dir
 
 
 @cache

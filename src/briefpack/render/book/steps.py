@@ -1,18 +1,18 @@
 """The steps of a book, as a build's worker runs them: render a part, count one, join them.
 
-The book's parts are planned in :mod:`briefpack.render.parts`; each is
+The book's parts are planned in :mod:`briefpack.render.book.parts`; each is
 rendered here by WeasyPrint as a whole pack is (:mod:`briefpack.render.pdf`),
 finished part by part (pre-reads drawn in, tags repaired:
-:mod:`briefpack.render.attachments`), and the rendered parts are joined by
-:mod:`briefpack.render.book`.  :func:`render_step` is the PDF format's
+:mod:`briefpack.render.book.pre_reads`), and the rendered parts are joined by
+:mod:`briefpack.render.book.join`.  :func:`render_step` is the PDF format's
 ``render_step`` (:mod:`briefpack.render.formats`).
 """
 
 from __future__ import annotations
 
 from briefpack.model import Pack
-from briefpack.render.attachments import finish_book, kept_pages
-from briefpack.render.parts import NUMBERS_PART, JoinSpec, PartSpec, RenderedPart
+from briefpack.render.book.parts import NUMBERS_PART, JoinSpec, PartSpec, RenderedPart
+from briefpack.render.book.pre_reads import finish_book, kept_pages
 from briefpack.render.pdf import fetcher_for, weasyprint_pdf
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
@@ -21,7 +21,7 @@ from briefpack.render.view.anchors import link_descriptions, session_anchor
 
 
 def render_part(pack: Pack, settings: RenderSettings, spec: PartSpec) -> RenderedPart:
-    """One part of a book (:mod:`briefpack.render.parts`), finished as a whole pack is.
+    """One part of a book (:mod:`briefpack.render.book.parts`), finished as a whole pack is.
 
     A session's pre-read pages are drawn in and a tagged part's structure
     repaired here, part by part, so that joining the book is only joining.
@@ -43,7 +43,7 @@ def render_part(pack: Pack, settings: RenderSettings, spec: PartSpec) -> Rendere
 
 def join_book(settings: RenderSettings, spec: JoinSpec) -> Rendered:
     """The book: its parts joined, each font embedded once, the page numbers laid over."""
-    from briefpack.render.book import join_parts
+    from briefpack.render.book.join import join_parts
 
     parts = [RenderedPart.from_bytes(data) for data in spec.parts]
     pdf = join_parts(
