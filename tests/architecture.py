@@ -15,6 +15,8 @@ The layers, and what each may import of briefpack besides itself::
     render                    model, errors
     build                     model, content, render, errors
     authoring, doctor         model, content, render, build, errors
+    cli_options               model, content, render, build, errors (the options
+                              the commands share; only cli imports it)
     cli                       everything; nothing imports it
 
 Each rule returns the violations it finds, one line each, ``MODULE:LINE ...``;
@@ -41,7 +43,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "build": frozenset({"model", "content", "render", "errors"}),
     "authoring": frozenset({"model", "content", "render", "build", "errors"}),
     "doctor": frozenset({"model", "content", "render", "build", "errors"}),
-    "cli": frozenset({"model", "content", "render", "build", "authoring", "doctor", "errors"}),
+    "cli_options": frozenset({"model", "content", "render", "build", "errors"}),
+    "cli": frozenset(
+        {"model", "content", "render", "build", "authoring", "doctor", "cli_options", "errors"}
+    ),
 }
 #: Layers that may change the file system.
 WRITERS = frozenset({"build", "authoring"})

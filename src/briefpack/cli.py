@@ -2,7 +2,7 @@
 
 Each command calls one function, which does the work, prints what a person needs to see and
 returns the exit status.  The options that ``build``, ``watch`` and ``preview`` share are
-declared with what they become (:mod:`briefpack.build.request`).  Here, once for every
+declared once, in :mod:`briefpack.cli_options`.  Here, once for every
 command, an expected error (:class:`BriefpackError`) becomes click's, and anything else a
 short bug report.  Kept cheap to import: ``briefpack --help`` and ``validate`` must not pay
 for the renderers or the build.
@@ -17,7 +17,8 @@ from typing import IO, Any
 import click
 
 from briefpack import __version__
-from briefpack.build.request import DEFAULT_CONTENT, build_options, read_limit_options
+from briefpack.build.request import DEFAULT_CONTENT
+from briefpack.cli_options import build_options, read_limit_options
 from briefpack.errors import BriefpackError
 
 #: Exit status for a bug in briefpack, as opposed to a problem with the input.
