@@ -9,6 +9,7 @@ and for the pack's attendees.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -19,7 +20,8 @@ from briefpack.model.change_details import (
     Status,
     changed,
 )
-from briefpack.model.pack import Pack, Session
+from briefpack.model.pack import AttendeeVersions, Pack, Session
+from briefpack.model.text_diff import diff_markdown
 
 
 def session_details(old: Session, new: Session) -> tuple[Detail, ...]:
@@ -81,3 +83,24 @@ def attendee_changes(old: Pack, new: Pack) -> tuple[AttendeeChange, ...]:
             earlier = [a.name for a in old.attendees[:position] if a.name in order]
             order.insert(order.index(earlier[-1]) + 1 if earlier else 0, attendee.name)
     return tuple(changes[name] for name in order if name in changes)
+
+
+def attendee_versions(old: Pack, new: Pack) -> tuple[AttendeeVersions, ...]:
+    """Every attendee of both versions in one order, by name, with their biography marked.
+
+    Those in both versions in the same order are one entry; the others come
+    where their version had them, the earlier version's first where one took
+    another's place, so that a writer can show the two together.
+    """
+    names = ([a.name for a in old.attendees], [a.name for a in new.attendees])
+    matcher = difflib.SequenceMatcher(None, *names, autojunk=False)
+    result: list[AttendeeVersions] = []
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+        if operation == "equal":
+            for before, after in zip(old.attendees[i1:i2], new.attendees[j1:j2], strict=True):
+                bio = diff_markdown(before.bio, after.bio) if before.bio != after.bio else after.bio
+                result.append(AttendeeVersions(before, after, bio))
+            continue
+        result += [AttendeeVersions(a, None, a.bio) for a in old.attendees[i1:i2]]
+        result += [AttendeeVersions(None, a, a.bio) for a in new.attendees[j1:j2]]
+    return tuple(result)

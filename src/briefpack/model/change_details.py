@@ -76,6 +76,11 @@ class QuestionChange:
     moved_from: str | None = None
     #: What changed about it besides its text: its title, where it came from.
     details: tuple[Detail, ...] = ()
+    #: Where it was in the earlier version: its session's id and its place among
+    #: that session's questions, from 0; ``None`` for one added.  A writer that
+    #: shows a move's two halves (the Word copy) finds its earlier place here.
+    old_session: str | None = None
+    old_position: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,14 @@ class SessionChange:
     speakers: tuple[tuple[RevisionKind | None, Speaker], ...] = ()
     #: What changed about it, one thing each (title, label, time, each speaker), in order.
     details: tuple[Detail, ...] = ()
+    #: Where it was in the earlier version: its day and its place among that day's
+    #: sessions, from 0, and the attendees it named; ``None`` for one added.
+    old_date: dt.date | None = None
+    old_position: int | None = None
+    old_attendees: tuple[str, ...] | None = None
+    #: For a session retitled (so with a new id) next to the one it replaced: that
+    #: one's id, set on the merged session of :attr:`briefpack.model.pack.Pack.renamed`.
+    renamed_from: str | None = None
 
 
 def changed(

@@ -39,7 +39,11 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import replace
 
-from briefpack.model.attribute_changes import attendee_changes, session_details
+from briefpack.model.attribute_changes import (
+    attendee_changes,
+    attendee_versions,
+    session_details,
+)
 from briefpack.model.change_details import (
     Detail,
     QuestionChange,
@@ -118,11 +122,29 @@ def compare(old: Pack, new: Pack) -> Pack:
             if session.id not in new_ids:
                 removed = _removed_session(session, matched_old)
                 days = _insert_session(days, old_day, old_day.sessions[:position], removed)
+    days = [_with_old_places(old, day) for day in _mark_moved_sessions(old, days)]
     return replace(
         new,
-        days=tuple(_mark_moved_sessions(old, days)),
+        days=tuple(days),
         attendee_changes=attendee_changes(old, new),
+        attendee_versions=attendee_versions(old, new),
+        renamed=_renamed_sessions(old, new, days),
     )
+
+
+def _with_old_places(old: Pack, day: Day) -> Day:
+    """``day`` with each session's and question's place in the earlier version recorded."""
+    sessions = {s.id: (d.date, n, s) for d in old.days for n, s in enumerate(d.sessions)}
+    merged = []
+    for session in day.sessions:
+        change = session.change
+        was = sessions.get(session.id)
+        if change is not None and change.status != "added" and was is not None:
+            change = replace(
+                change, old_date=was[0], old_position=was[1], old_attendees=was[2].attendees
+            )
+        merged.append(replace(session, change=change))
+    return replace(day, sessions=tuple(merged))
 
 
 def _merge_session(
@@ -141,6 +163,8 @@ def _merge_session(
         if before is not None and home is not None and old is not None and home.id == new.id:
             stayers.append((old.questions.index(before), len(questions)))
         questions.append(_merge_question(before, question, home, new))
+        if before is not None and home is not None:
+            questions[-1] = _placed(questions[-1], home.id, _position(home, before))
     # Out of order among the questions it kept: moved.
     in_order = _longest_increasing([position for position, _ in stayers])
     for number, (_, index) in enumerate(stayers):
@@ -150,7 +174,7 @@ def _merge_session(
         for position, question in enumerate(old.questions):
             if id(question) not in matched_old:
                 at = _place_after(questions, old.questions[:position])
-                questions.insert(at, _removed_question(question))
+                questions.insert(at, _removed_question(question, old.id, position))
     if old is None:
         change = SessionChange(
             "added",
@@ -221,18 +245,66 @@ def _with_change(question: Question, moved: bool) -> Question:
     return replace(question, change=replace(question.change, moved=moved))
 
 
-def _removed_question(old: Question) -> Question:
-    return replace(
+def _removed_question(old: Question, session: str, position: int) -> Question:
+    removed = replace(
         old,
         context=mark_blocks("delete", old.context),
         question=mark_blocks("delete", old.question) or old.question,
         change=QuestionChange("removed", title=mark_all("delete", (Text(old.title),))),
     )
+    return _placed(removed, session, position)
+
+
+def _placed(question: Question, session: str, position: int) -> Question:
+    """``question`` with its place in the earlier version recorded on its change."""
+    assert question.change is not None
+    change = replace(question.change, old_session=session, old_position=position)
+    return replace(question, change=change)
+
+
+def _position(session: Session, question: Question) -> int:
+    """Where ``question`` (itself, not an equal one) is among ``session``'s questions."""
+    return next(n for n, other in enumerate(session.questions) if other is question)
+
+
+def _renamed_sessions(old: Pack, new: Pack, days: Sequence[Day]) -> tuple[Session, ...]:
+    """Each session removed next to one added, merged with it as one session retitled.
+
+    A session's id is made from its title, so a retitled session is one removed
+    and one added; the changes page says so.  A writer that shows it in place
+    (the Word copy) may show it as one session whose words changed instead:
+    this is that session, compared as if it kept the earlier id.
+    """
+    old_sessions = {session.id: session for session in old.sessions}
+    new_sessions = {session.id: session for session in new.sessions}
+    renamed = []
+    for day in days:
+        index = 0
+        while index < len(day.sessions) - 1:
+            pair = day.sessions[index : index + 2]
+            statuses = [s.change.status if s.change is not None else None for s in pair]
+            if sorted(statuses, key=str) != ["added", "removed"]:
+                index += 1
+                continue
+            removed, added = pair if statuses[0] == "removed" else pair[::-1]
+            before, after = old_sessions[removed.id], new_sessions[added.id]
+            versions = [
+                Pack(title="", days=(replace(day, sessions=(session,)),))
+                for session in (before, replace(after, id=before.id))
+            ]
+            merged = compare(*versions).days[0].sessions[0]
+            assert merged.change is not None
+            change = replace(merged.change, renamed_from=before.id)
+            renamed.append(replace(merged, id=after.id, change=change))
+            index += 2
+    return tuple(renamed)
 
 
 def _removed_session(old: Session, matched_old: set[int]) -> Session:
     questions = tuple(
-        _removed_question(question) for question in old.questions if id(question) not in matched_old
+        _removed_question(question, old.id, position)
+        for position, question in enumerate(old.questions)
+        if id(question) not in matched_old
     )
     return replace(
         old,

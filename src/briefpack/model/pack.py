@@ -64,6 +64,20 @@ class Attendee:
 
 
 @dataclass(frozen=True, slots=True)
+class AttendeeVersions:
+    """An attendee of a change-marked pack as each version has them (``None`` in one without).
+
+    :func:`briefpack.model.changes.compare` lists every attendee of both versions
+    in one order, those that only one version has where that version had them.
+    """
+
+    old: Attendee | None
+    new: Attendee | None
+    #: The biography with its changes marked where both versions have the attendee.
+    bio: Markdown | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Recipient:
     """A reader with a pack of their own, addressed to them, without sessions they must not see."""
 
@@ -176,6 +190,12 @@ class Pack:
     warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
     #: In a change-marked pack: the attendees added, removed or edited, for the changes page.
     attendee_changes: tuple[AttendeeChange, ...] = field(default=(), compare=False, repr=False)
+    #: In a change-marked pack: every attendee of both versions, in one order.
+    attendee_versions: tuple[AttendeeVersions, ...] = field(default=(), compare=False, repr=False)
+    #: In a change-marked pack: each session retitled (a new id) next to the one it
+    #: replaced, merged with it as one session whose words changed (its change's
+    #: ``renamed_from`` names the other).  The pack's days keep the two apart.
+    renamed: tuple[Session, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def sessions(self) -> tuple[Session, ...]:
