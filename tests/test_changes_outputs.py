@@ -363,6 +363,7 @@ def test_accept_all_and_reject_all_give_each_version_whatever_moved_or_was_renam
 
     from briefpack.build.chosen_settings import default_theme
     from briefpack.content.validate import load_pack
+    from briefpack.model.changes import compare
     from briefpack.render.docx.writer import render_docx
     from briefpack.render.settings import RenderSettings
 
@@ -371,11 +372,9 @@ def test_accept_all_and_reject_all_give_each_version_whatever_moved_or_was_renam
     (tmp_path / "new.yaml").write_text(new_text, encoding="utf-8")
     old, new = load_pack(tmp_path / "old.yaml"), load_pack(tmp_path / "new.yaml")
     base = RenderSettings(theme=default_theme(), created=dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
-    marked = dataclasses_replace(
-        base, earlier=old, changes_since="old.yaml", changes_date=dt.date(2026, 3, 1)
-    )
+    marked = dataclasses_replace(base, changes_since="old.yaml", changes_date=dt.date(2026, 3, 1))
     files = {
-        "changes": render_docx(new, marked).data,
+        "changes": render_docx(compare(old, new), marked).data,
         "old": render_docx(old, base).data,
         "new": render_docx(new, base).data,
     }

@@ -19,6 +19,7 @@ from PIL import Image
 from briefpack.build.chosen_settings import choose_theme, default_theme
 from briefpack.model import Pack
 from briefpack.model.answers import Answer, Answers
+from briefpack.model.changes import compare
 from briefpack.render.docx.writer import render_docx
 from briefpack.render.settings import RenderSettings
 
@@ -86,10 +87,10 @@ def settings(**overrides: object) -> RenderSettings:
     return RenderSettings(**{**values, **overrides})  # type: ignore[arg-type]
 
 
-def changes(pack: Pack, earlier: Pack, **overrides: object) -> RenderSettings:
-    return settings(
-        earlier=earlier, changes_since="pack-v1.yaml", changes_date=dt.date(2026, 2, 1), **overrides
-    )
+def changes(pack: Pack, earlier: Pack, **overrides: object) -> tuple[Pack, RenderSettings]:
+    """The pack the model marks since ``earlier``, and a changes copy's settings."""
+    chosen = settings(changes_since="pack-v1.yaml", changes_date=dt.date(2026, 2, 1), **overrides)
+    return compare(earlier, pack), chosen
 
 
 def earlier_of(folder: Path) -> Pack:
@@ -123,8 +124,8 @@ def variants(folder: Path) -> dict[str, tuple[Pack, RenderSettings]]:
         ),
         "recipient": (pack.for_recipient(pack.recipients[1]), settings(recipient="Omar Haddad")),
         "session": (pack, settings(session="strategy", answer_fields=True)),
-        "changes": (pack, changes(pack, earlier)),
-        "session changes": (pack, changes(pack, earlier, session="strategy")),
+        "changes": changes(pack, earlier),
+        "session changes": changes(pack, earlier, session="strategy"),
         "debrief": (pack, settings(answers=ANSWERS, notes=True)),
         "reference": (pack, settings(reference_docx=reference)),
     }
@@ -242,7 +243,7 @@ def sections_of(data: bytes) -> list[tuple[str | None, str | None, bool, list[st
 
 def test_the_changes_page_follows_the_cover_as_front_matter(tmp_path: Path) -> None:
     pack = write(tmp_path)
-    data = render_docx(pack, changes(pack, earlier_of(tmp_path))).data
+    data = render_docx(*changes(pack, earlier_of(tmp_path))).data
     texts = [text for _, text in body_paragraphs(data)]
     title = texts.index("What changed since pack-v1.yaml of February 1, 2026")
     assert texts[:2] == ["Briefing pack", "Board meeting"]
@@ -280,7 +281,7 @@ def test_the_changes_page_follows_the_cover_as_front_matter(tmp_path: Path) -> N
 
 def test_the_changes_page_says_what_changed_about_people_in_words(tmp_path: Path) -> None:
     pack = write(tmp_path)
-    data = render_docx(pack, changes(pack, earlier_of(tmp_path))).data
+    data = render_docx(*changes(pack, earlier_of(tmp_path))).data
     texts = [text for _, text in body_paragraphs(data)]
     page = texts[texts.index("What changed since pack-v1.yaml of February 1, 2026") :]
     page = page[: page.index("At a glance")]
@@ -317,7 +318,7 @@ def laid_out_by_libreoffice(data: bytes, folder: Path, name: str) -> list[str]:
 def test_a_word_processor_numbers_the_changes_copy_as_the_clean_pack(tmp_path: Path) -> None:
     pack = write(tmp_path)
     clean = laid_out_by_libreoffice(render_docx(pack, settings()).data, tmp_path, "clean")
-    marked = render_docx(pack, changes(pack, earlier_of(tmp_path))).data
+    marked = render_docx(*changes(pack, earlier_of(tmp_path))).data
     pages = laid_out_by_libreoffice(marked, tmp_path, "changes")
     total = len(clean)
     assert pages[0].startswith("Briefing pack Board meeting")
@@ -340,8 +341,11 @@ def test_every_picture_has_an_id_of_its_own_across_the_parts(tmp_path: Path) -> 
     logo = tmp_path / "logo.png"
     Image.new("RGB", (120, 40), (20, 60, 120)).save(logo)
     theme = dataclasses.replace(default_theme(), logo=logo)
-    for chosen in (settings(theme=theme), changes(pack, earlier_of(tmp_path), theme=theme)):
-        data = render_docx(pack, chosen).data
+    for shown, chosen in (
+        (pack, settings(theme=theme)),
+        changes(pack, earlier_of(tmp_path), theme=theme),
+    ):
+        data = render_docx(shown, chosen).data
         ids = [
             drawing.get("id")
             for name in parts(data)

@@ -194,7 +194,7 @@ def _scope_jobs(planning: _Planning, scope: Scope, marking: bool, debriefing: bo
             earlier=version.pack if version else None,
             answers=planning.answers if debriefing else None,
         )
-        jobs.append(_job(planning, scope, settings, output_format, inputs, questions, version))
+        jobs.append(_job(planning, scope, settings, output_format, inputs, questions))
     return jobs
 
 
@@ -205,24 +205,24 @@ def _job(
     output_format: str,
     inputs: str,
     questions: int,
-    version: Version | None,
 ) -> Job:
-    """The job for one scope in one format; ``version`` is the one it marks changes since."""
+    """The job for one scope in one format: every format renders the same pack.
+
+    A changes copy's pack is the one the model marked (:func:`compare`), for the
+    Word copy as for the PDF: it records both versions.
+    """
     format_ = FORMAT_TABLE[output_format]
     options = planning.options
-    job_pack, job_settings = scope.shown, settings
     parts = None
     if format_.render_step is not None and is_book(scope.shown, settings):
         # Made from parts kept beside it: an edit renders only the parts it touched.
         parts = FolderPartStore(
             options.out_dir / PARTS / planning.pack.name, f"{__version__}\0{planning.theme_hash}"
         )
-    if version is not None and format_.tracks_changes:
-        job_pack, job_settings = planning.pack, replace(settings, earlier=version.pack)
     target = scope.stem.with_name(scope.stem.name + format_.suffix)
     return Job(
-        pack=job_pack,
-        settings=job_settings,
+        pack=scope.shown,
+        settings=settings,
         output_format=output_format,
         target=target,
         relative=target.relative_to(planning.folder).as_posix(),

@@ -37,9 +37,6 @@ class Format:
     needs_companions: bool = False
     #: Relative cost of one question, to start the longest renders first.
     cost: int = 1
-    #: A change-marked output is made from both versions (``settings.earlier``
-    #: and the plain new pack) rather than from the pack that marks the changes.
-    tracks_changes: bool = False
     #: The full pack is made as a book of parts (:mod:`briefpack.render.book.parts`),
     #: each step rendered by ``render_step``: an edit renders only what it touched.
     render_step: Callable[[Pack, RenderSettings, Any], Rendered] | None = None
@@ -78,7 +75,7 @@ FORMAT_TABLE: dict[str, Format] = {
     for format_ in (
         Format("pdf", ".pdf", _render_pdf, uses_theme=True, cost=4,
                render_step=_render_pdf_step, uses_weasyprint=True),
-        Format("docx", ".docx", _render_docx, uses_reference_docx=True, tracks_changes=True),
+        Format("docx", ".docx", _render_docx, uses_reference_docx=True),
         Format("html", ".html", _render_html, uses_theme=True, per_session=False,
                needs_companions=True),
     )

@@ -40,9 +40,6 @@ class RenderSettings:
     #: In a debrief pack: the answers harvested for the pack. The build hashes
     #: their content on its own.
     answers: Answers | None = field(default=None, compare=False, repr=False)
-    #: The earlier version itself, for the Word copy's tracked changes. The
-    #: build hashes its content on its own, so it takes no part in equality.
-    earlier: Pack | None = field(default=None, compare=False, repr=False)
     #: The theme, read by the build (:func:`briefpack.build.chosen_settings.resolve_settings`).
     #: Left out of equality (and so of the build's input hashes): what counts
     #: is the content of the theme's files, which the build hashes on its own.

@@ -24,23 +24,14 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from briefpack.model import Day, Pack, Question, Session
-from briefpack.model.changes import QuestionChange, SessionChange, compare
-from briefpack.model.rich_text import (
-    Block,
-    BulletList,
-    Emphasis,
-    Inline,
-    Link,
-    Markdown,
-    OrderedList,
-    Paragraph,
-    Quote,
-    RevisedBlock,
-    Revision,
-    RevisionKind,
-    Strong,
-    plain_text,
+from briefpack.model.changes import QuestionChange, SessionChange
+from briefpack.model.marked_versions import (
+    accepted,
+    old_question_title,
+    question_as,
+    session_as,
 )
+from briefpack.model.rich_text import RevisionKind
 from briefpack.render.view.sessions import marked_speakers
 
 #: Which versions show an entry: both, only the new or the old one, or one of a move's halves.
@@ -89,19 +80,26 @@ class DayEntry:
 
 
 def both_versions(
-    days: Sequence[Day], earlier: Pack | None, whole: bool = True
+    days: Sequence[Day],
+    earlier: Pack | None,
+    renamed: Sequence[Session] = (),
+    whole: bool = True,
 ) -> tuple[DayEntry, ...]:
     """The days of a pack (change-marked or not) with every entry of both versions in order.
 
-    ``earlier`` is the version compared with, for where moved entries were;
-    ``whole`` is false for one session's pack, whose other sessions are not shown.
+    ``earlier`` is the earlier version as the marked pack records it
+    (:func:`~briefpack.model.marked_versions.earlier_of`), for where moved entries
+    were; ``renamed`` the marked pack's retitled sessions merged with those they
+    replaced; ``whole`` is false for one session's pack, whose other sessions are
+    not shown.
     """
     moves = _Moves()
     old_sessions = {s.id: s for s in earlier.sessions} if earlier is not None else {}
+    merged = {s.id: s for s in renamed}
     result: list[DayEntry] = []
     for day in days:
         entries = []
-        for session, was in _renamed_sessions(day, old_sessions):
+        for session, was in _renamed_sessions(day, merged):
             entry = _session_entry(session, old_sessions.get(was or session.id), moves)
             entries.append(replace(entry, was=was))
         result.append(DayEntry(day, tuple(entries)))
@@ -112,15 +110,14 @@ def both_versions(
     return tuple(result)
 
 
-def _renamed_sessions(
-    day: Day, old_sessions: dict[str, Session]
-) -> list[tuple[Session, str | None]]:
+def _renamed_sessions(day: Day, renamed: dict[str, Session]) -> list[tuple[Session, str | None]]:
     """The day's sessions, a removed one next to an added one taken as one renamed session.
 
     A session's id comes from its title, so a retitled session is one removed
     and one added; the changes page says so, as the PDF does.  In the body both
     would be whole paragraphs deleted and inserted, so they are shown as one
-    session whose words changed (:func:`_renamed`), with its earlier id.
+    session whose words changed, as the model merged them
+    (:attr:`briefpack.model.pack.Pack.renamed`), with its earlier id.
     """
     sessions = list(day.sessions)
     result: list[tuple[Session, str | None]] = []
@@ -130,23 +127,15 @@ def _renamed_sessions(
         statuses = [s.change.status if s.change is not None else None for s in pair]
         if sorted(statuses, key=str) == ["added", "removed"]:
             removed, added = pair if statuses[0] == "removed" else pair[::-1]
-            old = old_sessions.get(removed.id)
-            if old is not None:
-                result.append((_renamed(old, added, day), old.id))
+            merged = renamed.get(added.id)
+            change = merged.change if merged is not None else None
+            if merged is not None and change is not None and change.renamed_from == removed.id:
+                result.append((merged, removed.id))
                 index += 2
                 continue
         result.append((sessions[index], None))
         index += 1
     return result
-
-
-def _renamed(old: Session, added: Session, day: Day) -> Session:
-    """``added`` compared with ``old`` as if it kept ``old``'s id, by the model's compare."""
-    new = replace(
-        added, id=old.id, change=None, questions=tuple(accepted(q) for q in added.questions)
-    )
-    pair = [Pack(title="", days=(replace(day, sessions=(s,)),)) for s in (old, new)]
-    return replace(compare(*pair).days[0].sessions[0], id=added.id)
 
 
 def _side(change: QuestionChange | SessionChange | None) -> Side:
@@ -313,9 +302,9 @@ def version_of(pack: Pack, days: Sequence[DayEntry], version: frozenset[str]) ->
     for day in days:
         sessions = tuple(
             replace(
-                _session_as(entry.session, keep),
+                session_as(entry.session, keep),
                 questions=tuple(
-                    _question_as(q.question, keep) for q in entry.questions if q.side in version
+                    question_as(q.question, keep) for q in entry.questions if q.side in version
                 ),
             )
             for entry in day.sessions
@@ -326,44 +315,7 @@ def version_of(pack: Pack, days: Sequence[DayEntry], version: frozenset[str]) ->
     return replace(pack, days=tuple(kept), attendee_changes=())
 
 
-def _session_as(session: Session, keep: RevisionKind) -> Session:
-    """A session of a marked pack as the version that keeps ``keep`` revisions has it."""
-    change = session.change
-    if change is None or change.status != "edited":
-        return replace(session, change=None)
-    if keep == "insert":
-        speakers = tuple(s for kind, s in change.speakers if kind != "delete")
-        return replace(session, speakers=speakers, change=None)
-    return replace(
-        session,
-        title=change.old_title or session.title,
-        label=plain_text((Paragraph(settle_inlines(change.label, keep)),)) or None,
-        start=change.old_start or session.start,
-        end=change.old_end or session.end,
-        speakers=tuple(s for kind, s in change.speakers if kind != "insert"),
-        change=None,
-    )
-
-
-def _question_as(question: Question, keep: RevisionKind) -> Question:
-    """A question of a marked pack as the version that keeps ``keep`` revisions has it."""
-    title = old_question_title(question) if keep == "delete" else question.title
-    return replace(
-        question,
-        title=title,
-        context=settled(question.context, keep),
-        question=settled(question.question, keep) or question.question,
-        change=None,
-    )
-
-
 # ---------------------------------------------------------------- one version's text
-
-
-def old_question_title(question: Question) -> str:
-    """The title a question had in the earlier version."""
-    change = question.change
-    return change.old_title if change is not None and change.old_title else question.title
 
 
 def speaker_lines(session: Session) -> list[tuple[Side, str, str, str]]:
@@ -389,67 +341,3 @@ def speaker_lines(session: Session) -> list[tuple[Side, str, str, str]]:
         elif speaker.name not in deleted:
             lines.append(("new", speaker.name, role, role))
     return lines
-
-
-# ---------------------------------------------------------------- settling revisions
-
-
-def accepted(question: Question) -> Question:
-    """``question`` as the new version has it, its revisions accepted and its change forgotten."""
-    return replace(
-        question,
-        context=settled(question.context, "insert"),
-        question=settled(question.question, "insert") or question.question,
-        change=None,
-    )
-
-
-def settled(markdown: Markdown | None, keep: RevisionKind) -> Markdown | None:
-    """``markdown`` with the revisions of kind ``keep`` kept and the others dropped."""
-    if markdown is None:
-        return None
-    blocks = _settle_blocks(markdown.blocks, keep)
-    return Markdown(markdown.source, blocks) if blocks else None
-
-
-def _settle_blocks(blocks: Sequence[Block], keep: RevisionKind) -> tuple[Block, ...]:
-    settled_blocks: list[Block] = []
-    for block in blocks:
-        if isinstance(block, RevisedBlock):
-            if block.kind == keep:
-                settled_blocks += _settle_blocks((block.block,), keep)
-        elif isinstance(block, Paragraph):
-            settled_blocks.append(Paragraph(settle_inlines(block.children, keep)))
-        elif isinstance(block, Quote):
-            settled_blocks.append(Quote(_settle_blocks(block.children, keep)))
-        elif isinstance(block, BulletList | OrderedList):
-            items = tuple(
-                item for item in (_settle_blocks(item, keep) for item in block.items) if item
-            )
-            if items:
-                settled_blocks.append(
-                    OrderedList(block.start, items)
-                    if isinstance(block, OrderedList)
-                    else BulletList(items)
-                )
-        else:
-            settled_blocks.append(block)
-    return tuple(settled_blocks)
-
-
-def settle_inlines(inlines: Sequence[Inline], keep: RevisionKind) -> tuple[Inline, ...]:
-    """``inlines`` with the revisions of kind ``keep`` kept (unwrapped) and the others dropped."""
-    result: list[Inline] = []
-    for inline in inlines:
-        if isinstance(inline, Revision):
-            if inline.kind == keep:
-                result += settle_inlines(inline.children, keep)
-        elif isinstance(inline, Strong):
-            result.append(Strong(settle_inlines(inline.children, keep)))
-        elif isinstance(inline, Emphasis):
-            result.append(Emphasis(settle_inlines(inline.children, keep)))
-        elif isinstance(inline, Link):
-            result.append(Link(inline.href, settle_inlines(inline.children, keep)))
-        else:
-            result.append(inline)
-    return tuple(result)

@@ -9,13 +9,13 @@ tracked whole, and words that differ are tracked where they differ.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from briefpack.model.changes import diff_markdown
+from briefpack.model.pack import AttendeeVersions
+from briefpack.model.rich_text import Markdown
 from briefpack.render.docx import ooxml, package
 from briefpack.render.docx.front_matter import FrontMatter
 from briefpack.render.docx.markdown_writer import RichText
@@ -94,7 +94,9 @@ class Overview(FrontMatter):
         who replaced another shares their cell, so that the grid keeps its shape
         in either version), and one both have shows what changed where it changed.
         """
-        cells = _attendee_cells(self.old_view.attendees, self.view.attendees)
+        cells = _attendee_cells(
+            self.old_view.attendees, self.view.attendees, self.pack.attendee_versions
+        )
         if not cells:
             return
         self.body.paragraph(self.labels.attendees, "Briefing Part Title")
@@ -104,11 +106,12 @@ class Overview(FrontMatter):
         table.autofit = False
         for index, cards in enumerate(cells):
             with self.body.inside(table.cell(index // columns, index % columns)):
-                for side, card in cards:
+                for side, card, bio in cards:
                     with self.body.tracked(side):
-                        self._attendee(card)
+                        self._attendee(card, bio)
 
-    def _attendee(self, card: Pair[AttendeeCard]) -> None:
+    def _attendee(self, card: Pair[AttendeeCard], bio: Markdown | None) -> None:
+        """An attendee's cell; ``bio`` is the biography, its changes marked by the model."""
         shown = card.shown
         if shown.photo is not None and shown.photo.path.suffix.lower() != ".svg":
             picture = self.body.paragraph("", "Briefing Logo")
@@ -116,11 +119,8 @@ class Overview(FrontMatter):
             ooxml.describe_picture(shape, shown.name)
         self.body.paragraph(shown.name, "Briefing Attendee Name")
         self.body.paragraph_pair(*card(lambda c: c.role_line or ""), "Briefing Session Meta")
-        old_bio, new_bio = card(lambda c: c.bio)
-        if old_bio != new_bio:
-            new_bio = diff_markdown(old_bio, new_bio)
-        if new_bio is not None:
-            self.rich_text.markdown(new_bio, "Briefing Attendee Text")
+        if bio is not None:
+            self.rich_text.markdown(bio, "Briefing Attendee Text")
         sessions = card(lambda c: " · ".join(c.sessions))
         self.body.paragraph_pair(*sessions, "Briefing Attendee Sessions")
 
@@ -162,24 +162,41 @@ class Overview(FrontMatter):
                 ooxml.end_field(paragraph)
 
 
+#: One attendee in a cell of the grid: which versions show them, their card in
+#: each, and their biography (its changes marked).
+_Card = tuple[Side, Pair[AttendeeCard], Markdown | None]
+
+
 def _attendee_cells(
-    old: Sequence[AttendeeCard], new: Sequence[AttendeeCard]
-) -> list[list[tuple[Side, Pair[AttendeeCard]]]]:
-    """The grid's cells, in both versions' order by name: who is in each, in which versions."""
-    matcher = difflib.SequenceMatcher(
-        None, [card.name for card in old], [card.name for card in new], autojunk=False
-    )
-    cells: list[list[tuple[Side, Pair[AttendeeCard]]]] = []
-    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
-        if operation == "equal":
-            cells += [[("both", Pair(o, n))] for o, n in zip(old[i1:i2], new[j1:j2], strict=True)]
-            continue
-        gone, came = old[i1:i2], new[j1:j2]
+    old: Sequence[AttendeeCard], new: Sequence[AttendeeCard], versions: Sequence[AttendeeVersions]
+) -> list[list[_Card]]:
+    """The grid's cells, in the model's one order of both versions' attendees.
+
+    Outside a changes copy (no ``versions``) each card has a cell.  One who came
+    or went shares a cell with whom they replaced, the earlier first.
+    """
+    if not versions:
+        return [[("both", Pair(card, card), card.bio)] for card in new]
+    old_cards, new_cards = {c.name: c for c in old}, {c.name: c for c in new}
+    cells: list[list[_Card]] = []
+    gone: list[_Card] = []
+    came: list[_Card] = []
+
+    def flush() -> None:
         for index in range(max(len(gone), len(came))):
-            cell: list[tuple[Side, Pair[AttendeeCard]]] = []
-            if index < len(gone):
-                cell.append(("old", Pair(gone[index], None)))
-            if index < len(came):
-                cell.append(("new", Pair(None, came[index])))
-            cells.append(cell)
+            cells.append([*gone[index : index + 1], *came[index : index + 1]])
+        gone.clear()
+        came.clear()
+
+    for version in versions:
+        before = old_cards.get(version.old.name) if version.old is not None else None
+        after = new_cards.get(version.new.name) if version.new is not None else None
+        if before is not None and after is not None:
+            flush()
+            cells.append([("both", Pair(before, after), version.bio)])
+        elif before is not None:
+            gone.append(("old", Pair(before, None), before.bio))
+        elif after is not None:
+            came.append(("new", Pair(None, after), after.bio))
+    flush()
     return cells

@@ -36,8 +36,9 @@ from briefpack.model.answers import (
     key_digest,
     pack_identity,
 )
-from briefpack.model.changes import compare
-from briefpack.model.rich_text import Markdown
+from briefpack.model.change_details import SessionChange
+from briefpack.model.marked_versions import earlier_of, settled
+from briefpack.model.rich_text import Markdown, Text
 from briefpack.render.docx import ooxml, package, sections
 from briefpack.render.docx.body import Body
 from briefpack.render.docx.custom_properties import set_custom_properties
@@ -47,7 +48,6 @@ from briefpack.render.docx.merged_versions import (
     OLD_SIDES,
     Side,
     both_versions,
-    settled,
     speaker_lines,
     version_of,
 )
@@ -69,12 +69,15 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     ``settings.reference_docx`` names a company template whose styles, page
     setup and header and footer look are used (like pandoc's ``--reference-doc``).
     The Word styles are made from the theme (:mod:`briefpack.render.docx.styles`).
-    In a changes copy (``settings.changes_since``) the changes are tracked
-    changes, after a first page that lists them: the document is written once,
-    from the pack :func:`~briefpack.model.changes.compare` marks, its
-    ``Revision`` nodes written as Word's revisions (see :func:`_marked`).
+    In a changes copy (``settings.changes_since``) ``pack`` is the pack
+    :func:`~briefpack.model.changes.compare` marked, as for the PDF, and the
+    changes are tracked changes, after a first page that lists them: its
+    ``Revision`` nodes are written as Word's revisions, and what only one
+    version has is tracked whole where that version has it, as the marked pack
+    records (see :func:`_versions`).
     """
-    pack, earlier = _marked(pack, settings)
+    listed = pack
+    pack, earlier = _versions(pack, settings)
     tracker = None
     if settings.changes_since is not None:
         author = pack.author or "briefpack"
@@ -91,7 +94,7 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
         restyle_existing=reference is None,
         text_width_mm=package.text_width(document),
     )
-    writer = _DocxWriter(document, pack, settings, tracker, earlier)
+    writer = _DocxWriter(document, pack, settings, tracker, earlier, listed)
     writer.write()
     view = writer.view
     package.set_properties(
@@ -120,24 +123,42 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     return Rendered(package.normalise_zip(data, settings.created))
 
 
-def _marked(pack: Pack, settings: RenderSettings) -> tuple[Pack, Pack | None]:
-    """The change-marked pack a changes copy is written from, and the earlier version.
+def _versions(pack: Pack, settings: RenderSettings) -> tuple[Pack, Pack | None]:
+    """The change-marked pack a changes copy's body is written from, and the earlier version.
 
-    ``pack`` is either marked already (its sessions carry their change) or the
-    new version, marked here against ``settings.earlier``.  The earlier version,
-    when given, also says where a moved question or session was
-    (:mod:`~briefpack.render.docx.merged_versions`); without it a move is shown added.
+    The earlier version is the one ``pack`` records
+    (:func:`~briefpack.model.marked_versions.earlier_of`): where a moved question
+    or session was (:mod:`~briefpack.render.docx.merged_versions`), the attendees
+    it had.  A session's own copy of a session new in this version shows the
+    session as if it had been there with no questions, its questions added.
     """
-    earlier = settings.earlier
-    if earlier is None or any(session.change is not None for session in pack.sessions):
-        return pack, earlier
-    if settings.session is not None and settings.session not in {s.id for s in earlier.sessions}:
-        # A session new in this version: before, it had no questions.
-        days, session = pack.scope(settings.session)
-        assert session is not None
-        empty = replace(session, questions=(), attachments=())
-        earlier = replace(pack, days=(replace(days[0], sessions=(empty,)),))
-    return compare(earlier, pack), earlier
+    if settings.changes_since is None or all(s.change is None for s in pack.sessions):
+        return pack, None
+    if settings.session is not None:
+        pack = _as_if_there(pack, settings.session)
+    return pack, earlier_of(pack)
+
+
+def _as_if_there(pack: Pack, session_id: str) -> Pack:
+    """``pack`` with the session ``session_id``, if added, as if it had been there empty."""
+    days = []
+    for day in pack.days:
+        sessions = []
+        for position, session in enumerate(day.sessions):
+            change = session.change
+            if session.id == session_id and change is not None and change.status == "added":
+                change = SessionChange(
+                    "same",
+                    title=(Text(session.title),),
+                    label=(Text(session.label),) if session.label else (),
+                    speakers=tuple((None, speaker) for speaker in session.speakers),
+                    old_date=day.date,
+                    old_position=position,
+                    old_attendees=session.attendees,
+                )
+            sessions.append(replace(session, change=change))
+        days.append(replace(day, sessions=tuple(sessions)))
+    return replace(pack, days=tuple(days))
 
 
 class _DocxWriter(Overview):
@@ -154,6 +175,7 @@ class _DocxWriter(Overview):
         settings: RenderSettings,
         tracker: Tracker | None,
         earlier: Pack | None,
+        listed: Pack,
     ) -> None:
         self.document = document
         self.pack = pack
@@ -168,14 +190,14 @@ class _DocxWriter(Overview):
         days, session = pack.scope(settings.session)
         # Bookmarks are named in the pack's order (the changes page's), whatever asks first.
         self._anchors = {s.id: f"s{n}" for n, s in enumerate(_sessions(days), start=1)}
-        entries = both_versions(days, earlier, whole=session is None)
+        entries = both_versions(days, earlier, pack.renamed, whole=session is None)
         #: The pack as the new version has it, and its view: what the pages say.
         self.new_pack = pack
         self.view = build_view(pack, settings)
         self.old_view = self.view
         if self.changes:
             self.new_pack = version_of(pack, entries, NEW_SIDES)
-            self.view = build_view(self.new_pack, settings, marked=pack)
+            self.view = build_view(self.new_pack, settings, marked=listed)
             old = version_of(pack, entries, OLD_SIDES)
             if earlier is not None:
                 old = _with_attendees_of(old, earlier)
@@ -435,9 +457,8 @@ class _DocxWriter(Overview):
 def _with_attendees_of(old: Pack, earlier: Pack) -> Pack:
     """The earlier version with the attendees it had, and each session with its own.
 
-    The model's marked pack keeps the new version's attendees only (and says
-    what changed about them on the changes page): the earlier version's are
-    read from it, as where a moved entry was.
+    The marked pack's attendees are the new version's; the earlier version's
+    are those it records (:attr:`briefpack.model.pack.Pack.attendee_versions`).
     """
     had = {session.id: session.attendees for session in earlier.sessions}
     days = tuple(
