@@ -358,8 +358,12 @@ class _DocxWriter(Overview):
         """A session: its title, times and speakers, its questions, its pre-reads."""
         view, entry = paired_session.view, paired_session.entry
         label = view(lambda s: s.label or "")
-        self.body.paragraph_pair(*label, "Briefing Session Label")
         change = entry.session.change
+        if change is not None and all(label) and label[0] != label[1]:
+            # Both versions have one: its words that changed, as the model marked them.
+            self.rich_text.inlines(self.body.paragraph("", "Briefing Session Label"), change.label)
+        else:
+            self.body.paragraph_pair(*label, "Briefing Session Label")
         title = self.body.paragraph("", "Heading 2")
         old_title, new_title = view(lambda s: s.title)
         if change is not None and old_title != new_title:
