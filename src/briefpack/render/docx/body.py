@@ -20,10 +20,10 @@ from docx.oxml.ns import qn
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from briefpack.model.both_versions import Side
 from briefpack.model.changes import diff_text
 from briefpack.model.rich_text import Revision, Text
 from briefpack.render.docx import ooxml
-from briefpack.render.docx.merged_versions import Side
 from briefpack.render.docx.tracking import Tracker
 
 

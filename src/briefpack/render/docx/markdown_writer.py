@@ -14,6 +14,7 @@ from docx.image.image import Image as DocxImage
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
+from briefpack.model.both_versions import Side
 from briefpack.model.rich_text import (
     Block,
     BulletList,
@@ -36,7 +37,6 @@ from briefpack.model.rich_text import (
 from briefpack.model.rich_text import Paragraph as MarkdownParagraph
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.body import Body
-from briefpack.render.docx.merged_versions import Side
 
 logger = logging.getLogger("briefpack")
 #: Widest an embedded picture is shown: the text column less the block indent.

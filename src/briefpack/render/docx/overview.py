@@ -3,7 +3,7 @@
 A mixin of the Word writer (:class:`briefpack.render.docx.writer._DocxWriter`),
 kept apart so that each module stays readable.  In a changes copy each row,
 line and entry is written as both versions have it
-(:mod:`~briefpack.render.docx.merged_versions`): one only one version has is
+(:mod:`~briefpack.model.both_versions`): one only one version has is
 tracked whole, and words that differ are tracked where they differ.
 """
 
@@ -14,15 +14,15 @@ from collections.abc import Sequence
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from briefpack.model.both_versions import NEW_SIDES, Side
 from briefpack.model.pack import AttendeeVersions
 from briefpack.model.rich_text import Markdown
 from briefpack.render.docx import ooxml, package
 from briefpack.render.docx.front_matter import FrontMatter
 from briefpack.render.docx.markdown_writer import RichText
-from briefpack.render.docx.merged_versions import NEW_SIDES, Side
-from briefpack.render.docx.paired import Pair, PairedDay
 from briefpack.render.theme_css import GLANCE_COLUMNS
 from briefpack.render.view import AttendeeCard, Glance, PackView
+from briefpack.render.view.paired import Pair, PairedDay
 
 
 class Overview(FrontMatter):

@@ -3,7 +3,7 @@
 A changes copy is written once, from the pack that
 :func:`briefpack.model.changes.compare` marked: text that changed is a
 ``Revision`` there and becomes ``w:ins`` or ``w:del`` here, and an entry
-that only one version has (:mod:`~briefpack.render.docx.merged_versions`) is
+that only one version has (:mod:`~briefpack.model.both_versions`) is
 written whole and then marked, paragraph by paragraph, as inserted,
 deleted or one half of a move.  Word's *Accept All* then gives the new
 version and *Reject All* the earlier one.  The XML is
@@ -17,9 +17,9 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
+from briefpack.model.both_versions import Side
 from briefpack.model.rich_text import RevisionKind
 from briefpack.render.docx import ooxml
-from briefpack.render.docx.merged_versions import Side
 
 #: The revision element that marks what only one version has, by that version.
 _KINDS: dict[Side, str] = {

@@ -12,9 +12,9 @@ changes and debrief pages, :mod:`~briefpack.render.docx.sections` numbers a
 changes copy's pages, :mod:`~briefpack.render.docx.body` places and styles
 paragraphs, :mod:`~briefpack.render.docx.markdown_writer` turns the Markdown
 tree into Word, and the raw OOXML python-docx lacks lives in
-:mod:`briefpack.render.docx.ooxml`.  A changes copy's entries come in both
-versions' order from :mod:`~briefpack.render.docx.merged_versions`, paired
-with each version's view by :mod:`~briefpack.render.docx.paired`, and
+:mod:`briefpack.render.docx.ooxml`.  A changes copy is written from the pack
+the model marked, as the PDF's is: its entries come in both versions' order
+with each version's view of them (:mod:`briefpack.render.view.tracked`), and
 :mod:`~briefpack.render.docx.tracking` marks what changed.
 """
 
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import replace
 from pathlib import Path
 
 from docx.document import Document
@@ -36,28 +35,20 @@ from briefpack.model.answers import (
     key_digest,
     pack_identity,
 )
-from briefpack.model.change_details import SessionChange
-from briefpack.model.marked_versions import earlier_of, settled
-from briefpack.model.rich_text import Markdown, Text
+from briefpack.model.both_versions import NEW_SIDES, Side, speaker_lines
+from briefpack.model.marked_versions import settled
+from briefpack.model.rich_text import Markdown
 from briefpack.render.docx import ooxml, package, sections
 from briefpack.render.docx.body import Body
 from briefpack.render.docx.custom_properties import set_custom_properties
 from briefpack.render.docx.markdown_writer import RichText
-from briefpack.render.docx.merged_versions import (
-    NEW_SIDES,
-    OLD_SIDES,
-    Side,
-    both_versions,
-    speaker_lines,
-    version_of,
-)
 from briefpack.render.docx.overview import Overview
-from briefpack.render.docx.paired import PairedQuestion, PairedSession, paired
 from briefpack.render.docx.styles import apply_styles
 from briefpack.render.docx.tracking import Tracker
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
-from briefpack.render.view import PackView, build_view
+from briefpack.render.view.paired import PairedQuestion, PairedSession
+from briefpack.render.view.tracked import TrackedView, tracked_view
 
 logger = logging.getLogger("briefpack")
 NOTES_LINES = 6
@@ -76,8 +67,8 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     version has is tracked whole where that version has it, as the marked pack
     records (see :func:`_versions`).
     """
-    listed = pack
-    pack, earlier = _versions(pack, settings)
+    shown = tracked_view(pack, settings)
+    pack = shown.pack
     tracker = None
     if settings.changes_since is not None:
         author = pack.author or "briefpack"
@@ -94,7 +85,7 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
         restyle_existing=reference is None,
         text_width_mm=package.text_width(document),
     )
-    writer = _DocxWriter(document, pack, settings, tracker, earlier, listed)
+    writer = _DocxWriter(document, shown, settings, tracker)
     writer.write()
     view = writer.view
     package.set_properties(
@@ -123,44 +114,6 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     return Rendered(package.normalise_zip(data, settings.created))
 
 
-def _versions(pack: Pack, settings: RenderSettings) -> tuple[Pack, Pack | None]:
-    """The change-marked pack a changes copy's body is written from, and the earlier version.
-
-    The earlier version is the one ``pack`` records
-    (:func:`~briefpack.model.marked_versions.earlier_of`): where a moved question
-    or session was (:mod:`~briefpack.render.docx.merged_versions`), the attendees
-    it had.  A session's own copy of a session new in this version shows the
-    session as if it had been there with no questions, its questions added.
-    """
-    if settings.changes_since is None or all(s.change is None for s in pack.sessions):
-        return pack, None
-    if settings.session is not None:
-        pack = _as_if_there(pack, settings.session)
-    return pack, earlier_of(pack)
-
-
-def _as_if_there(pack: Pack, session_id: str) -> Pack:
-    """``pack`` with the session ``session_id``, if added, as if it had been there empty."""
-    days = []
-    for day in pack.days:
-        sessions = []
-        for position, session in enumerate(day.sessions):
-            change = session.change
-            if session.id == session_id and change is not None and change.status == "added":
-                change = SessionChange(
-                    "same",
-                    title=(Text(session.title),),
-                    label=(Text(session.label),) if session.label else (),
-                    speakers=tuple((None, speaker) for speaker in session.speakers),
-                    old_date=day.date,
-                    old_position=position,
-                    old_attendees=session.attendees,
-                )
-            sessions.append(replace(session, change=change))
-        days.append(replace(day, sessions=tuple(sessions)))
-    return replace(pack, days=tuple(days))
-
-
 class _DocxWriter(Overview):
     """Writes the parts of the pack, in order, into the document's body.
 
@@ -171,12 +124,11 @@ class _DocxWriter(Overview):
     def __init__(
         self,
         document: Document,
-        pack: Pack,
+        shown: TrackedView,
         settings: RenderSettings,
         tracker: Tracker | None,
-        earlier: Pack | None,
-        listed: Pack,
     ) -> None:
+        pack = shown.pack
         self.document = document
         self.pack = pack
         self.settings = settings
@@ -187,30 +139,16 @@ class _DocxWriter(Overview):
         self.changes = tracker is not None
         #: Content controls written so far: each needs a number of its own.
         self._controls = 0
-        days, session = pack.scope(settings.session)
+        days, _ = pack.scope(settings.session)
         # Bookmarks are named in the pack's order (the changes page's), whatever asks first.
         self._anchors = {s.id: f"s{n}" for n, s in enumerate(_sessions(days), start=1)}
-        entries = both_versions(days, earlier, pack.renamed, whole=session is None)
         #: The pack as the new version has it, and its view: what the pages say.
-        self.new_pack = pack
-        self.view = build_view(pack, settings)
-        self.old_view = self.view
-        if self.changes:
-            self.new_pack = version_of(pack, entries, NEW_SIDES)
-            self.view = build_view(self.new_pack, settings, marked=listed)
-            old = version_of(pack, entries, OLD_SIDES)
-            if earlier is not None:
-                old = _with_attendees_of(old, earlier)
-            self.old_view = self._old_view(old)
+        self.new_pack = shown.new_pack
+        self.view = shown.view
+        #: The earlier version's view, in a changes copy; else :attr:`view` itself.
+        self.old_view = shown.old_view
         #: The days as both versions have them, with each version's view of each entry.
-        self.days = paired(entries, self.old_view, self.view)
-
-    def _old_view(self, old: Pack) -> PackView:
-        """The earlier version's view; a session new in this version has none but the new one."""
-        session = self.settings.session
-        if session is not None and session not in {s.id for s in old.sessions}:
-            return self.view
-        return build_view(old, replace(self.settings, changes_since=None, changes_date=None))
+        self.days = shown.days
 
     def write(self) -> None:
         view = self.view
@@ -456,26 +394,6 @@ class _DocxWriter(Overview):
                 paragraph = self.body.paragraph("", "Briefing Speakers")
                 self.body.run(paragraph, f"{self.labels.attendees}: ", "Briefing Speaker Role")
                 self.body.run_pair(paragraph, old or new, new or old)
-
-
-def _with_attendees_of(old: Pack, earlier: Pack) -> Pack:
-    """The earlier version with the attendees it had, and each session with its own.
-
-    The marked pack's attendees are the new version's; the earlier version's
-    are those it records (:attr:`briefpack.model.pack.Pack.attendee_versions`).
-    """
-    had = {session.id: session.attendees for session in earlier.sessions}
-    days = tuple(
-        replace(
-            day,
-            sessions=tuple(
-                replace(session, attendees=had.get(session.id, session.attendees))
-                for session in day.sessions
-            ),
-        )
-        for day in old.days
-    )
-    return replace(old, attendees=earlier.attendees, days=days)
 
 
 def _sessions(days: tuple[Day, ...]) -> list[Session]:

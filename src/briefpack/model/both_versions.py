@@ -1,4 +1,4 @@
-"""Both versions of a change-marked pack in one order: what the Word copy's tracked changes show.
+"""Both versions of a change-marked pack in one order: what a copy that tracks changes shows.
 
 :func:`briefpack.model.changes.compare` leaves a removed question or session
 where it was and marks the text that changed with ``Revision`` nodes; the
@@ -8,13 +8,11 @@ question or session that *moved* is shown twice: where it is now (moved to)
 and, as it was, where it came from (moved from), the two linked by a name as
 Word links a move's two halves.  This module puts every entry of both
 versions in that one order, with which versions show it, and gives each
-version as a pack of its own (:func:`version_of`), from which that version's
-page view is built; the writer pairs the two views along this order.
+version as a pack of its own (:func:`version_of`), from which the view
+(:mod:`briefpack.render.view.tracked`) builds that version's pages.
 
-The model says that something moved but not where from within its old
-day or session; that place is read from the earlier version itself, each
-earlier entry kept in place or shown where it was (and the writer reads the
-earlier attendees from it, which the marked pack does not keep).
+Where a moved entry was, and what it was, is what the marked pack records
+(:func:`briefpack.model.marked_versions.earlier_of`): nothing is compared here.
 """
 
 from __future__ import annotations
@@ -32,7 +30,6 @@ from briefpack.model.marked_versions import (
     session_as,
 )
 from briefpack.model.rich_text import RevisionKind
-from briefpack.render.view.sessions import marked_speakers
 
 #: Which versions show an entry: both, only the new or the old one, or one of a move's halves.
 Side = Literal["both", "new", "old", "moved_to", "moved_from"]
@@ -325,7 +322,8 @@ def speaker_lines(session: Session) -> list[tuple[Side, str, str, str]]:
     new one inserted; here they are one line whose role is tracked, as the
     changes page says "role changed" rather than removed and added.
     """
-    marked = marked_speakers(session)
+    change = session.change
+    marked = change.speakers if change is not None else tuple((None, s) for s in session.speakers)
     inserted = {speaker.name: speaker for kind, speaker in marked if kind == "insert"}
     deleted = {speaker.name for kind, speaker in marked if kind == "delete"}
     lines: list[tuple[Side, str, str, str]] = []

@@ -1,12 +1,12 @@
-"""Each entry of the Word copy with the view of it in each version.
+"""Each entry of a copy that tracks its changes, with the view of it in each version.
 
 The page's contents are the view's (:mod:`briefpack.render.view`): what a
 version's pages hold, numbered, counted and worded once for both writers.
 A changes copy shows two versions at once, so it reads two views, the
 earlier version's and the new one's, each built from that version as
-:func:`~briefpack.render.docx.merged_versions.version_of` gives it, and pairs their
+:func:`~briefpack.model.both_versions.version_of` gives it, and pairs their
 days, sessions and questions along the one order of
-:func:`~briefpack.render.docx.merged_versions.both_versions`.  An entry only one
+:func:`~briefpack.model.both_versions.both_versions`.  An entry only one
 version has has a view in that version only.  Any other copy reads one view,
 the same on both sides.
 """
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from briefpack.render.docx.merged_versions import (
+from briefpack.model.both_versions import (
     NEW_SIDES,
     OLD_SIDES,
     DayEntry,
