@@ -21,8 +21,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from briefpack.model.both_versions import Side
-from briefpack.model.changes import diff_text
-from briefpack.model.rich_text import Revision, Text
+from briefpack.model.rich_text import RevisionKind
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.tracking import Tracker
 
@@ -104,7 +103,8 @@ class Body:
     def paragraph_pair(self, old: str, new: str, style: str) -> Paragraph | None:
         """A paragraph as it was and as it is (empty where a version has none); the new one.
 
-        One only one version has is tracked whole, words that changed where they changed.
+        One only one version has is tracked whole; one that changed is tracked
+        as :meth:`text_pair` tracks it.
         """
         if old == new or self.tracker is None:
             return self.paragraph(new, style) if new else None
@@ -121,19 +121,23 @@ class Body:
         self.text_pair(paragraph._p, old, new, self.style_id(style) if style else None)
 
     def text_pair(self, parent: Any, old: str, new: str, style_id: str | None = None) -> None:
-        """Add the text as it was and as it is to ``parent``: the words that changed tracked."""
+        """Add the text as it was and as it is to ``parent``: if it changed, both, tracked.
+
+        These are the view's worded values (a time, a count, a heading, a line
+        of names), each as its version words it: the earlier one deleted and the
+        new one inserted, nothing compared here.  The words that changed in the
+        pack's own text are the model's ``Revision`` nodes, which
+        :mod:`~briefpack.render.docx.markdown_writer` writes.
+        """
         if old == new or self.tracker is None:
             parent.append(ooxml.text_run(new, style_id))
             return
-        for node in diff_text(old, new):
-            if isinstance(node, Text):
-                parent.append(ooxml.text_run(node.text, style_id))
-                continue
-            assert isinstance(node, Revision)
-            mark = self.tracker.inline(node.kind)
-            text = "".join(child.text for child in node.children if isinstance(child, Text))
-            mark.append(ooxml.text_run(text, style_id))
-            parent.append(ooxml.as_deleted(mark) if node.kind == "delete" else mark)
+        versions: tuple[tuple[RevisionKind, str], ...] = (("delete", old), ("insert", new))
+        for kind, text in versions:
+            if text:
+                mark = self.tracker.inline(kind)
+                mark.append(ooxml.text_run(text, style_id))
+                parent.append(ooxml.as_deleted(mark) if kind == "delete" else mark)
 
     def lines_pair(
         self, paragraph: Paragraph, old: Sequence[str], new: Sequence[str], style: str | None = None

@@ -94,9 +94,14 @@ class RichText:
             for child in block.children:
                 self._block(child, style, level)
 
-    def inlines(self, paragraph: Paragraph, inlines: tuple[Inline, ...]) -> None:
-        """Add ``inlines`` (a title with its changes marked, say) to ``paragraph``."""
-        self._inlines(paragraph, paragraph._p, inlines)
+    def inlines(
+        self, paragraph: Paragraph, inlines: tuple[Inline, ...], parent: Any = None
+    ) -> None:
+        """Add ``inlines`` (a title with its changes marked, say) to ``paragraph``.
+
+        ``parent`` is where in it they go (an internal link), if not the paragraph.
+        """
+        self._inlines(paragraph, paragraph._p if parent is None else parent, inlines)
 
     def _inlines(
         self,

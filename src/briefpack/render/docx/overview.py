@@ -16,7 +16,7 @@ from docx.shared import Mm
 
 from briefpack.model.both_versions import NEW_SIDES, Side
 from briefpack.model.pack import AttendeeVersions
-from briefpack.model.rich_text import Markdown
+from briefpack.model.rich_text import Inline, Markdown
 from briefpack.render.docx import ooxml, package
 from briefpack.render.docx.front_matter import FrontMatter
 from briefpack.render.docx.markdown_writer import RichText
@@ -126,32 +126,41 @@ class Overview(FrontMatter):
 
     def _contents(self) -> None:
         self.body.paragraph(self.labels.contents, "Briefing Part Title")
-        # Each entry: its style, bookmark, text in each version and which versions have it.
-        entries: list[tuple[str, str, tuple[str, str], Side]] = []
+        # Each entry: its style, bookmark, text in each version, which versions have it,
+        # and a question's title as the model marked it where it changed (then the
+        # text is what comes before the title: its number).
+        entries: list[tuple[str, str, tuple[str, str], Side, tuple[Inline, ...]]] = []
         for day, day_anchor in zip(self.days, self._day_anchors(), strict=True):
-            entries.append(("toc 1", day_anchor, day.view(lambda d: d.heading), day.entry.side))
+            entries.append(("toc 1", day_anchor, day.view(lambda d: d.heading), day.entry.side, ()))
             for session in day.sessions:
                 anchor = self._anchor_for(session.entry.session.id)
                 side = session.entry.side
-                entries.append(("toc 2", anchor, session.view(lambda s: s.heading), side))
+                entries.append(("toc 2", anchor, session.view(lambda s: s.heading), side, ()))
                 for question in session.questions:
                     number = question.view.new.number if question.view.new else None
+                    text = question.view(lambda q: f"{q.number}. {q.title}")
+                    change = question.entry.question.change
+                    title: tuple[Inline, ...] = ()
+                    if change is not None and len(set(question.view(lambda q: q.title))) > 1:
+                        text, title = question.view(lambda q: f"{q.number}. "), change.title
                     entries.append(
                         (
                             "toc 3",
                             f"{anchor}q{number}" if number else anchor,
-                            question.view(lambda q: f"{q.number}. {q.title}"),
+                            text,
                             question.entry.side if side == "both" else side,
+                            title,
                         )
                     )
         # One field spans the entries: its cached result lists them as links
         # until the word processor refreshes it with page numbers.  The field's
         # own runs are never tracked: either version keeps the whole field.
-        for index, (style, anchor, (old, new), side) in enumerate(entries):
+        for index, (style, anchor, (old, new), side, title) in enumerate(entries):
             with self.body.tracked(side):
                 paragraph = self.body.paragraph("", style)
                 link = ooxml.internal_link(anchor)
                 self.body.text_pair(link, old, new)
+                self.rich_text.inlines(paragraph, title, link)
                 paragraph._p.append(link)
             if index == 0:
                 content = [child for child in paragraph._p if child.tag != qn("w:pPr")]

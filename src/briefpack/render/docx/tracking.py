@@ -12,6 +12,7 @@ version and *Reject All* the earlier one.  The XML is
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -86,3 +87,36 @@ class Tracker:
 
     def _mark(self, kind: str) -> Any:
         return ooxml.revision(kind, self._number(), self.author, self.date)
+
+
+#: What a paragraph wholly tracked is, by the mark on its paragraph mark: inserted or deleted.
+_WHOLE = {qn("w:ins"): "ins", qn("w:moveTo"): "ins", qn("w:del"): "del", qn("w:moveFrom"): "del"}
+
+
+def untangle_paragraph_ends(body: Any) -> None:
+    """End no paragraph with the same kind of revision as the paragraph after it.
+
+    A value that changed is its earlier text deleted, then the new inserted
+    (:meth:`briefpack.render.docx.body.Body.text_pair`).  At a paragraph's end,
+    before a paragraph wholly inserted, LibreOffice joins the two insertions
+    into one and its *Reject All* takes the paragraph break between them too,
+    joining the paragraphs around; so there the two change places (the
+    insertion first), as they do before a paragraph wholly deleted, for
+    *Accept All*.
+    """
+    paragraphs = list(body.iter(qn("w:p")))
+    for paragraph, following in itertools.pairwise(paragraphs):
+        marks = following.find(f"{qn('w:pPr')}/{qn('w:rPr')}")
+        if marks is None:
+            continue
+        kinds = [_WHOLE[child.tag] for child in marks if child.tag in _WHOLE]
+        if not kinds:
+            continue
+        last = paragraph[-1] if len(paragraph) else None
+        while last is not None and last.tag == qn("w:hyperlink") and len(last):
+            last = last[-1]
+        if last is None or _WHOLE.get(last.tag) != kinds[0]:
+            continue
+        before = last.getprevious()
+        if before is not None and before.tag in _WHOLE and _WHOLE[before.tag] != kinds[0]:
+            before.addprevious(last)

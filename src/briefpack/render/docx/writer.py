@@ -44,7 +44,7 @@ from briefpack.render.docx.custom_properties import set_custom_properties
 from briefpack.render.docx.markdown_writer import RichText
 from briefpack.render.docx.overview import Overview
 from briefpack.render.docx.styles import apply_styles
-from briefpack.render.docx.tracking import Tracker
+from briefpack.render.docx.tracking import Tracker, untangle_paragraph_ends
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
 from briefpack.render.view.paired import PairedQuestion, PairedSession
@@ -183,6 +183,8 @@ class _DocxWriter(Overview):
                     self._session(session)
         if front is not None:
             sections.number_pages(self.document, self.body, front, view.cover.classification or "")
+        if self.changes:
+            untangle_paragraph_ends(self.document.element.body)
 
     # ------------------------------------------------------------ parts
 
@@ -311,7 +313,14 @@ class _DocxWriter(Overview):
         anchor = self._anchor_for(entry.session.id)
         if entry.side in NEW_SIDES:
             self.body.bookmark(title, anchor)
-        self.body.paragraph_pair(*view(lambda s: s.meta), "Briefing Session Meta")
+        old_meta, new_meta = view(lambda s: s.meta_parts)
+        if old_meta == new_meta or self.body.tracker is None:
+            self.body.paragraph(view.shown.meta, "Briefing Session Meta")
+        else:
+            # Each part that changed (the times, the count) tracked on its own.
+            meta = self.body.paragraph("", "Briefing Session Meta")
+            for old, new in zip(old_meta, new_meta, strict=True):
+                self.body.run_pair(meta, old, new)
         self._speakers(paired_session)
         for question in paired_session.questions:
             with self.body.tracked(question.entry.side, question.entry.move):

@@ -125,6 +125,9 @@ class SessionView:
     questions_text: str
     #: ``9:00 to 10:00 AM · 3 questions``: the line under the session's title.
     meta: str
+    #: The same line in its parts (times, separator, questions), for a copy that
+    #: tracks the part that changed.
+    meta_parts: tuple[str, str, str]
     changed: bool
     status: str | None
     #: In a changes copy, the title's and label's words marked inserted and deleted.
@@ -230,6 +233,7 @@ def session_view(
         kept=kept,
         questions_text=questions_text,
         meta=f"{time_range} · {questions_text}",
+        meta_parts=(time_range, " · ", questions_text),
         changed=is_changed(change),
         status=change.status if change is not None else None,
         change=change,
