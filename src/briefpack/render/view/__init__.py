@@ -23,6 +23,10 @@ every field and change none.  Its parts:
   :mod:`~briefpack.render.view.sessions` (days, sessions, questions,
   pre-reads) and :mod:`~briefpack.render.view.anchors` (where links lead,
   and what they are called) hold the parts.
+- :mod:`~briefpack.render.view.tracked` is what a copy that tracks its
+  changes (the Word copy) shows: from the one pack the model marked, each
+  version's view, paired entry by entry (:mod:`~briefpack.render.view.paired`)
+  in the one order of both versions.
 
 A writer builds the view once per document and lays it out: it asks the
 catalogue for no label and counts, numbers or words nothing itself.
