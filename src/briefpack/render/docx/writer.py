@@ -65,7 +65,7 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     changes are tracked changes, after a first page that lists them: its
     ``Revision`` nodes are written as Word's revisions, and what only one
     version has is tracked whole where that version has it, as the marked pack
-    records (see :func:`_versions`).
+    records (see :mod:`briefpack.render.view.tracked`).
     """
     shown = tracked_view(pack, settings)
     pack = shown.pack
