@@ -47,6 +47,7 @@ from briefpack.render.docx.styles import apply_styles
 from briefpack.render.docx.tracking import Tracker, untangle_paragraph_ends
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
+from briefpack.render.view import PackView
 from briefpack.render.view.paired import PairedQuestion, PairedSession
 from briefpack.render.view.tracked import TrackedView, tracked_view
 
@@ -144,9 +145,9 @@ class _DocxWriter(Overview):
         self._anchors = {s.id: f"s{n}" for n, s in enumerate(_sessions(days), start=1)}
         #: The pack as the new version has it, and its view: what the pages say.
         self.new_pack = shown.new_pack
-        self.view = shown.view
+        self.view: PackView = shown.view
         #: The earlier version's view, in a changes copy; else :attr:`view` itself.
-        self.old_view = shown.old_view
+        self.old_view: PackView = shown.old_view
         #: The days as both versions have them, with each version's view of each entry.
         self.days = shown.days
 
