@@ -110,6 +110,66 @@ PLANTS = {
     "a class defined twice": Plant(
         "render/formats.py", "class Rendered:\n    pass\n", rules.duplicate_classes
     ),
+    "render importing build by name at run time": Plant(
+        "render/rendered.py",
+        "import importlib\ndef planted():\n    importlib.import_module('briefpack.build.files')\n",
+        rules.crossings,
+    ),
+    "a cycle through a package's __init__": Plant(
+        # both_versions imports Pack from the package, which would import it back.
+        "model/__init__.py", "from briefpack.model import both_versions\n", rules.cycles
+    ),
+    "shutil under another name in render": Plant(
+        "render/rendered.py", "import shutil as sh\ndef planted(a, b):\n    sh.copy(a, b)\n",
+        rules.writes,
+    ),
+    "os under another name in content": Plant(
+        "content/__init__.py", "import os as o\ndef planted(a):\n    o.remove(a)\n",
+        rules.writes,
+    ),
+    "a path renamed in render": Plant(
+        "render/rendered.py", "def planted(path, other):\n    path.rename(other)\n", rules.writes
+    ),
+    "a path replaced in the model": Plant(
+        "model/marks.py", "def planted(path, other):\n    path.replace(other)\n", rules.writes
+    ),
+    "a Word document saved to a file in render": Plant(
+        "render/rendered.py", "def planted(document):\n    document.save('copy.docx')\n",
+        rules.writes,
+    ),
+    "a PDF written to a path in render": Plant(
+        "render/rendered.py",
+        "def planted(document, folder):\n    document.write_pdf(folder / 'x.pdf')\n",
+        rules.writes,
+    ),
+    "a zip archive written to a path in render": Plant(
+        "render/rendered.py",
+        "import zipfile\ndef planted(folder):\n    zipfile.ZipFile(folder / 'x.zip', 'w')\n",
+        rules.writes,
+    ),
+    "a path opened in a mode chosen at run time": Plant(
+        "render/rendered.py",
+        "def planted(folder, mode):\n    (folder / 'x').open(mode)\n",
+        rules.writes,
+    ),
+    "os.open with flags chosen at run time": Plant(
+        "content/__init__.py",
+        "import os\ndef planted(path, flags):\n    os.open(path, flags)\n",
+        rules.writes,
+    ),
+    "a program run from render": Plant(
+        "render/rendered.py",
+        "import subprocess\ndef planted():\n    subprocess.run(['touch', 'x'])\n",
+        rules.writes,
+    ),
+    "a class made by a call, twice": Plant(
+        "render/formats.py",
+        "from typing import NamedTuple\nRendered = NamedTuple('Rendered', [('data', bytes)])\n",
+        rules.duplicate_classes,
+    ),
+    "render diffing text outside docx": Plant(
+        "render/view/__init__.py", "import difflib\n", rules.word_comparisons
+    ),
     "a Word module diffing text": Plant(
         "render/docx/__init__.py", "import difflib\n", rules.word_comparisons
     ),
@@ -157,6 +217,14 @@ def test_a_module_name_reused_in_another_layer_is_seen(pristine: Path, tmp_path:
     (root / PACKAGE / "render" / "marks.py").write_text('"""Planted."""\n', encoding="utf-8")
     after = rules.duplicate_module_names(rules.Source(root))
     assert any(line.startswith("marks:") for line in after)
+
+
+def test_a_package_named_as_another_layers_module_is_seen(pristine: Path, tmp_path: Path) -> None:
+    root = copy_of(pristine, tmp_path)
+    (root / PACKAGE / "build" / "view").mkdir()
+    (root / PACKAGE / "build" / "view" / "__init__.py").write_text('"""Planted."""\n')
+    after = rules.duplicate_module_names(rules.Source(root))
+    assert any(line.startswith("view:") for line in after)
 
 
 @pytest.mark.parametrize("writer", rules.WRITER_MODULES)
