@@ -6,7 +6,7 @@ sets, on every session and question, a :class:`SessionChange` or
 to say what changed about things that are not running text: a session's time,
 a speaker's role, an attendee's organisation.  Each is a :class:`Detail`
 (what, whose, from what, to what), worded once for every writer by
-:meth:`briefpack.render.wording.Wording.details`, so that the PDF and the Word
+:meth:`briefpack.render.wording.Wording.change_lines`, so that the PDF and the Word
 copy say "José Ñúñez: role changed from CTO to CEO" alike instead of showing
 the person removed and added again.
 
@@ -38,7 +38,7 @@ Times = tuple[dt.time, dt.time]
 class Detail:
     """One thing that changed about an entry, for a changes page to say in words.
 
-    The model says what changed; :meth:`briefpack.render.wording.Wording.details`
+    The model says what changed; :meth:`briefpack.render.wording.Wording.change_lines`
     says it in the pack's language, once for every writer: "José Ñúñez: role
     changed from CTO to CEO", "Time changed from 9:00 AM to 9:30 AM".
     ``who`` names the speaker or attendee the attribute belongs to, ``None``
