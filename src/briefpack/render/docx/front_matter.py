@@ -27,18 +27,11 @@ class FrontMatter:
     body: Body
     #: What the document contains, as the new version has it (:mod:`briefpack.render.view`).
     view: PackView
-    _anchors: dict[str, str]
 
     @property
     def labels(self) -> Labels:
         """The fixed words of the pages, in the reader's language."""
         return self.view.labels
-
-    def _anchor_for(self, session_id: str) -> str:
-        # Bookmark names must start with a letter, have no hyphen and at most 40 characters.
-        if session_id not in self._anchors:
-            self._anchors[session_id] = f"s{len(self._anchors) + 1}"
-        return self._anchors[session_id]
 
     def _changes_page(self, page: ChangesPage) -> None:
         """The page after the cover: what changed since the earlier version, one line each.
@@ -50,11 +43,7 @@ class FrontMatter:
             self.body.paragraph(self.labels.no_changes, "Briefing Speakers")
         for entry in page.entries:
             paragraph = self.body.paragraph(f"{entry.label}: {entry.title}", "Briefing Speakers")
-            target = None
-            if entry.present and entry.session_id is not None:
-                target = self._anchor_for(entry.session_id)
-                if entry.kind == "question":
-                    target = f"{target}q{entry.number}"
+            target = entry.bookmark
             if target is not None:
                 # The page, as Word computes it when it updates the fields on opening.
                 ooxml.add_tab(paragraph)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from briefpack.model.both_versions import NEW_SIDES, Side
+from briefpack.model.both_versions import Side
 from briefpack.model.pack import AttendeeVersions
 from briefpack.model.rich_text import Inline, Markdown
 from briefpack.render.docx import ooxml, package
@@ -32,14 +32,6 @@ class Overview(FrontMatter):
     rich_text: RichText
     #: The earlier version's view, in a changes copy; else :attr:`view` itself.
     old_view: PackView
-
-    def _day_anchors(self) -> list[str]:
-        """Each day's bookmark; a day only the earlier version has links to the first."""
-        anchors, number = [], 0
-        for day in self.days:
-            number += day.entry.side in NEW_SIDES
-            anchors.append(f"d{max(number, 1)}")
-        return anchors
 
     def _at_a_glance(self, glance: Glance) -> None:
         labels = self.labels
@@ -81,7 +73,7 @@ class Overview(FrontMatter):
                 cell.width = Mm(width)
                 paragraph = self.body.reset(cell.paragraphs[0], "", "Briefing Table Text")
                 self.body.lines_pair(paragraph, old, new)
-            link = ooxml.internal_link(self._anchor_for(session.entry.session.id))
+            link = ooxml.internal_link(session.view.shown.bookmark)
             heading = session.row(lambda r: r.heading)
             self.body.text_pair(link, *heading, self.body.style_id("Hyperlink"))
             row.cells[2].paragraphs[0]._p.append(link)
@@ -130,14 +122,16 @@ class Overview(FrontMatter):
         # and a question's title as the model marked it where it changed (then the
         # text is what comes before the title: its number).
         entries: list[tuple[str, str, tuple[str, str], Side, tuple[Inline, ...]]] = []
-        for day, day_anchor in zip(self.days, self._day_anchors(), strict=True):
-            entries.append(("toc 1", day_anchor, day.view(lambda d: d.heading), day.entry.side, ()))
+        for day in self.days:
+            entries.append(
+                ("toc 1", day.bookmark, day.view(lambda d: d.heading), day.entry.side, ())
+            )
             for session in day.sessions:
-                anchor = self._anchor_for(session.entry.session.id)
+                anchor = session.view.shown.bookmark
                 side = session.entry.side
                 entries.append(("toc 2", anchor, session.view(lambda s: s.heading), side, ()))
                 for question in session.questions:
-                    number = question.view.new.number if question.view.new else None
+                    bookmark = question.view.new.bookmark if question.view.new else None
                     text = question.view(lambda q: f"{q.number}. {q.title}")
                     change = question.entry.question.change
                     title: tuple[Inline, ...] = ()
@@ -146,7 +140,7 @@ class Overview(FrontMatter):
                     entries.append(
                         (
                             "toc 3",
-                            f"{anchor}q{number}" if number else anchor,
+                            bookmark or anchor,
                             text,
                             question.entry.side if side == "both" else side,
                             title,

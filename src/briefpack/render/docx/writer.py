@@ -27,7 +27,7 @@ from pathlib import Path
 from docx.document import Document
 from docx.shared import Mm
 
-from briefpack.model import Day, Pack, Session
+from briefpack.model import Pack
 from briefpack.model.answers import (
     FIELDS_VERSION,
     IDENTITY_PACK,
@@ -140,9 +140,6 @@ class _DocxWriter(Overview):
         self.changes = tracker is not None
         #: Content controls written so far: each needs a number of its own.
         self._controls = 0
-        days, _ = pack.scope(settings.session)
-        # Bookmarks are named in the pack's order (the changes page's), whatever asks first.
-        self._anchors = {s.id: f"s{n}" for n, s in enumerate(_sessions(days), start=1)}
         #: The pack as the new version has it, and its view: what the pages say.
         self.new_pack = shown.new_pack
         self.view: PackView = shown.view
@@ -171,13 +168,13 @@ class _DocxWriter(Overview):
         self._attendees()
         if not view.session_pack:
             self._contents()
-        for day, anchor in zip(self.days, self._day_anchors(), strict=True):
+        for day in self.days:
             for number, session in enumerate(day.sessions):
                 if number == 0:
                     with self.body.tracked(day.entry.side):
                         paragraph = self.body.paragraph(day.view.shown.heading, "Heading 1")
                     if day.entry.side in NEW_SIDES:
-                        self.body.bookmark(paragraph, anchor)
+                        self.body.bookmark(paragraph, day.bookmark)
                 else:
                     self.body.new_page()
                 with self.body.tracked(session.entry.side, session.entry.move):
@@ -311,9 +308,8 @@ class _DocxWriter(Overview):
             self.rich_text.inlines(title, change.title)
         else:
             self.body.run(title, new_title)
-        anchor = self._anchor_for(entry.session.id)
         if entry.side in NEW_SIDES:
-            self.body.bookmark(title, anchor)
+            self.body.bookmark(title, view.shown.bookmark)
         old_meta, new_meta = view(lambda s: s.meta_parts)
         if old_meta == new_meta or self.body.tracker is None:
             self.body.paragraph(view.shown.meta, "Briefing Session Meta")
@@ -325,7 +321,7 @@ class _DocxWriter(Overview):
         self._speakers(paired_session)
         for question in paired_session.questions:
             with self.body.tracked(question.entry.side, question.entry.move):
-                self._question(question, anchor)
+                self._question(question)
         # A Word document cannot hold another's pages: say what and where they are.
         labels = self.labels
         for pre_read in view.shown.pre_reads:
@@ -336,7 +332,7 @@ class _DocxWriter(Overview):
                 "Briefing Session Meta",
             )
 
-    def _question(self, paired_question: PairedQuestion, anchor: str) -> None:
+    def _question(self, paired_question: PairedQuestion) -> None:
         """A question: its number and title, context, question, and room for the answer."""
         view, entry = paired_question.view, paired_question.entry
         question, labels = entry.question, self.labels
@@ -349,8 +345,8 @@ class _DocxWriter(Overview):
             self.rich_text.inlines(heading, question.change.title)
         else:
             self.body.run(heading, f" {new_title}")
-        if view.new is not None:
-            self.body.bookmark(heading, f"{anchor}q{view.new.number}")
+        if view.new is not None and view.new.bookmark is not None:
+            self.body.bookmark(heading, view.new.bookmark)
         if question.context is not None:
             with self.body.tracked(_has_in(question.context) if self.changes else "both"):
                 self.body.paragraph(labels.context, "Briefing Label")
@@ -404,10 +400,6 @@ class _DocxWriter(Overview):
                 paragraph = self.body.paragraph("", "Briefing Speakers")
                 self.body.run(paragraph, f"{self.labels.attendees}: ", "Briefing Speaker Role")
                 self.body.run_pair(paragraph, old or new, new or old)
-
-
-def _sessions(days: tuple[Day, ...]) -> list[Session]:
-    return [session for day in days for session in day.sessions]
 
 
 def _has_in(markdown: Markdown) -> Side:

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 from briefpack.model import Pack
 from briefpack.render.settings import RenderSettings
+from briefpack.render.view.anchors import session_bookmarks
 from briefpack.render.view.front import (
     AttendeeCard,
     ChangeEntry,
@@ -137,15 +138,17 @@ class PackView:
 def build_view(pack: Pack, settings: RenderSettings, marked: Pack | None = None) -> PackView:
     """The view of ``pack`` rendered with ``settings``.
 
-    ``marked`` is the change-marked pack whose changes the changes page lists,
-    where that is not ``pack`` itself (the Word copy renders both versions
-    unmarked); the changes page is there when the settings name the earlier
-    version and its date.
+    ``marked`` is the change-marked pack, where that is not ``pack`` itself (the
+    Word copy renders each version unmarked): the changes page lists its
+    changes, when the settings name the earlier version and its date, and the
+    Word copy's bookmarks are named in its order, the same in both versions.
     """
     wording = wording_for(pack.options.language, pack.options.time_format)
     days, session = pack.scope(settings.session)
     names = {attendee.name for attendee in pack.attendees}
-    shown = day_views(days, wording, settings, names)
+    order = (marked or pack).scope(settings.session)[0]
+    bookmarks = session_bookmarks(order, days)
+    shown = day_views(days, wording, settings, names, bookmarks)
     prepared_for = (
         wording.prepared_for(settings.recipient, settings.created.date())
         if settings.recipient
@@ -153,6 +156,11 @@ def build_view(pack: Pack, settings: RenderSettings, marked: Pack | None = None)
     )
     event_dates = wording.event_dates(pack)
     summary = wording.summary(pack)
+    changes = None
+    if settings.changes_since and settings.changes_date:
+        # The changes page lists the marked pack's days: this pack's, unless it is one version.
+        listed = shown if marked is None else day_views(order, wording, settings, names, bookmarks)
+        changes = _changes(marked or pack, listed, settings, wording)
     return PackView(
         language=wording.printed_language,
         document_title=document_title(pack, session),
@@ -170,7 +178,7 @@ def build_view(pack: Pack, settings: RenderSettings, marked: Pack | None = None)
             summary=summary,
             prepared_for=prepared_for,
         ),
-        changes=_changes(marked or pack, settings, wording),
+        changes=changes,
         debrief=debrief(shown) if settings.answers is not None else None,
         glance=glance(pack, shown) if session is None else None,
         attendees=attendee_cards(
@@ -185,12 +193,16 @@ def build_view(pack: Pack, settings: RenderSettings, marked: Pack | None = None)
     )
 
 
-def _changes(marked: Pack, settings: RenderSettings, wording: Wording) -> ChangesPage | None:
-    """The changes page, when the settings name the earlier version and its date."""
-    if not (settings.changes_since and settings.changes_date):
-        return None
+def _changes(
+    marked: Pack, days: tuple[DayView, ...], settings: RenderSettings, wording: Wording
+) -> ChangesPage:
+    """The changes page of ``marked``, whose shown days' views are ``days``."""
+    assert settings.changes_since is not None
+    assert settings.changes_date is not None
     title = wording.gettext("What changed since %(version)s of %(date)s") % {
         "version": settings.changes_since,
         "date": wording.long_date(settings.changes_date),
     }
-    return changes_page(marked, settings.session, title, wording)
+    # The attendees who came, went or changed: on the full pack's page only.
+    attendees = marked.attendee_changes if settings.session is None else ()
+    return changes_page(days, attendees, title, wording)

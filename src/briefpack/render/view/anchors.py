@@ -1,5 +1,5 @@
 """Where a document's links lead: the fragment ids of its days, sessions, questions and
-pre-read pages, and what each is in words.
+pre-read pages, the Word copy's bookmarks, and what each is in words.
 
 The contents, the at-a-glance table, the changes page and the debrief link to
 these ids; the PDF writer describes each link by the heading it leads to
@@ -9,8 +9,9 @@ these ids; the PDF writer describes each link by the heading it leads to
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
-from briefpack.model import Pack, Session
+from briefpack.model import Day, Pack, Session
 from briefpack.render.book.pre_reads import page_anchor
 from briefpack.render.wording import Wording, session_heading, wording_for
 
@@ -28,6 +29,30 @@ def session_anchor(session: Session) -> str:
 def question_anchor(session: Session, position: int) -> str:
     """The fragment id of a session's question at ``position`` (from 1, removed ones counted)."""
     return f"{session_anchor(session)}-q{position}"
+
+
+def session_bookmarks(*days: Iterable[Day]) -> dict[str, str]:
+    """The Word copy's bookmark of each session of ``days``: ``s1``, ``s2``, in their order.
+
+    A bookmark's name must start with a letter, have no hyphen and at most 40
+    characters, so a session's is its place, not its id.  The sessions are
+    numbered in the order of the first of ``days`` (the change-marked pack's, whose
+    changes page names them all, removed ones too); one only a later one has comes after.
+    """
+    bookmarks: dict[str, str] = {}
+    for session in (session for each in days for day in each for session in day.sessions):
+        bookmarks.setdefault(session.id, f"s{len(bookmarks) + 1}")
+    return bookmarks
+
+
+def question_bookmark(session_bookmark: str, number: int | None) -> str | None:
+    """The Word copy's bookmark of a question numbered ``number``; none for a removed one."""
+    return None if number is None else f"{session_bookmark}q{number}"
+
+
+def day_bookmark(number: int) -> str:
+    """The Word copy's bookmark of a document's ``number``th day, from 1."""
+    return f"d{number}"
 
 
 def pre_read_entry(title: str, wording: Wording) -> str:

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from briefpack.model import Attendee, Day, Pack, Session, Speaker
+from briefpack.model.change_details import AttendeeChange
 from briefpack.model.rich_text import Image, Markdown
-from briefpack.render.view.anchors import question_anchor, session_anchor
-from briefpack.render.view.sessions import DayView, SessionView, is_changed, is_removed
-from briefpack.render.wording import Wording, is_sensitive, session_heading
+from briefpack.render.view.sessions import DayView, SessionView
+from briefpack.render.wording import Wording, is_sensitive
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +151,8 @@ class ChangeEntry:
     #: Whether it is in this version (neither it nor its session removed): a Word copy
     #: can point at it then only.
     present: bool
+    #: The Word copy's bookmark it points at, when present; else ``None``.
+    bookmark: str | None
     #: What changed besides the text, one line each.
     details: tuple[str, ...]
 
@@ -291,17 +293,22 @@ def debrief(days: Sequence[DayView]) -> Debrief:
     return Debrief(tuple(tallies), tuple(follow_ups))
 
 
-def changes_page(marked: Pack, session: str | None, title: str, wording: Wording) -> ChangesPage:
-    """The changes page of ``marked`` (a change-marked pack) scoped to ``session``, if any.
+def changes_page(
+    days: Sequence[DayView],
+    attendee_changes: Iterable[AttendeeChange],
+    title: str,
+    wording: Wording,
+) -> ChangesPage:
+    """The changes page of ``days``, the views of a change-marked pack's days shown.
 
-    Sessions and their questions in the pack's order, removed ones included;
-    then, in the full pack only, the attendees who came, went or changed.
+    Sessions and their questions in the pack's order, removed ones included,
+    as their views number and name them; then ``attendee_changes``, the
+    attendees who came, went or changed (the full pack's only).
     """
-    days, session_pack = marked.scope(session)
     entries: list[ChangeEntry] = []
     for shown in (s for day in days for s in day.sessions):
         entries += _session_entries(shown, wording)
-    for change in () if session_pack is not None else marked.attendee_changes:
+    for change in attendee_changes:
         entries.append(
             ChangeEntry(
                 kind="attendee",
@@ -313,39 +320,39 @@ def changes_page(marked: Pack, session: str | None, title: str, wording: Wording
                 anchor=None,
                 number=None,
                 present=False,
+                bookmark=None,
                 details=tuple(wording.change_lines(change)),
             )
         )
     return ChangesPage(title, tuple(entries))
 
 
-def _session_entries(session: Session, wording: Wording) -> list[ChangeEntry]:
+def _session_entries(session: SessionView, wording: Wording) -> list[ChangeEntry]:
     """The entries of a session and of its questions that changed, in that order."""
     entries = []
     change = session.change
     here = change is None or change.status != "removed"
-    if change is not None and is_changed(change):
+    if change is not None and session.changed:
         entries.append(
             ChangeEntry(
                 kind="session",
                 status=change.status,
                 label=wording.status_label(change, "session"),
-                heading=session_heading(session),
+                heading=session.heading,
                 title=session.title,
                 session_id=session.id,
-                anchor=session_anchor(session),
+                anchor=session.anchor,
                 number=None,
                 present=here,
+                bookmark=session.bookmark if here else None,
                 details=tuple(wording.change_lines(change)),
             )
         )
-    number = 0
-    for position, question in enumerate(session.questions, start=1):
+    for question in session.questions:
         qchange = question.change
-        removed = is_removed(question)
-        number += 0 if removed else 1
-        if qchange is None or not is_changed(qchange):
+        if qchange is None or not question.changed:
             continue
+        present = here and not question.removed
         entries.append(
             ChangeEntry(
                 kind="question",
@@ -354,9 +361,10 @@ def _session_entries(session: Session, wording: Wording) -> list[ChangeEntry]:
                 heading=question.title,
                 title=question.title,
                 session_id=session.id,
-                anchor=question_anchor(session, position),
-                number=None if removed else number,
-                present=here and not removed,
+                anchor=question.anchor,
+                number=question.number,
+                present=present,
+                bookmark=question.bookmark if present else None,
                 details=tuple(wording.change_lines(qchange)),
             )
         )

@@ -25,6 +25,7 @@ from briefpack.model.both_versions import (
     SessionEntry,
 )
 from briefpack.render.view import DayView, GlanceRow, PackView, QuestionView, SessionView
+from briefpack.render.view.anchors import day_bookmark
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -73,6 +74,9 @@ class PairedDay:
     entry: DayEntry
     view: Pair[DayView]
     sessions: tuple[PairedSession, ...]
+    #: The Word copy's bookmark of its heading: the new version's; a day only the
+    #: earlier version has (no heading of its own to mark) shares the one before it.
+    bookmark: str
 
 
 def paired(days: Sequence[DayEntry], old: PackView, new: PackView) -> tuple[PairedDay, ...]:
@@ -86,6 +90,7 @@ def paired(days: Sequence[DayEntry], old: PackView, new: PackView) -> tuple[Pair
         return Pair(old_view, new_view)
 
     result = []
+    bookmark = None
     for day in days:
         sessions = []
         for session in day.sessions:
@@ -108,7 +113,10 @@ def paired(days: Sequence[DayEntry], old: PackView, new: PackView) -> tuple[Pair
             )
             sessions.append(PairedSession(session, view, row, paired_questions))
         day_view = take(day.side, lambda views: views.days)
-        result.append(PairedDay(day, day_view, tuple(sessions)))
+        if day_view.new is not None:
+            bookmark = day_view.new.bookmark
+        # Before the new version's first day, the first day's bookmark.
+        result.append(PairedDay(day, day_view, tuple(sessions), bookmark or day_bookmark(1)))
     return tuple(result)
 
 

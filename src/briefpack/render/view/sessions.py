@@ -9,7 +9,7 @@ Word copy cannot disagree about them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from briefpack.model import Attachment, Day, Question, Session, Speaker
@@ -20,8 +20,10 @@ from briefpack.render.book.pre_reads import page_anchor
 from briefpack.render.settings import RenderSettings
 from briefpack.render.view.anchors import (
     day_anchor,
+    day_bookmark,
     pre_read_entry,
     question_anchor,
+    question_bookmark,
     session_anchor,
 )
 from briefpack.render.wording import Wording, session_heading
@@ -85,6 +87,9 @@ class QuestionView:
     #: ``3``, or :data:`REMOVED_NUMBER` for a removed question.
     number_text: str
     anchor: str
+    #: The Word copy's bookmark of it (:func:`~briefpack.render.view.anchors.question_bookmark`):
+    #: by its number, so ``None`` for a removed question.
+    bookmark: str | None
     #: Shown struck through in a changes copy; it gets no number and no answer fields.
     removed: bool
     #: Added, removed, edited or moved since the earlier version: marked as changed.
@@ -110,6 +115,9 @@ class SessionView:
 
     id: str
     anchor: str
+    #: The Word copy's bookmark of it: ``s3``, by its place in the change-marked pack
+    #: (:func:`~briefpack.render.view.anchors.session_bookmarks`).
+    bookmark: str
     label: str | None
     title: str
     #: ``Session 1: Title``: the contents, bookmarks and the changes page name it so.
@@ -145,6 +153,8 @@ class DayView:
 
     date: dt.date
     anchor: str
+    #: The Word copy's bookmark of it: ``d2`` for the second day shown.
+    bookmark: str
     #: ``Thursday, October 23, 2025``.
     heading: str
     weekday: str
@@ -188,28 +198,42 @@ def given_answer(question: Question, answers: Answers | None) -> GivenAnswer | N
 
 
 def day_views(
-    days: Iterable[Day], wording: Wording, settings: RenderSettings, attendees: set[str]
+    days: Iterable[Day],
+    wording: Wording,
+    settings: RenderSettings,
+    attendees: set[str],
+    bookmarks: Mapping[str, str],
 ) -> tuple[DayView, ...]:
-    """The days shown, each session worded; ``attendees`` are the names the pack lists."""
+    """The days shown, each session worded; ``attendees`` are the names the pack lists.
+
+    ``bookmarks`` names each session's bookmark in the Word copy
+    (:func:`~briefpack.render.view.anchors.session_bookmarks`).
+    """
     return tuple(
         DayView(
             date=day.date,
             anchor=day_anchor(day.date),
+            bookmark=day_bookmark(number),
             heading=wording.day_heading(day.date),
             weekday=wording.weekday(day.date),
             day_and_month=wording.day_and_month(day.date),
             sessions=tuple(
-                session_view(session, wording, settings, attendees) for session in day.sessions
+                session_view(session, wording, settings, attendees, bookmarks[session.id])
+                for session in day.sessions
             ),
         )
-        for day in days
+        for number, day in enumerate(days, start=1)
     )
 
 
 def session_view(
-    session: Session, wording: Wording, settings: RenderSettings, attendees: set[str]
+    session: Session,
+    wording: Wording,
+    settings: RenderSettings,
+    attendees: set[str],
+    bookmark: str,
 ) -> SessionView:
-    """One session as printed (see :class:`SessionView`)."""
+    """One session as printed (see :class:`SessionView`); ``bookmark`` is its Word bookmark."""
     change = session.change
     kept = len(kept_questions(session))
     time_range = wording.time_range(session)
@@ -223,6 +247,7 @@ def session_view(
     return SessionView(
         id=session.id,
         anchor=anchor,
+        bookmark=bookmark,
         label=session.label,
         title=session.title,
         heading=session_heading(session),
@@ -242,7 +267,7 @@ def session_view(
             for kind, speaker in marked_speakers(session)
         ),
         attendees=tuple(name for name in session.attendees if name in attendees),
-        questions=_question_views(session, wording, settings),
+        questions=_question_views(session, wording, settings, bookmark),
         pre_reads=tuple(
             _pre_read_view(anchor, number, attachment, wording)
             for number, attachment in enumerate(session.attachments, start=1)
@@ -251,7 +276,7 @@ def session_view(
 
 
 def _question_views(
-    session: Session, wording: Wording, settings: RenderSettings
+    session: Session, wording: Wording, settings: RenderSettings, bookmark: str
 ) -> tuple[QuestionView, ...]:
     """A session's questions, numbered: a removed one keeps its place but gets no number."""
     views = []
@@ -275,6 +300,7 @@ def _question_views(
                 number=None if removed else number,
                 number_text=REMOVED_NUMBER if removed else str(number),
                 anchor=question_anchor(session, position),
+                bookmark=question_bookmark(bookmark, None if removed else number),
                 removed=removed,
                 changed=is_changed(change),
                 status=change.status if change is not None else None,

@@ -58,7 +58,9 @@ def tracked_view(pack: Pack, settings: RenderSettings) -> TrackedView:
     old_view = view
     if settings.session is None or settings.session in {s.id for s in old.sessions}:
         # A session new in this version has no earlier view but the new one.
-        old_view = build_view(old, replace(settings, changes_since=None, changes_date=None))
+        old_view = build_view(
+            old, replace(settings, changes_since=None, changes_date=None), marked=listed
+        )
     return TrackedView(pack, new_pack, view, old_view, paired(entries, old_view, view))
 
 
