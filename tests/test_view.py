@@ -105,6 +105,24 @@ def test_a_removed_question_is_kept_and_flagged_but_not_numbered(
     assert view.days[0].sessions[0].questions_text == "2 questions"
 
 
+def test_the_summary_does_not_count_what_a_changes_copy_shows_as_removed(
+    pack: Pack, write_pack: WritePack
+) -> None:
+    assert build_view(pack, _settings()).summary == "2 days, 3 sessions, and 5 questions"
+    marked = _without_pace(pack, write_pack)
+    assert build_view(marked, _settings()).summary == "2 days, 3 sessions, and 4 questions"
+
+
+def test_the_word_bookmarks_are_named_by_place_and_number_a_removed_question_has_none(
+    pack: Pack, write_pack: WritePack
+) -> None:
+    view = build_view(_without_pace(pack, write_pack), _settings())
+    assert [day.bookmark for day in view.days] == ["d1", "d2"]
+    sessions = [session for day in view.days for session in day.sessions]
+    assert [session.bookmark for session in sessions] == ["s1", "s2", "s3"]
+    assert [q.bookmark for q in sessions[0].questions] == ["s1q1", None, "s1q2"]
+
+
 def test_a_removed_question_gets_no_answer_fields(pack: Pack, write_pack: WritePack) -> None:
     marked = _without_pace(pack, write_pack)
     questions = build_view(marked, _settings(answer_fields=True)).days[0].sessions[0].questions

@@ -125,9 +125,8 @@ def test_french_counts_zero_in_the_singular() -> None:
 
 
 def test_the_summary_is_a_list_in_the_language() -> None:
-    pack = _pack("de")
-    assert wording_for("de").summary(pack) == "1 Tag, 1 Sitzung und 1 Frage"
-    assert wording_for("en").summary(pack) == "1 day, 1 session, and 1 question"
+    assert wording_for("de").summary(1, 1, 1) == "1 Tag, 1 Sitzung und 1 Frage"
+    assert wording_for("en").summary(1, 1, 1) == "1 day, 1 session, and 1 question"
 
 
 def test_english_german_french_and_spanish_are_shipped() -> None:

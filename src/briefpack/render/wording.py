@@ -83,22 +83,17 @@ class Wording:
         """``1 page``, ``12 pages``: the length of a pre-read."""
         return self.ngettext("%(num)d page", "%(num)d pages", number)
 
-    def summary(self, pack: Pack) -> str:
-        """The pack's size: ``2 days, 4 sessions, and 27 questions``."""
-        # A change-marked pack still shows what was removed; it does not count it.
-        sessions = [s for s in pack.sessions if not (s.change and s.change.status == "removed")]
-        questions = [
-            q
-            for s in sessions
-            for q in s.questions
-            if not (q.change and q.change.status == "removed")
-        ]
-        days = {day.date for day in pack.days for s in day.sessions if s in sessions}
+    def summary(self, days: int, sessions: int, questions: int) -> str:
+        """A pack's size: ``2 days, 4 sessions, and 27 questions``.
+
+        The view counts them (:func:`briefpack.render.view.sessions.pack_size`):
+        what a changes copy shows as removed does not count.
+        """
         return format_list(
             [
-                self.ngettext("%(num)d day", "%(num)d days", len(days)),
-                self.ngettext("%(num)d session", "%(num)d sessions", len(sessions)),
-                self.questions(len(questions)),
+                self.ngettext("%(num)d day", "%(num)d days", days),
+                self.ngettext("%(num)d session", "%(num)d sessions", sessions),
+                self.questions(questions),
             ],
             locale=self.locale,
         )

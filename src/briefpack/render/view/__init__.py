@@ -64,6 +64,7 @@ from briefpack.render.view.sessions import (
     QuestionView,
     SessionView,
     day_views,
+    pack_size,
 )
 from briefpack.render.wording import (
     Wording,
@@ -155,7 +156,7 @@ def build_view(pack: Pack, settings: RenderSettings, marked: Pack | None = None)
         else None
     )
     event_dates = wording.event_dates(pack)
-    summary = wording.summary(pack)
+    summary = wording.summary(*pack_size(pack))
     changes = None
     if settings.changes_since and settings.changes_date:
         # The changes page lists the marked pack's days: this pack's, unless it is one version.

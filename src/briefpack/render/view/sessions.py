@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from briefpack.model import Attachment, Day, Question, Session, Speaker
+from briefpack.model import Attachment, Day, Pack, Question, Session, Speaker
 from briefpack.model.answers import Answers
 from briefpack.model.changes import QuestionChange, SessionChange
 from briefpack.model.rich_text import Markdown
@@ -162,9 +162,12 @@ class DayView:
     sessions: tuple[SessionView, ...]
 
 
-def is_removed(question: Question) -> bool:
-    """Whether a changes copy shows ``question`` as removed: kept, struck through, unnumbered."""
-    return question.change is not None and question.change.status == "removed"
+def is_removed(entry: Question | Session) -> bool:
+    """Whether a changes copy shows ``entry`` as removed: kept, struck through, not counted.
+
+    A removed question gets no number either.
+    """
+    return entry.change is not None and entry.change.status == "removed"
 
 
 def is_changed(change: QuestionChange | SessionChange | None) -> bool:
@@ -178,6 +181,16 @@ def is_changed(change: QuestionChange | SessionChange | None) -> bool:
 def kept_questions(session: Session) -> list[Question]:
     """A session's questions without those a change-marked pack shows as removed."""
     return [question for question in session.questions if not is_removed(question)]
+
+
+def pack_size(pack: Pack) -> tuple[int, int, int]:
+    """How many days, sessions and questions ``pack`` has: what its cover's summary says.
+
+    A change-marked pack still shows what was removed; it does not count it.
+    """
+    kept = [(day.date, s) for day in pack.days for s in day.sessions if not is_removed(s)]
+    questions = sum(len(kept_questions(session)) for _, session in kept)
+    return len({date for date, _ in kept}), len(kept), questions
 
 
 def marked_speakers(session: Session) -> list[tuple[str | None, Speaker]]:
