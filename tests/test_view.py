@@ -21,6 +21,7 @@ from briefpack.model.changes import compare
 from briefpack.render.html import html_document
 from briefpack.render.settings import RenderSettings
 from briefpack.render.view import PackView, build_view
+from briefpack.render.view.paired import SpeakerLine, speaker_lines
 
 from conftest import WritePack, valid
 
@@ -282,3 +283,14 @@ def test_a_changed_or_moved_thing_is_marked_and_an_unchanged_one_not(
     assert [q.changed for q in sessions[0].questions] == [False, True, False]
     assert [q.status for q in sessions[0].questions] == ["same", "removed", "same"]
     assert build_view(pack, _settings()).days[0].sessions[0].questions[1].status is None
+
+
+def test_a_speaker_whose_role_changed_is_one_line_with_both_roles(
+    pack: Pack, write_pack: WritePack
+) -> None:
+    newer = valid(write_pack(PACK.replace("role: CHRO", "role: COO"), "newer.yaml"))
+    people = compare(pack, newer).days[0].sessions[1]
+    assert speaker_lines(people) == (SpeakerLine("both", "Ann Lee", "CHRO", "COO"),)
+    assert speaker_lines(pack.days[0].sessions[1]) == (
+        SpeakerLine("both", "Ann Lee", "CHRO", "CHRO"),
+    )

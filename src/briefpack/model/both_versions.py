@@ -310,32 +310,3 @@ def version_of(pack: Pack, days: Sequence[DayEntry], version: frozenset[str]) ->
         if sessions:
             kept.append(replace(day.day, sessions=sessions))
     return replace(pack, days=tuple(kept), attendee_changes=())
-
-
-# ---------------------------------------------------------------- one version's text
-
-
-def speaker_lines(session: Session) -> list[tuple[Side, str, str, str]]:
-    """Each speaker's line: which versions have it, the name, and the role in each version.
-
-    The model marks a speaker whose role changed as the old one deleted and the
-    new one inserted; here they are one line whose role is tracked, as the
-    changes page says "role changed" rather than removed and added.
-    """
-    change = session.change
-    marked = change.speakers if change is not None else tuple((None, s) for s in session.speakers)
-    inserted = {speaker.name: speaker for kind, speaker in marked if kind == "insert"}
-    deleted = {speaker.name for kind, speaker in marked if kind == "delete"}
-    lines: list[tuple[Side, str, str, str]] = []
-    for kind, speaker in marked:
-        role = speaker.role or ""
-        if kind is None:
-            lines.append(("both", speaker.name, role, role))
-        elif kind == "delete" and speaker.name in inserted:
-            # Where it was: the earlier order is kept for Reject All.
-            lines.append(("both", speaker.name, role, inserted[speaker.name].role or ""))
-        elif kind == "delete":
-            lines.append(("old", speaker.name, role, role))
-        elif speaker.name not in deleted:
-            lines.append(("new", speaker.name, role, role))
-    return lines

@@ -35,7 +35,7 @@ from briefpack.model.answers import (
     key_digest,
     pack_identity,
 )
-from briefpack.model.both_versions import NEW_SIDES, Side, speaker_lines
+from briefpack.model.both_versions import NEW_SIDES, Side
 from briefpack.model.marked_versions import settled
 from briefpack.model.rich_text import Markdown
 from briefpack.render.docx import ooxml, package, sections
@@ -387,11 +387,11 @@ class _DocxWriter(Overview):
 
     def _speakers(self, session: PairedSession) -> None:
         """Its speakers, a change of each tracked; then the attendees it names."""
-        for side, name, old_role, new_role in speaker_lines(session.entry.session):
-            with self.body.tracked(side):
+        for line in session.speakers:
+            with self.body.tracked(line.side):
                 paragraph = self.body.paragraph("", "Briefing Speakers")
-                self.body.run(paragraph, name, "Briefing Speaker Name")
-                old, new = (f", {role}" if role else "" for role in (old_role, new_role))
+                self.body.run(paragraph, line.name, "Briefing Speaker Name")
+                old, new = (f", {role}" if role else "" for role in (line.old_role, line.new_role))
                 if old or new:
                     self.body.run_pair(paragraph, old, new, "Briefing Speaker Role")
         old, new = session.view(lambda s: ", ".join(s.attendees))

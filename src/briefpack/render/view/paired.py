@@ -17,15 +17,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from briefpack.model import Session
 from briefpack.model.both_versions import (
     NEW_SIDES,
     OLD_SIDES,
     DayEntry,
     QuestionEntry,
     SessionEntry,
+    Side,
 )
 from briefpack.render.view import DayView, GlanceRow, PackView, QuestionView, SessionView
 from briefpack.render.view.anchors import day_bookmark
+from briefpack.render.view.sessions import marked_speakers
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -61,12 +64,24 @@ class PairedQuestion:
 
 
 @dataclass(frozen=True, slots=True)
+class SpeakerLine:
+    """A speaker's line: which versions have it, the name, and the role in each version."""
+
+    side: Side
+    name: str
+    old_role: str
+    new_role: str
+
+
+@dataclass(frozen=True, slots=True)
 class PairedSession:
     entry: SessionEntry
     view: Pair[SessionView]
     #: Its row of the at-a-glance table; ``None`` in a session's pack, which has none.
     row: Pair[GlanceRow] | None
     questions: tuple[PairedQuestion, ...]
+    #: Its speakers' lines, a change of each as the model marked it.
+    speakers: tuple[SpeakerLine, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,13 +126,41 @@ def paired(days: Sequence[DayEntry], old: PackView, new: PackView) -> tuple[Pair
                 )
                 for question in session.questions
             )
-            sessions.append(PairedSession(session, view, row, paired_questions))
+            speakers = speaker_lines(session.session)
+            sessions.append(PairedSession(session, view, row, paired_questions, speakers))
         day_view = take(day.side, lambda views: views.days)
         if day_view.new is not None:
             bookmark = day_view.new.bookmark
         # Before the new version's first day, the first day's bookmark.
         result.append(PairedDay(day, day_view, tuple(sessions), bookmark or day_bookmark(1)))
     return tuple(result)
+
+
+def speaker_lines(session: Session) -> tuple[SpeakerLine, ...]:
+    """Each of the session's speakers on one line: which versions have it, its role in each.
+
+    The speakers are :func:`~briefpack.render.view.sessions.marked_speakers`.  The
+    model marks a speaker whose role changed as the old one deleted and the new
+    one inserted; here they are one line whose role is tracked, as the changes
+    page says "role changed" rather than removed and added.
+    """
+    marked = marked_speakers(session)
+    inserted = {speaker.name: speaker for kind, speaker in marked if kind == "insert"}
+    deleted = {speaker.name for kind, speaker in marked if kind == "delete"}
+    lines: list[SpeakerLine] = []
+    for kind, speaker in marked:
+        role = speaker.role or ""
+        if kind is None:
+            lines.append(SpeakerLine("both", speaker.name, role, role))
+        elif kind == "delete" and speaker.name in inserted:
+            # Where it was: the earlier order is kept for Reject All.
+            new_role = inserted[speaker.name].role or ""
+            lines.append(SpeakerLine("both", speaker.name, role, new_role))
+        elif kind == "delete":
+            lines.append(SpeakerLine("old", speaker.name, role, role))
+        elif speaker.name not in deleted:
+            lines.append(SpeakerLine("new", speaker.name, role, role))
+    return tuple(lines)
 
 
 class _Views:
