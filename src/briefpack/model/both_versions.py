@@ -108,28 +108,26 @@ def both_versions(
 
 
 def _renamed_sessions(day: Day, renamed: dict[str, Session]) -> list[tuple[Session, str | None]]:
-    """The day's sessions, a removed one next to an added one taken as one renamed session.
+    """The day's sessions, each retitled one in place of the pair it was marked as.
 
     A session's id comes from its title, so a retitled session is one removed
     and one added; the changes page says so, as the PDF does.  In the body both
     would be whole paragraphs deleted and inserted, so they are shown as one
     session whose words changed, as the model merged them
-    (:attr:`briefpack.model.pack.Pack.renamed`), with its earlier id.
+    (:attr:`briefpack.model.pack.Pack.renamed`, keyed here by the added id),
+    with its earlier id, :attr:`~briefpack.model.change_details.SessionChange.renamed_from`.
     """
     sessions = list(day.sessions)
     result: list[tuple[Session, str | None]] = []
     index = 0
     while index < len(sessions):
         pair = sessions[index : index + 2]
-        statuses = [s.change.status if s.change is not None else None for s in pair]
-        if sorted(statuses, key=str) == ["added", "removed"]:
-            removed, added = pair if statuses[0] == "removed" else pair[::-1]
-            merged = renamed.get(added.id)
-            change = merged.change if merged is not None else None
-            if merged is not None and change is not None and change.renamed_from == removed.id:
-                result.append((merged, removed.id))
-                index += 2
-                continue
+        merged = next((renamed[s.id] for s in pair if s.id in renamed), None)
+        was = merged.change.renamed_from if merged is not None and merged.change else None
+        if merged is not None and {s.id for s in pair} == {merged.id, was}:
+            result.append((merged, was))
+            index += 2
+            continue
         result.append((sessions[index], None))
         index += 1
     return result
