@@ -98,6 +98,35 @@ EARLIER_TEMPLATE = (
 )
 
 
+#: The same, for the attendees' sessions and the tally outside a debrief.
+EARLIER_ATTENDEES_TEMPLATE = (
+    "<html><body>{% for a in pack.attendees %}{{ a.name }}="
+    "{% for s in sessions_of(a) %}{{ s.id }},{% endfor %};{% endfor %}|"
+    "{% for day in days %}{% for s in day.sessions %}{{ debrief_tally(s) | join(',') }};"
+    "{% endfor %}{% endfor %}</body></html>\n"
+)
+
+
+def test_an_earlier_template_reads_the_attendees_sessions_and_an_empty_tally(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    (folder / "pack.html.j2").write_text(EARLIER_ATTENDEES_TEMPLATE, encoding="utf-8")
+    (folder / "theme.yaml").write_text("template: pack.html.j2\n", encoding="utf-8")
+    theme = load_theme(folder, default_theme())
+    text = MINIMAL_PACK.replace(
+        "        questions:", "        attendees: [Jane Doe]\n        questions:", 1
+    )
+    text += "      - title: Budget\n        start: '11:00'\n        end: '12:00'\n"
+    text += "        questions:\n          - title: Cost\n            question: How much?\n"
+    text += "          - title: Time\n            question: How long?\n"
+    text += "attendees:\n  - name: Jane Doe\n  - name: Li Wei\n"
+    pack = valid(write_pack(text))
+    html = html_document(pack, RenderSettings(theme=theme), inline_stylesheet=False)
+    assert "Jane Doe=strategy,;Li Wei=;|0,1,0;0,2,0;" in html
+
+
 def test_a_theme_template_written_before_the_view_keeps_its_names(
     write_pack: WritePack, tmp_path: Path
 ) -> None:

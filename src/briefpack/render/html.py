@@ -158,6 +158,8 @@ def _earlier_names(view: PackView, pack: Pack, settings: RenderSettings) -> dict
     ``view`` (and ``pack`` for the document's metadata) instead.
     """
     days, session_pack = pack.scope(settings.session)
+    models = {session.id: session for day in days for session in day.sessions}
+    shown = [session for day in view.days for session in day.sessions]
     return {
         "pack": pack,
         "lang": view.language,
@@ -175,25 +177,25 @@ def _earlier_names(view: PackView, pack: Pack, settings: RenderSettings) -> dict
         "debrief_follow_ups": lambda: _follow_ups(view, pack),
         "changes_title": view.changes.title if view.changes else None,
         "prepared_for": view.prepared_for,
+        # The shown sessions (the model's) whose views name the attendee.
         "sessions_of": lambda attendee: [
-            session
-            for day in days
-            for session in day.sessions
-            if attendee.name in session.attendees
+            models[session.id] for session in shown if attendee.name in session.attendees
         ],
     }
 
 
 def _tally(view: PackView, session: Session) -> tuple[int, int, int]:
-    """A session's debrief tally from the view, as ``debrief_tally`` gave it.
+    """A shown session's debrief tally from the view, as ``debrief_tally`` gave it.
 
-    Answered, unanswered, follow-ups; outside a debrief, every question unanswered.
+    Answered, unanswered, follow-ups; outside a debrief, every question its
+    view shows unanswered.
     """
     tallies = view.debrief.tallies if view.debrief is not None else ()
     for tally in tallies:
         if tally.session_id == session.id:
             return tally.answered, tally.unanswered, tally.follow_ups
-    return 0, len(session.questions), 0
+    shown = next(s for day in view.days for s in day.sessions if s.id == session.id)
+    return 0, len(shown.questions), 0
 
 
 def _follow_ups(view: PackView, pack: Pack) -> list[tuple[Question, str]]:
