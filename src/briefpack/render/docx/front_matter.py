@@ -1,9 +1,10 @@
 """The pages before the pack's parts: a changes copy's list of changes, a debrief's summary.
 
 A mixin of the Word writer (:class:`briefpack.render.docx.writer._DocxWriter`),
-kept apart so that each module stays readable; it uses the writer's body,
-view and bookmarks, declared here.  What the pages say is the view's
-(:mod:`briefpack.render.view`): this only lays it out.
+kept apart so that each module stays readable; it uses the writer's body
+and view, declared here.  What the pages say, and the bookmarks their
+entries point at, are the view's (:mod:`briefpack.render.view`): this only
+lays them out.
 """
 
 from __future__ import annotations

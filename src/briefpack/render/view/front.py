@@ -199,6 +199,8 @@ def cover(
     if session is None:
         return full
     before, _, after = wording.gettext("Part of %(event)s").partition("%(event)s")
+    # The session pack's one session, as its view words it.
+    [shown] = days[0].sessions
     return replace(
         full,
         session=True,
@@ -207,7 +209,7 @@ def cover(
         part_of=(before, after),
         dates=days[0].heading,
         # Every question, removed ones too, as the session's cover has always counted them.
-        summary=f"{wording.time_range(session)} · {wording.questions(len(session.questions))}",
+        summary=f"{shown.time_range} · {wording.questions(len(shown.questions))}",
         speakers=session.speakers,
         prepared_for=None,
     )
