@@ -294,3 +294,18 @@ def test_a_speaker_whose_role_changed_is_one_line_with_both_roles(
     assert speaker_lines(pack.days[0].sessions[1]) == (
         SpeakerLine("both", "Ann Lee", "CHRO", "CHRO"),
     )
+
+
+def test_a_removed_session_is_flagged_and_its_changes_entry_points_at_no_bookmark(
+    pack: Pack, write_pack: WritePack
+) -> None:
+    close = PACK[PACK.index("  - date: 2026-03-03") :]
+    newer = valid(write_pack(PACK.replace(close, ""), "newer.yaml"))
+    settings = _settings(changes_since="v1.yaml", changes_date=dt.date(2026, 2, 1))
+    view = build_view(compare(pack, newer), settings)
+    sessions = [session for day in view.days for session in day.sessions]
+    assert [session.removed for session in sessions] == [False, False, True]
+    assert view.changes is not None
+    entry = view.changes.entries[0]
+    assert (entry.kind, entry.heading, entry.present) == ("session", "Close", False)
+    assert all(entry.bookmark is None for entry in view.changes.entries)

@@ -333,7 +333,7 @@ def _session_entries(session: SessionView, wording: Wording) -> list[ChangeEntry
     """The entries of a session and of its questions that changed, in that order."""
     entries = []
     change = session.change
-    here = change is None or change.status != "removed"
+    here = not session.removed
     if change is not None and session.changed:
         entries.append(
             ChangeEntry(

@@ -136,6 +136,8 @@ class SessionView:
     #: The same line in its parts (times, separator, questions), for a copy that
     #: tracks the part that changed.
     meta_parts: tuple[str, str, str]
+    #: Shown struck through in a changes copy (:func:`is_removed`).
+    removed: bool
     changed: bool
     status: str | None
     #: In a changes copy, the title's and label's words marked inserted and deleted.
@@ -272,6 +274,7 @@ def session_view(
         questions_text=questions_text,
         meta=f"{time_range} · {questions_text}",
         meta_parts=(time_range, " · ", questions_text),
+        removed=is_removed(session),
         changed=is_changed(change),
         status=change.status if change is not None else None,
         change=change,
