@@ -104,3 +104,22 @@ def test_the_expected_error_class_does_not_need_click() -> None:
     assert not issubclass(BriefpackError, click.ClickException)
     assert str(BriefpackError("bad")) == "bad"
     assert BriefpackError.exit_code == 1
+
+
+def test_a_reader_that_went_away_ends_the_command_quietly_with_status_141() -> None:
+    """``briefpack validate | head -0``: no bug report, no traceback, status 128 + SIGPIPE."""
+    import os
+    import subprocess
+    import sys
+
+    reading, writing = os.pipe()
+    os.close(reading)  # the reader is gone before briefpack writes a line
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "briefpack.cli", "validate", str(BUNDLED_PACK)],
+            stdout=writing, stderr=subprocess.PIPE, text=True, check=False, timeout=60,
+        )  # fmt: skip
+    finally:
+        os.close(writing)
+    assert result.returncode == 141
+    assert result.stderr == ""

@@ -45,6 +45,10 @@ class _BriefpackGroup(click.Group):
             status = super().invoke(ctx)
         except BriefpackError as error:
             raise ProblemsError(str(error)) from None
+        except BrokenPipeError:
+            from briefpack.build.console import reader_gone
+
+            sys.exit(reader_gone())
         except Exception as error:
             if ctx.params.get("debug") or isinstance(error, CLICK_EXITS):
                 raise

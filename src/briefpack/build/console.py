@@ -26,6 +26,23 @@ if TYPE_CHECKING:
 
 #: Exit status after Ctrl-C, as a shell reports a process ended by SIGINT.
 EXIT_INTERRUPTED = 130
+#: Exit status when the reader of the output went away (``briefpack doctor | head -1``):
+#: 128 + SIGPIPE, as a shell reports a tool that SIGPIPE stopped.
+EXIT_BROKEN_PIPE = 141
+
+
+def reader_gone() -> int:
+    """Stop quietly once whoever read the output closed it, as Unix tools do.
+
+    What is still buffered for standard output can go nowhere; pointing the
+    descriptor at the null device lets Python's own flush at exit succeed
+    rather than print a second broken pipe (the recipe of the Python
+    documentation's signal module page).  Returns the exit status.
+    """
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
+    return EXIT_BROKEN_PIPE
 
 
 def show_problems(problems: Sequence[Problem]) -> None:

@@ -27,7 +27,7 @@ ANSWERS_SUFFIX = ".answers.yaml"
 #: character too (DEL, and C1 controls such as U+0085, which YAML reads back
 #: as a line break), and every Unicode noncharacter (U+FDD0 to U+FDEF, and
 #: the last two code points of each of the 17 planes): they are reserved for
-#: a program's own use and never text to exchange, as the README promises.
+#: a program's own use and never text to exchange, as docs/answers.md promises.
 #: Harvest refuses by the same rule, so it never writes a file this reader
 #: would then refuse.
 _REFUSED_CHARACTER = re.compile(

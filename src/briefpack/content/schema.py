@@ -3,7 +3,7 @@
 This is the contract that authors, other tools and the validator share.  The
 validator checks keys against these tables (unknown, missing and duplicate
 keys) and reads each value by its key's kind, so a new key of an existing
-kind is one line here.  The README documents the same names.
+kind is one line here.  docs/format.md documents the same names.
 """
 
 from __future__ import annotations

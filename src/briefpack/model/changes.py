@@ -15,7 +15,7 @@ new one's and returns the new pack with everything that changed marked in it:
 Every writer can then show the changes its own way: the PDF underlines and
 strikes through, the Word copy makes real tracked changes.
 
-Matching (the README's "Changes" section says the same):
+Matching (docs/changes.md says the same):
 
 1. Sessions match by id.
 2. Questions match, in this order, by an explicit ``id``; by the same title in
