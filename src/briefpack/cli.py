@@ -228,7 +228,7 @@ def import_(source: Path, output: Path | None, strict: bool, force: bool) -> Non
     are sessions ("Session 1: Title (9:00 AM - 10:00 AM)"); **Speakers:** lines give "Name
     (Role), ..."; #### numbered headings are questions, filled by **Context:** and
     **Question:** paragraphs; --- rules are ignored. Every other line is reported as
-    FILE:LINE: skipped: ..., an error with --strict. The pack is validated before it is
+    FILE:LINE:COL: skipped: ..., an error with --strict. The pack is validated before it is
     written.
 
     \b
