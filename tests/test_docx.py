@@ -90,7 +90,7 @@ def test_parts_in_order_with_the_named_styles(bundled: Pack, bundled_docx: bytes
         session.title for session in bundled.sessions
     ]
     assert [text for style, text in paragraphs if style == "heading 3"] == [
-        f"{number}. {question.title}"
+        f"{number} {question.title}"
         for session in bundled.sessions
         for number, question in enumerate(session.questions, start=1)
     ]

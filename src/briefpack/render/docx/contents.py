@@ -39,11 +39,11 @@ class Contents(FrontMatter):
                 entries.append(("toc 2", anchor, session.view(lambda s: s.heading), side, ()))
                 for question in session.questions:
                     bookmark = question.view.new.bookmark if question.view.new else None
-                    text = question.view(lambda q: f"{q.number}. {q.title}")
+                    text = question.view(lambda q: f"{q.number} {q.title}")
                     change = question.entry.question.change
                     title: tuple[Inline, ...] = ()
                     if change is not None and len(set(question.view(lambda q: q.title))) > 1:
-                        text, title = question.view(lambda q: f"{q.number}. "), change.title
+                        text, title = question.view(lambda q: f"{q.number} "), change.title
                     entries.append(
                         (
                             "toc 3",

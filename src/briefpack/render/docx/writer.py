@@ -337,7 +337,7 @@ class _DocxWriter(Overview):
         view, entry = paired_question.view, paired_question.entry
         question, labels = entry.question, self.labels
         heading = self.body.paragraph("", "Heading 3")
-        numbers = view(lambda q: f"{q.number}.")
+        numbers = view(lambda q: str(q.number))
         self.body.run_pair(heading, *numbers, "Briefing Question Number")
         old_title, new_title = view(lambda q: q.title)
         if question.change is not None and old_title != new_title:
