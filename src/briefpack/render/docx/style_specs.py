@@ -34,6 +34,8 @@ class StyleSpec:
     left_indent_mm: float | None = None
     #: A right tab stop this far from the indent, whose leader draws a rule to write on.
     rule_tab_mm: float | None = None
+    #: A right tab stop this far from the margin, with a dotted leader: a contents entry's page.
+    leader_tab_mm: float | None = None
     keep_with_next: bool | None = None
     keep_together: bool | None = None
     page_break_before: bool | None = None
@@ -97,7 +99,7 @@ def style_specs(theme: Theme, text_width_mm: float) -> tuple[StyleSpec, ...]:
         *text_and_heading_styles(theme, look),
         *cover_styles(look),
         *part_and_table_styles(look),
-        *contents_styles(look),
+        *contents_styles(look, text_width_mm),
         *session_styles(look),
         *question_styles(theme, look),
         *writing_styles(theme, look, text_width_mm),
@@ -269,8 +271,8 @@ def part_and_table_styles(look: Look) -> tuple[StyleSpec, ...]:
     )
 
 
-def contents_styles(look: Look) -> tuple[StyleSpec, ...]:
-    """The contents' three levels: day, session, question."""
+def contents_styles(look: Look, text_width_mm: float) -> tuple[StyleSpec, ...]:
+    """The contents' three levels: day, session, question, each page number at the margin."""
     return (
         StyleSpec(
             "toc 1",
@@ -282,6 +284,7 @@ def contents_styles(look: Look) -> tuple[StyleSpec, ...]:
             space_before=10,
             space_after=2,
             keep_with_next=True,
+            leader_tab_mm=text_width_mm,
         ),
         StyleSpec(
             "toc 2",
@@ -292,8 +295,16 @@ def contents_styles(look: Look) -> tuple[StyleSpec, ...]:
             space_before=6,
             space_after=2,
             keep_with_next=True,
+            leader_tab_mm=text_width_mm,
         ),
-        StyleSpec("toc 3", base="Normal", size=9.5, space_after=1, left_indent_mm=6),
+        StyleSpec(
+            "toc 3",
+            base="Normal",
+            size=9.5,
+            space_after=1,
+            left_indent_mm=6,
+            leader_tab_mm=text_width_mm,
+        ),
     )
 
 

@@ -109,6 +109,11 @@ def _apply(style: BaseStyle, spec: StyleSpec, document: Document) -> None:
         paragraph.tab_stops.add_tab_stop(
             Mm(spec.rule_tab_mm), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.LINES
         )
+    if spec.leader_tab_mm is not None:
+        paragraph.tab_stops.clear_all()
+        paragraph.tab_stops.add_tab_stop(
+            Mm(spec.leader_tab_mm), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+        )
     if spec.keep_with_next is not None:
         paragraph.keep_with_next = spec.keep_with_next
     if spec.keep_together is not None:
