@@ -48,6 +48,7 @@ from briefpack.render.docx.tracking import Tracker, untangle_paragraph_ends
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
 from briefpack.render.view import PackView
+from briefpack.render.view.anchors import pre_read_bookmark
 from briefpack.render.view.paired import PairedQuestion, PairedSession
 from briefpack.render.view.tracked import TrackedView, tracked_view
 
@@ -325,7 +326,9 @@ class _DocxWriter(Overview):
         # A Word document cannot hold another's pages: say what and where they are.
         labels = self.labels
         for pre_read in view.shown.pre_reads:
-            self.body.paragraph(pre_read.title, "Heading 3")
+            heading = self.body.paragraph(pre_read.title, "Heading 3")
+            if entry.side in NEW_SIDES:
+                self.body.bookmark(heading, pre_read_bookmark(view.shown.bookmark, pre_read.number))
             self.body.paragraph(
                 f"{labels.pre_read} · {pre_read.file} · {pre_read.pages_text}. "
                 f"{labels.pages_elsewhere}",

@@ -50,6 +50,11 @@ def question_bookmark(session_bookmark: str, number: int | None) -> str | None:
     return None if number is None else f"{session_bookmark}q{number}"
 
 
+def pre_read_bookmark(session_bookmark: str, number: int) -> str:
+    """The Word copy's bookmark of a session's ``number``th pre-read, from 1."""
+    return f"{session_bookmark}p{number}"
+
+
 def day_bookmark(number: int) -> str:
     """The Word copy's bookmark of a document's ``number``th day, from 1."""
     return f"d{number}"
