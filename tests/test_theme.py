@@ -41,7 +41,8 @@ def test_the_built_in_theme_sets_everything(executive: Theme) -> None:
     assert executive.sizes.title == 30
     assert executive.sizes.question == 11.5
     assert executive.margins.top == 22
-    assert executive.fonts.heading.word == "Calibri"
+    assert executive.fonts.heading.word == "Inter"  # the family's own name, embedded
+    assert executive.fonts.heading.embed
     assert (
         executive.fonts.heading.semibold == templates_dir().resolve() / "fonts/Inter-SemiBold.ttf"
     )

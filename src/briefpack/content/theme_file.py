@@ -73,6 +73,7 @@ def load_theme(folder: Path, base: Theme | None = None, label: str | None = None
         fallback=None if base is None else base.folder,
     )
     values = _read(checker, root)
+    values["warnings"] = checker.warnings
     named_logo = values.pop("named_logo", None)
     if base is not None:
         # A built-in theme is the installation's own; a theme folder may come from anyone.
@@ -202,8 +203,57 @@ def _read(checker: Checker, root: Node) -> dict[str, Any]:
             family = checker.record(node, FONT_KEYS, f"the {role} font")
             if family is not None:
                 fonts[role] = {k: v for k, v in family.read.items() if v is not None}
+                fonts[role]["embed"] = "word" not in fonts[role] and _may_embed(checker, family)
     values["fonts"] = fonts
     return values
+
+
+def _may_embed(checker: Checker, family: Record) -> bool:
+    """Whether every face of ``family`` may be embedded in the Word copy; a warning where not."""
+    allowed = True
+    for face, path in family.read.items():
+        if face == "word" or path is None:
+            continue
+        refusal = embedding_refusal(path)
+        mark = family.mark(face)
+        if refusal is not None and mark is not None:
+            allowed = False
+            checker.warning(
+                mark,
+                f"'{face}': {path.name}: its licence forbids embedding it in an editable "
+                f"document ({refusal}), so the Word copy names its family without "
+                "embedding it: readers without the font installed see another",
+            )
+    return allowed
+
+
+#: OS/2 ``fsType`` bits (OpenType spec): usage permissions, and bitmap-only embedding.
+_RESTRICTED, _PREVIEW_AND_PRINT, _EDITABLE, _BITMAP_ONLY = 0x2, 0x4, 0x8, 0x200
+
+
+def embedding_refusal(font: Path) -> str | None:
+    """Why ``font``'s licence forbids embedding it in an editable document; ``None`` if it allows.
+
+    Its OS/2 table's ``fsType``: installable (0) and editable (8) embedding
+    allow it; restricted (2), preview & print (4) and bitmap-only (0x200) do
+    not.  No-subsetting (0x100) allows it whole.  A file fontTools cannot
+    read is left to the renderers, which say so.
+    """
+    import io
+
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        fs_type = int(TTFont(io.BytesIO(font.read_bytes()), lazy=True)["OS/2"].fsType)
+    except (OSError, TTLibError, KeyError, ImportError, AttributeError):
+        return None
+    if fs_type & _BITMAP_ONLY:
+        return f"OS/2 fsType {fs_type:#06x}: bitmap embedding only"
+    usage = fs_type & 0xF
+    if usage == 0 or usage & _EDITABLE:
+        return None
+    kind = "preview and print only" if usage & _PREVIEW_AND_PRINT else "restricted licence"
+    return f"OS/2 fsType {fs_type:#06x}: {kind}"
 
 
 def _check_logo(checker: Checker, record: Record, logo: Path, values: dict[str, Any]) -> None:
@@ -237,6 +287,9 @@ def _over(base: Theme, values: dict[str, Any], folder: Path) -> Theme:
         family: FontFamily = getattr(fonts, role)
         if "regular" in given and "word" not in given:
             given = {**given, "word": _family_name(given["regular"])}
+        elif "word" not in given:
+            # New faces of the same family: embedded if the family was and they may be.
+            given = {**given, "embed": family.embed and given["embed"]}
         if "regular" in given:
             # A new family replaces the old one's faces, not only the regular.
             family = FontFamily(regular=given["regular"], word=given["word"])
@@ -255,6 +308,7 @@ def _over(base: Theme, values: dict[str, Any], folder: Path) -> Theme:
         logo=values.get("logo", base.logo),
         reference_docx=values.get("reference_docx", base.reference_docx),
         extends=base.folder,
+        warnings=tuple(values["warnings"]),
     )
 
 
@@ -262,7 +316,7 @@ def _complete(values: dict[str, Any], folder: Path, label: str) -> Theme:
     """A built-in theme, which sets everything; a gap is a broken installation."""
     try:
         families = {
-            # The font's own name costs a fontTools import: read only when not given.
+            # The font's own name, unless the theme names an installed font for Word.
             role: FontFamily(
                 **{**given, "word": given.get("word") or _family_name(given["regular"])}
             )
@@ -280,13 +334,18 @@ def _complete(values: dict[str, Any], folder: Path, label: str) -> Theme:
             stylesheet=values.get("stylesheet", folder / "pack.css"),
             logo=values.get("logo"),
             reference_docx=values.get("reference_docx"),
+            warnings=tuple(values["warnings"]),
         )
     except (KeyError, TypeError) as error:
         raise RuntimeError(f"{label}: a built-in theme must set every key ({error})") from None
 
 
 def _family_name(font: Path) -> str:
-    """The family name a font file gives itself (its ``name`` table), for Word."""
+    """The family name a font file gives itself (its ``name`` table), for Word.
+
+    The typographic family (name 16) where the file gives one, else name 1: the
+    name under which Word and LibreOffice load the embedded faces together.
+    """
     import io
 
     from fontTools.ttLib import TTFont, TTLibError

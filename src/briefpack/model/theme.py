@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefpack.model.marks import Problem
+
 
 @dataclass(frozen=True, slots=True)
 class Colours:
@@ -65,14 +67,20 @@ def contrast(first: str, second: str) -> float:
 
 @dataclass(frozen=True, slots=True)
 class FontFamily:
-    """One role's font files, by face, and the font the Word copy names instead.
+    """One role's font files, by face, and the name the Word copy's styles give the family.
 
-    Word cannot embed the PDF's font files, so ``word`` names a font its
-    readers are likely to have; by default the family's own name.
+    By default ``word`` is the family's own name (from its regular face's
+    file) and the Word copy carries the faces (``embed``), subset to the
+    characters it uses, so that it looks like the PDF on any machine.  A
+    theme's ``word:`` key names an installed font instead (nothing embedded);
+    so does a font whose licence (its OS/2 ``fsType``) forbids embedding in an
+    editable document, with a warning in :attr:`Theme.warnings`.
     """
 
     regular: Path
     word: str
+    #: Whether the Word copy embeds the faces (else it only names ``word``).
+    embed: bool = True
     italic: Path | None = None
     medium: Path | None = None
     semibold: Path | None = None
@@ -153,6 +161,8 @@ class Theme:
     reference_docx: Path | None = None
     #: The built-in theme whose files this one uses where it names none of its own.
     extends: Path | None = None
+    #: What reading the theme found to warn of, at its lines: fonts that may not be embedded.
+    warnings: tuple[Problem, ...] = ()
 
     def folders(self) -> list[Path]:
         """The folders the theme's files may come from: its own, and the one it extends."""

@@ -2,8 +2,9 @@
 
 A company template (``--reference-docx``) restyles everything by defining
 styles of the same names; any style it lacks is added from here.  Fonts are
-ones Word ships (Cambria for text, Calibri for headings and labels), which
-LibreOffice replaces with their metric twins Caladea and Carlito.
+the theme's, by their families' own names, and the copy carries them
+(:mod:`~briefpack.render.docx.embedded_fonts`), so that Word and LibreOffice
+set it as the PDF is set; a theme's ``word:`` names an installed font instead.
 """
 
 from __future__ import annotations
@@ -32,8 +33,11 @@ def word_size(points: float) -> float:
 #: such differences, so that none is discovered later.
 UNAVOIDABLE_DIFFERENCES = {
     "type sizes": "Word sets type in half points: a size such as 6.8 pt becomes 7 pt.",
-    "fonts": "Word cannot embed the theme's font files: each role names the font its "
-    "'word' key gives (by default the family's own name), which the reader must have.",
+    "fonts": "the Word copy carries the theme's faces subset to the characters it uses, "
+    "so text a reader adds in characters the copy lacks is set in another font; a role "
+    "with a 'word' key, or whose font's licence forbids embedding, names a font the "
+    "reader must have; Word's four faces take the theme's bold (or next heavier) for "
+    "bold, so medium and semibold are the PDF's only.",
     "letter spacing and capitals": "the PDF's spaced capitals on labels and the day are "
     "CSS; the Word styles keep the text as written, in the same size and colour.",
     "the question's band": "the PDF draws a tinted box with an accent bar; Word shades "

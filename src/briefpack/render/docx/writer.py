@@ -41,6 +41,7 @@ from briefpack.model.rich_text import Markdown
 from briefpack.render.docx import ooxml, package, sections
 from briefpack.render.docx.body import Body
 from briefpack.render.docx.custom_properties import set_custom_properties
+from briefpack.render.docx.embedded_fonts import embed_theme_fonts
 from briefpack.render.docx.markdown_writer import RichText
 from briefpack.render.docx.overview import Overview
 from briefpack.render.docx.styles import apply_styles
@@ -110,6 +111,7 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     package.remove_thumbnail(document)
     package.remove_styles_with_effects(document)
     package.set_application(document)
+    embed_theme_fonts(document, theme)
     output = io.BytesIO()
     document.save(output)
     data = package.unique_drawing_ids(output.getvalue())

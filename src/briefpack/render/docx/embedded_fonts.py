@@ -1,0 +1,194 @@
+"""The theme's fonts inside the Word copy: each role's faces, subset to the characters it uses.
+
+Word and LibreOffice both load fonts a .docx carries (ECMA-376 Part 1,
+17.8.1), so the copy looks like the PDF, and wraps like it, on a machine
+without the theme's fonts.  Each role whose family the copy embeds
+(:attr:`~briefpack.model.theme.FontFamily.embed`) gives Word's four faces
+(regular, bold, italic, bold italic) from the faces the theme has: a bold
+from the nearest heavier face when the theme gives no bold.  Each face is
+subset by HarfBuzz (through uharfbuzz) to the characters of every part of
+the copy (its text, headers, footers, list bullets) and printable ASCII,
+keeping every name so that the family's name in the file is the one the
+styles give; a font whose ``fsType`` forbids subsetting goes whole.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part, XmlPart
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
+
+from briefpack.model.theme import FontFamily, Theme
+from briefpack.render.docx.ooxml.font_embedding import (
+    FONT_RELATIONSHIP,
+    OBFUSCATED_FONT,
+    font_key,
+    obfuscate,
+    set_embedded_faces,
+    set_embedding_settings,
+)
+
+#: Always kept: what a reader may type, and the digits of page numbers Word fills in.
+ALWAYS_KEPT = frozenset(chr(code) for code in range(0x20, 0x7F)) | {"\u00a0"}
+_TEXT_TAGS = (qn("w:t"), qn("w:delText"))
+_FONT_TABLE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"
+_FONT_TABLE_XML = (
+    '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
+)
+_NO_SUBSETTING = 0x100
+
+
+def word_faces(family: FontFamily) -> dict[str, Path]:
+    """Word's faces of ``family`` (slot -> file): a missing bold is the nearest heavier face."""
+    bold = family.bold or family.semibold or family.medium
+    faces = {
+        "regular": family.regular,
+        "bold": bold,
+        "italic": family.italic,
+        "bold_italic": family.bold_italic,
+    }
+    return {slot: path for slot, path in faces.items() if path is not None}
+
+
+def embed_theme_fonts(document: Document, theme: Theme) -> None:
+    """Embed in ``document`` each role's faces that its styles name, subset to its text.
+
+    Call once everything is written: the subsets hold only the characters
+    present.  A role whose family the copy names but does not embed (the
+    theme's ``word:``, or a licence that forbids it) is left to the reader's fonts.
+    """
+    named = _named_fonts(document)
+    families: dict[str, FontFamily] = {}
+    for family in (theme.fonts.heading, theme.fonts.body, theme.fonts.mono):
+        if family.embed and family.word in named:
+            families.setdefault(family.word, family)
+    if not families:
+        return
+    characters = "".join(sorted(_used_characters(document) | ALWAYS_KEPT))
+    table_part = _font_table_part(document)
+    table = table_part.element
+    number = 1 + sum(
+        1 for part in document.part.package.iter_parts() if part.content_type == OBFUSCATED_FONT
+    )
+    for name, family in families.items():
+        faces: dict[str, tuple[str, str]] = {}
+        for slot, path in word_faces(family).items():
+            data = subset_face(path, characters)
+            key = font_key(data)
+            part = Part(
+                PackURI(f"/word/fonts/font{number}.odttf"),
+                OBFUSCATED_FONT,
+                obfuscate(data, key),
+                document.part.package,
+            )
+            number += 1
+            faces[slot] = (table_part.relate_to(part, FONT_RELATIONSHIP), key)
+        set_embedded_faces(table, name, faces, fixed_pitch=family is theme.fonts.mono)
+    set_embedding_settings(document.settings.element)
+
+
+def subset_face(path: Path, characters: str) -> bytes:
+    """The face in ``path`` with only the glyphs of ``characters``, as a TrueType/OpenType file.
+
+    Cached per process, by the file's size and time too (``watch`` rebuilds
+    after a theme's font changes): a build's copies share their characters
+    but for a recipient's name, and a face is the same for every copy.
+    Every name table entry is kept (Word and LibreOffice load the face by
+    its family's name); hinting is dropped, as WeasyPrint's subsets drop it.
+    """
+    status = path.stat()
+    return _subset(path, status.st_size, status.st_mtime_ns, characters)
+
+
+@functools.lru_cache(maxsize=64)
+def _subset(path: Path, size: int, modified: int, characters: str) -> bytes:
+    import uharfbuzz as hb
+
+    del size, modified  # part of the cache's key only
+    data = _sfnt(path.read_bytes())
+    face = hb.Face(hb.Blob(data))
+    if _fs_type(face) & _NO_SUBSETTING:
+        return data
+    kept = hb.SubsetInput()
+    kept.unicode_set.update(ord(character) for character in characters)
+    for every in (kept.name_id_set, kept.name_lang_id_set):
+        every.clear()
+        every.invert()  # all of them
+    kept.flags = hb.SubsetFlags.NO_HINTING
+    return bytes(hb.subset(face, kept).blob.data)
+
+
+def _sfnt(data: bytes) -> bytes:
+    """``data`` as a plain TrueType/OpenType file: a WOFF or WOFF2 font decompressed."""
+    if data[:4] not in (b"wOFF", b"wOF2"):
+        return data
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data))
+    font.flavor = None
+    output = io.BytesIO()
+    font.save(output, reorderTables=False)
+    return output.getvalue()
+
+
+def _fs_type(face: Any) -> int:
+    """The face's OS/2 ``fsType`` (bytes 8-9 of the table), 0 without one."""
+    table = bytes(face.reference_table("OS/2").data)
+    return int.from_bytes(table[8:10], "big") if len(table) >= 10 else 0
+
+
+def _used_characters(document: Document) -> set[str]:
+    """Every character of the text of every part: body, headers, footers, notes, bullets."""
+    used: set[str] = set()
+    for part in document.part.package.iter_parts():
+        if not isinstance(part, XmlPart):
+            continue
+        for node in part.element.iter(*_TEXT_TAGS):
+            used.update(node.text or "")
+        for level_text in part.element.iter(qn("w:lvlText")):
+            used.update(level_text.get(qn("w:val"), ""))
+    return used
+
+
+def _named_fonts(document: Document) -> set[str]:
+    """Every font that a style or a run of ``document`` names."""
+    named: set[str] = set()
+    attributes = [qn(f"w:{script}") for script in ("ascii", "hAnsi", "cs", "eastAsia")]
+    for part in document.part.package.iter_parts():
+        if isinstance(part, XmlPart):
+            for fonts in part.element.iter(qn("w:rFonts")):
+                named.update(fonts.get(attribute) or "" for attribute in attributes)
+    return named
+
+
+def _font_table_part(document: Document) -> XmlPart:
+    """The document's font table as a part whose XML can be changed (python-docx reads bytes)."""
+    main = document.part
+    for relationship_id, relationship in list(main.rels.items()):
+        if relationship.reltype != RELATIONSHIP_TYPE.FONT_TABLE or relationship.is_external:
+            continue
+        old = relationship.target_part
+        if isinstance(old, XmlPart):
+            return old
+        new = XmlPart(old.partname, old.content_type, parse_xml(old.blob), old.package)
+        for kept in old.rels.values():  # a company template's own embedded fonts
+            target = kept.target_ref if kept.is_external else kept.target_part
+            new.load_rel(kept.reltype, target, kept.rId, kept.is_external)
+        main.drop_rel(relationship_id)
+        main.load_rel(RELATIONSHIP_TYPE.FONT_TABLE, new, relationship_id)
+        return new
+    table = XmlPart(
+        PackURI("/word/fontTable.xml"), _FONT_TABLE_TYPE, parse_xml(_FONT_TABLE_XML), main.package
+    )
+    main.relate_to(table, RELATIONSHIP_TYPE.FONT_TABLE)
+    return table

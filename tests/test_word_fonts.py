@@ -1,0 +1,255 @@
+"""The theme's fonts inside the Word copy: embedded, subset, named as the styles name them."""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pytest
+from fontTools.ttLib import TTFont
+
+from briefpack.build.chosen_settings import choose_theme, default_theme, resolve_settings
+from briefpack.content.theme_file import load_theme
+from briefpack.content.validate import load_pack
+from briefpack.model import Pack
+from briefpack.model.theme import Theme
+from briefpack.render.docx.writer import render_docx
+from briefpack.render.settings import RenderSettings
+
+from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, valid
+from docx_helpers import NS, W
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+SLOTS = {"embedRegular": "regular", "embedBold": "bold", "embedItalic": "italic"}
+SLOTS["embedBoldItalic"] = "bold_italic"
+
+
+def render(pack: Pack, theme: Theme | None = None) -> bytes:
+    settings = resolve_settings(pack, {}, theme=theme)
+    return render_docx(pack, RenderSettings(created=settings.created, theme=settings.theme)).data
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Pack:
+    return load_pack(BUNDLED_PACK)
+
+
+@pytest.fixture(scope="module")
+def bundled_docx(bundled: Pack) -> bytes:
+    return render(bundled)
+
+
+def xml(data: bytes, name: str) -> Any:
+    from lxml import etree
+
+    return etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read(name))
+
+
+def deobfuscated(font: bytes, key: str) -> bytes:
+    """ECMA-376 17.8.1, written out here apart from briefpack's: the GUID's bytes reversed."""
+    digits = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
+    return bytes(b ^ digits[i % 16] for i, b in enumerate(font[:32])) + font[32:]
+
+
+def embedded_fonts(data: bytes) -> dict[str, dict[str, TTFont]]:
+    """Each font table entry's embedded faces: family -> slot -> the font, opened."""
+    package = zipfile.ZipFile(io.BytesIO(data))
+    table = xml(data, "word/fontTable.xml")
+    targets = {
+        rel.get("Id"): posixpath.join("word", rel.get("Target"))
+        for rel in xml(data, "word/_rels/fontTable.xml.rels")
+    }
+    found: dict[str, dict[str, TTFont]] = {}
+    for entry in table.findall("w:font", NS):
+        for tag, slot in SLOTS.items():
+            embedded = entry.find(f"w:{tag}", NS)
+            if embedded is None:
+                continue
+            raw = package.read(targets[embedded.get(f"{{{R}}}id")])
+            font = TTFont(io.BytesIO(deobfuscated(raw, embedded.get(f"{{{W}}}fontKey"))))
+            found.setdefault(entry.get(f"{{{W}}}name"), {})[slot] = font
+    return found
+
+
+def family(font: TTFont) -> str:
+    name = font["name"]
+    return str(name.getDebugName(16) or name.getDebugName(1))
+
+
+def used_characters(data: bytes) -> set[str]:
+    package = zipfile.ZipFile(io.BytesIO(data))
+    used: set[str] = set()
+    for name in package.namelist():
+        if name.startswith("word/") and name.endswith(".xml"):
+            for node in xml(data, name).iter(f"{{{W}}}t"):
+                used.update(node.text or "")
+    return used
+
+
+def style_fonts(data: bytes) -> set[str]:
+    styles = xml(data, "word/styles.xml")
+    return {fonts.get(f"{{{W}}}ascii") for fonts in styles.iter(f"{{{W}}}rFonts")} - {None}
+
+
+def test_the_bundled_copy_embeds_each_roles_faces_under_the_name_its_styles_give(
+    bundled_docx: bytes, tmp_path: Path
+) -> None:
+    (tmp_path / "pack.docx").write_bytes(bundled_docx)  # checked by openxml-audit
+    fonts = embedded_fonts(bundled_docx)
+    assert {name: sorted(faces) for name, faces in fonts.items()} == {
+        "Inter": ["bold", "regular"],
+        "Noto Serif": ["bold", "bold_italic", "italic", "regular"],
+        "Noto Sans Mono": ["regular"],
+    }
+    assert {"Inter", "Noto Serif", "Noto Sans Mono"} <= style_fonts(bundled_docx)
+    assert not {"Calibri", "Cambria", "Consolas"} & style_fonts(bundled_docx)
+    used = used_characters(bundled_docx)
+    theme = default_theme()
+    for name, faces in fonts.items():
+        for slot, font in faces.items():
+            assert family(font) == name
+            whole = TTFont(getattr(getattr(theme.fonts, _role(name)), slot))
+            covered = set(map(chr, font.getBestCmap()))
+            # Every character of the text that the face has, and no glyph for nothing.
+            assert used & set(map(chr, whole.getBestCmap())) <= covered, (name, slot)
+            assert len(font.getGlyphOrder()) < len(whole.getGlyphOrder()) / 4
+    assert used <= set(map(chr, fonts["Noto Serif"]["regular"].getBestCmap()))
+    settings = xml(bundled_docx, "word/settings.xml")
+    tags = [child.tag.split("}")[1] for child in settings]
+    assert tags.index("embedTrueTypeFonts") + 1 == tags.index("saveSubsetFonts")
+
+
+def _role(name: str) -> str:
+    return {"Inter": "heading", "Noto Serif": "body", "Noto Sans Mono": "mono"}[name]
+
+
+def test_the_bundled_copy_stays_small_and_the_same_from_build_to_build(
+    bundled: Pack, bundled_docx: bytes
+) -> None:
+    assert len(bundled_docx) < 300 * 1024
+    assert render(bundled) == bundled_docx
+
+
+def theme_with(tmp_path: Path, yaml: str, fonts: dict[str, Path | bytes]) -> Theme:
+    folder = tmp_path / "brand"
+    (folder / "fonts").mkdir(parents=True)
+    for name, font in fonts.items():
+        target = folder / "fonts" / name
+        if isinstance(font, Path):
+            shutil.copy(font, target)
+        else:
+            target.write_bytes(font)
+    (folder / "theme.yaml").write_text(yaml, encoding="utf-8")
+    return load_theme(folder, default_theme())
+
+
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="DejaVu Sans is not installed (fonts-dejavu-core)")
+def test_a_theme_made_outside_the_project_embeds_its_own_font(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    theme = theme_with(
+        tmp_path, "fonts:\n  body:\n    regular: fonts/Text.ttf\n", {"Text.ttf": DEJAVU}
+    )
+    data = render(valid(write_pack(MINIMAL_PACK)), theme)
+    (tmp_path / "brand.docx").write_bytes(data)
+    fonts = embedded_fonts(data)
+    assert sorted(fonts["DejaVu Sans"]) == ["regular"]
+    assert family(fonts["DejaVu Sans"]["regular"]) == "DejaVu Sans"
+    assert "Noto Serif" not in fonts  # no longer the body's, so named nowhere
+    assert "DejaVu Sans" in style_fonts(data)
+    assert used_characters(data) <= set(map(chr, fonts["DejaVu Sans"]["regular"].getBestCmap()))
+
+
+def test_a_role_that_names_an_installed_font_embeds_nothing_of_that_role(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    (folder / "theme.yaml").write_text("fonts:\n  body:\n    word: Georgia\n", encoding="utf-8")
+    theme = choose_theme(str(folder), tmp_path)
+    assert theme.fonts.body.word == "Georgia"
+    assert not theme.fonts.body.embed
+    data = render(valid(write_pack(MINIMAL_PACK)), theme)
+    (tmp_path / "georgia.docx").write_bytes(data)
+    assert "Georgia" in style_fonts(data)
+    assert sorted(embedded_fonts(data)) == ["Inter", "Noto Sans Mono"]
+
+
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="DejaVu Sans is not installed (fonts-dejavu-core)")
+def test_a_font_whose_licence_forbids_embedding_is_named_with_a_warning_at_its_line(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    font = TTFont(DEJAVU)
+    font["OS/2"].fsType = 0x0002  # restricted licence embedding
+    restricted = io.BytesIO()
+    font.save(restricted)
+    theme = theme_with(
+        tmp_path,
+        "name: brand\nfonts:\n  body:\n    regular: fonts/Locked.ttf\n",
+        {"Locked.ttf": restricted.getvalue()},
+    )
+    assert theme.fonts.body.word == "DejaVu Sans"
+    assert not theme.fonts.body.embed
+    [warning] = [str(problem) for problem in theme.warnings]
+    assert warning.startswith(f"{tmp_path / 'brand' / 'theme.yaml'}:4:14: warning: 'regular'")
+    assert "fsType 0x0002: restricted licence" in warning
+    data = render(valid(write_pack(MINIMAL_PACK)), theme)
+    (tmp_path / "locked.docx").write_bytes(data)
+    assert "DejaVu Sans" in style_fonts(data)
+    assert sorted(embedded_fonts(data)) == ["Inter", "Noto Sans Mono"]
+
+
+@pytest.mark.parametrize("fs_type", [0x0000, 0x0008, 0x0100, 0x0004, 0x0200])
+def test_only_installable_and_editable_licences_may_be_embedded(
+    tmp_path: Path, fs_type: int
+) -> None:
+    from briefpack.content.theme_file import embedding_refusal
+
+    font = TTFont(default_theme().fonts.mono.regular)
+    font["OS/2"].fsType = fs_type
+    path = tmp_path / "font.ttf"
+    font.save(path)
+    assert (embedding_refusal(path) is None) == (fs_type in (0x0000, 0x0008, 0x0100))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_sets_the_copy_in_the_embedded_fonts(
+    bundled_docx: bytes, tmp_path: Path
+) -> None:
+    source = tmp_path / "pack.docx"
+    source.write_bytes(bundled_docx)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    with pikepdf.open(tmp_path / "pack.pdf") as pdf:
+        names = {
+            str(font.get("/BaseFont")).lstrip("/").split("+", 1)[-1]
+            for page in pdf.pages
+            for font in page.Resources.get("/Font", {}).values()
+        }
+    assert any(name.startswith("Inter") for name in names), names
+    assert any(name.startswith("NotoSerif") or name.startswith("Noto Serif") for name in names)
+    assert not any(
+        name.startswith(("Carlito", "Caladea", "DejaVu", "Liberation")) for name in names
+    )
