@@ -20,6 +20,9 @@ from briefpack.render.formats import Rendered
 #: Builds shared by the whole run (the combination matrix, the bundled pack),
 #: started as soon as collection ends.
 pytest_plugins = ["shared_builds"]
+#: No LibreOffice layout of each Word copy (a second or two each): tests/test_word_pages.py
+#: turns it on where it checks the numbers.
+os.environ["BRIEFPACK_WORD_PAGE_NUMBERS"] = "0"
 
 REPO = Path(__file__).resolve().parent.parent
 #: Run by another Python (LibreOffice's, with ``uno``), never imported by pytest.

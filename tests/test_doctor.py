@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from briefpack.doctor import run_checks
 from briefpack.render.builtin_themes import templates_dir
 from briefpack.render.pdf import SUBSETTER_INSTALL
@@ -78,10 +80,22 @@ def test_a_renderer_that_cannot_start_is_missing_and_fails() -> None:
     assert checks["theme fonts"].startswith("ok")  # the other checks still ran
 
 
-def test_libreoffice_is_optional(tmp_path: Path) -> None:
+def test_libreoffice_is_optional_and_its_absence_says_what_the_word_copy_lacks(
+    tmp_path: Path,
+) -> None:
     result = doctor(path=str(tmp_path))
     assert result.returncode == 0
-    assert lines_by_check(result.stdout)["LibreOffice"].startswith("optional not found")
+    line = lines_by_check(result.stdout)["LibreOffice"]
+    assert line.startswith("optional not found; the Word copies' contents get no page numbers")
+    assert "apt-get install libreoffice-writer-nogui" in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_an_installed_libreoffice_is_reported_with_what_it_does() -> None:
+    check = next(check for check in run_checks(templates_dir()) if check.name == "LibreOffice")
+    assert check.status == "ok"
+    assert check.found.startswith("LibreOffice ")
+    assert check.found.endswith("; numbers the Word copies' contents")
 
 
 def test_a_broken_theme_font_is_named(tmp_path: Path) -> None:

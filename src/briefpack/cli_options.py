@@ -200,6 +200,15 @@ build_options = _together(
         "under the hash of what it is made from, and take it from there rather than "
         "render it again: a second checkout renders nothing. Default: $BRIEFPACK_CACHE.",
     ),
+    click.option(
+        "--word-page-numbers/--no-word-page-numbers",
+        envvar="BRIEFPACK_WORD_PAGE_NUMBERS",
+        default=True,
+        show_default=True,
+        help="Lay each Word copy with a contents out with LibreOffice, where it is installed, "
+        "and write the page of each heading into the contents (no prompt to update fields "
+        "on opening). Default: $BRIEFPACK_WORD_PAGE_NUMBERS, else on.",
+    ),
     read_limit_options,
     click.option(
         "--time-limit",

@@ -11,9 +11,8 @@ missing.  Every check is a function of its own, so that one broken piece
 from __future__ import annotations
 
 import io
+import os
 import platform
-import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -190,18 +189,15 @@ def _theme_fonts(theme: Path) -> Check:
 
 
 def _libreoffice() -> Check:
-    program = shutil.which("soffice") or shutil.which("libreoffice")
-    if program is None:
+    """LibreOffice lays the Word copies out to number their contents; without it they are not."""
+    from briefpack.build.word_layout import INSTALL, find_libreoffice
+
+    found = find_libreoffice(os.environ)
+    if found is None:
         return Check(
             "LibreOffice",
             "optional",
-            "not found; builds do not need it (the tests use it to open the Word copy)",
+            "not found; the Word copies' contents get no page numbers until Word updates them",
+            f"to have them written in, install LibreOffice: {INSTALL}",
         )
-    try:
-        result = subprocess.run(
-            [program, "--version"], capture_output=True, text=True, timeout=60, check=False
-        )
-        version = result.stdout.strip().splitlines()[0] if result.stdout.strip() else program
-    except (OSError, subprocess.TimeoutExpired):
-        version = program
-    return Check("LibreOffice", "ok", version)
+    return Check("LibreOffice", "ok", f"{found.version}; numbers the Word copies' contents")

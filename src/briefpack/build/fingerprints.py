@@ -41,13 +41,15 @@ def output_fingerprint(
     reference_hash: str | None,
     earlier: Pack | None = None,
     answers: Answers | None = None,
+    layout: str | None = None,
 ) -> str:
     """The hash of one output's inputs.
 
     ``content`` is the canonical form of the content it shows, ``images``
     the names of its pictures (by content: an edited picture is a changed
     input).  A change-marked pack is also made from the ``earlier`` version,
-    a debrief from the ``answers``.
+    a debrief from the ``answers``.  A Word copy whose contents are numbered
+    by a layout engine is also made from that engine's ``layout`` (its version).
     """
     format_ = FORMAT_TABLE[output_format]
     inputs = {
@@ -61,4 +63,6 @@ def output_fingerprint(
         "earlier": canonical(earlier) if earlier is not None else None,
         "answers": canonical(answers) if answers is not None else None,
     }
+    if layout is not None:
+        inputs["layout"] = layout
     return hash_json(inputs)

@@ -17,6 +17,7 @@ from briefpack.model import Pack
 from briefpack.render.settings import RenderSettings
 
 if TYPE_CHECKING:
+    from briefpack.build.word_layout import LibreOffice
     from briefpack.render.book.parts import JoinSpec, PartSpec
 
 
@@ -38,6 +39,18 @@ class Job:
     parts: FolderPartStore | None = field(default=None, compare=False, repr=False)
     #: One step of making the output as a book (a part, or the join), not the output.
     step: PartSpec | JoinSpec | None = field(default=None, compare=False, repr=False)
+    #: The LibreOffice that lays out a Word copy to number its contents
+    #: (:mod:`~briefpack.build.word_layout`); ``None`` leaves them unnumbered.
+    libreoffice: LibreOffice | None = None
+
+
+def has_contents(output_format: str, session_id: str | None) -> bool:
+    """Whether an output is a Word copy with a contents: the whole pack's, not a session's.
+
+    Only those are laid out to number their contents
+    (:mod:`~briefpack.build.word_layout`).
+    """
+    return output_format == "docx" and session_id is None
 
 
 def describe_job(job: Job) -> str:

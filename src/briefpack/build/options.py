@@ -48,3 +48,6 @@ class BuildOptions:
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     #: ``--cache``: a folder or fsspec URL of outputs kept by the hash of their inputs.
     cache: str | None = None
+    #: ``--word-page-numbers``: lay each Word copy with a contents out with LibreOffice,
+    #: where it is installed, to write the contents' page numbers in.
+    word_page_numbers: bool = True

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from briefpack.build.chosen_settings import theme_warnings
 from briefpack.build.files import read_manifest, remove_stale_temporaries
 from briefpack.build.fingerprints import ThemeFingerprints
-from briefpack.build.jobs import Job, describe_job
+from briefpack.build.jobs import Job, describe_job, has_contents
 from briefpack.build.loading import LoadedPack, load_packs
 from briefpack.build.manifests import Entries, finish_manifest, is_up_to_date
 from briefpack.build.options import BuildOptions
@@ -38,6 +38,7 @@ from briefpack.build.planning import plan, theme_for
 from briefpack.build.rendering import render_job, rendered, worker_pool
 from briefpack.build.report import BuildReport, Event, Notify, Progress
 from briefpack.build.system import hold_back, not_built
+from briefpack.build.word_layout import LibreOffice, advise, find_libreoffice
 from briefpack.build.writing import OutputWriter
 from briefpack.content.glyphs import glyph_warnings
 from briefpack.errors import BriefpackError
@@ -114,12 +115,17 @@ def _plan_and_skip(
     report: BuildReport,
     notify: Notify,
 ) -> tuple[list[_PackPlan], list[Job]]:
-    """Each pack's plan, and the jobs of all of them whose output is not up to date."""
+    """Each pack's plan, and the jobs of all of them whose output is not up to date.
+
+    LibreOffice, which numbers the Word copies' contents, is looked for once.
+    """
     theme_hashes = ThemeFingerprints()
     plans: list[_PackPlan] = []
     pending: list[Job] = []
+    wanted = options.word_page_numbers and "docx" in options.formats and bool(loaded)
+    libreoffice = find_libreoffice(environ) if wanted else None
     for item in loaded:
-        jobs = _plan_pack(item, options, environ, report, theme_hashes)
+        jobs = _plan_pack(item, options, environ, report, theme_hashes, libreoffice)
         if jobs is None:
             continue
         folder = options.out_dir / item.pack.name
@@ -132,6 +138,8 @@ def _plan_and_skip(
                 notify("up to date", job.target, 0.0)
             else:
                 pending.append(job)
+    needed = any(has_contents(job.output_format, job.settings.session) for job in pending)
+    advise(wanted and needed, libreoffice)
     return plans, pending
 
 
@@ -141,6 +149,7 @@ def _plan_pack(
     environ: Mapping[str, str],
     report: BuildReport,
     theme_hashes: ThemeFingerprints,
+    libreoffice: LibreOffice | None,
 ) -> list[Job] | None:
     """The pack's outputs, after its warnings; None, with its problems reported, if it has none.
 
@@ -159,7 +168,9 @@ def _plan_pack(
         fonts = font_files(theme).values()
         report.warnings.extend(glyph_warnings(pack, theme, fonts, item.answers))
         theme_hash = theme_hashes(folders)
-        return plan(pack, options, environ, theme, theme_hash, item.version, item.answers)
+        return plan(
+            pack, options, environ, theme, theme_hash, item.version, item.answers, libreoffice
+        )
     except BriefpackError as error:
         report.failures.extend(error.problems)
         return None

@@ -18,9 +18,10 @@ from briefpack import __version__
 from briefpack.build.chosen_settings import choose_theme, resolve_settings
 from briefpack.build.files import PARTS, FolderPartStore, canonical, file_hash
 from briefpack.build.fingerprints import output_fingerprint
-from briefpack.build.jobs import Job, content_slice
+from briefpack.build.jobs import Job, content_slice, has_contents
 from briefpack.build.options import BuildOptions
 from briefpack.build.versions import Version
+from briefpack.build.word_layout import LibreOffice
 from briefpack.model import Pack, Recipient, pack_images
 from briefpack.model.answers import Answers
 from briefpack.model.changes import compare, session_changed
@@ -54,6 +55,8 @@ class _Planning:
     reference_hash: str | None
     version: Version | None
     answers: Answers | None
+    #: What lays out the Word copies that have a contents, to number it; ``None``: nothing.
+    libreoffice: LibreOffice | None = None
 
     @property
     def folder(self) -> Path:
@@ -76,12 +79,14 @@ def plan(
     theme_hash: str,
     version: Version | None = None,
     answers: Answers | None = None,
+    libreoffice: LibreOffice | None = None,
 ) -> list[Job]:
     """Every output of ``pack`` that ``options`` asks for, each with the hash of its inputs.
 
     With an earlier ``version``, the change-marked packs too: ``NAME.changes``
     and the session packs of the sessions that changed; with ``answers``, the
-    debrief.
+    debrief.  With ``libreoffice``, the Word copies that have a contents are
+    laid out by it to number their contents, and made from its version.
     """
     # The theme goes in, not after: it may name the reference .docx.
     base = resolve_settings(
@@ -95,7 +100,9 @@ def plan(
         theme=theme,
     )
     reference_hash = file_hash(base.reference_docx) if base.reference_docx else None
-    planning = _Planning(pack, options, base, theme_hash, reference_hash, version, answers)
+    planning = _Planning(
+        pack, options, base, theme_hash, reference_hash, version, answers, libreoffice
+    )
     width = max(2, len(str(len(pack.sessions))))
     scopes = _plain_scopes(pack, options, planning.folder, width)
     changed = _changed_scopes(planning, width)
@@ -184,6 +191,7 @@ def _scope_jobs(planning: _Planning, scope: Scope, marking: bool, debriefing: bo
         format_ = FORMAT_TABLE[output_format]
         if partial and not format_.per_session:
             continue
+        numbered = planning.libreoffice if has_contents(output_format, scope.session_id) else None
         inputs = output_fingerprint(
             output_format,
             content,
@@ -193,8 +201,10 @@ def _scope_jobs(planning: _Planning, scope: Scope, marking: bool, debriefing: bo
             planning.reference_hash,
             earlier=version.pack if version else None,
             answers=planning.answers if debriefing else None,
+            layout=numbered.version if numbered else None,
         )
-        jobs.append(_job(planning, scope, settings, output_format, inputs, questions))
+        job = _job(planning, scope, settings, output_format, inputs, questions)
+        jobs.append(replace(job, libreoffice=numbered))
     return jobs
 
 

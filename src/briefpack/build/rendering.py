@@ -45,7 +45,13 @@ def render_job(job: Job) -> Rendered:
     if job.step is not None:
         assert format_.render_step is not None
         return format_.render_step(job.pack, job.settings, job.step)
-    return format_.render(job.pack, job.settings)
+    output = format_.render(job.pack, job.settings)
+    if job.libreoffice is not None:
+        from briefpack.build.word_layout import number_contents
+
+        # The contents' page numbers, as LibreOffice lays the finished copy out.
+        return output._replace(data=number_contents(output.data, job.libreoffice))
+    return output
 
 
 def worker_pool(options: BuildOptions, render: Render) -> WorkerPool[Job]:

@@ -64,6 +64,7 @@ def build_options_from(
     cache: str | None,
     time_limit: float,
     memory_limit: int,
+    word_page_numbers: bool = True,
     **limits: int,
 ) -> BuildOptions:
     """The options of a build from the values of :data:`briefpack.cli_options.build_options`.
@@ -92,4 +93,5 @@ def build_options_from(
         executor=executor or None,
         connect_timeout=connect_timeout,
         cache=cache or None,
+        word_page_numbers=word_page_numbers,
     )

@@ -1,5 +1,10 @@
 """The Word copy's contents: one field whose result lists every heading, linked.
 
+Each entry is written as Word writes its own: inside its link, the title, a
+tab (the style's, at the margin, dotted) and a ``PAGEREF`` field to the
+heading's bookmark, whose result the build fills in with the page the heading
+lands on (:mod:`~briefpack.build.contents_pages`).
+
 A mixin of the Word writer (:class:`briefpack.render.docx.writer._DocxWriter`),
 kept apart so that each module stays readable.  In a changes copy each entry
 is written as both versions have it (:mod:`~briefpack.model.both_versions`).
@@ -14,6 +19,8 @@ from briefpack.model.rich_text import Inline
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.front_matter import FrontMatter
 from briefpack.render.docx.markdown_writer import RichText
+from briefpack.render.docx.ooxml.fields import page_reference, tab_run
+from briefpack.render.view.anchors import pre_read_bookmark
 from briefpack.render.view.paired import PairedDay
 
 
@@ -53,8 +60,13 @@ class Contents(FrontMatter):
                             title,
                         )
                     )
-        # One field spans the entries: its cached result lists them as links
-        # until the word processor refreshes it with page numbers.  The field's
+                # Its pre-reads, as the PDF lists them: under its questions.
+                for pre_read in session.view.shown.pre_reads:
+                    words = (pre_read.entry, pre_read.entry)
+                    bookmark = pre_read_bookmark(anchor, pre_read.number)
+                    entries.append(("toc 3", bookmark, words, side, ()))
+        # One field spans the entries: its cached result lists them as links, each
+        # with its page, until the word processor refreshes it.  The field's
         # own runs are never tracked: either version keeps the whole field.
         for index, (style, anchor, (old, new), side, title) in enumerate(entries):
             with self.body.tracked(side):
@@ -62,6 +74,8 @@ class Contents(FrontMatter):
                 link = ooxml.internal_link(anchor)
                 self.body.text_pair(link, old, new)
                 self.rich_text.inlines(paragraph, title, link)
+                link.append(tab_run())
+                link.extend(page_reference(anchor))
                 paragraph._p.append(link)
             if index == 0:
                 content = [child for child in paragraph._p if child.tag != qn("w:pPr")]

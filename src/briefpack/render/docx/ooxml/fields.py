@@ -61,6 +61,29 @@ def add_field(
     end_field(paragraph)
 
 
+#: What a page reference shows until a layout engine (or the word processor) numbers it:
+#: nothing, rather than a number that would be wrong.
+PAGE_PLACEHOLDER = ""
+
+
+def page_reference(bookmark: str, cached: str = PAGE_PLACEHOLDER) -> list[Any]:
+    """The runs of a ``PAGEREF`` field: the page ``bookmark`` is on, ``cached`` until updated.
+
+    Runs, not a paragraph, so that a contents entry can hold them inside its
+    link, after its tab, as Word writes its own contents (ECMA-376 17.16.5.45).
+    """
+    instruction = element("w:instrText")
+    instruction.text = f" PAGEREF {bookmark} \\h "
+    instruction.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return [
+        make_run(element("w:fldChar", fldCharType="begin")),
+        make_run(instruction),
+        make_run(element("w:fldChar", fldCharType="separate")),
+        text_run(cached),
+        make_run(element("w:fldChar", fldCharType="end")),
+    ]
+
+
 def update_fields_on_open(document: Document) -> None:
     """Ask the word processor to refresh fields (the table of contents) when opening."""
     settings = document.settings.element
@@ -107,4 +130,9 @@ def external_link(paragraph: Paragraph, url: str, *runs: Any) -> Any:
 
 def add_tab(paragraph: Paragraph, style: str | None = None) -> None:
     """Append a tab character."""
-    paragraph._p.append(make_run(element("w:tab"), style=style))
+    paragraph._p.append(tab_run(style))
+
+
+def tab_run(style: str | None = None) -> Any:
+    """A run holding a tab character, for a paragraph or a link."""
+    return make_run(element("w:tab"), style=style)

@@ -1,0 +1,278 @@
+"""The Word contents' page numbers: written in from LibreOffice's layout, equal to its pages."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from lxml import etree
+from test_recipients import RECIPIENTS
+
+from briefpack.build.contents_pages import (
+    SectionNumbering,
+    fill_contents_pages,
+    page_labels,
+    page_references,
+    with_section_marks,
+)
+
+from conftest import BUNDLED_PACK, MINIMAL_PACK, run
+from test_changes import version_pair
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+SOFFICE = shutil.which("soffice")
+needs_libreoffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+#: The footer's page number: "Page 5 of 15", "Seite 5 von 15", "Page ii".
+FOOTER_NUMBER = re.compile(r"(?:Page|Seite)\s+(\S+)")
+
+
+def entries(docx: Path) -> list[tuple[str, str]]:
+    """Each contents entry's ``PAGEREF`` bookmark and the number its result shows, in order.
+
+    Only those inside the contents' ``TOC`` field: a changes copy's list of
+    changes, before it, has page references of its own.
+    """
+    with zipfile.ZipFile(docx) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    found: list[tuple[str, str]] = []
+    reading: list[str] | None = None
+    in_contents = False
+    names = ("instrText", "delInstrText", "t", "delText", "fldChar")
+    for node in root.iter(*(f"{W}{name}" for name in names)):
+        text = node.text or ""
+        if node.tag in (f"{W}instrText", f"{W}delInstrText"):
+            in_contents = in_contents or text.split()[:1] == ["TOC"]
+            if in_contents and text.split()[:1] == ["PAGEREF"]:
+                found.append((text.split()[1], ""))
+                reading = None
+        elif node.tag == f"{W}fldChar" and found and not found[-1][1]:
+            kind = node.get(f"{W}fldCharType")
+            reading = [] if kind == "separate" else reading
+            if kind == "end" and reading is not None:
+                found[-1] = (found[-1][0], "".join(reading))
+                reading = None
+        elif reading is not None and node.tag in (f"{W}t", f"{W}delText"):
+            reading.append(text)
+    return found
+
+
+def settings_xml(docx: Path | bytes) -> str:
+    source = io.BytesIO(docx) if isinstance(docx, bytes) else docx
+    with zipfile.ZipFile(source) as archive:
+        return archive.read("word/settings.xml").decode()
+
+
+def convert(copies: dict[str, Path], folder: Path) -> dict[str, Path]:
+    """Each copy converted to PDF by a plain ``soffice --convert-to pdf``, as a reader would."""
+    assert SOFFICE is not None
+    folder.mkdir()
+    for name, docx in copies.items():
+        shutil.copy(docx, folder / f"{name}.docx")
+    profile = (folder / "profile").as_uri()
+    subprocess.run(
+        [SOFFICE, "--headless", f"-env:UserInstallation={profile}", "--convert-to", "pdf",
+         "--outdir", str(folder), *(str(folder / f"{name}.docx") for name in copies)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    return {name: folder / f"{name}.pdf" for name in copies}
+
+
+def linked_pages(pdf_path: Path, contents_title: str) -> list[str]:
+    """The number printed in the footer of each page the contents' links lead to, in order.
+
+    The links are read from the contents' pages top to bottom; an entry that
+    wraps gives two links to one place, counted once.  The footer's number
+    is LibreOffice's own: its ``PAGE`` field, as the section numbers it.
+    """
+    footers = [
+        FOOTER_NUMBER.findall(text)[-1] if FOOTER_NUMBER.findall(text) else ""
+        for text in page_texts(pdf_path)
+    ]
+    titles = [text.splitlines() for text in page_texts(pdf_path)]
+    start = next(n for n, lines in enumerate(titles) if contents_title in lines[:6])
+    numbers: list[str] = []
+    with pikepdf.open(pdf_path) as pdf:
+        index = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        previous = None
+        for page in list(pdf.pages)[start:]:
+            links = [
+                annotation
+                for annotation in page.get("/Annots", [])
+                if annotation.get("/Subtype") == "/Link"
+                and "/Dest" in annotation
+                # Not the footer's "of 15", which links to the last page.
+                and float(annotation.Rect[2]) - float(annotation.Rect[0]) > 100
+            ]
+            if not links:
+                break
+            for link in sorted(links, key=lambda item: -float(item.Rect[3])):
+                target = (index[link.Dest[0].objgen], [float(x) for x in link.Dest[2:4]])
+                if target != previous:
+                    numbers.append(footers[target[0]])
+                previous = target
+    return numbers
+
+
+def page_texts(pdf_path: Path) -> list[str]:
+    """Each page's text, its lines with their spaces collapsed."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf_path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return [
+        "\n".join(" ".join(line.split()) for line in page.splitlines())
+        for page in text.split("\f")[:-1]
+    ]
+
+
+# ---------------------------------------------------------------- without LibreOffice
+
+
+@pytest.fixture(scope="module")
+def plain_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal pack's Word copy, built as the tests build it: no layout engine."""
+    root = tmp_path_factory.mktemp("plain")
+    (root / "pack.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
+    code, _, err = run("build", str(root / "pack.yaml"), "-o", str(root / "out"), "-f", "docx")
+    assert code == 0, err
+    return root / "out" / "pack" / "pack.docx"
+
+
+def test_each_contents_entry_holds_a_tab_and_a_page_reference_to_its_heading(
+    plain_copy: Path,
+) -> None:
+    with zipfile.ZipFile(plain_copy) as archive:
+        document = archive.read("word/document.xml").decode()
+    assert entries(plain_copy) == [("d1", ""), ("s1", ""), ("s1q1", "")]
+    # Inside the link, as Word writes its own contents; the whole contents one TOC field.
+    link = re.search(r'<w:hyperlink w:anchor="s1q1".*?</w:hyperlink>', document)
+    assert link is not None
+    assert "<w:tab/>" in link.group()
+    assert "PAGEREF s1q1 \\h" in link.group()
+    assert document.count('TOC \\o "1-3" \\h \\z') == 1
+    assert "w:updateFields" in settings_xml(plain_copy)  # unnumbered: Word numbers it
+
+
+def test_filling_the_numbers_writes_them_in_and_drops_the_update_prompt(plain_copy: Path) -> None:
+    data = plain_copy.read_bytes()
+    assert page_references(data) == ["d1", "s1", "s1q1"]
+    filled = fill_contents_pages(data, {"d1": "3", "s1": "3", "s1q1": "4"})
+    copy = plain_copy.parent / "filled.docx"
+    copy.write_bytes(filled)
+    assert entries(copy) == [("d1", "3"), ("s1", "3"), ("s1q1", "4")]
+    assert "updateFields" not in settings_xml(filled)
+    # The field stays a field, and the zip keeps its order and its stamps.
+    with zipfile.ZipFile(io.BytesIO(data)) as before, zipfile.ZipFile(io.BytesIO(filled)) as after:
+        assert [(i.filename, i.date_time) for i in before.infolist()] == [
+            (i.filename, i.date_time) for i in after.infolist()
+        ]
+        assert 'TOC \\o "1-3" \\h \\z' in after.read("word/document.xml").decode()
+    assert fill_contents_pages(data, {"d1": "3", "s1": "3", "s1q1": "4"}) == filled
+
+
+def test_a_changes_copy_numbers_its_pages_as_its_sections_say() -> None:
+    numbering = (
+        SectionNumbering(1, "decimal"),
+        SectionNumbering(1, "lowerRoman"),
+        SectionNumbering(2, "decimal"),
+    )
+    assert page_labels({1: 1, 2: 2, 3: 4}, numbering, 6) == ["1", "i", "ii", "2", "3", "4"]
+    assert page_labels({1: 1}, (SectionNumbering(None, "decimal"),), 3) == ["1", "2", "3"]
+
+
+def test_the_layout_copy_marks_where_each_section_starts(plain_copy: Path) -> None:
+    marked, numbering = with_section_marks(plain_copy.read_bytes())
+    assert len(numbering) >= 1
+    with zipfile.ZipFile(io.BytesIO(marked)) as archive:
+        assert 'w:name="BpLayoutSection1"' in archive.read("word/document.xml").decode()
+
+
+def test_without_libreoffice_the_build_says_once_how_to_get_the_numbers(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    text = BUNDLED_PACK.read_text(encoding="utf-8")
+    pack.write_text(text.replace("days:", RECIPIENTS + "days:", 1), encoding="utf-8")
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    command = ["build", str(pack), "-o", str(tmp_path / "out"), "-f", "docx", "--per-recipient"]
+    result = subprocess.run(
+        [sys.executable, "-c", "from briefpack.cli import main; main()", *command,
+         "--word-page-numbers"],
+        capture_output=True, text=True, timeout=300, env={"PATH": str(empty)},
+    )  # fmt: skip
+    # Two copies have a contents (the pack, a recipient's): one line, not one per copy.
+    assert (tmp_path / "out" / "pack" / "recipients" / "jane-doe.docx").is_file()
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("apt-get install libreoffice-writer-nogui") == 1
+    copy = tmp_path / "out" / "pack" / "pack.docx"
+    assert {number for _, number in entries(copy)} == {""}
+    assert "w:updateFields" in settings_xml(copy)
+
+
+# ---------------------------------------------------------------- with LibreOffice
+
+
+@pytest.fixture(scope="module")
+def numbered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Word copies built with page numbers: the pack, a recipient's, a changes copy, German."""
+    root = tmp_path_factory.mktemp("numbered")
+    version_pair(root)
+    new = root / "new" / "pack.yaml"
+    new.write_text(
+        new.read_text(encoding="utf-8").replace("days:", RECIPIENTS + "days:", 1), encoding="utf-8"
+    )
+    german = root / "de" / "pack-de.yaml"
+    german.parent.mkdir()
+    german.write_text(
+        BUNDLED_PACK.read_text(encoding="utf-8") + "options:\n  language: de\n", encoding="utf-8"
+    )
+    out = root / "out"
+    old = str(root / "old" / "pack.yaml")
+    for pack, more in ((new, ["--per-recipient", "--changes-since", old]), (german, [])):
+        code, _, err = run(
+            "build", str(pack), "-o", str(out), "-f", "docx", "--no-sessions",
+            "--word-page-numbers", "-j", "2", *more,
+        )  # fmt: skip
+        assert code == 0, err
+    return {
+        "pack": out / "pack" / "pack.docx",
+        "changes": out / "pack" / "pack.changes.docx",
+        "recipient": out / "pack" / "recipients" / "omar-haddad.docx",
+        "german": out / "pack-de" / "pack-de.docx",
+    }
+
+
+@needs_libreoffice
+def test_every_contents_number_is_the_page_libreoffice_puts_its_heading_on(
+    numbered: dict[str, Path], tmp_path: Path
+) -> None:
+    pdfs = convert(numbered, tmp_path / "converted")
+    for name, docx in numbered.items():
+        ours = [number for _, number in entries(docx)]
+        assert ours, name
+        assert all(ours), name
+        title = "Inhalt" if name == "german" else "Contents"
+        assert linked_pages(pdfs[name], title) == ours, name
+        assert "updateFields" not in settings_xml(docx), name
+
+
+@needs_libreoffice
+def test_numbered_copies_are_the_same_bytes_on_one_worker_or_two(tmp_path: Path) -> None:
+    pack = BUNDLED_PACK.read_text(encoding="utf-8")
+    (tmp_path / "pack.yaml").write_text(pack, encoding="utf-8")
+    copies = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        code, _, err = run(
+            "build", str(tmp_path / "pack.yaml"), "-o", str(out), "-f", "docx",
+            "--no-sessions", "--word-page-numbers", "-j", jobs,
+        )  # fmt: skip
+        assert code == 0, err
+        copies.append((out / "pack" / "pack.docx").read_bytes())
+    assert copies[0] == copies[1]
+    assert all(number for _, number in entries(tmp_path / "out1" / "pack" / "pack.docx"))
