@@ -14,12 +14,14 @@ from typing import Any
 import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables import _h_e_a_d as head_table
 
 from briefpack.build.chosen_settings import choose_theme, default_theme, resolve_settings
 from briefpack.content.theme_file import load_theme
 from briefpack.content.validate import load_pack
 from briefpack.model import Pack
 from briefpack.model.theme import Theme
+from briefpack.render.docx.embedded_fonts import as_word_face
 from briefpack.render.docx.writer import render_docx
 from briefpack.render.settings import RenderSettings
 
@@ -166,6 +168,31 @@ def test_a_theme_made_outside_the_project_embeds_its_own_font(
     assert "Noto Serif" not in fonts  # no longer the body's, so named nowhere
     assert "DejaVu Sans" in style_fonts(data)
     assert used_characters(data) <= set(map(chr, fonts["DejaVu Sans"]["regular"].getBestCmap()))
+
+
+def test_a_family_without_a_bold_lends_its_next_heavier_face_named_as_its_bold(
+    write_pack: WritePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fonts = default_theme().fonts.heading
+    assert fonts.semibold is not None
+    theme = theme_with(
+        tmp_path,
+        "fonts:\n  heading:\n    regular: fonts/Inter-Regular.ttf\n"
+        "    semibold: fonts/Inter-SemiBold.ttf\n",
+        {"Inter-Regular.ttf": fonts.regular, "Inter-SemiBold.ttf": fonts.semibold},
+    )
+    data = render(valid(write_pack(MINIMAL_PACK)), theme)
+    (tmp_path / "semibold.docx").write_bytes(data)
+    bold = embedded_fonts(data)["Inter"]["bold"]
+    # Windows groups faces by name 1 and tells them apart by name 2 and the style bits.
+    assert (bold["name"].getDebugName(1), bold["name"].getDebugName(2)) == ("Inter", "Bold")
+    assert bold["OS/2"].fsSelection & 0b100000
+    assert bold["head"].macStyle & 1
+    assert bold["OS/2"].usWeightClass == 600  # the semibold's outlines, kept
+    # Renamed by fontTools, which would stamp the time it saves the font.
+    as_word_face.cache_clear()
+    monkeypatch.setattr(head_table, "timestampNow", lambda: 3_000_000_000)
+    assert render(valid(write_pack(MINIMAL_PACK)), theme) == data
 
 
 def test_a_role_that_names_an_installed_font_embeds_nothing_of_that_role(

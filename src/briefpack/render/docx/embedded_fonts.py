@@ -15,6 +15,7 @@ styles give; a font whose ``fsType`` forbids subsetting goes whole.
 from __future__ import annotations
 
 import functools
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -75,21 +76,17 @@ def embed_theme_fonts(document: Document, theme: Theme) -> None:
     characters = "".join(sorted(_used_characters(document) | ALWAYS_KEPT))
     table_part = _font_table_part(document)
     table = table_part.element
-    number = 1 + sum(
-        1 for part in document.part.package.iter_parts() if part.content_type == OBFUSCATED_FONT
-    )
+    taken = {str(part.partname) for part in document.part.package.iter_parts()}
+    names = (f"/word/fonts/font{number}.odttf" for number in itertools.count(1))
     for name, family in families.items():
         faces: dict[str, tuple[str, str]] = {}
         for slot, path in word_faces(family).items():
-            data = subset_face(path, characters)
+            data = as_word_face(subset_face(path, characters), name, slot)
             key = font_key(data)
+            partname = next(candidate for candidate in names if candidate not in taken)
             part = Part(
-                PackURI(f"/word/fonts/font{number}.odttf"),
-                OBFUSCATED_FONT,
-                obfuscate(data, key),
-                document.part.package,
+                PackURI(partname), OBFUSCATED_FONT, obfuscate(data, key), document.part.package
             )
-            number += 1
             faces[slot] = (table_part.relate_to(part, FONT_RELATIONSHIP), key)
         set_embedded_faces(table, name, faces, fixed_pitch=family is theme.fonts.mono)
     set_embedding_settings(document.settings.element)
@@ -124,6 +121,61 @@ def _subset(path: Path, size: int, modified: int, characters: str) -> bytes:
         every.invert()  # all of them
     kept.flags = hb.SubsetFlags.NO_HINTING
     return bytes(hb.subset(face, kept).blob.data)
+
+
+#: Word's four faces by the style name a font file gives (name 2), and their style bits.
+_STYLES = {"regular": "Regular", "bold": "Bold", "italic": "Italic", "bold_italic": "Bold Italic"}
+_ALSO_REGULAR = frozenset({"Book", "Normal", "Roman"})
+
+
+@functools.lru_cache(maxsize=64)
+def as_word_face(font: bytes, family: str, slot: str) -> bytes:
+    """``font`` named as face ``slot`` of ``family``, as Word finds embedded faces.
+
+    Word (and Windows) groups the faces of a family by their name 1 and tells
+    them apart by name 2 and the style bits: a semibold file standing in for
+    the bold, or a face named for another family, is renamed (names 1, 2, 4
+    and 6; the typographic names dropped; ``fsSelection`` and ``macStyle``
+    set) so that it is the family's bold.  A face already so named is kept as
+    it is, without loading fontTools.  Cached, as the subsets are.
+    """
+    import uharfbuzz as hb
+
+    face = hb.Face(hb.Blob(font))
+    own_family = face.get_name(hb.OTNameIdPredefined.FONT_FAMILY)
+    own_style = str(face.get_name(hb.OTNameIdPredefined.FONT_SUBFAMILY) or "")
+    style = _STYLES[slot]
+    if own_family == family and (
+        own_style == style or (slot == "regular" and own_style in _ALSO_REGULAR)
+    ):
+        return font
+    return _renamed(font, family, slot)
+
+
+def _renamed(font: bytes, family: str, slot: str) -> bytes:
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    opened = TTFont(io.BytesIO(font), recalcTimestamp=False)  # the same bytes every build
+    style = _STYLES[slot]
+    names = opened["name"]
+    for typographic in (16, 17, 21, 22):
+        names.removeNames(nameID=typographic)
+    full = family if slot == "regular" else f"{family} {style}"
+    given = {1: family, 2: style, 4: full, 6: f"{family}-{style}".replace(" ", "")}
+    for record in names.names:
+        if record.nameID in given:
+            record.string = given[record.nameID]
+    bold, italic = slot in ("bold", "bold_italic"), slot in ("italic", "bold_italic")
+    os2 = opened["OS/2"]
+    # fsSelection: italic (bit 0), bold (5), regular (6); macStyle: bold (0), italic (1).
+    selection = os2.fsSelection & ~0b1100001
+    os2.fsSelection = selection | italic | (bold << 5) | ((not bold and not italic) << 6)
+    opened["head"].macStyle = (opened["head"].macStyle & ~0b11) | bold | (italic << 1)
+    output = io.BytesIO()
+    opened.save(output, reorderTables=False)
+    return output.getvalue()
 
 
 def _sfnt(data: bytes) -> bytes:
