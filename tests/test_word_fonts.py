@@ -195,6 +195,27 @@ def test_a_family_without_a_bold_lends_its_next_heavier_face_named_as_its_bold(
     assert render(valid(write_pack(MINIMAL_PACK)), theme) == data
 
 
+def test_roles_in_one_family_share_its_faces_each_giving_what_the_other_lacks(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    fonts = default_theme().fonts
+    assert fonts.body.italic is not None
+    theme = theme_with(
+        tmp_path,
+        "fonts:\n  body:\n    regular: fonts/Inter-Regular.ttf\n"
+        "    italic: fonts/NotoSerif-Italic.ttf\n",
+        {"Inter-Regular.ttf": fonts.heading.regular, "NotoSerif-Italic.ttf": fonts.body.italic},
+    )
+    data = render(valid(write_pack(MINIMAL_PACK)), theme)
+    (tmp_path / "one-family.docx").write_bytes(data)
+    inter = embedded_fonts(data)["Inter"]
+    assert sorted(inter) == ["bold", "italic", "regular"]
+    assert (inter["italic"]["name"].getDebugName(1), inter["italic"]["name"].getDebugName(2)) == (
+        "Inter",
+        "Italic",
+    )
+
+
 def test_a_role_that_names_an_installed_font_embeds_nothing_of_that_role(
     write_pack: WritePack, tmp_path: Path
 ) -> None:

@@ -67,10 +67,14 @@ def embed_theme_fonts(document: Document, theme: Theme) -> None:
     theme's ``word:``, or a licence that forbids it) is left to the reader's fonts.
     """
     named = _named_fonts(document)
-    families: dict[str, FontFamily] = {}
+    # Roles of one name (a theme's body in its headings' family) share Word's faces:
+    # the first role's, and what it lacks from the next (the body's italics).
+    families: dict[str, dict[str, Path]] = {}
     for family in (theme.fonts.heading, theme.fonts.body, theme.fonts.mono):
         if family.embed and family.word in named:
-            families.setdefault(family.word, family)
+            slots = families.setdefault(family.word, {})
+            for slot, path in word_faces(family).items():
+                slots.setdefault(slot, path)
     if not families:
         return
     characters = "".join(sorted(_used_characters(document) | ALWAYS_KEPT))
@@ -78,9 +82,9 @@ def embed_theme_fonts(document: Document, theme: Theme) -> None:
     table = table_part.element
     taken = {str(part.partname) for part in document.part.package.iter_parts()}
     names = (f"/word/fonts/font{number}.odttf" for number in itertools.count(1))
-    for name, family in families.items():
+    for name, slots in families.items():
         faces: dict[str, tuple[str, str]] = {}
-        for slot, path in word_faces(family).items():
+        for slot, path in slots.items():
             data = as_word_face(subset_face(path, characters), name, slot)
             key = font_key(data)
             partname = next(candidate for candidate in names if candidate not in taken)
@@ -88,7 +92,7 @@ def embed_theme_fonts(document: Document, theme: Theme) -> None:
                 PackURI(partname), OBFUSCATED_FONT, obfuscate(data, key), document.part.package
             )
             faces[slot] = (table_part.relate_to(part, FONT_RELATIONSHIP), key)
-        set_embedded_faces(table, name, faces, fixed_pitch=family is theme.fonts.mono)
+        set_embedded_faces(table, name, faces, fixed_pitch=name == theme.fonts.mono.word)
     set_embedding_settings(document.settings.element)
 
 
