@@ -181,7 +181,7 @@ def test_both_formats_print_the_view_s_words(bundled: Pack) -> None:
             assert session.meta in word, session.meta
             for question in session.questions:
                 assert question.title in pdf_text
-                assert f"{question.number_text}. {question.title}" in word
+                assert f"{question.number_text} {question.title}" in word
     assert view.cover.summary in pdf_text
     assert view.cover.summary in word
     assert view.glance is not None
