@@ -144,7 +144,8 @@ def _check_outputs(
 
     At teardown, every PDF and .docx briefpack wrote into a temporary folder
     made since the last check (the test's ``tmp_path``, ``tmp_path_factory``
-    folders) goes through ``page`` and openxml-audit (tests/checkers.py).
+    folders) goes through ``page``, or openxml-audit and Word's accessibility
+    rules (tests/checkers.py, tests/word_accessibility.py).
     ``BRIEFPACK_CHECK_OUTPUTS=0`` turns it off, to find quickly whether a
     failure is a checker's.  A test that damages an output on purpose says why
     with ``@pytest.mark.unchecked_outputs("reason")``.

@@ -12,6 +12,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import docx
 from babel import Locale
@@ -30,6 +31,7 @@ from briefpack.model import Pack
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
 from briefpack.render.docx import ooxml
+from briefpack.render.docx.ooxml import pictures
 from briefpack.render.docx.reference import clean_reference
 from briefpack.render.docx.styles import LINE_SPACING
 from briefpack.render.settings import RenderSettings
@@ -65,11 +67,72 @@ def open_template(reference: Path | None) -> Document:
     try:
         document = docx.Document(str(reference))
         clean_reference(document)
+        make_template_drawings_accessible(document)
         return document
     except Exception as error:  # python-docx and lxml raise several kinds for a bad package
         raise BriefpackError(
             [Problem(str(reference), f"not a usable Word document: {error}")]
         ) from None
+
+
+VML = "urn:schemas-microsoft-com:vml"
+#: What makes a VML shape draw something: a picture, words, a text box, a filled image.
+VML_CONTENT = ("textpath", "textbox", "fill", "imagedata")
+
+
+def make_template_drawings_accessible(document: Document) -> None:
+    """Leave no drawing of a company template's headers and footers without alt text.
+
+    Word's Accessibility Checker reports each ("Missing alternative text").
+    A picture there without any (a logo on every page) is marked decorative,
+    as Microsoft advises for what the header repeats; a WordArt watermark
+    (VML) gets its own words as alt text; a VML shape the cleaning left with
+    nothing to draw (its picture was outside the package) is dropped.
+    """
+    for part in document.part.package.iter_parts():
+        if not str(part.partname).startswith(("/word/header", "/word/footer")):
+            continue
+        root = part.element
+        for properties in root.iter(qn("wp:docPr")):
+            if not (properties.get("descr") or "").strip() and not _is_decorative(properties):
+                pictures.mark_drawing_decorative(properties)
+        for picture in list(root.iter(qn("w:pict"))):
+            # Only the shapes themselves: v:shapetype defines a shape, and draws nothing.
+            for shape in list(picture):
+                if (
+                    shape.tag != f"{{{VML}}}shapetype"
+                    and _namespace(shape) == VML
+                    and not (shape.get("alt") or "").strip()
+                ):
+                    _describe_or_drop(picture, shape)
+
+
+def _namespace(element: Any) -> str:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    return tag[1:].split("}")[0] if tag.startswith("{") else ""
+
+
+def _is_decorative(properties: Any) -> bool:
+    return any(
+        extension.get("uri") == pictures.DECORATIVE_EXTENSION
+        for extension in properties.iter(f"{{{pictures.DRAWING_NAMESPACE}}}ext")
+    )
+
+
+def _describe_or_drop(picture: Any, shape: Any) -> None:
+    words = [path.get("string", "") for path in shape.iter(f"{{{VML}}}textpath")]
+    if any(word.strip() for word in words):
+        pictures.describe_shape(shape, " ".join(word.strip() for word in words if word.strip()))
+        return
+    drawn = [
+        node
+        for node in shape.iter()
+        if isinstance(node.tag, str)
+        and node.tag.split("}")[-1] in VML_CONTENT
+        and any(name.endswith(("}id", "}relid", "}href", "src")) for name in node.attrib)
+    ]
+    if not drawn and shape.find(f".//{{{VML}}}textbox") is None:
+        picture.remove(shape)
 
 
 def clear_body(document: Document) -> None:
@@ -254,12 +317,38 @@ def normalise_zip(data: bytes, moment: dt.datetime) -> bytes:
     return output.getvalue()
 
 
-def set_document_language(document: Document, tag: str) -> None:
-    """Make ``tag`` (``de-DE``) the language of all text: spelling, grammar and hyphenation.
+#: Languages Word proofs and speaks by their script's own attribute of ``w:lang``
+#: (ECMA-376 17.3.2.20): East Asian text by ``w:eastAsia``, right-to-left text by ``w:bidi``.
+EAST_ASIAN = frozenset({"ja", "ko", "zh"})
+RIGHT_TO_LEFT = frozenset({"ar", "dv", "fa", "he", "ps", "sd", "syr", "ug", "ur", "yi"})
+
+
+def set_document_language(document: Document, tag: str, content: str | None = None) -> None:
+    """Make ``tag`` (``de-DE``) the language of all text: spelling, grammar, hyphenation, speech.
 
     Set on the default run properties (``w:docDefaults``), which every style
-    inherits unless it names a language of its own.
+    inherits unless it names a language of its own, and as the language of
+    the theme's fonts (``w:themeFontLang``), which Word shows as the
+    document's language and screen readers take to choose a voice.  With
+    ``content``, the language the pack's own text is in (``ja``), text in an
+    East Asian or right-to-left script is in that language while the printed
+    words stay in ``tag``: Word picks the attribute by each character's script.
     """
+    attributes = {"w:val": tag}
+    if content is not None:
+        language = word_language(content)
+        primary = language.split("-")[0].lower()
+        if primary in EAST_ASIAN:
+            attributes["w:eastAsia"] = language
+        elif primary in RIGHT_TO_LEFT:
+            attributes["w:bidi"] = language
+    for name, value in attributes.items():
+        _run_defaults_language(document).set(qn(name), value)
+        _theme_font_language(document).set(qn(name), value)
+
+
+def _run_defaults_language(document: Document) -> Any:
+    """The default run properties' ``w:lang`` (styles.xml), made if missing."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:
@@ -278,4 +367,16 @@ def set_document_language(document: Document, tag: str) -> None:
         # w:lang is last but for w:eastAsianLayout, w:specVanish and w:oMath in CT_RPr.
         language = ooxml.element("w:lang")
         ooxml.insert_before(properties, language, ("w:eastAsianLayout", "w:specVanish", "w:oMath"))
-    language.set(qn("w:val"), tag)
+    return language
+
+
+def _theme_font_language(document: Document) -> Any:
+    """The settings' ``w:themeFontLang``, made if missing (a company template may lack it)."""
+    settings = document.settings.element
+    language = settings.find(qn("w:themeFontLang"))
+    if language is None:
+        language = ooxml.element("w:themeFontLang")
+        order = ooxml.SETTINGS_AFTER_UPDATE_FIELDS
+        successors = order[order.index("w:themeFontLang") + 1 :]
+        ooxml.insert_before(settings, language, successors)
+    return language
