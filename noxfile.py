@@ -36,6 +36,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench_tagging.py")
     session.run("python", "benchmarks/bench_cluster.py")
     session.run("python", "benchmarks/bench_parts.py")
+    session.run("python", "benchmarks/bench_word_pages.py")
 
 
 @nox.session

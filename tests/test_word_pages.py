@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from briefpack.build.contents_pages import (
     page_references,
     with_section_marks,
 )
+from briefpack.build.word_layout import run_program
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, run
 from test_changes import version_pair
@@ -276,3 +279,36 @@ def test_numbered_copies_are_the_same_bytes_on_one_worker_or_two(tmp_path: Path)
         copies.append((out / "pack" / "pack.docx").read_bytes())
     assert copies[0] == copies[1]
     assert all(number for _, number in entries(tmp_path / "out1" / "pack" / "pack.docx"))
+
+
+def test_a_libreoffice_that_fails_costs_the_copy_its_numbers_not_the_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text('#!/bin/sh\n[ "$1" = --version ] && echo "LibreOffice 0.0" && exit 0\nexit 1\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    (tmp_path / "pack.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
+    out = tmp_path / "out"
+    command = ["build", str(tmp_path / "pack.yaml"), "-o", str(out), "-f", "docx"]
+    code, _, err = run(*command, "--word-page-numbers")
+    assert code == 0, err
+    assert "the contents keep no page numbers: LibreOffice could not lay the copy out" in err
+    assert "w:updateFields" in settings_xml(out / "pack" / "pack.docx")
+    # LibreOffice's version is an input of the copy with a contents, and only of it.
+    code, _, err = run(*command, "--no-word-page-numbers", "-v")
+    assert "wrote " + str(out / "pack" / "pack.docx") in err + _
+    assert "up to date " + str(out / "pack" / "sessions" / "01-strategy.docx") in err + _
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="reads /proc")
+def test_a_program_that_overstays_is_killed_with_all_it_started(tmp_path: Path) -> None:
+    started = time.monotonic()
+    with pytest.raises(subprocess.TimeoutExpired):
+        run_program(["sh", "-c", "sleep 30 & echo $! > child; sleep 30"], tmp_path, 0.5)
+    assert time.monotonic() - started < 10
+    child = Path("/proc", (tmp_path / "child").read_text().strip(), "stat")
+    time.sleep(0.2)
+    # Gone, or dead and waiting for init to reap it.
+    assert not child.exists() or child.read_text().split(")")[-1].split()[0] == "Z"

@@ -47,10 +47,11 @@ def render_job(job: Job) -> Rendered:
         return format_.render_step(job.pack, job.settings, job.step)
     output = format_.render(job.pack, job.settings)
     if job.libreoffice is not None:
-        from briefpack.build.word_layout import number_contents
+        from briefpack.build.word_layout import numbered_copy
 
         # The contents' page numbers, as LibreOffice lays the finished copy out.
-        return output._replace(data=number_contents(output.data, job.libreoffice))
+        numbered = numbered_copy(output.data, job.libreoffice, str(job.target))
+        return output._replace(data=numbered)
     return output
 
 

@@ -76,7 +76,7 @@ def find_libreoffice(environ: Mapping[str, str]) -> LibreOffice | None:
     program = str(binary if binary.is_file() else launcher)
     with tempfile.TemporaryDirectory(prefix="briefpack-lo-") as home:
         try:
-            result = _run([program, "--version"], Path(home), 30.0)
+            result = run_program([program, "--version"], Path(home), 30.0)
         except (OSError, subprocess.SubprocessError):
             return None
     version = result.stdout.decode("utf-8", "replace").strip()
@@ -87,6 +87,26 @@ def advise(needed: bool, found: LibreOffice | None) -> None:
     """Say once, if page numbers are ``needed`` (and wanted) but cannot be had, how to get them."""
     if needed and found is None:
         logging.getLogger(ADVICE_LOGGER).warning(ADVICE)
+
+
+def numbered_copy(docx: bytes, libreoffice: LibreOffice, name: str) -> bytes:
+    """``docx`` numbered by :func:`number_contents`; as it is, with a warning, if that fails.
+
+    LibreOffice is an aid, not a requirement: one that crashes, hangs past
+    its timeout or is missing on a cluster's worker costs the copy its
+    numbers (Word still updates them on opening), not the copy itself.
+    """
+    try:
+        return number_contents(docx, libreoffice)
+    except MemoryError:
+        raise
+    except Exception as error:  # LibreOffice's failure, whatever form it takes
+        logger.warning(
+            "%s: the contents keep no page numbers: LibreOffice could not lay the copy out (%s)",
+            name,
+            error,
+        )
+        return docx
 
 
 def number_contents(docx: bytes, libreoffice: LibreOffice) -> bytes:
@@ -183,7 +203,7 @@ def convert(source: Path, libreoffice: LibreOffice, work: Path) -> Path:
     ]
     target = work / (source.stem + ".pdf")
     for _ in range(2):
-        result = _run(command, work, CONVERSION_TIMEOUT)
+        result = run_program(command, work, CONVERSION_TIMEOUT)
         if result.returncode != _RESTART:
             break
     if result.returncode != 0 or not target.is_file():
@@ -194,11 +214,18 @@ def convert(source: Path, libreoffice: LibreOffice, work: Path) -> Path:
     return target
 
 
-def _run(command: list[str], home: Path, timeout: float) -> subprocess.CompletedProcess[bytes]:
-    """Run ``command`` in its own process group, ended with it on timeout, error or our death."""
+def run_program(
+    command: list[str], home: Path, timeout: float
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``command`` in its own process group, ended with it on timeout, error or our death.
+
+    Whatever it starts in its group is killed once it returns, so nothing of
+    LibreOffice outlives a layout; a parent-death signal ends it with a
+    worker that is killed meanwhile.
+    """
     environment = {**os.environ, "HOME": str(home)}
     environment.pop("SAL_USE_VCLPLUGIN", None)
-    process = subprocess.Popen(  # the program found on PATH, no shell
+    with subprocess.Popen(  # the program found on PATH, no shell
         command,
         cwd=home,
         env=environment,
@@ -207,19 +234,22 @@ def _run(command: list[str], home: Path, timeout: float) -> subprocess.Completed
         stderr=subprocess.PIPE,
         start_new_session=True,
         preexec_fn=_die_with_parent,  # workers are single-threaded
-    )
-    try:
-        stdout, stderr = process.communicate(timeout=timeout)
-    except BaseException:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        raise
-    finally:
-        # Whatever the program started in its group goes with it.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except BaseException:
+            _kill_group(process.pid)
+            process.communicate()
+            raise
+        finally:
+            # Whatever the program started in its group goes with it.
+            _kill_group(process.pid)
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def _kill_group(group: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
 
 
 def _die_with_parent() -> None:
