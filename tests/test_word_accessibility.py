@@ -454,3 +454,37 @@ def test_text_a_copy_tracks_as_deleted_is_text_not_blank(tmp_path: Path) -> None
     between._p.append(parse_xml(tracked_deletion("b")))
     between.add_run(" c")
     assert word_accessibility_findings(saved(document, tmp_path)) == []
+
+
+TWO_SESSIONS_WITHOUT_SPEAKERS = """\
+title: Offsite
+days:
+  - date: 2026-03-02
+    sessions:
+      - title: Strategy
+        start: "09:00"
+        end: "10:00"
+        questions:
+          - title: Direction
+            question: Where are we going?
+      - title: Budget
+        start: "10:30"
+        end: "11:00"
+        questions:
+          - title: Spend
+            question: What do we cut?
+"""
+
+
+@pytest.mark.xfail(strict=True, reason=PENDING_WORD_RULES.get(BLANK_TABLE_CELLS, ""))
+def test_at_a_glance_has_no_blank_speakers_column(tmp_path: Path) -> None:
+    assert (
+        word_accessibility_findings(briefpack_copy(tmp_path, TWO_SESSIONS_WITHOUT_SPEAKERS)) == []
+    )
+
+
+@pytest.mark.xfail(strict=True, reason=PENDING_WORD_RULES.get(HEADING_ORDER, ""))
+def test_a_copy_on_a_company_template_has_its_headings_in_order(tmp_path: Path) -> None:
+    python_docx.Document().save(str(tmp_path / "house.docx"))
+    path = briefpack_copy(tmp_path, PACK, reference_docx=tmp_path / "house.docx")
+    assert HEADING_ORDER not in rules(path)
