@@ -276,8 +276,8 @@ def test_every_attribute_change_of_a_session_is_said_in_words_once_for_both_writ
     change = people.sessions[0].change
     assert wording_for("en").change_lines(change) == [
         "Label changed from Session 1 to Opening",
-        "Time changed from 9:00\u2009\u2013\u200910:00\u202fAM"
-        " to 9:30\u2009\u2013\u200910:30\u202fAM",
+        "Time changed from 9:00\u202f\u2013\u200910:00\u00a0AM"
+        " to 9:30\u202f\u2013\u200910:30\u00a0AM",
         "Speaker removed: Kim Park",
         "José Ñúñez: role changed from Chief Technology Officer to Chief Executive Officer",
         "Dana Ruiz: role set to COO",

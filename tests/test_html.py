@@ -141,7 +141,7 @@ def test_a_theme_template_written_before_the_view_keeps_its_names(
     settings = RenderSettings(theme=theme, answers=answers, recipient="Jane Doe")
     html = html_document(pack, settings, inline_stylesheet=False)
     assert (
-        "en|March 2, 2026|1 day, 1 session, and 1 question|True|"
+        "en|March\u00a02, 2026|1 day, 1 session, and 1 question|True|"
         "Prepared for Jane Doe · Jan 1, 2000|None|None|session-strategy:1,0,1:1:0;"
         "Direction=Check the map|JD"
     ) in html

@@ -82,16 +82,16 @@ def test_the_german_word_copy_says_the_same_in_german(german: Path) -> None:
     for paragraph in document.paragraphs:
         by_style.setdefault(paragraph.style.name, []).append(paragraph.text)
     assert by_style["Briefing Kicker"] == ["Briefing-Unterlagen"]
-    assert by_style["Briefing Cover Detail"] == ["23.–24. Oktober 2025"]
+    assert by_style["Briefing Cover Detail"] == ["23.–24.\u00a0Oktober 2025"]
     assert "2 Tage, 4 Sitzungen und 27 Fragen" in by_style["Briefing Cover Note"]
     assert by_style["Heading 1"] == ["Donnerstag, 23. Oktober 2025", "Freitag, 24. Oktober 2025"]
     assert by_style["Briefing Part Title"] == ["Auf einen Blick", "Inhalt"]
     assert set(by_style["Briefing Question Label"]) == {"Frage"}
     assert set(by_style["Briefing Label"]) == {"Hintergrund"}
-    assert by_style["Briefing Session Meta"][0] == "09:00–10:00 Uhr · 6 Fragen"
+    assert by_style["Briefing Session Meta"][0] == "09:00–10:00\u00a0Uhr · 6 Fragen"
     header_row = [cell.text for cell in document.tables[0].rows[0].cells]
     assert header_row == ["Tag", "Uhrzeit", "Sitzung", "Vortragende", "Fragen"]
-    assert document.tables[0].rows[1].cells[0].text == "Donnerstag\n23. Oktober"
+    assert document.tables[0].rows[1].cells[0].text == "Donnerstag\n23.\u00a0Oktober"
     footer = document.sections[0].footer.paragraphs[0]
     runs = footer._p.iter(f"{W}t", f"{W}instrText")
     assert [node.text.strip() for node in runs if node.text.strip()] == [
@@ -140,7 +140,7 @@ def test_time_format_overrides_the_languages_clock_in_both_formats(tmp_path: Pat
     assert "09:00 – 10:00 · 6 questions" in pages[3]
     document = docx.Document(str(tmp_path / "out" / "pack" / "pack.docx"))
     meta = [p.text for p in document.paragraphs if p.style.name == "Briefing Session Meta"]
-    assert meta[0] == "09:00\u2009–\u200910:00 · 6 questions"
+    assert meta[0] == "09:00\u202f–\u200910:00 · 6 questions"
 
 
 def test_a_bad_time_format_is_an_error_at_its_line(tmp_path: Path) -> None:

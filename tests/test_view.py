@@ -184,8 +184,12 @@ def test_at_a_glance_names_each_day_once_and_counts_kept_questions(
     view = build_view(_without_pace(pack, write_pack), _settings())
     assert view.glance is not None
     rows = [row for day in view.glance.days for row in day]
-    assert [row.day for row in rows] == [("Monday", "March 2"), (), ("Tuesday", "March 3")]
-    assert rows[0].times == ("9:00 AM", "10:00 AM")
+    assert [row.day for row in rows] == [
+        ("Monday", "March\u00a02"),
+        (),
+        ("Tuesday", "March\u00a03"),
+    ]
+    assert rows[0].times == ("9:00\u00a0AM", "10:00\u00a0AM")
     assert [row.questions for row in rows] == [2, 1, 1]
     assert rows[1].speakers == ("Ann Lee",)
     assert view.glance.pre_reads is False
@@ -208,7 +212,7 @@ def test_a_session_pack_has_its_own_cover_and_attendees_and_no_contents(pack: Pa
     assert view.cover.title == "People"
     assert view.cover.part_of_text == "Part of Offsite · Spring"
     assert view.cover.dates == "Monday, March 2, 2026"
-    assert view.cover.summary == "10:30\u2009\u2013\u200911:00\u202fAM · 1 question"
+    assert view.cover.summary == "10:30\u202f\u2013\u200911:00\u00a0AM · 1 question"
     assert [card.name for card in view.attendees] == ["Li Wei"]
     assert view.glance is None
     assert view.contents == ()
@@ -232,7 +236,7 @@ def test_a_recipient_is_named_on_the_cover_and_for_every_page(pack: Pack) -> Non
 
 def test_the_session_line_says_when_and_how_many_questions(pack: Pack) -> None:
     session = build_view(pack, _settings()).days[0].sessions[1]
-    assert session.meta == "10:30\u2009\u2013\u200911:00\u202fAM · 1 question"
+    assert session.meta == "10:30\u202f\u2013\u200911:00\u00a0AM · 1 question"
     assert session.heading == "People"
     assert [(s.kind, s.name, s.role) for s in session.speakers] == [(None, "Ann Lee", "CHRO")]
     assert session.attendees == ("Li Wei",)

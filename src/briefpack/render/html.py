@@ -47,11 +47,19 @@ from briefpack.model.rich_text import (
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
 from briefpack.render.book.pre_reads import page_anchor
+from briefpack.render.column_widths import glance_widths
 from briefpack.render.rendered import Rendered
 from briefpack.render.sandbox import ThemeLoader, ThemeSandbox, template_problems
 from briefpack.render.scrub import refuse_reaching_out, style_text, with_policy
 from briefpack.render.settings import RenderSettings
-from briefpack.render.theme_css import css_string, logo_css, logo_url, running_text, theme_css
+from briefpack.render.theme_css import (
+    css_string,
+    glance_columns,
+    logo_css,
+    logo_url,
+    running_text,
+    theme_css,
+)
 from briefpack.render.view import PackView, SessionView, build_view
 from briefpack.render.view.anchors import day_anchor, link_descriptions, session_anchor
 from briefpack.render.view.front import initials
@@ -142,6 +150,12 @@ def _render(
         else [],
         created=_iso(settings.created),
         logo=logo_url(theme),
+        # The at-a-glance table's columns, measured from its words as the Word copy's are.
+        glance_columns=glance_columns(
+            glance_widths([view.glance], view.labels, theme, settings.paper).columns
+        )
+        if view.glance is not None
+        else [],
         # The running header's titles, shortened to one line of its boxes (theme_css.py).
         running_title=running_text(pack.title, theme, settings.paper, "left"),
         running_session=lambda session: running_text(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import fields
 from functools import cache
 from pathlib import Path
@@ -39,10 +40,6 @@ def emoji_font() -> Path:
     return templates_dir() / FONTS / EMOJI_FONT
 
 
-#: Widths of the at-a-glance table's columns, in millimetres, in both formats;
-#: the session column takes the rest of the text width.  Each is wide enough for
-#: its heading in every shipped language ("PREGUNTAS" is the longest count).
-GLANCE_COLUMNS = {"day": 22.0, "time": 18.0, "speakers": 37.0, "count": 20.0}
 #: Where the HTML refers to the theme's logo: ``logo/NAME`` (mapped like the fonts).
 LOGO = "logo"
 #: Where the generated CSS refers to font files: ``fonts/NAME`` beside the HTML, or
@@ -73,14 +70,17 @@ def theme_css(theme: Theme) -> str:
         f"  --space-{f.name.replace('_', '-')}: {css_number(getattr(theme.spacing, f.name), 'pt')};"
         for f in fields(theme.spacing)
     ]
-    properties += [
-        f"  --glance-{name}: {css_number(width, 'mm')};" for name, width in GLANCE_COLUMNS.items()
-    ]
     margins = " ".join(
         css_number(getattr(theme.margins, side), "mm")
         for side in ("top", "right", "bottom", "left")
     )
     return "\n".join([*rules, ":root {", *properties, "}", f"@page {{ margin: {margins}; }}", ""])
+
+
+def glance_columns(widths: Sequence[float]) -> list[str]:
+    """The at-a-glance table's column widths (millimetres, from
+    :mod:`briefpack.render.column_widths`) as CSS lengths for its ``<col>`` elements."""
+    return [css_number(width, "mm") for width in widths]
 
 
 def font_files(theme: Theme) -> dict[str, Path]:

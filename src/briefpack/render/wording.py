@@ -200,16 +200,21 @@ class Wording:
     # ------------------------------------------------------------ dates and times
 
     def clock_time(self, time: dt.time) -> str:
-        """``9:00 AM`` in English, ``09:00`` in German."""
-        return format_skeleton(self._hours_minutes, time, locale=self.locale)
+        """``9:00 AM`` in English, ``09:00`` in German; never broken inside (``9:00\u00a0AM``)."""
+        return unbreakable_time(format_skeleton(self._hours_minutes, time, locale=self.locale))
 
     def time_range(self, session: Session) -> str:
         """``9:00 – 10:00 AM``, ``09:00–10:00 Uhr``."""
         return self.times(session.start, session.end)
 
     def times(self, start: dt.time, end: dt.time) -> str:
-        """The range from ``start`` to ``end``, as :meth:`time_range` writes a session's."""
-        return format_interval(start, end, self._hours_minutes, locale=self.locale)
+        """The range from ``start`` to ``end``, as :meth:`time_range` writes a session's.
+
+        It may break after its dash only: ``9:00\u202f\u2013\u200910:30\u00a0AM``.
+        """
+        return unbreakable_time(
+            format_interval(start, end, self._hours_minutes, locale=self.locale)
+        )
 
     def day_heading(self, date: dt.date) -> str:
         """``Thursday, October 23, 2025``; ``Donnerstag, 23. Oktober 2025``."""
@@ -224,28 +229,30 @@ class Wording:
         return format_date(date, "EEEE", locale=self.locale)
 
     def day_and_month(self, date: dt.date) -> str:
-        """``October 23``; ``23. Oktober``."""
-        return format_skeleton("MMMMd", date, locale=self.locale)
+        """``October 23``; ``23. Oktober``: one unbreakable word (``23.\u00a0Oktober``)."""
+        return format_skeleton("MMMMd", date, locale=self.locale).replace(" ", NBSP)
 
     def date_span(self, dates: Sequence[dt.date]) -> str:
         """The dates of an event as people write them.
 
         ``October 23–24, 2025`` for consecutive days, as a range across months
         or years too; separate days of one year are listed:
-        ``October 23 and October 25, 2025``.
+        ``October 23 and October 25, 2025``.  Each day is kept with its month
+        (:func:`unbreakable_date`): the cover never breaks "23. / Oktober".
         """
         first, last = min(dates), max(dates)
         if first == last:
-            return self.long_date(first)
+            return unbreakable_date(self.long_date(first))
         consecutive = len(set(dates)) == (last - first).days + 1
         if consecutive:
-            return self._full_month_interval(first, last)
+            return unbreakable_date(self._full_month_interval(first, last))
         ordered = sorted(set(dates))
         if first.year == last.year:
             listed = [self.day_and_month(date) for date in ordered[:-1]] + [self.long_date(last)]
         else:
             listed = [self.long_date(date) for date in ordered]
-        return format_list(listed, locale=self.locale)
+        # Each date kept whole on its own: the list's words ("and") may still break.
+        return format_list([unbreakable_date(date) for date in listed], locale=self.locale)
 
     def event_dates(self, pack: Pack) -> str:
         """The date span of the whole pack."""
@@ -270,6 +277,36 @@ class Wording:
             format_date(date, _full_month(pattern), locale=self.locale)
             for pattern, date in zip(patterns, (first, last), strict=True)
         )
+
+
+#: The no-break space that keeps a time with its "AM" and a day with its month.
+NBSP = "\u00a0"
+#: A space before a range's dash: kept with what precedes (the thin space, narrow too).
+_BEFORE_DASH = re.compile(r"[ \u00a0\u2009\u202f](?=[\u2013\u2014-])")
+#: A space that ends a range's dash: where the range may break, and only there.
+_AFTER_DASH = re.compile(r"(?<=[\u2013\u2014-])[ \u00a0\u2009\u202f]")
+#: A space after a day's number (``23``, ``23.``) before a word, and one before a day's number.
+_AFTER_DAY = re.compile(r"(?<!\d)(\d{1,2}\.?) (?=[^\d\s])")
+_BEFORE_DAY = re.compile(r"(?<=[^\W\d]) (?=\d{1,2}(?!\d))")
+
+
+def unbreakable_time(text: str) -> str:
+    """A time or range as one unbreakable word, except after a range's dash.
+
+    ``10:00 AM`` -> ``10:00\u00a0AM``; ``9:00\u2009\u2013\u200910:30\u202fAM`` ->
+    ``9:00\u202f\u2013\u200910:30\u00a0AM``; ``09:00\u201310:30 Uhr`` ->
+    ``09:00\u201310:30\u00a0Uhr``.  A narrow table column then wraps a time only
+    where a reader would ("10:00 /AM" never).
+    """
+    marked = _AFTER_DASH.sub("\x00", _BEFORE_DASH.sub("\u202f", text))
+    return re.sub(r"[ \u202f](?![\u2013\u2014-])", NBSP, marked).replace("\x00", "\u2009")
+
+
+def unbreakable_date(text: str) -> str:
+    """``text`` with each day's number kept with its month: ``October\u00a023, 2025``,
+    ``23.\u00a0Oktober 2025``; a range's dash keeps its spaces as :func:`unbreakable_time`."""
+    kept = _BEFORE_DAY.sub(NBSP, _AFTER_DAY.sub(r"\1" + NBSP, text))
+    return _BEFORE_DASH.sub("\u202f", kept)
 
 
 def _full_month(pattern: str) -> str:

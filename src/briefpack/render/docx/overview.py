@@ -11,15 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Mm
+from docx.styles.style import BaseStyle, ParagraphStyle
+from docx.table import Table, _Cell
 
 from briefpack.model.both_versions import Side
 from briefpack.model.pack import AttendeeVersions
 from briefpack.model.rich_text import Markdown
-from briefpack.render.docx import ooxml, package
+from briefpack.render.column_widths import GAP_MM, glance_widths
+from briefpack.render.docx import ooxml
 from briefpack.render.docx.contents import Contents
 from briefpack.render.docx.markdown_writer import RichText
-from briefpack.render.theme_css import GLANCE_COLUMNS
 from briefpack.render.view import AttendeeCard, Glance, PackView
 from briefpack.render.view.paired import Pair, PairedDay
 
@@ -33,28 +37,33 @@ class Overview(Contents):
     old_view: PackView
 
     def _at_a_glance(self, glance: Glance) -> None:
+        """The table of every session, its columns as wide as their words (as in the PDF)."""
         labels = self.labels
         self.body.paragraph(labels.at_a_glance, "Briefing Part Title")
         # A column for the pre-reads only when the pack has any, as in the PDF.
         headings = [labels.day, labels.time, labels.session, labels.speakers, labels.questions]
-        columns = GLANCE_COLUMNS
-        margins = self.settings.chosen_theme.margins
-        text_width = package.PAPER[self.settings.paper][0] - margins.left - margins.right
-        counts = [columns["count"]] * (2 if glance.pre_reads else 1)
-        session_width = text_width - sum(columns.values()) - sum(counts[1:])
-        widths = [columns["day"], columns["time"], session_width, columns["speakers"], *counts]
         if glance.pre_reads:
             headings.append(labels.pre_reads)
+        # A changes copy's table holds both versions' words: each column fits either's.
+        glances = [glance]
+        if self.old_view.glance is not None and self.old_view is not self.view:
+            glances.insert(0, self.old_view.glance)
+        theme = self.settings.chosen_theme
+        widths = glance_widths(glances, labels, theme, self.settings.paper).columns
+        widths = widths[: len(headings)]
+        for name in ("Briefing Table Count", "Briefing Table Count Heading"):
+            _right_aligned(self.document.styles[name])
         table = self.document.add_table(rows=1, cols=len(headings))
         table.style = self.document.styles["Briefing Table"]
         table.autofit = False
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = Mm(width)
+        _glance_grid(table, widths)
         header = table.rows[0]
         ooxml.repeat_as_header(header)
-        for cell, text, width in zip(header.cells, headings, widths, strict=True):
-            cell.width = Mm(width)
-            self.body.reset(cell.paragraphs[0], text, "Briefing Table Heading")
+        for index, (cell, text) in enumerate(zip(header.cells, headings, strict=True)):
+            count = index >= _COUNTS
+            style = "Briefing Table Count Heading" if count else "Briefing Table Heading"
+            _glance_cell(cell, widths[index], count)
+            self.body.reset(cell.paragraphs[0], text, style)
         for session in (session for day in self.days for session in day.sessions):
             assert session.row is not None
             row = table.add_row()
@@ -68,10 +77,13 @@ class Overview(Contents):
             ]
             if glance.pre_reads:
                 texts.append(session.row(lambda r: [str(r.pre_reads)] if r.pre_reads else []))
-            for cell, (old, new), width in zip(row.cells, texts, widths, strict=True):
-                cell.width = Mm(width)
-                paragraph = self.body.reset(cell.paragraphs[0], "", "Briefing Table Text")
-                self.body.lines_pair(paragraph, old, new)
+            for index, (cell, (old, new)) in enumerate(zip(row.cells, texts, strict=True)):
+                count = index >= _COUNTS
+                _glance_cell(cell, widths[index], count)
+                style = "Briefing Table Count" if count else "Briefing Table Text"
+                paragraph = self.body.reset(cell.paragraphs[0], "", style)
+                # The day in bold, as the PDF sets it (semibold).
+                self.body.lines_pair(paragraph, old, new, "Strong" if index == 0 else None)
             link = ooxml.internal_link(session.view.shown.bookmark)
             heading = session.row(lambda r: r.heading)
             self.body.text_pair(link, *heading, self.body.style_id("Hyperlink"))
@@ -114,6 +126,54 @@ class Overview(Contents):
             self.rich_text.markdown(bio, "Briefing Attendee Text")
         sessions = card(lambda c: " · ".join(c.sessions))
         self.body.paragraph_pair(*sessions, "Briefing Attendee Sessions")
+
+
+#: The at-a-glance table's first count column (questions; then pre-reads).
+_COUNTS = 4
+#: The gap between the table's columns, in twentieths of a point: after a column's
+#: text, before a count's (right-aligned), as the PDF pads its cells.
+_GAP = str(round(GAP_MM * 72 / 25.4 * 20))
+#: What follows ``w:tblCellMar`` in ``w:tblPr``, and ``w:tcMar`` in ``w:tcPr``.
+_AFTER_TABLE_MARGINS = ("w:tblLook", "w:tblCaption", "w:tblDescription")
+_AFTER_CELL_MARGINS = ("w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+
+
+def _glance_grid(table: Table, widths: Sequence[float]) -> None:
+    """The table's grid: its columns' widths (millimetres), its whole width, and cells
+    padded only on their right, so that the text lines up with the margin, as in the PDF."""
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+    properties = table._tbl.tblPr
+    total = properties.find(qn("w:tblW"))
+    if total is not None:
+        total.set(qn("w:w"), str(round(sum(widths) * 72 / 25.4 * 20)))
+        total.set(qn("w:type"), "dxa")
+    margins = ooxml.element("w:tblCellMar")
+    margins.append(ooxml.element("w:left", w="0", type="dxa"))
+    margins.append(ooxml.element("w:right", w=_GAP, type="dxa"))
+    ooxml.insert_before(properties, margins, _AFTER_TABLE_MARGINS)
+
+
+def _right_aligned(style: BaseStyle) -> None:
+    """Right-align a count's paragraph style, unless a company template aligned it already.
+
+    (A style property, not the paragraph's: the body has no direct formatting.)
+    """
+    assert isinstance(style, ParagraphStyle)
+    if style.paragraph_format.alignment is None:
+        style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _glance_cell(cell: _Cell, width: float, count: bool) -> None:
+    """A cell ``width`` millimetres wide; a count's (right-aligned by its style) has its
+    gap on its left."""
+    cell.width = Mm(width)
+    if not count:
+        return
+    margins = ooxml.element("w:tcMar")
+    margins.append(ooxml.element("w:left", w=_GAP, type="dxa"))
+    margins.append(ooxml.element("w:right", w="0", type="dxa"))
+    ooxml.insert_before(cell._tc.get_or_add_tcPr(), margins, _AFTER_CELL_MARGINS)
 
 
 #: One attendee in a cell of the grid: which versions show them, their card in

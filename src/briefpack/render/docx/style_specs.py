@@ -265,8 +265,11 @@ def part_and_table_styles(look: Look) -> tuple[StyleSpec, ...]:
             keep_with_next=True,
         ),
         StyleSpec(
-            "Briefing Table Text", base="Normal", font=look.heading_font, size=9, space_after=0
+            "Briefing Table Text", base="Normal", font=look.heading_font, size=8.5, space_after=0
         ),
+        # A count, right-aligned in its column (see overview.py), and its heading.
+        StyleSpec("Briefing Table Count", base="Briefing Table Text"),
+        StyleSpec("Briefing Table Count Heading", base="Briefing Table Heading"),
         StyleSpec("Briefing Table", kind=WD_STYLE_TYPE.TABLE, table_borders=look.hairline),
     )
 
