@@ -241,10 +241,22 @@ def sections_of(data: bytes) -> list[tuple[str | None, str | None, bool, list[st
     return found
 
 
+def shown_paragraphs(data: bytes) -> list[str]:
+    """The body's paragraphs' texts (no-break spaces as spaces), without those that only
+    end a section after a table: what a reader meets."""
+    document = part(data, "word/document.xml")
+    texts = []
+    for paragraph in document.xpath("/w:document/w:body/w:p", namespaces=NS):
+        text = "".join(paragraph.xpath(".//w:t/text()", namespaces=NS)).replace("\xa0", " ")
+        if text or paragraph.find("w:pPr/w:sectPr", NS) is None:
+            texts.append(text)
+    return texts
+
+
 def test_the_changes_page_follows_the_cover_as_front_matter(tmp_path: Path) -> None:
     pack = write(tmp_path)
     data = render_docx(*changes(pack, earlier_of(tmp_path))).data
-    texts = [text for _, text in body_paragraphs(data)]
+    texts = shown_paragraphs(data)
     title = texts.index("What changed since pack-v1.yaml of February 1, 2026")
     assert texts[:2] == ["Briefing pack", "Board meeting"]
     assert title < texts.index("At a glance")
@@ -253,28 +265,31 @@ def test_the_changes_page_follows_the_cover_as_front_matter(tmp_path: Path) -> N
     assert "" not in texts
     document = part(data, "word/document.xml")
     ends = document.xpath("//w:p[w:pPr/w:sectPr]", namespaces=NS)
-    assert ["".join(end.xpath(".//w:t/text()", namespaces=NS)) for end in ends] == [
+    assert ["".join(end.xpath(".//w:t/text()", namespaces=NS)) for end in ends[:2]] == [
         texts[title - 1],
         texts[texts.index("At a glance") - 1],
     ]
     assert texts[title - 1] == "Confidential"
-    # Cover page 1 (no footer on it), changes i, ii…, then the pack from page 2.
-    assert [section[:3] for section in sections_of(data)] == [
-        ("decimal", "1", True),
+    # Cover page 1, changes i, ii…, then the pack from page 2, numbered on through the
+    # sections of its parts (at a glance, attendees, contents, each session).
+    numbers = [section[:3] for section in sections_of(data)]
+    assert numbers[:3] == [
+        ("decimal", "1", False),
         ("lowerRoman", "1", False),
         ("decimal", "2", False),
     ]
-    # The front matter's own footer shows its roman number alone; the pack's counts its pages.
-    assert sections_of(data)[1][3] == ["default"]
-    document = part(data, "word/document.xml")
+    assert numbers[3:] == [("decimal", None, False)] * 4
+    # Each section says which footer it has: the cover's, the front matter's, then the pack's.
+    assert [section[3] for section in sections_of(data)] == [["default"]] * 7
     instructions = "".join(
         "".join(part(data, name).xpath("//w:instrText/text()", namespaces=NS))
         for name in parts(data)
         if name.startswith("word/footer")
     )
-    # Two footers: the pack's ("Page 2 of 30", 30 its last page's number) and the front
-    # matter's (the classification and "i"); the cover's is empty.
+    # Three footers: the pack's ("Page 2 of 30", 30 its last page's number), the front
+    # matter's (the classification and "i") and the cover's, empty.
     assert sorted(instructions.split()) == ["PAGE", "PAGE", "PAGEREF", "_BpLastPage"]
+    assert len([name for name in parts(data) if name.startswith("word/footer")]) == 3
     last = document.xpath("/w:document/w:body/w:p[last()]", namespaces=NS)[0]
     assert last.xpath("w:bookmarkStart/@w:name", namespaces=NS) == ["_BpLastPage"]
 
@@ -292,10 +307,14 @@ def test_the_changes_page_says_what_changed_about_people_in_words(tmp_path: Path
     )
 
 
-def test_a_pack_without_changes_stays_one_section(tmp_path: Path) -> None:
+def test_a_pack_without_changes_numbers_its_pages_on_through_its_sections(
+    tmp_path: Path,
+) -> None:
     data = render_docx(write(tmp_path), settings()).data
-    assert len(sections_of(data)) == 1
-    assert "" not in [text for _, text in body_paragraphs(data)]
+    # Cover, at a glance, attendees, contents, two sessions: a section each, none
+    # restarting the page numbers, each with its footer (the cover's empty).
+    assert sections_of(data) == [(None, None, False, ["default"])] * 6
+    assert "" not in shown_paragraphs(data)
 
 
 def laid_out_by_libreoffice(data: bytes, folder: Path, name: str) -> list[str]:

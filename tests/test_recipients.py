@@ -95,11 +95,17 @@ def test_every_page_of_the_pdf_is_marked_for_its_reader(built: Path) -> None:
     assert not any("Prepared for" in page for page in full)
 
 
-def test_the_word_copy_carries_the_readers_name_in_the_header(built: Path) -> None:
+def test_the_word_copy_carries_the_readers_name_as_a_watermark_on_every_page(
+    built: Path,
+) -> None:
     document = docx.Document(str(built / "recipients" / "omar-haddad.docx"))
-    section = document.sections[0]
-    assert section.header.paragraphs[0].text.endswith(f"\t\t{OMAR}")
-    assert section.first_page_header.paragraphs[0].text == OMAR
+    textpath = "{urn:schemas-microsoft-com:vml}textpath"
+    # As the PDF's mark: in every section's header, the cover's too; not as header text.
+    for section in document.sections:
+        header = section.header._element
+        words = [shape.get("string") for shape in header.iter(textpath)]
+        assert [text for text in words if text] == [OMAR]
+        assert OMAR not in section.header.paragraphs[0].text
     assert OMAR in [paragraph.text for paragraph in document.paragraphs]
 
 

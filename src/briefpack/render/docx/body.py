@@ -36,16 +36,14 @@ class Body:
         self._style_ids: dict[str, str] = {}
         self._section_end: Any = None
         self._bookmarks = 0
-        self._new_page = False
 
-    def new_page(self) -> None:
-        """Start the next paragraph on a new page.
+    def last_block(self) -> Any:
+        """The body's last block so far (``None`` if none): a new part starts after it.
 
-        The paragraph carries "page break before": an empty paragraph holding
-        a page break would be read aloud as a blank line, and Word's
-        accessibility checker flags blank paragraphs used for layout.
+        The parts' sections (:mod:`~briefpack.render.docx.sections`) start on
+        new pages; no paragraph asks for a page break of its own.
         """
-        self._new_page = True
+        return self._end().getprevious()
 
     def style_id(self, style_name: str) -> str:
         """The id of a style, looked up once per name."""
@@ -60,9 +58,6 @@ class Body:
         paragraph = Paragraph(element, self.document._body)
         if style != "Normal":
             element.get_or_add_pPr().style = self.style_id(style)
-        if self._new_page:
-            paragraph.paragraph_format.page_break_before = True
-            self._new_page = False
         if text:
             element.append(ooxml.text_run(text))
         return paragraph

@@ -8,8 +8,10 @@ restyles it all.  This module lays out the cover and the sessions;
 :mod:`~briefpack.render.docx.package` sets up the file (template, page,
 properties), :mod:`~briefpack.render.docx.overview` writes at a glance, the
 attendees and the contents, :mod:`~briefpack.render.docx.front_matter` the
-changes and debrief pages, :mod:`~briefpack.render.docx.sections` numbers a
-changes copy's pages, :mod:`~briefpack.render.docx.body` places and styles
+changes and debrief pages, :mod:`~briefpack.render.docx.sections` makes each
+part a section (numbering a changes copy's pages as the clean pack's),
+:mod:`~briefpack.render.docx.running_heads` gives each its header and footer
+(and a recipient's watermark), :mod:`~briefpack.render.docx.body` places and styles
 paragraphs, :mod:`~briefpack.render.docx.markdown_writer` turns the Markdown
 tree into Word, and the raw OOXML python-docx lacks lives in
 :mod:`briefpack.render.docx.ooxml`.  A changes copy is written from the pack
@@ -22,7 +24,6 @@ from __future__ import annotations
 
 import io
 import logging
-from pathlib import Path
 
 from docx.document import Document
 from docx.shared import Mm
@@ -44,10 +45,12 @@ from briefpack.render.docx.custom_properties import set_custom_properties
 from briefpack.render.docx.embedded_fonts import embed_theme_fonts
 from briefpack.render.docx.markdown_writer import RichText
 from briefpack.render.docx.overview import Overview
+from briefpack.render.docx.running_heads import RunningHeads
 from briefpack.render.docx.styles import apply_styles
 from briefpack.render.docx.tracking import Tracker, untangle_paragraph_ends
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
+from briefpack.render.theme_css import running_text
 from briefpack.render.view import PackView
 from briefpack.render.view.anchors import pre_read_bookmark
 from briefpack.render.view.paired import PairedQuestion, PairedSession
@@ -118,7 +121,7 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     return Rendered(package.normalise_zip(data, settings.created))
 
 
-class _DocxWriter(Overview):
+class _DocxWriter(Overview, RunningHeads):
     """Writes the parts of the pack, in order, into the document's body.
 
     In a changes copy ``pack`` is the pack :func:`~briefpack.model.changes.compare`
@@ -152,97 +155,49 @@ class _DocxWriter(Overview):
         self.days = shown.days
 
     def write(self) -> None:
+        """The parts in order, each a section whose header names it (see running_heads.py)."""
         view = self.view
-        self._header_and_footer()
+        parts = sections.Parts(self.body)
         if view.debrief is not None:
+            parts.start("debrief")
             self._debrief_page(view.debrief)
+        parts.start("cover")
         if view.session_pack:
             self._session_cover(self.days[0].sessions[0])
         else:
             self._cover()
-        front = None
         if view.changes is not None:
             # After the cover, as front matter: the pack's pages keep their numbers.
-            cover_end = sections.last_paragraph(self.document)
+            parts.start("front")
             self._changes_page(view.changes)
-            front = sections.FrontMatterEnds(cover_end, sections.last_paragraph(self.document))
         if view.glance is not None:
+            parts.start("pack", self.labels.at_a_glance)
             self._at_a_glance(view.glance)
+        parts.start("pack", self.labels.attendees)
         self._attendees()
         if not view.session_pack:
+            parts.start("pack", self.labels.contents)
             self._contents()
+        theme, paper = self.settings.chosen_theme, self.settings.paper
         for day in self.days:
             for number, session in enumerate(day.sessions):
+                words = running_text(session.view.shown.heading, theme, paper, "right")
+                parts.start("pack", words, session.entry.side)
                 if number == 0:
                     with self.body.tracked(day.entry.side):
                         paragraph = self.body.paragraph(day.view.shown.heading, "Heading 1")
                     if day.entry.side in NEW_SIDES:
                         self.body.bookmark(paragraph, day.bookmark)
-                else:
-                    self.body.new_page()
                 with self.body.tracked(session.entry.side, session.entry.move):
                     self._session(session)
-        if front is not None:
-            sections.number_pages(self.document, self.body, front, view.cover.classification or "")
+        split = parts.split(self.document)
+        sections.number_pages(split, self.changes)
+        self._running_heads(split)
         if self.changes:
+            self.body.bookmark(sections.last_paragraph(self.document), sections.LAST_PAGE)
             untangle_paragraph_ends(self.document.element.body)
 
     # ------------------------------------------------------------ parts
-
-    def _header_and_footer(self) -> None:
-        view = self.view
-        section = self.document.sections[0]
-        # The cover has neither header nor footer.
-        section.different_first_page_header_footer = True
-        header = section.header
-        header.is_linked_to_previous = False
-        heading = self.body.reset(header.paragraphs[0], "", "Header")
-        logo = self._logo()
-        if logo is not None:
-            shape = heading.add_run().add_picture(str(logo), height=Mm(4.5))
-            ooxml.describe_picture(shape, view.logo_alt)
-            self.body.run(heading, "  ")
-        self.body.run(heading, view.cover.event_title)
-        prepared = view.prepared_for
-        if prepared:
-            # A recipient's name on every page, where Word readers look: the header.
-            ooxml.add_tab(heading)
-            ooxml.add_tab(heading)
-            self.body.run(heading, prepared)
-        footer = section.footer
-        footer.is_linked_to_previous = False
-        classification = view.cover.classification or ""
-        paragraph = self.body.reset(footer.paragraphs[0], classification, "Footer")
-        ooxml.add_tab(paragraph)
-        ooxml.add_tab(paragraph)
-        # "Page X of Y" in the pack's language, the numbers as fields.
-        # A changes copy counts the pack's pages only, not its front matter's.
-        pages = "NUMPAGES" if not self.changes else f"PAGEREF {sections.LAST_PAGE}"
-        fields = {"{page}": "PAGE", "{pages}": pages}
-        for piece in view.page_footer:
-            if piece in fields:
-                ooxml.add_field(paragraph, fields[piece], "1")
-            else:
-                paragraph.add_run(piece)
-        for extra in (section.first_page_header, section.first_page_footer):
-            extra.is_linked_to_previous = False
-            self.body.reset(extra.paragraphs[0], "", "Normal")
-        if prepared:
-            self.body.reset(section.first_page_header.paragraphs[0], prepared, "Header")
-
-    def _logo(self) -> Path | None:
-        """The theme's logo, if the Word copy can show it: Word needs a PNG fallback for SVG."""
-        logo = self.settings.chosen_theme.logo
-        if logo is None or logo.suffix.lower() != ".svg":
-            return logo
-        if not self._logo_warned:
-            self._logo_warned = True
-            logger.warning(
-                "%s: warning: the theme's SVG logo is in the PDF but not the Word copy; "
-                "give the theme a PNG logo for both",
-                self.pack.source,
-            )
-        return None
 
     def _cover_logo(self) -> None:
         logo = self._logo()
