@@ -377,7 +377,11 @@ def outline_levels(docx: bytes) -> list[tuple[int, str]]:
 
 
 def blank_paragraphs(docx: bytes) -> list[str]:
-    """Paragraphs outside table cells with nothing in them: spacing made by hand."""
+    """Paragraphs outside table cells with nothing in them: spacing made by hand.
+
+    One that holds a section break (after a table, where a part ends) is no spacing:
+    Word itself makes that paragraph, and its checker counts it as no blank one.
+    """
     from docx_helpers import NS, part
 
     body = part(docx, "word/document.xml").find("w:body", NS)
@@ -386,7 +390,8 @@ def blank_paragraphs(docx: bytes) -> list[str]:
         if paragraph.xpath("ancestor::w:tc", namespaces=NS):
             continue  # a cell must hold a paragraph, empty or not
         content = paragraph.xpath(
-            ".//w:t | .//w:tab | .//w:drawing | .//w:fldChar | .//w:sdt | .//w:bookmarkStart",
+            ".//w:t | .//w:tab | .//w:drawing | .//w:fldChar | .//w:sdt | .//w:bookmarkStart"
+            " | w:pPr/w:sectPr",
             namespaces=NS,
         )
         if not content:
