@@ -262,6 +262,9 @@ def test_every_contents_number_is_the_page_libreoffice_puts_its_heading_on(
         title = "Inhalt" if name == "german" else "Contents"
         assert linked_pages(pdfs[name], title) == ours, name
         assert "updateFields" not in settings_xml(docx), name
+        with zipfile.ZipFile(docx) as archive:
+            document = archive.read("word/document.xml").decode()
+        assert document.count('TOC \\o "1-3" \\h \\z') == 1, name
 
 
 @needs_libreoffice

@@ -29,6 +29,9 @@ from briefpack.model.theme import Theme
 from briefpack.render.formats import FORMAT_TABLE
 from briefpack.render.settings import RenderSettings, is_book
 
+#: How much longer a Word copy takes when LibreOffice lays it out to number its contents.
+LAID_OUT_COST = 4
+
 
 @dataclass(frozen=True, slots=True)
 class Scope:
@@ -204,7 +207,10 @@ def _scope_jobs(planning: _Planning, scope: Scope, marking: bool, debriefing: bo
             layout=numbered.version if numbered else None,
         )
         job = _job(planning, scope, settings, output_format, inputs, questions)
-        jobs.append(replace(job, libreoffice=numbered))
+        if numbered is not None:
+            # Laid out by LibreOffice twice: as long as a PDF, so started as early.
+            job = replace(job, libreoffice=numbered, cost=job.cost * LAID_OUT_COST)
+        jobs.append(job)
     return jobs
 
 
