@@ -488,3 +488,18 @@ def test_a_copy_on_a_company_template_has_its_headings_in_order(tmp_path: Path) 
     python_docx.Document().save(str(tmp_path / "house.docx"))
     path = briefpack_copy(tmp_path, PACK, reference_docx=tmp_path / "house.docx")
     assert HEADING_ORDER not in rules(path)
+
+
+def test_what_a_reader_typed_into_a_field_is_not_the_writer_s_blank_space(tmp_path: Path) -> None:
+    document = sound_document(tmp_path)
+    typed = document.add_paragraph("Follow-up: ")
+    typed._p.append(
+        parse_xml(
+            f'<w:sdt xmlns:w="{W}"><w:sdtPr><w:tag w:val="briefpack:follow-up:x"/></w:sdtPr>'
+            '<w:sdtContent><w:r><w:t xml:space="preserve">  Send it.  </w:t></w:r>'
+            "</w:sdtContent></w:sdt>"
+        )
+    )
+    assert word_accessibility_findings(saved(document, tmp_path)) == []
+    typed.add_run("  and then")
+    assert rules(saved(document, tmp_path)) == {BLANK_CHARACTERS}

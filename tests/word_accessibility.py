@@ -21,11 +21,12 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from copy import deepcopy
 from pathlib import Path
 
 from lxml import etree
 from word_contrast import contrast_findings
-from word_styles import NAMESPACES, Styles, is_on, qn, text_of
+from word_styles import NAMESPACES, OBJECT, Styles, is_on, qn, text_of
 
 #: Rule names, as Word's Accessibility Checker calls the issues.
 ALT_TEXT = "Missing alternative text"
@@ -264,9 +265,13 @@ REPEATED_BLANKS = re.compile(r" {2,}|\t{2,}")
 
 
 def _blank_characters(root: etree._Element) -> Iterator[str]:
-    """No spaces, tabs or empty paragraphs repeated to make room."""
-    for paragraph in _shown(root, ".//w:p"):
-        text = text_of(paragraph, tabs=True, deleted=True)
+    """No spaces, tabs or empty paragraphs repeated to make room.
+
+    What a reader typed into a field (a content control's content) is theirs,
+    not the writer's, and is left out.
+    """
+    for paragraph in _shown(root, ".//w:p[not(ancestor::w:sdtContent)]"):
+        text = text_of(_without_fields(paragraph), tabs=True, deleted=True)
         if REPEATED_BLANKS.search(text):
             yield f"repeated spaces or tabs in {_preview(text)}"
     containers = "descendant-or-self::w:body|descendant-or-self::w:hdr|descendant-or-self::w:ftr"
@@ -279,6 +284,18 @@ def _blank_characters(root: etree._Element) -> Iterator[str]:
                     yield "two or more empty paragraphs in a row (use spacing before or after)"
             else:
                 empty = 0
+
+
+def _without_fields(paragraph: etree._Element) -> etree._Element:
+    """A copy of ``paragraph`` with each content control (``w:sdt``) as one object."""
+    if paragraph.find(".//w:sdt", NAMESPACES) is None:
+        return paragraph
+    copy = deepcopy(paragraph)
+    for control in copy.findall(".//w:sdt", NAMESPACES):
+        stand_in = etree.SubElement(etree.Element(qn("w:r")), qn("w:t"))
+        stand_in.text = OBJECT
+        control.getparent().replace(control, stand_in.getparent())
+    return copy
 
 
 def _empty_paragraph(paragraph: etree._Element) -> bool:
