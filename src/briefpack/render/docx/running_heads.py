@@ -49,8 +49,9 @@ MARK_OPACITY = 0.12
 #: How much lighter than the ink Word fills the mark, before its own transparency (half):
 #: together, the PDF's opacity; without the transparency (a reader that ignores it), still light.
 MARK_TINT = 2 * MARK_OPACITY
-#: The height of the mark's shape, in ems of its size: Word stretches the text to its shape.
-MARK_HEIGHT = 1.0
+#: The height of the mark's shape, in ems of its size: Word stretches the text to fill its
+#: shape, so the shape is as high as a line of it (ascent and descent), the PDF's line height.
+MARK_HEIGHT = LINE_HEIGHT
 
 
 class RunningHeads:
@@ -180,6 +181,7 @@ class RunningHeads:
             opacity=0.5,
             size_pt=(per_size * size, MARK_HEIGHT * size),
             rotation=360 - ANGLE,
+            bold=MARK_WEIGHT >= 600,
         )
 
     def _logo(self) -> Path | None:

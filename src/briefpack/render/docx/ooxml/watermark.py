@@ -59,14 +59,16 @@ def watermark_run(
     opacity: float,
     size_pt: tuple[float, float],
     rotation: float,
+    bold: bool = False,
 ) -> Any:
     """A ``w:r`` holding the watermark shape: ``text`` across the page, centred on it.
 
     ``number`` makes the shape's id unique in the document (one shape per
     header); ``colour`` is ``#rrggbb``; ``size_pt`` the shape's width and height,
     which its text is stretched to fill; ``rotation`` is clockwise, in degrees
-    (Word's diagonal is 315).  The run belongs in a header paragraph: the shape
-    is placed relative to the page, so it takes no room in the header's line.
+    (Word's diagonal is 315); ``bold`` sets the text bold.  The run belongs in a
+    header paragraph: the shape is placed relative to the page, so it takes no
+    room in the header's line.
     """
     width, height = size_pt
     style = ";".join(
@@ -84,7 +86,7 @@ def watermark_run(
             "mso-position-vertical-relative:page",
         )
     )
-    font_style = f'font-family:"{font}";font-size:1pt'
+    font_style = f'font-family:"{font}";font-size:1pt' + (";font-weight:bold" if bold else "")
     shape = (
         f'<v:shape id="{WATERMARK_ID}{number}" o:spid="_x0000_s{2048 + number}" '
         f'type="#_x0000_t136" style="{style}" o:allowincell="f" '
