@@ -42,7 +42,7 @@ from briefpack.render.docx.ooxml.tables import describe_table, repeat_as_header
 from briefpack.render.docx.writer import render_docx
 from briefpack.render.settings import RenderSettings
 
-from checkers import PENDING_WORD_RULES, is_pending
+from checkers import PENDING_WORD_RULES, docx_findings, is_pending
 from conftest import BUNDLED_PACK, run, valid
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -238,7 +238,9 @@ def test_a_table_in_table_normal_is_a_layout_table_and_needs_no_header(tmp_path:
     assert word_accessibility_findings(saved(document, tmp_path)) == []
 
 
-def test_a_table_s_title_and_description_are_written_in_schema_order(tmp_path: Path) -> None:
+def test_a_table_s_title_and_description_and_a_decorative_mark_are_valid_ooxml(
+    tmp_path: Path,
+) -> None:
     document = sound_document(tmp_path)
     table = document.tables[0]
     describe_table(table, "At a glance", "Each session: day, time, speakers")
@@ -249,7 +251,11 @@ def test_a_table_s_title_and_description_are_written_in_schema_order(tmp_path: P
     describe_table(table, "At a glance", "Each session")
     names = [child.tag.split("}")[1] for child in table._tbl.tblPr]
     assert names[-2:] == ["tblCaption", "tblDescription"]
-    assert word_accessibility_findings(saved(document, tmp_path)) == []
+    mark_decorative(picture(document, tmp_path))
+    path = saved(document, tmp_path)
+    assert word_accessibility_findings(path) == []
+    # Valid where Word reads them (python-docx's template has faults of its own elsewhere).
+    assert not [finding for finding in docx_findings(path) if "/word/document.xml" in finding]
 
 
 def test_the_language_must_be_the_one_asked_for(tmp_path: Path) -> None:
