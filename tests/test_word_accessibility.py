@@ -23,6 +23,7 @@ from word_accessibility import (
     BLANK_TABLE_CELLS,
     CONTRAST,
     HEADING_ORDER,
+    HEADING_STYLES,
     LANGUAGE,
     LINK_TEXT,
     NOT_INLINE,
@@ -120,6 +121,10 @@ def first_heading_too_deep(document: Document, folder: Path) -> None:
     document.paragraphs[0].style = document.styles["Heading 2"]
 
 
+def no_headings(document: Document, folder: Path) -> None:
+    document.paragraphs[0].style = document.styles["Normal"]
+
+
 def no_title(document: Document, folder: Path) -> None:
     document.core_properties.title = ""
 
@@ -200,6 +205,7 @@ BREAKAGES: dict[str, tuple[Breakage, str]] = {
     "a blank table row": (blank_row, BLANK_TABLE_CELLS),
     "a heading 3 right after a heading 1": (heading_gap, HEADING_ORDER),
     "a first heading at level 2": (first_heading_too_deep, HEADING_ORDER),
+    "no heading at all": (no_headings, HEADING_STYLES),
     "no title": (no_title, TITLE),
     "no language": (no_language, LANGUAGE),
     "light grey text on white": (grey_text, CONTRAST),
