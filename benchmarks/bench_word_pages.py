@@ -92,7 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
     runs = parser.parse_args().runs
-    libreoffice = find_libreoffice(os.environ)
+    libreoffice = find_libreoffice(os.environ, exact=True)
     if libreoffice is None:
         print("Word page numbers: LibreOffice (soffice) not found; nothing measured")
         return

@@ -24,7 +24,7 @@ from briefpack.build.contents_pages import (
     page_references,
     with_section_marks,
 )
-from briefpack.build.word_layout import run_program
+from briefpack.build.word_layout import find_libreoffice, run_program
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, run
 from test_changes import version_pair
@@ -315,3 +315,25 @@ def test_a_program_that_overstays_is_killed_with_all_it_started(tmp_path: Path) 
     time.sleep(0.2)
     # Gone, or dead and waiting for init to reap it.
     assert not child.exists() or child.read_text().split(")")[-1].split()[0] == "Z"
+
+
+def test_libreoffices_version_is_read_from_its_files_without_running_it(tmp_path: Path) -> None:
+    program = tmp_path / "libreoffice" / "program"
+    program.mkdir(parents=True)
+    for name in ("soffice", "soffice.bin"):
+        (program / name).write_text("#!/bin/sh\nexit 1\n")  # running it would fail
+        (program / name).chmod(0o755)
+    (program / "bootstraprc").write_text("[Bootstrap]\nProductKey=LibreOffice 9.9\n")
+    (program / "versionrc").write_text("[Version]\nbuildid=1(Build:1)\n")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "soffice").symlink_to(program / "soffice")
+    environ = {"PATH": str(tmp_path / "bin")}
+    found = find_libreoffice(environ)
+    assert found is not None
+    assert found.program == str(program / "soffice.bin")
+    assert found.version.startswith("ProductKey=LibreOffice 9.9 buildid=1(Build:1) soffice.bin=")
+    (program / "versionrc").write_text("[Version]\nbuildid=2(Build:1)\n")
+    upgraded = find_libreoffice(environ)
+    assert upgraded is not None
+    assert upgraded.version != found.version  # an input of the copy: it is laid out again
+    assert find_libreoffice(environ, exact=True) is None  # asked, the program fails

@@ -192,7 +192,7 @@ def _libreoffice() -> Check:
     """LibreOffice lays the Word copies out to number their contents; without it they are not."""
     from briefpack.build.word_layout import INSTALL, find_libreoffice
 
-    found = find_libreoffice(os.environ)
+    found = find_libreoffice(os.environ, exact=True)
     if found is None:
         return Check(
             "LibreOffice",
