@@ -138,7 +138,11 @@ def numbered_copy(docx: bytes, libreoffice: LibreOffice, name: str) -> bytes:
 
 
 def number_contents(docx: bytes, libreoffice: LibreOffice) -> bytes:
-    """``docx`` with its contents' page numbers as LibreOffice paginates the numbered copy."""
+    """``docx`` with its contents' page numbers as LibreOffice paginates the numbered copy.
+
+    Raises :class:`RuntimeError` if the filled copy never paginates as its
+    numbers say (a number's width moving a heading back and forth).
+    """
     from briefpack.build.contents_pages import fill_contents_pages, page_references
 
     if not page_references(docx):
@@ -150,10 +154,11 @@ def number_contents(docx: bytes, libreoffice: LibreOffice) -> bytes:
         for _ in range(ROUNDS):
             laid_out = heading_pages(filled, libreoffice, work)
             if laid_out == pages:
-                break
+                return filled  # the numbers it shows are the pages it has
             pages = laid_out
             filled = fill_contents_pages(docx, pages)
-        return filled
+    # Numbers that move their own headings: none rather than wrong ones.
+    raise RuntimeError(f"its page numbers did not settle in {ROUNDS} layouts")
 
 
 def heading_pages(docx: bytes, libreoffice: LibreOffice, work: Path) -> dict[str, str]:
