@@ -287,7 +287,10 @@ def test_the_word_changes_page_refers_to_the_pages_of_what_changed(built: Path) 
     document = part(
         (built / "out" / "pack" / "pack.changes.docx").read_bytes(), "word/document.xml"
     )
-    instructions = [text.strip() for text in document.xpath("//w:instrText/text()", namespaces=NS)]
+    # The changes page's table, the document's first.
+    instructions = [
+        text.strip() for text in document.xpath("(//w:tbl)[1]//w:instrText/text()", namespaces=NS)
+    ]
     targets = [text.split()[1] for text in instructions if text.startswith("PAGEREF")]
     bookmarks = set(document.xpath("//w:bookmarkStart/@w:name", namespaces=NS))
     assert len(targets) == 6  # seven changes; the removed question has no page of its own
@@ -321,7 +324,13 @@ def test_both_formats_say_what_changed_about_a_speaker_or_an_attendee(tmp_path: 
         assert line in paragraphs, line
     for entry in ("ATTENDEE REMOVED Omar Haddad", "ATTENDEE ADDED Ines Moreau"):
         assert entry in first
-    assert {"Attendee removed: Omar Haddad", "Attendee added: Ines Moreau"} <= set(paragraphs)
+    # Each entry a row of the changes page's table: what changed, then the entry.
+    rows = [
+        [cell.xpath("string(w:p[1])", namespaces=NS) for cell in row.xpath("w:tc", namespaces=NS)]
+        for row in document.xpath("(//w:tbl)[1]/w:tr", namespaces=NS)
+    ]
+    entries = {f"{row[0]}: {row[1].rstrip(chr(0x200B))}" for row in rows}
+    assert {"Attendee removed: Omar Haddad", "Attendee added: Ines Moreau"} <= entries
     # The person is not shown removed and added again.
     assert "José Ñúñez" not in " ".join(line for line in paragraphs if "Speaker" in line)
     assert "+ José" not in first

@@ -62,6 +62,23 @@ class GlanceWidths:
         return (self.day, self.time, self.session, self.speakers, *self.counts)
 
 
+#: The changes page's columns, in millimetres, as pack.css sets them (``.change-table``):
+#: what changed, and the page; the entry takes the rest.
+CHANGE_KIND_MM = 34.0
+CHANGE_PAGE_MM = 10.0
+
+
+def text_width_mm(theme: Theme, paper: str) -> float:
+    """The width between the page's margins, in millimetres."""
+    return PAPER_WIDTHS[paper] - theme.margins.left - theme.margins.right
+
+
+def changes_widths(theme: Theme, paper: str) -> tuple[float, float, float]:
+    """The changes page's columns: what changed, the entry, its page (millimetres)."""
+    entry = text_width_mm(theme, paper) - CHANGE_KIND_MM - CHANGE_PAGE_MM
+    return (CHANGE_KIND_MM, round(entry, 2), CHANGE_PAGE_MM)
+
+
 def words(text: str) -> list[str]:
     """The pieces of ``text`` a line never breaks inside (no-break spaces hold)."""
     return [word for word in _BREAKS.split(text) if word]
@@ -108,7 +125,7 @@ def glance_widths(
     measure = Measure(theme)
     rows = [row for glance in glances for day in glance.days for row in day]
     pre_reads = any(glance.pre_reads for glance in glances)
-    text_mm = PAPER_WIDTHS[paper] - theme.margins.left - theme.margins.right
+    text_mm = text_width_mm(theme, paper)
 
     def heading(label: str) -> float:
         return max(

@@ -186,6 +186,17 @@ def text_width(text: str, font: Path, size: float) -> float:
 
 
 @cache
+def line_height_em(font: Path) -> float:
+    """The height of one line of ``font`` in ems, as Word and LibreOffice set it at single
+    spacing (its ascent, descent and line gap): what a CSS line height is measured against."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font, lazy=True) as parsed:
+        header = parsed["hhea"]
+        return float((header.ascent - header.descent + header.lineGap) / parsed["head"].unitsPerEm)
+
+
+@cache
 def _metrics(font: Path) -> tuple[dict[int, int], int, int]:
     """A font's advance widths by code point, the width of one em, and its units per em."""
     from fontTools.ttLib import TTFont

@@ -9,14 +9,48 @@ lays them out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from docx.document import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from briefpack.model import Pack
+from briefpack.render.column_widths import changes_widths
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.body import Body
+from briefpack.render.docx.style_finish import right_aligned
 from briefpack.render.settings import RenderSettings
 from briefpack.render.view import ChangesPage, Debrief, GivenAnswer, Labels, PackView
+
+#: What follows a leader's tab, so that every layout engine draws the leader.
+ZERO_WIDTH_SPACE = "\u200b"
+
+
+def fixed_grid(table: Table, widths: Sequence[float], margins: tuple[float, float]) -> None:
+    """Give ``table`` the columns ``widths`` (millimetres), the text width in all, and cells
+    padded ``margins`` (left, right, millimetres): its text then lines up with the margin."""
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Mm(width)
+    properties = table._tbl.tblPr
+    total = properties.find(qn("w:tblW"))
+    if total is not None:
+        total.set(qn("w:w"), twips(sum(widths)))
+        total.set(qn("w:type"), "dxa")
+    cell_margins = ooxml.element("w:tblCellMar")
+    for side, width in zip(("left", "right"), margins, strict=True):
+        cell_margins.append(ooxml.element(f"w:{side}", w=twips(width), type="dxa"))
+    ooxml.insert_before(properties, cell_margins, ("w:tblLook", "w:tblCaption", "w:tblDescription"))
+
+
+def twips(mm: float) -> str:
+    """A length in millimetres as Word's twentieths of a point."""
+    return str(round(mm * 72 / 25.4 * 20))
 
 
 class FrontMatter:
@@ -35,23 +69,49 @@ class FrontMatter:
         return self.view.labels
 
     def _changes_page(self, page: ChangesPage) -> None:
-        """The page after the cover: what changed since the earlier version, one line each.
+        """The page after the cover: what changed since the earlier version, as the PDF's table.
 
-        Shown as it is, never as a tracked change: both versions' readers need it.
+        A row per entry: what changed, the entry (linked, its details under it)
+        with a dotted leader, and its page, right-aligned.  Shown as it is, never
+        as a tracked change: both versions' readers need it.
         """
+        labels = self.labels
         self.body.paragraph(page.title, "Briefing Part Title")
         if not page.entries:
-            self.body.paragraph(self.labels.no_changes, "Briefing Speakers")
+            self.body.paragraph(labels.no_changes, "Briefing Speakers")
+            return
+        right_aligned(self.document.styles["Briefing Change Page"])
+        right_aligned(self.document.styles["Briefing Table Count Heading"])
+        widths = changes_widths(self.settings.chosen_theme, self.settings.paper)
+        table = self.document.add_table(rows=1, cols=3)
+        table.autofit = False
+        fixed_grid(table, widths, (0, 0))
+        headings = (labels.change, labels.section, labels.page)
+        styles = ("Briefing Table Heading",) * 2 + ("Briefing Table Count Heading",)
+        for cell, text, style in zip(table.rows[0].cells, headings, styles, strict=True):
+            self.body.reset(cell.paragraphs[0], text, style)
+        ooxml.repeat_as_header(table.rows[0])
         for entry in page.entries:
-            paragraph = self.body.paragraph(f"{entry.label}: {entry.title}", "Briefing Speakers")
-            target = entry.bookmark
-            if target is not None:
-                # The page, as Word computes it when it updates the fields on opening.
-                ooxml.add_tab(paragraph)
-                ooxml.add_field(paragraph, f"PAGEREF {target} \\h", "")
+            row = table.add_row()
+            ooxml.keep_row_together(row)
+            kind, section, number = row.cells
+            self.body.reset(kind.paragraphs[0], entry.label, "Briefing Change Kind")
+            title = self.body.reset(section.paragraphs[0], "", "Briefing Change Entry")
+            heading = ooxml.text_run(entry.heading)
+            if entry.bookmark is None:
+                title._p.append(heading)
+            else:
+                title._p.append(ooxml.internal_link(entry.bookmark, heading))
+                # The page, as Word computes it when it updates the fields.
+                page_number = self.body.reset(number.paragraphs[0], "", "Briefing Change Page")
+                ooxml.add_field(page_number, f"PAGEREF {entry.bookmark} \\h", "")
+            # The dotted leader, to the title column's end, as the PDF's; LibreOffice draws
+            # none for a tab that ends its paragraph, hence the zero-width space after it.
+            ooxml.add_tab(title)
+            title._p.append(ooxml.text_run(ZERO_WIDTH_SPACE))
             # What changed besides the text, worded as on the PDF's changes page.
             for line in entry.details:
-                self.body.paragraph(line, "Briefing Session Meta")
+                self.body.reset(section.add_paragraph(), line, "Briefing Change Detail")
 
     def _debrief_page(self, debrief: Debrief) -> None:
         """A debrief's first page: per session, what was answered; then every follow-up."""

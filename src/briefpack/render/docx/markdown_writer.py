@@ -37,6 +37,8 @@ from briefpack.model.rich_text import (
 from briefpack.model.rich_text import Paragraph as MarkdownParagraph
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.body import Body
+from briefpack.render.docx.likeness_styles import LIST_END_STYLES, LIST_ITEM_STYLES
+from briefpack.render.docx.style_finish import pad_band
 
 logger = logging.getLogger("briefpack")
 #: Widest an embedded picture is shown: the text column less the block indent.
@@ -49,6 +51,8 @@ class RichText:
     def __init__(self, body: Body, source: str) -> None:
         self.body = body
         self.source = source
+        # The question's band padded as the PDF's box (style_finish.py).
+        pad_band(body.document)
 
     def markdown(self, markdown: Markdown, style: str) -> None:
         """Add the blocks of ``markdown`` as paragraphs in ``style``."""
@@ -70,7 +74,12 @@ class RichText:
             left_indent = self.body.document.styles[style].paragraph_format.left_indent
             indent = left_indent.twips if left_indent is not None else 0
             num_id = ooxml.list_definition(self.body.document, ordered, start, indent=indent)
-            for item in block.items:
+            # Items follow each other without a gap, as the PDF's; the list's margin after
+            # the last.
+            item_style = LIST_ITEM_STYLES.get(style, style)
+            end_style = LIST_END_STYLES.get(style, style)
+            for number, item in enumerate(block.items, start=1):
+                last = number == len(block.items)
                 for position, child in enumerate(item):
                     # An item one version has is still an item: its paragraph tracked whole.
                     revised = child if isinstance(child, RevisedBlock) else None
@@ -78,7 +87,8 @@ class RichText:
                     if isinstance(first, MarkdownParagraph) and position == 0:
                         side = "both" if revised is None else _side(revised.kind)
                         with self.body.tracked(side):
-                            paragraph = self.body.paragraph("", style)
+                            shown = end_style if last and len(item) == 1 else item_style
+                            paragraph = self.body.paragraph("", shown)
                             ooxml.set_list_item(paragraph, num_id, level)
                             self.inlines(paragraph, first.children)
                     else:

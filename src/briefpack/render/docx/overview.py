@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Mm
-from docx.styles.style import BaseStyle, ParagraphStyle
-from docx.table import Table, _Cell
+from docx.table import _Cell
 
 from briefpack.model.both_versions import Side
 from briefpack.model.pack import AttendeeVersions
@@ -23,7 +20,9 @@ from briefpack.model.rich_text import Markdown
 from briefpack.render.column_widths import GAP_MM, glance_widths
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.contents import Contents
+from briefpack.render.docx.front_matter import fixed_grid, twips
 from briefpack.render.docx.markdown_writer import RichText
+from briefpack.render.docx.style_finish import right_aligned
 from briefpack.render.view import AttendeeCard, Glance, PackView
 from briefpack.render.view.paired import Pair, PairedDay
 
@@ -52,11 +51,12 @@ class Overview(Contents):
         widths = glance_widths(glances, labels, theme, self.settings.paper).columns
         widths = widths[: len(headings)]
         for name in ("Briefing Table Count", "Briefing Table Count Heading"):
-            _right_aligned(self.document.styles[name])
+            right_aligned(self.document.styles[name])
         table = self.document.add_table(rows=1, cols=len(headings))
         table.style = self.document.styles["Briefing Table"]
         table.autofit = False
-        _glance_grid(table, widths)
+        # Cells padded on their right only: the text lines up with the margin, as in the PDF.
+        fixed_grid(table, widths, (0.0, GAP_MM))
         header = table.rows[0]
         ooxml.repeat_as_header(header)
         for index, (cell, text) in enumerate(zip(header.cells, headings, strict=True)):
@@ -132,36 +132,9 @@ class Overview(Contents):
 _COUNTS = 4
 #: The gap between the table's columns, in twentieths of a point: after a column's
 #: text, before a count's (right-aligned), as the PDF pads its cells.
-_GAP = str(round(GAP_MM * 72 / 25.4 * 20))
-#: What follows ``w:tblCellMar`` in ``w:tblPr``, and ``w:tcMar`` in ``w:tcPr``.
-_AFTER_TABLE_MARGINS = ("w:tblLook", "w:tblCaption", "w:tblDescription")
+_GAP = twips(GAP_MM)
+#: What follows ``w:tcMar`` in ``w:tcPr``.
 _AFTER_CELL_MARGINS = ("w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
-
-
-def _glance_grid(table: Table, widths: Sequence[float]) -> None:
-    """The table's grid: its columns' widths (millimetres), its whole width, and cells
-    padded only on their right, so that the text lines up with the margin, as in the PDF."""
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Mm(width)
-    properties = table._tbl.tblPr
-    total = properties.find(qn("w:tblW"))
-    if total is not None:
-        total.set(qn("w:w"), str(round(sum(widths) * 72 / 25.4 * 20)))
-        total.set(qn("w:type"), "dxa")
-    margins = ooxml.element("w:tblCellMar")
-    margins.append(ooxml.element("w:left", w="0", type="dxa"))
-    margins.append(ooxml.element("w:right", w=_GAP, type="dxa"))
-    ooxml.insert_before(properties, margins, _AFTER_TABLE_MARGINS)
-
-
-def _right_aligned(style: BaseStyle) -> None:
-    """Right-align a count's paragraph style, unless a company template aligned it already.
-
-    (A style property, not the paragraph's: the body has no direct formatting.)
-    """
-    assert isinstance(style, ParagraphStyle)
-    if style.paragraph_format.alignment is None:
-        style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def _glance_cell(cell: _Cell, width: float, count: bool) -> None:

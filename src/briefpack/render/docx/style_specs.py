@@ -14,39 +14,15 @@ from dataclasses import dataclass
 from docx.enum.style import WD_STYLE_TYPE
 
 from briefpack.model.theme import Theme
-
-
-@dataclass(frozen=True)
-class StyleSpec:
-    """What briefpack sets on one style; ``None`` leaves a property as inherited."""
-
-    name: str
-    kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH
-    base: str | None = None
-    font: str | None = None
-    size: float | None = None
-    bold: bool | None = None
-    italic: bool | None = None
-    color: str | None = None
-    space_before: float | None = None
-    space_after: float | None = None
-    line_spacing: float | None = None
-    left_indent_mm: float | None = None
-    #: A right tab stop this far from the indent, whose leader draws a rule to write on.
-    rule_tab_mm: float | None = None
-    #: A right tab stop this far from the margin, with a dotted leader: a contents entry's page.
-    leader_tab_mm: float | None = None
-    keep_with_next: bool | None = None
-    keep_together: bool | None = None
-    page_break_before: bool | None = None
-    outline_level: int | None = None
-    border_left: tuple[int, str] | None = None
-    border_bottom: tuple[int, str] | None = None
-    border_top: tuple[int, str] | None = None
-    border_between: tuple[int, str] | None = None
-    shading: str | None = None
-    table_borders: str | None = None
-
+from briefpack.render.docx.likeness_styles import (
+    BAND_TEXT_INDENT_MM,
+    CONTEXT_LINE_HEIGHT,
+    QUESTION_LINE_HEIGHT,
+    changes_styles,
+    list_item_styles,
+    pdf_line_spacing,
+)
+from briefpack.render.docx.style_spec import StyleSpec as StyleSpec  # styles.py reads it here
 
 #: How far the ruled notes lines are indented, in millimetres.
 NOTES_INDENT_MM = 8
@@ -99,11 +75,13 @@ def style_specs(theme: Theme, text_width_mm: float) -> tuple[StyleSpec, ...]:
         *text_and_heading_styles(theme, look),
         *cover_styles(look),
         *part_and_table_styles(look),
+        *changes_styles(look.accent, look.muted, look.heading_font, text_width_mm),
         *contents_styles(look, text_width_mm),
         *session_styles(look),
         *question_styles(theme, look),
         *writing_styles(theme, look, text_width_mm),
         *attendee_styles(theme, look),
+        *list_item_styles(theme),
         *inline_and_page_styles(theme, look),
     )
 
@@ -367,6 +345,7 @@ def question_styles(theme: Theme, look: Look) -> tuple[StyleSpec, ...]:
             size=sizes.context,
             color=look.muted,
             space_after=space.context,
+            line_spacing=pdf_line_spacing(theme, CONTEXT_LINE_HEIGHT),
             keep_with_next=True,
             left_indent_mm=8,
         ),
@@ -375,6 +354,7 @@ def question_styles(theme: Theme, look: Look) -> tuple[StyleSpec, ...]:
             base="Briefing Label",
             color=look.accent,
             space_before=6,
+            left_indent_mm=BAND_TEXT_INDENT_MM,
             border_left=(24, look.accent),
             shading=look.tint,
         ),
@@ -384,8 +364,9 @@ def question_styles(theme: Theme, look: Look) -> tuple[StyleSpec, ...]:
             size=sizes.question,
             color=look.text,
             space_after=0,
+            line_spacing=pdf_line_spacing(theme, QUESTION_LINE_HEIGHT),
             keep_together=True,
-            left_indent_mm=8,
+            left_indent_mm=BAND_TEXT_INDENT_MM,
             border_left=(24, look.accent),
             shading=look.tint,
         ),
