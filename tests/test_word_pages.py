@@ -27,6 +27,7 @@ from briefpack.build.contents_pages import (
 from briefpack.build.word_layout import find_libreoffice, run_program
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, run
+from pdf_makers import make_pdf
 from test_changes import version_pair
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -229,11 +230,14 @@ def numbered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     new.write_text(
         new.read_text(encoding="utf-8").replace("days:", RECIPIENTS + "days:", 1), encoding="utf-8"
     )
+    # German, with a pre-read under Session 2: the contents lists it too.
     german = root / "de" / "pack-de.yaml"
     german.parent.mkdir()
-    german.write_text(
-        BUNDLED_PACK.read_text(encoding="utf-8") + "options:\n  language: de\n", encoding="utf-8"
-    )
+    make_pdf(german.parent / "memo.pdf", 2, text="AgentCore memo")
+    text = BUNDLED_PACK.read_text(encoding="utf-8") + "options:\n  language: de\n"
+    at = text.index("        questions:", text.index("      - label: Session 2"))
+    attachment = "        attachments:\n          - file: memo.pdf\n            title: The memo\n"
+    german.write_text(text[:at] + attachment + text[at:], encoding="utf-8")
     out = root / "out"
     old = str(root / "old" / "pack.yaml")
     for pack, more in ((new, ["--per-recipient", "--changes-since", old]), (german, [])):
@@ -265,6 +269,7 @@ def test_every_contents_number_is_the_page_libreoffice_puts_its_heading_on(
         with zipfile.ZipFile(docx) as archive:
             document = archive.read("word/document.xml").decode()
         assert document.count('TOC \\o "1-3" \\h \\z') == 1, name
+    assert "s2p1" in dict(entries(numbered["german"]))  # the pre-read's entry
 
 
 @needs_libreoffice
