@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -26,7 +27,7 @@ from briefpack.build.contents_pages import (
 )
 from briefpack.build.word_layout import find_libreoffice, run_program
 
-from conftest import BUNDLED_PACK, MINIMAL_PACK, run
+from conftest import BUNDLED_PACK, MINIMAL_PACK, libreoffice_with_uno, run
 from pdf_makers import make_pdf
 from test_changes import version_pair
 
@@ -342,3 +343,46 @@ def test_libreoffices_version_is_read_from_its_files_without_running_it(tmp_path
     assert upgraded is not None
     assert upgraded.version != found.version  # an input of the copy: it is laid out again
     assert find_libreoffice(environ, exact=True) is None  # asked, the program fails
+
+
+def contents_lines(docx: Path) -> list[tuple[str, str]]:
+    """Each contents entry as a reader sees it: its text before the tab, and its number."""
+    with zipfile.ZipFile(docx) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    lines = []
+    for paragraph in root.iter(f"{W}p"):
+        links = paragraph.findall(f"{W}hyperlink")
+        if not any("PAGEREF" in "".join(link.itertext()) for link in links):
+            continue
+        pieces = []
+        for node in paragraph.iter(f"{W}t", f"{W}tab"):
+            pieces.append("\t" if node.tag == f"{W}tab" else node.text or "")
+        text, _, number = "".join(pieces).partition("\t")
+        lines.append((text, number))
+    return lines
+
+
+@pytest.mark.skipif(
+    not libreoffice_with_uno(), reason="needs LibreOffice and its python3-uno (Debian packages)"
+)
+def test_libreoffice_updates_the_contents_to_the_same_numbers(
+    numbered: dict[str, Path],
+) -> None:
+    # The field is still a contents LibreOffice regenerates (its own lines, from the
+    # headings: the part titles too, a session by its title alone); each entry of
+    # ours is among them, in order, with the same page.
+    script = Path(__file__).with_name("lo_update_contents.py")
+    result = subprocess.run(
+        ["/usr/bin/python3", str(script), str(numbered["pack"])],
+        check=True, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    (regenerated,) = json.loads(result.stdout)
+    theirs = [tuple(line.rsplit("\t", 1)) for line in regenerated]
+    ours = contents_lines(numbered["pack"])
+    assert len(ours) == len(entries(numbered["pack"]))
+    position = 0
+    for text, number in ours:
+        while not text.endswith(theirs[position][0]):
+            position += 1  # raises IndexError if an entry of ours is not there
+        assert theirs[position][1] == number, text
+        position += 1
