@@ -63,6 +63,16 @@ def list_item_styles(theme: Theme) -> tuple[StyleSpec, ...]:
 BAND_INDENT_MM = 8.0
 BAND_BAR_PT = 3.0
 BAND_PADDING_PT = {"top": 8.5, "right": 12.75, "bottom": 7.0, "left": 12.75}
+#: The margin under a block's last paragraph in the PDF (``.ask p:last-child``), in ems.
+LAST_PARAGRAPH_EM = 0.3
+
+
+def band_bottom_pt(size: float) -> float:
+    """The padding under the band's text in Word, whose paragraphs of ``size`` points each
+    keep the PDF's 0.55 em after them: the PDF's padding, and its last paragraph's 0.3 em."""
+    return BAND_PADDING_PT["bottom"] + (LAST_PARAGRAPH_EM - LIST_MARGIN_EM) * size
+
+
 #: Where the band's text starts: after its bar and padding, as in the PDF.
 BAND_TEXT_INDENT_MM = round(BAND_INDENT_MM + (BAND_BAR_PT + BAND_PADDING_PT["left"]) * 25.4 / 72, 2)
 

@@ -16,7 +16,7 @@ from docx.shared import Pt
 from docx.styles.style import BaseStyle, ParagraphStyle
 
 from briefpack.render.docx import ooxml
-from briefpack.render.docx.likeness_styles import BAND_PADDING_PT
+from briefpack.render.docx.likeness_styles import BAND_PADDING_PT, band_bottom_pt
 
 #: The styles of the question's band: its label and its text (their list items inherit).
 BAND_STYLES = ("Briefing Question Label", "Briefing Question")
@@ -35,7 +35,8 @@ def right_aligned(style: BaseStyle) -> None:
 
 def pad_band(document: Document) -> None:
     """Pad the question's band as the PDF's box (``.ask``): its text 4.5 mm from the bar and
-    the right edge, 3 mm below the top and 2.5 mm above the bottom.
+    the right edge, 3 mm below the top and 2.5 mm above the bottom (less the space its
+    paragraphs keep after them, inside the band, as the PDF's do).
 
     Word and LibreOffice shade a border's spacing with the paragraph, and draw one box
     around consecutive paragraphs whose borders and indents agree: borders in the band's
@@ -43,6 +44,10 @@ def pad_band(document: Document) -> None:
     style that has no fill and left bar (a company template's own) is left as it is.
     """
     names = {style.name for style in document.styles}
+    if "Briefing Question" not in names:
+        return
+    size = document.styles["Briefing Question"].font.size
+    padding = {**BAND_PADDING_PT, "bottom": band_bottom_pt(size.pt if size else 11.5)}
     for name in BAND_STYLES:
         if name not in names:
             continue
@@ -54,10 +59,10 @@ def pad_band(document: Document) -> None:
         if shading is None or bar is None or borders.find(qn("w:top")) is not None:
             continue
         fill = shading.get(qn("w:fill"))
-        bar.set(qn("w:space"), str(round(BAND_PADDING_PT["left"])))
+        bar.set(qn("w:space"), str(round(padding["left"])))
         for side in ("top", "right", "bottom"):
-            spacing = round(BAND_PADDING_PT[side])
+            spacing = round(padding[side])
             ooxml.set_paragraph_border(style, side, _PAD_BORDER, fill, spacing)
         assert isinstance(style, ParagraphStyle)
         # The right border and its spacing stand outside the text: inside the margin.
-        style.paragraph_format.right_indent = Pt(BAND_PADDING_PT["right"] + _PAD_BORDER / 8)
+        style.paragraph_format.right_indent = Pt(padding["right"] + _PAD_BORDER / 8)

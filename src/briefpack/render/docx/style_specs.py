@@ -17,6 +17,7 @@ from briefpack.model.theme import Theme
 from briefpack.render.docx.likeness_styles import (
     BAND_TEXT_INDENT_MM,
     CONTEXT_LINE_HEIGHT,
+    LIST_MARGIN_EM,
     QUESTION_LINE_HEIGHT,
     changes_styles,
     list_item_styles,
@@ -363,7 +364,8 @@ def question_styles(theme: Theme, look: Look) -> tuple[StyleSpec, ...]:
             base="Normal",
             size=sizes.question,
             color=look.text,
-            space_after=0,
+            # Between paragraphs, as the PDF's (pack.css: p): inside the band.
+            space_after=round(sizes.question * LIST_MARGIN_EM, 1),
             line_spacing=pdf_line_spacing(theme, QUESTION_LINE_HEIGHT),
             keep_together=True,
             left_indent_mm=BAND_TEXT_INDENT_MM,
