@@ -155,8 +155,11 @@ def test_a_bad_time_format_is_an_error_at_its_line(tmp_path: Path) -> None:
 def test_every_shipped_language_fits_the_at_a_glance_headings_unbroken(
     language: str, tmp_path: Path
 ) -> None:
+    # A speaker, so that the table has its column of speakers (none without).
+    speaker = '        end: "10:00"\n        speakers:\n          - name: Dana Ruiz\n'
+    text = MINIMAL_PACK.replace('        end: "10:00"\n', speaker)
     (tmp_path / "pack.yaml").write_text(
-        MINIMAL_PACK + f"options:\n  language: {language}\n", encoding="utf-8"
+        text + f"options:\n  language: {language}\n", encoding="utf-8"
     )
     pack = load_pack(tmp_path / "pack.yaml")
     pdf = render_pdf(pack, resolve_settings(pack, {})).data

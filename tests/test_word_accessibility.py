@@ -488,7 +488,6 @@ days:
 """
 
 
-@pytest.mark.xfail(strict=True, reason=PENDING_WORD_RULES.get(BLANK_TABLE_CELLS, ""))
 def test_at_a_glance_has_no_blank_speakers_column(tmp_path: Path) -> None:
     assert (
         word_accessibility_findings(briefpack_copy(tmp_path, TWO_SESSIONS_WITHOUT_SPEAKERS)) == []

@@ -184,3 +184,43 @@ def test_libreoffice_lays_the_word_glance_table_out_without_breaking_a_word(
         text = (page.extract_text() or "").replace(NBSP, " ")
     for whole in ("Donnerstag", "23. Oktober", "24. Oktober", "09:00", "VORTRAGENDE"):
         assert whole in text or whole.title() in text, whole
+
+
+NO_SPEAKERS = """\
+title: Offsite
+days:
+  - date: 2026-03-02
+    sessions:
+      - title: Strategy
+        start: "09:00"
+        end: "10:00"
+        questions:
+          - title: Direction
+            question: Where are we going?
+      - title: Budget
+        start: "10:30"
+        end: "11:00"
+        questions:
+          - title: Spend
+            question: What do we cut?
+"""
+
+
+def test_a_pack_without_speakers_has_no_speakers_column_in_either_format(tmp_path: Path) -> None:
+    (tmp_path / "pack.yaml").write_text(NO_SPEAKERS, encoding="utf-8")
+    pack = load_pack(tmp_path / "pack.yaml")
+    settings = resolve_settings(pack, {})
+    view = build_view(pack, settings)
+    assert view.glance is not None
+    assert not view.glance.speakers
+    widths = glance_widths([view.glance], view.labels, settings.chosen_theme, settings.paper)
+    assert widths.speakers is None
+    assert len(widths.columns) == 4
+    data = render_docx(pack, settings).data
+    header = docx.Document(io.BytesIO(data)).tables[0].rows[0].cells
+    assert [cell.text for cell in header] == ["Day", "Time", "Session", "Questions"]
+    assert word_grid(data) == pytest.approx([w * MM for w in widths.columns], abs=0.1)
+    with pdfplumber.open(io.BytesIO(render_pdf(pack, settings).data)) as document:
+        text = document.pages[1].extract_text() or ""
+    assert "DAY TIME SESSION QUESTIONS" in text
+    assert "SPEAKERS" not in text

@@ -52,14 +52,16 @@ class GlanceWidths:
     day: float
     time: float
     session: float
-    speakers: float
+    #: ``None`` when the table has no speakers column (no session has speakers).
+    speakers: float | None
     #: The questions column, then the pre-reads column when the table has one.
     counts: tuple[float, ...]
 
     @property
     def columns(self) -> tuple[float, ...]:
         """Every column's width in the table's order: day, time, session, speakers, counts."""
-        return (self.day, self.time, self.session, self.speakers, *self.counts)
+        speakers = () if self.speakers is None else (self.speakers,)
+        return (self.day, self.time, self.session, *speakers, *self.counts)
 
 
 #: The changes page's columns, in millimetres, as pack.css sets them (``.change-table``):
@@ -154,6 +156,8 @@ def glance_widths(
     )
     if pre_reads:
         counts += (column(labels.pre_reads, (str(r.pre_reads) for r in rows), (400,)),)
+    if not any(glance.speakers for glance in glances):
+        return GlanceWidths(day, time, round(text_mm - day - time - sum(counts), 2), None, counts)
     session = text_mm - day - time - speakers - sum(counts)
     # A long name gives way to the session's title, down to the column's longest word.
     room = min(speakers - least, max(text_mm * SESSION_SHARE - session, 0.0))

@@ -40,13 +40,18 @@ class Overview(Contents):
         labels = self.labels
         self.body.paragraph(labels.at_a_glance, "Briefing Part Title")
         # A column for the pre-reads only when the pack has any, as in the PDF.
-        headings = [labels.day, labels.time, labels.session, labels.speakers, labels.questions]
-        if glance.pre_reads:
-            headings.append(labels.pre_reads)
         # A changes copy's table holds both versions' words: each column fits either's.
         glances = [glance]
         if self.old_view.glance is not None and self.old_view is not self.view:
             glances.insert(0, self.old_view.glance)
+        # A column of speakers only when a session has any, as in the PDF.
+        speakers = any(g.speakers for g in glances)
+        headings = [labels.day, labels.time, labels.session]
+        headings += [labels.speakers] if speakers else []
+        headings.append(labels.questions)
+        if glance.pre_reads:
+            headings.append(labels.pre_reads)
+        first_count = 4 if speakers else 3
         theme = self.settings.chosen_theme
         widths = glance_widths(glances, labels, theme, self.settings.paper).columns
         widths = widths[: len(headings)]
@@ -60,7 +65,7 @@ class Overview(Contents):
         header = table.rows[0]
         ooxml.repeat_as_header(header)
         for index, (cell, text) in enumerate(zip(header.cells, headings, strict=True)):
-            count = index >= _COUNTS
+            count = index >= first_count
             style = "Briefing Table Count Heading" if count else "Briefing Table Heading"
             _glance_cell(cell, widths[index], count)
             self.body.reset(cell.paragraphs[0], text, style)
@@ -72,13 +77,13 @@ class Overview(Contents):
                 session.row(lambda r: list(r.day)),
                 session.row(lambda r: list(r.times)),
                 ([], []),
-                session.row(lambda r: list(r.speakers)),
+                *([session.row(lambda r: list(r.speakers))] if speakers else []),
                 session.row(lambda r: [str(r.questions)]),
             ]
             if glance.pre_reads:
                 texts.append(session.row(lambda r: [str(r.pre_reads)] if r.pre_reads else []))
             for index, (cell, (old, new)) in enumerate(zip(row.cells, texts, strict=True)):
-                count = index >= _COUNTS
+                count = index >= first_count
                 _glance_cell(cell, widths[index], count)
                 style = "Briefing Table Count" if count else "Briefing Table Text"
                 paragraph = self.body.reset(cell.paragraphs[0], "", style)
@@ -128,8 +133,6 @@ class Overview(Contents):
         self.body.paragraph_pair(*sessions, "Briefing Attendee Sessions")
 
 
-#: The at-a-glance table's first count column (questions; then pre-reads).
-_COUNTS = 4
 #: The gap between the table's columns, in twentieths of a point: after a column's
 #: text, before a count's (right-aligned), as the PDF pads its cells.
 _GAP = twips(GAP_MM)

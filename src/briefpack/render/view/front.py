@@ -82,6 +82,9 @@ class Glance:
     days: tuple[tuple[GlanceRow, ...], ...]
     #: Whether it has a column of pre-reads: only when the pack has any.
     pre_reads: bool
+    #: Whether it has a column of speakers: only when a session has any (a column blank
+    #: all the way down is one a screen reader reads out cell by empty cell).
+    speakers: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,15 +221,17 @@ def cover(
 def glance(pack: Pack, days: Sequence[DayView]) -> Glance:
     """The at-a-glance table of ``days`` (the full pack's), from their views."""
     models = {session.id: session for session in pack.sessions}
+    rows = tuple(
+        tuple(
+            _glance_row(day, number, session, models[session.id])
+            for number, session in enumerate(day.sessions)
+        )
+        for day in days
+    )
     return Glance(
-        days=tuple(
-            tuple(
-                _glance_row(day, number, session, models[session.id])
-                for number, session in enumerate(day.sessions)
-            )
-            for day in days
-        ),
+        days=rows,
         pre_reads=bool(pack.attachments),
+        speakers=any(row.speakers for day in rows for row in day),
     )
 
 
