@@ -30,9 +30,7 @@ import pikepdf
 from lxml import etree
 from openxml_audit import OpenXmlValidator
 from word_accessibility import (
-    BLANK_TABLE_CELLS,
     CONTRAST,
-    HEADING_ORDER,
     RULES,
     word_accessibility_findings,
 )
@@ -182,12 +180,6 @@ def docx_findings(path: Path | str) -> list[str]:
 #: briefpack's own copies to every rule but these, and marks what is left as
 #: strict xfails).  ``BRIEFPACK_WORD_RULES=all`` makes them fail too.
 PENDING_WORD_RULES: dict[str, str] = {
-    HEADING_ORDER: "a company template's Title style has no outline level, so the cover's "
-    "title is no heading and 'At a glance' (level 2) comes first: styles.apply_styles "
-    "should set each spec's outline level on a template's existing style too",
-    BLANK_TABLE_CELLS: "at a glance has a Speakers column even when no session has "
-    "speakers, blank in a pack of two sessions or more: overview.Overview._at_a_glance "
-    "(and the PDF's template) should leave the column out then, as it does Pre-reads",
     CONTRAST: "python-docx's template, which the tests use as a company template, colours "
     "Heading 2 and 3 #4F81BD (4.0:1 on white): the template's look, kept as it is",
 }

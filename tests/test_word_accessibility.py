@@ -494,7 +494,6 @@ def test_at_a_glance_has_no_blank_speakers_column(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason=PENDING_WORD_RULES.get(HEADING_ORDER, ""))
 def test_a_copy_on_a_company_template_has_its_headings_in_order(tmp_path: Path) -> None:
     python_docx.Document().save(str(tmp_path / "house.docx"))
     path = briefpack_copy(tmp_path, PACK, reference_docx=tmp_path / "house.docx")

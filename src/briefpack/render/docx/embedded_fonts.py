@@ -39,6 +39,7 @@ from briefpack.render.docx.ooxml.font_embedding import (
 #: Always kept: what a reader may type, and the digits of page numbers Word fills in.
 ALWAYS_KEPT = frozenset(chr(code) for code in range(0x20, 0x7F)) | {"\u00a0"}
 _TEXT_TAGS = (qn("w:t"), qn("w:delText"))
+_VML_TEXTPATH = "{urn:schemas-microsoft-com:vml}textpath"
 _FONT_TABLE_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"
 _FONT_TABLE_XML = (
     '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
@@ -204,7 +205,7 @@ def _fs_type(face: Any) -> int:
 
 
 def _used_characters(document: Document) -> set[str]:
-    """Every character of the text of every part: body, headers, footers, notes, bullets."""
+    """Every character of the text of every part: body, headers, footers, notes, bullets, marks."""
     used: set[str] = set()
     for part in document.part.package.iter_parts():
         if not isinstance(part, XmlPart):
@@ -213,6 +214,9 @@ def _used_characters(document: Document) -> set[str]:
             used.update(node.text or "")
         for level_text in part.element.iter(qn("w:lvlText")):
             used.update(level_text.get(qn("w:val"), ""))
+        # A watermark's words are an attribute of its WordArt, drawn in the heading font.
+        for textpath in part.element.iter(_VML_TEXTPATH):
+            used.update(textpath.get("string", ""))
     return used
 
 

@@ -62,6 +62,12 @@ def apply_styles(
     for spec in style_specs(theme, text_width_mm):
         if spec.name in existing or _ui_name(spec.name) in existing:
             if not restyle_existing:
+                if spec.outline_level is not None:
+                    # The template's look stays, but its headings must nest under
+                    # the title for navigation and screen readers.
+                    ooxml.set_outline_level(
+                        document.styles[_ui_name(spec.name)], spec.outline_level
+                    )
                 continue
             style = document.styles[_ui_name(spec.name)]
         else:
