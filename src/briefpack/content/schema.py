@@ -260,7 +260,13 @@ FONT_KEYS: tuple[Key, ...] = (
     Key("semibold", "file", False, "The semibold (600) face.", choices=FONT_FILES),
     Key("bold", "file", False, "The bold (700) face.", choices=FONT_FILES),
     Key("bold_italic", "file", False, "The bold italic face.", choices=FONT_FILES),
-    Key("word", "text", False, "The font the Word copy names; default the family's name."),
+    Key(
+        "word",
+        "text",
+        False,
+        "An installed font the Word copy names instead of embedding the role's faces; "
+        "by default it embeds them, named by the family's name in the file.",
+    ),
 )
 
 #: The named roles of a theme's type, each with a size and the space below it.
