@@ -187,6 +187,8 @@ def test_both_formats_print_the_view_s_words(bundled: Pack) -> None:
     assert view.glance is not None
     for rows in view.glance.days:
         for row in rows:
-            # The at-a-glance row: day, times, session, speakers and questions (a line each).
-            cells = (row.day, row.times, (row.heading,), row.speakers, (str(row.questions),))
+            # The at-a-glance row: day, times, session (its label over its title, as in the
+            # PDF), speakers and questions (a line each).
+            session = (row.label, row.title) if row.label else (row.title,)
+            cells = (row.day, row.times, session, row.speakers, (str(row.questions),))
             assert " | ".join("\n".join(lines) for lines in cells) in word

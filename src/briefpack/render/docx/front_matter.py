@@ -9,7 +9,7 @@ lays them out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from docx.document import Document
 from docx.oxml.ns import qn
@@ -29,9 +29,9 @@ from briefpack.render.view import ChangesPage, Debrief, GivenAnswer, Labels, Pac
 ZERO_WIDTH_SPACE = "\u200b"
 
 
-def fixed_grid(table: Table, widths: Sequence[float], margins: tuple[float, float]) -> None:
+def fixed_grid(table: Table, widths: Sequence[float], margins: Mapping[str, float]) -> None:
     """Give ``table`` the columns ``widths`` (millimetres), the text width in all, and cells
-    padded ``margins`` (left, right, millimetres): its text then lines up with the margin."""
+    padded ``margins`` (by side, millimetres; a side not given keeps the table style's)."""
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Mm(width)
     for row in table.rows:
@@ -43,8 +43,9 @@ def fixed_grid(table: Table, widths: Sequence[float], margins: tuple[float, floa
         total.set(qn("w:w"), twips(sum(widths)))
         total.set(qn("w:type"), "dxa")
     cell_margins = ooxml.element("w:tblCellMar")
-    for side, width in zip(("left", "right"), margins, strict=True):
-        cell_margins.append(ooxml.element(f"w:{side}", w=twips(width), type="dxa"))
+    # In the schema's order of sides.
+    for side in (side for side in ("top", "left", "bottom", "right") if side in margins):
+        cell_margins.append(ooxml.element(f"w:{side}", w=twips(margins[side]), type="dxa"))
     ooxml.insert_before(properties, cell_margins, ("w:tblLook", "w:tblCaption", "w:tblDescription"))
 
 
@@ -85,7 +86,7 @@ class FrontMatter:
         widths = changes_widths(self.settings.chosen_theme, self.settings.paper)
         table = self.document.add_table(rows=1, cols=3)
         table.autofit = False
-        fixed_grid(table, widths, (0, 0))
+        fixed_grid(table, widths, {"left": 0, "right": 0})
         headings = (labels.change, labels.section, labels.page)
         styles = ("Briefing Table Heading",) * 2 + ("Briefing Table Count Heading",)
         for cell, text, style in zip(table.rows[0].cells, headings, styles, strict=True):

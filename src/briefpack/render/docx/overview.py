@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from docx.shared import Mm
 from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 
 from briefpack.model.both_versions import Side
 from briefpack.model.pack import AttendeeVersions
@@ -24,7 +25,7 @@ from briefpack.render.docx.front_matter import fixed_grid, twips
 from briefpack.render.docx.markdown_writer import RichText
 from briefpack.render.docx.style_finish import right_aligned
 from briefpack.render.view import AttendeeCard, Glance, PackView
-from briefpack.render.view.paired import Pair, PairedDay
+from briefpack.render.view.paired import Pair, PairedDay, PairedSession
 
 
 class Overview(Contents):
@@ -60,8 +61,10 @@ class Overview(Contents):
         table = self.document.add_table(rows=1, cols=len(headings))
         table.style = self.document.styles["Briefing Table"]
         table.autofit = False
-        # Cells padded on their right only: the text lines up with the margin, as in the PDF.
-        fixed_grid(table, widths, (0.0, GAP_MM))
+        # Cells padded as the PDF's: on their right only, so that the text lines up with the
+        # margin, and 2.4 mm above and below.
+        padding = {"top": _ROW_PADDING_MM, "left": 0.0, "bottom": _ROW_PADDING_MM, "right": GAP_MM}
+        fixed_grid(table, widths, padding)
         header = table.rows[0]
         ooxml.repeat_as_header(header)
         for index, (cell, text) in enumerate(zip(header.cells, headings, strict=True)):
@@ -87,13 +90,23 @@ class Overview(Contents):
                 _glance_cell(cell, widths[index], count)
                 style = "Briefing Table Count" if count else "Briefing Table Text"
                 paragraph = self.body.reset(cell.paragraphs[0], "", style)
-                # The day in bold, as the PDF sets it (semibold).
-                self.body.lines_pair(paragraph, old, new, "Strong" if index == 0 else None)
-            link = ooxml.internal_link(session.view.shown.bookmark)
-            heading = session.row(lambda r: r.heading)
-            self.body.text_pair(link, *heading, self.body.style_id("Hyperlink"))
-            row.cells[2].paragraphs[0]._p.append(link)
+                # The day in bold, as the PDF sets it (semibold); times and speakers muted.
+                run = _GLANCE_RUNS[index] if index < first_count else None
+                self.body.lines_pair(paragraph, old, new, run)
+            self._glance_session(row.cells[2].paragraphs[0], session)
             self.body.track_row(row._tr, session.entry.side)
+
+    def _glance_session(self, paragraph: Paragraph, session: PairedSession) -> None:
+        """A session's cell: its label, small, over its title in bold, which links to it."""
+        assert session.row is not None
+        label = session.row(lambda r: r.label or "")
+        if any(label):
+            self.body.text_pair(paragraph._p, *label, self.body.style_id("Briefing Glance Label"))
+            paragraph._p.append(ooxml.line_break())
+        link = ooxml.internal_link(session.view.shown.bookmark)
+        title = session.row(lambda r: r.title)
+        self.body.text_pair(link, *title, self.body.style_id("Briefing Glance Title"))
+        paragraph._p.append(link)
 
     def _attendees(self) -> None:
         """A grid of two columns: each attendee's photo, name, role, biography and sessions.
@@ -133,6 +146,16 @@ class Overview(Contents):
         self.body.paragraph_pair(*sessions, "Briefing Attendee Sessions")
 
 
+#: The character style of a glance cell's lines, by column: the day bold, the times and
+#: the speakers muted (the session's cell is written apart, the counts as they are).
+_GLANCE_RUNS: dict[int, str | None] = {
+    0: "Strong",
+    1: "Briefing Table Muted",
+    2: None,
+    3: "Briefing Table Muted",
+}
+#: The space above and below a row's text (pack.css: ``.glance-table td``).
+_ROW_PADDING_MM = 2.4
 #: The gap between the table's columns, in twentieths of a point: after a column's
 #: text, before a count's (right-aligned), as the PDF pads its cells.
 _GAP = twips(GAP_MM)

@@ -249,6 +249,16 @@ def part_and_table_styles(look: Look) -> tuple[StyleSpec, ...]:
         # A count, right-aligned in its column (see overview.py), and its heading.
         StyleSpec("Briefing Table Count", base="Briefing Table Text"),
         StyleSpec("Briefing Table Count Heading", base="Briefing Table Heading"),
+        # At a glance, as the PDF's: a session's label small in the accent colour over its
+        # title in bold; the times and the speakers muted.
+        StyleSpec(
+            "Briefing Glance Label",
+            kind=WD_STYLE_TYPE.CHARACTER,
+            size=7.5,
+            color=look.accent,
+        ),
+        StyleSpec("Briefing Glance Title", kind=WD_STYLE_TYPE.CHARACTER, bold=True),
+        StyleSpec("Briefing Table Muted", kind=WD_STYLE_TYPE.CHARACTER, color=look.muted),
         StyleSpec("Briefing Table", kind=WD_STYLE_TYPE.TABLE, table_borders=look.hairline),
     )
 
