@@ -4,8 +4,9 @@ Run with ``nox -s bench`` (or ``python benchmarks/bench_word_pages.py``).
 Where ``soffice`` is missing it says so and measures nothing. Reported, as
 medians of fresh processes:
 
-* one conversion of the bundled pack's Word copy to PDF by LibreOffice
-  (its profile already made, as in the second round of a copy);
+* one conversion of the bundled pack's Word copy to PDF by LibreOffice (in
+  the LibreOffice this process keeps open where LibreOffice's Python has
+  ``uno``, else started for it with its profile already made);
 * the whole numbering of that copy (:func:`number_contents`: a first layout,
   the numbers filled in, the filled copy laid out again);
 * cold builds (``-j2``) of the bundled pack and of the generated 40 x 10 pack

@@ -25,6 +25,7 @@ from briefpack.build.contents_pages import (
     page_references,
     with_section_marks,
 )
+from briefpack.build.warm_office import give_up, warm_office
 from briefpack.build.word_layout import find_libreoffice, run_program
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, libreoffice_with_uno, run
@@ -386,3 +387,28 @@ def test_libreoffice_updates_the_contents_to_the_same_numbers(
             position += 1  # raises IndexError if an entry of ours is not there
         assert theirs[position][1] == number, text
         position += 1
+
+
+@pytest.mark.skipif(
+    not libreoffice_with_uno(), reason="needs LibreOffice and its python3-uno (Debian packages)"
+)
+def test_a_worker_keeps_one_libreoffice_open_and_closes_it_properly(
+    plain_copy: Path, tmp_path: Path
+) -> None:
+    found = find_libreoffice(os.environ)
+    assert found is not None
+    office = warm_office(found.program)
+    assert office is not None
+    assert warm_office(found.program) is office  # one per process, kept
+    for number in (1, 2):
+        target = tmp_path / f"copy{number}.pdf"
+        office.convert(plain_copy, target, 120)
+        with pikepdf.open(target) as pdf:
+            assert {"d1", "s1", "s1q1"} <= {str(key)[1:] for key in pdf.Root.Dests.keys()}  # noqa: SIM118
+    pipes = {path.name for path in Path("/tmp").glob("OSL_PIPE_*")}
+    give_up(found.program)
+    assert warm_office(found.program) is None  # after a failure, never again in this process
+    # Closed, not killed: LibreOffice removed its pipes from /tmp, and its folder is gone.
+    assert {path.name for path in Path("/tmp").glob("OSL_PIPE_*briefpack-*")} <= pipes
+    assert not any(Path("/tmp").glob(f"OSL_PIPE_*{office.folder.name}"))
+    assert not office.folder.exists()

@@ -215,11 +215,22 @@ def _explicit(destination: Any) -> Any:
 
 
 def convert(source: Path, libreoffice: LibreOffice, work: Path) -> Path:
-    """``source`` converted to PDF in ``work``, by LibreOffice with its profile in ``work``.
+    """``source`` converted to PDF in ``work``: by this worker's LibreOffice, kept open, if any.
 
-    A first start only makes the profile and asks to be started again
-    (status 81), as the launcher would.
+    Otherwise by a LibreOffice of its own, with its profile in ``work``: a
+    first start only makes the profile and asks to be started again (status
+    81), as the launcher would.
     """
+    from briefpack.build.warm_office import give_up, warm_office
+
+    target = work / (source.stem + ".pdf")
+    office = warm_office(libreoffice.program)
+    if office is not None:
+        try:
+            office.convert(source, target, CONVERSION_TIMEOUT)
+            return target
+        except Exception:  # whatever failed, the worker converts the plain way from now on
+            give_up(libreoffice.program)
     profile = (work / "profile").as_uri()
     command = [
         libreoffice.program,
@@ -234,7 +245,6 @@ def convert(source: Path, libreoffice: LibreOffice, work: Path) -> Path:
         str(work),
         str(source),
     ]
-    target = work / (source.stem + ".pdf")
     for _ in range(2):
         result = run_program(command, work, CONVERSION_TIMEOUT)
         if result.returncode != _RESTART:
