@@ -19,6 +19,8 @@ import docx
 import pdfplumber
 import pytest
 import uharfbuzz as hb
+from test_docx_variants import ANSWERS, write
+from test_docx_variants import settings as debrief_settings
 
 from briefpack.build.chosen_settings import choose_theme, resolve_settings
 from briefpack.content.validate import load_pack
@@ -224,3 +226,16 @@ def test_a_pack_without_speakers_has_no_speakers_column_in_either_format(tmp_pat
         text = document.pages[1].extract_text() or ""
     assert "DAY TIME SESSION QUESTIONS" in text
     assert "SPEAKERS" not in text
+
+
+def test_the_debriefs_tables_have_the_pdfs_columns(tmp_path: Path) -> None:
+    data = render_docx(write(tmp_path), debrief_settings(answers=ANSWERS)).data
+    tally, follow_ups = docx.Document(io.BytesIO(data)).tables[:2]
+    grid = word_grid(data)
+    # The counts 28 mm each (pack.css, .debrief-table .col-count), the session the rest.
+    assert grid[1:] == pytest.approx([28 * MM] * 3, abs=0.1)
+    assert sum(grid) == pytest.approx((210 - 20 - 20) * MM, abs=0.5)
+    styles = [cell.paragraphs[0].style.name for cell in tally.rows[1].cells]
+    assert styles == ["Briefing Table Text"] + ["Briefing Table Count"] * 3
+    widths = [cell.width.mm for cell in follow_ups.rows[0].cells]
+    assert widths[0] / sum(widths) == pytest.approx(0.35, abs=0.01)

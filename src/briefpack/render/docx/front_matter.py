@@ -14,11 +14,11 @@ from collections.abc import Mapping, Sequence
 from docx.document import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from briefpack.model import Pack
-from briefpack.render.column_widths import changes_widths
+from briefpack.render.column_widths import GAP_MM, changes_widths, text_width_mm
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.body import Body
 from briefpack.render.docx.style_finish import right_aligned
@@ -27,6 +27,14 @@ from briefpack.render.view import ChangesPage, Debrief, GivenAnswer, Labels, Pac
 
 #: What follows a leader's tab, so that every layout engine draws the leader.
 ZERO_WIDTH_SPACE = "\u200b"
+
+
+#: A data table's cells, padded as the PDF's (pack.css, ``.glance-table td``): on their right
+#: only, so that the text lines up with the margin, and 2.4 mm above and below.
+TABLE_PADDING = {"top": 2.4, "left": 0.0, "bottom": 2.4, "right": GAP_MM}
+#: The debrief's count columns, and the share of its follow-ups' width their questions take.
+DEBRIEF_COUNT_MM = 28.0
+FOLLOW_UP_QUESTION_SHARE = 0.35
 
 
 def fixed_grid(table: Table, widths: Sequence[float], margins: Mapping[str, float]) -> None:
@@ -47,6 +55,19 @@ def fixed_grid(table: Table, widths: Sequence[float], margins: Mapping[str, floa
     for side in (side for side in ("top", "left", "bottom", "right") if side in margins):
         cell_margins.append(ooxml.element(f"w:{side}", w=twips(margins[side]), type="dxa"))
     ooxml.insert_before(properties, cell_margins, ("w:tblLook", "w:tblCaption", "w:tblDescription"))
+
+
+def table_cell(cell: _Cell, width: float, count: bool) -> None:
+    """A cell ``width`` millimetres wide; a count's (right-aligned by its style) has the gap
+    between columns on its left, where a text's has it on its right."""
+    cell.width = Mm(width)
+    if not count:
+        return
+    margins = ooxml.element("w:tcMar")
+    margins.append(ooxml.element("w:left", w=twips(GAP_MM), type="dxa"))
+    margins.append(ooxml.element("w:right", w="0", type="dxa"))
+    following = ("w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+    ooxml.insert_before(cell._tc.get_or_add_tcPr(), margins, following)
 
 
 def twips(mm: float) -> str:
@@ -115,35 +136,49 @@ class FrontMatter:
                 self.body.reset(section.add_paragraph(), line, "Briefing Change Detail")
 
     def _debrief_page(self, debrief: Debrief) -> None:
-        """A debrief's first page: per session, what was answered; then every follow-up."""
+        """A debrief's first page: per session, what was answered; then every follow-up.
+
+        Its tables' columns are the PDF's (pack.css, ``.debrief-table``,
+        ``.follow-up-table``): the counts 28 mm each, right-aligned, the session the rest;
+        a follow-up's question 35 % of the width.
+        """
         labels = self.labels
         self.body.paragraph(labels.debrief, "Briefing Front Title")
+        for name in ("Briefing Table Count", "Briefing Table Count Heading"):
+            right_aligned(self.document.styles[name])
+        text = text_width_mm(self.settings.chosen_theme, self.settings.paper)
+        widths = (round(text - 3 * DEBRIEF_COUNT_MM, 2), *(DEBRIEF_COUNT_MM,) * 3)
         table = self.document.add_table(rows=1, cols=4)
         table.style = self.document.styles["Briefing Table"]
+        table.autofit = False
+        fixed_grid(table, widths, TABLE_PADDING)
         headings = (labels.session, labels.answered, labels.unanswered, labels.follow_ups)
-        for cell, text in zip(table.rows[0].cells, headings, strict=True):
-            self.body.reset(cell.paragraphs[0], text, "Briefing Table Heading")
+        for index, (cell, text_) in enumerate(zip(table.rows[0].cells, headings, strict=True)):
+            style = "Briefing Table Count Heading" if index else "Briefing Table Heading"
+            table_cell(cell, widths[index], count=index > 0)
+            self.body.reset(cell.paragraphs[0], text_, style)
         ooxml.repeat_as_header(table.rows[0])
         for tally in debrief.tallies:
             cells = table.add_row().cells
-            texts = (
-                tally.heading,
-                str(tally.answered),
-                str(tally.unanswered),
-                str(tally.follow_ups),
-            )
-            for cell, text in zip(cells, texts, strict=True):
-                self.body.reset(cell.paragraphs[0], text, "Briefing Table Text")
+            counts = (tally.answered, tally.unanswered, tally.follow_ups)
+            texts = (tally.heading, *(str(count) for count in counts))
+            for index, (cell, value) in enumerate(zip(cells, texts, strict=True)):
+                table_cell(cell, widths[index], count=index > 0)
+                style = "Briefing Table Count" if index else "Briefing Table Text"
+                self.body.reset(cell.paragraphs[0], value, style)
         self.body.paragraph(labels.follow_ups, "Briefing Debrief Heading")
         if not debrief.follow_ups:
             self.body.paragraph(labels.no_follow_ups, "Briefing Speakers")
             return
         listing = self.document.add_table(rows=1, cols=2)
         listing.style = self.document.styles["Briefing Table"]
-        for cell, text in zip(
+        listing.autofit = False
+        question = round(text * FOLLOW_UP_QUESTION_SHARE, 2)
+        fixed_grid(listing, (question, round(text - question, 2)), TABLE_PADDING)
+        for cell, text_ in zip(
             listing.rows[0].cells, (labels.question, labels.follow_up), strict=True
         ):
-            self.body.reset(cell.paragraphs[0], text, "Briefing Table Heading")
+            self.body.reset(cell.paragraphs[0], text_, "Briefing Table Heading")
         ooxml.repeat_as_header(listing.rows[0])
         for follow_up in debrief.follow_ups:
             cells = listing.add_row().cells

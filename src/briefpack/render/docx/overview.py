@@ -12,16 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from docx.shared import Mm
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from briefpack.model.both_versions import Side
 from briefpack.model.pack import AttendeeVersions
 from briefpack.model.rich_text import Markdown
-from briefpack.render.column_widths import GAP_MM, glance_widths
+from briefpack.render.column_widths import glance_widths
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.contents import Contents
-from briefpack.render.docx.front_matter import fixed_grid, twips
+from briefpack.render.docx.front_matter import TABLE_PADDING, fixed_grid, table_cell
 from briefpack.render.docx.markdown_writer import RichText
 from briefpack.render.docx.style_finish import right_aligned
 from briefpack.render.view import AttendeeCard, Glance, PackView
@@ -61,16 +60,13 @@ class Overview(Contents):
         table = self.document.add_table(rows=1, cols=len(headings))
         table.style = self.document.styles["Briefing Table"]
         table.autofit = False
-        # Cells padded as the PDF's: on their right only, so that the text lines up with the
-        # margin, and 2.4 mm above and below.
-        padding = {"top": _ROW_PADDING_MM, "left": 0.0, "bottom": _ROW_PADDING_MM, "right": GAP_MM}
-        fixed_grid(table, widths, padding)
+        fixed_grid(table, widths, TABLE_PADDING)
         header = table.rows[0]
         ooxml.repeat_as_header(header)
         for index, (cell, text) in enumerate(zip(header.cells, headings, strict=True)):
             count = index >= first_count
             style = "Briefing Table Count Heading" if count else "Briefing Table Heading"
-            _glance_cell(cell, widths[index], count)
+            table_cell(cell, widths[index], count)
             self.body.reset(cell.paragraphs[0], text, style)
         for session in (session for day in self.days for session in day.sessions):
             assert session.row is not None
@@ -87,7 +83,7 @@ class Overview(Contents):
                 texts.append(session.row(lambda r: [str(r.pre_reads)] if r.pre_reads else []))
             for index, (cell, (old, new)) in enumerate(zip(row.cells, texts, strict=True)):
                 count = index >= first_count
-                _glance_cell(cell, widths[index], count)
+                table_cell(cell, widths[index], count)
                 style = "Briefing Table Count" if count else "Briefing Table Text"
                 paragraph = self.body.reset(cell.paragraphs[0], "", style)
                 # The day in bold, as the PDF sets it (semibold); times and speakers muted.
@@ -154,27 +150,6 @@ _GLANCE_RUNS: dict[int, str | None] = {
     2: None,
     3: "Briefing Table Muted",
 }
-#: The space above and below a row's text (pack.css: ``.glance-table td``).
-_ROW_PADDING_MM = 2.4
-#: The gap between the table's columns, in twentieths of a point: after a column's
-#: text, before a count's (right-aligned), as the PDF pads its cells.
-_GAP = twips(GAP_MM)
-#: What follows ``w:tcMar`` in ``w:tcPr``.
-_AFTER_CELL_MARGINS = ("w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
-
-
-def _glance_cell(cell: _Cell, width: float, count: bool) -> None:
-    """A cell ``width`` millimetres wide; a count's (right-aligned by its style) has its
-    gap on its left."""
-    cell.width = Mm(width)
-    if not count:
-        return
-    margins = ooxml.element("w:tcMar")
-    margins.append(ooxml.element("w:left", w=_GAP, type="dxa"))
-    margins.append(ooxml.element("w:right", w="0", type="dxa"))
-    ooxml.insert_before(cell._tc.get_or_add_tcPr(), margins, _AFTER_CELL_MARGINS)
-
-
 #: One attendee in a cell of the grid: which versions show them, their card in
 #: each, and their biography (its changes marked).
 _Card = tuple[Side, Pair[AttendeeCard], Markdown | None]
