@@ -41,6 +41,7 @@ SPEAKERS_SHARE = 0.28
 SESSION_SHARE = 0.3
 #: Where a line may break: spaces (not no-break ones), and after a hyphen or a dash.
 _BREAKS = re.compile(r"[ \t\n\u2009\u200b]+|(?<=[-\u2010\u2013\u2014/])")
+_SPACES = re.compile(r"[ \t\n\u2009\u200b]+")
 _DIGITS = "0123456789"
 _MM = 72 / 25.4
 
@@ -81,9 +82,11 @@ def changes_widths(theme: Theme, paper: str) -> tuple[float, float, float]:
     return (CHANGE_KIND_MM, round(entry, 2), CHANGE_PAGE_MM)
 
 
-def words(text: str) -> list[str]:
-    """The pieces of ``text`` a line never breaks inside (no-break spaces hold)."""
-    return [word for word in _BREAKS.split(text) if word]
+def words(text: str, hyphens: bool = True) -> list[str]:
+    """The pieces of ``text`` a line never breaks inside (no-break spaces hold); without
+    ``hyphens``, a hyphenated word is one piece (a heading's "PRE-READS" stays whole)."""
+    pieces = _BREAKS.split(text) if hyphens else _SPACES.split(text)
+    return [word for word in pieces if word]
 
 
 class Measure:
@@ -133,7 +136,7 @@ def glance_widths(
         return max(
             (
                 measure.width(w.upper(), (600, 700), HEADING_SIZE, HEADING_TRACKING)
-                for w in words(label)
+                for w in words(label, hyphens=False)
             ),
             default=0.0,
         )
