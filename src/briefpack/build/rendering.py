@@ -45,10 +45,12 @@ def render_job(job: Job) -> Rendered:
     if job.step is not None:
         assert format_.render_step is not None
         return format_.render_step(job.pack, job.settings, job.step)
+    if job.libreoffice is not None:
+        from briefpack.build.word_layout import numbered_copy, prepare
+
+        prepare(job.libreoffice)  # LibreOffice starts while the copy renders
     output = format_.render(job.pack, job.settings)
     if job.libreoffice is not None:
-        from briefpack.build.word_layout import numbered_copy
-
         # The contents' page numbers, as LibreOffice lays the finished copy out.
         numbered = numbered_copy(output.data, job.libreoffice, str(job.target))
         return output._replace(data=numbered)

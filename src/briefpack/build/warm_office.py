@@ -54,16 +54,16 @@ class WarmOffice:
             start_new_session=True,
             preexec_fn=_term_with_parent,  # workers are single-threaded
         )
-        try:
-            if self._read(START_TIMEOUT).get("ready") is not True:
-                raise RuntimeError("LibreOffice did not start behind the bridge")
-        except BaseException:
-            self.close()
-            raise
+        # Not waited for here: LibreOffice starts while the worker renders the copy.
+        self._ready = False
 
     def convert(self, source: Path, target: Path, timeout: float) -> None:
         """Convert ``source`` to the PDF ``target``, or raise why not."""
         with self._lock:
+            if not self._ready:
+                if self._read(START_TIMEOUT).get("ready") is not True:
+                    raise RuntimeError("LibreOffice did not start behind the bridge")
+                self._ready = True
             stdin = self._process.stdin
             assert stdin is not None
             request = {"source": str(source.resolve()), "target": str(target.resolve())}
@@ -108,7 +108,10 @@ _OFFICES: dict[tuple[int, str], WarmOffice | None] = {}
 
 
 def warm_office(program: str) -> WarmOffice | None:
-    """This process's LibreOffice for ``program``, started on first use; ``None`` if it cannot."""
+    """This process's LibreOffice for ``program``, started on first use; ``None`` if it cannot.
+
+    Returns at once: the first conversion waits for LibreOffice to be ready.
+    """
     key = (os.getpid(), program)
     if key not in _OFFICES:
         _OFFICES[key] = None

@@ -137,6 +137,13 @@ def numbered_copy(docx: bytes, libreoffice: LibreOffice, name: str) -> bytes:
         return docx
 
 
+def prepare(libreoffice: LibreOffice) -> None:
+    """Start this worker's LibreOffice, if it keeps one, while the copy is being rendered."""
+    from briefpack.build.warm_office import warm_office
+
+    warm_office(libreoffice.program)
+
+
 def number_contents(docx: bytes, libreoffice: LibreOffice) -> bytes:
     """``docx`` with its contents' page numbers as LibreOffice paginates the numbered copy.
 
