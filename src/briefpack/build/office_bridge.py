@@ -79,6 +79,8 @@ def main(program: str, folder: Path) -> None:
             except Exception as error:  # LibreOffice's, whatever it is: told, not fatal
                 _answer({"error": f"{type(error).__name__}: {error}"})
     finally:
+        if desktop is None:
+            office.terminate()  # stopped while it started: no connection to close it by
         with contextlib.suppress(Exception):
             desktop.terminate()
         try:
