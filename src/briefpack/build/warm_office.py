@@ -132,6 +132,18 @@ def give_up(program: str) -> None:
         office.close()
 
 
+def office_python(program: str) -> str | None:
+    """LibreOffice's Python for ``program``, if it can drive LibreOffice (has ``uno``)."""
+    python = _python_of(program)
+    if python is None:
+        return None
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        probe = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=30)
+        if probe.returncode == 0:
+            return python
+    return None
+
+
 def _term_with_parent() -> None:
     """In the bridge, before exec: SIGTERM when the worker dies, which it ends properly on."""
     with contextlib.suppress(Exception):
