@@ -312,6 +312,29 @@ def test_a_libreoffice_that_fails_costs_the_copy_its_numbers_not_the_copy(
     assert "up to date " + str(out / "pack" / "sessions" / "01-strategy.docx") in err + _
 
 
+def test_a_copy_left_unnumbered_is_laid_out_again_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    fake.write_text('#!/bin/sh\n[ "$1" = --version ] && echo "LibreOffice 0.0" && exit 0\nexit 1\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    (tmp_path / "pack.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
+    out = tmp_path / "out"
+    command = ["build", str(tmp_path / "pack.yaml"), "-o", str(out), "-f", "docx"]
+    command += ["--word-page-numbers", "-v", "--cache", str(tmp_path / "cache")]
+    code, _, err = run(*command)
+    assert code == 0, err
+    # The same LibreOffice, the same inputs: the copy without numbers is neither
+    # up to date nor taken from the cache, but laid out (and failing) again.
+    code, out_text, err = run(*command)
+    assert code == 0, err
+    assert "wrote " + str(out / "pack" / "pack.docx") in err + out_text
+    assert "the contents keep no page numbers" in err
+    assert "up to date " + str(out / "pack" / "sessions" / "01-strategy.docx") in err + out_text
+
+
 @pytest.mark.skipif(not Path("/proc/self").exists(), reason="reads /proc")
 def test_a_program_that_overstays_is_killed_with_all_it_started(tmp_path: Path) -> None:
     started = time.monotonic()

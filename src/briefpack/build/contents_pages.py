@@ -56,6 +56,12 @@ def page_references(docx: bytes) -> list[str]:
     return list(dict.fromkeys(bookmark for bookmark, _ in _page_fields(root)))
 
 
+def awaits_numbers(docx: bytes) -> bool:
+    """Whether ``docx`` has contents numbers still to fill (its layout failed, or never ran)."""
+    settings = _read(docx, _SETTINGS)
+    return settings.find(_w("updateFields")) is not None and bool(page_references(docx))
+
+
 def fill_contents_pages(docx: bytes, pages: Mapping[str, str]) -> bytes:
     """``docx`` with each ``PAGEREF`` field's result the page of its bookmark in ``pages``.
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from briefpack.build.jobs import Job, describe_job
 from briefpack.build.options import BuildOptions
 from briefpack.build.system import require_renderer
+from briefpack.build.word_layout import numbering_failed
 from briefpack.errors import BriefpackError
 from briefpack.render.formats import FORMAT_TABLE
 from briefpack.render.rendered import Rendered
@@ -101,6 +102,7 @@ def rendered(
             cache is not None
             and id(job) not in from_cache
             and not isinstance(outcome, BriefpackError)
+            and not numbering_failed(job.libreoffice, outcome[0])
         ):
             cache.put(job.inputs, job.output_format, *outcome)
         yield output

@@ -137,6 +137,17 @@ def numbered_copy(docx: bytes, libreoffice: LibreOffice, name: str) -> bytes:
         return docx
 
 
+def numbering_failed(libreoffice: LibreOffice | None, data: bytes) -> bool:
+    """Whether a copy meant to be numbered by ``libreoffice`` came out without its numbers.
+
+    Such a copy is written, but neither cached nor recorded as up to date:
+    the next build tries the layout again rather than keep it.
+    """
+    from briefpack.build.contents_pages import awaits_numbers
+
+    return libreoffice is not None and awaits_numbers(data)
+
+
 def prepare(libreoffice: LibreOffice) -> None:
     """Start this worker's LibreOffice, if it keeps one, while the copy is being rendered."""
     from briefpack.build.warm_office import warm_office

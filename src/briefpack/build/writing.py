@@ -15,6 +15,7 @@ from briefpack.build.files import write_atomically
 from briefpack.build.jobs import Job
 from briefpack.build.manifests import manifest_entry
 from briefpack.build.report import BuildReport, Notify
+from briefpack.build.word_layout import numbering_failed
 from briefpack.errors import BriefpackError
 from briefpack.model import pack_images
 from briefpack.model.theme import Theme
@@ -48,7 +49,10 @@ class OutputWriter:
         except BriefpackError as error:
             self._failed(job, error, seconds)
             return
-        self.entries[job.target] = manifest_entry(job, data, pages)
+        entry = manifest_entry(job, data, pages)
+        if numbering_failed(job.libreoffice, data):
+            entry["inputs"] = ""  # never up to date: the next build lays it out again
+        self.entries[job.target] = entry
         self.report.written.append(job.target)
         self.notify("written", job.target, seconds)
 
