@@ -25,7 +25,7 @@ from briefpack.render.docx.embedded_fonts import as_word_face
 from briefpack.render.docx.writer import render_docx
 from briefpack.render.settings import RenderSettings
 
-from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, valid
+from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, run, valid
 from docx_helpers import NS, W
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -253,6 +253,30 @@ def test_a_font_whose_licence_forbids_embedding_is_named_with_a_warning_at_its_l
     (tmp_path / "locked.docx").write_bytes(data)
     assert "DejaVu Sans" in style_fonts(data)
     assert sorted(embedded_fonts(data)) == ["Inter", "Noto Sans Mono"]
+
+
+def test_validate_and_build_say_at_its_line_that_a_font_may_not_be_embedded(
+    tmp_path: Path,
+) -> None:
+    font = TTFont(DEJAVU)
+    font["OS/2"].fsType = 0x0002
+    restricted = io.BytesIO()
+    font.save(restricted)
+    theme_with(
+        tmp_path,
+        "name: brand\nfonts:\n  body:\n    regular: fonts/Locked.ttf\n",
+        {"Locked.ttf": restricted.getvalue()},
+    )
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(MINIMAL_PACK + "options:\n  theme: brand\n", encoding="utf-8")
+    line = f"{tmp_path / 'brand' / 'theme.yaml'}:4:14: warning: 'regular'"
+    code, _, err = run("validate", str(pack))
+    assert code == 0, err
+    assert line in err
+    out = tmp_path / "out"
+    code, _, err = run("build", str(pack), "-o", str(out), "-f", "docx")
+    assert code == 0, err
+    assert line in err
 
 
 @pytest.mark.parametrize("fs_type", [0x0000, 0x0008, 0x0100, 0x0004, 0x0200])

@@ -47,8 +47,8 @@ def choose_theme(spec: str | None, folder: Path, where: Mark | str | None = None
 
 
 def theme_warnings(theme: Theme) -> list[Problem]:
-    """What a build and ``validate`` warn of in ``theme``: text colours too faint to read."""
-    return [
+    """What a build and ``validate`` warn of in ``theme``: fonts it may not embed, faint colours."""
+    faint = [
         Problem(
             str(theme.folder / THEME_FILE),
             f"warning: {text} text on {background} has a contrast of {ratio}:1, "
@@ -56,6 +56,7 @@ def theme_warnings(theme: Theme) -> list[Problem]:
         )
         for text, background, ratio in theme.colours.contrast_failures()
     ]
+    return [*theme.warnings, *faint]
 
 
 @cache
