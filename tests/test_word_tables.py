@@ -239,3 +239,13 @@ def test_the_debriefs_tables_have_the_pdfs_columns(tmp_path: Path) -> None:
     assert styles == ["Briefing Table Text"] + ["Briefing Table Count"] * 3
     widths = [cell.width.mm for cell in follow_ups.rows[0].cells]
     assert widths[0] / sum(widths) == pytest.approx(0.35, abs=0.01)
+
+
+def test_the_word_glance_table_is_ruled_as_the_pdfs() -> None:
+    table = docx.Document(io.BytesIO(outputs("en", "executive")[1])).tables[0]
+    borders = table._tbl.tblPr.find(f"{W}tblBorders")
+    assert borders.find(f"{W}top").get(f"{W}val") == "nil"  # no line above the headings
+    assert borders.find(f"{W}insideH").get(f"{W}color") == "D5DBE3"  # the theme's rule
+    for cell in table.rows[0].cells:
+        under = cell._tc.tcPr.find(f"{W}tcBorders/{W}bottom")
+        assert (under.get(f"{W}sz"), under.get(f"{W}color")) == ("8", "1B1F24")  # 1 pt, ink

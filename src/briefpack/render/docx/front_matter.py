@@ -22,6 +22,7 @@ from briefpack.render.column_widths import GAP_MM, changes_widths, text_width_mm
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.body import Body
 from briefpack.render.docx.style_finish import right_aligned
+from briefpack.render.docx.style_specs import Look
 from briefpack.render.settings import RenderSettings
 from briefpack.render.view import ChangesPage, Debrief, GivenAnswer, Labels, PackView
 
@@ -68,6 +69,24 @@ def table_cell(cell: _Cell, width: float, count: bool) -> None:
     margins.append(ooxml.element("w:right", w="0", type="dxa"))
     following = ("w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
     ooxml.insert_before(cell._tc.get_or_add_tcPr(), margins, following)
+
+
+def rule_table(table: Table, rule: str, ink: str) -> None:
+    """Rule ``table`` as the PDF's (pack.css, ``.glance-table``): a 1 pt line in ``ink``
+    under its header row, hairlines in ``rule`` under every other row, none above."""
+    borders = ooxml.element("w:tblBorders")
+    borders.append(ooxml.element("w:top", val="nil"))
+    for side in ("bottom", "insideH"):
+        borders.append(ooxml.element(f"w:{side}", val="single", sz="4", space="0", color=rule))
+    following = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")
+    ooxml.insert_before(table._tbl.tblPr, borders, (*following, "w:tblDescription"))
+    for cell in table.rows[0].cells:
+        under = ooxml.element("w:tcBorders")
+        under.append(ooxml.element("w:bottom", val="single", sz="8", space="0", color=ink))
+        cell_following = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText")
+        ooxml.insert_before(
+            cell._tc.get_or_add_tcPr(), under, (*cell_following, "w:vAlign", "w:hideMark")
+        )
 
 
 def twips(mm: float) -> str:
@@ -152,12 +171,14 @@ class FrontMatter:
         table.style = self.document.styles["Briefing Table"]
         table.autofit = False
         fixed_grid(table, widths, TABLE_PADDING)
+        look = Look.of(self.settings.chosen_theme)
         headings = (labels.session, labels.answered, labels.unanswered, labels.follow_ups)
         for index, (cell, text_) in enumerate(zip(table.rows[0].cells, headings, strict=True)):
             style = "Briefing Table Count Heading" if index else "Briefing Table Heading"
             table_cell(cell, widths[index], count=index > 0)
             self.body.reset(cell.paragraphs[0], text_, style)
         ooxml.repeat_as_header(table.rows[0])
+        rule_table(table, look.hairline, look.text)
         for tally in debrief.tallies:
             cells = table.add_row().cells
             counts = (tally.answered, tally.unanswered, tally.follow_ups)
@@ -180,6 +201,7 @@ class FrontMatter:
         ):
             self.body.reset(cell.paragraphs[0], text_, "Briefing Table Heading")
         ooxml.repeat_as_header(listing.rows[0])
+        rule_table(listing, look.hairline, look.text)
         for follow_up in debrief.follow_ups:
             cells = listing.add_row().cells
             self.body.reset(cells[0].paragraphs[0], follow_up.question, "Briefing Table Text")

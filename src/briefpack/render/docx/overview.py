@@ -20,9 +20,10 @@ from briefpack.model.rich_text import Markdown
 from briefpack.render.column_widths import glance_widths
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.contents import Contents
-from briefpack.render.docx.front_matter import TABLE_PADDING, fixed_grid, table_cell
+from briefpack.render.docx.front_matter import TABLE_PADDING, fixed_grid, rule_table, table_cell
 from briefpack.render.docx.markdown_writer import RichText
 from briefpack.render.docx.style_finish import right_aligned
+from briefpack.render.docx.style_specs import Look
 from briefpack.render.view import AttendeeCard, Glance, PackView
 from briefpack.render.view.paired import Pair, PairedDay, PairedSession
 
@@ -63,6 +64,8 @@ class Overview(Contents):
         fixed_grid(table, widths, TABLE_PADDING)
         header = table.rows[0]
         ooxml.repeat_as_header(header)
+        look = Look.of(theme)
+        rule_table(table, look.hairline, look.text)
         for index, (cell, text) in enumerate(zip(header.cells, headings, strict=True)):
             count = index >= first_count
             style = "Briefing Table Count Heading" if count else "Briefing Table Heading"
