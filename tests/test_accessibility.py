@@ -435,7 +435,7 @@ def test_the_word_copy_has_headings_only_from_styles_and_no_blank_paragraphs(
         expected.append((1, wording_for("en").day_heading(day.date)))
         for session in day.sessions:
             expected.append((2, session.title))
-            expected += [(3, f"{n}. {q.title}") for n, q in enumerate(session.questions, 1)]
+            expected += [(3, f"{n} {q.title}") for n, q in enumerate(session.questions, 1)]
     assert outline_levels((out / "pack.docx").read_bytes()) == expected
     changes = outline_levels((out / "pack.changes.docx").read_bytes())
     # The cover, then the changes page (front matter, after the cover), then the pack's own.
