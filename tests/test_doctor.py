@@ -14,7 +14,7 @@ from briefpack.doctor import run_checks
 from briefpack.render.builtin_themes import templates_dir
 from briefpack.render.pdf import SUBSETTER_INSTALL
 
-from conftest import WITHOUT_HARFBUZZ_SUBSET, libreoffice_with_uno
+from conftest import WITHOUT_HARFBUZZ_SUBSET
 
 RUN_CLI = "from briefpack.cli import main; main()"
 
@@ -95,12 +95,7 @@ def test_an_installed_libreoffice_is_reported_with_what_it_does() -> None:
     check = next(check for check in run_checks(templates_dir()) if check.name == "LibreOffice")
     assert check.found.startswith("LibreOffice ")
     assert "; numbers the Word copies' contents" in check.found
-    # Kept open per worker where its Python has uno; else a note says how to get that.
-    if libreoffice_with_uno():
-        assert check.status == "ok"
-    else:
-        assert check.status == "note"
-        assert "apt-get install python3-uno" in check.advice
+    assert check.status == "ok"
 
 
 def test_a_broken_theme_font_is_named(tmp_path: Path) -> None:

@@ -25,7 +25,6 @@ from briefpack.build.contents_pages import (
     page_references,
     with_section_marks,
 )
-from briefpack.build.warm_office import give_up, warm_office
 from briefpack.build.word_layout import find_libreoffice, run_program
 
 from conftest import BUNDLED_PACK, MINIMAL_PACK, libreoffice_with_uno, run
@@ -291,6 +290,30 @@ def test_numbered_copies_are_the_same_bytes_on_one_worker_or_two(tmp_path: Path)
     assert all(number for _, number in entries(tmp_path / "out1" / "pack" / "pack.docx"))
 
 
+@needs_libreoffice
+def test_a_copy_is_numbered_the_same_whatever_was_laid_out_before_it(tmp_path: Path) -> None:
+    # An English pack, then one whose Greek letters the English copy's fonts lack:
+    # each layout must use the copy's own embedded fonts, not the previous one's.
+    english = BUNDLED_PACK.read_text(encoding="utf-8")
+    greek = re.sub(
+        r"^(\s+- title: )([\"']?)", r"\1\2Ωμέγα Ψυχή Ξένος Φως ", english, flags=re.MULTILINE
+    )
+    (tmp_path / "aa.yaml").write_text(english, encoding="utf-8")
+    (tmp_path / "zz.yaml").write_text(greek, encoding="utf-8")
+    built = []
+    for packs in (["aa.yaml", "zz.yaml"], ["zz.yaml"]):
+        out = tmp_path / f"out{len(packs)}"
+        code, _, err = run(
+            "build", *(str(tmp_path / pack) for pack in packs), "-o", str(out), "-f", "docx",
+            "--no-sessions", "--word-page-numbers", "-j", "1",
+        )  # fmt: skip
+        assert code == 0, err
+        built.append(out / "zz" / "zz.docx")
+    assert built[0].read_bytes() == built[1].read_bytes()
+    pdfs = convert({"zz": built[0]}, tmp_path / "converted")
+    assert linked_pages(pdfs["zz"], "Contents") == [number for _, number in entries(built[0])]
+
+
 def test_a_libreoffice_that_fails_costs_the_copy_its_numbers_not_the_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -410,28 +433,3 @@ def test_libreoffice_updates_the_contents_to_the_same_numbers(
             position += 1  # raises IndexError if an entry of ours is not there
         assert theirs[position][1] == number, text
         position += 1
-
-
-@pytest.mark.skipif(
-    not libreoffice_with_uno(), reason="needs LibreOffice and its python3-uno (Debian packages)"
-)
-def test_a_worker_keeps_one_libreoffice_open_and_closes_it_properly(
-    plain_copy: Path, tmp_path: Path
-) -> None:
-    found = find_libreoffice(os.environ)
-    assert found is not None
-    office = warm_office(found.program)
-    assert office is not None
-    assert warm_office(found.program) is office  # one per process, kept
-    for number in (1, 2):
-        target = tmp_path / f"copy{number}.pdf"
-        office.convert(plain_copy, target, 120)
-        with pikepdf.open(target) as pdf:
-            assert {"d1", "s1", "s1q1"} <= {str(key)[1:] for key in pdf.Root.Dests.keys()}  # noqa: SIM118
-    pipes = {path.name for path in Path("/tmp").glob("OSL_PIPE_*")}
-    give_up(found.program)
-    assert warm_office(found.program) is None  # after a failure, never again in this process
-    # Closed, not killed: LibreOffice removed its pipes from /tmp, and its folder is gone.
-    assert {path.name for path in Path("/tmp").glob("OSL_PIPE_*briefpack-*")} <= pipes
-    assert not any(Path("/tmp").glob(f"OSL_PIPE_*{office.folder.name}"))
-    assert not office.folder.exists()

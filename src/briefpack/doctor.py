@@ -190,7 +190,6 @@ def _theme_fonts(theme: Path) -> Check:
 
 def _libreoffice() -> Check:
     """LibreOffice lays the Word copies out to number their contents; without it they are not."""
-    from briefpack.build.warm_office import office_python
     from briefpack.build.word_layout import INSTALL, find_libreoffice
 
     found = find_libreoffice(os.environ, exact=True)
@@ -200,13 +199,5 @@ def _libreoffice() -> Check:
             "optional",
             "not found; the Word copies' contents get no page numbers until Word updates them",
             f"to have them written in, install LibreOffice: {INSTALL}",
-        )
-    if office_python(found.program) is None:
-        return Check(
-            "LibreOffice",
-            "note",
-            f"{found.version}; numbers the Word copies' contents, started for each layout",
-            "for layouts about 4x faster (one LibreOffice kept open per worker), install its "
-            "Python's uno: apt-get install python3-uno",
         )
     return Check("LibreOffice", "ok", f"{found.version}; numbers the Word copies' contents")

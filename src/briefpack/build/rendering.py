@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from briefpack.build.jobs import Job, describe_job
 from briefpack.build.options import BuildOptions
 from briefpack.build.system import require_renderer
-from briefpack.build.word_layout import numbering_failed
+from briefpack.build.word_layout import numbered_copy, numbering_failed
 from briefpack.errors import BriefpackError
 from briefpack.render.formats import FORMAT_TABLE
 from briefpack.render.rendered import Rendered
@@ -46,10 +46,6 @@ def render_job(job: Job) -> Rendered:
     if job.step is not None:
         assert format_.render_step is not None
         return format_.render_step(job.pack, job.settings, job.step)
-    if job.libreoffice is not None:
-        from briefpack.build.word_layout import numbered_copy, prepare
-
-        prepare(job.libreoffice)  # LibreOffice starts while the copy renders
     output = format_.render(job.pack, job.settings)
     if job.libreoffice is not None:
         # The contents' page numbers, as LibreOffice lays the finished copy out.

@@ -148,13 +148,6 @@ def numbering_failed(libreoffice: LibreOffice | None, data: bytes) -> bool:
     return libreoffice is not None and awaits_numbers(data)
 
 
-def prepare(libreoffice: LibreOffice) -> None:
-    """Start this worker's LibreOffice, if it keeps one, while the copy is being rendered."""
-    from briefpack.build.warm_office import warm_office
-
-    warm_office(libreoffice.program)
-
-
 def number_contents(docx: bytes, libreoffice: LibreOffice) -> bytes:
     """``docx`` with its contents' page numbers as LibreOffice paginates the numbered copy.
 
@@ -233,22 +226,17 @@ def _explicit(destination: Any) -> Any:
 
 
 def convert(source: Path, libreoffice: LibreOffice, work: Path) -> Path:
-    """``source`` converted to PDF in ``work``: by this worker's LibreOffice, kept open, if any.
+    """``source`` converted to PDF in ``work`` by a LibreOffice of its own, its profile in ``work``.
 
-    Otherwise by a LibreOffice of its own, with its profile in ``work``: a
-    first start only makes the profile and asks to be started again (status
-    81), as the launcher would.
+    A fresh LibreOffice for each layout, as ``soffice --convert-to`` is run
+    by anyone who checks the numbers: one kept open between copies kept the
+    first copy's embedded fonts for the next (a Greek copy laid out after
+    an English one fell back to DejaVu) and paginated long keep-together
+    chains differently, so its numbers were wrong.  A first start only
+    makes the profile and asks to be started again (status 81), as the
+    launcher would.
     """
-    from briefpack.build.warm_office import give_up, warm_office
-
     target = work / (source.stem + ".pdf")
-    office = warm_office(libreoffice.program)
-    if office is not None:
-        try:
-            office.convert(source, target, CONVERSION_TIMEOUT)
-            return target
-        except Exception:  # whatever failed, the worker converts the plain way from now on
-            give_up(libreoffice.program)
     profile = (work / "profile").as_uri()
     command = [
         libreoffice.program,
