@@ -170,6 +170,32 @@ def test_a_theme_made_outside_the_project_embeds_its_own_font(
     assert used_characters(data) <= set(map(chr, fonts["DejaVu Sans"]["regular"].getBestCmap()))
 
 
+def test_roles_of_one_typographic_family_keep_their_own_faces_under_their_own_names(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    # A narrow cut sold under the heading's typographic family (name 16) is its
+    # own family to Word (name 1), and the body must be set in it, not the heading's.
+    font = TTFont(DEJAVU)
+    font["name"].setName("DejaVu Sans Narrow", 1, 3, 1, 0x409)
+    font["name"].setName("DejaVu Sans", 16, 3, 1, 0x409)
+    narrow = io.BytesIO()
+    font.save(narrow)
+    theme = theme_with(
+        tmp_path,
+        "fonts:\n  heading:\n    regular: fonts/Sans.ttf\n  body:\n    regular: fonts/Narrow.ttf\n",
+        {"Sans.ttf": DEJAVU, "Narrow.ttf": narrow.getvalue()},
+    )
+    assert (theme.fonts.heading.word, theme.fonts.body.word) == (
+        "DejaVu Sans",
+        "DejaVu Sans Narrow",
+    )
+    data = render(valid(write_pack(MINIMAL_PACK)), theme)
+    (tmp_path / "narrow.docx").write_bytes(data)
+    fonts = embedded_fonts(data)
+    assert {"DejaVu Sans", "DejaVu Sans Narrow"} <= set(fonts)
+    assert {"DejaVu Sans", "DejaVu Sans Narrow"} <= style_fonts(data)
+
+
 def test_a_family_without_a_bold_lends_its_next_heavier_face_named_as_its_bold(
     write_pack: WritePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -343,8 +343,11 @@ def _complete(values: dict[str, Any], folder: Path, label: str) -> Theme:
 def _family_name(font: Path) -> str:
     """The family name a font file gives itself (its ``name`` table), for Word.
 
-    The typographic family (name 16) where the file gives one, else name 1: the
-    name under which Word and LibreOffice load the embedded faces together.
+    Name 1, the family of the four faces Word knows (regular, bold, italic,
+    bold italic), under which Word and LibreOffice load the embedded faces
+    together.  Not the typographic family (name 16): a body set in
+    DejaVu Sans Condensed (or Inter Medium) under a heading in DejaVu Sans
+    (or Inter) would be taken for the heading's family and set in its faces.
     """
     import io
 
@@ -353,7 +356,7 @@ def _family_name(font: Path) -> str:
     try:
         # Read first: a file TTFont opened itself would stay open when it raises.
         name = TTFont(io.BytesIO(font.read_bytes()), lazy=True)["name"]
-        family = name.getDebugName(16) or name.getDebugName(1)
+        family = name.getDebugName(1)
     except (OSError, TTLibError, KeyError):
         family = None
     return str(family) if family else font.stem.split("-")[0]
