@@ -220,3 +220,26 @@ def test_a_debriefs_cover_starts_a_page_after_its_tables(tmp_path: Path) -> None
         )
     ]
     assert breaks, "the debrief's tables and the cover share a page"
+
+
+def test_spaces_typed_twice_print_once_in_word_as_in_the_pdf(tmp_path: Path) -> None:
+    text = """\
+    title: Offsite
+    days:
+      - date: 2026-03-02
+        sessions:
+          - title: Strategy
+            start: "09:00"
+            end: "10:00"
+            questions:
+              - title: Direction
+                context: "Ha Noi, Viet Nam?  Lorem   ipsum, [see  here](https://example.com/a)."
+                question: "Where are we going?  `a  b`"
+    """
+    data = render_docx(write(tmp_path, text), settings()).data
+    (tmp_path / "spaces.docx").write_bytes(data)  # the output check: no repeated blanks
+    words = [node.text for node in part(data, "word/document.xml").iter(f"{{{NS['w']}}}t")]
+    joined = "".join(w or "" for w in words)
+    assert "Viet Nam? Lorem ipsum, " in joined
+    assert "see here" in joined
+    assert "a b" in joined  # inline code too, as HTML shows it

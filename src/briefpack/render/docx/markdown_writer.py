@@ -8,6 +8,7 @@ are embedded at their natural size up to the text column's width.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from docx.image.image import Image as DocxImage
@@ -124,9 +125,11 @@ class RichText:
         for inline in inlines:
             if isinstance(inline, Text):
                 style = _character_style(styles)
-                parent.append(ooxml.text_run(inline.text, style and self.body.style_id(style)))
+                text = collapsed(inline.text)
+                parent.append(ooxml.text_run(text, style and self.body.style_id(style)))
             elif isinstance(inline, Code):
-                parent.append(ooxml.text_run(inline.text, self.body.style_id("Briefing Code")))
+                code = collapsed(inline.text)
+                parent.append(ooxml.text_run(code, self.body.style_id("Briefing Code")))
             elif isinstance(inline, LineBreak):
                 parent.append(ooxml.line_break())
             elif isinstance(inline, Strong):
@@ -164,7 +167,8 @@ class RichText:
         link_style = self.body.style_id("Hyperlink")
         for inline in inlines:
             if isinstance(inline, Text | Code):
-                parent.append(ooxml.text_run(inline.text, link_style))
+                text = collapsed(inline.text)
+                parent.append(ooxml.text_run(text, link_style))
             elif isinstance(inline, Revision) and self.body.tracker is not None:
                 mark = self.body.tracker.inline(inline.kind)
                 parent.append(mark)
@@ -195,6 +199,19 @@ class RichText:
         ooxml.describe_picture(shape, image.alt)
         # Made at the paragraph's end by python-docx: moved to where it belongs.
         parent.append(run._r)
+
+
+def collapsed(text: str) -> str:
+    """``text`` with each run of spaces, tabs and line ends one space, as HTML shows it.
+
+    Two spaces typed after a full stop print as one in the PDF; in Word they
+    would stay two, which Word's accessibility checker reports as blank
+    characters used for spacing.  Inline code too (a code block keeps its lines).
+    """
+    return _WHITESPACE.sub(" ", text)
+
+
+_WHITESPACE = re.compile(r"[ \t\r\n]+")
 
 
 def _side(kind: RevisionKind) -> Side:
