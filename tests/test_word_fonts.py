@@ -351,3 +351,27 @@ def test_libreoffice_sets_the_copy_in_the_embedded_fonts(
     assert not any(
         name.startswith(("Carlito", "Caladea", "DejaVu", "Liberation")) for name in names
     )
+
+
+def test_emoji_are_set_in_the_emoji_font_the_copy_embeds(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    text = MINIMAL_PACK.replace("Where are we going?", "Where are we going? 🚀 Up 📈, ok 👩‍💻!")
+    data = render(valid(write_pack(text)))
+    (tmp_path / "emoji.docx").write_bytes(data)
+    document = xml(data, "word/document.xml")
+    runs = {
+        "".join(node.text or "" for node in run.iter(f"{{{W}}}t")): run
+        for run in document.iter(f"{{{W}}}r")
+    }
+    for emoji in ("🚀", "📈", "👩\u200d💻"):
+        fonts = runs[emoji].find("w:rPr/w:rFonts", NS)
+        assert fonts is not None, emoji
+        assert fonts.get(f"{{{W}}}ascii") == "Noto Emoji", emoji
+    assert "Where are we going? " in runs  # the words keep the style's font
+    fonts = embedded_fonts(data)
+    assert {"🚀", "📈", "💻"} <= set(map(chr, fonts["Noto Emoji"]["regular"].getBestCmap()))
+
+
+def test_a_copy_without_emoji_embeds_no_emoji_font(write_pack: WritePack) -> None:
+    assert "Noto Emoji" not in embedded_fonts(render(valid(write_pack(MINIMAL_PACK))))

@@ -27,6 +27,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 
 from briefpack.model.theme import FontFamily, Theme
+from briefpack.render.docx.emoji_runs import set_emoji_font
 from briefpack.render.docx.ooxml.font_embedding import (
     FONT_RELATIONSHIP,
     OBFUSCATED_FONT,
@@ -35,6 +36,7 @@ from briefpack.render.docx.ooxml.font_embedding import (
     set_embedded_faces,
     set_embedding_settings,
 )
+from briefpack.render.theme_css import emoji_font
 
 #: Always kept: what a reader may type, and the digits of page numbers Word fills in.
 ALWAYS_KEPT = frozenset(chr(code) for code in range(0x20, 0x7F)) | {"\u00a0"}
@@ -46,6 +48,10 @@ _FONT_TABLE_XML = (
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>'
 )
 _NO_SUBSETTING = 0x100
+
+
+#: The family Word names for emoji: the emoji font's own name (its name 1).
+EMOJI_FAMILY = "Noto Emoji"
 
 
 def word_faces(family: FontFamily) -> dict[str, Path]:
@@ -67,6 +73,8 @@ def embed_theme_fonts(document: Document, theme: Theme) -> None:
     present.  A role whose family the copy names but does not embed (the
     theme's ``word:``, or a licence that forbids it) is left to the reader's fonts.
     """
+    # Emoji first: their runs name the emoji font, which is then embedded like the rest.
+    emoji = set_emoji_font(document, emoji_font(), EMOJI_FAMILY)
     named = _named_fonts(document)
     # Roles of one name (a theme's body in its headings' family) share Word's faces:
     # the first role's, and what it lacks from the next (the body's italics).
@@ -76,6 +84,8 @@ def embed_theme_fonts(document: Document, theme: Theme) -> None:
             slots = families.setdefault(family.word, {})
             for slot, path in word_faces(family).items():
                 slots.setdefault(slot, path)
+    if emoji:
+        families[EMOJI_FAMILY] = {"regular": emoji_font()}
     if not families:
         return
     characters = "".join(sorted(_used_characters(document) | ALWAYS_KEPT))
