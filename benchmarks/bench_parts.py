@@ -180,7 +180,7 @@ def book_steps(pack: Any, settings: Any) -> None:
         lambda: render_part(pack, settings, parts.numbers_part(pack, settings, total))
     )
     join = parts.JoinSpec(
-        tuple(part.to_bytes() for part in ordered), numbers.pdf, parts.nested_parts(pack)
+        tuple(part.to_bytes() for part in ordered), numbers.pdf, parts.nested_parts(pack, settings)
     )
     book, join_seconds = timed(lambda: join_book(settings, join).data)
     print("briefpack's book of the same pack, tagged, step by step (warm, one process):")

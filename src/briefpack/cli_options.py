@@ -209,6 +209,16 @@ build_options = _together(
         "and write the page of each heading into the contents (no prompt to update fields "
         "on opening). Default: $BRIEFPACK_WORD_PAGE_NUMBERS, else on.",
     ),
+    click.option(
+        "--book-parts/--single-documents",
+        envvar="BRIEFPACK_BOOK_PARTS",
+        default=True,
+        show_default=True,
+        help="Make each PDF from parts rendered once per build and shared between the "
+        "outputs (the full pack's sessions are the session packs' and the recipients'), "
+        "or render each PDF as one document, as briefpack did before; both give the same "
+        "pages. Default: $BRIEFPACK_BOOK_PARTS, else parts.",
+    ),
     read_limit_options,
     click.option(
         "--time-limit",

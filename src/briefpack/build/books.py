@@ -1,73 +1,114 @@
-"""The full pack's PDF as a book: its parts rendered as jobs, kept between builds, then joined.
+"""PDFs as books: their parts rendered as jobs, shared between outputs, kept, then joined.
 
-A :class:`Book` stands for one full-pack PDF to make.  It hands the build
-the steps to render (see :mod:`briefpack.render.book.parts`), takes their
-results as they come, and hands out the next steps:
+A :class:`Book` stands for one PDF to make from parts (the full pack, a
+session's pack, a reader's).  It hands the build the steps to render (see
+:mod:`briefpack.render.book.parts`), takes their results as they come, and
+hands out the next steps:
 
-1. the front matter and each session, unless kept from an earlier build;
-   with them, on a first build, the contents with placeholder numbers, to
-   count its pages;
+1. its front matter and each session, unless kept from an earlier build;
+   with them, on a first build, its contents with placeholder numbers, to
+   count its pages (a session's pack has no contents);
 2. once those are in: the contents, numbered, and the sheet of page numbers;
 3. once those are in: the join, whose result is the output.
 
-Parts are kept beside the packs' folders (``OUT/.briefpack-parts/NAME``), by the hash of
-their HTML, the theme's files and briefpack's version: an edit to one
-question renders that session's part, the join, and the contents only if a
-title or a page number moved.  The contents' page count is kept too: by the
-hash of its placeholder HTML (exact), and the last one (a guess that the
-next contents checks).  When the book is made, the parts it did not use are
-removed.  A part that cannot be read is rendered again; nothing fails.
+A session's part is the same in every output that shows the session as the
+full pack does: :class:`Books` renders it once per build, for all of them,
+and gives each the one copy in memory.  Parts are kept beside the packs'
+folders (``OUT/.briefpack-parts/NAME``), by the hash of their HTML, the
+theme's files and briefpack's version: an edit to one question renders that
+session's part, the joins, and a contents only if a title or a page number
+moved.  Each output's contents' page count is kept too, by the hash of its
+placeholder HTML (exact), and the last one (a guess that the next contents
+checks), and so is the list of parts each output used
+(:func:`~briefpack.build.files.used_key`): once a pack's outputs are written,
+the build removes the parts no output of its uses
+(:func:`~briefpack.build.files.keep_used_parts`).  A part that cannot be
+read is rendered again; nothing fails.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from briefpack.build.files import FolderPartStore
+from briefpack.build.files import FolderPartStore, output_label, used_key
 from briefpack.errors import BriefpackError
 from briefpack.render.book.parts import (
     JoinSpec,
     PartSpec,
     RenderedPart,
-    body_parts,
     contents_page_of,
     contents_part,
     nested_parts,
+    neutral_settings,
     numbers_part,
+    plan_book,
 )
+from briefpack.render.html import CONTENTS_PART, FRONT_PART
 from briefpack.render.rendered import Rendered
 
 if TYPE_CHECKING:
     from briefpack.build.jobs import Job
     from briefpack.build.workers import JobQueue, Outcome
 
-#: The contents' last page count, kept under this key.
-LAST_CONTENTS_PAGES = "contents.pages"
-#: The keys of the last book's front and session parts, in order, kept under this key.
-LAST_BODY = "body.last"
 #: How many times the contents may turn out longer or shorter than counted;
 #: once is the most it can, since its numbers take no room of their own.
 RECOUNTS = 2
+#: A book's result as the build takes it: its job, its bytes or error, its seconds.
+BookResult = tuple["Job", "Outcome", float]
+
+
+class PartPool:
+    """The parts of one store, each read or rendered once per build and shared by the books."""
+
+    def __init__(self, store: FolderPartStore) -> None:
+        self.store = store
+        self._parts: dict[str, RenderedPart | None] = {}
+
+    def get(self, key: str) -> RenderedPart | None:
+        """The part under ``key``: in memory, else kept (if it reads), else None."""
+        if key not in self._parts:
+            data = self.store.get(f"{key}.part")
+            try:
+                self._parts[key] = RenderedPart.from_bytes(data) if data is not None else None
+            except ValueError:
+                self._parts[key] = None
+        return self._parts[key]
+
+    def put(self, key: str, data: bytes) -> RenderedPart:
+        """Keep a part just rendered, for this build's books and the next build."""
+        part = RenderedPart.from_bytes(data)
+        self._parts[key] = part
+        self.store.put(f"{key}.part", data)
+        return part
+
+    def number(self, key: str) -> int | None:
+        """A kept count (a contents' pages), if there is one."""
+        data = self.store.get(key)
+        try:
+            return int(data) if data is not None else None
+        except ValueError:
+            return None
 
 
 class Book:
-    """One full-pack PDF being made from parts: the steps to render, then the result."""
+    """One PDF being made from parts: the steps to render, then the result."""
 
-    def __init__(self, job: Job, store: FolderPartStore) -> None:
+    def __init__(self, job: Job, pool: PartPool) -> None:
         self.job = job
-        self.store = store
+        self.pool = pool
         self.started = time.monotonic()
-        self.body = body_parts(job.pack, job.settings)
-        self.counting = contents_part(job.pack, job.settings)
+        self.plan = plan_book(job.pack, job.settings)
+        self.body = self.plan.body
+        self.counting = contents_part(job.pack, job.settings) if self.plan.contents else None
+        self.label = output_label(job.relative)
         self.parts: dict[str, RenderedPart] = {}
-        self.contents_pages: int | None = None
+        self.contents_pages: int | None = None if self.plan.contents else 0
         self.recounts = 0
         self.waiting: set[str] = set()
-        #: The kept parts the book is made of.
-        self.used: set[str] = set()
         #: The output, once joined.
         self.result: Rendered | None = None
         #: A step failed: the book is reported failed, and later steps' results dropped.
@@ -81,10 +122,14 @@ class Book:
     def start(self) -> list[Job]:
         """The first steps: the parts not kept, and a count of the contents if none is."""
         steps = [self._step(spec) for spec in self.body if not self._have(spec)]
-        exact = self._number(f"{self.counting.key}.pages")
-        self.contents_pages = exact if exact is not None else self._number(LAST_CONTENTS_PAGES)
-        if self.contents_pages is None:
-            steps.append(self._step(self.counting))
+        if self.counting is not None:
+            exact = self.pool.number(f"{self.counting.key}.pages")
+            last = self.pool.number(f"{self.label}.contents")
+            self.contents_pages = exact if exact is not None else last
+            if self.contents_pages is None:
+                steps.append(self._step(self.counting))
+            elif steps:
+                steps += self._foreseen()
         elif steps:
             steps += self._foreseen()
         return steps or self._next()
@@ -98,133 +143,125 @@ class Book:
         When the parts are in, the contents they call for is made unless it
         is this one: a wrong guess costs a render, never a wrong number.
         """
-        last = (self.store.get(LAST_BODY) or b"").decode("ascii", "replace").split()
-        if len(last) != len(self.body):
+        last = (self.pool.store.get(used_key(self.job.relative)) or b"").decode("ascii", "replace")
+        keys = last.split()[: len(self.body)]
+        if len(keys) != len(self.body):
             return []
         guessed: list[RenderedPart] = []
-        for spec, key in zip(self.body, last, strict=True):
+        for spec, key in zip(self.body, keys, strict=True):
             part = self.parts.get(spec.key)
             if part is None:
-                part = _moved(self._read(key), _ids(spec.html))
+                part = _moved(self.pool.get(key), _ids(spec.html))
             if part is None:
                 return []
             guessed.append(part)
-        assert self.contents_pages is not None
-        front, *sessions = guessed
-        contents = contents_part(
-            self.job.pack,
-            self.job.settings,
-            contents_page_of(front, self.contents_pages, sessions),
-        )
-        total = front.pages + self.contents_pages + sum(part.pages for part in sessions)
-        numbers = numbers_part(self.job.pack, self.job.settings, total)
-        return [self._step(spec) for spec in (contents, numbers) if not self._have(spec)]
+        return self._finishing(guessed[0], guessed[1:])
 
-    def receive(self, step: Job, rendered: tuple[bytes, int | None]) -> list[Job]:
+    def _finishing(self, front: RenderedPart, sessions: list[RenderedPart]) -> list[Job]:
+        """The steps of the contents and numbers these parts call for, not yet in."""
+        assert self.contents_pages is not None
+        specs = self._finishing_specs(front, sessions)
+        return [self._step(spec) for spec in specs if not self._have(spec)]
+
+    def _finishing_specs(self, front: RenderedPart, sessions: list[RenderedPart]) -> list[PartSpec]:
+        """The contents (if the book has one) and the sheet of numbers, for these parts."""
+        pack, settings = self.job.pack, self.job.settings
+        assert self.contents_pages is not None
+        specs = []
+        if self.plan.contents:
+            page_of = contents_page_of(front, self.contents_pages, sessions)
+            specs.append(contents_part(pack, settings, page_of))
+        total = front.pages + self.contents_pages + sum(part.pages for part in sessions)
+        specs.append(numbers_part(pack, neutral_settings(settings), total))
+        return specs
+
+    def receive(self, spec: PartSpec | JoinSpec, result: RenderedPart | Rendered) -> list[Job]:
         """Take a step's result; the steps it lets start (none once the book is joined)."""
-        spec, (data, pages) = step.step, rendered
         if isinstance(spec, JoinSpec):
-            self._keep_only()
-            self.result = Rendered(data, pages)
+            assert isinstance(result, Rendered)
+            self.result = result
             return []
-        assert isinstance(spec, PartSpec)
         self.waiting.discard(spec.key)
         if spec.count_only:
-            assert pages is not None
-            self.contents_pages = pages
-            self.store.put(f"{spec.key}.pages", str(pages).encode())
+            assert isinstance(result, Rendered)
+            assert result.pages is not None
+            self.contents_pages = result.pages
+            self.pool.store.put(f"{spec.key}.pages", str(result.pages).encode())
         else:
-            self.parts[spec.key] = RenderedPart.from_bytes(data)
-            self.store.put(f"{spec.key}.part", data)
+            assert isinstance(result, RenderedPart)
+            self.parts[spec.key] = result
         return [] if self.waiting else self._next()
 
     def _next(self) -> list[Job]:
         """The steps that can start now that every step given out is in."""
         if self.contents_pages is None or any(spec.key not in self.parts for spec in self.body):
             return []
-        pack, settings = self.job.pack, self.job.settings
         front, *sessions = (self.parts[spec.key] for spec in self.body)
-        contents = contents_part(
-            pack, settings, contents_page_of(front, self.contents_pages, sessions)
-        )
-        total = front.pages + self.contents_pages + sum(part.pages for part in sessions)
-        numbers = numbers_part(pack, settings, total)
-        steps = [self._step(spec) for spec in (contents, numbers) if not self._have(spec)]
+        specs = self._finishing_specs(front, sessions)
+        steps = [self._step(spec) for spec in specs if not self._have(spec)]
         if steps:
             return steps
-        counted = self.parts[contents.key].pages
-        if counted != self.contents_pages:
-            self.recounts += 1
-            if self.recounts > RECOUNTS:
-                raise BriefpackError(
-                    f"{self.job.pack.source}: {self.job.target}: the contents would not "
-                    "keep one page count; this is a bug in briefpack"
-                )
-            self.contents_pages = counted
-            return self._next()
-        self.store.put(f"{self.counting.key}.pages", str(counted).encode())
-        self.store.put(LAST_CONTENTS_PAGES, str(counted).encode())
-        self.store.put(LAST_BODY, "\n".join(spec.key for spec in self.body).encode("ascii"))
-        ordered = [front, self.parts[contents.key], *sessions]
-        self.used = {f"{spec.key}.part" for spec in (*self.body, contents, numbers)}
+        *contents, numbers = specs
+        if contents:
+            counted = self.parts[contents[0].key].pages
+            if counted != self.contents_pages:
+                self.recounts += 1
+                if self.recounts > RECOUNTS:
+                    raise BriefpackError(
+                        f"{self.job.pack.source}: {self.job.target}: the contents would not "
+                        "keep one page count; this is a bug in briefpack"
+                    )
+                self.contents_pages = counted
+                return self._next()
+            assert self.counting is not None
+            self.pool.store.put(f"{self.counting.key}.pages", str(counted).encode())
+            self.pool.store.put(f"{self.label}.contents", str(counted).encode())
+        ordered = [front, *(self.parts[spec.key] for spec in contents), *sessions]
+        # The body first, in order: the next build's guess of its pages reads them so.
+        used = [spec.key for spec in (*self.body, *contents, numbers)]
+        if self.counting is not None:
+            used.append(self.counting.key)
+        self.pool.store.put(used_key(self.job.relative), "\n".join(used).encode("ascii"))
         join = JoinSpec(
             tuple(part.to_bytes() for part in ordered),
             self.parts[numbers.key].pdf,
-            nested_parts(pack),
+            nested_parts(self.job.pack, self.job.settings),
         )
         return [replace(self.job, step=join, parts=None)]
 
     def _have(self, spec: PartSpec) -> bool:
         """Whether the part is here, or kept from an earlier build (then it is here)."""
         if spec.key not in self.parts:
-            part = self._read(spec.key)
+            part = self.pool.get(spec.key)
             if part is None:
                 return False
             self.parts[spec.key] = part
         return True
 
-    def _read(self, key: str) -> RenderedPart | None:
-        """The part kept under ``key``, if there is one and it reads."""
-        data = self.store.get(f"{key}.part")
-        try:
-            return RenderedPart.from_bytes(data) if data is not None else None
-        except ValueError:
-            return None
-
-    def _number(self, key: str) -> int | None:
-        data = self.store.get(key)
-        try:
-            return int(data) if data is not None else None
-        except ValueError:
-            return None
-
     def _step(self, spec: PartSpec) -> Job:
         self.waiting.add(spec.key)
+        # A shared part (a session's, the numbers) is rendered with no output's own
+        # settings, so that whichever book asks first, its bytes are the same.
+        own = spec.name in (FRONT_PART, CONTENTS_PART)
+        settings = self.job.settings if own else neutral_settings(self.job.settings)
         # The length of its HTML stands for its cost: the longest parts start first.
-        return replace(self.job, step=spec, parts=None, cost=len(spec.html))
-
-    def _keep_only(self) -> None:
-        """Remove the kept parts this book no longer uses (counts are kept)."""
-        self.store.keep_only(
-            {
-                *self.used,
-                f"{self.counting.key}.pages",
-                LAST_CONTENTS_PAGES,
-                LAST_BODY,
-            }
-        )
+        return replace(self.job, settings=settings, step=spec, parts=None, cost=len(spec.html))
 
 
 class Books:
     """The books a build is making, and which of them each step in flight belongs to.
 
     Steps come back from the workers mixed with the other outputs: this
-    hands each step's result to its book, the book's next steps to the
-    queue, and the book itself, once joined (or failed), back as one output.
+    hands each step's result to every book waiting on it (a session's part
+    serves the full pack, the session's pack and the readers' at once), the
+    books' next steps to the queue, and each book, once joined (or failed),
+    back as one output.
     """
 
     def __init__(self) -> None:
-        self._book_of: dict[int, Book] = {}
+        self._books_of: dict[int, list[Book]] = {}
+        self._in_flight: dict[tuple[str, str], Job] = {}
+        self._pools: dict[str, PartPool] = {}
 
     def start(self, pending: list[Job]) -> list[Job]:
         """The jobs to render first: each output, or for a book its first steps."""
@@ -233,33 +270,73 @@ class Books:
             if job.parts is None:
                 first.append(job)
                 continue
-            book = Book(job, job.parts)
-            for step in book.start():
-                self._book_of[id(step)] = book
-                first.append(step)
+            pool = self._pools.setdefault(str(job.parts.folder), PartPool(job.parts))
+            book = Book(job, pool)
+            first += self._given_out(book, book.start())
         return first
+
+    def _given_out(self, book: Book, steps: Iterable[Job]) -> list[Job]:
+        """The steps to queue: each part in flight once, whichever books wait on it."""
+        queued = []
+        for step in steps:
+            spec = step.step
+            flight = None
+            if isinstance(spec, PartSpec) and not spec.count_only:
+                flight = (book.pool.store.folder.as_posix(), spec.key)
+            if flight is not None and flight in self._in_flight:
+                self._books_of[id(self._in_flight[flight])].append(book)
+                continue
+            if flight is not None:
+                self._in_flight[flight] = step
+            self._books_of[id(step)] = [book]
+            queued.append(step)
+        return queued
 
     def receive(
         self, job: Job, outcome: Outcome, seconds: float, queue: JobQueue[Job]
-    ) -> tuple[Job, Outcome, float] | None:
-        """An output's result, as it came; a step's, through its book.
+    ) -> list[BookResult]:
+        """An output's result, as it came; a step's, through the books that wait on it.
 
-        A step's result is the book's (its job, outcome and time so far) once
-        the book is joined or has failed, and None while it waits on steps.
+        A book's result is its job, outcome and time so far, once it is joined
+        or has failed; nothing while it waits on steps.
         """
-        book = self._book_of.pop(id(job), None)
-        if book is None:
-            return job, outcome, seconds
-        if book.failed:
-            return None  # its failure is reported already
-        if not isinstance(outcome, BriefpackError):
+        books = self._books_of.pop(id(job), None)
+        if books is None:
+            return [(job, outcome, seconds)]
+        spec = job.step
+        result: RenderedPart | Rendered | BriefpackError = outcome
+        if isinstance(spec, PartSpec) and not spec.count_only:
+            self._in_flight.pop((books[0].pool.store.folder.as_posix(), spec.key), None)
+            if not isinstance(outcome, BriefpackError):
+                result = books[0].pool.put(spec.key, outcome.data)
+        finished = []
+        for book in books:
+            if book.failed:
+                continue  # its failure is reported already
+            done = self._give(book, spec, result, queue)
+            if done is not None:
+                finished.append(done)
+        return finished
+
+    def _give(
+        self,
+        book: Book,
+        spec: PartSpec | JoinSpec | None,
+        result: RenderedPart | Rendered | BriefpackError,
+        queue: JobQueue[Job],
+    ) -> BookResult | None:
+        """Hand ``book`` a step's result; the book's result if it is now done."""
+        outcome: Outcome
+        if isinstance(result, BriefpackError):
+            outcome = result
+        else:
+            assert spec is not None
             try:
-                steps = book.receive(job, outcome)
+                steps = book.receive(spec, result)
             except BriefpackError as error:
                 outcome = error
             else:
-                self._book_of.update((id(step), book) for step in steps)
-                queue.add_first(steps)
+                queue.add_first(self._given_out(book, steps))
                 if book.result is None:
                     return None
                 outcome = book.result

@@ -13,7 +13,8 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass, fields, is_dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +169,8 @@ class FolderPartStore:
 
     folder: Path
     namespace: str
+    #: Render every part again (``--force``): nothing kept is read, all is written.
+    fresh: bool = False
 
     def _path(self, key: str) -> Path:
         stem, _, suffix = key.partition(".")
@@ -175,7 +178,9 @@ class FolderPartStore:
         return self.folder / f"{name}.{suffix}"
 
     def get(self, key: str) -> bytes | None:
-        """The part kept under ``key``, if any."""
+        """The part kept under ``key``, if any (none for a fresh build)."""
+        if self.fresh:
+            return None
         try:
             return self._path(key).read_bytes()
         except OSError:
@@ -193,3 +198,36 @@ class FolderPartStore:
             for path in self.folder.iterdir():
                 if path.name not in kept and path.is_file():
                     path.unlink(missing_ok=True)
+
+
+def output_label(relative: str) -> str:
+    """The name an output's own kept facts go under in its pack's part store (not a part's key).
+
+    ``relative`` is the output's path in its pack's folder (``sessions/01-a.pdf``).
+    """
+    return hashlib.sha256(relative.encode("utf-8")).hexdigest()[:32]
+
+
+def used_key(relative: str) -> str:
+    """The key of the list of parts the output at ``relative`` was last made of."""
+    return f"{output_label(relative)}.used"
+
+
+def keep_used_parts(store: FolderPartStore, relatives: Iterable[str]) -> None:
+    """Remove the kept parts that no output at ``relatives`` (a pack's whole plan) is made of.
+
+    Each output's list of parts, its contents' counts and the parts it lists
+    are kept, whether the output was made now or is up to date; a part that
+    only an output that went (a session removed, a reader gone) used is
+    removed, and so is that output's list.  No renderer is loaded: a build
+    with every output up to date still tidies.
+    """
+    # What the outputs list is read even after a --force build, which reads no part.
+    store = replace(store, fresh=False)
+    keep: set[str] = set()
+    for relative in relatives:
+        listed = store.get(used_key(relative))
+        keep.update((used_key(relative), f"{output_label(relative)}.contents"))
+        for key in (listed or b"").decode("ascii", "replace").split():
+            keep.update((f"{key}.part", f"{key}.pages"))
+    store.keep_only(keep)

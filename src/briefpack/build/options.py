@@ -51,3 +51,6 @@ class BuildOptions:
     #: ``--word-page-numbers``: lay each Word copy with a contents out with LibreOffice,
     #: where it is installed, to write the contents' page numbers in.
     word_page_numbers: bool = True
+    #: ``--book-parts``: make PDFs from parts shared between the outputs, rather than
+    #: each as one document (kept for comparison: both give the same pages).
+    book_parts: bool = True

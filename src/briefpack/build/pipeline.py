@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefpack.build.chosen_settings import theme_warnings
-from briefpack.build.files import read_manifest, remove_stale_temporaries
+from briefpack.build.files import keep_used_parts, read_manifest, remove_stale_temporaries
 from briefpack.build.fingerprints import ThemeFingerprints
 from briefpack.build.jobs import Job, describe_job, has_contents
 from briefpack.build.loading import LoadedPack, load_packs
@@ -105,7 +105,16 @@ def build(
             report=report,
             notify=progress.update,
         )
+        if pack_plan.pack.name not in written.failed_packs:
+            _keep_used_parts(pack_plan.jobs)
     return report
+
+
+def _keep_used_parts(jobs: list[Job]) -> None:
+    """Remove the kept book parts no output of the pack uses any more (books.py)."""
+    store = next((job.parts for job in jobs if job.parts is not None), None)
+    if store is not None:
+        keep_used_parts(store, [job.relative for job in jobs if job.parts is not None])
 
 
 def _plan_and_skip(

@@ -230,10 +230,14 @@ def _job(
     format_ = FORMAT_TABLE[output_format]
     options = planning.options
     parts = None
-    if format_.render_step is not None and is_book(scope.shown, settings):
-        # Made from parts kept beside it: an edit renders only the parts it touched.
+    book = options.book_parts and is_book(planning.pack, settings)
+    if book and format_.render_step is not None:
+        # Made from parts kept beside it: an edit renders only the parts it touched;
+        # --force renders every part again (the parts are kept for the next edit).
         parts = FolderPartStore(
-            options.out_dir / PARTS / planning.pack.name, f"{__version__}\0{planning.theme_hash}"
+            options.out_dir / PARTS / planning.pack.name,
+            f"{__version__}\0{planning.theme_hash}",
+            fresh=options.force,
         )
     target = scope.stem.with_name(scope.stem.name + format_.suffix)
     return Job(

@@ -88,10 +88,8 @@ def rendered(
 
     books = Books()
     queue = JobQueue(ordered(books.start(rest), options))
-    for result in itertools.chain(kept, run_jobs(queue, options, pool, render)):
-        output = books.receive(*result, queue)
-        if output is None:
-            continue
+    results = itertools.chain(kept, run_jobs(queue, options, pool, render))
+    for output in (output for result in results for output in books.receive(*result, queue)):
         job, outcome, _ = output
         # An output rendered now is kept in the cache; not one it came from, nor a failure.
         if (

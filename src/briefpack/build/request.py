@@ -65,6 +65,7 @@ def build_options_from(
     time_limit: float,
     memory_limit: int,
     word_page_numbers: bool = True,
+    book_parts: bool = True,
     **limits: int,
 ) -> BuildOptions:
     """The options of a build from the values of :data:`briefpack.cli_options.build_options`.
@@ -94,4 +95,5 @@ def build_options_from(
         connect_timeout=connect_timeout,
         cache=cache or None,
         word_page_numbers=word_page_numbers,
+        book_parts=book_parts,
     )

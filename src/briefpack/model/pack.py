@@ -138,6 +138,10 @@ class Day:
     date: dt.date
     sessions: tuple[Session, ...]
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
+    #: The day as a session pack shows it: from a session that does not open it.
+    #: Its heading is then left out, as the full pack's pages of that session
+    #: have none, so that the session pack's pages are the full pack's.
+    continued: bool = False
 
 
 PAPER_SIZES = ("a4", "letter")
@@ -223,7 +227,8 @@ class Pack:
         for day in self.days:
             for session in day.sessions:
                 if session.id == session_id:
-                    return (replace(day, sessions=(session,)),), session
+                    continued = session is not day.sessions[0]
+                    return (replace(day, sessions=(session,), continued=continued),), session
         raise KeyError(session_id)
 
     def for_recipient(self, recipient: Recipient) -> Pack:

@@ -178,7 +178,7 @@ def _finish(
     kept = kept_pages(
         sessions, {session.id: session_anchor(session) for session in sessions}, anchors_by_page
     )
-    mark = _recipient_mark(pack, settings, fetcher) if settings.recipient else None
+    mark = recipient_mark(pack, settings, fetcher) if settings.recipient else None
     tagged = settings.pdf_variant != "none"
     descriptions = link_descriptions(pack, pack.options.language) if tagged else None
     pdf = unambiguous_stream_ends(finish_book(pdf, kept, theme.margins, mark, descriptions))
@@ -290,9 +290,13 @@ def variant_options(variant: str) -> dict[str, Any]:
     return {"pdf_variant": variant}
 
 
-def _recipient_mark(pack: Pack, settings: RenderSettings, fetcher: RestrictedFetcher) -> bytes:
+def recipient_mark(
+    pack: Pack, settings: RenderSettings, fetcher: RestrictedFetcher | None = None
+) -> bytes:
     """One page bearing "Prepared for NAME · DATE", to lay over every page (recipient_mark.py)."""
     assert settings.recipient is not None
+    if fetcher is None:
+        fetcher = fetcher_for(pack, settings.chosen_theme)
     wording = wording_for(pack.options.language, pack.options.time_format)
     text = wording.prepared_for(settings.recipient, settings.created.date())
     stylesheet, fonts, css = _theme_stylesheet(settings.chosen_theme)

@@ -83,17 +83,16 @@ BOOK_MIN_SESSIONS = 4
 
 
 def is_book(pack: Pack, settings: RenderSettings) -> bool:
-    """Whether a PDF of ``pack`` with ``settings`` is made as a book of parts.
+    """Whether a PDF with ``settings`` of ``pack`` (the whole pack) is made as a book of parts.
 
-    Only the full pack, as is, of at least :data:`BOOK_MIN_SESSIONS` sessions.
-    A session's, a recipient's, a change-marked or a debrief pack is one
-    document (they are short, and only the full pack is edited at length),
-    as is a pack with answer fields: one form across parts is not joined.
+    The full pack, a session's pack and a reader's, when the whole pack has
+    at least :data:`BOOK_MIN_SESSIONS` sessions: they share the sessions'
+    parts, each rendered once.  A change-marked or debrief pack is one
+    document, as is a pack with answer fields: one form across parts is not
+    joined.
     """
     return (
         len(pack.sessions) >= BOOK_MIN_SESSIONS
-        and settings.session is None
-        and settings.recipient is None
         and settings.changes_since is None
         and settings.answers is None
         and not settings.answer_fields

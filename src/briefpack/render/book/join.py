@@ -34,7 +34,7 @@ from typing import Any
 
 import pikepdf
 
-from briefpack.render.book.overlay import place_page, whole_page
+from briefpack.render.book.overlay import MARK_NAME, lay_over_every_page, place_page, whole_page
 from briefpack.render.book.shared_fonts import share_fonts
 from briefpack.render.scrub import scrub_pdf
 from briefpack.render.stream_ends import unambiguous_stream_ends
@@ -49,12 +49,14 @@ def join_parts(
     font_files: Sequence[Path],
     numbers: bytes | None = None,
     nested: Sequence[bool] | None = None,
+    mark: bytes | None = None,
 ) -> bytes:
     """One PDF of ``parts`` in order, the first part's catalogue (language, metadata) kept.
 
     ``numbers``, a PDF of as many pages, is laid over the book page for page
     (its page numbers); ``nested[i]`` puts part ``i``'s bookmarks under the
-    book's last one (a session that does not open its day).
+    book's last one (a session that does not open its day); ``mark``, a
+    one-page PDF (a recipient's mark), is drawn over every page as one drawing.
     """
     book = pikepdf.open(io.BytesIO(parts[0]))
     opened = []
@@ -79,6 +81,10 @@ def join_parts(
             for number, page in enumerate(book.pages):
                 name = f"BriefpackPageNumber{number}"
                 place_page(page, sheet.pages[number], whole_page(page), name, under=False)
+        if mark is not None:
+            stamp = pikepdf.open(io.BytesIO(mark))
+            opened.append(stamp)
+            lay_over_every_page(book, stamp, MARK_NAME)
         share_fonts(book, font_files)
         drop_empty_elements(book)
         # Each part was scrubbed; the joined book is checked once more (scrub.py).

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+#: The names a recipient's mark is drawn under, with the page's number.
+MARK_NAME = "BriefpackMark"
+
 
 def place_page(page: Any, other: Any, area: Any, name: str, under: bool) -> None:
     """Draw ``other`` under (or over) ``page``'s own marks, scaled to fit ``area``, centred.
@@ -22,11 +25,12 @@ def place_page(page: Any, other: Any, area: Any, name: str, under: bool) -> None
     pikepdf's ``Page.add_underlay`` and ``add_overlay``, with one change: the
     drawing's resource ``name`` is given rather than random, so that the same
     book gives the same bytes.  It must differ between pages: WeasyPrint's
-    pages share one resource dictionary.
+    pages share one resource dictionary.  ``other`` is a page, or a drawing
+    made once (:func:`one_drawing`) that many pages name.
     """
     import pikepdf
 
-    drawing = other.as_form_xobject()
+    drawing = other if isinstance(other, pikepdf.Stream) else other.as_form_xobject()
     placed = page.add_resource(drawing, pikepdf.Name.XObject, pikepdf.Name(f"/{name}"))
     placement = page.calc_form_xobject_placement(
         drawing, placed, area, allow_shrink=True, allow_expand=True
@@ -48,3 +52,19 @@ def whole_page(page: Any) -> Any:
     import pikepdf
 
     return pikepdf.Rectangle(*(float(value) for value in page.mediabox))
+
+
+def one_drawing(book: Any, other: Any) -> Any:
+    """``other`` (a page of another PDF) as one drawing of ``book``, for every page to name.
+
+    A recipient's mark is the same on every page: one form XObject, not one
+    copy of it per page.
+    """
+    return book.copy_foreign(other.as_form_xobject())
+
+
+def lay_over_every_page(book: Any, stamp: Any, prefix: str) -> None:
+    """The one page of ``stamp`` (a recipient's mark) drawn over every page of ``book``."""
+    drawing = one_drawing(book, stamp.pages[0])
+    for number, page in enumerate(book.pages):
+        place_page(page, drawing, whole_page(page), f"{prefix}{number}", under=False)

@@ -120,25 +120,64 @@ def _spec(
     return PartSpec(name, html, extra_css, variant, key)
 
 
-def body_parts(pack: Pack, settings: RenderSettings) -> list[PartSpec]:
-    """The parts whose content alone makes them: the front matter, then each session."""
+@dataclass(frozen=True, slots=True)
+class BookPlan:
+    """The parts of one output made as a book: its own front matter, then the sessions.
+
+    The front matter (a cover, at a glance, attendees) is the output's own:
+    the full pack's, a session pack's cover, a reader's.  The sessions' parts
+    are shared: each is rendered from the session alone, with none of the
+    output's settings (:func:`neutral_settings`), so the full pack, the
+    session's own pack and every reader who sees the session use one part,
+    rendered once.
+    """
+
+    front: PartSpec
+    sessions: tuple[PartSpec, ...]
+    #: Whether a contents follows the front matter (not in a session's pack).
+    contents: bool
+
+    @property
+    def body(self) -> tuple[PartSpec, ...]:
+        """The parts whose content alone makes them: the front, then each session."""
+        return (self.front, *self.sessions)
+
+
+def neutral_settings(settings: RenderSettings) -> RenderSettings:
+    """What a shared part is rendered with: no session, no reader; the rest as the output's."""
+    return replace(settings, session=None, recipient=None)
+
+
+def plan_book(pack: Pack, settings: RenderSettings) -> BookPlan:
+    """The parts of ``pack``'s output with ``settings``: a full pack, a session's, a reader's."""
+    front = _spec(
+        FRONT_PART,
+        html_document(pack, settings, inline_stylesheet=False, part=FRONT_PART),
+        settings,
+        NO_PAGE_NUMBERS,
+        settings.pdf_variant,
+    )
+    neutral = neutral_settings(settings)
     # A pre-read's pages are drawn into its session's part: its file is an input
     # there, though the HTML names only its title.
-    drawn_in = {
-        session.id: [item.digest for item in session.attachments] for session in pack.sessions
-    }
-    names = [FRONT_PART, *drawn_in]
-    return [
+    sessions = tuple(
         _spec(
-            name,
-            html_document(pack, settings, inline_stylesheet=False, part=name),
-            settings,
+            session.id,
+            html_document(pack, neutral, inline_stylesheet=False, part=session.id),
+            neutral,
             NO_PAGE_NUMBERS,
             settings.pdf_variant,
-            drawn_in.get(name, ()),
+            [item.digest for item in session.attachments],
         )
-        for name in names
-    ]
+        for day in pack.scope(settings.session)[0]
+        for session in day.sessions
+    )
+    return BookPlan(front, sessions, contents=settings.session is None)
+
+
+def body_parts(pack: Pack, settings: RenderSettings) -> list[PartSpec]:
+    """The full pack's parts whose content alone makes them: the front, then each session."""
+    return list(plan_book(pack, settings).body)
 
 
 def contents_part(
@@ -183,7 +222,17 @@ def numbers_part(pack: Pack, settings: RenderSettings, pages: int) -> PartSpec:
     return _spec(NUMBERS_PART, html, settings, ONLY_PAGE_NUMBERS, "none")
 
 
-def nested_parts(pack: Pack) -> tuple[bool, ...]:
-    """For the front, the contents and each session: whether it continues the day before."""
-    opens_day = [session is day.sessions[0] for day in pack.days for session in day.sessions]
-    return (False, False, *(not opens for opens in opens_day))
+def nested_parts(pack: Pack, settings: RenderSettings) -> tuple[bool, ...]:
+    """For the front, the contents (if any) and each session: whether it continues its day.
+
+    A session that does not open its day (in the full pack: a session pack
+    of such a session shows no day heading either) has its bookmarks under
+    the last one before it: its day's, or the cover's in a session's pack.
+    """
+    continues = [
+        day.continued or session is not day.sessions[0]
+        for day in pack.scope(settings.session)[0]
+        for session in day.sessions
+    ]
+    contents = settings.session is None
+    return (False, *((False,) if contents else ()), *continues)

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Attachment, Session
 from briefpack.model.theme import Margins
-from briefpack.render.book.overlay import place_page, whole_page
+from briefpack.render.book.overlay import MARK_NAME, lay_over_every_page, place_page
 
 if TYPE_CHECKING:
     # pikepdf is imported when a book is finished, not by every user of page_anchor.
@@ -174,7 +174,7 @@ def finish_book(
         tagged = embed_fonts and "/StructTreeRoot" in book.Root
         _draw_pre_reads(book, kept, margins, sources, embed_fonts, tagged)
         if mark is not None:
-            _lay_mark(book, sources.opened(mark))
+            lay_over_every_page(book, sources.opened(mark), MARK_NAME)
         return _saved(book, kept)
 
 
@@ -254,12 +254,6 @@ def _draw_pre_reads(
             page = book.pages[item.book_page]
             name = f"BriefpackPreRead{item.book_page}"
             place_page(page, item.drawing, item.area, name, under=True)
-
-
-def _lay_mark(book: Any, stamp: Any) -> None:
-    """The one page of ``stamp`` (a recipient's mark) drawn over every page of ``book``."""
-    for number, page in enumerate(book.pages):
-        place_page(page, stamp.pages[0], whole_page(page), f"BriefpackMark{number}", under=False)
 
 
 def _saved(book: Any, kept: Sequence[KeptPage]) -> bytes:

@@ -10,10 +10,12 @@ finished part by part (pre-reads drawn in, tags repaired:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from briefpack.model import Pack
 from briefpack.render.book.parts import NUMBERS_PART, JoinSpec, PartSpec, RenderedPart
 from briefpack.render.book.pre_reads import finish_book, kept_pages
-from briefpack.render.pdf import fetcher_for, weasyprint_pdf
+from briefpack.render.pdf import fetcher_for, recipient_mark, weasyprint_pdf
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
 from briefpack.render.theme_css import font_files
@@ -36,21 +38,30 @@ def render_part(pack: Pack, settings: RenderSettings, spec: PartSpec) -> Rendere
             sessions, {session.id: session_anchor(session) for session in sessions}, anchors_by_page
         )
         tagged = spec.variant != "none"
-        descriptions = link_descriptions(pack, pack.options.language) if tagged else None
+        # A session's part is shared by every output that shows it: its links are
+        # described from the session alone, whichever output's pack asked for it.
+        described = replace(pack, days=pack.scope(spec.name)[0]) if sessions else pack
+        descriptions = link_descriptions(described, pack.options.language) if tagged else None
         pdf = finish_book(pdf, kept, settings.chosen_theme.margins, None, descriptions)
     return RenderedPart(pdf, tuple(tuple(anchors) for anchors in anchors_by_page))
 
 
-def join_book(settings: RenderSettings, spec: JoinSpec) -> Rendered:
-    """The book: its parts joined, each font embedded once, the page numbers laid over."""
+def join_book(pack: Pack, settings: RenderSettings, spec: JoinSpec) -> Rendered:
+    """The book: its parts joined, each font embedded once, the page numbers laid over.
+
+    A reader's book gets their mark over every page: rendered once, here,
+    and drawn as one drawing that every page names.
+    """
     from briefpack.render.book.join import join_parts
 
+    mark = recipient_mark(pack, settings) if settings.recipient else None
     parts = [RenderedPart.from_bytes(data) for data in spec.parts]
     pdf = join_parts(
         [part.pdf for part in parts],
         sorted(font_files(settings.chosen_theme).values()),
         spec.numbers,
         spec.nested,
+        mark,
     )
     return Rendered(pdf, sum(part.pages for part in parts))
 
@@ -70,7 +81,7 @@ def render_step(pack: Pack, settings: RenderSettings, step: PartSpec | JoinSpec)
     A part to be counted only comes back as empty bytes and its page count.
     """
     if isinstance(step, JoinSpec):
-        return join_book(settings, step)
+        return join_book(pack, settings, step)
     if step.count_only:
         return Rendered(b"", count_pages(pack, settings, step))
     part = render_part(pack, settings, step)

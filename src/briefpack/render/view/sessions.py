@@ -162,6 +162,9 @@ class DayView:
     weekday: str
     day_and_month: str
     sessions: tuple[SessionView, ...]
+    #: Whether the day begins here, with its heading: not in the pack of a session
+    #: that does not open it, whose pages are the full pack's (its cover names the day).
+    opens: bool = True
 
 
 def is_removed(entry: Question | Session) -> bool:
@@ -236,6 +239,7 @@ def day_views(
                 session_view(session, wording, settings, attendees, bookmarks[session.id])
                 for session in day.sessions
             ),
+            opens=not day.continued,
         )
         for number, day in enumerate(days, start=1)
     )
