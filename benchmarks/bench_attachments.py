@@ -28,6 +28,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench_build import clean_environment
+
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "content" / "aws-devex-2025.yaml"
 PAGES = 500
@@ -133,6 +135,7 @@ def one_build(pack: Path, out: Path) -> None:
         ],
         check=True,
         capture_output=True,
+        env=clean_environment(),
     )
     elapsed = time.perf_counter() - started
     print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import yaml
+from bench_build import clean_environment
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED = REPO / "content" / "aws-devex-2025.yaml"
@@ -59,6 +60,7 @@ def build(content: Path, out: Path, *arguments: str) -> float:
          "--no-sessions", "-q", *arguments],
         check=True,
         stdout=subprocess.DEVNULL,
+        env=clean_environment(),
     )  # fmt: skip
     return time.perf_counter() - started
 

@@ -3,6 +3,10 @@
 Run with ``nox -s bench`` (or ``python benchmarks/bench_compare.py``). Every
 figure is the median of several fresh-process runs; each target is a ratio of
 two sides measured side by side in this one run, so it holds on any machine.
+Every build starts from an empty output folder, except the no-op build, which
+says so. Until issue 29 the rounds after the first rebuilt into the same folder
+with ``--force``, which reused the full pack's parts kept in
+``OUT/.briefpack-parts``: they timed little more than the parts' join.
 
 1. Overhead: ``briefpack build -f pdf --no-sessions`` at most 1.10x a bare
    ``python -m weasyprint`` render of the HTML briefpack wrote with ``-f html``.
@@ -42,6 +46,16 @@ Row = tuple[str, str, str, str]
 
 def briefpack(*args: str) -> list[str]:
     return [PYTHON, "-m", "briefpack.cli", *args]
+
+
+def from_empty(out: Path, command: list[str]) -> Callable[[], tuple[float, int]]:
+    """A measurement of ``command`` that first empties ``out``: every run builds cold."""
+
+    def measure() -> tuple[float, int]:
+        shutil.rmtree(out, ignore_errors=True)
+        return timed(command)
+
+    return measure
 
 
 def verdict(ratio: float, limit: float, at_most: bool = True) -> str:
@@ -115,17 +129,11 @@ def main() -> None:
         )
         single, _ = median_of(
             runs,
-            lambda: timed(
+            from_empty(
+                work / "one",
                 briefpack(
-                    "build",
-                    str(pack),
-                    "-o",
-                    str(work / "one"),
-                    "-f",
-                    "pdf",
-                    "--no-sessions",
-                    "--force",
-                )
+                    "build", str(pack), "-o", str(work / "one"), "-f", "pdf", "--no-sessions"
+                ),
             ),
         )
         rows.append(
@@ -137,11 +145,9 @@ def main() -> None:
             )
         )
 
-        def cold() -> tuple[float, int]:
-            shutil.rmtree(work / "all", ignore_errors=True)
-            return timed(briefpack("build", str(pack), "-o", str(work / "all")))
-
-        whole, _ = median_of(runs, cold)
+        whole, _ = median_of(
+            runs, from_empty(work / "all", briefpack("build", str(pack), "-o", str(work / "all")))
+        )
         rows.append(
             (
                 "2 whole job (10 outputs)",
@@ -204,19 +210,14 @@ def main() -> None:
                     ["pandoc", str(work / "big.md"), "-o", str(work / "big-pandoc.docx")]
                 ),
             )
+            docx_out = work / "big-docx"
             docx, _ = median_of(
                 big_runs,
-                lambda: timed(
+                from_empty(
+                    docx_out,
                     briefpack(
-                        "build",
-                        str(big),
-                        "-o",
-                        str(work / "big-docx"),
-                        "-f",
-                        "docx",
-                        "--no-sessions",
-                        "--force",
-                    )
+                        "build", str(big), "-o", str(docx_out), "-f", "docx", "--no-sessions"
+                    ),
                 ),
             )
             rows.append(
@@ -232,7 +233,8 @@ def main() -> None:
 
         big_pdf, big_memory = median_of(
             big_runs,
-            lambda: timed(
+            from_empty(
+                work / "big-pdf",
                 briefpack(
                     "build",
                     str(big),
@@ -241,10 +243,9 @@ def main() -> None:
                     "-f",
                     "pdf",
                     "--no-sessions",
-                    "--force",
                     "--time-limit",
                     "3600",
-                )
+                ),
             ),
         )
         big_pages = pdf_pages(work / "big-pdf" / "big" / "big.pdf")

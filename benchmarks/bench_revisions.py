@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_build import BUNDLED, REPO, large_pack
+from bench_build import BUNDLED, REPO, clean_environment, large_pack
 
 #: A pack's earlier version for the changes build: the bundled one with a question retitled.
 RETITLED = ("title: Automated Incident Management", "title: Automated Incident Handling")
@@ -102,7 +102,7 @@ def _measure(
 
 
 def _timed(src: Path, arguments: list[str]) -> float:
-    environment = dict(os.environ, PYTHONPATH=str(src), SOURCE_DATE_EPOCH="1760000000")
+    environment = dict(clean_environment(), PYTHONPATH=str(src), SOURCE_DATE_EPOCH="1760000000")
     command = [sys.executable, "-m", "briefpack.cli", *arguments]
     if arguments[0] == "build":
         command.append("-j2")
