@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -145,9 +146,7 @@ def _render(
         show_contents=part in (None, CONTENTS_PART),
         show_sessions=part not in (FRONT_PART, CONTENTS_PART),
         page_number=lambda anchor: _page_number(anchor, page_of),
-        part_anchors=sorted(link_descriptions(pack, pack.options.language))
-        if part in (FRONT_PART, CONTENTS_PART)
-        else [],
+        part_anchors=_part_anchors(pack, settings) if part in (FRONT_PART, CONTENTS_PART) else [],
         created=_iso(settings.created),
         logo=logo_url(theme),
         # The at-a-glance table's columns, measured from its words as the Word copy's are.
@@ -163,6 +162,21 @@ def _render(
         ),
         page_anchor=page_anchor,
     )
+
+
+def _part_anchors(pack: Pack, settings: RenderSettings) -> list[str]:
+    """The places the document shows, for a front part's stand-ins (the book's are the real ones).
+
+    Only those its pages have: a session pack's own session (and its day's
+    heading only where the session opens the day), so that no stand-in of a
+    place elsewhere is left in the book as a destination.
+    """
+    days = pack.scope(settings.session)[0]
+    anchors = link_descriptions(replace(pack, days=days), pack.options.language)
+    for day in days:
+        if day.continued:
+            anchors.pop(day_anchor(day.date), None)
+    return sorted(anchors)
 
 
 def _earlier_names(view: PackView, pack: Pack, settings: RenderSettings) -> dict[str, object]:

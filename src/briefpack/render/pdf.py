@@ -181,7 +181,10 @@ def _finish(
     mark = recipient_mark(pack, settings, fetcher) if settings.recipient else None
     tagged = settings.pdf_variant != "none"
     descriptions = link_descriptions(pack, pack.options.language) if tagged else None
-    pdf = unambiguous_stream_ends(finish_book(pdf, kept, theme.margins, mark, descriptions))
+    # Its fonts subset again by HarfBuzz, as a book's: the same bytes on any host.
+    fonts = sorted(font_files(theme).values())
+    pdf = finish_book(pdf, kept, theme.margins, mark, descriptions, fonts)
+    pdf = unambiguous_stream_ends(pdf)
     return Rendered(pdf, len(anchors_by_page))
 
 

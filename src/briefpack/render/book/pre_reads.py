@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from briefpack.errors import BriefpackError, Problem
@@ -148,6 +149,7 @@ def finish_book(
     margins: Margins,
     mark: bytes | None = None,
     link_descriptions: Mapping[str, str] | None = None,
+    font_files: Sequence[Path] = (),
 ) -> bytes:
     """``pdf`` with every kept page showing its attachment page underneath its own marks.
 
@@ -155,9 +157,11 @@ def finish_book(
     pre-read pages included, on top of everything else.  A tagged PDF (given
     what its links lead to, ``link_descriptions``) has its structure repaired
     (:mod:`briefpack.render.tagging`) in the same pass, so the file is opened
-    and written once.
+    and written once.  Given the theme's ``font_files``, each font is subset
+    again from its file by HarfBuzz (:func:`~briefpack.render.book.shared_fonts.share_fonts`),
+    as a joined book's are: the same bytes whichever subsetter WeasyPrint found.
     """
-    if not kept and mark is None and link_descriptions is None:
+    if not kept and mark is None and link_descriptions is None and not font_files:
         return pdf
     import pikepdf
 
@@ -175,6 +179,10 @@ def finish_book(
         _draw_pre_reads(book, kept, margins, sources, embed_fonts, tagged)
         if mark is not None:
             lay_over_every_page(book, sources.opened(mark), MARK_NAME)
+        if font_files:
+            from briefpack.render.book.shared_fonts import share_fonts
+
+            share_fonts(book, font_files)
         return _saved(book, kept)
 
 
