@@ -151,12 +151,8 @@ def main() -> None:
 def book_steps(pack: Any, settings: Any) -> None:
     """briefpack's own book, step by step (warm), against its single render (tagged)."""
     from briefpack.render.book import parts
-    from briefpack.render.pdf import (
-        count_pages,
-        join_book,
-        render_part,
-        render_pdf,
-    )
+    from briefpack.render.book.steps import count_pages, join_book, render_part
+    from briefpack.render.pdf import render_pdf
 
     render_pdf(pack, settings)  # warm: fonts and stylesheet loaded
     single, single_seconds = timed(lambda: render_pdf(pack, settings).data)
@@ -171,7 +167,7 @@ def book_steps(pack: Any, settings: Any) -> None:
     counted, count_seconds = timed(
         lambda: count_pages(pack, settings, parts.contents_part(pack, settings))
     )
-    page_of = parts.contents_page_of(front, counted, sessions)
+    page_of = parts.contents_page_of(front.pages, counted.pages, sessions)
     contents_spec = parts.contents_part(pack, settings, page_of)
     contents, contents_seconds = timed(lambda: render_part(pack, settings, contents_spec))
     ordered = [front, contents, *sessions]
@@ -182,7 +178,7 @@ def book_steps(pack: Any, settings: Any) -> None:
     join = parts.JoinSpec(
         tuple(part.to_bytes() for part in ordered), numbers.pdf, parts.nested_parts(pack, settings)
     )
-    book, join_seconds = timed(lambda: join_book(settings, join).data)
+    book, join_seconds = timed(lambda: join_book(pack, settings, join).data)
     print("briefpack's book of the same pack, tagged, step by step (warm, one process):")
     print()
     print("| step | time |")
@@ -192,7 +188,7 @@ def book_steps(pack: Any, settings: Any) -> None:
         ("front matter", front_seconds),
         (f"one session part (median of {len(sessions)})", statistics.median(session_seconds)),
         (f"all {len(sessions)} session parts", sum(session_seconds)),
-        (f"contents counted ({counted} pages, layout only)", count_seconds),
+        (f"contents counted ({counted.pages} pages, layout only)", count_seconds),
         ("contents numbered", contents_seconds),
         (f"footers ({total} pages)", numbers_seconds),
         ("join", join_seconds),

@@ -42,6 +42,7 @@ from briefpack.render.book.parts import (
     RenderedPart,
     contents_page_of,
     contents_part,
+    front_part,
     nested_parts,
     neutral_settings,
     numbers_part,
@@ -103,10 +104,16 @@ class Book:
         self.started = time.monotonic()
         self.plan = plan_book(job.pack, job.settings)
         self.body = self.plan.body
-        self.counting = contents_part(job.pack, job.settings) if self.plan.contents else None
+        #: The parts counted before they are numbered: a changes pack's front, the contents.
+        self.counting: dict[str, PartSpec] = {}
+        if self.plan.numbered_front:
+            self.counting[FRONT_PART] = self.plan.front
+        if self.plan.contents:
+            self.counting[CONTENTS_PART] = contents_part(job.pack, job.settings)
         self.label = output_label(job.relative)
         self.parts: dict[str, RenderedPart] = {}
-        self.contents_pages: int | None = None if self.plan.contents else 0
+        #: Each counted part's pages, and how many of them are front matter.
+        self.counts: dict[str, tuple[int, int]] = {}
         self.recounts = 0
         self.waiting: set[str] = set()
         #: The output, once joined.
@@ -120,17 +127,19 @@ class Book:
         return time.monotonic() - self.started
 
     def start(self) -> list[Job]:
-        """The first steps: the parts not kept, and a count of the contents if none is."""
+        """The first steps: the parts not kept, and a count of each numbered part not kept."""
         steps = [self._step(spec) for spec in self.body if not self._have(spec)]
-        if self.counting is not None:
-            exact = self.pool.number(f"{self.counting.key}.pages")
-            last = self.pool.number(f"{self.label}.contents")
-            self.contents_pages = exact if exact is not None else last
-            if self.contents_pages is None:
-                steps.append(self._step(self.counting))
-            elif steps:
-                steps += self._foreseen()
-        elif steps:
+        for name, spec in self.counting.items():
+            counted = _counted(self.pool.store.get(f"{spec.key}.counted"))
+            if counted is None and name == CONTENTS_PART:
+                # The last count: a guess, which the numbered contents checks.
+                last = self.pool.number(f"{self.label}.contents")
+                counted = None if last is None else (last, 0)
+            if counted is None:
+                steps.append(self._step(spec))
+            else:
+                self.counts[name] = counted
+        if steps and len(self.counts) == len(self.counting) and not self.plan.numbered_front:
             steps += self._foreseen()
         return steps or self._next()
 
@@ -155,24 +164,27 @@ class Book:
             if part is None:
                 return []
             guessed.append(part)
-        return self._finishing(guessed[0], guessed[1:])
-
-    def _finishing(self, front: RenderedPart, sessions: list[RenderedPart]) -> list[Job]:
-        """The steps of the contents and numbers these parts call for, not yet in."""
-        assert self.contents_pages is not None
-        specs = self._finishing_specs(front, sessions)
+        specs = self._finishing_specs(guessed[0], guessed[1:])
         return [self._step(spec) for spec in specs if not self._have(spec)]
 
-    def _finishing_specs(self, front: RenderedPart, sessions: list[RenderedPart]) -> list[PartSpec]:
-        """The contents (if the book has one) and the sheet of numbers, for these parts."""
+    def _finishing_specs(
+        self, front: RenderedPart | None, sessions: list[RenderedPart]
+    ) -> list[PartSpec]:
+        """The numbered parts (front, contents) and the sheet of numbers, for these pages.
+
+        ``front`` is the front part, unless it is numbered (then counted).
+        """
         pack, settings = self.job.pack, self.job.settings
-        assert self.contents_pages is not None
+        front_pages, front_matter = self.counts.get(FRONT_PART) or (front.pages if front else 0, 0)
+        contents_pages = self.counts.get(CONTENTS_PART, (0, 0))[0]
+        page_of = contents_page_of(front_pages - front_matter, contents_pages, sessions)
         specs = []
+        if self.plan.numbered_front:
+            specs.append(front_part(pack, settings, page_of))
         if self.plan.contents:
-            page_of = contents_page_of(front, self.contents_pages, sessions)
             specs.append(contents_part(pack, settings, page_of))
-        total = front.pages + self.contents_pages + sum(part.pages for part in sessions)
-        specs.append(numbers_part(pack, neutral_settings(settings), total))
+        total = front_pages + contents_pages + sum(part.pages for part in sessions)
+        specs.append(numbers_part(pack, neutral_settings(settings), total, front_matter))
         return specs
 
     def receive(self, spec: PartSpec | JoinSpec, result: RenderedPart | Rendered) -> list[Job]:
@@ -184,9 +196,9 @@ class Book:
         self.waiting.discard(spec.key)
         if spec.count_only:
             assert isinstance(result, Rendered)
-            assert result.pages is not None
-            self.contents_pages = result.pages
-            self.pool.store.put(f"{spec.key}.pages", str(result.pages).encode())
+            counted = RenderedPart.counted(result.data)
+            self.counts[spec.name] = (counted.pages, counted.front_matter)
+            self.pool.store.put(f"{spec.key}.counted", result.data)
         else:
             assert isinstance(result, RenderedPart)
             self.parts[spec.key] = result
@@ -194,40 +206,54 @@ class Book:
 
     def _next(self) -> list[Job]:
         """The steps that can start now that every step given out is in."""
-        if self.contents_pages is None or any(spec.key not in self.parts for spec in self.body):
+        if len(self.counts) < len(self.counting):
             return []
-        front, *sessions = (self.parts[spec.key] for spec in self.body)
-        specs = self._finishing_specs(front, sessions)
+        if any(spec.key not in self.parts for spec in self.body):
+            return []
+        body = [self.parts[spec.key] for spec in self.body]
+        front = None if self.plan.numbered_front else body.pop(0)
+        specs = self._finishing_specs(front, body)
         steps = [self._step(spec) for spec in specs if not self._have(spec)]
         if steps:
             return steps
-        *contents, numbers = specs
-        if contents:
-            counted = self.parts[contents[0].key].pages
-            if counted != self.contents_pages:
-                self.recounts += 1
-                if self.recounts > RECOUNTS:
-                    raise BriefpackError(
-                        f"{self.job.pack.source}: {self.job.target}: the contents would not "
-                        "keep one page count; this is a bug in briefpack"
-                    )
-                self.contents_pages = counted
-                return self._next()
-            assert self.counting is not None
-            self.pool.store.put(f"{self.counting.key}.pages", str(counted).encode())
-            self.pool.store.put(f"{self.label}.contents", str(counted).encode())
-        ordered = [front, *(self.parts[spec.key] for spec in contents), *sessions]
+        *numbered, numbers = specs
+        if self._recounted(numbered):
+            return self._next()
+        ordered = [self.parts[spec.key] for spec in numbered]
+        if front is not None:
+            ordered.insert(0, front)
         # The body first, in order: the next build's guess of its pages reads them so.
-        used = [spec.key for spec in (*self.body, *contents, numbers)]
-        if self.counting is not None:
-            used.append(self.counting.key)
+        used = [spec.key for spec in (*self.body, *numbered, numbers)]
+        used += [spec.key for spec in self.counting.values()]
         self.pool.store.put(used_key(self.job.relative), "\n".join(used).encode("ascii"))
         join = JoinSpec(
-            tuple(part.to_bytes() for part in ordered),
+            tuple(part.to_bytes() for part in (*ordered, *body)),
             self.parts[numbers.key].pdf,
             nested_parts(self.job.pack, self.job.settings),
         )
         return [replace(self.job, step=join, parts=None)]
+
+    def _recounted(self, numbered: list[PartSpec]) -> bool:
+        """Whether a numbered part came out longer or shorter than counted (then counted anew)."""
+        changed = False
+        for spec in numbered:
+            part = self.parts[spec.key]
+            found = (part.pages, part.front_matter if spec.name == FRONT_PART else 0)
+            if found != self.counts[spec.name]:
+                self.counts[spec.name] = found
+                changed = True
+        if changed:
+            self.recounts += 1
+            if self.recounts > RECOUNTS:
+                raise BriefpackError(
+                    f"{self.job.pack.source}: {self.job.target}: the contents would not "
+                    "keep one page count; this is a bug in briefpack"
+                )
+            return True
+        if CONTENTS_PART in self.counts:
+            pages = str(self.counts[CONTENTS_PART][0]).encode()
+            self.pool.store.put(f"{self.label}.contents", pages)
+        return False
 
     def _have(self, spec: PartSpec) -> bool:
         """Whether the part is here, or kept from an earlier build (then it is here)."""
@@ -342,6 +368,17 @@ class Books:
                 outcome = book.result
         book.failed = isinstance(outcome, BriefpackError)
         return book.job, outcome, book.seconds
+
+
+def _counted(data: bytes | None) -> tuple[int, int] | None:
+    """A kept count: a part's pages and its front matter; None if there is none that reads."""
+    if data is None:
+        return None
+    try:
+        counted = RenderedPart.counted(data)
+    except ValueError:
+        return None
+    return counted.pages, counted.front_matter
 
 
 def _ids(html: str) -> list[str]:

@@ -229,5 +229,5 @@ def keep_used_parts(store: FolderPartStore, relatives: Iterable[str]) -> None:
         listed = store.get(used_key(relative))
         keep.update((used_key(relative), f"{output_label(relative)}.contents"))
         for key in (listed or b"").decode("ascii", "replace").split():
-            keep.update((f"{key}.part", f"{key}.pages"))
+            keep.update((f"{key}.part", f"{key}.counted"))
     store.keep_only(keep)

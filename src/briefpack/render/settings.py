@@ -85,15 +85,14 @@ BOOK_MIN_SESSIONS = 4
 def is_book(pack: Pack, settings: RenderSettings) -> bool:
     """Whether a PDF with ``settings`` of ``pack`` (the whole pack) is made as a book of parts.
 
-    The full pack, a session's pack and a reader's, when the whole pack has
-    at least :data:`BOOK_MIN_SESSIONS` sessions: they share the sessions'
-    parts, each rendered once.  A change-marked or debrief pack is one
-    document, as is a pack with answer fields: one form across parts is not
-    joined.
+    The full pack, a session's pack, a reader's and a change-marked one, when
+    the whole pack has at least :data:`BOOK_MIN_SESSIONS` sessions: they
+    share the sessions' parts, each rendered once (a changes pack renders
+    only the sessions that changed).  A debrief is one document, as is a pack
+    with answer fields: one form across parts is not joined.
     """
     return (
         len(pack.sessions) >= BOOK_MIN_SESSIONS
-        and settings.changes_since is None
         and settings.answers is None
         and not settings.answer_fields
     )

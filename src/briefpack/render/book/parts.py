@@ -33,7 +33,9 @@ from briefpack.render.catalogues import printed_language
 from briefpack.render.html import (
     CONTENTS_PART,
     FRONT_PART,
+    PACK_TOTAL,
     PAGE_SIZES,
+    front_footer_css,
     html_document,
     page_footer_css,
 )
@@ -44,8 +46,15 @@ from briefpack.render.wording import wording_for
 
 #: The name of the sheet of page numbers laid over the joined book.
 NUMBERS_PART = ":numbers"
-#: Parts carry no page numbers: the book's are laid over them when they are joined.
-NO_PAGE_NUMBERS = "@page { @bottom-right { content: none; } }"
+#: Parts carry no page numbers: the book's are laid over them when they are joined
+#: (a changes page's roman ones too, on its page named ``front-matter`` in pack.css).
+NO_PAGE_NUMBERS = (
+    "@page { @bottom-right { content: none; } } "
+    "@page front-matter { @bottom-right { content: none; } }"
+)
+#: The id of a changes pack's changes page: the pages that list it are front matter,
+#: numbered apart (in roman) and not counted among the pack's.
+CHANGES_PAGE = "changes-page"
 #: The sheet of page numbers: only the footer's "Page X of Y".
 ONLY_PAGE_NUMBERS = (
     "@page { @top-left { content: none; } @top-right { content: none; } "
@@ -81,9 +90,26 @@ class RenderedPart:
         """How many pages the part has."""
         return len(self.anchors)
 
+    def anchors_json(self) -> bytes:
+        """Its anchors by page, as one line of JSON."""
+        return json.dumps(self.anchors, separators=(",", ":")).encode("utf-8")
+
     def to_bytes(self) -> bytes:
         """The part as one file: a line of JSON (its anchors by page), then the PDF."""
-        return json.dumps(self.anchors, separators=(",", ":")).encode("utf-8") + b"\n" + self.pdf
+        return self.anchors_json() + b"\n" + self.pdf
+
+    @classmethod
+    def counted(cls, data: bytes) -> RenderedPart:
+        """A part only counted, from :meth:`anchors_json`; ``ValueError`` if not one."""
+        anchors = json.loads(data)
+        if not isinstance(anchors, list):
+            raise ValueError("not a part's anchors")
+        return cls(b"", tuple(tuple(str(name) for name in page) for page in anchors))
+
+    @property
+    def front_matter(self) -> int:
+        """How many of its pages are a changes page's: numbered apart, not counted."""
+        return sum(1 for anchors in self.anchors if CHANGES_PAGE in anchors)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> RenderedPart:
@@ -136,27 +162,31 @@ class BookPlan:
     sessions: tuple[PartSpec, ...]
     #: Whether a contents follows the front matter (not in a session's pack).
     contents: bool
+    #: Whether the front matter is numbered like the contents (a changes page lists
+    #: the page of each change): counted first, then rendered with its numbers.
+    numbered_front: bool = False
 
     @property
     def body(self) -> tuple[PartSpec, ...]:
-        """The parts whose content alone makes them: the front, then each session."""
-        return (self.front, *self.sessions)
+        """The parts whose content alone makes them: the front (unless numbered), the sessions."""
+        return self.sessions if self.numbered_front else (self.front, *self.sessions)
 
 
 def neutral_settings(settings: RenderSettings) -> RenderSettings:
-    """What a shared part is rendered with: no session, no reader; the rest as the output's."""
-    return replace(settings, session=None, recipient=None)
+    """What a shared part is rendered with: no session, no reader, no earlier version.
+
+    A session's marks come from the pack the model marked, not the settings:
+    a session that did not change is the same part in a changes pack as in
+    the pack, and is not rendered again.
+    """
+    return replace(settings, session=None, recipient=None, changes_since=None, changes_date=None)
 
 
 def plan_book(pack: Pack, settings: RenderSettings) -> BookPlan:
     """The parts of ``pack``'s output with ``settings``: a full pack, a session's, a reader's."""
-    front = _spec(
-        FRONT_PART,
-        html_document(pack, settings, inline_stylesheet=False, part=FRONT_PART),
-        settings,
-        NO_PAGE_NUMBERS,
-        settings.pdf_variant,
-    )
+    numbered = settings.changes_since is not None
+    # A changes pack's front lists pages: counted first (this), numbered once known.
+    front = front_part(pack, settings) if numbered else _plain_front(pack, settings)
     neutral = neutral_settings(settings)
     # A pre-read's pages are drawn into its session's part: its file is an input
     # there, though the HTML names only its title.
@@ -172,7 +202,13 @@ def plan_book(pack: Pack, settings: RenderSettings) -> BookPlan:
         for day in pack.scope(settings.session)[0]
         for session in day.sessions
     )
-    return BookPlan(front, sessions, contents=settings.session is None)
+    return BookPlan(front, sessions, settings.session is None, numbered_front=numbered)
+
+
+def _plain_front(pack: Pack, settings: RenderSettings) -> PartSpec:
+    """The front matter that shows no page number: cover, at a glance, attendees."""
+    html = html_document(pack, settings, inline_stylesheet=False, part=FRONT_PART)
+    return _spec(FRONT_PART, html, settings, NO_PAGE_NUMBERS, settings.pdf_variant)
 
 
 def body_parts(pack: Pack, settings: RenderSettings) -> list[PartSpec]:
@@ -184,22 +220,42 @@ def contents_part(
     pack: Pack, settings: RenderSettings, page_of: Mapping[str, int] | None = None
 ) -> PartSpec:
     """The contents, numbered by ``page_of``; without it, placeholders, to count its pages."""
+    return _numbered_part(CONTENTS_PART, pack, settings, page_of)
+
+
+def front_part(
+    pack: Pack, settings: RenderSettings, page_of: Mapping[str, int] | None = None
+) -> PartSpec:
+    """The front matter; a changes pack's numbered by ``page_of`` (without it, counted)."""
+    return _numbered_part(FRONT_PART, pack, settings, page_of)
+
+
+def _numbered_part(
+    name: str, pack: Pack, settings: RenderSettings, page_of: Mapping[str, int] | None
+) -> PartSpec:
+    """A part that shows page numbers: with ``page_of``'s, or placeholders, to count its pages.
+
+    Its layout does not depend on the numbers (they sit in cells of fixed
+    width), so the placeholders' render counts its pages exactly.
+    """
     counting = page_of is None
     if page_of is None:
         page_of = dict.fromkeys(link_descriptions(pack, pack.options.language), 0)
-    html = html_document(
-        pack, settings, inline_stylesheet=False, part=CONTENTS_PART, page_of=page_of
-    )
-    spec = _spec(CONTENTS_PART, html, settings, NO_PAGE_NUMBERS, settings.pdf_variant)
+    html = html_document(pack, settings, inline_stylesheet=False, part=name, page_of=page_of)
+    spec = _spec(name, html, settings, NO_PAGE_NUMBERS, settings.pdf_variant)
     return replace(spec, count_only=counting)
 
 
 def contents_page_of(
-    front: RenderedPart, contents_pages: int, sessions: Sequence[RenderedPart]
+    front_pages: int, contents_pages: int, sessions: Sequence[RenderedPart]
 ) -> dict[str, int]:
-    """The page each anchor of the sessions is on, once joined after the front and contents."""
+    """The page each anchor of the sessions is on, once joined after the front and contents.
+
+    ``front_pages`` counts the front's pages that are numbered with the
+    pack's: a changes page is not.
+    """
     page_of: dict[str, int] = {}
-    page = front.pages + contents_pages + 1
+    page = front_pages + contents_pages + 1
     for part in sessions:
         for number, anchors in enumerate(part.anchors):
             for anchor in anchors:
@@ -208,14 +264,22 @@ def contents_page_of(
     return page_of
 
 
-def numbers_part(pack: Pack, settings: RenderSettings, pages: int) -> PartSpec:
-    """``pages`` pages showing only "Page X of Y" where the footer shows it; the first, none."""
+def numbers_part(
+    pack: Pack, settings: RenderSettings, pages: int, front_matter: int = 0
+) -> PartSpec:
+    """``pages`` pages showing only "Page X of Y" where the footer shows it; the first, none.
+
+    The ``front_matter`` pages after the cover (a changes page) show "Page i"
+    in roman and do not count among the pack's pages, as in one document.
+    """
     wording = wording_for(pack.options.language, pack.options.time_format)
     html = page_html(
         "numbers.html.j2",
         language=printed_language(pack.options.language),
         page_size=PAGE_SIZES[settings.paper],
-        page_footer=page_footer_css(wording),
+        page_footer=page_footer_css(wording, PACK_TOTAL if front_matter else "counter(pages)"),
+        front_footer=front_footer_css(wording) if front_matter else None,
+        front_matter=front_matter,
         pages=pages,
     )
     # Drawn as artifacts over tagged pages: the sheet itself is untagged.

@@ -66,23 +66,24 @@ def join_book(pack: Pack, settings: RenderSettings, spec: JoinSpec) -> Rendered:
     return Rendered(pdf, sum(part.pages for part in parts))
 
 
-def count_pages(pack: Pack, settings: RenderSettings, spec: PartSpec) -> int:
-    """How many pages a part has: its layout only, no PDF written."""
+def count_pages(pack: Pack, settings: RenderSettings, spec: PartSpec) -> RenderedPart:
+    """A part's pages and the anchors on each: its layout only, no PDF written."""
     fetcher = fetcher_for(pack, settings.chosen_theme)
     _, anchors_by_page = weasyprint_pdf(
         pack, settings, spec.html, fetcher, spec.extra_css, spec.variant, write=False
     )
-    return len(anchors_by_page)
+    return RenderedPart(b"", tuple(tuple(anchors) for anchors in anchors_by_page))
 
 
 def render_step(pack: Pack, settings: RenderSettings, step: PartSpec | JoinSpec) -> Rendered:
     """One step of a book, as the build runs it on a worker: a part (as a file), or the join.
 
-    A part to be counted only comes back as empty bytes and its page count.
+    A part to be counted only comes back as its anchors by page (JSON) and its page count.
     """
     if isinstance(step, JoinSpec):
         return join_book(pack, settings, step)
     if step.count_only:
-        return Rendered(b"", count_pages(pack, settings, step))
+        counted = count_pages(pack, settings, step)
+        return Rendered(counted.anchors_json(), counted.pages)
     part = render_part(pack, settings, step)
     return Rendered(part.to_bytes(), part.pages)
