@@ -9,7 +9,10 @@ a half-written file in the output folder.  Dask is the engine (``pip install
 content-addressed store: :meth:`ClusterPool.run` scatters each file's bytes
 once with ``hash=True``, so a theme's fonts go to a worker once however many
 jobs use them; on the worker, :func:`render_shipped` puts them in place and
-moves the job's paths there (:mod:`briefpack.build.shipping`).
+moves the job's paths there (:mod:`briefpack.build.shipping`).  A job's
+pack and theme travel the same way, pickled once on their own
+(:mod:`briefpack.build.parcels`): a worker unpickles and moves each once,
+and keeps it for the jobs after.
 
 **The same limits.**  On the worker the render runs in briefpack's own
 :class:`~briefpack.build.workers.WorkerPool` (one warm child per worker
@@ -24,6 +27,7 @@ that arrives in full is written.
 
 from __future__ import annotations
 
+import collections
 import logging
 import multiprocessing
 import threading
@@ -33,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from briefpack.build.jobs import describe_job
+from briefpack.build.parcels import Definitions, unpickle
 from briefpack.build.render_limits import Limits
 from briefpack.build.scheduler import DEFAULT_CONNECT_TIMEOUT, connect, discard, quiet_dask
 from briefpack.build.shipping import files_folder, job_files, place_files, reroot
@@ -62,11 +67,43 @@ class _ThreadWarnings(logging.Handler):
             self.messages.append((record.name, record.getMessage()))
 
 
+#: How many shared objects (packs, themes), unpickled and moved to their files, a Dask
+#: worker keeps for the jobs after: those of one build, or two.
+KEPT_SHARED = 8
+_kept: collections.OrderedDict[tuple[str, Path], object] = collections.OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _shared_objects(
+    shared: Mapping[str, bytes], root: Path, shipped: frozenset[Path]
+) -> dict[str, object]:
+    """Each shared object by key: unpickled and rerooted once per worker, then kept."""
+    objects: dict[str, object] = {}
+    with _kept_lock:
+        for key, data in shared.items():  # those a definition names come before it
+            found = _kept.get((key, root))
+            if found is None:
+                found = reroot(unpickle(data, objects), root, shipped, objects.values())
+                _kept[(key, root)] = found
+                while len(_kept) > KEPT_SHARED:
+                    _kept.popitem(last=False)
+            else:
+                _kept.move_to_end((key, root))
+            objects[key] = found
+    return objects
+
+
 def render_shipped(
-    job: Any, files: Mapping[str, bytes], limits: Limits, render: Callable[[Any], Rendered]
+    job: bytes,
+    shared: Mapping[str, bytes],
+    files: Mapping[str, bytes],
+    limits: Limits,
+    render: Callable[[Any], Rendered],
 ) -> tuple[Outcome, list[tuple[str, str]], float]:
     """Render ``job`` with ``render`` on a Dask worker, with the files it brought; runs there.
 
+    ``job`` comes pickled by reference (:mod:`briefpack.build.parcels`), each
+    pack and theme it names in ``shared``, which Dask sends a worker once.
     ``render`` travels by name (the build's own function), so the worker
     renders as a local build would without this module importing the build.
     Returns the outcome (bytes and pages, or the error), the warnings, and
@@ -79,7 +116,9 @@ def render_shipped(
         )
     root = files_folder(files)
     place_files(files, root)
-    moved = reroot(job, root, frozenset(Path(name) for name in files))
+    shipped = frozenset(Path(name) for name in files)
+    objects = _shared_objects(shared, root, shipped)
+    moved = reroot(unpickle(job, objects), root, shipped, objects.values())
     pool = getattr(_local, "pool", None)
     if pool is None or pool.limits != limits or pool.render is not render:
         pool = _local.pool = WorkerPool(1, render, limits, describe=describe_job)
@@ -114,6 +153,10 @@ class ClusterPool:
         self.render = render
         self.address = address
         self._stored: dict[Path, Any] = {}
+        #: Each pack and theme pickled once (:mod:`briefpack.build.parcels`), and in Dask's store.
+        self.definitions = Definitions()
+        self._stored_shared: dict[str, Any] = {}
+        self._files_of: dict[str, list[Path]] = {}
         started = time.monotonic()
         # Checked, and asked who it is, before Dask's client is let near it.
         self.client = connect(address, connect_timeout)
@@ -142,30 +185,52 @@ class ClusterPool:
     def __exit__(self, *exception: object) -> None:
         self.close()
 
+    def _scatter(self, data: bytes) -> Any:
+        """``data`` in Dask's store, once however many jobs need it."""
+        # hash=True: the key is the content's, so the same bytes travel once;
+        # broadcast: every worker keeps a copy, so one dying loses none.
+        try:
+            return self.client.scatter(data, hash=True, broadcast=True)
+        except TimeoutError as error:
+            if "No valid workers" not in str(error):
+                raise
+            # Every worker left mid-build, and none came back within Dask's wait.
+            raise self._no_workers("the last one left") from None
+
     def _submit(self, job: Any, again: bool = False, priority: int = 0) -> Any:
-        """Send ``job`` to the cluster with its files; ``again`` sends its files anew."""
+        """Send ``job`` to the cluster with its packs and files; ``again`` sends them anew."""
+        split = self.definitions.split(job)
+        shared = {}
+        for definition in split.needs:
+            if again or definition.key not in self._stored_shared:
+                self._stored_shared[definition.key] = self._scatter(definition.data)
+            shared[definition.key] = self._stored_shared[definition.key]
+        # The files of a pack are looked for once, not in each job that names it.
+        paths = set(job_files(job, leave_out=(job.target,), skip=split.named.values()))
+        for key, named in split.named.items():
+            if key not in self._files_of:
+                self._files_of[key] = job_files(named)
+            paths.update(self._files_of[key])
         files = {}
-        for path in job_files(job, leave_out=(job.target,)):
+        for path in sorted(paths - {job.target}):
             if again or path not in self._stored:
-                # hash=True: the key is the content's, so the same bytes travel once;
-                # broadcast: every worker keeps a copy, so one dying loses none.
-                try:
-                    self._stored[path] = self.client.scatter(
-                        path.read_bytes(), hash=True, broadcast=True
-                    )
-                except TimeoutError as error:
-                    if "No valid workers" not in str(error):
-                        raise
-                    # Every worker left mid-build, and none came back within Dask's wait.
-                    raise self._no_workers("the last one left") from None
+                self._stored[path] = self._scatter(path.read_bytes())
             files[str(path)] = self._stored[path]
         return self.client.submit(
-            render_shipped, job, files, self.limits, self.render, pure=False, priority=priority
+            render_shipped,
+            split.job,
+            shared,
+            files,
+            self.limits,
+            self.render,
+            pure=False,
+            priority=priority,
         )
 
     def close(self) -> None:
         """Disconnect from the scheduler; the cluster goes on serving others."""
         discard(self.client)
+        self.definitions.clear()
 
     def run(self, jobs: Sequence[Any] | JobQueue[Any]) -> Iterator[tuple[Any, Outcome, float]]:
         """Render ``jobs`` on the cluster, yielding each as it completes.
@@ -177,7 +242,7 @@ class ClusterPool:
         from distributed import as_completed
 
         queue = jobs if isinstance(jobs, JobQueue) else JobQueue(jobs)
-        self._stored = {}
+        self._stored, self._stored_shared, self._files_of = {}, {}, {}
         pending: list[Any] = []
         job_of: dict[str, tuple[Any, int]] = {}
         started = time.monotonic()

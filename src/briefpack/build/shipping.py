@@ -17,7 +17,7 @@ import hashlib
 import os
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -25,10 +25,13 @@ from typing import Any
 FILES_FOLDER = "briefpack-files"
 
 
-def job_files(job: Any, leave_out: Sequence[Path] = ()) -> list[Path]:
-    """Every file ``job`` names (a folder stands for the files in it), except ``leave_out``."""
+def job_files(job: Any, leave_out: Sequence[Path] = (), skip: Iterable[object] = ()) -> list[Path]:
+    """Every file ``job`` names (a folder stands for the files in it), except ``leave_out``.
+
+    The objects in ``skip`` are not looked into (their files known already).
+    """
     found: set[Path] = set()
-    for path in _paths(job):
+    for path in _paths(job, {id(item) for item in skip}):
         if path in leave_out or not path.is_absolute():
             continue
         if path.is_file():
@@ -59,14 +62,17 @@ def _paths(value: Any, seen: set[int] | None = None) -> Iterator[Path]:
             yield from _paths(item, seen)
 
 
-def reroot(value: Any, root: Path, shipped: frozenset[Path]) -> Any:
+def reroot(
+    value: Any, root: Path, shipped: frozenset[Path], moved_already: Iterable[object] = ()
+) -> Any:
     """``value`` with every path to a shipped file, or to a folder of them, moved under ``root``.
 
     The rest (the pack file's own path, named in messages; the output's
-    path) stays as it was.
+    path) stays as it was, and so do the objects in ``moved_already``
+    (rerooted before, and kept: a pack many jobs share).
     """
     folders = frozenset(parent for path in shipped for parent in path.parents)
-    memo: dict[int, Any] = {}
+    memo: dict[int, Any] = {id(item): item for item in moved_already}
 
     def moved(path: Path) -> Path:
         if path in shipped or (path in folders and path != Path(path.anchor)):

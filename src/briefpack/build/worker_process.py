@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from briefpack.build.lifeline import close_parent_ends, die_with_parent
+from briefpack.build.parcels import Receiver
 from briefpack.build.signals import STOPPING
 from briefpack.errors import BriefpackError
 from briefpack.render.rendered import Rendered
@@ -122,14 +123,17 @@ def serve(
     collector = _Collector()
     logger.handlers = [collector]
     logger.propagate = False
+    # Each job comes as a parcel: the packs and themes this worker lacks, then the job by key.
+    receiver = Receiver()
     while True:
         try:
-            job = connection.recv()
+            parcel = connection.recv()
         except EOFError:  # the parent is gone: nobody else will remove the folder
             shutil.rmtree(temporary, ignore_errors=True)
             return
-        if job is None:
+        if parcel is None:
             return
+        job = receiver.open(parcel)
         collector.messages = []
         try:
             result: Any = ("ok", render(job))

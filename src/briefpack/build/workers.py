@@ -7,7 +7,9 @@ keeping what it has loaded (WeasyPrint, fonts, templates) warm.  The parent
 kills a worker whose job outlives the time limit (``future.result(timeout)``
 would not stop it) and starts a fresh one for the jobs left.  Ctrl-C is left
 to the parent, which kills every worker at once.  What runs in the worker
-itself is in :mod:`briefpack.build.worker_process`.
+itself is in :mod:`briefpack.build.worker_process`.  A job goes to a
+worker as a parcel (:mod:`briefpack.build.parcels`): its pack and theme only
+the first time, then by their key.
 
 Each worker gets a temporary folder of its own, made by the parent and
 removed by the parent once the worker has ended, however it ended.
@@ -43,6 +45,7 @@ from briefpack.build.lifeline import (
     keep_from_children,
     release,
 )
+from briefpack.build.parcels import Definitions, Sender
 from briefpack.build.render_limits import Limits
 from briefpack.build.worker_process import capped_memory, serve
 from briefpack.errors import BriefpackError
@@ -60,7 +63,12 @@ TEMPORARY_PREFIX = WORKER_FOLDER_PREFIX
 
 class _Worker:
     def __init__(
-        self, context: Any, render: Callable[[Any], Rendered], limits: Limits, janitor: Janitor
+        self,
+        context: Any,
+        render: Callable[[Any], Rendered],
+        limits: Limits,
+        janitor: Janitor,
+        definitions: Definitions,
     ) -> None:
         self.temporary = tempfile.mkdtemp(prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-")
         self.janitor = janitor
@@ -78,6 +86,8 @@ class _Worker:
         janitor.watch(self.process.pid, self.temporary)
         self.job: Any = None
         self.started = 0.0
+        # Each pack and theme goes to this worker once; later jobs name it by key.
+        self.sender = Sender(definitions)
 
     def kill(self) -> None:
         self.process.kill()
@@ -164,6 +174,8 @@ class WorkerPool(Generic[J]):
         self.workers: list[_Worker] = []
         # Started with the first worker: a build with nothing to render forks nothing.
         self.janitor: Janitor | None = None
+        #: Each shared object of the jobs (a pack, a theme) pickled once, for every worker.
+        self.definitions = Definitions()
         remove_abandoned_temporaries()
 
     def __enter__(self) -> WorkerPool[J]:
@@ -202,6 +214,7 @@ class WorkerPool(Generic[J]):
             else:
                 worker.ended()
         self.workers.clear()
+        self.definitions.clear()
         if self.janitor is not None:
             self.janitor.close()
             self.janitor = None
@@ -214,11 +227,13 @@ class WorkerPool(Generic[J]):
             else:
                 if self.janitor is None:
                     self.janitor = Janitor()
-                worker = _Worker(self.context, self.render, self.limits, self.janitor)
+                worker = _Worker(
+                    self.context, self.render, self.limits, self.janitor, self.definitions
+                )
                 workers.append(worker)
             worker.job = queue.take()
             worker.started = time.monotonic()
-            worker.connection.send(worker.job)
+            worker.connection.send(worker.sender.parcel(worker.job))
 
     def _collect(self, workers: list[_Worker]) -> Iterator[tuple[J, Outcome, float]]:
         busy = [worker for worker in workers if worker.job is not None]
