@@ -90,16 +90,19 @@ def pack_with_files(root: Path) -> Path:
 
 def test_the_cluster_writes_the_same_bytes_as_a_local_build(cluster: Any, tmp_path: Path) -> None:
     pack = pack_with_files(tmp_path)
-    code, _, err = run("build", str(pack), "-o", str(tmp_path / "local"))
+    # A reader who does not get the second session: their pack is made from parts too.
+    text = pack.read_text(encoding="utf-8")
+    pack.write_text(text + "recipients:\n  - name: Ada Byron\n    exclude: [agentcore]\n")
+    code, _, err = run("build", str(pack), "-o", str(tmp_path / "local"), "--per-recipient")
     assert code == 0, err
-    code, _, err = run(
-        "build", str(pack), "-o", str(tmp_path / "cluster"), "--executor", cluster.scheduler_address
-    )
+    code, _, err = run("build", str(pack), "-o", str(tmp_path / "cluster"), "--per-recipient",
+                       "--executor", cluster.scheduler_address)  # fmt: skip
     assert code == 0, err
     local, remote = tree(tmp_path / "local"), tree(tmp_path / "cluster")
     outputs = [name for name in local if not name.startswith(PARTS)]
-    assert len(outputs) == 1 + 2 * (1 + 4)  # the manifest; each format of the pack and sessions
-    # The outputs, and the full pack's parts kept for the next build, are the same.
+    # The manifest; each format of the pack, its sessions and the reader's.
+    assert len(outputs) == 1 + 2 * (1 + 4 + 1)
+    # The outputs, and the parts kept for the next build, are the same.
     assert remote == local
     # The workers rendered from their own copies of the files, not from this folder.
     with distributed.Client(cluster.scheduler_address) as client:
