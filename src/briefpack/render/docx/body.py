@@ -1,6 +1,7 @@
 """Where the Word copy's paragraphs go, and how they are styled.
 
-Every paragraph is set through a named style, looked up once: python-docx
+Every paragraph is set through a named style, looked up once, in the
+document's style index (:mod:`~briefpack.render.docx.style_index`): python-docx
 searches every style on each lookup, which made large packs slow
 (quadratic in practice), and a company template may use other style ids
 for the same names.  Paragraphs are placed before the body's final section
@@ -15,14 +16,15 @@ from contextlib import contextmanager
 from typing import Any
 
 from docx.document import Document
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.styles.style import BaseStyle, ParagraphStyle
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from briefpack.model.both_versions import Side
 from briefpack.model.rich_text import RevisionKind
 from briefpack.render.docx import ooxml
+from briefpack.render.docx.style_index import style_index
 from briefpack.render.docx.tracking import Tracker
 
 
@@ -45,19 +47,30 @@ class Body:
         """
         return self._end().getprevious()
 
+    def style(self, style_name: str) -> BaseStyle:
+        """The style named ``style_name``, from the document's index (not python-docx's scan)."""
+        return style_index(self.document)[style_name]
+
+    def paragraph_style(self, style_name: str) -> ParagraphStyle:
+        """The paragraph style named ``style_name``, from the document's index."""
+        return style_index(self.document).paragraph_style(style_name)
+
     def style_id(self, style_name: str) -> str:
         """The id of a style, looked up once per name."""
         if style_name not in self._style_ids:
-            self._style_ids[style_name] = str(self.document.styles[style_name].style_id)
+            self._style_ids[style_name] = style_index(self.document).style_id(style_name)
         return self._style_ids[style_name]
 
     def paragraph(self, text: str, style: str) -> Paragraph:
         """A new body paragraph in ``style``, placed before the final section properties."""
-        element = OxmlElement("w:p")
+        element = ooxml.element("w:p")
         self._end().addprevious(element)
         paragraph = Paragraph(element, self.document._body)
         if style != "Normal":
-            element.get_or_add_pPr().style = self.style_id(style)
+            # What python-docx's ``get_or_add_pPr().style`` makes, without its search of
+            # the schema's order for where each goes: the paragraph is new and empty.
+            properties = ooxml.child(element, "w:pPr")
+            ooxml.child(properties, "w:pStyle", val=self.style_id(style))
         if text:
             element.append(ooxml.text_run(text))
         return paragraph
@@ -174,7 +187,7 @@ class Body:
         for child in list(paragraph._p):
             if not child.tag.endswith("}pPr"):
                 paragraph._p.remove(child)
-        paragraph._p.get_or_add_pPr().style = None if style == "Normal" else self.style_id(style)
+        ooxml.set_paragraph_style(paragraph._p, None if style == "Normal" else self.style_id(style))
         if text:
             self.run(paragraph, text)
         return paragraph

@@ -9,6 +9,7 @@ emoji font, which :mod:`~briefpack.render.docx.embedded_fonts` then embeds.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -20,8 +21,15 @@ from briefpack.render.docx.ooxml.runs import run_text, split_run
 
 #: Where emoji live: the pictographic blocks, dingbats and miscellaneous symbols.
 _EMOJI_BLOCKS = ((0x1F000, 0x1FAFF), (0x2600, 0x27BF), (0x2B00, 0x2BFF))
+#: Any character of those blocks: a text without one has no emoji, found without a
+#: loop over its characters (a 1,400-question copy has a million).
+_IN_BLOCKS = re.compile(
+    "[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _EMOJI_BLOCKS) + "]"
+)
 #: What joins or varies an emoji, kept in its run: ZWJ, variation selectors, keycap.
 _JOINERS = frozenset("\u200d\ufe0e\ufe0f\u20e3")
+_RUN = qn("w:r")
+_TEXT_TAGS = (qn("w:t"), qn("w:delText"))
 
 
 @cache
@@ -36,8 +44,7 @@ def _covered(font: Path) -> frozenset[str]:
 
 def is_emoji(character: str, font: Path) -> bool:
     """Whether ``character`` is an emoji that ``font`` (the emoji font) draws."""
-    code = ord(character)
-    return any(low <= code <= high for low, high in _EMOJI_BLOCKS) and character in _covered(font)
+    return _IN_BLOCKS.match(character) is not None and character in _covered(font)
 
 
 def emoji_pieces(text: str, font: Path) -> list[tuple[str, bool]]:
@@ -60,7 +67,13 @@ def set_emoji_font(document: Document, font: Path, family: str) -> bool:
     for part in document.part.package.iter_parts():
         if not isinstance(part, XmlPart):
             continue
-        for run in list(part.element.iter(qn("w:r"))):
+        # Only runs whose text has a character of the emoji blocks can need a split.
+        candidates = [
+            node.getparent()
+            for node in part.element.iter(*_TEXT_TAGS)
+            if node.text and _IN_BLOCKS.search(node.text) and node.getparent().tag == _RUN
+        ]
+        for run in candidates:
             text = run_text(run)
             if text is None or not any(is_emoji(c, font) for c in text[1]):
                 continue

@@ -121,8 +121,8 @@ class FrontMatter:
         if not page.entries:
             self.body.paragraph(labels.no_changes, "Briefing Speakers")
             return
-        right_aligned(self.document.styles["Briefing Change Page"])
-        right_aligned(self.document.styles["Briefing Table Count Heading"])
+        right_aligned(self.body.style("Briefing Change Page"))
+        right_aligned(self.body.style("Briefing Table Count Heading"))
         widths = changes_widths(self.settings.chosen_theme, self.settings.paper)
         table = self.document.add_table(rows=1, cols=3)
         table.autofit = False
@@ -164,11 +164,11 @@ class FrontMatter:
         labels = self.labels
         self.body.paragraph(labels.debrief, "Briefing Front Title")
         for name in ("Briefing Table Count", "Briefing Table Count Heading"):
-            right_aligned(self.document.styles[name])
+            right_aligned(self.body.style(name))
         text = text_width_mm(self.settings.chosen_theme, self.settings.paper)
         widths = (round(text - 3 * DEBRIEF_COUNT_MM, 2), *(DEBRIEF_COUNT_MM,) * 3)
         table = self.document.add_table(rows=1, cols=4)
-        table.style = self.document.styles["Briefing Table"]
+        table.style = self.body.style("Briefing Table")
         table.autofit = False
         fixed_grid(table, widths, TABLE_PADDING)
         look = Look.of(self.settings.chosen_theme)
@@ -192,7 +192,7 @@ class FrontMatter:
             self.body.paragraph(labels.no_follow_ups, "Briefing Speakers")
             return
         listing = self.document.add_table(rows=1, cols=2)
-        listing.style = self.document.styles["Briefing Table"]
+        listing.style = self.body.style("Briefing Table")
         listing.autofit = False
         question = round(text * FOLLOW_UP_QUESTION_SHARE, 2)
         fixed_grid(listing, (question, round(text - question, 2)), TABLE_PADDING)

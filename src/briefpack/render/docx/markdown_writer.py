@@ -72,7 +72,7 @@ class RichText:
             ordered = isinstance(block, OrderedList)
             start = block.start if isinstance(block, OrderedList) else 1
             # List numbering sets its own indentation: start it where the block's text starts.
-            left_indent = self.body.document.styles[style].paragraph_format.left_indent
+            left_indent = self.body.paragraph_style(style).paragraph_format.left_indent
             indent = left_indent.twips if left_indent is not None else 0
             num_id = ooxml.list_definition(self.body.document, ordered, start, indent=indent)
             # Items follow each other without a gap, as the PDF's; the list's margin after

@@ -57,9 +57,9 @@ class Overview(Contents):
         widths = glance_widths(glances, labels, theme, self.settings.paper).columns
         widths = widths[: len(headings)]
         for name in ("Briefing Table Count", "Briefing Table Count Heading"):
-            right_aligned(self.document.styles[name])
+            right_aligned(self.body.style(name))
         table = self.document.add_table(rows=1, cols=len(headings))
-        table.style = self.document.styles["Briefing Table"]
+        table.style = self.body.style("Briefing Table")
         table.autofit = False
         fixed_grid(table, widths, TABLE_PADDING)
         header = table.rows[0]

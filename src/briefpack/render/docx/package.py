@@ -23,6 +23,7 @@ from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Mm
 
 from briefpack import __version__
@@ -142,7 +143,11 @@ def clear_body(document: Document) -> None:
 
 def text_width(document: Document) -> float:
     """The width between the first section's margins, in millimetres (A4's if unset)."""
-    section = document.sections[0]
+    return section_text_width(document.sections[0])
+
+
+def section_text_width(section: Section) -> float:
+    """The width between ``section``'s margins, in millimetres (A4's if unset)."""
     width, left, right = section.page_width, section.left_margin, section.right_margin
     if width is None or left is None or right is None:
         return PAPER["a4"][0] - 2 * 25.4
@@ -247,32 +252,6 @@ _DRAWING_ID = re.compile(rb'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
 _DRAWING_PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
 
 
-def unique_drawing_ids(data: bytes) -> bytes:
-    """Number every picture (``wp:docPr``) of the package once: 1, 2, 3…
-
-    python-docx numbers a header's pictures apart from the body's, so a logo
-    in both is id 1 twice (and a changes copy shows a moved question's pictures
-    twice, where it was and where it is); Word may then repair the file
-    (openxml-audit's Sem_DuplicateDocPrId).
-    """
-    source = zipfile.ZipFile(io.BytesIO(data))
-    counter = 0
-
-    def number(match: re.Match[bytes]) -> bytes:
-        nonlocal counter
-        counter += 1
-        return match.group(1) + str(counter).encode() + match.group(3)
-
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if _DRAWING_PARTS.fullmatch(info.filename):
-                content = _DRAWING_ID.sub(number, content)
-            target.writestr(info, content)
-    return output.getvalue()
-
-
 #: Word 2010's copy of styles.xml with its text effects (MS-DOCX 2.3.3).
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
@@ -303,17 +282,35 @@ def remove_thumbnail(document: Document) -> None:
 
 
 def normalise_zip(data: bytes, moment: dt.datetime) -> bytes:
-    """Rewrite a .docx with every entry stamped ``moment``, so equal content gives equal bytes."""
+    """Rewrite a .docx with every entry stamped ``moment``, so equal content gives equal bytes,
+    and every picture (``wp:docPr``) of the package numbered once: 1, 2, 3…
+
+    python-docx numbers a header's pictures apart from the body's, so a logo
+    in both is id 1 twice (and a changes copy shows a moved question's pictures
+    twice, where it was and where it is); Word may then repair the file
+    (openxml-audit's Sem_DuplicateDocPrId).  Both in one pass over the package:
+    each pass inflates and deflates every part again.
+    """
     stamp = max(moment.astimezone(dt.UTC), dt.datetime(1980, 1, 1, tzinfo=dt.UTC))
     date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
     source = zipfile.ZipFile(io.BytesIO(data))
+    counter = 0
+
+    def number(match: re.Match[bytes]) -> bytes:
+        nonlocal counter
+        counter += 1
+        return match.group(1) + str(counter).encode() + match.group(3)
+
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            content = source.read(info.filename)
+            if _DRAWING_PARTS.fullmatch(info.filename):
+                content = _DRAWING_ID.sub(number, content)
             entry = zipfile.ZipInfo(info.filename, date_time=date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            target.writestr(entry, content)
     return output.getvalue()
 
 

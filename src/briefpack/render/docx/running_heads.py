@@ -20,15 +20,23 @@ header, so neither has the Word copy: the mark says it on every page.
 from __future__ import annotations
 
 import copy
+import functools
+import itertools
 import logging
 import math
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from docx.document import Document
 from docx.enum.section import WD_HEADER_FOOTER
 from docx.enum.text import WD_TAB_ALIGNMENT
-from docx.shared import Mm
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.oxml import parse_xml
+from docx.parts.hdrftr import HeaderPart
+from docx.section import Section as WordSection
+from docx.shared import Length, Mm
 from docx.text.paragraph import Paragraph
 
 from briefpack.model import Pack
@@ -65,10 +73,21 @@ class RunningHeads:
     #: Whether this is a changes copy, whose footer counts the pack's pages only.
     changes: bool
     _logo_warned: bool
+    #: The first section (its page and margins), and the width between its margins.
+    _first_section: WordSection
+    _margin: Length
+    #: The pack's title as the header's left box shows it.
+    _running_title: str
 
     def _running_heads(self, sections: list[Section]) -> None:
         """Give each section its header and footer; the last one's are a company template's."""
+        # python-docx finds a section by searching the body: once, then by index.
         word_sections = list(self.document.sections)
+        self._first_section = word_sections[0]
+        self._margin = Mm(package.section_text_width(word_sections[0]))
+        # The same title in every header: shortened once.
+        theme, paper = self.settings.chosen_theme, self.settings.paper
+        self._running_title = running_text(self.view.cover.event_title, theme, paper, "left")
         final = word_sections[-1]
         # A template's own header and footer: copied into each part's, their first line ours.
         prototype = None if final.header.is_linked_to_previous else final.header.part
@@ -76,11 +95,12 @@ class RunningHeads:
         if not final.footer.is_linked_to_previous:
             footer = _footer_id(final._sectPr)
             self._page_footer(final.footer.paragraphs[0])
+        headers = _NewHeaders(self.document)
         for index, (section, word) in enumerate(zip(sections, word_sections, strict=True)):
             kind = section.part.kind
             header = word.header
             if header.is_linked_to_previous:
-                header.is_linked_to_previous = False
+                headers.add(word)
                 if prototype is not None and kind in ("front", "pack"):
                     _copy_story(prototype, header.part)
             self._header(header.paragraphs[0], section.part, index + 1)
@@ -112,8 +132,7 @@ class RunningHeads:
             shape = paragraph.add_run().add_picture(str(logo), height=Mm(4.5))
             ooxml.describe_picture(shape, view.logo_alt)
             self.body.run(paragraph, " ")
-        theme, paper = self.settings.chosen_theme, self.settings.paper
-        self.body.run(paragraph, running_text(view.cover.event_title, theme, paper, "left"))
+        self.body.run(paragraph, self._running_title)
         if part.words:
             ooxml.add_tab(paragraph)
             self.body.run(paragraph, part.words)
@@ -144,8 +163,8 @@ class RunningHeads:
     def _tab_at_margin(self, paragraph: Paragraph, style: str) -> None:
         """One right tab at the right margin, for the line's right half, as the PDF's box."""
         stops = paragraph.paragraph_format.tab_stops
-        margin = Mm(package.text_width(self.document))
-        for stop in self.document.styles[style].paragraph_format.tab_stops:
+        margin = self._margin
+        for stop in self.body.paragraph_style(style).paragraph_format.tab_stops:
             if abs(stop.position - margin) > Mm(1):
                 stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
         stops.add_tab_stop(margin, WD_TAB_ALIGNMENT.RIGHT)
@@ -157,7 +176,7 @@ class RunningHeads:
         is set at the size at which the turned line stays within the margins.
         """
         theme = self.settings.chosen_theme
-        section = self.document.sections[0]
+        section = self._first_section
         width, height = _points(section.page_width, 595.3), _points(section.page_height, 841.9)
         across = width - 2 * max(_points(section.left_margin), _points(section.right_margin))
         up = height - 2 * max(_points(section.top_margin), _points(section.bottom_margin))
@@ -197,6 +216,39 @@ class RunningHeads:
                 self.pack.source,
             )
         return None
+
+
+class _NewHeaders:
+    """Each section's own header part, made as python-docx makes one (``is_linked_to_previous
+    = False``): the first free ``/word/headerN.xml``, its default XML, the next relationship.
+
+    python-docx walks every part of the package to find the free name, and
+    reads its default header from disk, for each: a 1,400-question copy has 200 sections.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self._main = document.part
+        self._taken = {str(part.partname) for part in document.part.package.iter_parts()}
+
+    def add(self, section: WordSection) -> None:
+        """Give ``section`` a new, empty header of its own."""
+        name = next(
+            name
+            for name in (f"/word/header{number}.xml" for number in itertools.count(1))
+            if name not in self._taken
+        )
+        self._taken.add(name)
+        part = HeaderPart(
+            PackURI(name), CONTENT_TYPE.WML_HEADER, parse_xml(_default_header()), self._main.package
+        )
+        relationship = self._main.relate_to(part, RELATIONSHIP_TYPE.HEADER)
+        section._sectPr.add_headerReference(WD_HEADER_FOOTER.PRIMARY, relationship)
+
+
+@functools.cache
+def _default_header() -> bytes:
+    """python-docx's XML of a new header part (its ``templates/default-header.xml``)."""
+    return (files("docx") / "templates" / "default-header.xml").read_bytes()
 
 
 def _footer_id(properties: Any) -> str:

@@ -17,6 +17,7 @@ from docx.styles.style import BaseStyle, ParagraphStyle
 
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.likeness_styles import BAND_PADDING_PT, band_bottom_pt
+from briefpack.render.docx.style_index import style_index
 
 #: The styles of the question's band: its label and its text (their list items inherit).
 BAND_STYLES = ("Briefing Question Label", "Briefing Question")
@@ -43,15 +44,15 @@ def pad_band(document: Document) -> None:
     fill on the top, right and bottom, with the padding as their spacing, make it.  A
     style that has no fill and left bar (a company template's own) is left as it is.
     """
-    names = {style.name for style in document.styles}
-    if "Briefing Question" not in names:
+    styles = style_index(document)
+    if "Briefing Question" not in styles:
         return
-    size = document.styles["Briefing Question"].font.size
+    size = styles.paragraph_style("Briefing Question").font.size
     padding = {**BAND_PADDING_PT, "bottom": band_bottom_pt(size.pt if size else 11.5)}
     for name in BAND_STYLES:
-        if name not in names:
+        if name not in styles:
             continue
-        style = document.styles[name]
+        style = styles[name]
         properties = style.element.get_or_add_pPr()
         shading = properties.find(qn("w:shd"))
         borders = properties.find(qn("w:pBdr"))

@@ -17,6 +17,7 @@ from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
 
 from briefpack.model.theme import Theme
 from briefpack.render.docx import ooxml
+from briefpack.render.docx.style_index import StyleIndex, style_index
 from briefpack.render.docx.style_specs import LINE_SPACING, StyleSpec, style_specs
 
 #: ``LINE_SPACING`` is defined with the styles it sets (``style_specs``); the
@@ -58,37 +59,36 @@ def apply_styles(
     briefpack's look; without it (a company template), styles the template
     already has are left exactly as they are and only missing ones are added.
     """
-    existing = {style.name for style in document.styles}
+    styles = style_index(document)
+    existing = styles.ui_names()
     for spec in style_specs(theme, text_width_mm):
         if spec.name in existing or _ui_name(spec.name) in existing:
             if not restyle_existing:
                 if spec.outline_level is not None:
                     # The template's look stays, but its headings must nest under
                     # the title for navigation and screen readers.
-                    ooxml.set_outline_level(
-                        document.styles[_ui_name(spec.name)], spec.outline_level
-                    )
+                    ooxml.set_outline_level(styles[_ui_name(spec.name)], spec.outline_level)
                 continue
-            style = document.styles[_ui_name(spec.name)]
+            style = styles[_ui_name(spec.name)]
         else:
-            style = document.styles.add_style(spec.name, spec.kind)
+            style = styles.add(spec.name, spec.kind)
             style.hidden = False
             style.quick_style = spec.kind != WD_STYLE_TYPE.TABLE
-        _apply(style, spec, document)
+        _apply(style, spec, styles)
 
 
 def _ui_name(name: str) -> str:
     return name[:1].upper() + name[1:] if name.startswith("heading") else name
 
 
-def _apply(style: BaseStyle, spec: StyleSpec, document: Document) -> None:
+def _apply(style: BaseStyle, spec: StyleSpec, styles: StyleIndex) -> None:
     if spec.kind == WD_STYLE_TYPE.TABLE:
         if spec.table_borders:
             ooxml.set_table_borders(style, spec.table_borders)
         return
     assert isinstance(style, CharacterStyle | ParagraphStyle)
     if spec.base is not None:
-        style.base_style = document.styles[spec.base]
+        style.base_style = styles[spec.base]
     font = style.font
     if spec.font is not None:
         ooxml.set_style_font(style, spec.font)

@@ -117,8 +117,7 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     embed_theme_fonts(document, theme)
     output = io.BytesIO()
     document.save(output)
-    data = package.unique_drawing_ids(output.getvalue())
-    return Rendered(package.normalise_zip(data, settings.created))
+    return Rendered(package.normalise_zip(output.getvalue(), settings.created))
 
 
 class _DocxWriter(Overview, RunningHeads):

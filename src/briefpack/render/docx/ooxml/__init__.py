@@ -14,10 +14,12 @@ from briefpack.render.docx.ooxml.controls import CONTROL_TAG_PREFIX, text_contro
 from briefpack.render.docx.ooxml.elements import (
     PARAGRAPH_PROPERTY_ORDER,
     add_paragraph_property,
+    child,
     element,
     insert_before,
     line_break,
     make_run,
+    set_paragraph_style,
     text_node,
     text_run,
 )
@@ -65,6 +67,7 @@ __all__ = [
     "add_tab",
     "as_deleted",
     "begin_field",
+    "child",
     "clear_paragraph_decoration",
     "describe_picture",
     "element",
@@ -84,6 +87,7 @@ __all__ = [
     "set_outline_level",
     "set_paragraph_border",
     "set_paragraph_shading",
+    "set_paragraph_style",
     "set_style_font",
     "set_table_borders",
     "text_control",
