@@ -154,9 +154,16 @@ def running_text(text: str, theme: Theme, paper: str, box: str) -> str:
     room = running_width(theme, paper, box) * SLACK
     if text_width(text, font, size) <= room:
         return text
-    end = len(text)
-    while end > 0 and text_width(text[:end].rstrip() + ELLIPSIS, font, size) > room:
-        end -= 1
+    # The longest start that fits with its ellipsis: widths grow with the length, so
+    # halving finds it in a few measurements (a character at a time took ~30 a session).
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if text_width(text[:middle].rstrip() + ELLIPSIS, font, size) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    end = low
     while 0 < end < len(text) and _CLINGING.match(text[end]):
         end -= 1
     cut = text[:end]
