@@ -327,3 +327,24 @@ def test_a_changes_pack_reads_as_the_single_document(
         places = destinations(single[name])
         places.pop("pack-end", None)
         assert destinations(data) == places, name
+
+
+def test_a_readers_exclusions_edited_rebuild_their_pack_alone(tmp_path: Path) -> None:
+    pack = board_pack.write_board_pack(tmp_path / "pack", OPTIONS)
+    out = tmp_path / "out"
+    build(pack, out)
+    before = pdfs(out)
+    data = board_pack.board_pack()
+    data["recipients"] = [
+        {**reader, "exclude": ["opening", "digital"]} if "digital" in reader.get("exclude", ())
+        else reader
+        for reader in data["recipients"]
+    ]  # fmt: skip
+    pack.write_text(board_pack.dump(data, OPTIONS), encoding="utf-8")
+    code, stdout, err = run("build", str(pack), "-o", str(out), "-f", "pdf", "--per-recipient")
+    assert code == 0, err
+    assert "1 written" in stdout + err
+    after = pdfs(out)
+    assert [name for name in after if after[name] != before[name]] == [
+        "recipients/zoe-bronte-lukasiewicz.pdf"
+    ]

@@ -250,6 +250,10 @@ class Book:
                     "keep one page count; this is a bug in briefpack"
                 )
             return True
+        for spec in numbered:
+            # Its layout is the placeholders': the count the next build takes as exact.
+            counted = self.parts[spec.key].anchors_json()
+            self.pool.store.put(f"{self.counting[spec.name].key}.counted", counted)
         if CONTENTS_PART in self.counts:
             pages = str(self.counts[CONTENTS_PART][0]).encode()
             self.pool.store.put(f"{self.label}.contents", pages)

@@ -184,7 +184,10 @@ def _scope_jobs(planning: _Planning, scope: Scope, marking: bool, debriefing: bo
         answers=planning.answers if debriefing else None,
     )
     shown = content_slice(scope.shown, scope.session_id)
-    content = canonical(shown)
+    # The list of readers makes no page: a reader's pack shows their name (in its
+    # settings) and the sessions they get (in its days), so a reader's exclusions
+    # edited rebuild their pack alone, not every output.
+    content = canonical(replace(shown, recipients=()))
     images = [image.name for image in pack_images(shown)]
     _, session = scope.shown.scope(scope.session_id)
     questions = len(session.questions) if session else len(scope.shown.questions)
@@ -202,7 +205,7 @@ def _scope_jobs(planning: _Planning, scope: Scope, marking: bool, debriefing: bo
             images,
             planning.theme_hash,
             planning.reference_hash,
-            earlier=version.pack if version else None,
+            earlier=replace(version.pack, recipients=()) if version else None,
             answers=planning.answers if debriefing else None,
             layout=numbered.version if numbered else None,
         )

@@ -126,6 +126,11 @@ def _render(
     """
     theme = settings.chosen_theme
     wording = display.wording_for(pack.options.language, pack.options.time_format)
+    if part not in (None, FRONT_PART, CONTENTS_PART):
+        # A session's part shows that session alone: its view is made from the
+        # session in its day (pack.scope), not from every session of the pack,
+        # which made planning a book's parts grow with the square of its sessions.
+        pack = replace(pack, days=pack.scope(part)[0])
     view = build_view(pack, settings)
     changes = view.changes is not None
     return template.render(
@@ -153,7 +158,7 @@ def _render(
         glance_columns=glance_columns(
             glance_widths([view.glance], view.labels, theme, settings.paper).columns
         )
-        if view.glance is not None
+        if view.glance is not None and part in (None, FRONT_PART)
         else [],
         # The running header's titles, shortened to one line of its boxes (theme_css.py).
         running_title=running_text(pack.title, theme, settings.paper, "left"),
