@@ -36,6 +36,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench_tagging.py")
     session.run("python", "benchmarks/bench_cluster.py")
     session.run("python", "benchmarks/bench_parts.py")
+    session.run("python", "benchmarks/bench_contents.py")
     session.run("python", "benchmarks/bench_word_pages.py")
     # Issue 29: every output as single documents and from parts, side by side (--runs N).
     session.run("python", "benchmarks/bench_outputs.py", *session.posargs)

@@ -38,7 +38,7 @@ def main() -> None:
     settings = resolve_settings(pack, {})
     counting = parts.contents_part(pack, settings)
     counted = count_pages(pack, settings, counting)  # warm: fonts and stylesheet loaded
-    pages = counted if isinstance(counted, int) else counted.pages
+    pages = counted.pages
     page_of = dict.fromkeys(link_descriptions(pack, pack.options.language), 7)
     spec = parts.contents_part(pack, settings, page_of)
     wall, cpu = [], []

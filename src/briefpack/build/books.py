@@ -290,7 +290,7 @@ class Books:
 
     def __init__(self) -> None:
         self._books_of: dict[int, list[Book]] = {}
-        self._in_flight: dict[tuple[str, str], Job] = {}
+        self._in_flight: dict[tuple[str, str, bool], Job] = {}
         self._pools: dict[str, PartPool] = {}
 
     def start(self, pending: list[Job]) -> list[Job]:
@@ -311,8 +311,9 @@ class Books:
         for step in steps:
             spec = step.step
             flight = None
-            if isinstance(spec, PartSpec) and not spec.count_only:
-                flight = (book.pool.store.folder.as_posix(), spec.key)
+            if isinstance(spec, PartSpec):
+                # A count is shared too: readers who get every session count one contents.
+                flight = (book.pool.store.folder.as_posix(), spec.key, spec.count_only)
             if flight is not None and flight in self._in_flight:
                 self._books_of[id(self._in_flight[flight])].append(book)
                 continue
@@ -335,9 +336,10 @@ class Books:
             return [(job, outcome, seconds)]
         spec = job.step
         result: RenderedPart | Rendered | BriefpackError = outcome
-        if isinstance(spec, PartSpec) and not spec.count_only:
-            self._in_flight.pop((books[0].pool.store.folder.as_posix(), spec.key), None)
-            if not isinstance(outcome, BriefpackError):
+        if isinstance(spec, PartSpec):
+            folder = books[0].pool.store.folder.as_posix()
+            self._in_flight.pop((folder, spec.key, spec.count_only), None)
+            if not spec.count_only and not isinstance(outcome, BriefpackError):
                 result = books[0].pool.put(spec.key, outcome.data)
         finished = []
         for book in books:
