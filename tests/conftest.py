@@ -42,6 +42,18 @@ days:
           - title: Direction
             question: Where are we going?
 """
+#: Two sessions, with no speakers and no pre-reads: tables without those columns.
+TWO_SESSIONS_PACK = (
+    MINIMAL_PACK
+    + """\
+      - title: Budget
+        start: "10:30"
+        end: "11:00"
+        questions:
+          - title: Spend
+            question: What do we cut?
+"""
+)
 
 #: A pack with every kind of Markdown the writers render, for the golden files.
 RICH_PACK = """\

@@ -44,7 +44,7 @@ from briefpack.render.docx.writer import render_docx
 from briefpack.render.settings import RenderSettings
 
 from checkers import PENDING_WORD_RULES, docx_findings, is_pending
-from conftest import BUNDLED_PACK, run, valid
+from conftest import BUNDLED_PACK, TWO_SESSIONS_PACK, run, valid
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -468,30 +468,8 @@ def test_text_a_copy_tracks_as_deleted_is_text_not_blank(tmp_path: Path) -> None
     assert word_accessibility_findings(saved(document, tmp_path)) == []
 
 
-TWO_SESSIONS_WITHOUT_SPEAKERS = """\
-title: Offsite
-days:
-  - date: 2026-03-02
-    sessions:
-      - title: Strategy
-        start: "09:00"
-        end: "10:00"
-        questions:
-          - title: Direction
-            question: Where are we going?
-      - title: Budget
-        start: "10:30"
-        end: "11:00"
-        questions:
-          - title: Spend
-            question: What do we cut?
-"""
-
-
 def test_at_a_glance_has_no_blank_speakers_column(tmp_path: Path) -> None:
-    assert (
-        word_accessibility_findings(briefpack_copy(tmp_path, TWO_SESSIONS_WITHOUT_SPEAKERS)) == []
-    )
+    assert word_accessibility_findings(briefpack_copy(tmp_path, TWO_SESSIONS_PACK)) == []
 
 
 def test_a_copy_on_a_company_template_has_its_headings_in_order(tmp_path: Path) -> None:

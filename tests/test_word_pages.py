@@ -314,9 +314,11 @@ def test_a_copy_is_numbered_the_same_whatever_was_laid_out_before_it(tmp_path: P
     assert linked_pages(pdfs["zz"], "Contents") == [number for _, number in entries(built[0])]
 
 
-def test_a_libreoffice_that_fails_costs_the_copy_its_numbers_not_the_copy(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def failing_libreoffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], Path]:
+    """A ``soffice`` first on PATH that tells its version and fails every layout.
+
+    Returns the command that builds a one-session pack's Word copies, and its output folder.
+    """
     fake = tmp_path / "bin" / "soffice"
     fake.parent.mkdir()
     fake.write_text('#!/bin/sh\n[ "$1" = --version ] && echo "LibreOffice 0.0" && exit 0\nexit 1\n')
@@ -324,7 +326,13 @@ def test_a_libreoffice_that_fails_costs_the_copy_its_numbers_not_the_copy(
     monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
     (tmp_path / "pack.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
     out = tmp_path / "out"
-    command = ["build", str(tmp_path / "pack.yaml"), "-o", str(out), "-f", "docx"]
+    return ["build", str(tmp_path / "pack.yaml"), "-o", str(out), "-f", "docx"], out
+
+
+def test_a_libreoffice_that_fails_costs_the_copy_its_numbers_not_the_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    command, out = failing_libreoffice(tmp_path, monkeypatch)
     code, _, err = run(*command, "--word-page-numbers")
     assert code == 0, err
     assert "the contents keep no page numbers: LibreOffice could not lay the copy out" in err
@@ -338,14 +346,7 @@ def test_a_libreoffice_that_fails_costs_the_copy_its_numbers_not_the_copy(
 def test_a_copy_left_unnumbered_is_laid_out_again_by_the_next_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = tmp_path / "bin" / "soffice"
-    fake.parent.mkdir()
-    fake.write_text('#!/bin/sh\n[ "$1" = --version ] && echo "LibreOffice 0.0" && exit 0\nexit 1\n')
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
-    (tmp_path / "pack.yaml").write_text(MINIMAL_PACK, encoding="utf-8")
-    out = tmp_path / "out"
-    command = ["build", str(tmp_path / "pack.yaml"), "-o", str(out), "-f", "docx"]
+    command, out = failing_libreoffice(tmp_path, monkeypatch)
     command += ["--word-page-numbers", "-v", "--cache", str(tmp_path / "cache")]
     code, _, err = run(*command)
     assert code == 0, err

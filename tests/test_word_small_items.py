@@ -29,7 +29,7 @@ from briefpack.render.docx.likeness_styles import (
 from briefpack.render.docx.writer import render_docx
 from briefpack.render.theme_css import line_height_em
 
-from conftest import run
+from conftest import MINIMAL_PACK, run
 from docx_helpers import NS, part
 from test_changes import version_pair
 
@@ -223,19 +223,12 @@ def test_a_debriefs_cover_starts_a_page_after_its_tables(tmp_path: Path) -> None
 
 
 def test_spaces_typed_twice_print_once_in_word_as_in_the_pdf(tmp_path: Path) -> None:
-    text = """\
-    title: Offsite
-    days:
-      - date: 2026-03-02
-        sessions:
-          - title: Strategy
-            start: "09:00"
-            end: "10:00"
-            questions:
-              - title: Direction
-                context: "Ha Noi, Viet Nam?  Lorem   ipsum, [see  here](https://example.com/a)."
-                question: "Where are we going?  `a  b`"
-    """
+    text = MINIMAL_PACK.replace(
+        "            question: Where are we going?\n",
+        '            context: "Ha Noi, Viet Nam?  Lorem   ipsum, [see  here](https://example.com/a)."\n'
+        '            question: "Where are we going?  `a  b`"\n',
+    )
+    assert text != MINIMAL_PACK
     data = render_docx(write(tmp_path, text), settings()).data
     (tmp_path / "spaces.docx").write_bytes(data)  # the output check: no repeated blanks
     words = [node.text for node in part(data, "word/document.xml").iter(f"{{{NS['w']}}}t")]

@@ -31,7 +31,7 @@ from briefpack.render.pdf import render_pdf
 from briefpack.render.settings import RenderSettings
 from briefpack.render.view import build_view
 
-from conftest import BUNDLED_PACK
+from conftest import BUNDLED_PACK, TWO_SESSIONS_PACK
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NBSP = "\u00a0"
@@ -188,28 +188,8 @@ def test_libreoffice_lays_the_word_glance_table_out_without_breaking_a_word(
         assert whole in text or whole.title() in text, whole
 
 
-NO_SPEAKERS = """\
-title: Offsite
-days:
-  - date: 2026-03-02
-    sessions:
-      - title: Strategy
-        start: "09:00"
-        end: "10:00"
-        questions:
-          - title: Direction
-            question: Where are we going?
-      - title: Budget
-        start: "10:30"
-        end: "11:00"
-        questions:
-          - title: Spend
-            question: What do we cut?
-"""
-
-
 def test_a_pack_without_speakers_has_no_speakers_column_in_either_format(tmp_path: Path) -> None:
-    (tmp_path / "pack.yaml").write_text(NO_SPEAKERS, encoding="utf-8")
+    (tmp_path / "pack.yaml").write_text(TWO_SESSIONS_PACK, encoding="utf-8")
     pack = load_pack(tmp_path / "pack.yaml")
     settings = resolve_settings(pack, {})
     view = build_view(pack, settings)
