@@ -11,6 +11,9 @@ the sessions a recipient is excluded from) is noted here and checked by
 
 from __future__ import annotations
 
+import datetime as dt
+
+from briefpack.content.agenda_times import DayTimes, Pause, Timing, timed_day
 from briefpack.content.attachment_entries import AttachmentReader
 from briefpack.content.images import ImageRefusedError, image_name, resolve_image
 from briefpack.content.loader import MappingNode, Node, ScalarNode
@@ -18,6 +21,7 @@ from briefpack.content.read_limits import ReadLimits
 from briefpack.content.record import Checker
 from briefpack.content.schema import (
     ATTENDEE_KEYS,
+    BREAK_KEYS,
     DAY_KEYS,
     OPTION_KEYS,
     QUESTION_KEYS,
@@ -83,57 +87,86 @@ class PackEntries:
         if record is None:
             return None
         date = record.value("date")
-        sessions = record.items("sessions", self.session)
-        if date is None or sessions is None:
+        items: tuple[Timing | Pause, ...] | None = record.items("sessions", self.agenda_item)
+        if date is None or items is None:
             return None
-        return Day(date=date, sessions=sessions, mark=record.node.mark)
+        times = DayTimes(record.value("start"), record.value("end"), record.mark("end"))
+        timed = timed_day(self.checker, times, items)
+        if timed is None:
+            return None
+        sessions, breaks = timed
+        if not sessions:
+            self.checker.problem(
+                record.node.mark, "a day needs at least one session, not breaks alone"
+            )
+            return None
+        return Day(date=date, sessions=sessions, breaks=breaks, mark=record.node.mark)
 
-    def session(self, node: Node) -> Session | None:
-        """A session; one that ends before it starts is refused at its ``end:``."""
+    def agenda_item(self, node: Node) -> Timing | Pause | None:
+        """An item of a day's ``sessions:``: a session, or a ``break: MINUTES`` between two."""
+        if isinstance(node, MappingNode) and any(key.value == "break" for key, _ in node.pairs):
+            record = self.checker.record(node, BREAK_KEYS, "a break")
+            if record is None or record.value("break") is None:
+                return None
+            return Pause(record.value("break"), record.value("title"), record.node.mark)
+        return self.session(node)
+
+    def session(self, node: Node) -> Timing | None:
+        """A session as written; its times are put on it with its day's (:func:`timed_day`)."""
         record = self.checker.record(node, SESSION_KEYS, "a session")
         if record is None:
             return None
         title = record.value("title")
-        label = record.value("label")
         session_id = record.value("id")
         id_given = "id" in record.values
-        start = record.value("start")
-        end = record.value("end")
         speakers = record.items("speakers", self.speaker)
         questions = record.items("questions", self.question)
         attachments = record.items("attachments", self.attachments.attachment)
         attendees = record.items("attendees", self.attendee_name)
-        if start is not None and end is not None and end <= start:
-            end_mark = record.mark("end")
-            assert end_mark is not None
+        if any(
+            record.mark(name) is not None and record.value(name) is None
+            for name in ("start", "end", "duration", "purpose")
+        ):
+            return None  # a wrong time, duration or purpose: reported where it is written
+        if record.mark("end") is None and record.mark("duration") is None:
             self.checker.problem(
-                end_mark,
-                f"the session ends at {end:%H:%M}, which is not after its start at {start:%H:%M}",
+                record.node.mark, "a session needs an 'end:' time or a 'duration:' in minutes"
             )
             return None
         if (
             title is None
             or (id_given and session_id is None)
-            or start is None
-            or end is None
             or speakers is None
             or questions is None
             or attachments is None
             or attendees is None
         ):
             return None
-        return Session(
+        session = Session(
             # An empty id is filled in from the title once every explicit id is known.
             id=session_id or "",
             title=title,
-            label=label,
-            start=start,
-            end=end,
+            label=record.value("label"),
+            # Placeholders until the day puts the times on it.
+            start=dt.time(0),
+            end=dt.time(0),
             speakers=speakers,
             questions=questions,
             attachments=attachments,
             attendees=attendees,
+            paper=record.value("paper"),
+            purpose=record.value("purpose"),
+            owner=record.value("owner"),
             mark=record.node.mark,
+        )
+        return Timing(
+            session,
+            record.value("start"),
+            record.value("end"),
+            record.value("duration"),
+            record.mark("start"),
+            record.mark("end"),
+            record.mark("duration"),
         )
 
     def speaker(self, node: Node) -> Speaker | None:

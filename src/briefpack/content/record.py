@@ -33,6 +33,7 @@ from briefpack.content.values import (
     read_flag,
     read_language,
     read_millimetres,
+    read_minutes,
     read_points,
     read_slug,
     read_text,
@@ -245,6 +246,10 @@ class Record:
         """The 24-hour ``HH:MM`` time value of ``name``."""
         return self._given(name, read_time)
 
+    def minutes(self, name: str) -> int | None:
+        """A whole number of minutes: a duration or a break."""
+        return self._given(name, read_minutes)
+
     def slug(self, name: str) -> str | None:
         """The id value of ``name``: ``[a-z0-9-]+``."""
         text = self.text(name)
@@ -310,6 +315,7 @@ Record._READERS = {
     "points": Record.points,
     "millimetres": Record.millimetres,
     "file": Record.file,
+    "minutes": Record.minutes,
 }
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from briefpack.model import PAPER_SIZES, TIME_FORMATS
+from briefpack.model import PAPER_SIZES, PURPOSES, TIME_FORMATS
 
 #: What a key's value is, and so how the validator reads it.
 Kind = Literal[
     "text", "markdown", "date", "time", "slug", "flag", "choice", "language", "path",
-    "list", "mapping", "colour", "points", "millimetres", "file",
+    "list", "mapping", "colour", "points", "millimetres", "file", "minutes",
 ]  # fmt: skip
 
 
@@ -67,7 +67,27 @@ PACK_KEYS: tuple[Key, ...] = (
 
 DAY_KEYS: tuple[Key, ...] = (
     Key("date", "date", True, "The day, as an ISO date: YYYY-MM-DD."),
-    Key("sessions", "list", True, item="session", doc="The sessions of the day; at least one."),
+    Key(
+        "start",
+        "time",
+        False,
+        "When the day's first item starts, 24-hour HH:MM: sessions that give only a "
+        "duration follow on from it, one after another.",
+    ),
+    Key(
+        "end",
+        "time",
+        False,
+        "When the day must end, 24-hour HH:MM: a day that runs past it is a warning.",
+    ),
+    Key(
+        "sessions",
+        "list",
+        True,
+        item="session",
+        doc="The sessions of the day, in order; at least one. A `break: MINUTES` item "
+        "between two sessions is a pause their computed times leave.",
+    ),
 )
 
 SESSION_KEYS: tuple[Key, ...] = (
@@ -80,8 +100,39 @@ SESSION_KEYS: tuple[Key, ...] = (
         "Short name made of a-z, 0-9 and '-', unique in the pack; names the session's own "
         "files. Default: the title, ASCII-folded and slugified.",
     ),
-    Key("start", "time", True, "Start time, 24-hour HH:MM."),
-    Key("end", "time", True, "End time, 24-hour HH:MM, after the start."),
+    Key(
+        "paper",
+        "text",
+        False,
+        'The paper\'s reference, e.g. "3.2": shown before the title everywhere.',
+    ),
+    Key(
+        "purpose",
+        "choice",
+        False,
+        choices=PURPOSES,
+        doc="What the item is for: decision, discussion, noting or information; shown as "
+        '"For decision" on its band, in the at-a-glance table and in the contents.',
+    ),
+    Key("owner", "text", False, "Who presents the item (may also be one of the speakers)."),
+    Key(
+        "start",
+        "time",
+        False,
+        "Start time, 24-hour HH:MM; default: the end of the item before it, or the day's start.",
+    ),
+    Key(
+        "end",
+        "time",
+        False,
+        "End time, 24-hour HH:MM, after the start; default: the start plus the duration.",
+    ),
+    Key(
+        "duration",
+        "minutes",
+        False,
+        "How long it takes, in minutes; checked against start and end when all three are given.",
+    ),
     Key("speakers", "list", False, item="speaker", doc="Who presents; may be empty."),
     Key(
         "questions",
@@ -104,6 +155,11 @@ SESSION_KEYS: tuple[Key, ...] = (
         item="name",
         doc="The names of the pack's attendees who take part.",
     ),
+)
+
+BREAK_KEYS: tuple[Key, ...] = (
+    Key("break", "minutes", True, "A pause between two sessions, in minutes."),
+    Key("title", "text", False, 'What it is, e.g. "Lunch"; default "Break".'),
 )
 
 RECIPIENT_KEYS: tuple[Key, ...] = (
@@ -192,6 +248,7 @@ RECORDS: dict[str, tuple[Key, ...]] = {
     "pack": PACK_KEYS,
     "day": DAY_KEYS,
     "session": SESSION_KEYS,
+    "break": BREAK_KEYS,
     "speaker": SPEAKER_KEYS,
     "question": QUESTION_KEYS,
     "attachment": ATTACHMENT_KEYS,

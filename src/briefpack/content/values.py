@@ -230,3 +230,22 @@ def read_time(node: Node, name: str, report: Report) -> dt.time | None:
             message += f'; write "{hour:02d}:{minute:02d}"'
     report(value.mark, message)
     return None
+
+
+#: The longest duration a session or break may have: a whole day.
+MAX_MINUTES = 24 * 60
+
+
+def read_minutes(node: Node, name: str, report: Report) -> int | None:
+    """A whole number of minutes, from 1 to a day's 1440: a duration or a break."""
+    value = _scalar(node, name, "a number of minutes", report)
+    if value is None:
+        return None
+    text = value.value.strip()
+    if text.isdigit() and 1 <= int(text) <= MAX_MINUTES:
+        return int(text)
+    report(
+        value.mark,
+        f"'{name}' must be a whole number of minutes from 1 to {MAX_MINUTES}, not {value.value!r}",
+    )
+    return None

@@ -2,12 +2,15 @@
 
 from briefpack.model.pack import (
     PAPER_SIZES,
+    PURPOSES,
     TIME_FORMATS,
     Attachment,
     Attendee,
+    Break,
     Day,
     Options,
     Pack,
+    Purpose,
     Question,
     Recipient,
     Session,
@@ -17,12 +20,15 @@ from briefpack.model.speaker import Speaker
 
 __all__ = [
     "PAPER_SIZES",
+    "PURPOSES",
     "TIME_FORMATS",
     "Attachment",
     "Attendee",
+    "Break",
     "Day",
     "Options",
     "Pack",
+    "Purpose",
     "Question",
     "Recipient",
     "Session",

@@ -112,9 +112,14 @@ class Attachment:
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
 
 
+#: What an agenda item is for, in the order a cover counts them.
+Purpose = Literal["decision", "discussion", "noting", "information"]
+PURPOSES: tuple[Purpose, ...] = ("decision", "discussion", "noting", "information")
+
+
 @dataclass(frozen=True, slots=True)
 class Session:
-    """One meeting slot on a day."""
+    """One meeting slot on a day: an agenda item, with its paper and purpose if given."""
 
     id: str
     title: str
@@ -126,8 +131,27 @@ class Session:
     attachments: tuple[Attachment, ...] = ()
     #: The names of the pack's attendees who take part.
     attendees: tuple[str, ...] = ()
+    #: The paper's reference ("3.2"), shown before the title everywhere.
+    paper: str | None = None
+    #: What the item is for; ``None`` if not said.
+    purpose: Purpose | None = None
+    #: Who presents it.
+    owner: str | None = None
     #: In a change-marked pack: what happened to it.
     change: SessionChange | None = field(default=None, compare=False, repr=False)
+    mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    """A pause in a day's agenda, after the session it follows: its times computed."""
+
+    #: How many of the day's sessions come before it.
+    after: int
+    start: dt.time
+    end: dt.time
+    #: ``Lunch``; ``None`` for a plain break.
+    title: str | None = None
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
 
 
@@ -137,6 +161,8 @@ class Day:
 
     date: dt.date
     sessions: tuple[Session, ...]
+    #: The pauses between its sessions, in order.
+    breaks: tuple[Break, ...] = ()
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
     #: The day as a session pack shows it: from a session that does not open it.
     #: Its heading is then left out, as the full pack's pages of that session

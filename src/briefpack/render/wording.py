@@ -30,7 +30,7 @@ from babel.lists import format_list
 from babel.support import Translations
 
 from briefpack.model.change_details import AttendeeChange, Detail
-from briefpack.model.pack import TimeFormat
+from briefpack.model.pack import Purpose, TimeFormat
 from briefpack.render.catalogues import (
     FALLBACK_LANGUAGE,
     catalogue_for,
@@ -97,6 +97,43 @@ class Wording:
             ],
             locale=self.locale,
         )
+
+    def purpose(self, purpose: Purpose) -> str:
+        """``For decision``: the tag of an agenda item, on its band, in the tables."""
+        _ = self.gettext
+        return {
+            "decision": _("For decision"),
+            "discussion": _("For discussion"),
+            "noting": _("For noting"),
+            "information": _("For information"),
+        }[purpose]
+
+    def purposes(self, counts: Sequence[tuple[Purpose, int]]) -> str | None:
+        """``3 decisions, 2 for discussion``: what a cover says the meeting is asked for.
+
+        ``None`` when no item says what it is for.
+        """
+        parts = []
+        for purpose, number in counts:
+            if not number:
+                continue
+            if purpose == "decision":
+                parts.append(self.ngettext("%(num)d decision", "%(num)d decisions", number))
+            elif purpose == "discussion":
+                parts.append(
+                    self.ngettext("%(num)d for discussion", "%(num)d for discussion", number)
+                )
+            elif purpose == "noting":
+                parts.append(self.ngettext("%(num)d for noting", "%(num)d for noting", number))
+            else:
+                parts.append(
+                    self.ngettext("%(num)d for information", "%(num)d for information", number)
+                )
+        return ", ".join(parts) if parts else None
+
+    def owner(self, name: str) -> str:
+        """``Owner: Dana Kim``: who presents an agenda item, on its band."""
+        return self.gettext("Owner: %(name)s") % {"name": name}
 
     def prepared_for(self, name: str, date: dt.date) -> str:
         """``Prepared for Jane Doe · Oct 23, 2025``: on every page of a recipient's pack."""
@@ -337,9 +374,15 @@ def _wording(language: str, time_format: TimeFormat | None) -> Wording:
     return Wording(language, locale, translations(catalogue or FALLBACK_LANGUAGE), twelve_hour)
 
 
+def shown_title(session: Session) -> str:
+    """A session's title as printed: its paper's reference first (``3.2 FY26 budget``)."""
+    return f"{session.paper} {session.title}" if session.paper else session.title
+
+
 def session_heading(session: Session) -> str:
     """``Session 1: DevOps Culture at Amazon``, or the title alone when there is no label."""
-    return f"{session.label}: {session.title}" if session.label else session.title
+    title = shown_title(session)
+    return f"{session.label}: {title}" if session.label else title
 
 
 def document_title(pack: Pack, session: Session | None) -> str:
@@ -362,7 +405,7 @@ def logo_description(pack: Pack) -> str:
 
 def keywords(pack: Pack) -> list[str]:
     """Document keywords: each distinct session title, then the organisation."""
-    words = [session.title for session in pack.sessions]
+    words = [shown_title(session) for session in pack.sessions]
     if pack.organisation:
         words.append(pack.organisation)
     return list(dict.fromkeys(words))

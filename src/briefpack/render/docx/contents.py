@@ -43,7 +43,11 @@ class Contents(FrontMatter):
             for session in day.sessions:
                 anchor = session.view.shown.bookmark
                 side = session.entry.side
-                entries.append(("toc 2", anchor, session.view(lambda s: s.heading), side, ()))
+                # Its purpose after its heading, as the PDF's tag follows it.
+                heading = session.view(
+                    lambda s: s.heading + (f" \u2013 {s.purpose_text}" if s.purpose_text else "")
+                )
+                entries.append(("toc 2", anchor, heading, side, ()))
                 for question in session.questions:
                     bookmark = question.view.new.bookmark if question.view.new else None
                     text = question.view(lambda q: f"{q.number} {q.title}")

@@ -106,6 +106,10 @@ class Overview(Contents):
         title = session.row(lambda r: r.title)
         self.body.text_pair(link, *title, self.body.style_id("Briefing Glance Title"))
         paragraph._p.append(link)
+        purpose = session.row(lambda r: r.purpose_text or "")
+        if any(purpose):
+            paragraph._p.append(ooxml.line_break())
+            self.body.text_pair(paragraph._p, *purpose, self.body.style_id("Briefing Purpose"))
 
     def _attendees(self) -> None:
         """A grid of two columns: each attendee's photo, name, role, biography and sessions.

@@ -54,6 +54,7 @@ from briefpack.render.theme_css import running_text
 from briefpack.render.view import PackView
 from briefpack.render.view.anchors import pre_read_bookmark
 from briefpack.render.view.paired import PairedQuestion, PairedSession
+from briefpack.render.view.sessions import SessionView
 from briefpack.render.view.tracked import TrackedView, tracked_view
 
 logger = logging.getLogger("briefpack")
@@ -215,6 +216,7 @@ class _DocxWriter(Overview, RunningHeads):
             self.body.paragraph(cover.subtitle, "Subtitle")
         self.body.paragraph_pair(old.dates, cover.dates, "Briefing Cover Detail")
         self.body.paragraph_pair(old.summary, cover.summary, "Briefing Cover Note")
+        self.body.paragraph_pair(old.purposes or "", cover.purposes or "", "Briefing Cover Note")
         if cover.prepared_for:
             self.body.paragraph(cover.prepared_for, "Briefing Classification")
         self._cover_foot()
@@ -237,6 +239,7 @@ class _DocxWriter(Overview, RunningHeads):
         self.body.paragraph(cover.part_of_text or "", "Subtitle")
         self.body.paragraph(cover.dates, "Briefing Cover Detail")
         self.body.paragraph_pair(old.summary, cover.summary, "Briefing Cover Note")
+        self.body.paragraph_pair(old.purposes or "", cover.purposes or "", "Briefing Cover Note")
         self._speakers(session)
         self._cover_foot()
 
@@ -262,6 +265,9 @@ class _DocxWriter(Overview, RunningHeads):
         title = self.body.paragraph("", "Heading 2")
         old_title, new_title = view(lambda s: s.title)
         if change is not None and old_title != new_title:
+            # The model marks the title's own words: the paper's reference goes before them.
+            if view.shown.paper:
+                self.body.run(title, f"{view.shown.paper} ")
             self.rich_text.inlines(title, change.title)
         else:
             self.body.run(title, new_title)
@@ -275,6 +281,7 @@ class _DocxWriter(Overview, RunningHeads):
             meta = self.body.paragraph("", "Briefing Session Meta")
             for old, new in zip(old_meta, new_meta, strict=True):
                 self.body.run_pair(meta, old, new)
+        self._agenda_line(view.shown)
         self._speakers(paired_session)
         for question in paired_session.questions:
             with self.body.tracked(question.entry.side, question.entry.move):
@@ -290,6 +297,18 @@ class _DocxWriter(Overview, RunningHeads):
                 f"{labels.pages_elsewhere}",
                 "Briefing Session Meta",
             )
+
+    def _agenda_line(self, session: SessionView) -> None:
+        """What an agenda item is for, as the PDF's tag, and who presents it, under its times."""
+        if not (session.purpose_text or session.owner_text):
+            return
+        line = self.body.paragraph("", "Briefing Session Meta")
+        if session.purpose_text:
+            self.body.run(line, session.purpose_text, "Briefing Purpose")
+        if session.purpose_text and session.owner_text:
+            self.body.run(line, "\u2003")
+        if session.owner_text:
+            self.body.run(line, session.owner_text)
 
     def _question(self, paired_question: PairedQuestion) -> None:
         """A question: its number and title, context, question, and room for the answer."""

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from briefpack.model import Attendee, Day, Pack, Session, Speaker
+from briefpack.model import PURPOSES, Attendee, Day, Pack, Session, Speaker
 from briefpack.model.change_details import AttendeeChange
 from briefpack.model.rich_text import Image, Markdown
 from briefpack.render.view.sessions import DayView, SessionView
-from briefpack.render.wording import Wording, is_sensitive
+from briefpack.render.wording import Wording, is_sensitive, shown_title
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,9 @@ class Cover:
     classification: str | None
     #: Whether the classification asks for care ("Confidential"): shown in the accent colour.
     sensitive: bool
+    #: ``3 decisions, 2 for discussion``: what the meeting is asked for; ``None`` if no
+    #: agenda item says.
+    purposes: str | None = None
 
     @property
     def part_of_text(self) -> str | None:
@@ -73,6 +76,9 @@ class GlanceRow:
     #: Its questions (a removed one does not count) and pre-reads.
     questions: int
     pre_reads: int
+    #: What it is for (``decision``) and its tag worded (``For decision``), if said.
+    purpose: str | None = None
+    purpose_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +204,7 @@ def cover(
         author=pack.author,
         classification=pack.classification,
         sensitive=is_sensitive(pack.classification),
+        purposes=_purposes(days, wording),
     )
     if session is None:
         return full
@@ -208,14 +215,22 @@ def cover(
         full,
         session=True,
         kicker=session.label or wording.gettext("Session briefing"),
-        title=session.title,
+        title=shown.title,
         part_of=(before, after),
         dates=days[0].heading,
         # Every question, removed ones too, as the session's cover has always counted them.
         summary=f"{shown.time_range} · {wording.questions(len(shown.questions))}",
         speakers=session.speakers,
         prepared_for=None,
+        # A session's own pack: the one tag of its item ("For decision").
+        purposes=shown.purpose_text,
     )
+
+
+def _purposes(days: Sequence[DayView], wording: Wording) -> str | None:
+    """How many of the items shown (not those a changes copy shows removed) ask for each purpose."""
+    shown = [session.purpose for day in days for session in day.sessions if not session.removed]
+    return wording.purposes([(purpose, shown.count(purpose)) for purpose in PURPOSES])
 
 
 def glance(pack: Pack, days: Sequence[DayView]) -> Glance:
@@ -248,6 +263,8 @@ def _glance_row(day: DayView, number: int, session: SessionView, model: Session)
         speakers=tuple(speaker.name for speaker in model.speakers),
         questions=session.kept,
         pre_reads=len(session.pre_reads),
+        purpose=session.purpose,
+        purpose_text=session.purpose_text,
     )
 
 
@@ -262,7 +279,7 @@ def attendee_cards(attendees: Iterable[Attendee], days: Iterable[Day]) -> tuple[
             bio=attendee.bio,
             photo=attendee.photo,
             initials=initials(attendee.name),
-            sessions=tuple(s.title for s in shown if attendee.name in s.attendees),
+            sessions=tuple(shown_title(s) for s in shown if attendee.name in s.attendees),
         )
         for attendee in attendees
     )

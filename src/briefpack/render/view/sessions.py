@@ -26,7 +26,7 @@ from briefpack.render.view.anchors import (
     question_bookmark,
     session_anchor,
 )
-from briefpack.render.wording import Wording, session_heading
+from briefpack.render.wording import Wording, session_heading, shown_title
 
 #: What stands in for the number of a question a changes copy shows as removed.
 REMOVED_NUMBER = "\u2013"
@@ -147,6 +147,13 @@ class SessionView:
     attendees: tuple[str, ...]
     questions: tuple[QuestionView, ...]
     pre_reads: tuple[PreReadView, ...]
+    #: The paper's reference (``3.2``), already before ``title`` and ``heading``.
+    paper: str | None = None
+    #: What the item is for (``decision``), and its tag worded: ``For decision``.
+    purpose: str | None = None
+    purpose_text: str | None = None
+    #: ``Owner: Dana Kim``: who presents it, on its band.
+    owner_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +275,7 @@ def session_view(
         anchor=anchor,
         bookmark=bookmark,
         label=session.label,
-        title=session.title,
+        title=shown_title(session),
         heading=session_heading(session),
         start=wording.clock_time(session.start),
         end=wording.clock_time(session.end),
@@ -292,6 +299,10 @@ def session_view(
             _pre_read_view(anchor, number, attachment, wording)
             for number, attachment in enumerate(session.attachments, start=1)
         ),
+        paper=session.paper,
+        purpose=session.purpose,
+        purpose_text=wording.purpose(session.purpose) if session.purpose else None,
+        owner_text=wording.owner(session.owner) if session.owner else None,
     )
 
 
