@@ -248,3 +248,35 @@ def test_the_bundled_pack_uses_no_agenda_key_and_keeps_its_times(tmp_path: Path)
     pack = valid(bundled)
     assert all(s.paper is None and s.purpose is None and s.owner is None for s in pack.sessions)
     assert all(not day.breaks for day in pack.days)
+
+
+def test_a_break_is_a_row_of_the_at_a_glance_table_in_both_formats(tmp_path: Path) -> None:
+    pack = tmp_path / "board.yaml"
+    pack.write_text(BOARD.replace("        title: Coffee\n", ""), encoding="utf-8")
+    code, _, err = run("build", str(pack), "-o", str(tmp_path / "out"), "-q", "--no-sessions")
+    assert code == 0, err
+    out = tmp_path / "out" / "board"
+    glance = page_texts((out / "board.pdf").read_bytes())[1]
+    # Between the first item and the second, with its own times.
+    assert re.search(r"9:15\sAM 9:30\sAM Break 9:30\sAM", glance), glance
+    document = Document(str(out / "board.docx"))
+    rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert rows[2][1:3] == ["9:15\u00a0AM\n9:30\u00a0AM", "Break"], rows
+    assert [row[2].split("\n")[-1] for row in rows[1:]] == [
+        "For noting", "Break", "For decision", "For discussion", "For decision"
+    ]  # fmt: skip
+
+
+def test_a_readers_pack_leaves_out_the_break_after_a_session_it_leaves_out(
+    tmp_path: Path,
+) -> None:
+    pack = tmp_path / "board.yaml"
+    reader = "recipients:\n  - name: Ada Brennan\n    exclude: [minutes-of-the-last-meeting]\n"
+    pack.write_text(BOARD + reader, encoding="utf-8")
+    code, _, err = run(
+        "build", str(pack), "-o", str(tmp_path / "out"), "-q", "--no-sessions", "--per-recipient"
+    )
+    assert code == 0, err
+    texts = page_texts((tmp_path / "out" / "board" / "recipients" / "ada-brennan.pdf").read_bytes())
+    assert "Coffee" not in " ".join(texts)
+    assert "Coffee" in " ".join(page_texts((tmp_path / "out" / "board" / "board.pdf").read_bytes()))

@@ -82,6 +82,7 @@ def timed_day(
     sessions: list[Session] = []
     breaks: list[Break] = []
     failed = False
+    written = 0  # the sessions written so far: where a break is, as written
     for item in items:
         if isinstance(item, Pause):
             if cursor is None:
@@ -99,9 +100,11 @@ def timed_day(
                 checker.problem(item.mark, "the break would end at or after midnight")
                 failed, cursor = True, _UNKNOWN
                 continue
-            breaks.append(Break(len(sessions), _clock(cursor), _clock(end), item.title, item.mark))
+            pause = Break(_clock(cursor), _clock(end), item.title, after=written, mark=item.mark)
+            breaks.append(pause)
             cursor = end
             continue
+        written += 1
         if cursor == _UNKNOWN and item.start is None:
             continue  # follows an item whose times are wrong: that one is reported
         times = _session_times(checker, item, cursor)

@@ -81,16 +81,19 @@ def with_session_ids(checker: Checker, days: tuple[Day, ...]) -> tuple[Day, ...]
             chosen, suffix = f"{base}-{suffix}", suffix + 1
         taken[chosen] = session
         chosen_ids[id(session)] = chosen
-    return tuple(
-        replace(
-            day,
-            sessions=tuple(
-                replace(session, id=chosen_ids[id(session)]) if not session.id else session
-                for session in day.sessions
-            ),
+    named = []
+    for day in days:
+        named_sessions = tuple(
+            replace(session, id=chosen_ids[id(session)]) if not session.id else session
+            for session in day.sessions
         )
-        for day in days
-    )
+        # A break is placed by the session it follows, now that each has its id.
+        breaks = tuple(
+            replace(pause, follows=named_sessions[pause.after - 1].id if pause.after else None)
+            for pause in day.breaks
+        )
+        named.append(replace(day, sessions=named_sessions, breaks=breaks))
+    return tuple(named)
 
 
 def with_question_keys(

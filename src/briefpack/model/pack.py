@@ -146,12 +146,16 @@ class Session:
 class Break:
     """A pause in a day's agenda, after the session it follows: its times computed."""
 
-    #: How many of the day's sessions come before it.
-    after: int
     start: dt.time
     end: dt.time
     #: ``Lunch``; ``None`` for a plain break.
     title: str | None = None
+    #: The id of the session it follows; ``None`` before the day's first. By id, not by
+    #: place: a reader's pack or a changes copy has other sessions around it.
+    follows: str | None = None
+    #: Its place as written: how many of its day's sessions the pack file lists before
+    #: it (what ``follows`` is found from, once every session has its id).
+    after: int = field(default=0, compare=False, repr=False)
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
 
 

@@ -10,6 +10,7 @@ tracked whole, and words that differ are tracked where they differ.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
@@ -25,6 +26,7 @@ from briefpack.render.docx.markdown_writer import RichText
 from briefpack.render.docx.style_finish import right_aligned
 from briefpack.render.docx.style_specs import Look
 from briefpack.render.view import AttendeeCard, Glance, PackView
+from briefpack.render.view.front import BreakRow
 from briefpack.render.view.paired import Pair, PairedDay, PairedSession
 
 
@@ -73,6 +75,10 @@ class Overview(Contents):
             self.body.reset(cell.paragraphs[0], text, style)
         for session in (session for day in self.days for session in day.sessions):
             assert session.row is not None
+            # The pauses as this version has them: a changes copy does not track them.
+            _, shown = session.row(lambda r: r)
+            for pause in shown.breaks_before:
+                self._glance_break(table, pause, widths, first_count)
             row = table.add_row()
             ooxml.keep_row_together(row)
             texts = [
@@ -94,6 +100,26 @@ class Overview(Contents):
                 self.body.lines_pair(paragraph, old, new, run)
             self._glance_session(row.cells[2].paragraphs[0], session)
             self.body.track_row(row._tr, session.entry.side)
+            for pause in shown.breaks_after:
+                self._glance_break(table, pause, widths, first_count)
+
+    def _glance_break(
+        self, table: Any, pause: BreakRow, widths: Sequence[float], first_count: int
+    ) -> None:
+        """A pause between two sessions: its times and its name, muted, the other cells empty."""
+        row = table.add_row()
+        ooxml.keep_row_together(row)
+        for index, cell in enumerate(row.cells):
+            count = index >= first_count
+            table_cell(cell, widths[index], count)
+            style = "Briefing Table Count" if count else "Briefing Table Text"
+            paragraph = self.body.reset(cell.paragraphs[0], "", style)
+            if index == 1:
+                self.body.lines_pair(
+                    paragraph, list(pause.times), list(pause.times), "Briefing Table Muted"
+                )
+            elif index == 2:
+                self.body.run(paragraph, pause.title, "Briefing Table Muted")
 
     def _glance_session(self, paragraph: Paragraph, session: PairedSession) -> None:
         """A session's cell: its label, small, over its title in bold, which links to it."""

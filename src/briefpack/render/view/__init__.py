@@ -181,7 +181,7 @@ def build_view(pack: Pack, settings: RenderSettings, marked: Pack | None = None)
         ),
         changes=changes,
         debrief=debrief(shown) if settings.answers is not None else None,
-        glance=glance(pack, shown) if session is None else None,
+        glance=glance(pack, shown, wording) if session is None else None,
         attendees=attendee_cards(
             pack.attendees if session is None else pack.attendees_of(session), days
         ),

@@ -60,6 +60,15 @@ class Cover:
 
 
 @dataclass(frozen=True, slots=True)
+class BreakRow:
+    """A pause between two sessions, as the at-a-glance table shows it: its times and name."""
+
+    times: tuple[str, str]
+    #: ``Coffee``, or the word for a break in the reader's language.
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class GlanceRow:
     """A session's row of the at-a-glance table."""
 
@@ -79,6 +88,9 @@ class GlanceRow:
     #: What it is for (``decision``) and its tag worded (``For decision``), if said.
     purpose: str | None = None
     purpose_text: str | None = None
+    #: The day's pauses just before this row, and (on its last row) after it.
+    breaks_before: tuple[BreakRow, ...] = ()
+    breaks_after: tuple[BreakRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,13 +245,18 @@ def _purposes(days: Sequence[DayView], wording: Wording) -> str | None:
     return wording.purposes([(purpose, shown.count(purpose)) for purpose in PURPOSES])
 
 
-def glance(pack: Pack, days: Sequence[DayView]) -> Glance:
+def glance(pack: Pack, days: Sequence[DayView], wording: Wording) -> Glance:
     """The at-a-glance table of ``days`` (the full pack's), from their views."""
     models = {session.id: session for session in pack.sessions}
+    model_days = {day.date: day for day in pack.days}
     rows = tuple(
-        tuple(
-            _glance_row(day, number, session, models[session.id])
-            for number, session in enumerate(day.sessions)
+        _with_breaks(
+            tuple(
+                _glance_row(day, number, session, models[session.id])
+                for number, session in enumerate(day.sessions)
+            ),
+            model_days.get(day.date),
+            wording,
         )
         for day in days
     )
@@ -248,6 +265,36 @@ def glance(pack: Pack, days: Sequence[DayView]) -> Glance:
         pre_reads=bool(pack.attachments),
         speakers=any(row.speakers for day in rows for row in day),
     )
+
+
+def _with_breaks(
+    rows: tuple[GlanceRow, ...], day: Day | None, wording: Wording
+) -> tuple[GlanceRow, ...]:
+    """The rows with the day's pauses put among them: after the session each follows.
+
+    A pause after a session the reader's pack leaves out is left out with it.
+    """
+    if day is None or not day.breaks or not rows:
+        return rows
+    shown = [row.session_id for row in rows]
+    before: dict[int, list[BreakRow]] = {}
+    after: list[BreakRow] = []
+    for pause in day.breaks:
+        row = BreakRow(
+            (wording.clock_time(pause.start), wording.clock_time(pause.end)),
+            pause.title or wording.gettext("Break"),
+        )
+        if pause.follows is None:
+            before.setdefault(0, []).append(row)
+        elif pause.follows in shown:
+            index = shown.index(pause.follows) + 1
+            if index < len(rows):
+                before.setdefault(index, []).append(row)
+            else:
+                after.append(row)
+    placed = [replace(row, breaks_before=tuple(before.get(n, ()))) for n, row in enumerate(rows)]
+    placed[-1] = replace(placed[-1], breaks_after=tuple(after))
+    return tuple(placed)
 
 
 def _glance_row(day: DayView, number: int, session: SessionView, model: Session) -> GlanceRow:
