@@ -64,8 +64,8 @@ def test_unknown_key_without_a_near_name_lists_the_allowed_ones(write_pack: Writ
     path = write_pack(MINIMAL_PACK + "venue: Paris\n")
     assert problems(path) == [
         "pack.yaml:11:1: unknown key 'venue' in the pack; expected one of: "
-        "title, subtitle, organisation, author, classification, days, attendees, recipients, "
-        "options"
+        "title, subtitle, organisation, author, location, classification, days, attendees, "
+        "recipients, options"
     ]
 
 

@@ -79,6 +79,8 @@ class PackEntries:
             reference_docx=reference_path,
             theme=record.value("theme"),
             theme_mark=record.mark("theme"),
+            timezone=record.value("timezone"),
+            reading_rate=record.value("reading_rate") or defaults.reading_rate,
         )
 
     def day(self, node: Node) -> Day | None:
@@ -157,6 +159,7 @@ class PackEntries:
             paper=record.value("paper"),
             purpose=record.value("purpose"),
             owner=record.value("owner"),
+            location=record.value("location"),
             mark=record.node.mark,
         )
         return Timing(

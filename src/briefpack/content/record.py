@@ -35,9 +35,11 @@ from briefpack.content.values import (
     read_millimetres,
     read_minutes,
     read_points,
+    read_rate,
     read_slug,
     read_text,
     read_time,
+    read_timezone,
 )
 from briefpack.errors import Mark, Problem
 from briefpack.model.rich_text import Markdown, images_in
@@ -250,6 +252,14 @@ class Record:
         """A whole number of minutes: a duration or a break."""
         return self._given(name, read_minutes)
 
+    def rate(self, name: str) -> int | None:
+        """A reading rate, in words a minute."""
+        return self._given(name, read_rate)
+
+    def timezone(self, name: str) -> str | None:
+        """An IANA time zone name."""
+        return self._given(name, read_timezone)
+
     def slug(self, name: str) -> str | None:
         """The id value of ``name``: ``[a-z0-9-]+``."""
         text = self.text(name)
@@ -316,6 +326,8 @@ Record._READERS = {
     "millimetres": Record.millimetres,
     "file": Record.file,
     "minutes": Record.minutes,
+    "rate": Record.rate,
+    "timezone": Record.timezone,
 }
 
 

@@ -16,7 +16,8 @@ from briefpack.model import PAPER_SIZES, PURPOSES, TIME_FORMATS
 #: What a key's value is, and so how the validator reads it.
 Kind = Literal[
     "text", "markdown", "date", "time", "slug", "flag", "choice", "language", "path",
-    "list", "mapping", "colour", "points", "millimetres", "file", "minutes",
+    "list", "mapping", "colour", "points", "millimetres", "file", "minutes", "rate",
+    "timezone",
 ]  # fmt: skip
 
 
@@ -39,6 +40,12 @@ PACK_KEYS: tuple[Key, ...] = (
     Key("subtitle", "text", False, "A line under the title on the cover."),
     Key("organisation", "text", False, "Who the pack is prepared for or by."),
     Key("author", "text", False, "Who wrote the pack; goes into the document properties."),
+    Key(
+        "location",
+        "text",
+        False,
+        "Where the event takes place: the venue, for the calendar's events.",
+    ),
     Key(
         "classification",
         "text",
@@ -115,6 +122,7 @@ SESSION_KEYS: tuple[Key, ...] = (
         '"For decision" on its band, in the at-a-glance table and in the contents.',
     ),
     Key("owner", "text", False, "Who presents the item (may also be one of the speakers)."),
+    Key("location", "text", False, "Where the session is held, if not the event's location."),
     Key(
         "start",
         "time",
@@ -240,6 +248,19 @@ OPTION_KEYS: tuple[Key, ...] = (
         "text",
         False,
         "A built-in theme's name (executive, classic) or a theme folder, relative to the pack.",
+    ),
+    Key(
+        "timezone",
+        "timezone",
+        False,
+        "The IANA time zone of the event's clock times, e.g. Europe/London; the calendar's "
+        "events are in it. Default: the times float (no zone).",
+    ),
+    Key(
+        "reading_rate",
+        "rate",
+        False,
+        "Words read a minute, for each session's pre-reading time; default 230.",
     ),
 )
 

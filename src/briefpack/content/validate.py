@@ -120,6 +120,7 @@ def _read_pack(entries: PackEntries, root: Node, source: str, name: str) -> Pack
         organisation=organisation,
         author=author,
         classification=classification,
+        location=record.value("location"),
         days=days,
         options=options,
         name=name,

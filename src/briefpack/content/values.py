@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable, Sequence
 
@@ -248,4 +249,43 @@ def read_minutes(node: Node, name: str, report: Report) -> int | None:
         value.mark,
         f"'{name}' must be a whole number of minutes from 1 to {MAX_MINUTES}, not {value.value!r}",
     )
+    return None
+
+
+#: The slowest and fastest reading rates a pack may set, in words a minute.
+READING_RATES = (60, 1000)
+
+
+def read_rate(node: Node, name: str, report: Report) -> int | None:
+    """A reading rate: a whole number of words a minute."""
+    value = _scalar(node, name, "a number of words a minute", report)
+    if value is None:
+        return None
+    text = value.value.strip()
+    low, high = READING_RATES
+    if text.isdigit() and low <= int(text) <= high:
+        return int(text)
+    report(
+        value.mark,
+        f"'{name}' must be a whole number of words a minute from {low} to {high}, "
+        f"not {value.value!r}",
+    )
+    return None
+
+
+def read_timezone(node: Node, name: str, report: Report) -> str | None:
+    """An IANA time zone name such as ``Europe/London``, as the time zone database spells it."""
+    value = _scalar(node, name, "a time zone such as Europe/London", report)
+    if value is None:
+        return None
+    import zoneinfo
+
+    text = value.value.strip()
+    if text in zoneinfo.available_timezones():
+        return text
+    close = difflib.get_close_matches(text, sorted(zoneinfo.available_timezones()), n=1)
+    hint = (
+        f"; did you mean {close[0]!r}?" if close else "; write an IANA name such as Europe/London"
+    )
+    report(value.mark, f"'{name}': unknown time zone {text!r}{hint}")
     return None

@@ -109,6 +109,8 @@ class Attachment:
     #: Whether it is a tagged PDF (``/MarkInfo /Marked`` and a structure tree):
     #: its structure joins the book's, else each page is a described figure.
     tagged: bool = False
+    #: How many words its pages' text has, for the session's pre-reading time.
+    words: int = 0
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
 
 
@@ -137,6 +139,8 @@ class Session:
     purpose: Purpose | None = None
     #: Who presents it.
     owner: str | None = None
+    #: Where it is held, if not the event's location.
+    location: str | None = None
     #: In a change-marked pack: what happened to it.
     change: SessionChange | None = field(default=None, compare=False, repr=False)
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
@@ -201,6 +205,10 @@ class Options:
     theme: str | None = None
     #: Where ``theme`` is written, for problems with the theme it names.
     theme_mark: Mark | None = field(default=None, compare=False)
+    #: The IANA time zone of the clock times (``Europe/London``); ``None``: they float.
+    timezone: str | None = None
+    #: Words read a minute, for each session's pre-reading time.
+    reading_rate: int = 230
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +226,8 @@ class Pack:
     organisation: str | None = None
     author: str | None = None
     classification: str | None = None
+    #: Where the event takes place.
+    location: str | None = None
     options: Options = Options()
     name: str = field(default="pack", compare=False)
     source: str = field(default="<memory>", compare=False)
