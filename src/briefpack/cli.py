@@ -222,19 +222,19 @@ def harvest(files: tuple[Path, ...], into: Path | None, force: bool) -> None:
 @click.option("--strict", is_flag=True, help="Fail on any line that is not understood.")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 def import_(source: Path, output: Path | None, strict: bool, force: bool) -> None:
-    """Turn a Markdown agenda into a pack.
+    """Turn a Markdown agenda, or a calendar's events (FILE.ics), into a pack.
 
     The first # heading is the title; ## headings are days ("23rd October 2025"); ### headings
     are sessions ("Session 1: Title (9:00 AM - 10:00 AM)"); **Speakers:** lines give "Name
     (Role), ..."; #### numbered headings are questions, filled by **Context:** and
-    **Question:** paragraphs; --- rules are ignored. Every other line is reported as
-    FILE:LINE:COL: skipped: ..., an error with --strict. The pack is validated before it is
-    written.
+    **Question:** paragraphs. A .ics file's timed events are sessions, by day. Whatever is
+    not taken is reported as FILE:LINE:COL: skipped: ..., an error with --strict. The pack
+    is validated before it is written.
 
     \b
     Examples:
       briefpack import notes/summit.md
-      briefpack import agenda.md -o content/summit.yaml --strict
+      briefpack import board.ics -o content/board.yaml
     """
     from briefpack.authoring.importer import run_import
 

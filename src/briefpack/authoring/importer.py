@@ -1,5 +1,7 @@
 """``briefpack import``: a Markdown agenda (in the shape of the bundled pack's source) as a pack.
 
+A calendar (``FILE.ics``) is read by :mod:`briefpack.authoring.ics_import` instead.
+
 The shape:
 
 * the first ``#`` heading is the title;
@@ -56,7 +58,7 @@ def run_import(source: Path, output: Path | None, strict: bool, force: bool) -> 
 def import_file(
     source: Path, output: Path | None, strict: bool, force: bool
 ) -> tuple[Path, list[Problem]]:
-    """Import the Markdown agenda ``source`` and write it as a validated pack.
+    """Import the Markdown agenda or the calendar (``.ics``) ``source`` as a validated pack.
 
     Returns the path written and the lines that were skipped.  With
     ``strict``, skipped lines are an error and nothing is written.
@@ -68,14 +70,19 @@ def import_file(
     from briefpack.content.validate import check_pack_name, validate_pack
 
     label = str(source)
-    result = import_markdown(read_text(source, label), label)
+    if source.suffix.lower() == ".ics":
+        from briefpack.authoring.ics_import import import_calendar
+
+        result = ImportResult(*import_calendar(read_text(source, label), label, source.stem))
+    else:
+        result = import_markdown(read_text(source, label), label)
     if strict and result.skipped:
         raise BriefpackError([*result.skipped, Problem(None, "nothing written (--strict)")])
     target = output or Path(DEFAULT_CONTENT) / f"{source.stem}.yaml"
     check_pack_name(target.stem, str(target))
     for day in result.pack.get("days", []):
         for session in day["sessions"]:
-            if not session["speakers"]:
+            if not session.get("speakers", True):
                 del session["speakers"]
     text = dump_pack(result.pack, header=f"Imported by briefpack from {source.name}.")
     try:

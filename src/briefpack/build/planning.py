@@ -172,7 +172,8 @@ def _scope_jobs(planning: _Planning, scope: Scope, marking: bool, debriefing: bo
     """One job per format the options ask for and the scope is made in.
 
     A part of the pack (a session, a recipient's, a marked or debrief copy)
-    is made only in the formats that make such parts.
+    is made only in the formats that make such parts; a reader's pack also
+    in those made per recipient (the calendar).
     """
     version = planning.version if marking else None
     settings = replace(
@@ -191,11 +192,13 @@ def _scope_jobs(planning: _Planning, scope: Scope, marking: bool, debriefing: bo
     images = [image.name for image in pack_images(shown)]
     _, session = scope.shown.scope(scope.session_id)
     questions = len(session.questions) if session else len(scope.shown.questions)
-    partial = scope.session_id is not None or scope.reader is not None or marking or debriefing
+    copy = marking or debriefing
+    partial = scope.session_id is not None or scope.reader is not None or copy
+    readers = scope.reader is not None and scope.session_id is None and not copy
     jobs = []
     for output_format in planning.options.formats:
         format_ = FORMAT_TABLE[output_format]
-        if partial and not format_.per_session:
+        if partial and not format_.per_session and not (readers and format_.per_recipient):
             continue
         numbered = planning.libreoffice if has_contents(output_format, scope.session_id) else None
         inputs = output_fingerprint(

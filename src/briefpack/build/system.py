@@ -219,7 +219,7 @@ def not_built(missing: Sequence[Library], done: Iterable[Path]) -> list[Problem]
     """
     if not missing:
         return []
-    kinds = {"docx": "Word", "html": "HTML"}
+    kinds = {"docx": "Word", "html": "HTML", "ics": "calendar"}
     suffixes = {path.suffix for path in done}
     built = [
         kinds.get(name, name)

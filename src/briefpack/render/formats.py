@@ -31,8 +31,11 @@ class Format:
     uses_theme: bool = False
     #: Takes its styles from a reference DOCX when one is given.
     uses_reference_docx: bool = False
-    #: Also made for each session's own pack.
+    #: Also made for each session's own pack (and every other partial copy: a
+    #: reader's, a change-marked one, a debrief).
     per_session: bool = True
+    #: Made for each reader's pack even when not per session: a reader's calendar.
+    per_recipient: bool = False
     #: Needs the theme's fonts and the content's pictures copied beside it.
     needs_companions: bool = False
     #: Relative cost of one question, to start the longest renders first.
@@ -63,6 +66,12 @@ def _render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     return render_docx(pack, settings)
 
 
+def _render_ics(pack: Pack, settings: RenderSettings) -> Rendered:
+    from briefpack.render.calendar import render_ics
+
+    return render_ics(pack, settings)
+
+
 def _render_html(pack: Pack, settings: RenderSettings) -> Rendered:
     from briefpack.render.html import render_html
 
@@ -78,6 +87,8 @@ FORMAT_TABLE: dict[str, Format] = {
         Format("docx", ".docx", _render_docx, uses_reference_docx=True),
         Format("html", ".html", _render_html, uses_theme=True, per_session=False,
                needs_companions=True),
+        # One event per session: for the whole pack and each reader, not per session.
+        Format("ics", ".ics", _render_ics, per_session=False, per_recipient=True),
     )
 }  # fmt: skip
 #: The formats by name, as the command line offers them.
