@@ -10,6 +10,7 @@ for the renderers or the build.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import IO, Any
@@ -209,6 +210,36 @@ def harvest(files: tuple[Path, ...], into: Path | None, force: bool) -> None:
     from briefpack.authoring.harvest import run_harvest
 
     run_harvest(files, into, force, DEFAULT_CONTENT)
+
+
+@cli.command()
+@click.argument("registers", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overdue", is_flag=True, help="Only the actions past their due date.")
+@click.option("--owner", metavar="NAME", help="Only the actions of NAME (any case).")
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day an action is overdue after its due date, YYYY-MM-DD. Default: today.",
+)
+def actions(
+    registers: tuple[Path, ...], overdue: bool, owner: str | None, on: dt.datetime | None
+) -> None:
+    """List the open actions of REGISTERS, for the chase-up.
+
+    REGISTERS are NAME.register.yaml files; by default every one in content/. Each open
+    action is one line: its id, owner, due date, how long overdue, and what it is; then a
+    line counts them. A register with problems is reported as FILE:LINE:COL: message.
+
+    \b
+    Examples:
+      briefpack actions
+      briefpack actions content/board.register.yaml --overdue --owner "Dana Kim"
+    """
+    from briefpack.authoring.actions import run_actions
+
+    day = on.date() if on else dt.date.today()
+    run_actions(registers, DEFAULT_CONTENT, overdue, owner, day)
 
 
 @cli.command(name="import")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from briefpack.content.answers_file import is_answers_file
 from briefpack.content.read_limits import not_a_regular_file
+from briefpack.content.register_file import is_register_file
 from briefpack.errors import BriefpackError, Problem
 
 PACK_SUFFIXES = (".yaml", ".yml")
@@ -30,8 +31,9 @@ def find_packs(paths: Iterable[str]) -> list[Path]:
                 for child in path.iterdir()
                 if child.suffix.lower() in PACK_SUFFIXES
                 and child.is_file()
-                # A pack's answers live beside it; they are not a pack.
+                # A pack's answers and registers live beside it; they are not packs.
                 and not is_answers_file(child)
+                and not is_register_file(child)
             )
             if not packs:
                 problems.append(Problem(given, "no pack files (*.yaml, *.yml) in this folder"))

@@ -9,11 +9,13 @@ builds.  The content format itself is checked by
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import click
 
 from briefpack.build.console import show_problems
 from briefpack.build.request import pack_paths, read_limits
+from briefpack.content.register_file import REGISTER_SUFFIX, is_register_file, load_register
 from briefpack.errors import BriefpackError
 
 
@@ -29,7 +31,17 @@ def run_validate(paths: Sequence[str], **limits: int) -> int:
     from briefpack.render.catalogues import pack_warnings
 
     reading = read_limits(**limits)
-    files = find_packs(pack_paths(paths))
+    given = pack_paths(paths)
+    registers = [Path(given_path) for given_path in given if is_register_file(Path(given_path))]
+    files = find_packs([path for path in given if not is_register_file(Path(path))] or ())
+    # A register in a folder given is checked with the packs that name it, else alone.
+    registers += [
+        child
+        for folder in (Path(path) for path in given)
+        if folder.is_dir()
+        for child in sorted(folder.glob(f"*{REGISTER_SUFFIX}"))
+    ]
+    named: set[str] = set()
     failed = 0
     for path in files:
         try:
@@ -42,10 +54,32 @@ def run_validate(paths: Sequence[str], **limits: int) -> int:
             show_problems(error.problems)
             failed += 1
             continue
+        if pack.register is not None:
+            named.add(pack.register.source)
         click.echo(f"{path}: ok: {pack.summary()}")
+    for path in registers:
+        if str(path) in named:
+            continue
+        files.append(path)
+        failed += not _register_ok(path, reading.max_size)
     if failed:
         click.echo(
             f"{failed} of {len(files)} pack{'s' if len(files) > 1 else ''} invalid", err=True
         )
         return 1
     return 0
+
+
+def _register_ok(path: Path, max_size: int) -> bool:
+    """Check a register on its own: a line saying what it holds, or its problems."""
+    try:
+        register = load_register(path, str(path), max_size)
+    except BriefpackError as error:
+        show_problems(error.problems)
+        return False
+    opened = len(register.open_actions())
+    click.echo(
+        f"{path}: ok: {len(register.actions)} actions ({opened} open), "
+        f"{len(register.decisions)} decisions"
+    )
+    return True

@@ -69,6 +69,13 @@ PACK_KEYS: tuple[Key, ...] = (
         item="recipient",
         doc="Readers who each get a pack of their own (build --per-recipient).",
     ),
+    Key(
+        "register",
+        "path",
+        False,
+        "The meeting's running record, NAME.register.yaml in the pack's folder: its open "
+        "actions and last decisions are the pack's Matters arising.",
+    ),
     Key("options", "mapping", False, doc="Pack-wide settings for the outputs."),
 )
 
@@ -293,6 +300,44 @@ ANSWER_KEYS: tuple[Key, ...] = (
     Key("source", "text", False, "The filled copy it was harvested from."),
     Key("harvested", "date", False, "When it was harvested: YYYY-MM-DD."),
 )
+
+# ---------------------------------------------------------------- register
+# NAME.register.yaml beside the packs: the actions and decisions of a series of
+# meetings, named by each pack that shows them (``register:``). Harvest adds to
+# it; people edit it; it is validated like a pack.
+
+#: An action's states: open until it is done, then closed with the date.
+ACTION_STATUSES = ("open", "done")
+
+REGISTER_KEYS: tuple[Key, ...] = (
+    Key("actions", "list", False, item="action", doc="Actions raised at the meetings."),
+    Key("decisions", "list", False, item="decision", doc="Decisions the meetings took."),
+)
+
+ACTION_KEYS: tuple[Key, ...] = (
+    Key("id", "text", True, "The action's reference, e.g. A-12: unique in the register."),
+    Key("text", "text", True, "What is to be done."),
+    Key("owner", "text", False, "Who is to do it."),
+    Key("due", "date", False, "When it is due: YYYY-MM-DD; open after it, it is overdue."),
+    Key("status", "choice", False, choices=ACTION_STATUSES, doc="open (the default) or done."),
+    Key("raised", "date", False, "The date of the meeting that raised it: YYYY-MM-DD."),
+    Key("item", "text", False, 'The agenda item that raised it, e.g. "3.2 FY26 budget".'),
+    Key("closed", "date", False, "When it was done: YYYY-MM-DD; required with status done."),
+)
+
+DECISION_KEYS: tuple[Key, ...] = (
+    Key("id", "text", True, "The decision's reference, e.g. D-7: unique in the register."),
+    Key("text", "text", True, "What was decided."),
+    Key("date", "date", True, "The date of the meeting that took it: YYYY-MM-DD."),
+    Key("item", "text", False, 'The agenda item that took it, e.g. "3.2 FY26 budget".'),
+)
+
+#: Every table of a register's keys, by the name of the thing it describes.
+REGISTER_RECORDS: dict[str, tuple[Key, ...]] = {
+    "register": REGISTER_KEYS,
+    "action": ACTION_KEYS,
+    "decision": DECISION_KEYS,
+}
 
 # ---------------------------------------------------------------- themes
 # A theme folder's theme.yaml. Every key is optional: a theme overrides only

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
 from briefpack.content.cross_checks import (
     check_attendees,
@@ -33,9 +34,11 @@ from briefpack.content.entities import PackEntries
 from briefpack.content.loader import Node, ScalarNode, load_file
 from briefpack.content.read_limits import ReadLimits
 from briefpack.content.record import Checker, problem_order
+from briefpack.content.register_file import REGISTER_SUFFIX, read_register
 from briefpack.content.schema import PACK_KEYS
-from briefpack.errors import BriefpackError, Problem
+from briefpack.errors import BriefpackError, Mark, Problem
 from briefpack.model import Pack
+from briefpack.model.register import Register
 
 # A pack's file name names its output folder: nothing hidden, no separators or controls.
 _PACK_NAME = re.compile(r"[^./\\\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]{0,99}")
@@ -101,6 +104,7 @@ def _read_pack(entries: PackEntries, root: Node, source: str, name: str) -> Pack
     attendees = record.items("attendees", entries.attendee)
     recipients = record.items("recipients", entries.recipient)
     options = entries.options(record.mapping("options"))
+    register = _register(checker, record.value("register"), record.mark("register"), source)
     if days is not None:
         check_day_order(checker, days)
         check_question_ids(checker, days)
@@ -110,7 +114,14 @@ def _read_pack(entries: PackEntries, root: Node, source: str, name: str) -> Pack
         check_attendees(checker, attendees, entries.named_attendees)
     if recipients is not None and days is not None:
         check_recipients(checker, recipients, days, entries.excluded)
-    if title is None or days is None or options is None or attendees is None or recipients is None:
+    if (
+        title is None
+        or days is None
+        or options is None
+        or attendees is None
+        or recipients is None
+        or register is False
+    ):
         return None
     return Pack(
         title=title,
@@ -121,8 +132,34 @@ def _read_pack(entries: PackEntries, root: Node, source: str, name: str) -> Pack
         author=author,
         classification=classification,
         location=record.value("location"),
+        register=register or None,
         days=days,
         options=options,
         name=name,
         source=source,
     )
+
+
+def _register(
+    checker: Checker, written: str | None, mark: Mark | None, source: str
+) -> Register | Literal[False] | None:
+    """The register the pack names, read and checked; ``False`` once its problems are reported.
+
+    Its problems are the pack's, each at its line of the register file, named
+    beside the pack as the pack is named (``content/board.register.yaml``).
+    """
+    if written is None or mark is None:
+        return None
+    if not written.endswith(REGISTER_SUFFIX):
+        checker.problem(mark, f"'register' must name a file NAME{REGISTER_SUFFIX}, not {written!r}")
+        return False
+    path = checker.local_file(mark, "register", written, (".yaml",))
+    if path is None:
+        return False
+    label = str(Path(source).parent / written)
+    register, problems = read_register(path, label)
+    for problem in problems:
+        (checker.warnings if problem.message.startswith("warning: ") else checker.problems).append(
+            problem
+        )
+    return register if register is not None else False

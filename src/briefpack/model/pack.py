@@ -19,6 +19,7 @@ from briefpack.model.marks import Mark, Problem
 if TYPE_CHECKING:
     from briefpack.model.answers import Answers
     from briefpack.model.change_details import AttendeeChange, QuestionChange, SessionChange
+    from briefpack.model.register import Register
     from briefpack.model.rich_text import Image, Markdown
     from briefpack.model.speaker import Speaker
 
@@ -228,6 +229,8 @@ class Pack:
     classification: str | None = None
     #: Where the event takes place.
     location: str | None = None
+    #: The running record the pack names (``register:``): its actions and decisions.
+    register: Register | None = None
     options: Options = Options()
     name: str = field(default="pack", compare=False)
     source: str = field(default="<memory>", compare=False)

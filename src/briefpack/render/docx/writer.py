@@ -44,6 +44,7 @@ from briefpack.render.docx.body import Body
 from briefpack.render.docx.custom_properties import set_custom_properties
 from briefpack.render.docx.embedded_fonts import embed_theme_fonts
 from briefpack.render.docx.markdown_writer import RichText
+from briefpack.render.docx.matters import write_matters
 from briefpack.render.docx.overview import Overview
 from briefpack.render.docx.running_heads import RunningHeads
 from briefpack.render.docx.styles import apply_styles
@@ -173,6 +174,9 @@ class _DocxWriter(Overview, RunningHeads):
         if view.glance is not None:
             parts.start("pack", self.labels.at_a_glance)
             self._at_a_glance(view.glance)
+        if view.matters is not None:
+            parts.start("pack", view.matters.title)
+            write_matters(self.document, self.body, view.matters, self.settings)
         parts.start("pack", self.labels.attendees)
         self._attendees()
         if not view.session_pack:

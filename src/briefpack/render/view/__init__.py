@@ -56,6 +56,7 @@ from briefpack.render.view.front import (
     glance,
 )
 from briefpack.render.view.labels import Labels, labels_for
+from briefpack.render.view.matters import MattersArising, matters_arising
 from briefpack.render.view.sessions import (
     DayView,
     GivenAnswer,
@@ -120,6 +121,9 @@ class PackView:
     debrief: Debrief | None
     #: The full pack's at-a-glance table; ``None`` in a session's pack.
     glance: Glance | None
+    #: The open actions and last decisions of the pack's register, after the table;
+    #: ``None`` without a register, and in a session's pack.
+    matters: MattersArising | None
     #: The attendees' pages: all the pack's, or those a session's pack names.
     attendees: tuple[AttendeeCard, ...]
     #: The days shown, each with its sessions, questions and pre-reads.
@@ -182,6 +186,7 @@ def build_view(pack: Pack, settings: RenderSettings, marked: Pack | None = None)
         changes=changes,
         debrief=debrief(shown) if settings.answers is not None else None,
         glance=glance(pack, shown, wording) if session is None else None,
+        matters=matters_arising(pack, wording) if session is None else None,
         attendees=attendee_cards(
             pack.attendees if session is None else pack.attendees_of(session), days
         ),
