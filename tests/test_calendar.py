@@ -270,6 +270,24 @@ def test_a_calendar_of_another_application_imports_by_its_own_time_zone(tmp_path
     assert run("import", str(source), "-o", str(tmp_path / "strict.yaml"), "--strict")[0] != 0
 
 
+def test_times_an_export_writes_in_utc_are_read_in_the_calendars_own_zone(tmp_path: Path) -> None:
+    source = tmp_path / "export.ics"
+    source.write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//x//y//EN\nX-WR-CALNAME:Away day\n"
+        "X-WR-TIMEZONE:Europe/London\nBEGIN:VEVENT\nUID:a@example.com\n"
+        "DTSTART:20260701T080000Z\nDTEND:20260701T093000Z\nSUMMARY:Welcome\n"
+        "LOCATION:Hall\nEND:VEVENT\nEND:VCALENDAR\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "away.yaml"
+    assert run("import", str(source), "-o", str(target))[0] == 0
+    imported = valid(target)
+    assert (imported.title, imported.location) == ("Away day", "Hall")
+    assert imported.options.timezone == "Europe/London"
+    (session,) = imported.sessions
+    assert (session.start, session.end) == (dt.time(9), dt.time(10, 30))
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

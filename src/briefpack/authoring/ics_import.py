@@ -25,7 +25,7 @@ from briefpack.content.slug import is_slug, slugify
 from briefpack.errors import BriefpackError, Mark, Problem, at
 
 if TYPE_CHECKING:
-    from icalendar import Event
+    from icalendar import Calendar, Event
 
 #: A content line's start: its property name, then its parameters or its value.
 _NAME = re.compile(r"[A-Za-z0-9-]+(?=[;:])")
@@ -70,9 +70,10 @@ def import_calendar(text: str, label: str, name: str) -> tuple[dict[str, Any], l
         raise at(label, "the calendar has no events to import")
     sessions: list[_Session] = []
     notes: list[Problem] = []
+    local = _calendar_zone(calendar)
     for number, event in enumerate(events):
         lines = places[number] if number < len(places) else {}
-        read = _session(event, label, lines)
+        read = _session(event, label, lines, local)
         if isinstance(read, Problem):
             notes.append(read)
         else:
@@ -123,8 +124,14 @@ def _event_places(text: str, label: str) -> list[dict[str, Mark]]:
     return places
 
 
-def _session(event: Event, label: str, lines: dict[str, Mark]) -> _Session | Problem:
-    """One event as a session, or why it is skipped; a broken property is an error."""
+def _session(
+    event: Event, label: str, lines: dict[str, Mark], local: dt.tzinfo | None
+) -> _Session | Problem:
+    """One event as a session, or why it is skipped; a broken property is an error.
+
+    Times in UTC are read in the calendar's own zone (``local``) when it names one:
+    an export that writes every time in UTC says so (``X-WR-TIMEZONE``).
+    """
     place = lines.get("BEGIN", label)
     for name, message in event.errors:
         broken = (name or "").upper()
@@ -137,9 +144,13 @@ def _session(event: Event, label: str, lines: dict[str, Mark]) -> _Session | Pro
     start, end = event.start, event.end
     if not isinstance(start, dt.datetime) or not isinstance(end, dt.datetime):
         return Problem(place, f"skipped: an all-day event, without times: {shown}")
-    if end.tzinfo is None and start.tzinfo is not None:
+    if local is not None and _zone(start) == "UTC":
+        start = start.astimezone(local)
+    if start.tzinfo is None:
+        end = end.replace(tzinfo=None)  # floating start: the end's clock time as written
+    elif end.tzinfo is None:
         end = end.replace(tzinfo=start.tzinfo)
-    elif start.tzinfo is not None:
+    else:
         end = end.astimezone(start.tzinfo)
     if end <= start:
         return Problem(place, f"skipped: an event that ends when it starts: {shown}")
@@ -151,6 +162,14 @@ def _session(event: Event, label: str, lines: dict[str, Mark]) -> _Session | Pro
     description = "\n\n".join(line for line in notes if line) or None
     uid = str(event.get("UID", "")).strip()
     return _Session(start, end, summary or "Untitled", uid, location, description, _zone(start))
+
+
+def _calendar_zone(calendar: Calendar) -> dt.tzinfo | None:
+    """The zone the calendar says its times are shown in (``X-WR-TIMEZONE``), if known."""
+    import zoneinfo
+
+    name = str(calendar.get("X-WR-TIMEZONE", "")).strip()
+    return zoneinfo.ZoneInfo(name) if name in zoneinfo.available_timezones() else None
 
 
 def _zone(moment: dt.datetime) -> str | None:
