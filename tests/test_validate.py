@@ -65,7 +65,7 @@ def test_unknown_key_without_a_near_name_lists_the_allowed_ones(write_pack: Writ
     assert problems(path) == [
         "pack.yaml:11:1: unknown key 'venue' in the pack; expected one of: "
         "title, subtitle, organisation, author, location, classification, days, attendees, "
-        "recipients, options"
+        "recipients, register, options"
     ]
 
 

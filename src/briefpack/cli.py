@@ -217,29 +217,21 @@ def harvest(files: tuple[Path, ...], into: Path | None, force: bool) -> None:
 @click.option("--overdue", is_flag=True, help="Only the actions past their due date.")
 @click.option("--owner", metavar="NAME", help="Only the actions of NAME (any case).")
 @click.option(
-    "--on",
-    "on",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="The day an action is overdue after its due date, YYYY-MM-DD. Default: today.",
+    "--on", type=click.DateTime(["%Y-%m-%d"]), help="Overdue as of YYYY-MM-DD; default today."
 )
-def actions(
-    registers: tuple[Path, ...], overdue: bool, owner: str | None, on: dt.datetime | None
-) -> None:
-    """List the open actions of REGISTERS, for the chase-up.
+def actions(registers: tuple[Path, ...], overdue: bool, owner: str | None, on: Any) -> None:
+    """List the open actions of REGISTERS (NAME.register.yaml; default: all in content/).
 
-    REGISTERS are NAME.register.yaml files; by default every one in content/. Each open
-    action is one line: its id, owner, due date, how long overdue, and what it is; then a
-    line counts them. A register with problems is reported as FILE:LINE:COL: message.
+    One line an action: id, owner, due date, days overdue, what it is; then their count.
 
     \b
-    Examples:
-      briefpack actions
+    Example:
       briefpack actions content/board.register.yaml --overdue --owner "Dana Kim"
     """
     from briefpack.authoring.actions import run_actions
 
-    day = on.date() if on else dt.date.today()
-    run_actions(registers, DEFAULT_CONTENT, overdue, owner, day)
+    day = on.date() if on else dt.date.today()  # a datetime from click
+    run_actions(registers, Path(DEFAULT_CONTENT), overdue, owner, day)
 
 
 @cli.command(name="import")

@@ -232,6 +232,7 @@ class PackEntries:
             organisation=record.value("organisation"),
             bio=bio,
             photo=photo,
+            attended=record.value("attended"),
             mark=record.node.mark,
             bio_mark=record.mark("bio"),
         )

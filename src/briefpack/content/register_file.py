@@ -123,6 +123,8 @@ def _action(checker: Checker, node: Node) -> Action | None:
         raised=raised,
         item=record.value("item"),
         closed=closed,
+        session=record.value("session"),
+        key=record.value("key"),
         mark=mark,
     )
 
@@ -134,7 +136,9 @@ def _decision(checker: Checker, node: Node) -> Decision | None:
     identifier, text, date = record.value("id"), record.value("text"), record.value("date")
     if identifier is None or text is None or date is None:
         return None
-    return Decision(identifier, text, date, record.value("item"), mark=record.node.mark)
+    return Decision(
+        identifier, text, date, record.value("item"), record.value("session"), record.node.mark
+    )
 
 
 def _wrong(record: Record, *names: str) -> bool:

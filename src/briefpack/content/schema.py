@@ -188,6 +188,13 @@ ATTENDEE_KEYS: tuple[Key, ...] = (
     Key("organisation", "text", False, "Where they work."),
     Key("bio", "markdown", False, "A short biography (Markdown)."),
     Key("photo", "path", False, "A PNG or JPEG portrait in the pack's folder."),
+    Key(
+        "attended",
+        "flag",
+        False,
+        "After the meeting: true if they attended, false if they sent apologies; the minutes "
+        "list them so.",
+    ),
 )
 
 ATTACHMENT_KEYS: tuple[Key, ...] = (
@@ -322,6 +329,13 @@ ACTION_KEYS: tuple[Key, ...] = (
     Key("status", "choice", False, choices=ACTION_STATUSES, doc="open (the default) or done."),
     Key("raised", "date", False, "The date of the meeting that raised it: YYYY-MM-DD."),
     Key("item", "text", False, 'The agenda item that raised it, e.g. "3.2 FY26 budget".'),
+    Key("session", "text", False, "The id of the pack's session that raised it (harvest sets it)."),
+    Key(
+        "key",
+        "text",
+        False,
+        "The question it was harvested from: the same entry is not added twice.",
+    ),
     Key("closed", "date", False, "When it was done: YYYY-MM-DD; required with status done."),
 )
 
@@ -330,6 +344,7 @@ DECISION_KEYS: tuple[Key, ...] = (
     Key("text", "text", True, "What was decided."),
     Key("date", "date", True, "The date of the meeting that took it: YYYY-MM-DD."),
     Key("item", "text", False, 'The agenda item that took it, e.g. "3.2 FY26 budget".'),
+    Key("session", "text", False, "The id of the pack's session that took it (harvest sets it)."),
 )
 
 #: Every table of a register's keys, by the name of the thing it describes.

@@ -60,6 +60,8 @@ class Attendee:
     organisation: str | None = None
     bio: Markdown | None = None
     photo: Image | None = None
+    #: After the meeting: whether they attended (``False``: apologies); ``None`` if not said.
+    attended: bool | None = None
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
     bio_mark: Mark | None = field(default=None, compare=False, repr=False)
 

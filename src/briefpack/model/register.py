@@ -35,6 +35,10 @@ class Action:
     item: str | None = None
     #: When it was done; set exactly when ``status`` is ``done``.
     closed: dt.date | None = None
+    #: The id of the pack's session that raised it; harvest sets it.
+    session: str | None = None
+    #: The question it was harvested from, so that harvesting again adds it once.
+    key: str | None = None
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
 
     def overdue(self, on: dt.date) -> bool:
@@ -50,6 +54,8 @@ class Decision:
     text: str
     date: dt.date
     item: str | None = None
+    #: The id of the pack's session that took it; harvest sets it.
+    session: str | None = None
     mark: Mark = field(default=_NO_MARK, compare=False, repr=False)
 
 

@@ -44,7 +44,7 @@ from briefpack.render.docx.body import Body
 from briefpack.render.docx.custom_properties import set_custom_properties
 from briefpack.render.docx.embedded_fonts import embed_theme_fonts
 from briefpack.render.docx.markdown_writer import RichText
-from briefpack.render.docx.matters import write_matters
+from briefpack.render.docx.matters_arising import write_matters
 from briefpack.render.docx.overview import Overview
 from briefpack.render.docx.running_heads import RunningHeads
 from briefpack.render.docx.styles import apply_styles
@@ -221,6 +221,7 @@ class _DocxWriter(Overview, RunningHeads):
         self.body.paragraph_pair(old.dates, cover.dates, "Briefing Cover Detail")
         self.body.paragraph_pair(old.summary, cover.summary, "Briefing Cover Note")
         self.body.paragraph_pair(old.purposes or "", cover.purposes or "", "Briefing Cover Note")
+        self.body.paragraph_pair(old.reading or "", cover.reading or "", "Briefing Cover Note")
         if cover.prepared_for:
             self.body.paragraph(cover.prepared_for, "Briefing Classification")
         self._cover_foot()
@@ -244,6 +245,7 @@ class _DocxWriter(Overview, RunningHeads):
         self.body.paragraph(cover.dates, "Briefing Cover Detail")
         self.body.paragraph_pair(old.summary, cover.summary, "Briefing Cover Note")
         self.body.paragraph_pair(old.purposes or "", cover.purposes or "", "Briefing Cover Note")
+        self.body.paragraph_pair(old.reading or "", cover.reading or "", "Briefing Cover Note")
         self._speakers(session)
         self._cover_foot()
 
