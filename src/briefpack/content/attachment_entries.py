@@ -5,7 +5,9 @@ An entry names a pre-read in the pack's folder; its file is judged by
 and each warning it earns (what the book leaves out, no tags, fonts it does
 not embed) is given at the entry's ``file:`` line.  A file attached ten times
 is read once, but its pages count ten times towards the pack's limit on
-pre-read pages, since the book draws them in ten times.
+pre-read pages, since the book draws them in ten times.  Its words, for the
+session's pre-reading time, are counted once per file too
+(:mod:`briefpack.content.preread_words`, by the file's digest).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from briefpack.content.preread_files import (
     unembedded_warning,
     untagged_warning,
 )
+from briefpack.content.preread_words import file_words
 from briefpack.content.read_limits import ReadLimits
 from briefpack.content.record import Checker
 from briefpack.content.schema import ATTACHMENT_KEYS
@@ -75,6 +78,13 @@ class AttachmentReader:
             self.checker.warning(mark, untagged_warning(path.name))
         if facts.unembedded_fonts:
             self.checker.warning(mark, unembedded_warning(path.name, facts.unembedded_fonts))
+        words = file_words(path, facts.digest)
+        if words is None:
+            self.checker.warning(
+                mark,
+                f"the text of {path.name} cannot be read: its words do not count towards "
+                "its session's pre-reading time; print it to PDF again to count them",
+            )
         return Attachment(
             path=path,
             file=written,
@@ -83,6 +93,7 @@ class AttachmentReader:
             digest=facts.digest,
             divider=True if divider is None else divider,
             tagged=facts.tagged,
+            words=words or 0,
             mark=record.node.mark,
         )
 
