@@ -57,12 +57,16 @@ class GlanceWidths:
     speakers: float | None
     #: The questions column, then the pre-reads column when the table has one.
     counts: tuple[float, ...]
+    #: The pre-reading times' column, last; ``None`` when the table has none.
+    reading: float | None = None
 
     @property
     def columns(self) -> tuple[float, ...]:
-        """Every column's width in the table's order: day, time, session, speakers, counts."""
+        """Every column's width in the table's order: day, time, session, speakers, counts,
+        reading."""
         speakers = () if self.speakers is None else (self.speakers,)
-        return (self.day, self.time, self.session, *speakers, *self.counts)
+        reading = () if self.reading is None else (self.reading,)
+        return (self.day, self.time, self.session, *speakers, *self.counts, *reading)
 
 
 #: The changes page's columns, in millimetres, as pack.css sets them (``.change-table``):
@@ -141,11 +145,12 @@ def glance_widths(
             default=0.0,
         )
 
-    def column(label: str, cells: Iterable[str], weights: tuple[int, ...]) -> float:
-        widest = max(
-            (measure.width(w, weights, TEXT_SIZE) for cell in cells for w in words(cell)),
-            default=0.0,
-        )
+    def column(
+        label: str, cells: Iterable[str], weights: tuple[int, ...], whole: bool = False
+    ) -> float:
+        # A ``whole`` cell never breaks (a time, "1 h 40 min"): measured as one piece.
+        pieces = (piece for cell in cells for piece in ([cell] if whole else words(cell)))
+        widest = max((measure.width(w, weights, TEXT_SIZE) for w in pieces), default=0.0)
         return _mm(max(widest, heading(label)))
 
     day = column(labels.day, (line for row in rows for line in row.day), (600, 700))
@@ -159,14 +164,19 @@ def glance_widths(
     )
     if pre_reads:
         counts += (column(labels.pre_reads, (str(r.pre_reads) for r in rows), (400,)),)
+    reading = None
+    if any(glance.reading for glance in glances):
+        reading = column(labels.reading, (r.reading or "" for r in rows), (400,), whole=True)
+    fixed = sum(counts) + (reading or 0.0)
     if not any(glance.speakers for glance in glances):
-        return GlanceWidths(day, time, round(text_mm - day - time - sum(counts), 2), None, counts)
-    session = text_mm - day - time - speakers - sum(counts)
+        session = round(text_mm - day - time - fixed, 2)
+        return GlanceWidths(day, time, session, None, counts, reading)
+    session = text_mm - day - time - speakers - fixed
     # A long name gives way to the session's title, down to the column's longest word.
     room = min(speakers - least, max(text_mm * SESSION_SHARE - session, 0.0))
     speakers = max(least, _round(speakers - room))
-    session = text_mm - day - time - speakers - sum(counts)
-    return GlanceWidths(day, time, round(session, 2), speakers, counts)
+    session = text_mm - day - time - speakers - fixed
+    return GlanceWidths(day, time, round(session, 2), speakers, counts, reading)
 
 
 def _mm(points: float) -> float:

@@ -131,6 +131,25 @@ class Wording:
                 )
         return ", ".join(parts) if parts else None
 
+    def reading_time(self, minutes: int) -> str:
+        """``12 min``, ``1 h 40 min``, ``2 h``: how long a pre-reading takes."""
+        hours, rest = divmod(minutes, 60)
+        if not hours:
+            return self.gettext("%(minutes)d min") % {"minutes": rest}
+        if not rest:
+            return self.gettext("%(hours)d h") % {"hours": hours}
+        return self.gettext("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": rest}
+
+    def pre_reading(self, minutes: int, pages: int) -> str:
+        """``Pre-reading: 1 h 40 min, 84 pages`` on a cover; without pre-reads, the time alone."""
+        time = self.reading_time(minutes)
+        if not pages:
+            return self.gettext("Pre-reading: %(time)s") % {"time": time}
+        return self.gettext("Pre-reading: %(time)s, %(pages)s") % {
+            "time": time,
+            "pages": self.pages(pages),
+        }
+
     def owner(self, name: str) -> str:
         """``Owner: Dana Kim``: who presents an agenda item, on its band."""
         return self.gettext("Owner: %(name)s") % {"name": name}

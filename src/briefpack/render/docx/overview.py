@@ -54,10 +54,17 @@ class Overview(Contents):
         headings.append(labels.questions)
         if glance.pre_reads:
             headings.append(labels.pre_reads)
+        # Pre-reading times last, right-aligned as the counts, where the pack shows them.
+        reading = any(g.reading for g in glances)
+        if reading:
+            headings.append(labels.reading)
         first_count = 4 if speakers else 3
         theme = self.settings.chosen_theme
-        widths = glance_widths(glances, labels, theme, self.settings.paper).columns
-        widths = widths[: len(headings)]
+        measured = glance_widths(glances, labels, theme, self.settings.paper)
+        widths = [measured.day, measured.time, measured.session]
+        widths += [measured.speakers] if measured.speakers is not None else []
+        widths += measured.counts[: 2 if glance.pre_reads else 1]
+        widths += [measured.reading] if measured.reading is not None else []
         for name in ("Briefing Table Count", "Briefing Table Count Heading"):
             right_aligned(self.body.style(name))
         table = self.document.add_table(rows=1, cols=len(headings))
@@ -90,6 +97,8 @@ class Overview(Contents):
             ]
             if glance.pre_reads:
                 texts.append(session.row(lambda r: [str(r.pre_reads)] if r.pre_reads else []))
+            if reading:
+                texts.append(session.row(lambda r: [r.reading] if r.reading else []))
             for index, (cell, (old, new)) in enumerate(zip(row.cells, texts, strict=True)):
                 count = index >= first_count
                 table_cell(cell, widths[index], count)

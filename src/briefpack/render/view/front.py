@@ -14,6 +14,13 @@ from dataclasses import dataclass, replace
 from briefpack.model import PURPOSES, Attendee, Day, Pack, Session, Speaker
 from briefpack.model.change_details import AttendeeChange
 from briefpack.model.rich_text import Image, Markdown
+from briefpack.render.view.reading import (
+    minutes,
+    reading_of,
+    session_words,
+    shown_sessions,
+    shows_reading,
+)
 from briefpack.render.view.sessions import DayView, SessionView
 from briefpack.render.wording import Wording, is_sensitive, shown_title
 
@@ -49,6 +56,10 @@ class Cover:
     #: ``3 decisions, 2 for discussion``: what the meeting is asked for; ``None`` if no
     #: agenda item says.
     purposes: str | None = None
+    #: ``Pre-reading: 1 h 40 min, 84 pages``: the shown sessions' reading (a session
+    #: pack's, its own); ``None`` where the pack shows no reading times
+    #: (:func:`~briefpack.render.view.reading.shows_reading`).
+    reading: str | None = None
 
     @property
     def part_of_text(self) -> str | None:
@@ -91,6 +102,10 @@ class GlanceRow:
     #: The day's pauses just before this row, and (on its last row) after it.
     breaks_before: tuple[BreakRow, ...] = ()
     breaks_after: tuple[BreakRow, ...] = ()
+    #: Its pre-reading time in minutes, and worded (``1 h 40 min``); ``None`` where the
+    #: pack shows no reading times.
+    reading_minutes: int = 0
+    reading: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +118,9 @@ class Glance:
     #: Whether it has a column of speakers: only when a session has any (a column blank
     #: all the way down is one a screen reader reads out cell by empty cell).
     speakers: bool = True
+    #: Whether it has a column of pre-reading times, last: only in a pack that reads as
+    #: an agenda (:func:`~briefpack.render.view.reading.shows_reading`).
+    reading: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +235,7 @@ def cover(
         classification=pack.classification,
         sensitive=is_sensitive(pack.classification),
         purposes=_purposes(days, wording),
+        reading=_reading(pack, session, days, wording),
     )
     if session is None:
         return full
@@ -245,14 +264,31 @@ def _purposes(days: Sequence[DayView], wording: Wording) -> str | None:
     return wording.purposes([(purpose, shown.count(purpose)) for purpose in PURPOSES])
 
 
+def _reading(
+    pack: Pack, session: Session | None, days: Sequence[DayView], wording: Wording
+) -> str | None:
+    """The cover's pre-reading line: the shown sessions' (not those shown removed)."""
+    if not shows_reading(pack.options, pack.scope(session.id if session else None)[0]):
+        return None
+    ids = (view.id for day in days for view in day.sessions if not view.removed)
+    reading = reading_of(shown_sessions(pack, ids), pack.options.reading_rate)
+    return wording.pre_reading(reading.minutes, reading.pages)
+
+
 def glance(pack: Pack, days: Sequence[DayView], wording: Wording) -> Glance:
     """The at-a-glance table of ``days`` (the full pack's), from their views."""
     models = {session.id: session for session in pack.sessions}
     model_days = {day.date: day for day in pack.days}
+    reading = shows_reading(pack.options, pack.days)
     rows = tuple(
         _with_breaks(
             tuple(
-                _glance_row(day, number, session, models[session.id])
+                _with_reading(
+                    _glance_row(day, number, session, models[session.id]),
+                    models[session.id],
+                    pack.options.reading_rate if reading else None,
+                    wording,
+                )
                 for number, session in enumerate(day.sessions)
             ),
             model_days.get(day.date),
@@ -264,7 +300,16 @@ def glance(pack: Pack, days: Sequence[DayView], wording: Wording) -> Glance:
         days=rows,
         pre_reads=bool(pack.attachments),
         speakers=any(row.speakers for day in rows for row in day),
+        reading=reading,
     )
+
+
+def _with_reading(row: GlanceRow, model: Session, rate: int | None, wording: Wording) -> GlanceRow:
+    """``row`` with its session's pre-reading time, at ``rate`` words a minute (``None``: none)."""
+    if rate is None:
+        return row
+    time = minutes(session_words(model), rate)
+    return replace(row, reading_minutes=time, reading=wording.reading_time(time))
 
 
 def _with_breaks(

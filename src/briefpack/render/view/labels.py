@@ -27,6 +27,8 @@ class Labels:
     questions: str
     pre_reads: str
     pre_read: str
+    #: The at-a-glance column of each session's pre-reading time.
+    reading: str
     attendees: str
     contents: str
     section: str
@@ -66,6 +68,7 @@ def labels_for(wording: Wording) -> Labels:
         questions=_("Questions"),
         pre_reads=_("Pre-reads"),
         pre_read=_("Pre-read"),
+        reading=_("Reading"),
         attendees=_("Attendees"),
         contents=_("Contents"),
         section=_("Section"),
