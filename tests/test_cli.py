@@ -36,7 +36,7 @@ def test_validate_reports_every_pack_and_fails_if_any_is_invalid(tmp_path: Path)
     assert code == 1
     assert out == f"{tmp_path / 'a-good.yaml'}: ok: 1 day, 1 session, 1 question\n"
     assert err.splitlines() == [
-        f"{bad}:5:9: a session is missing required key 'end'",
+        f"{bad}:5:9: a session needs an 'end:' time or a 'duration:' in minutes",
         f"{bad}:7:9: unknown key 'ends' in a session; did you mean 'end'?",
         "1 of 2 packs invalid",
     ]

@@ -47,4 +47,4 @@ def test_python_dash_m_briefpack_runs_a_command_and_returns_its_exit_status(
     assert (good.returncode, good.stdout) == (0, "good.yaml: ok: 1 day, 1 session, 1 question\n")
     bad = run_module("validate", "bad.yaml", cwd=tmp_path)
     assert bad.returncode == 1
-    assert "bad.yaml:5:9: a session is missing required key 'end'" in bad.stderr
+    assert "bad.yaml:5:9: a session needs an 'end:' time or a 'duration:' in minutes" in bad.stderr

@@ -43,9 +43,11 @@ from pathlib import Path
 import click
 import yaml
 
+from briefpack.authoring.harvest_pack import NOTHING, pack_for
+from briefpack.authoring.harvest_register import harvest_register, write_register
 from briefpack.content.filled import Filled, FilledCopy, shown
 from briefpack.errors import BriefpackError, Problem
-from briefpack.model import Pack, Question
+from briefpack.model import Pack
 from briefpack.model.answers import (
     DIGEST_PREFIX,
     FIELDS_VERSION,
@@ -54,9 +56,6 @@ from briefpack.model.answers import (
     key_digest,
     parse_identity,
 )
-
-#: The end of every refusal: harvest writes all of a run or none of it.
-NOTHING = "nothing was harvested"
 
 
 def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: str) -> None:
@@ -73,7 +72,7 @@ def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: 
             problems += error.problems
     if problems:
         raise BriefpackError(problems)
-    pack_path, pack = _pack_for(copies, into, content)
+    pack_path, pack = pack_for(copies, into, content)
     filled = checked_fields(pack, pack_path, copies)
     # A word processor that drops the placeholder mark (LibreOffice) leaves its
     # text behind: that is no answer.
@@ -82,6 +81,8 @@ def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: 
     target = into or answers_path(pack_path)
     stored = load_answers(target) if target.is_file() else Answers(source=str(target))
     merged, conflicts, warnings = merge(pack, stored, filled, dt.date.today(), force)
+    recorded = harvest_register(pack, filled, force)
+    conflicts += recorded.conflicts if recorded else []
     for warning in warnings:
         click.echo(str(warning), err=True)
     if conflicts and not force:
@@ -93,6 +94,10 @@ def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: 
     changed = merged != stored.answers
     if changed:
         _refuse_total(merged, filled, target)
+    if recorded is not None and recorded.register != pack.register:
+        write_register(Path(recorded.register.source), recorded.register)
+        click.echo(f"{recorded.register.source}: {recorded.added} new actions and decisions")
+    if changed:
         _write(target, answers_yaml(pack_path, merged), merged)
     count = sum(1 for field in filled if field.text)
     click.echo(
@@ -109,8 +114,10 @@ def checked_fields(pack: Pack, pack_path: Path, copies: Sequence[FilledCopy]) ->
     briefpack's copy, a field, even an empty one, that answers no question of
     the pack, a text the answers file may not hold.
     """
-    keys = {question.key: question for question in pack.questions}
-    by_digest = {DIGEST_PREFIX + key_digest(key): key for key in keys}
+    keys = {question.key: question.title for question in pack.questions}
+    # An item's decision is filed under its session's id.
+    items = {session.id: session.title for session in pack.sessions}
+    by_digest = {DIGEST_PREFIX + key_digest(key): key for key in (*keys, *items)}
     problems: list[Problem] = []
     fields: list[Filled] = []
     for copy in copies:
@@ -119,7 +126,7 @@ def checked_fields(pack: Pack, pack_path: Path, copies: Sequence[FilledCopy]) ->
             problems += identity
             continue
         resolved = [replace(f, key=by_digest.get(f.key, f.key)) for f in copy.fields]
-        unknown = [field for field in resolved if field.key not in keys]
+        unknown = [field for field in resolved if field.key not in _titles(field, keys, items)]
         # Even an empty one: a same-named pack elsewhere would share the identity.
         problems += [
             Problem(
@@ -130,8 +137,8 @@ def checked_fields(pack: Pack, pack_path: Path, copies: Sequence[FilledCopy]) ->
             )
             for field in unknown
         ]
-        known = [field for field in resolved if field.key in keys]
-        problems += _text_problems(copy, known, keys)
+        known = [field for field in resolved if field.key in _titles(field, keys, items)]
+        problems += _text_problems(copy, known, {**keys, **items})
         fields += known
     if problems:
         raise BriefpackError(problems)
@@ -174,8 +181,13 @@ def _identity_problems(copy: FilledCopy, pack: Pack, pack_path: Path) -> list[Pr
     return []
 
 
+def _titles(field: Filled, questions: dict[str, str], items: dict[str, str]) -> dict[str, str]:
+    """The titles a field's key may name: an item's for a decision, else a question's."""
+    return items if field.kind == "decision" else questions
+
+
 def _text_problems(
-    copy: FilledCopy, fields: Sequence[Filled], questions: Mapping[str, Question]
+    copy: FilledCopy, fields: Sequence[Filled], titles: Mapping[str, str]
 ) -> list[Problem]:
     """Every text of ``copy`` the answers file may not hold, at the copy, naming the question."""
     from briefpack.content.answers_file import described, refused_character, too_long
@@ -188,7 +200,7 @@ def _text_problems(
         problems.append(Problem(copy.where, f"its file name holds {held}; rename it; {NOTHING}"))
     for field in fields:
         refused = refused_character(field.text)
-        what = f'the {field.kind} to "{questions[field.key].title}" ({field.key})'
+        what = f'the {field.kind} to "{titles[field.key]}" ({field.key})'
         if refused is not None:
             held = described(refused, "a")
             problems.append(Problem(copy.where, f"{what} holds {held}; {NOTHING}"))
@@ -273,8 +285,8 @@ def merge(
     # The field of this run each text was taken from, by key and kind.
     taken: dict[tuple[str, str], Filled] = {}
     for field in filled:
-        if field.key not in keys or not field.text:
-            continue  # an empty field is no answer
+        if field.key not in keys or not field.text or field.kind not in ("answer", "follow-up"):
+            continue  # an empty field is no answer; actions and decisions go to the register
         attribute = "answer" if field.kind == "answer" else "follow_up"
         current = answers.get(field.key) or Answer(key=field.key)
         before = getattr(current, attribute)
@@ -363,137 +375,10 @@ def answers_yaml(pack_path: Path, answers: Sequence[Answer]) -> str:
 
 def _placeholders(pack: Pack) -> set[str]:
     """The texts an empty answer field shows, in the pack's language."""
+    from briefpack.render.view.labels import labels_for
     from briefpack.render.wording import wording_for
 
     wording = wording_for(pack.options.language, pack.options.time_format)
-    return {wording.gettext("Type the answer here."), wording.gettext("Type any follow-ups here.")}
-
-
-def _pack_for(copies: Sequence[FilledCopy], into: Path | None, content: str) -> tuple[Path, Pack]:
-    """The pack the copies belong to: the one beside ``into``, else the one they name or match.
-
-    Without ``into``: ``NAME.yaml`` of the copies' identity (``NAME@DAY``) where
-    :func:`pack_folders` looks; a copy without one is matched by its keys in
-    ``content``, then refused for want of an identity by :func:`checked_fields`.
-    """
-    from briefpack.content.answers_file import ANSWERS_SUFFIX
-    from briefpack.content.validate import load_pack
-
-    if into is not None:
-        if not into.name.endswith(ANSWERS_SUFFIX):
-            raise BriefpackError(
-                [Problem(str(into), f"an answers file is named NAME{ANSWERS_SUFFIX}")]
-            )
-        stem = into.name[: -len(ANSWERS_SUFFIX)]
-        for suffix in (".yaml", ".yml"):
-            candidate = into.with_name(stem + suffix)
-            if candidate.is_file():
-                return candidate, load_pack(candidate)
-        raise BriefpackError([Problem(str(into), f"no pack {stem}.yaml beside it")])
-    identities = {copy.pack: copy for copy in copies if copy.pack is not None}
-    if len(identities) > 1:
-        raise BriefpackError(
-            [
-                Problem(copy.where, f"is a copy of the pack {shown(name)}")
-                for name, copy in identities.items()
-            ]
-            + [
-                Problem(
-                    None, f"copies of different packs: harvest each pack's on its own; {NOTHING}"
-                )
-            ]
-        )
-    named = [parsed for parsed in map(parse_identity, identities) if parsed is not None]
-    if named:
-        return _named_pack(named[0], copies, content)
-    return _pack_by_keys(copies, content)
-
-
-def pack_folders(copies: Sequence[FilledCopy], content: str) -> list[Path]:
-    """Where harvest looks for a copy's pack, in order: ``content``, then each copy's
-    folder and every folder above it, each with its ``content/``, so that a copy
-    filled where the build put it (``build/NAME/sessions/``) finds the project's
-    ``content/`` wherever harvest is run from.
-    """
-    folders: dict[Path, Path] = {Path(content).resolve(): Path(content)}
-    for copy in copies:
-        here = Path(copy.where).resolve().parent
-        for folder in (here, *here.parents):
-            for candidate in (folder, folder / "content"):
-                folders.setdefault(candidate, candidate)
-    return list(folders.values())
-
-
-def _named_pack(
-    identity: tuple[str, dt.date], copies: Sequence[FilledCopy], content: str
-) -> tuple[Path, Pack]:
-    """The pack ``identity`` names: the first ``NAME.yaml`` found that holds its day.
-
-    A same-named pack of another event is passed over; if none holds the day,
-    the first found is taken and the identity check refuses it naming both.
-    """
-    from briefpack.build.discover import PACK_SUFFIXES
-    from briefpack.content.validate import load_pack
-
-    name, day = identity
-    folders = pack_folders(copies, content)
-    found: list[tuple[Path, Pack]] = []
-    broken: list[BriefpackError] = []
-    for folder in folders:
-        for suffix in PACK_SUFFIXES:
-            path = folder / (name + suffix)
-            if not path.is_file():
-                continue
-            try:
-                pack = load_pack(path)
-            except BriefpackError as error:
-                broken.append(error)
-                continue
-            if day in {d.date for d in pack.days}:
-                return path, pack
-            found.append((path, pack))
-    if found:
-        return found[0]
-    if broken:
-        raise broken[0]
-    first = Path(copies[0].where).resolve().parent
-    raise BriefpackError(
-        [
-            Problem(
-                None,
-                f"no pack {name}.yaml (named by the copies) in {content}/, nor in {first} or "
-                "any folder above it, nor in their content/ folders; name its answers file "
-                f"with --into content/{name}.answers.yaml; {NOTHING}",
-            )
-        ]
-    )
-
-
-def _pack_by_keys(copies: Sequence[FilledCopy], content: str) -> tuple[Path, Pack]:
-    """The pack in ``content`` whose questions' keys the copies carry most of."""
-    from briefpack.build.discover import find_packs
-    from briefpack.content.validate import load_pack
-
-    keys = {field.key for copy in copies for field in copy.fields}
-    best: tuple[int, Path, Pack] | None = None
-    for path in find_packs([content]):
-        try:
-            pack = load_pack(path)
-        except BriefpackError:
-            continue
-        known = {question.key for question in pack.questions}
-        known |= {DIGEST_PREFIX + key_digest(key) for key in known}
-        matched = len(keys & known)
-        if matched and (best is None or matched > best[0]):
-            best = (matched, path, pack)
-    if best is None:
-        raise BriefpackError(
-            [
-                Problem(
-                    None,
-                    f"no pack in {content} has these questions; name its answers file "
-                    "with --into content/NAME.answers.yaml",
-                )
-            ]
-        )
-    return best[1], best[2]
+    labels = labels_for(wording)
+    return {labels.type_answer, labels.type_follow_ups, labels.type_action, labels.type_owner,
+            labels.type_due, labels.type_decision}  # fmt: skip

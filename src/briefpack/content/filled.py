@@ -24,10 +24,17 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from briefpack.errors import BriefpackError, Problem
-from briefpack.model.answers import DIGEST_PREFIX, IDENTITY_PACK, IDENTITY_VERSION
+from briefpack.model.answers import (
+    BOOKMARK_LETTERS,
+    DIGEST_PREFIX,
+    IDENTITY_PACK,
+    IDENTITY_VERSION,
+    KINDS,
+    FieldKind,
+)
 
 #: Largest a filled .docx may unpack to, and most it may shrink by when packed.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -38,13 +45,11 @@ MAX_FILLED_BYTES = 100 * 1024 * 1024
 MAX_FIELD_DEPTH = 32
 #: Most form fields (and widgets) a filled PDF may have: two per question.
 MAX_FIELDS = 50_000
-#: Field kinds, as the field names and the content controls' tags spell them.
-FieldKind = Literal["answer", "follow-up"]
-KINDS: tuple[FieldKind, ...] = ("answer", "follow-up")
+_KIND_OF_LETTER = {letter: kind for kind, letter in BOOKMARK_LETTERS.items()}
 TAG_PREFIX = "briefpack"
-#: A bookmark briefpack writes before a field: ``bpa_`` or ``bpf_`` and a key's digest.
-_BOOKMARK = re.compile(r"bp([af])_([0-9a-f]{16})")
-_BOOKMARK_PREFIX = re.compile(r"bp[af]_")
+#: A bookmark briefpack writes before a field: ``bp``, its kind's letter, ``_`` and a key's digest.
+_BOOKMARK = re.compile(r"bp([afodtc])_([0-9a-f]{16})")
+_BOOKMARK_PREFIX = re.compile(r"bp[afodtc]_")
 #: Longest a field's name is shown in a message.
 _SHOWN = 80
 
@@ -197,8 +202,7 @@ def _docx_fields(root: Any, path: Path) -> list[Filled]:
                 match = _BOOKMARK.fullmatch(name)
                 if match is None:
                     raise _not_ours(where, "bookmark", name)
-                kind: FieldKind = "answer" if match[1] == "a" else "follow-up"
-                bookmark = (kind, match[2])
+                bookmark = (_KIND_OF_LETTER[match[1]], match[2])
             continue
         tag = node.find(f"{_W}sdtPr/{_W}tag")
         value = tag.get(_W + "val") if tag is not None else None
@@ -208,7 +212,7 @@ def _docx_fields(root: Any, path: Path) -> list[Filled]:
         label = value or ""
         if parsed is None and tag is None and bookmark is not None:
             parsed = (bookmark[0], DIGEST_PREFIX + bookmark[1])
-            label = f"bp{bookmark[0][0]}_{bookmark[1]}"
+            label = f"bp{BOOKMARK_LETTERS[bookmark[0]]}_{bookmark[1]}"
         bookmark = None
         if parsed is not None:
             text = _trimmed(_control_text(node))
@@ -387,9 +391,10 @@ def _parse_name(name: str, tagged: bool) -> tuple[FieldKind, str] | None:
         if len(parts) != 3 or parts[0] != TAG_PREFIX:
             return None
         parts = parts[1:]
-    if len(parts) == 2 and parts[0] in KINDS and parts[1]:
-        kind: FieldKind = "answer" if parts[0] == "answer" else "follow-up"
-        return kind, parts[1]
+    if len(parts) == 2 and parts[1]:
+        for kind in KINDS:
+            if parts[0] == kind:
+                return kind, parts[1]
     return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import Literal
 
 from briefpack.model.marks import Mark
 
@@ -17,6 +18,19 @@ _NO_MARK = Mark("<memory>", 1, 1)
 
 #: How a filled field names its question when only a digest of the key survived.
 DIGEST_PREFIX = "digest:"
+#: Field kinds, as the field names and the content controls' tags spell them: a
+#: question's answer and follow-ups, the action it raised (what, who, by when),
+#: and an item for decision's decision (keyed by its session's id).
+FieldKind = Literal["answer", "follow-up", "action", "action-owner", "action-due", "decision"]
+KINDS: tuple[FieldKind, ...] = (
+    "answer", "follow-up", "action", "action-owner", "action-due", "decision"
+)  # fmt: skip
+#: The letter of each kind in the bookmark a Word copy puts before its field (``bpa_``
+#: and a key's digest): LibreOffice drops a control's tag, and harvest falls back on it.
+BOOKMARK_LETTERS: dict[FieldKind, str] = {
+    "answer": "a", "follow-up": "f", "action": "t", "action-owner": "o", "action-due": "d",
+    "decision": "c",
+}  # fmt: skip
 
 #: A copy with answer fields carries its pack's identity, so that harvest can
 #: refuse a copy of another pack that happens to share a question's key: the

@@ -30,7 +30,9 @@ from docx.shared import Mm
 
 from briefpack.model import Pack
 from briefpack.model.answers import (
+    BOOKMARK_LETTERS,
     FIELDS_VERSION,
+    FieldKind,
     IDENTITY_PACK,
     IDENTITY_VERSION,
     key_digest,
@@ -292,6 +294,9 @@ class _DocxWriter(Overview, RunningHeads):
         for question in paired_session.questions:
             with self.body.tracked(question.entry.side, question.entry.move):
                 self._question(question)
+        if view.shown.decision_field:
+            labels = self.labels
+            self._fields(view.shown.id, [("decision", labels.decision, labels.type_decision)])
         # A Word document cannot hold another's pages: say what and where they are.
         labels = self.labels
         for pre_read in view.shown.pre_reads:
@@ -341,22 +346,37 @@ class _DocxWriter(Overview, RunningHeads):
         if shown.given is not None:
             self._debrief_answer(shown.given)
         elif shown.answer_fields:
-            self._answer_fields(shown.key)
+            self._answer_fields(shown.key, shown.action_fields)
         if self.view.notes:
             self.body.paragraph(labels.notes, "Briefing Label")
             self._notes_lines()
 
-    def _answer_fields(self, key: str) -> None:
-        """Content controls for the answer and the follow-ups, tagged with the question's key."""
+    def _answer_fields(self, key: str, actions: bool = False) -> None:
+        """Content controls for the answer and the follow-ups, tagged with the question's key.
+
+        With ``actions`` (a pack that names a register), the action it raised too: what,
+        who and by when, for harvest to file in the register.
+        """
         labels = self.labels
-        for kind, label, placeholder in (
+        fields: list[tuple[FieldKind, str, str]] = [
             ("answer", labels.answer, labels.type_answer),
             ("follow-up", labels.follow_up, labels.type_follow_ups),
-        ):
+        ]
+        if actions:
+            fields += [
+                ("action", labels.action, labels.type_action),
+                ("action-owner", labels.owner, labels.type_owner),
+                ("action-due", labels.due_date, labels.type_due),
+            ]
+        self._fields(key, fields)
+
+    def _fields(self, key: str, fields: list[tuple[FieldKind, str, str]]) -> None:
+        """A labelled content control for each field, tagged with its kind and ``key``."""
+        for kind, label, placeholder in fields:
             heading = self.body.paragraph(label, "Briefing Answer Label")
             # LibreOffice drops a content control's tag when it saves; a bookmark
             # named after the key survives, and harvest falls back on it.
-            self.body.bookmark(heading, f"bp{kind[0]}_{key_digest(key)}")
+            self.body.bookmark(heading, f"bp{BOOKMARK_LETTERS[kind]}_{key_digest(key)}")
             self._controls += 1
             self.body.block(
                 ooxml.text_control(

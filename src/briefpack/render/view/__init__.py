@@ -153,7 +153,8 @@ def build_view(pack: Pack, settings: RenderSettings, marked: Pack | None = None)
     names = {attendee.name for attendee in pack.attendees}
     order = (marked or pack).scope(settings.session)[0]
     bookmarks = session_bookmarks(order, days)
-    shown = day_views(days, wording, settings, names, bookmarks)
+    recording = pack.register is not None
+    shown = day_views(days, wording, settings, names, bookmarks, recording)
     prepared_for = (
         wording.prepared_for(settings.recipient, settings.created.date())
         if settings.recipient
@@ -164,7 +165,11 @@ def build_view(pack: Pack, settings: RenderSettings, marked: Pack | None = None)
     changes = None
     if settings.changes_since and settings.changes_date:
         # The changes page lists the marked pack's days: this pack's, unless it is one version.
-        listed = shown if marked is None else day_views(order, wording, settings, names, bookmarks)
+        listed = (
+            shown
+            if marked is None
+            else day_views(order, wording, settings, names, bookmarks, recording)
+        )
         changes = _changes(marked or pack, listed, settings, wording)
     return PackView(
         language=wording.printed_language,

@@ -52,6 +52,16 @@ class Labels:
     #: The placeholders of a Word copy's answer fields.
     type_answer: str
     type_follow_ups: str
+    #: The fields of a pack that names a register: the action a question raised (what,
+    #: who, by when) and an item's decision, with their placeholders.
+    action: str
+    owner: str
+    due_date: str
+    decision: str
+    type_action: str
+    type_owner: str
+    type_due: str
+    type_decision: str
 
 
 def labels_for(wording: Wording) -> Labels:
@@ -90,4 +100,12 @@ def labels_for(wording: Wording) -> Labels:
         pages_elsewhere=_("The pages are in the PDF copy of this pack."),
         type_answer=_("Type the answer here."),
         type_follow_ups=_("Type any follow-ups here."),
+        action=_("Action"),
+        owner=_("Owner"),
+        due_date=_("Due (YYYY-MM-DD)"),
+        decision=_("Decision"),
+        type_action=_("Type the action this question raised, if any."),
+        type_owner=_("Type who is to do it."),
+        type_due=_("Type the date it is due, as YYYY-MM-DD."),
+        type_decision=_("Type the decision the meeting took."),
     )

@@ -107,6 +107,9 @@ class QuestionView:
     #: Whether it gets fields to type its answer and follow-ups in: asked for, never in
     #: a debrief (which shows the answers given) nor under a removed question.
     answer_fields: bool
+    #: Whether its answer fields include the action it raises (what, owner, due date):
+    #: for a pack that names a register, where harvest files the actions.
+    action_fields: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,9 @@ class SessionView:
     purpose_text: str | None = None
     #: ``Owner: Dana Kim``: who presents it, on its band.
     owner_text: str | None = None
+    #: Whether it gets a field for the decision taken: an item for decision, in a copy
+    #: with answer fields of a pack that names a register.
+    decision_field: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,11 +234,13 @@ def day_views(
     settings: RenderSettings,
     attendees: set[str],
     bookmarks: Mapping[str, str],
+    recording: bool = False,
 ) -> tuple[DayView, ...]:
     """The days shown, each session worded; ``attendees`` are the names the pack lists.
 
     ``bookmarks`` names each session's bookmark in the Word copy
-    (:func:`~briefpack.render.view.anchors.session_bookmarks`).
+    (:func:`~briefpack.render.view.anchors.session_bookmarks`); ``recording``: the
+    pack names a register, so answer fields take actions and decisions too.
     """
     return tuple(
         DayView(
@@ -243,7 +251,9 @@ def day_views(
             weekday=wording.weekday(day.date),
             day_and_month=wording.day_and_month(day.date),
             sessions=tuple(
-                session_view(session, wording, settings, attendees, bookmarks[session.id])
+                session_view(
+                    session, wording, settings, attendees, bookmarks[session.id], recording
+                )
                 for session in day.sessions
             ),
             opens=not day.continued,
@@ -258,6 +268,7 @@ def session_view(
     settings: RenderSettings,
     attendees: set[str],
     bookmark: str,
+    recording: bool = False,
 ) -> SessionView:
     """One session as printed (see :class:`SessionView`); ``bookmark`` is its Word bookmark."""
     change = session.change
@@ -294,7 +305,7 @@ def session_view(
             for kind, speaker in marked_speakers(session)
         ),
         attendees=tuple(name for name in session.attendees if name in attendees),
-        questions=_question_views(session, wording, settings, bookmark),
+        questions=_question_views(session, wording, settings, bookmark, recording),
         pre_reads=tuple(
             _pre_read_view(anchor, number, attachment, wording)
             for number, attachment in enumerate(session.attachments, start=1)
@@ -303,11 +314,21 @@ def session_view(
         purpose=session.purpose,
         purpose_text=wording.purpose(session.purpose) if session.purpose else None,
         owner_text=wording.owner(session.owner) if session.owner else None,
+        decision_field=(
+            recording
+            and settings.answer_fields
+            and session.purpose == "decision"
+            and not is_removed(session)
+        ),
     )
 
 
 def _question_views(
-    session: Session, wording: Wording, settings: RenderSettings, bookmark: str
+    session: Session,
+    wording: Wording,
+    settings: RenderSettings,
+    bookmark: str,
+    recording: bool = False,
 ) -> tuple[QuestionView, ...]:
     """A session's questions, numbered: a removed one keeps its place but gets no number."""
     views = []
@@ -342,6 +363,7 @@ def _question_views(
                 given=given_answer(question, settings.answers),
                 # The settings never ask for fields in a debrief (RenderSettings).
                 answer_fields=settings.answer_fields and not removed,
+                action_fields=recording and settings.answer_fields and not removed,
             )
         )
     return tuple(views)
