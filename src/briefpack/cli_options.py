@@ -165,6 +165,13 @@ build_options = _together(
         help="Also write NAME.changes.pdf and .docx, marking what changed since OLD: an "
         "earlier copy of the pack file, or git:REV for the file at a git revision.",
     ),
+    click.option(
+        "--minutes",
+        is_flag=True,
+        help="Also write NAME.minutes.pdf and .docx after the meeting: present and apologies "
+        "(attendees' attended:), and per item its paper, purpose, the discussion (the "
+        "harvested answers), decisions and actions (the register), for the secretary to edit.",
+    ),
     click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
     click.option(
         "-j",

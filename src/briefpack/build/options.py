@@ -54,3 +54,6 @@ class BuildOptions:
     #: ``--book-parts``: make PDFs from parts shared between the outputs, rather than
     #: each as one document (kept for comparison: both give the same pages).
     book_parts: bool = True
+    #: ``--minutes``: also write the meeting's minutes, NAME.minutes.pdf and .docx, from
+    #: the attendees' ``attended:``, the harvested answers and the register.
+    minutes: bool = False

@@ -26,7 +26,7 @@ from briefpack.model import Pack, Recipient, pack_images
 from briefpack.model.answers import Answers
 from briefpack.model.changes import compare, session_changed
 from briefpack.model.theme import Theme
-from briefpack.render.formats import FORMAT_TABLE
+from briefpack.render.formats import FORMAT_TABLE, MINUTES_FORMATS
 from briefpack.render.settings import RenderSettings, is_book
 
 #: How much longer a Word copy takes when LibreOffice lays it out to number its contents.
@@ -88,8 +88,9 @@ def plan(
 
     With an earlier ``version``, the change-marked packs too: ``NAME.changes``
     and the session packs of the sessions that changed; with ``answers``, the
-    debrief.  With ``libreoffice``, the Word copies that have a contents are
-    laid out by it to number their contents, and made from its version.
+    debrief; with ``options.minutes``, the minutes.  With ``libreoffice``, the
+    Word copies that have a contents are laid out by it to number their
+    contents, and made from its version.
     """
     # The theme goes in, not after: it may name the reference .docx.
     base = resolve_settings(
@@ -119,6 +120,39 @@ def plan(
             and any(scope.stem == other.stem for other in changed)
         )
         jobs += _scope_jobs(planning, scope, marking, debriefing)
+    if options.minutes:
+        jobs += _minutes_jobs(planning)
+    return jobs
+
+
+def _minutes_jobs(planning: _Planning) -> list[Job]:
+    """``--minutes``: NAME.minutes.pdf and .docx, in those of the formats asked for.
+
+    Made from the whole pack (its attendees and register) and the answers
+    harvested for it, if any: a meeting nobody harvested still gets minutes
+    for the secretary to fill in.  Never with answer fields: minutes are
+    written, not filled in and harvested.
+    """
+    pack, answers = planning.pack, planning.answers
+    settings = replace(planning.base, answer_fields=False, answers=answers)
+    scope = Scope(pack, None, None, planning.folder / pack.name)
+    content = canonical(replace(pack, recipients=()))
+    images = [image.name for image in pack_images(pack)]
+    jobs = []
+    for output_format in planning.options.formats:
+        if output_format not in MINUTES_FORMATS:
+            continue
+        minutes_format = MINUTES_FORMATS[output_format]
+        inputs = output_fingerprint(
+            minutes_format,
+            content,
+            settings,
+            images,
+            planning.theme_hash,
+            planning.reference_hash,
+            answers=answers,
+        )
+        jobs.append(_job(planning, scope, settings, minutes_format, inputs, len(pack.questions)))
     return jobs
 
 

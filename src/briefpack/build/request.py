@@ -66,6 +66,7 @@ def build_options_from(
     memory_limit: int,
     word_page_numbers: bool = True,
     book_parts: bool = True,
+    minutes: bool = False,
     **limits: int,
 ) -> BuildOptions:
     """The options of a build from the values of :data:`briefpack.cli_options.build_options`.
@@ -96,4 +97,5 @@ def build_options_from(
         cache=cache or None,
         word_page_numbers=word_page_numbers,
         book_parts=book_parts,
+        minutes=minutes,
     )

@@ -46,6 +46,9 @@ class Format:
     #: Rendered by WeasyPrint, which cannot start without Pango and other system
     #: libraries: the build looks for them before rendering (:mod:`briefpack.build.system`).
     uses_weasyprint: bool = False
+    #: The minutes of the meeting in a format (``build --minutes``): made for the whole
+    #: pack only, and only when asked; not a format ``-f`` names.
+    minutes: bool = False
 
 
 def _render_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
@@ -72,6 +75,18 @@ def _render_ics(pack: Pack, settings: RenderSettings) -> Rendered:
     return render_ics(pack, settings)
 
 
+def _render_minutes_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
+    from briefpack.render.minutes_pdf import render_minutes_pdf
+
+    return render_minutes_pdf(pack, settings)
+
+
+def _render_minutes_docx(pack: Pack, settings: RenderSettings) -> Rendered:
+    from briefpack.render.docx.minutes_writer import render_minutes_docx
+
+    return render_minutes_docx(pack, settings)
+
+
 def _render_html(pack: Pack, settings: RenderSettings) -> Rendered:
     from briefpack.render.html import render_html
 
@@ -89,9 +104,16 @@ FORMAT_TABLE: dict[str, Format] = {
                needs_companions=True),
         # One event per session: for the whole pack and each reader, not per session.
         Format("ics", ".ics", _render_ics, per_session=False, per_recipient=True),
+        # The minutes (--minutes), in the formats of the same name: NAME.minutes.pdf, .docx.
+        Format("minutes-pdf", ".minutes.pdf", _render_minutes_pdf, uses_theme=True, cost=2,
+               per_session=False, uses_weasyprint=True, minutes=True),
+        Format("minutes-docx", ".minutes.docx", _render_minutes_docx, uses_reference_docx=True,
+               per_session=False, minutes=True),
     )
 }  # fmt: skip
-#: The formats by name, as the command line offers them.
-FORMATS = tuple(FORMAT_TABLE)
+#: The formats by name, as the command line offers them: the minutes come with ``--minutes``.
+FORMATS = tuple(name for name, format_ in FORMAT_TABLE.items() if not format_.minutes)
+#: The minutes' format for each format ``-f`` names that has one.
+MINUTES_FORMATS = {"pdf": "minutes-pdf", "docx": "minutes-docx"}
 #: What ``build`` makes when no format is named.
 DEFAULT_FORMATS = ("pdf", "docx")
