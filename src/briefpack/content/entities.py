@@ -46,6 +46,9 @@ class PackEntries:
         self.named_attendees: list[tuple[str, Mark]] = []
         #: Sessions recipients exclude, checked once every session has its id.
         self.excluded: list[tuple[str, Mark]] = []
+        #: Whether the pack uses a key of an agenda (a paper, purpose, owner or duration, a
+        #: day's start or end, a break, a reading rate): it then reads as one (Pack.agenda).
+        self.agenda = False
 
     def options(self, node: MappingNode | None) -> Options | None:
         """The pack's options; the defaults where ``options:`` is not given."""
@@ -55,6 +58,7 @@ class PackEntries:
         if record is None:
             return None
         defaults = Options()
+        self.agenda |= record.mark("reading_rate") is not None
         paper = record.value("paper")
         notes = record.value("notes")
         language = record.value("language")  # a bad tag is a problem, reported
@@ -93,6 +97,7 @@ class PackEntries:
         if date is None or items is None:
             return None
         times = DayTimes(record.value("start"), record.value("end"), record.mark("end"))
+        self.agenda |= any(record.mark(name) is not None for name in ("start", "end"))
         timed = timed_day(self.checker, times, items)
         if timed is None:
             return None
@@ -107,6 +112,7 @@ class PackEntries:
     def agenda_item(self, node: Node) -> Timing | Pause | None:
         """An item of a day's ``sessions:``: a session, or a ``break: MINUTES`` between two."""
         if isinstance(node, MappingNode) and any(key.value == "break" for key, _ in node.pairs):
+            self.agenda = True
             record = self.checker.record(node, BREAK_KEYS, "a break")
             if record is None or record.value("break") is None:
                 return None
@@ -121,6 +127,9 @@ class PackEntries:
         title = record.value("title")
         session_id = record.value("id")
         id_given = "id" in record.values
+        self.agenda |= any(
+            record.mark(name) is not None for name in ("paper", "purpose", "owner", "duration")
+        )
         speakers = record.items("speakers", self.speaker)
         questions = record.items("questions", self.question)
         attachments = record.items("attachments", self.attachments.attachment)

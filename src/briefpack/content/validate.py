@@ -133,6 +133,7 @@ def _read_pack(entries: PackEntries, root: Node, source: str, name: str) -> Pack
         classification=classification,
         location=record.value("location"),
         register=register or None,
+        agenda=entries.agenda or bool(register),
         days=days,
         options=options,
         name=name,

@@ -233,6 +233,11 @@ class Pack:
     location: str | None = None
     #: The running record the pack names (``register:``): its actions and decisions.
     register: Register | None = None
+    #: Whether it reads as a meeting's agenda: it uses a paper, purpose, owner or
+    #: duration, a day's start or end, a break, a reading rate or a register. Its
+    #: pages then show pre-reading times and take the agenda's styles; a pack that
+    #: uses none of these prints exactly what it printed before they existed.
+    agenda: bool = False
     options: Options = Options()
     name: str = field(default="pack", compare=False)
     source: str = field(default="<memory>", compare=False)

@@ -144,7 +144,7 @@ class Overview(Contents):
         purpose = session.row(lambda r: r.purpose_text or "")
         if any(purpose):
             paragraph._p.append(ooxml.line_break())
-            self.body.text_pair(paragraph._p, *purpose, self.body.style_id("Briefing Purpose"))
+            self.body.text_pair(paragraph._p, *purpose, self.body.style_id("Briefing Glance Label"))
 
     def _attendees(self) -> None:
         """A grid of two columns: each attendee's photo, name, role, biography and sessions.

@@ -258,10 +258,6 @@ def part_and_table_styles(look: Look) -> tuple[StyleSpec, ...]:
             color=look.accent,
         ),
         StyleSpec("Briefing Glance Title", kind=WD_STYLE_TYPE.CHARACTER, bold=True),
-        # An agenda item's purpose ("For decision"), as the PDF's tag: small, bold, accent.
-        StyleSpec(
-            "Briefing Purpose", kind=WD_STYLE_TYPE.CHARACTER, size=7.5, bold=True, color=look.accent
-        ),
         StyleSpec("Briefing Table Muted", kind=WD_STYLE_TYPE.CHARACTER, color=look.muted),
         StyleSpec("Briefing Table", kind=WD_STYLE_TYPE.TABLE, table_borders=look.hairline),
     )

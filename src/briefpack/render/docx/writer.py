@@ -32,9 +32,9 @@ from briefpack.model import Pack
 from briefpack.model.answers import (
     BOOKMARK_LETTERS,
     FIELDS_VERSION,
-    FieldKind,
     IDENTITY_PACK,
     IDENTITY_VERSION,
+    FieldKind,
     key_digest,
     pack_identity,
 )
@@ -315,7 +315,7 @@ class _DocxWriter(Overview, RunningHeads):
             return
         line = self.body.paragraph("", "Briefing Session Meta")
         if session.purpose_text:
-            self.body.run(line, session.purpose_text, "Briefing Purpose")
+            self.body.run(line, session.purpose_text, "Briefing Glance Label")
         if session.purpose_text and session.owner_text:
             self.body.run(line, "\u2003")
         if session.owner_text:

@@ -268,7 +268,7 @@ def _reading(
     pack: Pack, session: Session | None, days: Sequence[DayView], wording: Wording
 ) -> str | None:
     """The cover's pre-reading line: the shown sessions' (not those shown removed)."""
-    if not shows_reading(pack.options, pack.scope(session.id if session else None)[0]):
+    if not shows_reading(pack):
         return None
     ids = (view.id for day in days for view in day.sessions if not view.removed)
     reading = reading_of(shown_sessions(pack, ids), pack.options.reading_rate)
@@ -279,7 +279,7 @@ def glance(pack: Pack, days: Sequence[DayView], wording: Wording) -> Glance:
     """The at-a-glance table of ``days`` (the full pack's), from their views."""
     models = {session.id: session for session in pack.sessions}
     model_days = {day.date: day for day in pack.days}
-    reading = shows_reading(pack.options, pack.days)
+    reading = shows_reading(pack)
     rows = tuple(
         _with_breaks(
             tuple(

@@ -7,10 +7,11 @@ the pack was read, :mod:`briefpack.content.preread_words`), at the pack's
 cover's total is the sum of its sessions' minutes, so that it adds up to the
 at-a-glance table's column.
 
-Only a pack that reads as an agenda shows it (:func:`shows_reading`): one
-that sets its own reading rate, or whose sessions give a paper, a purpose or
-an owner, or whose days have breaks.  Every other pack, the bundled one
-among them, prints exactly what it printed before.
+Only a pack that reads as an agenda shows it (:func:`shows_reading`,
+:attr:`briefpack.model.Pack.agenda`): one that sets its own reading rate, names
+a register, or uses a paper, purpose, owner or duration, a day's start or end,
+or a break.  Every other pack, the bundled one among them, prints exactly what
+it printed before.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from briefpack.model import Day, Options, Pack, Session
+from briefpack.model import Pack, Session
 from briefpack.render.view.sessions import kept_questions
 
 #: A word: a run of characters without spaces holding a letter or a digit (as
@@ -28,18 +29,13 @@ from briefpack.render.view.sessions import kept_questions
 _WORD = re.compile(r"\S*[^\W_]\S*")
 
 
-def shows_reading(options: Options, days: Iterable[Day]) -> bool:
-    """Whether a document of ``days`` (those it shows) prints pre-reading times.
+def shows_reading(pack: Pack) -> bool:
+    """Whether the pack's documents print pre-reading times: when it reads as an agenda.
 
-    Read from what the document is made of alone (a session's own pack, from
-    its session and its day), so that an output is made again whenever the
-    answer changes.
+    Decided once, when the pack was read (:attr:`briefpack.model.Pack.agenda`), so
+    that every output of the pack (a session's own, a reader's) agrees.
     """
-    if options.reading_rate != Options().reading_rate:
-        return True
-    return any(
-        day.breaks or any(s.paper or s.purpose or s.owner for s in day.sessions) for day in days
-    )
+    return pack.agenda
 
 
 def session_words(session: Session) -> int:
