@@ -339,3 +339,32 @@ def test_the_minutes_pdf_is_titled_as_the_minutes(tmp_path: Path) -> None:
     assert reader.metadata is not None
     assert reader.metadata.title == "Minutes: Board meeting"
     assert not (folder / "board.minutes.docx").exists()
+
+
+def test_an_action_and_a_decision_harvested_from_a_filled_copy_are_minuted_under_their_item(
+    tmp_path: Path,
+) -> None:
+    from harvest_copies import fill_docx
+
+    pack = _content(tmp_path, BOARD + "options:\n  answer_fields: true\n", False, False)
+    # Before the meeting: only the last meeting's entries.
+    earlier = "actions:\n" + REGISTER.split("actions:\n")[1].split("  - id: A-12")[0]
+    (pack.parent / "board.register.yaml").write_text(earlier + "decisions: []\n", "utf-8")
+    folder, _ = _build(pack, "-f", "docx")
+    filled = fill_docx(folder / "board.docx", tmp_path / "filled.docx", {
+        "briefpack:answer:direction": "Services first, then platforms.",
+        "briefpack:action:direction": "Cost the services plan",
+        "briefpack:action-owner:direction": "Lee Park",
+        "briefpack:action-due:direction": "2026-03-01",
+        # Only an item for decision has a decision field: the budget.
+        "briefpack:decision:fy26-budget": "The board approved the budget as presented.",
+    })  # fmt: skip
+    code, out, err = run("harvest", str(filled))
+    assert code == 0, out + err
+    folder, _ = _build(pack, "-f", "docx", "--minutes")
+    budget, strategy = _sections("\n".join(_docx_lines(folder / "board.minutes.docx")), ITEMS)[2:]
+    assert "Services first, then platforms." in strategy
+    assert "Cost the services plan | Lee Park | March 1, 2026" in strategy
+    assert "The board approved the budget as presented." in budget
+    assert "Cost the services plan" not in budget
+    assert "approved the budget as presented" not in strategy
