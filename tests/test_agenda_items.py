@@ -280,3 +280,21 @@ def test_a_readers_pack_leaves_out_the_break_after_a_session_it_leaves_out(
     texts = page_texts((tmp_path / "out" / "board" / "recipients" / "ada-brennan.pdf").read_bytes())
     assert "Coffee" not in " ".join(texts)
     assert "Coffee" in " ".join(page_texts((tmp_path / "out" / "board" / "board.pdf").read_bytes()))
+
+
+def test_only_a_pack_that_reads_as_an_agenda_takes_the_agenda_styles(write_pack: WritePack) -> None:
+    from briefpack.build.chosen_settings import resolve_settings
+    from briefpack.render.html import render_html, stylesheet_text
+
+    bundled = valid(Path(__file__).resolve().parent.parent / "content" / "aws-devex-2025.yaml")
+    # A duration alone (the same times) makes a pack an agenda, as a purpose does.
+    timed = valid(write_pack(BOARD.replace("        purpose: noting\n", "")))
+    assert (bundled.agenda, timed.agenda) == (False, True)
+    theme = resolve_settings(bundled, {}).chosen_theme
+    assert ".purpose-tag" not in stylesheet_text(theme)
+    assert ".purpose-tag" in stylesheet_text(theme, agenda=True)
+    assert stylesheet_text(theme, agenda=True).startswith(stylesheet_text(theme))
+    # Said in the HTML, so that a book's parts of either kind are told apart by their keys.
+    html = render_html(timed, resolve_settings(timed, {})).data.decode("utf-8")
+    assert '<html lang="en" class="agenda">' in html
+    assert '<html lang="en">' in render_html(bundled, resolve_settings(bundled, {})).data.decode()

@@ -48,6 +48,7 @@ from briefpack.model.rich_text import (
 from briefpack.model.theme import Theme
 from briefpack.render import wording as display
 from briefpack.render.book.pre_reads import page_anchor
+from briefpack.render.builtin_themes import templates_dir
 from briefpack.render.column_widths import glance_widths
 from briefpack.render.rendered import Rendered
 from briefpack.render.sandbox import ThemeLoader, ThemeSandbox, template_problems
@@ -141,7 +142,12 @@ def _render(
         # deliberately, because autoescaping would turn its quotes into &#34;
         # and WeasyPrint would then drop the rules that use them.  It may come
         # from anyone, so it cannot end its <style> element (style_text).
-        stylesheet=Markup(style_text(stylesheet_text(theme))) if inline_stylesheet else None,
+        stylesheet=(
+            Markup(style_text(stylesheet_text(theme, pack.agenda))) if inline_stylesheet else None
+        ),
+        # The agenda's styles are the stylesheet's only for such a pack: said in the HTML,
+        # so that a part's key (made from its HTML) tells the two apart.
+        agenda_styles=pack.agenda,
         page_size=PAGE_SIZES[settings.paper],
         # A change-marked pack numbers its changes page apart (roman), the rest as the pack.
         page_footer=page_footer_css(wording, PACK_TOTAL if changes else "counter(pages)"),
@@ -331,8 +337,12 @@ def front_footer_css(wording: display.Wording) -> Markup:
     )
 
 
-def stylesheet_text(theme: Theme) -> str:
-    """The CSS made from the theme, then its print stylesheet (read on every render)."""
+def stylesheet_text(theme: Theme, agenda: bool = False) -> str:
+    """The CSS made from the theme, then its print stylesheet (read on every render).
+
+    With ``agenda`` (a pack that reads as one, :attr:`briefpack.model.Pack.agenda`,
+    and the minutes), the agenda's styles after them (:func:`agenda_stylesheet`).
+    """
     try:
         stylesheet = theme.stylesheet.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -341,7 +351,18 @@ def stylesheet_text(theme: Theme) -> str:
         raise BriefpackError(
             [Problem(str(theme.stylesheet), f"cannot read the stylesheet: {reason}")]
         ) from None
-    return theme_css(theme) + "\n" + stylesheet + "\n" + logo_css(theme)
+    text = theme_css(theme) + "\n" + stylesheet + "\n" + logo_css(theme)
+    return text + "\n" + agenda_stylesheet() if agenda else text
+
+
+@cache
+def agenda_stylesheet() -> str:
+    """``templates/agenda.css``: the styles only a pack that reads as an agenda uses.
+
+    Kept apart so that a pack without agenda keys renders (byte for byte) as it did
+    before they existed, and added after any theme's stylesheet, its own included.
+    """
+    return (templates_dir() / "agenda.css").read_text(encoding="utf-8")
 
 
 def _iso(moment: dt.datetime) -> str:

@@ -42,7 +42,7 @@ def render_minutes_pdf(pack: Pack, settings: RenderSettings) -> Rendered:
     # Titled as the minutes, not as the pack: the title a reader's window and
     # a screen reader give the file (the writer takes it from the pack).
     titled = replace(pack, title=view.title)
-    pdf, pages = weasyprint_pdf(titled, settings, html, fetcher)
+    pdf, pages = weasyprint_pdf(titled, settings, html, fetcher, agenda=True)
     tagged = settings.pdf_variant != "none"
     fonts = sorted(font_files(theme).values())
     # No pre-reads, no marks: the tags repaired and the fonts subset as the pack's are.

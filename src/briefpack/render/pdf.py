@@ -196,6 +196,7 @@ def weasyprint_pdf(
     extra_css: str | None = None,
     variant: str | None = None,
     write: bool = True,
+    agenda: bool | None = None,
 ) -> tuple[bytes, list[list[str]]]:
     """WeasyPrint's PDF of ``html``, and the anchors on each of its pages; problems reported.
 
@@ -205,7 +206,8 @@ def weasyprint_pdf(
     """
     theme = settings.chosen_theme
     with _captured_weasyprint_log() as capture:
-        stylesheet, fonts, css = _theme_stylesheet(theme)
+        # The agenda's styles for a pack that reads as one; ``agenda`` says so for the minutes.
+        stylesheet, fonts, css = _theme_stylesheet(theme, pack.agenda if agenda is None else agenda)
         stylesheets = [stylesheet]
         if extra_css is not None:
             stylesheets.append(weasyprint.CSS(string=extra_css, font_config=fonts))
@@ -333,7 +335,7 @@ def _forget_stylesheets() -> None:
     gc.collect()
 
 
-def _theme_stylesheet(theme: Theme) -> tuple[Any, Any, str]:
+def _theme_stylesheet(theme: Theme, agenda: bool = False) -> tuple[Any, Any, str]:
     """The theme's parsed stylesheet and font configuration, and the stylesheet's text.
 
     Cached by the stylesheet's text, so a warm worker in watch mode picks up
@@ -341,7 +343,7 @@ def _theme_stylesheet(theme: Theme) -> tuple[Any, Any, str]:
     """
     from weasyprint.text.fonts import FontConfiguration
 
-    text = stylesheet_text(theme)
+    text = stylesheet_text(theme, agenda)
     key = (theme.folder, hashlib.sha256(text.encode("utf-8")).hexdigest())
     if key not in _STYLESHEETS:
         # A few themes stay warm (a batch may mix them); the oldest goes, and its
