@@ -253,3 +253,28 @@ def test_a_long_pre_read_is_sampled_across_its_pages_and_the_rest_counted_at_the
     assert preread_words._read_words(_pre_read(tmp_path / "p.pdf").read_bytes()) is None
     assert spread(5)[:3] == [0, 2, 1]
     assert sorted(spread(7)) == list(range(7))
+
+
+def test_a_rebuild_in_a_new_process_reads_no_pre_reads_text_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "content").mkdir()
+    path = _pack(tmp_path / "content")
+    out = tmp_path / "out"
+    code, _, err = run("build", str(path), "-o", str(out), "-q", "--no-sessions", "-f", "html")
+    assert code == 0, err
+    kept = out / ".briefpack-parts" / "preread-words.json"
+    assert kept.is_file()
+    # A new process knows nothing: the counts come from the file the build kept.
+    monkeypatch.setattr(preread_words, "_WORDS", {})
+    reads: list[int] = []
+    monkeypatch.setattr(preread_words, "_read_words", lambda data: reads.append(1) or 0)
+    code, _, err = run("build", str(path), "-o", str(out), "-q", "--no-sessions", "-f", "html")
+    assert code == 0, err
+    assert reads == []
+    # A damaged record is counted again, never trusted or fatal.
+    kept.write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(preread_words, "_WORDS", {})
+    code, _, err = run("build", str(path), "-o", str(out), "-q", "--no-sessions", "-f", "html")
+    assert code == 0, err
+    assert reads == [1]

@@ -7,10 +7,12 @@ before anything is written.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefpack.build.files import PARTS, write_atomically
 from briefpack.build.options import BuildOptions
 from briefpack.build.report import BuildReport
 from briefpack.build.versions import Version, earlier_version
@@ -37,6 +39,11 @@ def load_packs(
     pack_files: Sequence[Path], options: BuildOptions, report: BuildReport
 ) -> list[LoadedPack]:
     """Every pack of ``pack_files`` that reads; the problems of the others go in ``report``."""
+    from briefpack.content.preread_words import remember_words, words_known
+
+    kept = options.out_dir / PARTS / WORDS_FILE
+    before = _kept_words(kept)
+    remember_words(before)
     loaded = []
     for path in pack_files:
         try:
@@ -44,7 +51,38 @@ def load_packs(
         except BriefpackError as error:
             report.failures.extend(error.problems)
     check_output_folders([item.pack for item in loaded], options.out_dir)
+    known = words_known()
+    if known != before:
+        _keep_words(kept, known)
     return loaded
+
+
+#: Where a build keeps the words counted in pre-reads, by digest, for the next run.
+WORDS_FILE = "preread-words.json"
+
+
+def _kept_words(path: Path) -> dict[str, int | None]:
+    """The counts an earlier build kept; nothing if there are none or they do not read."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        str(digest): words
+        for digest, words in data.items()
+        if words is None or (isinstance(words, int) and not isinstance(words, bool) and words >= 0)
+    }
+
+
+def _keep_words(path: Path, known: dict[str, int | None]) -> None:
+    """Keep the counts for the next build; a folder that cannot take them costs a recount."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, json.dumps(known, sort_keys=True).encode("utf-8"))
+    except OSError:
+        pass
 
 
 def _load(path: Path, options: BuildOptions) -> LoadedPack:

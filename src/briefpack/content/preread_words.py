@@ -3,7 +3,9 @@
 Its text is read with pypdf, once per file: the count is kept by the file's
 SHA-256 digest for the life of the process, so a file attached to two
 sessions, or a pack read again (``watch``, ``validate`` then ``build``), is
-not read twice.  pypdf is pure Python, so what reading may cost can be
+not read twice; a build keeps the counts beside its outputs between runs
+(:func:`remember_words`, :func:`words_known`; :mod:`briefpack.build.loading`), so
+a rebuild reads no pre-read's text again.  pypdf is pure Python, so what reading may cost can be
 bounded from here, which a library in C (pdfium hung for minutes on a
 form-in-form bomb that qpdf's checks let through) does not allow:
 
@@ -29,6 +31,7 @@ import io
 import logging
 import re
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +57,17 @@ _WORD = re.compile(r"\S*[^\W_]\S*")
 
 #: Words of each file read in this process, by its SHA-256 digest; ``None``: unreadable.
 _WORDS: dict[str, int | None] = {}
+
+
+def remember_words(known: Mapping[str, int | None]) -> None:
+    """Take in counts made before, by digest (a build keeps them between runs)."""
+    for digest, words in known.items():
+        _WORDS.setdefault(digest, words)
+
+
+def words_known() -> dict[str, int | None]:
+    """Every count this process holds, by digest: what a build keeps for the next run."""
+    return dict(_WORDS)
 
 
 def count_words(text: str) -> int:
