@@ -40,27 +40,33 @@ def write_matters(
             for row in matters.actions
         ]  # fmt: skip
         bold = [row.overdue for row in matters.actions]
-        _table(document, body, settings, matters.action_columns, rows, _ACTION_SHARES, width, bold)
+        widths = [width * share for share in _ACTION_SHARES]
+        data_table(document, body, settings, matters.action_columns, rows, widths, bold, True)
     else:
         body.paragraph(matters.no_actions, "Normal")
     if matters.decisions_heading:
         body.paragraph(matters.decisions_heading, "Heading 3")
         rows = [[row.id, row.text, row.item] for row in matters.decisions]
-        _table(document, body, settings, matters.decision_columns, rows, _DECISION_SHARES, width)
+        widths = [width * share for share in _DECISION_SHARES]
+        data_table(document, body, settings, matters.decision_columns, rows, widths)
 
 
-def _table(
+def data_table(
     document: Document,
     body: Body,
     settings: RenderSettings,
     headings: Sequence[str],
     rows: Sequence[Sequence[str]],
-    shares: Sequence[float],
-    width: float,
+    widths: Sequence[float],
     strong_status: Sequence[bool] = (),
+    notes: bool = False,
 ) -> None:
-    """A table of ``rows`` under ``headings``; a row's last cell in bold where ``strong_status``."""
-    widths = [width * share for share in shares]
+    """A table of ``rows`` under ``headings``, ``widths`` millimetres, ruled as at a glance.
+
+    A row's last cell is in bold where ``strong_status`` says; with ``notes``, a cell's
+    lines after its first are muted (an action's "Raised …" under it).  The minutes'
+    tables are these too.
+    """
     table: Any = document.add_table(rows=1, cols=len(headings))
     table.style = body.style("Briefing Table")
     table.autofit = False
@@ -85,5 +91,6 @@ def _table(
             for line_number, line in enumerate(lines):
                 if line_number:
                     paragraph._p.append(ooxml.line_break())
-                style = "Strong" if strong else ("Briefing Table Muted" if line_number else None)
+                muted = notes and line_number > 0
+                style = "Strong" if strong else ("Briefing Table Muted" if muted else None)
                 body.run(paragraph, line, style)

@@ -15,20 +15,17 @@ and under an item its discussion, decisions and actions (level 3).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
-from typing import Any
 
 from docx.document import Document
 
 from briefpack.model import Pack
 from briefpack.render.column_widths import text_width_mm
-from briefpack.render.docx import ooxml, package
+from briefpack.render.docx import package
 from briefpack.render.docx.body import Body
-from briefpack.render.docx.embedded_fonts import embed_theme_fonts
-from briefpack.render.docx.front_matter import TABLE_PADDING, fixed_grid, rule_table, table_cell
-from briefpack.render.docx.style_specs import Look
-from briefpack.render.docx.styles import apply_styles
+from briefpack.render.docx.matters_arising import data_table
+from briefpack.render.docx.styles import styled_document
+from briefpack.render.docx.writer import finished_document
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
 from briefpack.render.view.minutes import MinutedItem, Minutes, minutes
@@ -46,28 +43,10 @@ def render_minutes_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     them as it does the pack's copy.
     """
     view = minutes(pack, settings.answers)
-    reference = settings.reference_docx
-    document = package.open_template(reference)
-    package.clear_body(document)
-    theme = settings.chosen_theme
-    if reference is None:
-        package.page_setup(document, settings.paper, theme)
-    apply_styles(
-        document,
-        theme,
-        restyle_existing=reference is None,
-        text_width_mm=package.text_width(document),
-    )
+    document = styled_document(settings)
     _MinutesWriter(document, settings).write(view)
     package.set_properties(document, pack, settings, view.title, view.keywords, view.language)
-    package.set_document_language(document, package.word_language(view.language))
-    package.remove_thumbnail(document)
-    package.remove_styles_with_effects(document)
-    package.set_application(document)
-    embed_theme_fonts(document, theme)
-    output = io.BytesIO()
-    document.save(output)
-    return Rendered(package.normalise_zip(output.getvalue(), settings.created))
+    return finished_document(document, settings, view.language)
 
 
 class _MinutesWriter:
@@ -139,25 +118,8 @@ class _MinutesWriter:
         self, headings: Sequence[str], rows: Sequence[Sequence[str]], shares: Sequence[float]
     ) -> None:
         """A table of ``rows`` under a header row, ruled and padded as the pack's tables."""
-        body, settings = self.body, self.settings
         widths = [self.width * share for share in shares]
-        table: Any = self.document.add_table(rows=1, cols=len(headings))
-        table.style = body.style("Briefing Table")
-        table.autofit = False
-        fixed_grid(table, widths, TABLE_PADDING)
-        header = table.rows[0]
-        ooxml.repeat_as_header(header)
-        look = Look.of(settings.chosen_theme)
-        rule_table(table, look.hairline, look.text)
-        for cell, text, column in zip(header.cells, headings, widths, strict=True):
-            table_cell(cell, column, False)
-            body.reset(cell.paragraphs[0], text, "Briefing Table Heading")
-        for texts in rows:
-            row = table.add_row()
-            ooxml.keep_row_together(row)
-            for cell, text, column in zip(row.cells, texts, widths, strict=True):
-                table_cell(cell, column, False)
-                body.reset(cell.paragraphs[0], text, "Briefing Table Text")
+        data_table(self.document, self.body, self.settings, headings, rows, widths)
         # A paragraph after the table: Word joins two tables that touch, and an
         # edit typed after the last table needs somewhere to go.
-        body.paragraph("", "Normal")
+        self.body.paragraph("", "Normal")

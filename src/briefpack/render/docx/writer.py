@@ -49,7 +49,7 @@ from briefpack.render.docx.markdown_writer import RichText
 from briefpack.render.docx.matters_arising import write_matters
 from briefpack.render.docx.overview import Overview
 from briefpack.render.docx.running_heads import RunningHeads
-from briefpack.render.docx.styles import apply_styles
+from briefpack.render.docx.styles import styled_document
 from briefpack.render.docx.tracking import Tracker, untangle_paragraph_ends
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
@@ -83,18 +83,7 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     if settings.changes_since is not None:
         author = pack.author or "briefpack"
         tracker = Tracker(author, settings.created.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    reference = settings.reference_docx
-    document = package.open_template(reference)
-    package.clear_body(document)
-    theme = settings.chosen_theme
-    if reference is None:
-        package.page_setup(document, settings.paper, theme)
-    apply_styles(
-        document,
-        theme,
-        restyle_existing=reference is None,
-        text_width_mm=package.text_width(document),
-    )
+    document = styled_document(settings)
     writer = _DocxWriter(document, shown, settings, tracker)
     writer.write()
     view = writer.view
@@ -113,12 +102,21 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
                 IDENTITY_VERSION: FIELDS_VERSION,
             },
         )
-    package.set_document_language(document, package.word_language(view.language))
     ooxml.update_fields_on_open(document)
+    return finished_document(document, settings, view.language)
+
+
+def finished_document(document: Document, settings: RenderSettings, language: str) -> Rendered:
+    """The document as a .docx file: its language, no thumbnail or effects, briefpack as its
+    application, the theme's fonts embedded, its zip entries dated as the content.
+
+    The pack's copy and the minutes end so.
+    """
+    package.set_document_language(document, package.word_language(language))
     package.remove_thumbnail(document)
     package.remove_styles_with_effects(document)
     package.set_application(document)
-    embed_theme_fonts(document, theme)
+    embed_theme_fonts(document, settings.chosen_theme)
     output = io.BytesIO()
     document.save(output)
     return Rendered(package.normalise_zip(output.getvalue(), settings.created))
