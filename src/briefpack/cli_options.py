@@ -172,6 +172,12 @@ build_options = _together(
         "(attendees' attended:), and per item its paper, purpose, the discussion (the "
         "harvested answers), decisions and actions (the register), for the secretary to edit.",
     ),
+    click.option(
+        "--issue",
+        metavar="LABEL",
+        help='The version every page shows, "Version LABEL · issued DATE" (the document '
+        "date), in the footer, on the cover and in the properties; overrides options.version.",
+    ),
     click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
     click.option(
         "-j",

@@ -184,7 +184,7 @@ class Book:
         if self.plan.contents:
             specs.append(contents_part(pack, settings, page_of))
         total = front_pages + contents_pages + sum(part.pages for part in sessions)
-        specs.append(numbers_part(pack, neutral_settings(settings), total, front_matter))
+        specs.append(numbers_part(pack, settings, total, front_matter))
         return specs
 
     def receive(self, spec: PartSpec | JoinSpec, result: RenderedPart | Rendered) -> list[Job]:

@@ -75,6 +75,7 @@ def resolve_settings(
     pdf_variant: str | None = None,
     reference_docx: Path | None = None,
     theme: Theme | None = None,
+    issue: str | None = None,
 ) -> RenderSettings:
     """Combine command-line options (``None`` when not given) with the pack's options.
 
@@ -82,7 +83,8 @@ def resolve_settings(
     day of the event, so that a rebuild of the same content is byte-identical.
     Without ``theme``, the built-in one.  The reference .docx is the command
     line's, else the pack's, else the theme's: a theme may carry the company
-    template its Word copies take.
+    template its Word copies take.  The version shown is ``issue`` (``--issue``),
+    else the pack's ``options.version``.
     """
     chosen = theme or default_theme()
     return RenderSettings(
@@ -93,4 +95,5 @@ def resolve_settings(
         created=document_date(pack, environ),
         reference_docx=reference_docx or pack.options.reference_docx or chosen.reference_docx,
         theme=chosen,
+        version=issue or pack.options.version,
     )

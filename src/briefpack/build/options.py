@@ -57,3 +57,5 @@ class BuildOptions:
     #: ``--minutes``: also write the meeting's minutes, NAME.minutes.pdf and .docx, from
     #: the attendees' ``attended:``, the harvested answers and the register.
     minutes: bool = False
+    #: ``--issue``: the version every page shows, over each pack's ``options.version``.
+    issue: str | None = None

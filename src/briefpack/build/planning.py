@@ -102,6 +102,7 @@ def plan(
         pdf_variant=options.pdf_variant,
         reference_docx=options.reference_docx,
         theme=theme,
+        issue=options.issue,
     )
     reference_hash = file_hash(base.reference_docx) if base.reference_docx else None
     planning = _Planning(

@@ -67,6 +67,7 @@ def build_options_from(
     word_page_numbers: bool = True,
     book_parts: bool = True,
     minutes: bool = False,
+    issue: str | None = None,
     **limits: int,
 ) -> BuildOptions:
     """The options of a build from the values of :data:`briefpack.cli_options.build_options`.
@@ -98,4 +99,5 @@ def build_options_from(
         word_page_numbers=word_page_numbers,
         book_parts=book_parts,
         minutes=minutes,
+        issue=issue or None,
     )

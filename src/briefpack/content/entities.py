@@ -85,6 +85,7 @@ class PackEntries:
             theme_mark=record.mark("theme"),
             timezone=record.value("timezone"),
             reading_rate=record.value("reading_rate") or defaults.reading_rate,
+            version=record.value("version"),
         )
 
     def day(self, node: Node) -> Day | None:

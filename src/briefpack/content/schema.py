@@ -276,6 +276,13 @@ OPTION_KEYS: tuple[Key, ...] = (
         False,
         "Words read a minute, for each session's pre-reading time; default 230.",
     ),
+    Key(
+        "version",
+        "text",
+        False,
+        'The pack\'s version, e.g. 3 or 3.1: "Version 3 · issued" and the document date in '
+        "the footer of every page and on the cover; build --issue overrides it.",
+    ),
 )
 
 #: Every table of keys, by the name of the thing it describes.

@@ -212,6 +212,9 @@ class Options:
     timezone: str | None = None
     #: Words read a minute, for each session's pre-reading time.
     reading_rate: int = 230
+    #: The pack's version as written (``3``, ``3.1``): "Version 3 · issued ..." in every
+    #: page's footer and on the cover; ``None``: no version shown.
+    version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

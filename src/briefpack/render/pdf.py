@@ -417,15 +417,30 @@ def _metadata(pack: Pack, settings: RenderSettings, document: Any) -> dict[str, 
     A session's pack is titled by its session (the window's title, what a
     screen reader says first); ``/Lang`` is the printed words' (``en`` for
     ``ja``, which has no catalogue).  Harvest reads a copy with answer fields'
-    identity back (:data:`briefpack.model.answers.IDENTITY_PACK`).
+    identity back (:data:`briefpack.model.answers.IDENTITY_PACK`).  A version
+    (``options.version``, ``--issue``) is in the subject ("Version 3 · issued
+    DATE", after the subtitle) and, as written, in ``/BriefpackVersion``.
     """
     document.metadata.lang = printed_language(pack.options.language)
     document.metadata.title = document_title(pack, pack.scope(settings.session)[1])
-    if not settings.answer_fields:
+    custom = {}
+    if settings.version:
+        wording = wording_for(pack.options.language, pack.options.time_format)
+        line = wording.version_line(settings.version, settings.created.date())
+        subject = document.metadata.description
+        document.metadata.description = f"{subject} · {line}" if subject else line
+        custom[VERSION_KEY] = settings.version
+    if settings.answer_fields:
+        identity = pack_identity(pack.name, pack.days[0].date if pack.days else None)
+        custom |= {IDENTITY_PACK: identity, IDENTITY_VERSION: FIELDS_VERSION}
+    if not custom:
         return {}
-    identity = pack_identity(pack.name, pack.days[0].date if pack.days else None)
-    document.metadata.custom = {IDENTITY_PACK: identity, IDENTITY_VERSION: FIELDS_VERSION}
+    document.metadata.custom = custom
     return {"custom_metadata": True}
+
+
+#: The document information entry that holds a version as written (``3.1``), for tools.
+VERSION_KEY = "BriefpackVersion"
 
 
 def _identifier(html: str, css: str) -> bytes:

@@ -33,6 +33,9 @@ class RenderSettings:
     session: str | None = None
     #: The reader a pack is prepared for: named on its cover and on every page.
     recipient: str | None = None
+    #: The version shown on every page (``build --issue`` over ``options.version``);
+    #: ``None``: none.  Issued on the document date, :attr:`created`.
+    version: str | None = None
     #: In a change-marked pack: the earlier version's name (``pack-v2.yaml``,
     #: ``git 3f2a9c1``) and date, for "What changed since ...".
     changes_since: str | None = None

@@ -41,6 +41,11 @@ from briefpack.render.catalogues import (
 if TYPE_CHECKING:
     from briefpack.model import Pack, Session
     from briefpack.model.changes import QuestionChange, SessionChange
+    from briefpack.render.settings import RenderSettings
+
+
+#: The most characters of a version's label a footer shows: the rest is cut, marked "…".
+VERSION_LIMIT = 24
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,27 @@ class Wording:
         return self.gettext("Prepared for %(name)s · %(date)s") % {
             "name": name,
             "date": format_date(date, "medium", locale=self.locale),
+        }
+
+    def version_line(self, version: str, issued: dt.date) -> str:
+        """``Version 3 · issued Oct 21, 2025``: in every page's footer and on the cover.
+
+        A long label is cut (:func:`fit`): a footer is one line.
+        """
+        return self.gettext("Version %(version)s · issued %(date)s") % {
+            "version": fit(version, VERSION_LIMIT),
+            "date": format_date(issued, "medium", locale=self.locale),
+        }
+
+    def copy_line(self, copy: int, copies: int, prepared_for: str) -> str:
+        """``Copy 2 of 5 · Prepared for Jane Doe · Oct 23, 2025``: a recipient's cover.
+
+        Numbered in the recipients' order, so that a copy found names its reader.
+        """
+        return self.gettext("Copy %(copy)s of %(copies)s · %(prepared_for)s") % {
+            "copy": copy,
+            "copies": copies,
+            "prepared_for": prepared_for,
         }
 
     def status_label(
@@ -391,6 +417,22 @@ def _wording(language: str, time_format: TimeFormat | None) -> Wording:
         else "h" in locale.time_formats["short"].pattern.replace("'h'", "")
     )
     return Wording(language, locale, translations(catalogue or FALLBACK_LANGUAGE), twelve_hour)
+
+
+def issue_lines(
+    pack: Pack, settings: RenderSettings, wording: Wording, prepared_for: str | None
+) -> tuple[str | None, str | None]:
+    """The version line (with ``settings.version``) and a recipient's copy line, or ``None``.
+
+    The copy's number is the recipient's place among the pack's recipients, so
+    that every copy of one issue is numbered the same way, whoever builds it.
+    """
+    version = settings.version and wording.version_line(settings.version, settings.created.date())
+    names = [recipient.name for recipient in pack.recipients]
+    copy = None
+    if prepared_for and settings.recipient in names:
+        copy = wording.copy_line(names.index(settings.recipient) + 1, len(names), prepared_for)
+    return version or None, copy
 
 
 def shown_title(session: Session) -> str:

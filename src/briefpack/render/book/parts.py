@@ -28,6 +28,8 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from markupsafe import Markup
+
 from briefpack.model import Pack
 from briefpack.render.catalogues import printed_language
 from briefpack.render.html import (
@@ -41,6 +43,7 @@ from briefpack.render.html import (
 )
 from briefpack.render.internal_pages import page_html
 from briefpack.render.settings import RenderSettings
+from briefpack.render.theme_css import css_string
 from briefpack.render.view.anchors import link_descriptions
 from briefpack.render.wording import wording_for
 
@@ -179,7 +182,16 @@ def neutral_settings(settings: RenderSettings) -> RenderSettings:
     a session that did not change is the same part in a changes pack as in
     the pack, and is not rendered again.
     """
-    return replace(settings, session=None, recipient=None, changes_since=None, changes_date=None)
+    return replace(
+        settings,
+        session=None,
+        recipient=None,
+        changes_since=None,
+        changes_date=None,
+        # The version is the output's: its footers are the sheet of numbers', its
+        # line the front's; a session's part is the same in every version.
+        version=None,
+    )
 
 
 def plan_book(pack: Pack, settings: RenderSettings) -> BookPlan:
@@ -270,15 +282,25 @@ def numbers_part(
     """``pages`` pages showing only "Page X of Y" where the footer shows it; the first, none.
 
     The ``front_matter`` pages after the cover (a changes page) show "Page i"
-    in roman and do not count among the pack's pages, as in one document.
+    in roman and do not count among the pack's pages, as in one document.  With
+    ``settings.version``, every footer starts with "Version 3 · issued DATE · ":
+    the output's own settings, then, not a shared part's (the sheet's HTML says
+    the version, so its key does too).
     """
     wording = wording_for(pack.options.language, pack.options.time_format)
+    # "Version 3 · issued Oct 21, 2025 · " before the numbers, as one document's
+    # footer has it (pack.css): the output's own, on every page the sheet covers.
+    version = Markup("")
+    if settings.version:
+        line = wording.version_line(settings.version, settings.created.date())
+        version = Markup(css_string(line + " · ")) + Markup(" ")
+    page_footer = page_footer_css(wording, PACK_TOTAL if front_matter else "counter(pages)")
     html = page_html(
         "numbers.html.j2",
         language=printed_language(pack.options.language),
         page_size=PAGE_SIZES[settings.paper],
-        page_footer=page_footer_css(wording, PACK_TOTAL if front_matter else "counter(pages)"),
-        front_footer=front_footer_css(wording) if front_matter else None,
+        page_footer=version + page_footer,
+        front_footer=version + front_footer_css(wording) if front_matter else None,
         front_matter=front_matter,
         pages=pages,
     )

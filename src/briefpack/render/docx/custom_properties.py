@@ -57,3 +57,20 @@ def set_custom_properties(document: Document, values: Mapping[str, str]) -> None
         )
         etree.SubElement(node, f"{{{VT_NS}}}lpwstr").text = value
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+#: The custom properties that name a copy's version (``options.version``, ``build --issue``)
+#: and its whole line, as its footers print it: kept by Word when a reader saves the copy.
+VERSION_PROPERTY = "BriefpackVersion"
+ISSUE_PROPERTY = "BriefpackIssue"
+
+
+def set_version_properties(document: Document, version: str | None, line: str | None) -> None:
+    """The version in the copy's properties: the core ``version``, and two custom ones.
+
+    Nothing without a version, so that a pack without one keeps its bytes.
+    """
+    if not version:
+        return
+    document.core_properties.version = version
+    set_custom_properties(document, {VERSION_PROPERTY: version, ISSUE_PROPERTY: line or version})

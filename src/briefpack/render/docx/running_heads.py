@@ -8,7 +8,8 @@ own words ("At a glance", "Contents", "Session 1 · Strategy"), both shortened
 to one line as the PDF shortens them (:func:`~briefpack.render.theme_css.running_text`);
 the cover and a debrief's summary have neither, the changes page only the title.
 The footer is the classification and "Page X of Y" (the changes page's, its
-roman number), at a right tab on the margin.
+roman number), at a right tab on the margin, after the version where there is
+one ("Version 3 · issued Oct 21, 2025 · Page 3 of 15").
 
 A recipient's copy carries, in every header, the cover's included, the
 watermark Word itself makes (:mod:`~briefpack.render.docx.ooxml.watermark`):
@@ -147,6 +148,7 @@ class RunningHeads:
         ooxml.add_tab(paragraph)
         pages = "NUMPAGES" if not self.changes else f"PAGEREF {LAST_PAGE}"
         fields = {"{page}": "PAGE", "{pages}": pages}
+        self._version(paragraph)
         for piece in self.view.page_footer:
             if piece in fields:
                 ooxml.add_field(paragraph, fields[piece], "1")
@@ -158,7 +160,13 @@ class RunningHeads:
         self.body.reset(paragraph, self.view.cover.classification or "", "Footer")
         self._tab_at_margin(paragraph, "Footer")
         ooxml.add_tab(paragraph)
+        self._version(paragraph)
         ooxml.add_field(paragraph, "PAGE", "i")
+
+    def _version(self, paragraph: Paragraph) -> None:
+        """ "Version 3 · issued Oct 21, 2025 · " before the page's number, as the PDF's footer."""
+        if self.view.cover.version:
+            paragraph.add_run(f"{self.view.cover.version} · ")
 
     def _tab_at_margin(self, paragraph: Paragraph, style: str) -> None:
         """One right tab at the right margin, for the line's right half, as the PDF's box."""

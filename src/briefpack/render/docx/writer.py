@@ -43,7 +43,10 @@ from briefpack.model.marked_versions import settled
 from briefpack.model.rich_text import Markdown
 from briefpack.render.docx import ooxml, package, sections
 from briefpack.render.docx.body import Body
-from briefpack.render.docx.custom_properties import set_custom_properties
+from briefpack.render.docx.custom_properties import (
+    set_custom_properties,
+    set_version_properties,
+)
 from briefpack.render.docx.embedded_fonts import embed_theme_fonts
 from briefpack.render.docx.markdown_writer import RichText
 from briefpack.render.docx.matters_arising import write_matters
@@ -90,6 +93,7 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     package.set_properties(
         document, pack, settings, view.document_title, view.keywords, view.language
     )
+    set_version_properties(document, settings.version, view.cover.version)
     if settings.answer_fields and settings.answers is None:
         # Never in a debrief, whatever asks: it shows the answers given, and fields
         # under them would be harvested back.  Harvest refuses a filled copy of
@@ -222,8 +226,8 @@ class _DocxWriter(Overview, RunningHeads):
         self.body.paragraph_pair(old.summary, cover.summary, "Briefing Cover Note")
         self.body.paragraph_pair(old.purposes or "", cover.purposes or "", "Briefing Cover Note")
         self.body.paragraph_pair(old.reading or "", cover.reading or "", "Briefing Cover Note")
-        if cover.prepared_for:
-            self.body.paragraph(cover.prepared_for, "Briefing Classification")
+        if cover.copy or cover.prepared_for:
+            self.body.paragraph(cover.copy or cover.prepared_for or "", "Briefing Classification")
         self._cover_foot()
 
     def _cover_foot(self) -> None:
@@ -234,6 +238,8 @@ class _DocxWriter(Overview, RunningHeads):
                 self.body.paragraph(line, "Briefing Cover Note")
         if cover.classification:
             self.body.paragraph(cover.classification, "Briefing Classification")
+        if cover.version:
+            self.body.paragraph(cover.version, "Briefing Cover Note")
 
     def _session_cover(self, session: PairedSession) -> None:
         cover = self.view.cover

@@ -187,6 +187,7 @@ def build_view(pack: Pack, settings: RenderSettings, marked: Pack | None = None)
             dates=event_dates,
             summary=summary,
             prepared_for=prepared_for,
+            settings=settings,
         ),
         changes=changes,
         debrief=debrief(shown) if settings.answers is not None else None,

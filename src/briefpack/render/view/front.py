@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from briefpack.model import PURPOSES, Attendee, Day, Pack, Session, Speaker
 from briefpack.model.change_details import AttendeeChange
 from briefpack.model.rich_text import Image, Markdown
+from briefpack.render.settings import RenderSettings
 from briefpack.render.view.reading import (
     minutes,
     reading_of,
@@ -22,7 +23,7 @@ from briefpack.render.view.reading import (
     shows_reading,
 )
 from briefpack.render.view.sessions import DayView, SessionView
-from briefpack.render.wording import Wording, is_sensitive, shown_title
+from briefpack.render.wording import Wording, is_sensitive, issue_lines, shown_title
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,10 @@ class Cover:
     #: pack's, its own); ``None`` where the pack shows no reading times
     #: (:func:`~briefpack.render.view.reading.shows_reading`).
     reading: str | None = None
+    #: ``Version 3 · issued Oct 21, 2025``, where a version is given; the footers' too.
+    version: str | None = None
+    #: ``Copy 2 of 5 · Prepared for ...``: a recipient's, in place of ``prepared_for``.
+    copy: str | None = None
 
     @property
     def part_of_text(self) -> str | None:
@@ -213,12 +218,15 @@ def cover(
     dates: str,
     summary: str,
     prepared_for: str | None,
+    settings: RenderSettings | None = None,
 ) -> Cover:
     """The full pack's cover, or with ``session`` that of a session pack.
 
     ``dates``, ``summary`` and ``prepared_for`` are the full cover's lines, worded
-    once for the view (see :class:`briefpack.render.view.PackView`).
+    once for the view (see :class:`briefpack.render.view.PackView`); ``settings``
+    give the version and the recipient's copy number.
     """
+    version, copy = issue_lines(pack, settings, wording, prepared_for) if settings else (None, None)
     full = Cover(
         session=False,
         kicker=wording.gettext("Briefing pack"),
@@ -236,6 +244,8 @@ def cover(
         sensitive=is_sensitive(pack.classification),
         purposes=_purposes(days, wording),
         reading=_reading(pack, session, days, wording),
+        version=version,
+        copy=copy,
     )
     if session is None:
         return full
