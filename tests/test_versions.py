@@ -192,3 +192,18 @@ def test_a_sessions_shared_part_is_the_same_in_every_version_and_copy() -> None:
     # The sheet's CSS string escapes the "·" (theme_css.css_string).
     assert r"Version 3 \b7  issued Oct 23" in numbers_part(pack, versioned, 15).html
     assert "Version" not in numbers_part(pack, plain, 15).html
+
+
+def test_a_reader_added_before_others_renumbers_their_copies_on_the_next_build(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    pack = write_pack(SMALL)
+    out = tmp_path / "out"
+    args = ("build", str(pack), "-o", str(out), "--per-recipient", "-f", "pdf")
+    assert run(*args)[0] == 0
+    li_wei = out / "pack" / "recipients" / "li-wei.pdf"
+    assert "Exemplar 2 von 2 · Erstellt für Li Wei" in page_texts(li_wei.read_bytes())[0]
+    text = pack.read_text(encoding="utf-8")
+    pack.write_text(text.replace("recipients:\n", "recipients:\n  - name: Ada Ng\n"), "utf-8")
+    assert run(*args)[0] == 0
+    assert "Exemplar 3 von 3 · Erstellt für Li Wei" in page_texts(li_wei.read_bytes())[0]

@@ -27,7 +27,7 @@ from briefpack.model.answers import Answers
 from briefpack.model.changes import compare, session_changed
 from briefpack.model.theme import Theme
 from briefpack.render.formats import FORMAT_TABLE, MINUTES_FORMATS
-from briefpack.render.settings import RenderSettings, is_book
+from briefpack.render.settings import RenderSettings, copy_number, is_book
 
 #: How much longer a Word copy takes when LibreOffice lays it out to number its contents.
 LAID_OUT_COST = 4
@@ -215,6 +215,7 @@ def _scope_jobs(planning: _Planning, scope: Scope, marking: bool, debriefing: bo
         planning.base,
         session=scope.session_id,
         recipient=scope.reader.name if scope.reader else None,
+        copy=copy_number(planning.pack, scope.reader.name) if scope.reader else None,
         changes_since=version.name if version else None,
         changes_date=version.date if version else None,
         answers=planning.answers if debriefing else None,

@@ -33,6 +33,10 @@ class RenderSettings:
     session: str | None = None
     #: The reader a pack is prepared for: named on its cover and on every page.
     recipient: str | None = None
+    #: The reader's copy: its number among the pack's recipients, and how many there
+    #: are ("Copy 2 of 5"); set by the build, so that a reader added or moved
+    #: renumbers (and so rebuilds) every reader's copy.
+    copy: tuple[int, int] | None = None
     #: The version shown on every page (``build --issue`` over ``options.version``);
     #: ``None``: none.  Issued on the document date, :attr:`created`.
     version: str | None = None
@@ -62,6 +66,12 @@ class RenderSettings:
         if self.theme is None:
             raise ValueError("RenderSettings.theme is not set: resolve settings with the build")
         return self.theme
+
+
+def copy_number(pack: Pack, recipient: str | None) -> tuple[int, int] | None:
+    """``recipient``'s copy: their place in the pack's ``recipients:`` and how many there are."""
+    names = [reader.name for reader in pack.recipients]
+    return (names.index(recipient) + 1, len(names)) if recipient in names else None
 
 
 def document_date(pack: Pack, environ: Mapping[str, str]) -> dt.datetime:

@@ -37,6 +37,7 @@ from briefpack.render.catalogues import (
     printed_language,
     translations,
 )
+from briefpack.render.settings import copy_number
 
 if TYPE_CHECKING:
     from briefpack.model import Pack, Session
@@ -424,14 +425,12 @@ def issue_lines(
 ) -> tuple[str | None, str | None]:
     """The version line (with ``settings.version``) and a recipient's copy line, or ``None``.
 
-    The copy's number is the recipient's place among the pack's recipients, so
-    that every copy of one issue is numbered the same way, whoever builds it.
+    The copy's number is the build's (``settings.copy``), else the recipient's
+    place among the pack's recipients: every copy of one issue is numbered alike.
     """
     version = settings.version and wording.version_line(settings.version, settings.created.date())
-    names = [recipient.name for recipient in pack.recipients]
-    copy = None
-    if prepared_for and settings.recipient in names:
-        copy = wording.copy_line(names.index(settings.recipient) + 1, len(names), prepared_for)
+    number = settings.copy or copy_number(pack, settings.recipient)
+    copy = wording.copy_line(*number, prepared_for) if prepared_for and number else None
     return version or None, copy
 
 

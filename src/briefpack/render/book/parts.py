@@ -186,6 +186,7 @@ def neutral_settings(settings: RenderSettings) -> RenderSettings:
         settings,
         session=None,
         recipient=None,
+        copy=None,
         changes_since=None,
         changes_date=None,
         # The version is the output's: its footers are the sheet of numbers', its
