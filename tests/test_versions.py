@@ -207,3 +207,20 @@ def test_a_reader_added_before_others_renumbers_their_copies_on_the_next_build(
     pack.write_text(text.replace("recipients:\n", "recipients:\n  - name: Ada Ng\n"), "utf-8")
     assert run(*args)[0] == 0
     assert "Exemplar 3 von 3 · Erstellt für Li Wei" in page_texts(li_wei.read_bytes())[0]
+
+
+def test_the_changes_page_names_the_version_it_compares_with_and_its_own(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    write_pack(SMALL.replace('version: "3"', 'version: "2"'), "pack-v2.yaml")
+    pack = write_pack(SMALL.replace("Was kürzen wir?", "Was kürzen wir zuerst?"))
+    out = tmp_path / "out"
+    args = ("build", str(pack), "-o", str(out), "--changes-since", str(tmp_path / "pack-v2.yaml"))
+    code, _, err = run(*args, "--no-sessions")
+    assert code == 0, err
+    changes = out / "pack" / "pack.changes.pdf"
+    page = page_texts(changes.read_bytes())[1]
+    assert "Version 2 (pack-v2.yaml)" in page
+    assert "Version 3 · ausgegeben am 23.10.2025 · Seite i" in page
+    paragraphs = [p.text for p in docx.Document(str(out / "pack" / "pack.changes.docx")).paragraphs]
+    assert any("Version 2 (pack-v2.yaml)" in text for text in paragraphs)

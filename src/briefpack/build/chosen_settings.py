@@ -6,12 +6,25 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
+from briefpack.build.versions import Version
 from briefpack.content.theme_file import THEME_FILE, load_theme
 from briefpack.errors import BriefpackError, Mark, Problem
 from briefpack.model import Pack
 from briefpack.model.theme import Theme
 from briefpack.render.builtin_themes import BUILT_IN_THEMES, built_in_theme_dir, templates_dir
 from briefpack.render.settings import RenderSettings, document_date
+from briefpack.render.wording import wording_for
+
+
+def changes_label(pack: Pack, version: Version | None) -> str | None:
+    """What a changes page calls the earlier ``version``: its file, and its version if any.
+
+    "What changed since Version 2 (pack-v2.yaml) of ...", in the pack's language.
+    """
+    if version is None:
+        return None
+    wording = wording_for(pack.options.language, pack.options.time_format)
+    return wording.earlier_version(version.name, version.pack.options.version)
 
 
 @cache

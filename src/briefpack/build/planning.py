@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefpack import __version__
-from briefpack.build.chosen_settings import choose_theme, resolve_settings
+from briefpack.build.chosen_settings import changes_label, choose_theme, resolve_settings
 from briefpack.build.files import PARTS, FolderPartStore, canonical, file_hash
 from briefpack.build.fingerprints import output_fingerprint
 from briefpack.build.jobs import Job, content_slice, has_contents
@@ -216,7 +216,7 @@ def _scope_jobs(planning: _Planning, scope: Scope, marking: bool, debriefing: bo
         session=scope.session_id,
         recipient=scope.reader.name if scope.reader else None,
         copy=copy_number(planning.pack, scope.reader.name) if scope.reader else None,
-        changes_since=version.name if version else None,
+        changes_since=changes_label(planning.pack, version),
         changes_date=version.date if version else None,
         answers=planning.answers if debriefing else None,
     )

@@ -168,20 +168,24 @@ class Wording:
         }
 
     def version_line(self, version: str, issued: dt.date) -> str:
-        """``Version 3 · issued Oct 21, 2025``: in every page's footer and on the cover.
-
-        A long label is cut (:func:`fit`): a footer is one line.
-        """
+        """``Version 3 · issued Oct 21, 2025``: every page's footer (one line: a long label
+        is cut, :func:`fit`) and the cover."""
         return self.gettext("Version %(version)s · issued %(date)s") % {
             "version": fit(version, VERSION_LIMIT),
             "date": format_date(issued, "medium", locale=self.locale),
         }
 
-    def copy_line(self, copy: int, copies: int, prepared_for: str) -> str:
-        """``Copy 2 of 5 · Prepared for Jane Doe · Oct 23, 2025``: a recipient's cover.
+    def earlier_version(self, name: str, version: str | None) -> str:
+        """``Version 2 (pack-v2.yaml)``: what a changes page compares with; else ``name``."""
+        if not version:
+            return name
+        return self.gettext("Version %(version)s (%(name)s)") % {
+            "version": fit(version, VERSION_LIMIT),
+            "name": name,
+        }
 
-        Numbered in the recipients' order, so that a copy found names its reader.
-        """
+    def copy_line(self, copy: int, copies: int, prepared_for: str) -> str:
+        """``Copy 2 of 5 · Prepared for Jane Doe · Oct 23, 2025``: a recipient's cover."""
         return self.gettext("Copy %(copy)s of %(copies)s · %(prepared_for)s") % {
             "copy": copy,
             "copies": copies,
