@@ -24,7 +24,6 @@ from briefpack.render.column_widths import text_width_mm
 from briefpack.render.docx import package
 from briefpack.render.docx.body import Body
 from briefpack.render.docx.matters_arising import data_table
-from briefpack.render.docx.styles import styled_document
 from briefpack.render.docx.writer import finished_document
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
@@ -43,7 +42,7 @@ def render_minutes_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     them as it does the pack's copy.
     """
     view = minutes(pack, settings.answers)
-    document = styled_document(settings)
+    document = package.styled_document(settings)
     _MinutesWriter(document, settings).write(view)
     package.set_properties(document, pack, settings, view.title, view.keywords, view.language)
     return finished_document(document, settings, view.language)

@@ -34,7 +34,7 @@ from briefpack.render import wording as display
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.ooxml import pictures
 from briefpack.render.docx.reference import clean_reference
-from briefpack.render.docx.styles import LINE_SPACING
+from briefpack.render.docx.styles import LINE_SPACING, apply_styles
 from briefpack.render.settings import RenderSettings
 
 #: Page sizes (width, height) in millimetres.
@@ -377,3 +377,24 @@ def _theme_font_language(document: Document) -> Any:
         successors = order[order.index("w:themeFontLang") + 1 :]
         ooxml.insert_before(settings, language, successors)
     return language
+
+
+def styled_document(settings: RenderSettings) -> Document:
+    """A document to write into: the company template's (or python-docx's), emptied, its
+    page set up from the theme when there is no template, and briefpack's styles applied.
+
+    The pack's copy and the minutes both start so, and so look alike.
+    """
+    reference = settings.reference_docx
+    document = open_template(reference)
+    clear_body(document)
+    theme = settings.chosen_theme
+    if reference is None:
+        page_setup(document, settings.paper, theme)
+    apply_styles(
+        document,
+        theme,
+        restyle_existing=reference is None,
+        text_width_mm=text_width(document),
+    )
+    return document

@@ -19,7 +19,6 @@ from briefpack.model.theme import Theme
 from briefpack.render.docx import ooxml
 from briefpack.render.docx.style_index import StyleIndex, style_index
 from briefpack.render.docx.style_specs import LINE_SPACING, StyleSpec, style_specs
-from briefpack.render.settings import RenderSettings
 
 #: ``LINE_SPACING`` is defined with the styles it sets (``style_specs``); the
 #: page layout (``package``) reads it from here.
@@ -143,26 +142,3 @@ def _apply(style: BaseStyle, spec: StyleSpec, styles: StyleIndex) -> None:
             ooxml.set_paragraph_border(style, side, border[0], border[1])
     if spec.shading is not None:
         ooxml.set_paragraph_shading(style, spec.shading)
-
-
-def styled_document(settings: RenderSettings) -> Document:
-    """A document to write into: the company template's (or python-docx's), emptied, its
-    page set up from the theme when there is no template, and briefpack's styles applied.
-
-    The pack's copy and the minutes both start so, and so look alike.
-    """
-    from briefpack.render.docx import package
-
-    reference = settings.reference_docx
-    document = package.open_template(reference)
-    package.clear_body(document)
-    theme = settings.chosen_theme
-    if reference is None:
-        package.page_setup(document, settings.paper, theme)
-    apply_styles(
-        document,
-        theme,
-        restyle_existing=reference is None,
-        text_width_mm=package.text_width(document),
-    )
-    return document

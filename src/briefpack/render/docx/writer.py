@@ -52,7 +52,6 @@ from briefpack.render.docx.markdown_writer import RichText
 from briefpack.render.docx.matters_arising import write_matters
 from briefpack.render.docx.overview import Overview
 from briefpack.render.docx.running_heads import RunningHeads
-from briefpack.render.docx.styles import styled_document
 from briefpack.render.docx.tracking import Tracker, untangle_paragraph_ends
 from briefpack.render.rendered import Rendered
 from briefpack.render.settings import RenderSettings
@@ -86,7 +85,7 @@ def render_docx(pack: Pack, settings: RenderSettings) -> Rendered:
     if settings.changes_since is not None:
         author = pack.author or "briefpack"
         tracker = Tracker(author, settings.created.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    document = styled_document(settings)
+    document = package.styled_document(settings)
     writer = _DocxWriter(document, shown, settings, tracker)
     writer.write()
     view = writer.view
