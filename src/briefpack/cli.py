@@ -19,7 +19,7 @@ import click
 
 from briefpack import __version__
 from briefpack.build.request import DEFAULT_CONTENT
-from briefpack.cli_options import build_options, read_limit_options
+from briefpack.cli_options import BUILD_HELP, build_options, read_limit_options
 from briefpack.errors import BriefpackError
 
 #: Exit status for a bug in briefpack, as opposed to a problem with the input.
@@ -106,28 +106,11 @@ def validate(paths: tuple[str, ...], **limits: int) -> int:
     return run_validate(paths, **limits)
 
 
-@cli.command()
+@cli.command(help=BUILD_HELP)
 @paths_argument
 @build_options
 def build(paths: tuple[str, ...], **options: Any) -> int:
-    """Build the PDF and the Word copy of each pack, and of each of its sessions.
-
-    PATHS are pack files or folders, as for validate; the default is content/. Each pack
-    NAME.yaml is written to OUT/NAME/NAME.pdf and NAME.docx, each session to
-    OUT/NAME/sessions/NN-ID.pdf and .docx, each recipient (with --per-recipient) to
-    OUT/NAME/recipients/SLUG.pdf and .docx, and OUT/NAME/manifest.json lists them all. Only
-    outputs whose content, theme, template or options changed are rendered again. Problems are
-    printed as PATH:LINE:COL: message; a pack with problems is skipped while the others build,
-    and the exit status is then 1. Dates in the documents come from SOURCE_DATE_EPOCH when
-    set, otherwise from the content, so the same content always gives the same bytes.
-
-    \b
-    Examples:
-      briefpack build
-      briefpack build content/aws-devex-2025.yaml --paper letter --notes
-      briefpack build -f pdf -f html -o /tmp/packs --no-sessions
-      briefpack build -f docx --reference-docx company.docx
-    """
+    """Build the packs (help: :data:`briefpack.cli_options.BUILD_HELP`)."""
     from briefpack.build.run import run_build
 
     return run_build(paths, **options)
@@ -338,6 +321,15 @@ def doctor() -> int:
     from briefpack.doctor import run_doctor
 
     return run_doctor()
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def verify(files: tuple[Path, ...]) -> int:
+    """Check each issued FILE against its pack's distribution.json, and its signature."""
+    from briefpack.build.verify import run_verify
+
+    return run_verify(files)
 
 
 def main() -> None:

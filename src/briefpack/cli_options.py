@@ -99,6 +99,28 @@ read_limit_options = _together(
         help="Refuse pre-read attachments whose page content decodes to more than this.",
     ),
 )
+#: ``briefpack build --help``: kept here, beside the options it names, to keep cli.py short.
+BUILD_HELP = """Build the PDF and the Word copy of each pack, and of each of its sessions.
+
+PATHS are pack files or folders, as for validate; the default is content/. Each pack
+NAME.yaml is written to OUT/NAME/NAME.pdf and NAME.docx, each session to
+OUT/NAME/sessions/NN-ID.pdf and .docx, each recipient (with --per-recipient) to
+OUT/NAME/recipients/SLUG.pdf and .docx, and OUT/NAME/manifest.json lists them all;
+OUT/NAME/distribution.json records what was issued, for briefpack verify. Only
+outputs whose content, theme, template or options changed are rendered again. Problems are
+printed as PATH:LINE:COL: message; a pack with problems is skipped while the others build,
+and the exit status is then 1. Dates in the documents come from SOURCE_DATE_EPOCH when
+set, otherwise from the content, so the same content always gives the same bytes.
+
+\b
+Examples:
+  briefpack build
+  briefpack build content/aws-devex-2025.yaml --paper letter --notes
+  briefpack build -f pdf -f html -o /tmp/packs --no-sessions
+  briefpack build -f docx --reference-docx company.docx
+"""
+
+
 #: The options that ``build``, ``watch`` and ``preview`` share.
 build_options = _together(
     click.option(

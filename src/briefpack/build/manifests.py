@@ -34,6 +34,14 @@ def manifest_entry(job: Job, data: bytes, pages: int | None) -> dict[str, Any]:
     }
     if pages is not None:
         entry["pages"] = pages
+    # Whose copy and which issue: for the distribution record (build/seal.py).
+    for key, value in (
+        ("recipient", job.settings.recipient),
+        ("copy", job.settings.copy),
+        ("version", job.settings.version),
+    ):
+        if value is not None:
+            entry[key] = list(value) if isinstance(value, tuple) else value
     attachments = content_slice(job.pack, job.settings.session).attachments
     if attachments:
         # The pre-reads it was made from, by content: what changed is findable.

@@ -1,0 +1,106 @@
+"""The distribution record and ``briefpack verify`` (issue 31, item 5).
+
+``OUT/NAME/distribution.json`` lists every file issued with its SHA-256, whose copy it
+is and which version; ``verify`` says of each file, in one line, whether it is the one
+issued, and fails when any is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import MINIMAL_PACK, run
+
+READERS = "recipients:\n  - name: Jane Doe\n  - name: Omar Haddad\n"
+
+
+@pytest.fixture(scope="module")
+def issued(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small pack at version 2 with two readers, built once: its output folder."""
+    root = tmp_path_factory.mktemp("distribution")
+    pack = root / "offsite.yaml"
+    pack.write_text(READERS + MINIMAL_PACK + 'options:\n  version: "2"\n', encoding="utf-8")
+    code, _, err = run("build", str(pack), "-o", str(root / "out"), "--per-recipient")
+    assert code == 0, err
+    return root / "out" / "offsite"
+
+
+def record(folder: Path) -> dict[str, dict[str, object]]:
+    data = json.loads((folder / "distribution.json").read_text(encoding="utf-8"))
+    return {item["path"]: item for item in data["files"]}
+
+
+def test_the_record_lists_every_output_with_its_hash_reader_copy_and_version(
+    issued: Path,
+) -> None:
+    files = record(issued)
+    manifest = json.loads((issued / "manifest.json").read_text(encoding="utf-8"))
+    assert set(files) == {entry["path"] for entry in manifest["outputs"]}
+    for path, item in files.items():
+        assert item["sha256"] == hashlib.sha256((issued / path).read_bytes()).hexdigest()
+        assert item["version"] == "2"
+        assert item["signed"] is False
+        assert item["encrypted"] is False
+    jane = files["recipients/jane-doe.pdf"]
+    assert jane["recipient"] == "Jane Doe"
+    assert jane["copy"] == {"number": 1, "of": 2}
+    assert files["recipients/omar-haddad.docx"]["copy"] == {"number": 2, "of": 2}
+    assert files["offsite.pdf"]["recipient"] is None
+    assert files["offsite.pdf"]["copy"] is None
+
+
+def test_the_record_is_sorted_and_unchanged_by_a_build_with_nothing_to_do(issued: Path) -> None:
+    before = (issued / "distribution.json").read_bytes()
+    stamp = (issued / "distribution.json").stat().st_mtime_ns
+    pack = issued.parent.parent / "offsite.yaml"
+    code, _, err = run("build", str(pack), "-o", str(issued.parent), "--per-recipient")
+    assert code == 0, err
+    assert (issued / "distribution.json").read_bytes() == before
+    assert (issued / "distribution.json").stat().st_mtime_ns == stamp
+    paths = [item["path"] for item in json.loads(before)["files"]]
+    assert paths == sorted(paths)
+
+
+def test_verify_accepts_every_issued_file(issued: Path) -> None:
+    files = sorted(str(issued / path) for path in record(issued))
+    code, out, _ = run("verify", *files)
+    assert code == 0, out
+    assert out.splitlines() == [f"{path}: ok" for path in files]
+
+
+def test_verify_refuses_a_copy_with_one_byte_changed(issued: Path, tmp_path: Path) -> None:
+    copy = issued / "recipients" / "tampered.pdf"
+    data = bytearray((issued / "offsite.pdf").read_bytes())
+    data[len(data) // 2] ^= 1
+    target = issued / "offsite.docx"
+    original = target.read_bytes()
+    changed = bytearray(original)
+    changed[100] ^= 1
+    try:
+        target.write_bytes(bytes(changed))
+        copy.write_bytes(bytes(data))
+        code, out, _ = run("verify", str(issued / "offsite.pdf"), str(target), str(copy))
+    finally:
+        target.write_bytes(original)
+        copy.unlink()
+    assert code == 1
+    assert out.splitlines() == [
+        f"{issued / 'offsite.pdf'}: ok",
+        f"{target}: changed since it was issued",
+        f"{copy}: not in the distribution record",
+    ]
+
+
+def test_verify_says_when_there_is_no_record_above_a_file(tmp_path: Path) -> None:
+    stray = tmp_path / "stray.pdf"
+    stray.write_bytes(b"%PDF-1.7\n")
+    code, out, _ = run("verify", str(stray), str(tmp_path / "missing.pdf"))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{stray}: no distribution.json found above it",
+        f"{tmp_path / 'missing.pdf'}: no such file",
+    ]
