@@ -12,6 +12,8 @@ the sessions a recipient is excluded from) is noted here and checked by
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from urllib.parse import urlsplit
 
 from briefpack.content.agenda_times import DayTimes, Pause, Timing, timed_day
 from briefpack.content.attachment_entries import AttachmentReader
@@ -86,7 +88,23 @@ class PackEntries:
             timezone=record.value("timezone"),
             reading_rate=record.value("reading_rate") or defaults.reading_rate,
             version=record.value("version"),
+            latest_url=self.latest_url(record.value("latest_url"), record.mark("latest_url")),
         )
+
+    def latest_url(self, url: str | None, mark: Mark | None) -> str | None:
+        """``options.latest_url`` if it is an address a QR code and a link may carry.
+
+        Checked here, at its line, because it is printed as a link and a QR code
+        that a reader follows: only ``https://`` (never a file or a script), one
+        unbroken line, short enough for a small code on the cover.
+        """
+        if url is None or mark is None:
+            return None
+        problem = latest_url_problem(url)
+        if problem is not None:
+            self.checker.problem(mark, f"latest_url {problem}")
+            return None
+        return url
 
     def day(self, node: Node) -> Day | None:
         """A day: its date and its sessions, at least one."""
@@ -280,3 +298,24 @@ class PackEntries:
             return None
         self.excluded.append((node.value, node.mark))
         return node.value, node.mark
+
+
+#: The longest ``latest_url``: a QR code of it stays small enough to read on the cover.
+LATEST_URL_LENGTH = 300
+
+
+def latest_url_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as the latest version's address; ``None`` if nothing."""
+    if len(url) > LATEST_URL_LENGTH:
+        return f"is {len(url)} characters long; at most {LATEST_URL_LENGTH} fit a small QR code"
+    if any(char.isspace() or unicodedata.category(char) in ("Cc", "Cf") for char in url):
+        return "must not contain spaces or control characters"
+    if not url.startswith("https://"):
+        return f"must be an https:// address, not {url!r}"
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    if not host:
+        return f"has no host name: {url!r}"
+    return None

@@ -283,6 +283,13 @@ OPTION_KEYS: tuple[Key, ...] = (
         'The pack\'s version, e.g. 3 or 3.1: "Version 3 · issued" and the document date in '
         "the footer of every page and on the cover; build --issue overrides it.",
     ),
+    Key(
+        "latest_url",
+        "text",
+        False,
+        "Where the latest version of the pack is (an https:// address): a small QR code "
+        "and the link on the cover, so that a reader of an old print finds the current one.",
+    ),
 )
 
 #: Every table of keys, by the name of the thing it describes.

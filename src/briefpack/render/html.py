@@ -160,6 +160,8 @@ def _render(
         part_anchors=_part_anchors(pack, settings) if part in (FRONT_PART, CONTENTS_PART) else [],
         created=_iso(settings.created),
         logo=logo_url(theme),
+        # The latest version's QR code: segno's SVG, its title escaped; drawn, never fetched.
+        latest_qr=Markup(view.cover.latest.svg) if view.cover.latest else None,
         # The at-a-glance table's columns, measured from its words as the Word copy's are.
         glance_columns=glance_columns(
             glance_widths([view.glance], view.labels, theme, settings.paper).columns

@@ -228,6 +228,14 @@ class _DocxWriter(Overview, RunningHeads):
         if cover.copy or cover.prepared_for:
             self.body.paragraph(cover.copy or cover.prepared_for or "", "Briefing Classification")
         self._cover_foot()
+        if cover.latest is not None:
+            # The latest version's QR code (segno's PNG, described) and its address as a link.
+            picture = self.body.paragraph("", "Briefing Cover Note")
+            shape = picture.add_run().add_picture(io.BytesIO(cover.latest.png), height=Mm(20))
+            ooxml.describe_picture(shape, cover.latest.alt)
+            line = self.body.paragraph("", "Briefing Cover Note")
+            text = ooxml.text_run(cover.latest.label, self.body.style_id("Hyperlink"))
+            line._p.append(ooxml.external_link(line, cover.latest.url, text))
 
     def _cover_foot(self) -> None:
         """Who the pack is for or by, and its classification, at the foot of either cover."""

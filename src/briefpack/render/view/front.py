@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from briefpack.model import PURPOSES, Attendee, Day, Pack, Session, Speaker
 from briefpack.model.change_details import AttendeeChange
 from briefpack.model.rich_text import Image, Markdown
+from briefpack.render.qr_code import LatestLink, latest_link
 from briefpack.render.settings import RenderSettings
 from briefpack.render.view.reading import (
     minutes,
@@ -54,8 +55,7 @@ class Cover:
     classification: str | None
     #: Whether the classification asks for care ("Confidential"): shown in the accent colour.
     sensitive: bool
-    #: ``3 decisions, 2 for discussion``: what the meeting is asked for; ``None`` if no
-    #: agenda item says.
+    #: ``3 decisions, 2 for discussion``: the meeting's asks; ``None`` if no agenda item says.
     purposes: str | None = None
     #: ``Pre-reading: 1 h 40 min, 84 pages``: the shown sessions' reading (a session
     #: pack's, its own); ``None`` where the pack shows no reading times
@@ -65,6 +65,8 @@ class Cover:
     version: str | None = None
     #: ``Copy 2 of 5 · Prepared for ...``: a recipient's, in place of ``prepared_for``.
     copy: str | None = None
+    #: The latest version's QR code and link (``options.latest_url``), on a full pack's cover.
+    latest: LatestLink | None = None
 
     @property
     def part_of_text(self) -> str | None:
@@ -246,6 +248,7 @@ def cover(
         reading=_reading(pack, session, days, wording),
         version=version,
         copy=copy,
+        latest=latest_link(pack.options.latest_url, wording),
     )
     if session is None:
         return full
