@@ -200,6 +200,13 @@ build_options = _together(
         help='The version every page shows, "Version LABEL · issued DATE" (the document '
         "date), in the footer, on the cover and in the properties; overrides options.version.",
     ),
+    click.option(
+        "--sign",
+        metavar="FILE.p12",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Sign every PDF (PAdES B-B) with the key and certificate in FILE.p12; its "
+        "password from $BRIEFPACK_SIGN_PASSWORD, else asked. Re-signs without rendering again.",
+    ),
     click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
     click.option(
         "-j",

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefpack.build.render_limits import Limits
 from briefpack.build.scheduler import DEFAULT_CONNECT_TIMEOUT
 from briefpack.content.read_limits import ReadLimits
 from briefpack.render.formats import DEFAULT_FORMATS
+
+if TYPE_CHECKING:
+    from briefpack.build.signing import SigningKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +63,6 @@ class BuildOptions:
     minutes: bool = False
     #: ``--issue``: the version every page shows, over each pack's ``options.version``.
     issue: str | None = None
+    #: ``--sign``: the key every PDF is signed with, read (and its password asked) once.
+    #: Out of equality and repr: a key is never compared, hashed or shown.
+    signing_key: SigningKey | None = field(default=None, compare=False, repr=False)

@@ -15,8 +15,8 @@ work is in a module of its own:
 5. **write** each output to a temporary file in its folder and move it into
    place when complete (:mod:`~briefpack.build.writing`), then the pack's
    ``manifest.json``;
-6. **seal**: record what was issued in ``distribution.json``
-   (:mod:`~briefpack.build.seal`).
+6. **seal**: sign the PDFs (``--sign``) and record what was issued in
+   ``distribution.json`` (:mod:`~briefpack.build.seal`).
 
 Nothing on the path that finds every output up to date imports a renderer.
 The names the command line, ``watch`` and the tests use are all here.
@@ -39,7 +39,7 @@ from briefpack.build.options import BuildOptions
 from briefpack.build.planning import plan, theme_for
 from briefpack.build.rendering import render_job, rendered, worker_pool
 from briefpack.build.report import BuildReport, Event, Notify, Progress
-from briefpack.build.seal import write_distribution
+from briefpack.build.seal import seal_pack
 from briefpack.build.system import hold_back, not_built
 from briefpack.build.word_layout import LibreOffice, advise, find_libreoffice
 from briefpack.build.writing import OutputWriter
@@ -110,8 +110,9 @@ def build(
         )
         if pack_plan.pack.name not in written.failed_packs:
             _keep_used_parts(pack_plan.jobs)
-        # The seal step: what was issued, from the files as they now are.
-        write_distribution(options.out_dir / pack_plan.pack.name, pack_plan.pack.name)
+        # The seal step: signatures, then what was issued, from the files as they now are.
+        folder = options.out_dir / pack_plan.pack.name
+        report.failures.extend(seal_pack(folder, pack_plan.pack.name, options.signing_key))
     return report
 
 

@@ -10,7 +10,7 @@ it at start-up.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ from briefpack.render.formats import DEFAULT_FORMATS
 
 if TYPE_CHECKING:
     from briefpack.build.pipeline import BuildOptions
+    from briefpack.build.signing import SigningKey
     from briefpack.content.read_limits import ReadLimits
 
 #: Where the packs are when no path is given, and where new and imported packs go.
@@ -68,6 +69,7 @@ def build_options_from(
     book_parts: bool = True,
     minutes: bool = False,
     issue: str | None = None,
+    sign: Path | None = None,
     **limits: int,
 ) -> BuildOptions:
     """The options of a build from the values of :data:`briefpack.cli_options.build_options`.
@@ -100,4 +102,25 @@ def build_options_from(
         book_parts=book_parts,
         minutes=minutes,
         issue=issue or None,
+        signing_key=signing_key(sign, os.environ) if sign is not None else None,
     )
+
+
+#: Where ``build --sign`` finds the key's password; without it, it is asked for.
+SIGN_PASSWORD = "BRIEFPACK_SIGN_PASSWORD"
+
+
+def signing_key(path: Path, environ: Mapping[str, str]) -> SigningKey:
+    """The key of ``--sign``, its password from :data:`SIGN_PASSWORD` or a hidden prompt.
+
+    Read once, before anything is rendered: a wrong password or an unusable
+    certificate stops the build before it writes anything.
+    """
+    import click
+
+    from briefpack.build.signing import load_signing_key
+
+    password = environ.get(SIGN_PASSWORD)
+    if password is None:
+        password = click.prompt(f"Password for {path}", hide_input=True, err=True)
+    return load_signing_key(path, password)

@@ -2,7 +2,8 @@
 
 A file is looked up in the ``distribution.json`` of its pack's output
 folder, found by walking up from the file, and its SHA-256 compared with
-the one recorded when it was issued.  One line per file; the exit
+the one recorded when it was issued.  A signed PDF's signature is checked
+as well (:mod:`briefpack.build.signing`).  One line per file; the exit
 status is 1 when any file fails.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -45,8 +47,27 @@ def verdict(path: Path) -> tuple[bool, str]:
         return False, "not in the distribution record"
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
-        return False, "changed since it was issued"
-    return True, "ok"
+        return False, "changed since it was issued" + _signature_note(data, entry)
+    return _issued(data, entry)
+
+
+def _issued(data: bytes, entry: dict[str, Any]) -> tuple[bool, str]:
+    """The line for a file whose hash is the one recorded: its signature's state too."""
+    if not entry.get("signed"):
+        return True, "ok"
+    from briefpack.build.signing import signature_state
+
+    good, state = signature_state(data)
+    return good, f"ok, {state}" if good else state
+
+
+def _signature_note(data: bytes, entry: dict[str, Any]) -> str:
+    """For a changed signed PDF: what its signature says, which tells how it was changed."""
+    if not entry.get("signed"):
+        return ""
+    from briefpack.build.signing import signature_state
+
+    return f" ({signature_state(data)[1]})"
 
 
 def run_verify(paths: Sequence[Path]) -> int:
