@@ -67,6 +67,7 @@ def test_full_pack_and_one_pack_per_session_in_both_formats(built: Path) -> None
     assert sorted(p.name for p in built.iterdir()) == [
         "aws-devex-2025.docx",
         "aws-devex-2025.pdf",
+        "distribution.json",
         "manifest.json",
         "sessions",
     ]
@@ -150,6 +151,7 @@ def test_an_edit_to_one_question_rebuilds_that_session_and_the_full_pack(
     assert changed == [
         "aws-devex-2025.docx",
         "aws-devex-2025.pdf",
+        "distribution.json",
         "manifest.json",
         "sessions/02-agentcore.docx",
         "sessions/02-agentcore.pdf",
