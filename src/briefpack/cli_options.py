@@ -207,6 +207,13 @@ build_options = _together(
         help="Sign every PDF (PAdES B-B) with the key and certificate in FILE.p12; its "
         "password from $BRIEFPACK_SIGN_PASSWORD, else asked. Re-signs without rendering again.",
     ),
+    click.option(
+        "--passwords",
+        metavar="FILE",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Encrypt each reader's PDF (AES-256) with their password in FILE, a YAML map of "
+        "recipient names to passwords or to {password_env: VARIABLE}; keep it outside the pack.",
+    ),
     click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
     click.option(
         "-j",

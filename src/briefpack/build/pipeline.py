@@ -112,7 +112,8 @@ def build(
             _keep_used_parts(pack_plan.jobs)
         # The seal step: signatures, then what was issued, from the files as they now are.
         folder = options.out_dir / pack_plan.pack.name
-        report.failures.extend(seal_pack(folder, pack_plan.pack.name, options.signing_key))
+        sealed = seal_pack(folder, pack_plan.pack.name, options.signing_key, options.passwords)
+        report.failures.extend(sealed)
     return report
 
 
@@ -183,12 +184,28 @@ def _plan_pack(
         fonts = font_files(theme).values()
         report.warnings.extend(glyph_warnings(pack, theme, fonts, item.answers))
         theme_hash = theme_hashes(folders)
-        return plan(
+        jobs = plan(
             pack, options, environ, theme, theme_hash, item.version, item.answers, libreoffice
         )
+        return _with_passwords(jobs, options, report)
     except BriefpackError as error:
         report.failures.extend(error.problems)
         return None
+
+
+def _with_passwords(jobs: list[Job], options: BuildOptions, report: BuildReport) -> list[Job]:
+    """``jobs``, once every reader with a PDF has a password (``--passwords``); raise if not."""
+    if options.passwords is None:
+        return jobs
+    from briefpack.build.encryption import missing_passwords, word_copies_note
+
+    missing = missing_passwords(jobs, options.passwords, str(options.passwords_file))
+    if missing:
+        raise BriefpackError(missing)
+    note = word_copies_note(jobs)
+    if note is not None and note not in report.warnings:  # said once for all the packs
+        report.warnings.append(note)
+    return jobs
 
 
 def _render_and_write(

@@ -70,6 +70,7 @@ def build_options_from(
     minutes: bool = False,
     issue: str | None = None,
     sign: Path | None = None,
+    passwords: Path | None = None,
     **limits: int,
 ) -> BuildOptions:
     """The options of a build from the values of :data:`briefpack.cli_options.build_options`.
@@ -103,7 +104,16 @@ def build_options_from(
         minutes=minutes,
         issue=issue or None,
         signing_key=signing_key(sign, os.environ) if sign is not None else None,
+        passwords=reader_passwords(passwords) if passwords is not None else None,
+        passwords_file=passwords,
     )
+
+
+def reader_passwords(path: Path) -> dict[str, str]:
+    """The readers' passwords of ``--passwords``, read and checked before anything is built."""
+    from briefpack.content.passwords_file import load_passwords
+
+    return load_passwords(path, os.environ)
 
 
 #: Where ``build --sign`` finds the key's password; without it, it is asked for.

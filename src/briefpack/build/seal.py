@@ -1,4 +1,4 @@
-"""The seal step: sign the PDFs that were written, and record what was issued.
+"""The seal step: encrypt and sign the PDFs that were written, and record what was issued.
 
 A step of its own, after the render and the manifest, so that the render
 stays as it was (and cached): a signature is an incremental update appended
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,11 +31,17 @@ if TYPE_CHECKING:
 DISTRIBUTION = "distribution.json"
 
 
-def seal_pack(folder: Path, pack_name: str, key: SigningKey | None) -> list[Problem]:
-    """Sign (or unsign) the folder's PDFs as ``key`` says, then write its distribution record.
+def seal_pack(
+    folder: Path,
+    pack_name: str,
+    key: SigningKey | None,
+    passwords: Mapping[str, str] | None = None,
+) -> list[Problem]:
+    """Seal the folder's PDFs as ``key`` and ``passwords`` say, then write its distribution record.
 
-    Returns the problems of the PDFs that could not be signed; those keep
-    their rendered bytes and are recorded as unsigned.
+    Each reader's PDF is encrypted with their password (``passwords``), then
+    every PDF signed with ``key``.  Returns the problems of the PDFs that
+    could not be sealed; those keep the bytes they had.
     """
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -44,8 +51,10 @@ def seal_pack(folder: Path, pack_name: str, key: SigningKey | None) -> list[Prob
     problems: list[Problem] = []
     for entry in outputs:
         if entry.get("format") == "pdf" and (folder / entry["path"]).is_file():
+            reader = entry.get("recipient")
+            password = passwords.get(reader) if passwords and reader else None
             try:
-                _seal_pdf(folder / entry["path"], entry, key)
+                _seal_pdf(folder, entry, key, password)
             except BriefpackError as error:
                 problems.extend(error.problems)
     write_manifest(folder, manifest)
@@ -60,29 +69,65 @@ def signature_reason(entry: dict[str, Any], key: SigningKey) -> str:
     return f"{issued} by {key.name}"
 
 
-def _seal_pdf(target: Path, entry: dict[str, Any], key: SigningKey | None) -> None:
-    """Bring ``target`` to the seal ``key`` asks for, from its rendered bytes; update ``entry``."""
+def _seal_pdf(
+    folder: Path, entry: dict[str, Any], key: SigningKey | None, password: str | None
+) -> None:
+    """Bring the entry's PDF to the seal asked for, from its rendered bytes; update ``entry``.
+
+    The seal is keyed by the certificate's fingerprint, the rendered bytes and
+    the reason, and whether it is encrypted; a changed password is found by
+    trying it on the file, so that no password is ever hashed or stored.
+    """
+    from briefpack.build.encryption import encrypt_pdf, kept_render, opens_with
+
+    target = folder / entry["path"]
     rendered = entry.get("rendered") or {"sha256": entry["sha256"], "size": entry["size"]}
     wanted = None
-    if key is not None:
-        wanted = hash_json([key.fingerprint, rendered["sha256"], signature_reason(entry, key)])
-    if entry.get("seal") == wanted and file_hash(target) == entry["sha256"]:
+    if key is not None or password is not None:
+        signer = None if key is None else [key.fingerprint, signature_reason(entry, key)]
+        wanted = hash_json([signer, rendered["sha256"], password is not None])
+    if (
+        entry.get("seal") == wanted
+        and file_hash(target) == entry["sha256"]
+        and (password is None or opens_with(target, password))
+    ):
         return
-    base = target.read_bytes()[: rendered["size"]]
-    if hashlib.sha256(base).hexdigest() != rendered["sha256"]:
-        return  # not the file the manifest knows: the next build renders it again
-    if key is None:
-        data = base
-        for name in ("rendered", "seal", "signed"):
-            entry.pop(name, None)
+    kept = kept_render(folder, entry["path"])
+    base = _rendered_bytes(target, rendered, kept)
+    data = base
+    if password is not None:
+        if not (kept.is_file() and kept.read_bytes() == base):
+            write_atomically(kept, base)
+        data = encrypt_pdf(base, password)
     else:
+        kept.unlink(missing_ok=True)
+    if key is not None:
         from briefpack.build.signing import sign_pdf
 
-        data = sign_pdf(base, key, signature_reason(entry, key))
-        entry.update(rendered=rendered, seal=wanted, signed=True)
+        data = sign_pdf(data, key, signature_reason(entry, key), password)
+    for name in ("rendered", "seal", "signed", "encrypted"):
+        entry.pop(name, None)
+    if wanted is not None:
+        entry.update(rendered=rendered, seal=wanted)
+        entry.update(signed=key is not None, encrypted=password is not None)
     if data != target.read_bytes():
         write_atomically(target, data)
     entry.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+
+
+def _rendered_bytes(target: Path, rendered: dict[str, Any], kept: Path) -> bytes:
+    """``target``'s rendered bytes: the file, its start (before a signature), or a kept copy."""
+    data = target.read_bytes()
+    for candidate in (data, data[: rendered["size"]]):
+        if hashlib.sha256(candidate).hexdigest() == rendered["sha256"]:
+            return candidate
+    if kept.is_file():
+        data = kept.read_bytes()
+        if hashlib.sha256(data).hexdigest() == rendered["sha256"]:
+            return data
+    raise BriefpackError(
+        f"{target}: the rendered bytes it was sealed from are gone; build again with --force"
+    )
 
 
 def distribution_entry(folder: Path, entry: dict[str, Any]) -> dict[str, Any] | None:

@@ -120,13 +120,18 @@ def _pyhanko_signer(key: Any, cert: Any, chain: list[Any]) -> Any:
     )
 
 
-def sign_pdf(data: bytes, key: SigningKey, reason: str) -> bytes:
-    """``data`` signed by ``key``, as an incremental update into a tagged, described field."""
+def sign_pdf(data: bytes, key: SigningKey, reason: str, password: str | None = None) -> bytes:
+    """``data`` signed by ``key``, as an incremental update into a tagged, described field.
+
+    An encrypted PDF is opened with its reader's ``password`` and stays encrypted.
+    """
     with quiet_import():
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import fields, signers
 
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    writer: Any = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    if password is not None:
+        writer.encrypt(password)
     fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=0))
     _tag_field(writer)
     meta = signers.PdfSignatureMetadata(

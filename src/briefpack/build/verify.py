@@ -53,6 +53,9 @@ def verdict(path: Path) -> tuple[bool, str]:
 
 def _issued(data: bytes, entry: dict[str, Any]) -> tuple[bool, str]:
     """The line for a file whose hash is the one recorded: its signature's state too."""
+    if entry.get("encrypted"):
+        # Its signature can only be read with the reader's password, which verify has not.
+        return True, "ok, encrypted" + (" and signed" if entry.get("signed") else "")
     if not entry.get("signed"):
         return True, "ok"
     from briefpack.build.signing import signature_state
@@ -63,7 +66,7 @@ def _issued(data: bytes, entry: dict[str, Any]) -> tuple[bool, str]:
 
 def _signature_note(data: bytes, entry: dict[str, Any]) -> str:
     """For a changed signed PDF: what its signature says, which tells how it was changed."""
-    if not entry.get("signed"):
+    if not entry.get("signed") or entry.get("encrypted"):
         return ""
     from briefpack.build.signing import signature_state
 

@@ -452,3 +452,14 @@ THEME_RECORDS: dict[str, tuple[Key, ...]] = {
     "spacing": SPACING_KEYS,
     "margins": MARGIN_KEYS,
 }
+
+#: A reader's entry in a passwords file (``build --passwords FILE``) that names the
+#: environment variable holding their password, rather than the password itself.
+PASSWORD_KEYS: tuple[Key, ...] = (
+    Key(
+        "password_env",
+        "text",
+        True,
+        "The environment variable that holds the reader's password, e.g. JANE_PDF_PASSWORD.",
+    ),
+)

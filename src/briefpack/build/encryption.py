@@ -1,0 +1,80 @@
+"""Each reader's PDF encrypted with their own password (``build --passwords FILE``).
+
+AES-256 (PDF 2.0's R6) through pikepdf, with the permissions PDF/UA needs
+kept: screen readers may extract the text, and the reader may print and
+copy; changing the file is for its owner password, which is random and
+thrown away.  Encryption comes before signing, so the signature covers the
+encrypted bytes; and since an encrypted file cannot give back its render,
+the rendered bytes are kept beside the outputs (``OUT/.briefpack-rendered``)
+so that a new password re-encrypts without rendering again.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from briefpack.build.jobs import Job
+from briefpack.errors import Problem
+
+#: Where the rendered bytes of encrypted outputs are kept, under the output folder.
+RENDERED = ".briefpack-rendered"
+
+
+def kept_render(folder: Path, relative: str) -> Path:
+    """Where the rendered bytes of the output ``relative`` of the pack in ``folder`` are kept."""
+    return folder.parent / RENDERED / folder.name / relative
+
+
+def encrypt_pdf(data: bytes, password: str) -> bytes:
+    """``data`` encrypted with AES-256 for ``password``, accessible to assistive technology."""
+    import pikepdf
+
+    allow = pikepdf.Permissions(
+        accessibility=True,
+        extract=True,
+        print_lowres=True,
+        print_highres=True,
+        modify_annotation=False,
+        modify_assembly=False,
+        modify_form=False,
+        modify_other=False,
+    )
+    encryption = pikepdf.Encryption(user=password, owner=secrets.token_hex(32), R=6, allow=allow)
+    output = io.BytesIO()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.save(output, encryption=encryption, static_id=True)
+    return output.getvalue()
+
+
+def opens_with(path: Path, password: str) -> bool:
+    """Whether the PDF at ``path`` is encrypted and opens with ``password``."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(path, password=password) as pdf:
+            return bool(pdf.is_encrypted)
+    except (pikepdf.PasswordError, pikepdf.PdfError, OSError):
+        return False
+
+
+def missing_passwords(jobs: list[Job], passwords: Mapping[str, str], source: str) -> list[Problem]:
+    """A problem at each recipient with a PDF to build and no password in the passwords file."""
+    problems: dict[str, Problem] = {}
+    for job in jobs:
+        reader = job.settings.recipient
+        if job.output_format == "pdf" and reader is not None and reader not in passwords:
+            mark = next((r.mark for r in job.pack.recipients if r.name == reader), None)
+            problems[reader] = Problem(mark, f"'{reader}' has no password in {source}")
+    return list(problems.values())
+
+
+def word_copies_note(jobs: list[Job]) -> Problem | None:
+    """The build's one line saying the readers' Word copies are not encrypted, if it has any."""
+    if any(job.output_format == "docx" and job.settings.recipient for job in jobs):
+        return Problem(
+            None, "warning: the readers' Word copies are not encrypted; only their PDFs are"
+        )
+    return None
