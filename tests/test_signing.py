@@ -26,6 +26,7 @@ from cryptography.x509.oid import NameOID
 from briefpack.build.signing import quiet_import
 
 from conftest import MINIMAL_PACK, run
+from pdf_helpers import page_findings
 
 PASSWORD = "correct horse"
 READERS = "recipients:\n  - name: Jane Doe\n  - name: Omar Haddad\n"
@@ -224,3 +225,21 @@ def test_an_unusable_key_stops_the_build_in_one_line_before_anything_is_written(
     assert password not in out + err
     assert "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_signed_pdf_a_keeps_its_metadata_and_passes_pdf_a(tmp_path: Path) -> None:
+    """pyHanko would rewrite the XMP, dropping the PDF/UA schema PDF/A declares."""
+    pack = tmp_path / "offsite.yaml"
+    pack.write_text(MINIMAL_PACK, encoding="utf-8")
+    out = tmp_path / "out"
+    options = ("-f", "pdf", "--no-sessions", "--pdf-variant", "pdf/a-2b")
+    code, _, err = build(pack, out, *options)
+    assert code == 0, err
+    with pikepdf.open(out / "offsite" / "offsite.pdf") as pdf:
+        rendered = bytes(pdf.Root.Metadata.read_bytes())
+    code, _, err = build(pack, out, *options, "--sign", str(make_key(tmp_path / "key.p12")))
+    assert code == 0, err
+    with pikepdf.open(out / "offsite" / "offsite.pdf") as pdf:
+        assert bytes(pdf.Root.Metadata.read_bytes()) == rendered
+    assert page_findings(out / "offsite" / "offsite.pdf", "2b") == []
+    validate((out / "offsite" / "offsite.pdf").read_bytes())

@@ -129,7 +129,17 @@ def sign_pdf(data: bytes, key: SigningKey, reason: str, password: str | None = N
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import fields, signers
 
-    writer: Any = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    class Writer(IncrementalPdfFileWriter):
+        """pyHanko's writer, but leaving the document's metadata as rendered.
+
+        pyHanko rewrites the XMP on every update, dropping the PDF/UA
+        extension schema a PDF/A render declares: PDF/A then fails.
+        """
+
+        def _update_meta(self) -> None:
+            return
+
+    writer: Any = Writer(io.BytesIO(data), strict=False)
     if password is not None:
         writer.encrypt(password)
     fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=0))
