@@ -139,6 +139,23 @@ def test_a_new_password_re_encrypts_without_rendering(sealed: Path, tmp_path: Pa
     assert page_findings(decrypted(path, "a-new-password")) == []
     code, out, _ = run("verify", str(path))
     assert code == 0, out
+    kept = root / "out" / ".briefpack-rendered" / "offsite" / "recipients"
+    assert sorted(p.name for p in kept.iterdir()) == ["jane-doe.pdf", "omar-haddad.pdf"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OMAR_PDF_PASSWORD", OMAR)
+        code, _, err = run(
+            "build",
+            str(root / "offsite.yaml"),
+            "-o",
+            str(root / "out"),
+            "-f",
+            "pdf",
+            "--per-recipient",
+        )
+    assert code == 0, err
+    assert list(kept.iterdir()) == []
+    with pikepdf.open(path) as pdf:
+        assert not pdf.is_encrypted
 
 
 def test_a_reader_without_a_password_stops_the_build_before_anything_is_written(

@@ -243,3 +243,35 @@ def test_a_signed_pdf_a_keeps_its_metadata_and_passes_pdf_a(tmp_path: Path) -> N
         assert bytes(pdf.Root.Metadata.read_bytes()) == rendered
     assert page_findings(out / "offsite" / "offsite.pdf", "2b") == []
     validate((out / "offsite" / "offsite.pdf").read_bytes())
+
+
+def test_an_untagged_pdf_is_signed_too(tmp_path: Path) -> None:
+    pack = tmp_path / "offsite.yaml"
+    pack.write_text(MINIMAL_PACK, encoding="utf-8")
+    out = tmp_path / "out"
+    key = str(make_key(tmp_path / "key.p12"))
+    code, _, err = build(pack, out, "-f", "pdf", "--pdf-variant", "none", "--sign", key)
+    assert code == 0, err
+    _, status = validate((out / "offsite" / "offsite.pdf").read_bytes())
+    assert status.intact
+
+
+def test_a_pdf_that_cannot_be_signed_is_one_problem_and_keeps_its_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefpack.build.signing as signing
+
+    def broken(writer: Any) -> None:
+        raise KeyError("/StructTreeRoot")
+
+    monkeypatch.setattr(signing, "_tag_field", broken)
+    pack = tmp_path / "offsite.yaml"
+    pack.write_text(MINIMAL_PACK, encoding="utf-8")
+    out = tmp_path / "out"
+    key = str(make_key(tmp_path / "key.p12"))
+    code, _, err = build(pack, out, "-f", "pdf", "--no-sessions", "--sign", key)
+    assert code == 1
+    assert f"{out / 'offsite' / 'offsite.pdf'}: cannot sign the PDF: KeyError" in err
+    assert "Traceback" not in err
+    record = json.loads((out / "offsite" / "distribution.json").read_text(encoding="utf-8"))
+    assert [item["signed"] for item in record["files"]] == [False]

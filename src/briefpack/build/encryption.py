@@ -78,3 +78,12 @@ def word_copies_note(jobs: list[Job]) -> Problem | None:
             None, "warning: the readers' Word copies are not encrypted; only their PDFs are"
         )
     return None
+
+
+def prune_kept_renders(folder: Path, encrypted: set[str]) -> None:
+    """Remove the kept renders of the pack in ``folder`` whose output is no longer encrypted."""
+    root = folder.parent / RENDERED / folder.name
+    if root.is_dir():
+        for path in sorted(root.rglob("*.pdf")):
+            if path.relative_to(root).as_posix() not in encrypted and not path.is_symlink():
+                path.unlink(missing_ok=True)

@@ -56,7 +56,11 @@ def seal_pack(
             try:
                 _seal_pdf(folder, entry, key, password)
             except BriefpackError as error:
-                problems.extend(error.problems)
+                path = str(folder / entry["path"])
+                problems.extend(Problem(path, problem.message) for problem in error.problems)
+    from briefpack.build.encryption import prune_kept_renders
+
+    prune_kept_renders(folder, {entry["path"] for entry in outputs if entry.get("encrypted")})
     write_manifest(folder, manifest)
     write_distribution(folder, pack_name, outputs)
     return problems
@@ -125,9 +129,7 @@ def _rendered_bytes(target: Path, rendered: dict[str, Any], kept: Path) -> bytes
         data = kept.read_bytes()
         if hashlib.sha256(data).hexdigest() == rendered["sha256"]:
             return data
-    raise BriefpackError(
-        f"{target}: the rendered bytes it was sealed from are gone; build again with --force"
-    )
+    raise BriefpackError("the rendered bytes it was sealed from are gone; build again with --force")
 
 
 def distribution_entry(folder: Path, entry: dict[str, Any]) -> dict[str, Any] | None:

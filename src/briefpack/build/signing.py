@@ -127,6 +127,7 @@ def sign_pdf(data: bytes, key: SigningKey, reason: str, password: str | None = N
     """
     with quiet_import():
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.pdf_utils.misc import PdfError
         from pyhanko.sign import fields, signers
 
     class Writer(IncrementalPdfFileWriter):
@@ -139,21 +140,26 @@ def sign_pdf(data: bytes, key: SigningKey, reason: str, password: str | None = N
         def _update_meta(self) -> None:
             return
 
-    writer: Any = Writer(io.BytesIO(data), strict=False)
-    if password is not None:
-        writer.encrypt(password)
-    fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=0))
-    _tag_field(writer)
-    meta = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME,
-        reason=reason,
-        name=key.name,
-        subfilter=fields.SigSeedSubFilter.PADES,
-    )
-    output = io.BytesIO()
-    logging.getLogger("pyhanko").setLevel(logging.ERROR)
-    signers.PdfSigner(meta, key.signer).sign_pdf(writer, output=output)
-    return output.getvalue()
+    try:
+        writer: Any = Writer(io.BytesIO(data), strict=False)
+        if password is not None:
+            writer.encrypt(password)
+        fields.append_signature_field(writer, fields.SigFieldSpec(FIELD_NAME, on_page=0))
+        if "/StructTreeRoot" in writer.root:  # an untagged render (--pdf-variant none) has none
+            _tag_field(writer)
+        meta = signers.PdfSignatureMetadata(
+            field_name=FIELD_NAME,
+            reason=reason,
+            name=key.name,
+            subfilter=fields.SigSeedSubFilter.PADES,
+        )
+        output = io.BytesIO()
+        logging.getLogger("pyhanko").setLevel(logging.ERROR)
+        signers.PdfSigner(meta, key.signer).sign_pdf(writer, output=output)
+        return output.getvalue()
+    except (PdfError, ValueError, KeyError, TypeError) as error:
+        # The message names the file's problem, never the key or a password.
+        raise BriefpackError(f"cannot sign the PDF: {type(error).__name__}") from None
 
 
 def _tag_field(writer: Any) -> None:
