@@ -100,8 +100,9 @@ def test_the_cluster_writes_the_same_bytes_as_a_local_build(cluster: Any, tmp_pa
     assert code == 0, err
     local, remote = tree(tmp_path / "local"), tree(tmp_path / "cluster")
     outputs = [name for name in local if not name.startswith(PARTS)]
-    # The manifest; each format of the pack, its sessions and the reader's.
-    assert len(outputs) == 1 + 2 * (1 + 4 + 1)
+    # The manifest and the distribution record; each format of the pack, its sessions and
+    # the reader's.
+    assert len(outputs) == 2 + 2 * (1 + 4 + 1)
     # The outputs, and the parts kept for the next build, are the same.
     assert remote == local
     # The workers rendered from their own copies of the files, not from this folder.

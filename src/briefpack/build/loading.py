@@ -51,8 +51,11 @@ def load_packs(
         except BriefpackError as error:
             report.failures.extend(error.problems)
     check_output_folders([item.pack for item in loaded], options.out_dir)
-    known = words_known()
-    if known != before:
+    # Only this build's pre-reads: the record says what these packs are made of, the same
+    # whatever else the process read before (a watch, a test run).
+    ours = {attachment.digest for item in loaded for attachment in item.pack.attachments}
+    known = {digest: words for digest, words in words_known().items() if digest in ours}
+    if ours and known != before:
         _keep_words(kept, known)
     return loaded
 
