@@ -199,6 +199,40 @@ def test_a_new_key_re_signs_without_rendering_and_no_key_unsigns(tmp_path: Path)
     assert (code, out_text.strip()) == (0, f"{out / 'offsite' / 'offsite.pdf'}: ok")
 
 
+def test_the_same_render_time_and_key_sign_to_the_same_bytes(tmp_path: Path) -> None:
+    pack = tmp_path / "offsite.yaml"
+    pack.write_text(MINIMAL_PACK + 'options:\n  version: "2"\n', encoding="utf-8")
+    key = str(make_key(tmp_path / "key.p12"))
+    signed = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1760000000")
+        for name in ("one", "two"):
+            code, _, err = build(pack, tmp_path / name, "-f", "pdf", "--sign", key)
+            assert code == 0, err
+            signed.append((tmp_path / name / "offsite" / "offsite.pdf").read_bytes())
+    assert signed[0] == signed[1]
+    signature, status = validate(signed[0])
+    assert status.intact and status.valid
+    assert signature.sig_object["/M"] == "D:20251009085320Z"
+    assert signature.self_reported_timestamp == dt.datetime.fromtimestamp(1760000000, dt.UTC)
+
+
+def test_without_source_date_epoch_a_signature_states_the_time_it_was_made(
+    tmp_path: Path,
+) -> None:
+    pack = tmp_path / "offsite.yaml"
+    pack.write_text(MINIMAL_PACK, encoding="utf-8")
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        code, _, err = build(
+            pack, tmp_path / "out", "-f", "pdf", "--sign", str(make_key(tmp_path / "k.p12"))
+        )
+    assert code == 0, err
+    signature, _ = validate((tmp_path / "out" / "offsite" / "offsite.pdf").read_bytes())
+    assert before <= signature.self_reported_timestamp <= dt.datetime.now(dt.UTC)
+
+
 @pytest.mark.parametrize(
     ("make", "password", "message"),
     [

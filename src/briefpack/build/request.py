@@ -128,9 +128,10 @@ def signing_key(path: Path, environ: Mapping[str, str]) -> SigningKey:
     """
     import click
 
-    from briefpack.build.signing import load_signing_key
+    from briefpack.build.signing import load_signing_key, signing_time
 
+    time = signing_time(environ)
     password = environ.get(SIGN_PASSWORD)
     if password is None:
         password = click.prompt(f"Password for {path}", hide_input=True, err=True)
-    return load_signing_key(path, password)
+    return load_signing_key(path, password, time)

@@ -8,16 +8,23 @@ field is made here first, with a description (``/TU``), a ``/StructParent``
 and a ``Form`` structure element pointing at it (``OBJR``), then signed into.
 The key and its password are held in memory only: never hashed as text,
 cached, logged or shown.
+
+Nothing in a signature comes from the clock or chance but its time, which is
+chosen once per build (:func:`signing_time`): the second half of the file's
+``/ID`` is derived from the signed bytes, and an RSA signature (PKCS#1 v1.5)
+is deterministic, so the same rendered bytes, time and key sign to the same
+bytes.  (An ECDSA key draws a random nonce: its signatures always differ.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import io
 import logging
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,16 +53,31 @@ class SigningKey:
     #: The signer's name, from the certificate's subject.
     name: str
     signer: Any = field(repr=False, compare=False)
+    #: The time every signature of this build states (``/M``): see :func:`signing_time`.
+    time: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC), compare=False)
 
 
-def load_signing_key(path: Path, password: str) -> SigningKey:
+def signing_time(environ: Mapping[str, str]) -> dt.datetime:
+    """The time a build's signatures state: ``SOURCE_DATE_EPOCH`` when set, else now.
+
+    Reproducible builds set ``SOURCE_DATE_EPOCH`` to say what time their
+    outputs claim; a signature then claims it too, so signing the same render
+    again with the same key gives the same bytes.  Read once, so every file of
+    a build states the same time.
+    """
+    from briefpack.render.settings import source_date
+
+    return source_date(environ) or dt.datetime.now(dt.UTC)
+
+
+def load_signing_key(path: Path, password: str, time: dt.datetime | None = None) -> SigningKey:
     """The key in ``path``; a :class:`BriefpackError` in one line if it cannot be used.
 
     A wrong password, a file that is not PKCS#12 and a certificate that is
     expired or not yet valid are each refused before anything is built.
+    Validity is checked against the clock, the time the key is used: ``time``
+    is only what the signatures will state (by default, now).
     """
-    import datetime as dt
-
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     try:
@@ -80,6 +102,7 @@ def load_signing_key(path: Path, password: str) -> SigningKey:
         fingerprint=hashlib.sha256(cert.public_bytes(_der())).hexdigest(),
         name=_common_name(cert),
         signer=_pyhanko_signer(key, cert, chain),
+        time=time or now,
     )
 
 
@@ -140,6 +163,25 @@ def sign_pdf(data: bytes, key: SigningKey, reason: str, password: str | None = N
         def _update_meta(self) -> None:
             return
 
+        @classmethod
+        def _handle_id(cls, prev: Any) -> Any:
+            """The file's ``/ID``: its first half kept, its second from the bytes signed.
+
+            pyHanko draws the second half at random; derived from ``data``
+            it still names this revision alone, and leaves the bytes reproducible.
+            """
+            ids = super()._handle_id(prev)  # type: ignore[no-untyped-call]  # pyHanko: untyped
+            ids[1] = _generic().ByteStringObject(hashlib.sha256(data).digest()[:16])
+            return ids
+
+    class Signer(signers.PdfSigner):
+        """pyHanko's signer, stating the build's signing time instead of the clock's."""
+
+        def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
+            session = super().init_signing_session(pdf_out, existing_fields_only)
+            session.system_time = key.time
+            return session
+
     try:
         writer: Any = Writer(io.BytesIO(data), strict=False)
         if password is not None:
@@ -155,7 +197,7 @@ def sign_pdf(data: bytes, key: SigningKey, reason: str, password: str | None = N
         )
         output = io.BytesIO()
         logging.getLogger("pyhanko").setLevel(logging.ERROR)
-        signers.PdfSigner(meta, key.signer).sign_pdf(writer, output=output)
+        Signer(meta, key.signer).sign_pdf(writer, output=output)
         return output.getvalue()
     except (PdfError, ValueError, KeyError, TypeError) as error:
         # The message names the file's problem, never the key or a password.

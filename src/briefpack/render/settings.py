@@ -74,16 +74,24 @@ def copy_number(pack: Pack, recipient: str | None) -> tuple[int, int] | None:
     return (names.index(recipient) + 1, len(names)) if recipient in names else None
 
 
+def source_date(environ: Mapping[str, str]) -> dt.datetime | None:
+    """``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) as a time, if set."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise BriefpackError(
+            f"SOURCE_DATE_EPOCH must be a number of seconds since 1970, not {epoch!r}"
+        ) from None
+
+
 def document_date(pack: Pack, environ: Mapping[str, str]) -> dt.datetime:
     """The date for document properties: ``SOURCE_DATE_EPOCH`` or the event's first day."""
-    epoch = environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-        except (ValueError, OverflowError, OSError):
-            raise BriefpackError(
-                f"SOURCE_DATE_EPOCH must be a number of seconds since 1970, not {epoch!r}"
-            ) from None
+    epoch = source_date(environ)
+    if epoch is not None:
+        return epoch
     first = pack.days[0].date
     return dt.datetime(first.year, first.month, first.day, tzinfo=dt.UTC)
 
