@@ -1,12 +1,13 @@
 """Each reader's PDF encrypted with their own password (``build --passwords FILE``).
 
 AES-256 (PDF 2.0's R6) through pikepdf, with the permissions PDF/UA needs
-kept: screen readers may extract the text, and the reader may print and
-copy; changing the file is for its owner password, which is random and
-thrown away.  Encryption comes before signing, so the signature covers the
-encrypted bytes; and since an encrypted file cannot give back its render,
-the rendered bytes are kept beside the outputs (``OUT/.briefpack-rendered``)
-so that a new password re-encrypts without rendering again.
+kept: screen readers may always extract the text; the reader may print and
+copy unless ``options.permissions`` says otherwise; changing the file is for
+its owner password, which is random and thrown away.  Encryption comes
+before signing, so the signature covers the encrypted bytes; and since an
+encrypted file cannot give back its render, the rendered bytes are kept
+beside the outputs (``OUT/.briefpack-rendered``) so that a new password
+re-encrypts without rendering again.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from briefpack.build.jobs import Job
 from briefpack.errors import Problem
+from briefpack.model import Pack, Permissions
 
 #: Where the rendered bytes of encrypted outputs are kept, under the output folder.
 RENDERED = ".briefpack-rendered"
@@ -28,15 +30,20 @@ def kept_render(folder: Path, relative: str) -> Path:
     return folder.parent / RENDERED / folder.name / relative
 
 
-def encrypt_pdf(data: bytes, password: str) -> bytes:
-    """``data`` encrypted with AES-256 for ``password``, accessible to assistive technology."""
+def encrypt_pdf(data: bytes, password: str, permissions: Permissions | None = None) -> bytes:
+    """``data`` encrypted with AES-256 for ``password``, accessible to assistive technology.
+
+    ``permissions`` may forbid copying the text and printing (or printing in
+    full); the accessibility permission is always granted, as PDF/UA requires.
+    """
     import pikepdf
 
+    permissions = permissions or Permissions()
     allow = pikepdf.Permissions(
         accessibility=True,
-        extract=True,
-        print_lowres=True,
-        print_highres=True,
+        extract=permissions.copy,
+        print_lowres=permissions.print != "none",
+        print_highres=permissions.print == "full",
         modify_annotation=False,
         modify_assembly=False,
         modify_form=False,
@@ -78,6 +85,30 @@ def word_copies_note(jobs: list[Job]) -> Problem | None:
             None, "warning: the readers' Word copies are not encrypted; only their PDFs are"
         )
     return None
+
+
+def permission_notes(pack: Pack, jobs: list[Job], encrypted: bool) -> list[Problem]:
+    """Where ``options.permissions`` restricts a reader but cannot hold: one warning each.
+
+    Only an encrypted PDF holds a reader to its permissions, so a build
+    without ``--passwords`` and the readers' Word copies are named.
+    """
+    permissions = pack.options.permissions
+    readers = {job.output_format for job in jobs if job.settings.recipient}
+    if not permissions.restricted or not readers:
+        return []
+    notes = []
+    if "pdf" in readers and not encrypted:
+        notes.append(
+            "warning: options.permissions holds only in encrypted copies; the readers' PDFs "
+            "are not encrypted without build --passwords FILE"
+        )
+    if "docx" in readers:
+        notes.append(
+            "warning: options.permissions cannot forbid copying or printing a Word copy; "
+            "only the readers' PDFs hold it"
+        )
+    return [Problem(permissions.mark, note) for note in notes]
 
 
 def prune_kept_renders(folder: Path, encrypted: set[str]) -> None:

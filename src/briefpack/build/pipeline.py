@@ -112,7 +112,13 @@ def build(
             _keep_used_parts(pack_plan.jobs)
         # The seal step: signatures, then what was issued, from the files as they now are.
         folder = options.out_dir / pack_plan.pack.name
-        sealed = seal_pack(folder, pack_plan.pack.name, options.signing_key, options.passwords)
+        sealed = seal_pack(
+            folder,
+            pack_plan.pack.name,
+            options.signing_key,
+            options.passwords,
+            pack_plan.pack.options.permissions,
+        )
         report.failures.extend(sealed)
     return report
 
@@ -187,6 +193,9 @@ def _plan_pack(
         jobs = plan(
             pack, options, environ, theme, theme_hash, item.version, item.answers, libreoffice
         )
+        from briefpack.build.encryption import permission_notes
+
+        report.warnings.extend(permission_notes(pack, jobs, options.passwords is not None))
         return _with_passwords(jobs, options, report)
     except BriefpackError as error:
         report.failures.extend(error.problems)

@@ -26,6 +26,7 @@ from briefpack.errors import BriefpackError, Problem
 
 if TYPE_CHECKING:
     from briefpack.build.signing import SigningKey
+    from briefpack.model import Permissions
 
 #: The file, in each pack's output folder, that lists what was issued.
 DISTRIBUTION = "distribution.json"
@@ -36,12 +37,13 @@ def seal_pack(
     pack_name: str,
     key: SigningKey | None,
     passwords: Mapping[str, str] | None = None,
+    permissions: Permissions | None = None,
 ) -> list[Problem]:
     """Seal the folder's PDFs as ``key`` and ``passwords`` say, then write its distribution record.
 
-    Each reader's PDF is encrypted with their password (``passwords``), then
-    every PDF signed with ``key``.  Returns the problems of the PDFs that
-    could not be sealed; those keep the bytes they had.
+    Each reader's PDF is encrypted with their password (``passwords``) and
+    the pack's ``permissions``, then every PDF signed with ``key``.  Returns
+    the problems of the PDFs that could not be sealed; those keep their bytes.
     """
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -54,7 +56,7 @@ def seal_pack(
             reader = entry.get("recipient")
             password = passwords.get(reader) if passwords and reader else None
             try:
-                _seal_pdf(folder, entry, key, password)
+                _seal_pdf(folder, entry, key, password, permissions)
             except BriefpackError as error:
                 path = str(folder / entry["path"])
                 problems.extend(Problem(path, problem.message) for problem in error.problems)
@@ -74,22 +76,31 @@ def signature_reason(entry: dict[str, Any], key: SigningKey) -> str:
 
 
 def _seal_pdf(
-    folder: Path, entry: dict[str, Any], key: SigningKey | None, password: str | None
+    folder: Path,
+    entry: dict[str, Any],
+    key: SigningKey | None,
+    password: str | None,
+    permissions: Permissions | None = None,
 ) -> None:
     """Bring the entry's PDF to the seal asked for, from its rendered bytes; update ``entry``.
 
     The seal is keyed by the certificate's fingerprint, the rendered bytes and
-    the reason, and whether it is encrypted; a changed password is found by
-    trying it on the file, so that no password is ever hashed or stored.
+    the reason, and whether it is encrypted and with which permissions; a
+    changed password is found by trying it on the file, so that no password
+    is ever hashed or stored.
     """
     from briefpack.build.encryption import encrypt_pdf, kept_render, opens_with
+    from briefpack.model import Permissions
+
+    permissions = permissions or Permissions()
 
     target = folder / entry["path"]
     rendered = entry.get("rendered") or {"sha256": entry["sha256"], "size": entry["size"]}
     wanted = None
     if key is not None or password is not None:
         signer = None if key is None else [key.fingerprint, signature_reason(entry, key)]
-        wanted = hash_json([signer, rendered["sha256"], password is not None])
+        allowed = [permissions.copy, permissions.print] if password is not None else None
+        wanted = hash_json([signer, rendered["sha256"], password is not None, allowed])
     if (
         entry.get("seal") == wanted
         and file_hash(target) == entry["sha256"]
@@ -102,7 +113,7 @@ def _seal_pdf(
     if password is not None:
         if not (kept.is_file() and kept.read_bytes() == base):
             write_atomically(kept, base)
-        data = encrypt_pdf(base, password)
+        data = encrypt_pdf(base, password, permissions)
     else:
         kept.unlink(missing_ok=True)
     if key is not None:

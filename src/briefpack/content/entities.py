@@ -26,6 +26,7 @@ from briefpack.content.schema import (
     BREAK_KEYS,
     DAY_KEYS,
     OPTION_KEYS,
+    PERMISSION_KEYS,
     QUESTION_KEYS,
     RECIPIENT_KEYS,
     SESSION_KEYS,
@@ -34,7 +35,16 @@ from briefpack.content.schema import (
 from briefpack.content.slug import name_slug
 from briefpack.content.values import describe
 from briefpack.errors import Mark
-from briefpack.model import Attendee, Day, Options, Question, Recipient, Session, Speaker
+from briefpack.model import (
+    Attendee,
+    Day,
+    Options,
+    Permissions,
+    Question,
+    Recipient,
+    Session,
+    Speaker,
+)
 from briefpack.model.rich_text import Image
 
 
@@ -89,6 +99,21 @@ class PackEntries:
             reading_rate=record.value("reading_rate") or defaults.reading_rate,
             version=record.value("version"),
             latest_url=self.latest_url(record.value("latest_url"), record.mark("latest_url")),
+            permissions=self.permissions(record.mapping("permissions")),
+        )
+
+    def permissions(self, node: MappingNode | None) -> Permissions:
+        """``options.permissions``; copy and print in full where it says nothing."""
+        if node is None:
+            return Permissions()
+        record = self.checker.record(node, PERMISSION_KEYS, "permissions")
+        if record is None:
+            return Permissions()
+        copy = record.value("copy")
+        return Permissions(
+            copy=True if copy is None else copy,
+            print=record.value("print") or "full",
+            mark=node.mark,
         )
 
     def latest_url(self, url: str | None, mark: Mark | None) -> str | None:

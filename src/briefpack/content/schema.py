@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from briefpack.model import PAPER_SIZES, PURPOSES, TIME_FORMATS
+from briefpack.model import PAPER_SIZES, PRINT_PERMISSIONS, PURPOSES, TIME_FORMATS
 
 #: What a key's value is, and so how the validator reads it.
 Kind = Literal[
@@ -290,6 +290,31 @@ OPTION_KEYS: tuple[Key, ...] = (
         "Where the latest version of the pack is (an https:// address): a small QR code "
         "and the link on the cover, so that a reader of an old print finds the current one.",
     ),
+    Key(
+        "permissions",
+        "mapping",
+        False,
+        "What a reader may do with their encrypted PDF (build --passwords): copy and print.",
+    ),
+)
+
+#: ``options.permissions``: held by the readers' encrypted PDFs only.
+PERMISSION_KEYS: tuple[Key, ...] = (
+    Key(
+        "copy",
+        "flag",
+        False,
+        "false: a reader's encrypted PDF forbids copying its text (screen readers may still "
+        "read it); default true.",
+    ),
+    Key(
+        "print",
+        "choice",
+        False,
+        choices=PRINT_PERMISSIONS,
+        doc="What a reader's encrypted PDF may print: full (default), low (low resolution "
+        "only) or none.",
+    ),
 )
 
 #: Every table of keys, by the name of the thing it describes.
@@ -304,6 +329,7 @@ RECORDS: dict[str, tuple[Key, ...]] = {
     "attendee": ATTENDEE_KEYS,
     "recipient": RECIPIENT_KEYS,
     "options": OPTION_KEYS,
+    "permissions": PERMISSION_KEYS,
 }
 
 

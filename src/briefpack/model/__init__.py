@@ -2,6 +2,7 @@
 
 from briefpack.model.pack import (
     PAPER_SIZES,
+    PRINT_PERMISSIONS,
     PURPOSES,
     TIME_FORMATS,
     Attachment,
@@ -10,6 +11,7 @@ from briefpack.model.pack import (
     Day,
     Options,
     Pack,
+    Permissions,
     Purpose,
     Question,
     Recipient,
@@ -20,6 +22,7 @@ from briefpack.model.speaker import Speaker
 
 __all__ = [
     "PAPER_SIZES",
+    "PRINT_PERMISSIONS",
     "PURPOSES",
     "TIME_FORMATS",
     "Attachment",
@@ -28,6 +31,7 @@ __all__ = [
     "Day",
     "Options",
     "Pack",
+    "Permissions",
     "Purpose",
     "Question",
     "Recipient",

@@ -187,6 +187,30 @@ TimeFormat = Literal["12h", "24h"]
 TIME_FORMATS: tuple[TimeFormat, ...] = ("12h", "24h")
 
 
+#: What a reader's encrypted copy may print: everything, at low resolution only, nothing.
+PrintPermission = Literal["full", "low", "none"]
+PRINT_PERMISSIONS: tuple[PrintPermission, ...] = ("full", "low", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Permissions:
+    """What a reader may do with their encrypted PDF (``options.permissions``).
+
+    Only an encrypted file can hold a reader to these; a screen reader may
+    always read the text, as PDF/UA requires, whatever ``copy`` says.
+    """
+
+    copy: bool = True
+    print: PrintPermission = "full"
+    #: Where ``permissions:`` is written, for the build's notes about it.
+    mark: Mark | None = field(default=None, compare=False)
+
+    @property
+    def restricted(self) -> bool:
+        """Whether the reader may do less than copy and print in full."""
+        return not self.copy or self.print != "full"
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     """Pack-wide settings for the writers (the ``options:`` mapping)."""
@@ -218,6 +242,10 @@ class Options:
     #: Where the latest version is (``https://...``): a QR code and a link on the cover;
     #: ``None``: neither, and the cover is as it was.
     latest_url: str | None = None
+    #: What a reader may do with their encrypted PDF (``build --passwords``).  Not
+    #: compared: it changes no page, only the seal, so a new permission re-encrypts the
+    #: readers' copies without rendering them again (the render's hash leaves it out).
+    permissions: Permissions = field(default=Permissions(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
