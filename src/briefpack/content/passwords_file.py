@@ -27,6 +27,8 @@ def load_passwords(path: Path, environ: Mapping[str, str]) -> dict[str, str]:
     root = parse_yaml(read_text(path, label), label)
     checker = Checker(path.parent)
     passwords: dict[str, str] = {}
+    #: Whose each password is, and its line: a copy must open with its reader's only.
+    owners: dict[str, tuple[str, int]] = {}
     if not isinstance(root, MappingNode):
         checker.problem(root.mark, "a passwords file must map each recipient's name to a password")
         raise BriefpackError(checker.problems)
@@ -44,6 +46,15 @@ def load_passwords(path: Path, environ: Mapping[str, str]) -> dict[str, str]:
                 f"the password for '{name}' is shorter than {MIN_PASSWORD_LENGTH} characters",
             )
             continue
+        if password in owners:
+            other, line = owners[password]
+            checker.problem(
+                value.mark,
+                f"'{name}' has the same password as '{other}' (line {line}): each reader's "
+                "copy must open with their own password only",
+            )
+            continue
+        owners[password] = (name, value.mark.line)
         passwords[name] = password
     if checker.problems:
         raise BriefpackError(sorted(checker.problems, key=problem_order))
