@@ -211,8 +211,9 @@ build_options = _together(
         "--passwords",
         metavar="FILE",
         type=click.Path(path_type=Path, dir_okay=False),
-        help="Encrypt each reader's PDF (AES-256) with their password in FILE, a YAML map of "
-        "recipient names to passwords or to {password_env: VARIABLE}; keep it outside the pack.",
+        help="Encrypt each reader's PDF and Word copy (AES-256) with their password in FILE, a "
+        "YAML map of recipient names to passwords or to {password_env: VARIABLE}; keep it "
+        "outside the pack.",
     ),
     click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
     click.option(

@@ -68,23 +68,15 @@ def opens_with(path: Path, password: str) -> bool:
 
 
 def missing_passwords(jobs: list[Job], passwords: Mapping[str, str], source: str) -> list[Problem]:
-    """A problem at each recipient with a PDF to build and no password in the passwords file."""
+    """A problem at each recipient with a PDF or Word copy and no password in the passwords file."""
     problems: dict[str, Problem] = {}
     for job in jobs:
         reader = job.settings.recipient
-        if job.output_format == "pdf" and reader is not None and reader not in passwords:
+        encrypted = job.output_format in ("pdf", "docx")
+        if encrypted and reader is not None and reader not in passwords:
             mark = next((r.mark for r in job.pack.recipients if r.name == reader), None)
             problems[reader] = Problem(mark, f"'{reader}' has no password in {source}")
     return list(problems.values())
-
-
-def word_copies_note(jobs: list[Job]) -> Problem | None:
-    """The build's one line saying the readers' Word copies are not encrypted, if it has any."""
-    if any(job.output_format == "docx" and job.settings.recipient for job in jobs):
-        return Problem(
-            None, "warning: the readers' Word copies are not encrypted; only their PDFs are"
-        )
-    return None
 
 
 def permission_notes(pack: Pack, jobs: list[Job], encrypted: bool) -> list[Problem]:
@@ -115,6 +107,7 @@ def prune_kept_renders(folder: Path, encrypted: set[str]) -> None:
     """Remove the kept renders of the pack in ``folder`` whose output is no longer encrypted."""
     root = folder.parent / RENDERED / folder.name
     if root.is_dir():
-        for path in sorted(root.rglob("*.pdf")):
-            if path.relative_to(root).as_posix() not in encrypted and not path.is_symlink():
+        for path in sorted(root.rglob("*.*")):  # the PDFs and the Word copies
+            relative = path.relative_to(root).as_posix()
+            if relative not in encrypted and path.is_file() and not path.is_symlink():
                 path.unlink(missing_ok=True)

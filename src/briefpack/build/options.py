@@ -67,7 +67,7 @@ class BuildOptions:
     #: ``--sign``: the key every PDF is signed with, read (and its password asked) once.
     #: Out of equality and repr: a key is never compared, hashed or shown.
     signing_key: SigningKey | None = field(default=None, compare=False, repr=False)
-    #: ``--passwords``: each reader's password for their encrypted PDF, by their name,
+    #: ``--passwords``: each reader's password for their encrypted copies, by name,
     #: and the file they came from (for messages).  Never compared, hashed or shown.
     passwords: Mapping[str, str] | None = field(default=None, compare=False, repr=False)
     passwords_file: Path | None = None

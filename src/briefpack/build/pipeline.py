@@ -15,8 +15,9 @@ work is in a module of its own:
 5. **write** each output to a temporary file in its folder and move it into
    place when complete (:mod:`~briefpack.build.writing`), then the pack's
    ``manifest.json``;
-6. **seal**: sign the PDFs (``--sign``) and record what was issued in
-   ``distribution.json`` (:mod:`~briefpack.build.seal`).
+6. **seal**: encrypt the readers' copies (``--passwords``), sign the PDFs
+   (``--sign``) and record what was issued in ``distribution.json``
+   (:mod:`~briefpack.build.seal`).
 
 Nothing on the path that finds every output up to date imports a renderer.
 The names the command line, ``watch`` and the tests use are all here.
@@ -196,24 +197,21 @@ def _plan_pack(
         from briefpack.build.encryption import permission_notes
 
         report.warnings.extend(permission_notes(pack, jobs, options.passwords is not None))
-        return _with_passwords(jobs, options, report)
+        return _with_passwords(jobs, options)
     except BriefpackError as error:
         report.failures.extend(error.problems)
         return None
 
 
-def _with_passwords(jobs: list[Job], options: BuildOptions, report: BuildReport) -> list[Job]:
-    """``jobs``, once every reader with a PDF has a password (``--passwords``); raise if not."""
+def _with_passwords(jobs: list[Job], options: BuildOptions) -> list[Job]:
+    """``jobs``, once every reader with a copy to encrypt has a password (``--passwords``)."""
     if options.passwords is None:
         return jobs
-    from briefpack.build.encryption import missing_passwords, word_copies_note
+    from briefpack.build.encryption import missing_passwords
 
     missing = missing_passwords(jobs, options.passwords, str(options.passwords_file))
     if missing:
         raise BriefpackError(missing)
-    note = word_copies_note(jobs)
-    if note is not None and note not in report.warnings:  # said once for all the packs
-        report.warnings.append(note)
     return jobs
 
 

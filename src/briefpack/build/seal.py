@@ -1,4 +1,4 @@
-"""The seal step: encrypt and sign the PDFs that were written, and record what was issued.
+"""The seal step: encrypt and sign the outputs that were written, and record what was issued.
 
 A step of its own, after the render and the manifest, so that the render
 stays as it was (and cached): a signature is an incremental update appended
@@ -6,7 +6,8 @@ to the rendered bytes, so the manifest keeps the rendered file's hash and
 size (``rendered``) beside the signed file's, and a new key, or a build
 without ``--sign``, re-seals from those bytes without rendering again.  A
 seal is keyed by the key's certificate fingerprint, the rendered bytes' hash
-and the signature's reason, never by the key or its password.
+and the signature's reason, never by the key or its password.  The readers'
+Word copies are encrypted the same way, and never signed.
 
 ``distribution.json`` then records what was issued, from the files as they
 are: deterministic (sorted, no clock), written atomically, and only when it
@@ -42,8 +43,9 @@ def seal_pack(
     """Seal the folder's PDFs as ``key`` and ``passwords`` say, then write its distribution record.
 
     Each reader's PDF is encrypted with their password (``passwords``) and
-    the pack's ``permissions``, then every PDF signed with ``key``.  Returns
-    the problems of the PDFs that could not be sealed; those keep their bytes.
+    the pack's ``permissions``, then every PDF signed with ``key``; each
+    reader's Word copy is encrypted with the same password.  Returns the
+    problems of the files that could not be sealed; those keep their bytes.
     """
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
@@ -52,11 +54,14 @@ def seal_pack(
         return []
     problems: list[Problem] = []
     for entry in outputs:
-        if entry.get("format") == "pdf" and (folder / entry["path"]).is_file():
+        if entry.get("format") in ("pdf", "docx") and (folder / entry["path"]).is_file():
             reader = entry.get("recipient")
             password = passwords.get(reader) if passwords and reader else None
             try:
-                _seal_pdf(folder, entry, key, password, permissions)
+                if entry["format"] == "docx":
+                    _seal_docx(folder, entry, password)
+                else:
+                    _seal_pdf(folder, entry, key, password, permissions)
             except BriefpackError as error:
                 path = str(folder / entry["path"])
                 problems.extend(Problem(path, problem.message) for problem in error.problems)
@@ -125,6 +130,44 @@ def _seal_pdf(
     if wanted is not None:
         entry.update(rendered=rendered, seal=wanted)
         entry.update(signed=key is not None, encrypted=password is not None)
+    if data != target.read_bytes():
+        write_atomically(target, data)
+    entry.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+
+
+def _seal_docx(folder: Path, entry: dict[str, Any], password: str | None) -> None:
+    """Bring a Word copy to the seal asked for, from its rendered bytes; update ``entry``.
+
+    Only encrypted, for its reader's password (:mod:`briefpack.build.word_encryption`):
+    a Word copy is never signed.  As for a PDF, the seal is keyed by the
+    rendered bytes alone, and a changed password is found by trying it on
+    the file; the rendered bytes are kept, so a new password re-encrypts
+    them without rendering again.
+    """
+    from briefpack.build.encryption import kept_render
+    from briefpack.build.word_encryption import docx_opens_with, encrypt_docx
+
+    target = folder / entry["path"]
+    rendered = entry.get("rendered") or {"sha256": entry["sha256"], "size": entry["size"]}
+    wanted = None if password is None else hash_json(["docx", rendered["sha256"]])
+    if (
+        entry.get("seal") == wanted
+        and file_hash(target) == entry["sha256"]
+        and (password is None or docx_opens_with(target, password))
+    ):
+        return
+    kept = kept_render(folder, entry["path"])
+    data = _rendered_bytes(target, rendered, kept)
+    if password is None:
+        kept.unlink(missing_ok=True)
+    else:
+        if not (kept.is_file() and kept.read_bytes() == data):
+            write_atomically(kept, data)
+        data = encrypt_docx(data, password)
+    for name in ("rendered", "seal", "signed", "encrypted"):
+        entry.pop(name, None)
+    if password is not None:
+        entry.update(rendered=rendered, seal=wanted, signed=False, encrypted=True)
     if data != target.read_bytes():
         write_atomically(target, data)
     entry.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))

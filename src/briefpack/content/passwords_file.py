@@ -1,4 +1,4 @@
-"""Reading ``build --passwords FILE``: each reader's password for their encrypted PDF.
+"""Reading ``build --passwords FILE``: each reader's password for their encrypted copies.
 
 A YAML mapping from a recipient's name (as in the pack's ``recipients:``) to
 their password, or to ``{password_env: NAME}``, the environment variable that

@@ -1,0 +1,54 @@
+"""Each reader's Word copy encrypted with their own password (``build --passwords FILE``).
+
+Office's own password protection, ECMA-376 Agile encryption (MS-OFFCRYPTO:
+AES-256, SHA-512, 100,000 spins, as Word 2013 and later write it), through
+msoffcrypto-tool: Word and LibreOffice ask for the password and open the
+copy, and nothing else can read it.  The encrypted file is an OLE compound
+file holding the zipped copy as it was rendered, byte for byte, so the copy
+the reader sees is the one the build checked.  Its salts and key are random,
+so the bytes differ at each encryption: the seal step (:mod:`briefpack.build.seal`)
+encrypts only when the rendered copy or the password changed, and finds a
+changed password by trying it on the file, never by storing it.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from briefpack.errors import BriefpackError
+
+
+def encrypt_docx(data: bytes, password: str) -> bytes:
+    """The Word copy ``data`` encrypted for ``password`` with ECMA-376 Agile encryption."""
+    from msoffcrypto import exceptions
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    output = io.BytesIO()
+    try:
+        OOXMLFile(io.BytesIO(data)).encrypt(password, output)
+    except (exceptions.FileFormatError, exceptions.EncryptionError) as error:
+        # Never the password: only what is wrong with the file.
+        raise BriefpackError(f"cannot be encrypted: {error}") from None
+    return output.getvalue()
+
+
+def docx_opens_with(path: Path, password: str) -> bool:
+    """Whether the Word copy at ``path`` is encrypted and ``password`` is its password.
+
+    Checks the password's verifier only (the key's 100,000 spins, a tenth of
+    a second), not the whole copy: the seal step asks only of a file whose
+    hash is the one it wrote.
+    """
+    from msoffcrypto import exceptions
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    try:
+        with path.open("rb") as file:
+            office = OOXMLFile(file)
+            if not office.is_encrypted():
+                return False
+            office.load_key(password=password, verify_password=True)
+    except (OSError, ValueError, exceptions.DecryptionError, exceptions.FileFormatError):
+        return False
+    return True
