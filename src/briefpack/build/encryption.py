@@ -72,11 +72,32 @@ def missing_passwords(jobs: list[Job], passwords: Mapping[str, str], source: str
     problems: dict[str, Problem] = {}
     for job in jobs:
         reader = job.settings.recipient
-        encrypted = job.output_format in ("pdf", "docx")
+        encrypted = job.output_format in ENCRYPTED_FORMATS
         if encrypted and reader is not None and reader not in passwords:
             mark = next((r.mark for r in job.pack.recipients if r.name == reader), None)
             problems[reader] = Problem(mark, f"'{reader}' has no password in {source}")
     return list(problems.values())
+
+
+#: The formats a reader's copy is encrypted in (their calendar is not).
+ENCRYPTED_FORMATS = ("pdf", "docx")
+
+
+def password_notes(pack: Pack, jobs: list[Job], source: str) -> list[Problem]:
+    """A warning at the passwords file if it encrypts nothing of ``pack``.
+
+    A pack with readers but no reader's copy built (``--per-recipient`` was
+    forgotten) would otherwise go out with no copy encrypted and not a word said.
+    """
+    if pack.recipients and not any(job.settings.recipient for job in jobs):
+        return [
+            Problem(
+                source,
+                f"warning: no reader's copy of {pack.name} is built, so none is encrypted; "
+                "build the readers' packs with --per-recipient",
+            )
+        ]
+    return []
 
 
 def permission_notes(pack: Pack, jobs: list[Job], encrypted: bool) -> list[Problem]:

@@ -197,21 +197,26 @@ def _plan_pack(
         from briefpack.build.encryption import permission_notes
 
         report.warnings.extend(permission_notes(pack, jobs, options.passwords is not None))
-        return _with_passwords(jobs, options)
+        return _with_passwords(pack, jobs, options, report)
     except BriefpackError as error:
         report.failures.extend(error.problems)
         return None
 
 
-def _with_passwords(jobs: list[Job], options: BuildOptions) -> list[Job]:
+def _with_passwords(
+    pack: Pack, jobs: list[Job], options: BuildOptions, report: BuildReport
+) -> list[Job]:
     """``jobs``, once every reader with a copy to encrypt has a password (``--passwords``)."""
     if options.passwords is None:
         return jobs
-    from briefpack.build.encryption import missing_passwords
+    from briefpack.build.encryption import missing_passwords, password_notes
 
-    missing = missing_passwords(jobs, options.passwords, str(options.passwords_file))
+    source = str(options.passwords_file)
+    missing = missing_passwords(jobs, options.passwords, source)
     if missing:
         raise BriefpackError(missing)
+    notes = password_notes(pack, jobs, source)
+    report.warnings.extend(note for note in notes if note not in report.warnings)
     return jobs
 
 

@@ -58,10 +58,7 @@ def seal_pack(
             reader = entry.get("recipient")
             password = passwords.get(reader) if passwords and reader else None
             try:
-                if entry["format"] == "docx":
-                    _seal_docx(folder, entry, password)
-                else:
-                    _seal_pdf(folder, entry, key, password, permissions)
+                _seal_file(folder, entry, key, password, permissions)
             except BriefpackError as error:
                 path = str(folder / entry["path"])
                 problems.extend(Problem(path, problem.message) for problem in error.problems)
@@ -80,45 +77,41 @@ def signature_reason(entry: dict[str, Any], key: SigningKey) -> str:
     return f"{issued} by {key.name}"
 
 
-def _seal_pdf(
+def _seal_file(
     folder: Path,
     entry: dict[str, Any],
     key: SigningKey | None,
     password: str | None,
     permissions: Permissions | None = None,
 ) -> None:
-    """Bring the entry's PDF to the seal asked for, from its rendered bytes; update ``entry``.
+    """Bring the entry's file to the seal asked for, from its rendered bytes; update ``entry``.
 
-    The seal is keyed by the certificate's fingerprint, the rendered bytes and
-    the reason, and whether it is encrypted and with which permissions; a
-    changed password is found by trying it on the file, so that no password
-    is ever hashed or stored.
+    A reader's copy is encrypted for their ``password`` (a PDF with the
+    pack's ``permissions``), then a PDF is signed with ``key``; a Word copy is
+    never signed.  The seal is keyed by the certificate's fingerprint and the
+    reason, the rendered bytes, and whether it is encrypted and with which
+    permissions; a changed password is found by trying it on the file, so
+    that no password is ever hashed or stored.
     """
-    from briefpack.build.encryption import encrypt_pdf, kept_render, opens_with
-    from briefpack.model import Permissions
-
-    permissions = permissions or Permissions()
+    from briefpack.build.encryption import kept_render
 
     target = folder / entry["path"]
+    is_pdf = entry["format"] == "pdf"
+    key = key if is_pdf else None
     rendered = entry.get("rendered") or {"sha256": entry["sha256"], "size": entry["size"]}
-    wanted = None
-    if key is not None or password is not None:
-        signer = None if key is None else [key.fingerprint, signature_reason(entry, key)]
-        allowed = [permissions.copy, permissions.print] if password is not None else None
-        wanted = hash_json([signer, rendered["sha256"], password is not None, allowed])
+    wanted = _seal_key(entry, rendered["sha256"], key, password, permissions)
     if (
         entry.get("seal") == wanted
         and file_hash(target) == entry["sha256"]
-        and (password is None or opens_with(target, password))
+        and (password is None or _opens(target, password, is_pdf))
     ):
         return
     kept = kept_render(folder, entry["path"])
-    base = _rendered_bytes(target, rendered, kept)
-    data = base
+    data = _rendered_bytes(target, rendered, kept)
     if password is not None:
-        if not (kept.is_file() and kept.read_bytes() == base):
-            write_atomically(kept, base)
-        data = encrypt_pdf(base, password, permissions)
+        if not (kept.is_file() and kept.read_bytes() == data):
+            write_atomically(kept, data)
+        data = _encrypted(data, password, is_pdf, permissions)
     else:
         kept.unlink(missing_ok=True)
     if key is not None:
@@ -135,42 +128,45 @@ def _seal_pdf(
     entry.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
 
 
-def _seal_docx(folder: Path, entry: dict[str, Any], password: str | None) -> None:
-    """Bring a Word copy to the seal asked for, from its rendered bytes; update ``entry``.
-
-    Only encrypted, for its reader's password (:mod:`briefpack.build.word_encryption`):
-    a Word copy is never signed.  As for a PDF, the seal is keyed by the
-    rendered bytes alone, and a changed password is found by trying it on
-    the file; the rendered bytes are kept, so a new password re-encrypts
-    them without rendering again.
-    """
-    from briefpack.build.encryption import kept_render
-    from briefpack.build.word_encryption import docx_opens_with, encrypt_docx
-
-    target = folder / entry["path"]
-    rendered = entry.get("rendered") or {"sha256": entry["sha256"], "size": entry["size"]}
-    wanted = None if password is None else hash_json(["docx", rendered["sha256"]])
-    if (
-        entry.get("seal") == wanted
-        and file_hash(target) == entry["sha256"]
-        and (password is None or docx_opens_with(target, password))
-    ):
-        return
-    kept = kept_render(folder, entry["path"])
-    data = _rendered_bytes(target, rendered, kept)
-    if password is None:
-        kept.unlink(missing_ok=True)
-    else:
-        if not (kept.is_file() and kept.read_bytes() == data):
-            write_atomically(kept, data)
-        data = encrypt_docx(data, password)
-    for name in ("rendered", "seal", "signed", "encrypted"):
-        entry.pop(name, None)
+def _seal_key(
+    entry: dict[str, Any],
+    rendered: str,
+    key: SigningKey | None,
+    password: str | None,
+    permissions: Permissions | None,
+) -> str | None:
+    """What the seal of an entry is made from, hashed; ``None`` for a file left as rendered."""
+    if key is None and password is None:
+        return None
+    signer = None if key is None else [key.fingerprint, signature_reason(entry, key)]
+    if entry["format"] != "pdf":
+        return hash_json([entry["format"], rendered])
+    allowed = None
     if password is not None:
-        entry.update(rendered=rendered, seal=wanted, signed=False, encrypted=True)
-    if data != target.read_bytes():
-        write_atomically(target, data)
-    entry.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+        allowed = [True, "full"] if permissions is None else [permissions.copy, permissions.print]
+    return hash_json([signer, rendered, password is not None, allowed])
+
+
+def _opens(target: Path, password: str, is_pdf: bool) -> bool:
+    """Whether the encrypted PDF or Word copy at ``target`` opens with ``password``."""
+    if is_pdf:
+        from briefpack.build.encryption import opens_with
+
+        return opens_with(target, password)
+    from briefpack.build.word_encryption import docx_opens_with
+
+    return docx_opens_with(target, password)
+
+
+def _encrypted(data: bytes, password: str, is_pdf: bool, permissions: Permissions | None) -> bytes:
+    """The rendered PDF or Word copy ``data`` encrypted for ``password``."""
+    if is_pdf:
+        from briefpack.build.encryption import encrypt_pdf
+
+        return encrypt_pdf(data, password, permissions)
+    from briefpack.build.word_encryption import encrypt_docx
+
+    return encrypt_docx(data, password)
 
 
 def _rendered_bytes(target: Path, rendered: dict[str, Any], kept: Path) -> bytes:
