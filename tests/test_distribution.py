@@ -91,7 +91,7 @@ def test_verify_refuses_a_copy_with_one_byte_changed(issued: Path, tmp_path: Pat
     assert out.splitlines() == [
         f"{issued / 'offsite.pdf'}: ok",
         f"{target}: changed since it was issued",
-        f"{copy}: not in the distribution record",
+        f"{copy}: not in the distribution record, and no file in it has its SHA-256",
     ]
 
 
@@ -101,6 +101,31 @@ def test_verify_says_when_there_is_no_record_above_a_file(tmp_path: Path) -> Non
     code, out, _ = run("verify", str(stray), str(tmp_path / "missing.pdf"))
     assert code == 1
     assert out.splitlines() == [
-        f"{stray}: no distribution.json found above it",
+        f"{stray}: no distribution.json found above it; name one with --record",
         f"{tmp_path / 'missing.pdf'}: no such file",
+    ]
+
+
+def test_a_copy_from_elsewhere_is_found_by_its_hash_in_a_named_record_and_names_its_reader(
+    issued: Path, tmp_path: Path
+) -> None:
+    downloaded = tmp_path / "Downloads" / "board pack.pdf"
+    downloaded.parent.mkdir()
+    downloaded.write_bytes((issued / "recipients" / "omar-haddad.pdf").read_bytes())
+    renamed = issued / "sessions" / "renamed.docx"
+    renamed.write_bytes((issued / "recipients" / "jane-doe.docx").read_bytes())
+    stranger = tmp_path / "other.pdf"
+    stranger.write_bytes(b"%PDF-1.7\n% not issued\n")
+    try:
+        code, out, _ = run(
+            "verify", str(downloaded), str(renamed), str(stranger),
+            "--record", str(issued / "distribution.json"),
+        )  # fmt: skip
+    finally:
+        renamed.unlink()
+    assert code == 1
+    assert out.splitlines() == [
+        f"{downloaded}: ok; issued as recipients/omar-haddad.pdf (Omar Haddad, copy 2 of 2)",
+        f"{renamed}: ok; issued as recipients/jane-doe.docx (Jane Doe, copy 1 of 2)",
+        f"{stranger}: not in the distribution record, and no file in it has its SHA-256",
     ]

@@ -184,3 +184,47 @@ def test_a_passwords_file_is_checked_at_its_lines(tmp_path: Path) -> None:
         f"{path}:3:17: the password of 'Omar Haddad' is in $NOT_SET_ANYWHERE, which is not set",
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_verify_checks_an_encrypted_copys_signature_with_its_readers_password(
+    sealed: Path,
+) -> None:
+    folder = sealed / "out" / "offsite" / "recipients"
+    jane, omar = folder / "jane-doe.pdf", folder / "omar-haddad.pdf"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OMAR_PDF_PASSWORD", OMAR)
+        passwords = ("--passwords", str(sealed / "passwords.yaml"))
+        code, out, _ = run("verify", str(jane), str(omar), *passwords)
+        assert code == 0, out
+        assert out.splitlines() == [
+            f"{path}: ok, encrypted, signature valid: Version 2 issued by Board Secretary"
+            for path in (jane, omar)
+        ]
+        patch.setenv("OMAR_PDF_PASSWORD", "not-omars-password")
+        code, out, _ = run("verify", str(omar), *passwords)
+    assert code == 1
+    assert out.strip() == f"{omar}: encrypted, and the password does not open it"
+    assert "not-omars-password" not in out
+
+
+def test_passwords_that_encrypt_nothing_are_named_once(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "offsite.yaml").write_text(READERS + MINIMAL_PACK, encoding="utf-8")
+    (tmp_path / "passwords.yaml").write_text(PASSWORDS, encoding="utf-8")
+    source = tmp_path / "passwords.yaml"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OMAR_PDF_PASSWORD", OMAR)
+        code, _, err = run(
+            "build", str(tmp_path / "offsite.yaml"), "-o", str(tmp_path / "out"),
+            "-f", "pdf", "--passwords", str(source),
+        )  # fmt: skip
+    assert code == 0, err
+    nothing = (
+        f"{source}: warning: no reader's copy of offsite is built, so none is encrypted; "
+        "build the readers' packs with --per-recipient"
+    )
+    assert err.count(nothing) == 1
+    code, _, err = build(tmp_path, "-f", "pdf")
+    assert code == 0, err
+    assert str(source) not in err

@@ -19,7 +19,12 @@ import click
 
 from briefpack import __version__
 from briefpack.build.request import DEFAULT_CONTENT
-from briefpack.cli_options import BUILD_HELP, build_options, read_limit_options
+from briefpack.cli_options import (
+    BUILD_HELP,
+    build_options,
+    read_limit_options,
+    verify_options,
+)
 from briefpack.errors import BriefpackError
 
 #: Exit status for a bug in briefpack, as opposed to a problem with the input.
@@ -325,11 +330,12 @@ def doctor() -> int:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def verify(files: tuple[Path, ...]) -> int:
+@verify_options
+def verify(files: tuple[Path, ...], record: Path | None, passwords: Path | None) -> int:
     """Check each issued FILE against its pack's distribution.json, and its signature."""
-    from briefpack.build.verify import run_verify
+    from briefpack.build.verify import run_verify_command
 
-    return run_verify(files)
+    return run_verify_command(files, record, passwords)
 
 
 def main() -> None:

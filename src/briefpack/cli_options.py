@@ -289,3 +289,22 @@ build_options = _together(
         "-v", "--verbose", is_flag=True, help="Also list the outputs that were up to date."
     ),
 )
+
+
+#: ``verify``'s options: the record to check against, and the readers' passwords.
+verify_options = _together(
+    click.option(
+        "--record",
+        metavar="FILE",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="Check against this distribution.json, finding each FILE by its hash: for copies "
+        "that came back from elsewhere. Default: the one above each FILE.",
+    ),
+    click.option(
+        "--passwords",
+        metavar="FILE",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="The passwords file of build --passwords: an encrypted copy's signature is "
+        "checked with its reader's password.",
+    ),
+)

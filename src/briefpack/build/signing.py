@@ -285,6 +285,13 @@ def _add_to_parent_tree(writer: Any, parent_tree: Any, key: int, element_ref: An
     writer.update_container(parent_tree)
 
 
+def _opens(reader: Any, password: str) -> bool:
+    """Whether ``password`` opens the encrypted PDF ``reader`` reads (as its user or owner)."""
+    from pyhanko.pdf_utils.crypt import AuthStatus
+
+    return bool(reader.decrypt(password).status != AuthStatus.FAILED)
+
+
 def _generic() -> Any:
     """pyHanko's PDF objects (untyped: taken as ``Any``)."""
     from pyhanko.pdf_utils import generic
@@ -292,8 +299,10 @@ def _generic() -> Any:
     return generic
 
 
-def signature_state(data: bytes) -> tuple[bool, str]:
+def signature_state(data: bytes, password: str | None = None) -> tuple[bool, str]:
     """Whether the PDF's signature holds, and what was found: signer, reason, later changes.
+
+    An encrypted PDF is opened with ``password`` first.
 
     The signer's own certificate is taken as trusted: what ``verify`` checks
     is that the bytes are those signed, the file's hash against the record
@@ -308,7 +317,10 @@ def signature_state(data: bytes) -> tuple[bool, str]:
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
     logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
     try:
-        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.encrypted and (password is None or not _opens(reader, password)):
+            return False, "encrypted, and the password does not open it"
+        signatures = reader.embedded_signatures
         if not signatures:
             return False, "not signed"
         signature = signatures[-1]
@@ -317,6 +329,7 @@ def signature_state(data: bytes) -> tuple[bool, str]:
     except (PdfReadError, ValueError, KeyError, TypeError):
         return False, "signature unreadable"
     reason = signature.sig_object.get("/Reason", "")
+    reason = str(getattr(reason, "decrypted", reason))  # an encrypted file's strings are proxies
     if not status.intact or not status.valid:
         return False, "signature broken"
     if status.coverage is None or status.coverage.name != "ENTIRE_FILE":

@@ -2,15 +2,18 @@
 
 A file is looked up in the ``distribution.json`` of its pack's output
 folder, found by walking up from the file, and its SHA-256 compared with
-the one recorded when it was issued.  A signed PDF's signature is checked
-as well (:mod:`briefpack.build.signing`).  One line per file; the exit
-status is 1 when any file fails.
+the one recorded when it was issued.  A copy that came back from elsewhere
+(a download, a leak) is checked against a record named with ``--record``
+and found by its hash, which names whose copy it is.  A signed PDF's
+signature is checked as well (:mod:`briefpack.build.signing`), an encrypted
+one's with its reader's password when ``--passwords`` gives it.  One line
+per file; the exit status is 1 when any file fails.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,38 +33,71 @@ def find_record(path: Path) -> Path | None:
     return None
 
 
-def verdict(path: Path) -> tuple[bool, str]:
-    """Whether ``path`` is as issued, and what was found, in a few words."""
+def verdict(
+    path: Path, record: Path | None = None, passwords: Mapping[str, str] | None = None
+) -> tuple[bool, str]:
+    """Whether ``path`` is as issued, and what was found, in a few words.
+
+    ``record`` is the ``distribution.json`` to check against, else the one
+    above the file; ``passwords`` open encrypted copies to check their signatures.
+    """
     if not path.is_file():
         return False, "no such file"
-    record_path = find_record(path)
+    record_path = record or find_record(path)
     if record_path is None:
-        return False, f"no {DISTRIBUTION} found above it"
+        return False, f"no {DISTRIBUTION} found above it; name one with --record"
     try:
-        record = read_distribution(record_path)
+        files = read_distribution(record_path)
     except (OSError, ValueError, KeyError, TypeError):
         return False, f"{record_path} cannot be read"
-    relative = path.resolve().relative_to(record_path.parent).as_posix()
-    entry = record.get(relative)
-    if entry is None:
-        return False, "not in the distribution record"
     data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+    digest = hashlib.sha256(data).hexdigest()
+    relative = _relative(path, record_path)
+    entry = files.get(relative) if relative else None
+    if entry is None or entry.get("sha256") != digest:
+        issued = next((item for item in files.values() if item.get("sha256") == digest), None)
+        if issued is not None:
+            good, line = _issued(data, issued, passwords)
+            return good, f"{line}; issued as {issued['path']}{_whose(issued)}"
+    if entry is None:
+        return False, "not in the distribution record, and no file in it has its SHA-256"
+    if digest != entry.get("sha256"):
         return False, "changed since it was issued" + _signature_note(data, entry)
-    return _issued(data, entry)
+    return _issued(data, entry, passwords)
 
 
-def _issued(data: bytes, entry: dict[str, Any]) -> tuple[bool, str]:
+def _relative(path: Path, record_path: Path) -> str | None:
+    """``path`` relative to the record's folder, as the record names files; None if outside."""
+    try:
+        return path.resolve().relative_to(record_path.resolve().parent).as_posix()
+    except ValueError:
+        return None
+
+
+def _whose(entry: dict[str, Any]) -> str:
+    """Whose copy a record's entry is, if a reader's: `` (Jane Doe, copy 1 of 3)``."""
+    copy = entry.get("copy")
+    if not entry.get("recipient"):
+        return ""
+    number = f", copy {copy['number']} of {copy['of']}" if copy else ""
+    return f" ({entry['recipient']}{number})"
+
+
+def _issued(
+    data: bytes, entry: dict[str, Any], passwords: Mapping[str, str] | None
+) -> tuple[bool, str]:
     """The line for a file whose hash is the one recorded: its signature's state too."""
-    if entry.get("encrypted"):
+    password = (passwords or {}).get(entry.get("recipient") or "")
+    if entry.get("encrypted") and (password is None or entry.get("format") != "pdf"):
         # Its signature can only be read with the reader's password, which verify has not.
         return True, "ok, encrypted" + (" and signed" if entry.get("signed") else "")
     if not entry.get("signed"):
-        return True, "ok"
+        return True, "ok, encrypted" if entry.get("encrypted") else "ok"
     from briefpack.build.signing import signature_state
 
-    good, state = signature_state(data)
-    return good, f"ok, {state}" if good else state
+    good, state = signature_state(data, password)
+    prefix = "ok, encrypted, " if entry.get("encrypted") else "ok, "
+    return good, f"{prefix}{state}" if good else state
 
 
 def _signature_note(data: bytes, entry: dict[str, Any]) -> str:
@@ -73,12 +109,24 @@ def _signature_note(data: bytes, entry: dict[str, Any]) -> str:
     return f" ({signature_state(data)[1]})"
 
 
-def run_verify(paths: Sequence[Path]) -> int:
+def run_verify(
+    paths: Sequence[Path], record: Path | None = None, passwords: Mapping[str, str] | None = None
+) -> int:
     """Print one line per file, ``PATH: what was found``; 1 if any is not as issued."""
     status = 0
     for path in paths:
-        good, line = verdict(path)
+        good, line = verdict(path, record, passwords)
         click.echo(f"{path}: {line}")
         if not good:
             status = EXIT_FAILED
     return status
+
+
+def run_verify_command(paths: Sequence[Path], record: Path | None, passwords: Path | None) -> int:
+    """``briefpack verify``: the passwords file read and checked first, then :func:`run_verify`."""
+    readers = None
+    if passwords is not None:
+        from briefpack.build.request import reader_passwords
+
+        readers = reader_passwords(passwords)
+    return run_verify(paths, record, readers)
