@@ -22,6 +22,7 @@ from briefpack.build.request import DEFAULT_CONTENT
 from briefpack.cli_options import (
     BUILD_HELP,
     build_options,
+    harvest_options,
     read_limit_options,
     verify_options,
 )
@@ -169,15 +170,10 @@ def new(name: str, folder: Path) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--into",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The answers file, content/NAME.answers.yaml beside its pack. Default: the answers "
-    "file of the pack NAME the copies say they belong to, found as NAME.yaml in ./content, "
-    "else in each copy's folder or any folder above it, or their content/.",
-)
-@click.option("--force", is_flag=True, help="Where a stored answer differs, take the new text.")
-def harvest(files: tuple[Path, ...], into: Path | None, force: bool) -> None:
+@harvest_options
+def harvest(
+    files: tuple[Path, ...], into: Path | None, force: bool, passwords: Path | None
+) -> None:
     """Read the answers typed into filled Word and PDF copies into the pack's answers file.
 
     FILES are copies built with --answer-fields and filled in after the meeting: the full
@@ -188,16 +184,17 @@ def harvest(files: tuple[Path, ...], into: Path | None, force: bool) -> None:
     filled where the build wrote it finds its pack from anywhere; the first found that holds
     the copy's first day is taken. A stored answer that differs from a harvested one is a
     conflict: all are reported and nothing is written, unless --force. The next build also
-    writes NAME.debrief.pdf and .docx.
+    writes NAME.debrief.pdf and .docx. Encrypted copies need --passwords FILE.
 
     \b
     Examples:
       briefpack harvest build/aws-devex-2025/aws-devex-2025.docx
       briefpack harvest filled/*.pdf --into content/aws-devex-2025.answers.yaml
+      briefpack harvest filled/*.docx filled/*.pdf --passwords ~/board/passwords.yaml
     """
     from briefpack.authoring.harvest import run_harvest
 
-    run_harvest(files, into, force, DEFAULT_CONTENT)
+    run_harvest(files, into, force, DEFAULT_CONTENT, passwords)
 
 
 @cli.command()

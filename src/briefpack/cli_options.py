@@ -67,6 +67,34 @@ def _together(*options: Callable[[F], F]) -> Callable[[F], F]:
     return lambda command: functools.reduce(lambda done, add: add(done), reversed(options), command)
 
 
+def passwords_option(help_text: str) -> Callable[[F], F]:
+    """``--passwords FILE``, the readers' passwords file: ``build`` encrypts with it, ``harvest``
+    opens the encrypted copies with it; both read it the same way."""
+    return click.option(
+        "--passwords",
+        metavar="FILE",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help=help_text,
+    )
+
+
+#: ``harvest``'s options: where the answers go, whether to overwrite, the readers' passwords.
+harvest_options = _together(
+    click.option(
+        "--into",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The answers file, content/NAME.answers.yaml beside its pack. Default: the answers "
+        "file of the pack NAME the copies say they belong to, found as NAME.yaml in ./content, "
+        "else in each copy's folder or any folder above it, or their content/.",
+    ),
+    click.option("--force", is_flag=True, help="Where a stored answer differs, take the new text."),
+    passwords_option(
+        "Open encrypted copies with their reader's password in FILE, the passwords file of "
+        "build --passwords; each password is tried on each encrypted copy."
+    ),
+)
+
+
 #: The options that limit what reading a pack may cost: ``validate`` takes them, and a build.
 read_limit_options = _together(
     click.option(
@@ -207,13 +235,10 @@ build_options = _together(
         help="Sign every PDF (PAdES B-B) with the key and certificate in FILE.p12; its "
         "password from $BRIEFPACK_SIGN_PASSWORD, else asked. Re-signs without rendering again.",
     ),
-    click.option(
-        "--passwords",
-        metavar="FILE",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Encrypt each reader's PDF and Word copy (AES-256) with their password in FILE, a "
+    passwords_option(
+        "Encrypt each reader's PDF and Word copy (AES-256) with their password in FILE, a "
         "YAML map of recipient names to passwords or to {password_env: VARIABLE}; keep it "
-        "outside the pack.",
+        "outside the pack."
     ),
     click.option("--force", is_flag=True, help="Rebuild every output, even those up to date."),
     click.option(
@@ -300,11 +325,8 @@ verify_options = _together(
         help="Check against this distribution.json, finding each FILE by its hash: for copies "
         "that came back from elsewhere. Default: the one above each FILE.",
     ),
-    click.option(
-        "--passwords",
-        metavar="FILE",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="The passwords file of build --passwords: an encrypted copy's signature is "
-        "checked with its reader's password.",
+    passwords_option(
+        "The passwords file of build --passwords: an encrypted copy's signature is "
+        "checked with its reader's password."
     ),
 )

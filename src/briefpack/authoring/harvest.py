@@ -36,6 +36,7 @@ the build would then refuse, and nothing at all when anything is refused:
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -46,6 +47,7 @@ import yaml
 from briefpack.authoring.harvest_pack import NOTHING, pack_for
 from briefpack.authoring.harvest_register import harvest_register, write_register
 from briefpack.content.filled import Filled, FilledCopy, shown
+from briefpack.content.filled_unlock import Passwords
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model import Pack
 from briefpack.model.answers import (
@@ -58,16 +60,26 @@ from briefpack.model.answers import (
 )
 
 
-def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: str) -> None:
-    """Harvest ``files`` into ``into`` (or the answers file of the pack they belong to)."""
+def run_harvest(
+    files: Sequence[Path],
+    into: Path | None,
+    force: bool,
+    content: str,
+    passwords: Path | None = None,
+) -> None:
+    """Harvest ``files`` into ``into`` (or the answers file of the pack they belong to).
+
+    Encrypted copies are opened with the readers' passwords in the file ``passwords``.
+    """
     from briefpack.content.answers_file import answers_path, load_answers
     from briefpack.content.filled import read_filled
 
+    unlock = _passwords(passwords) if passwords is not None else None
     problems: list[Problem] = []
     copies: list[FilledCopy] = []
     for path in files:
         try:
-            copies.append(read_filled(path))
+            copies.append(read_filled(path, unlock))
         except BriefpackError as error:
             problems += error.problems
     if problems:
@@ -105,6 +117,15 @@ def run_harvest(files: Sequence[Path], into: Path | None, force: bool, content: 
         f"{len(files)} file{'s' if len(files) != 1 else ''}; "
         f"{'written' if changed else 'nothing new'}"
     )
+
+
+def _passwords(path: Path) -> Passwords:
+    """The readers' passwords of ``--passwords``, read as ``build --passwords`` reads them."""
+    from briefpack.content.passwords_file import load_passwords
+
+    # Each password once, in the file's order: a copy does not say whose it is until open.
+    found = load_passwords(path, os.environ)
+    return Passwords(str(path), tuple(dict.fromkeys(found.values())))
 
 
 def checked_fields(pack: Pack, pack_path: Path, copies: Sequence[FilledCopy]) -> list[Filled]:

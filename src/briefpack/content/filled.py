@@ -13,11 +13,14 @@ zip bomb posing as a .docx), XML that declares a DOCTYPE in any part, a PDF
 that would act when opened, a field whose name briefpack never writes, and
 PDF form fields that loop, nest deeper than :data:`MAX_FIELD_DEPTH` or number
 more than :data:`MAX_FIELDS` (the fields are walked with a stack and a
-visited set, never by recursion).
+visited set, never by recursion).  An encrypted copy is opened with its
+reader's password (:mod:`briefpack.content.filled_unlock`), then read as a
+plain one, through the same checks.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 import zipfile
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefpack.content.filled_unlock import Passwords, decrypted_word, is_encrypted_word, open_pdf
 from briefpack.errors import BriefpackError, Problem
 from briefpack.model.answers import (
     BOOKMARK_LETTERS,
@@ -81,8 +85,11 @@ class FilledCopy:
     fields: tuple[Filled, ...]
 
 
-def read_filled(path: Path) -> FilledCopy:
-    """Every answer field of the filled copy at ``path`` (.docx or .pdf), empty ones included."""
+def read_filled(path: Path, passwords: Passwords | None = None) -> FilledCopy:
+    """Every answer field of the filled copy at ``path`` (.docx or .pdf), empty ones included.
+
+    An encrypted copy is opened with one of ``passwords``; without them it is refused.
+    """
     where = str(path)
     if not path.is_file():
         raise BriefpackError([Problem(where, "no such file")])
@@ -90,9 +97,9 @@ def read_filled(path: Path) -> FilledCopy:
         raise BriefpackError([Problem(where, "too large to be a filled copy of a pack")])
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        copy = _from_docx(path)
+        copy = _from_docx(path, passwords)
     elif suffix == ".pdf":
-        copy = _from_pdf(path)
+        copy = _from_pdf(path, passwords)
     else:
         raise BriefpackError([Problem(where, "harvest reads filled .docx and .pdf copies only")])
     if not copy.fields:
@@ -117,10 +124,12 @@ def shown(name: str) -> str:
 # ---------------------------------------------------------------- Word
 
 
-def _from_docx(path: Path) -> FilledCopy:
+def _from_docx(path: Path, passwords: Passwords | None) -> FilledCopy:
     where = str(path)
+    # The decrypted package is checked as a plain one is: sizes, ratio, DOCTYPEs.
+    package = io.BytesIO(decrypted_word(path, passwords)) if is_encrypted_word(path) else path
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(package) as archive:
             entries = archive.infolist()
             unpacked = sum(entry.file_size for entry in entries)
             packed = sum(entry.compress_size for entry in entries) or 1
@@ -247,14 +256,14 @@ def _control_text(control: Any) -> str:
 # ---------------------------------------------------------------- PDF
 
 
-def _from_pdf(path: Path) -> FilledCopy:
+def _from_pdf(path: Path, passwords: Passwords | None) -> FilledCopy:
     import pikepdf
 
     from briefpack.content.preread_files import active_content
 
     where = str(path)
     try:
-        with pikepdf.open(path) as pdf:
+        with open_pdf(path, passwords) as pdf:
             acting = [what for what in active_content(pdf) if what != "form fields"]
             if acting:
                 raise BriefpackError([Problem(where, f"refused: it carries {', '.join(acting)}")])
@@ -267,8 +276,6 @@ def _from_pdf(path: Path) -> FilledCopy:
                 fields.append(Filled(parsed[1], parsed[0], _trimmed(value), path.name, name, where))
             pack, version = _pdf_identity(pdf)
             return FilledCopy(where, pack, version, tuple(fields))
-    except pikepdf.PasswordError:
-        raise BriefpackError([Problem(where, "needs a password to open")]) from None
     except pikepdf.PdfError as error:
         raise BriefpackError([Problem(where, f"not a readable PDF ({error})")]) from None
     except RecursionError:
