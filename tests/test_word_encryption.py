@@ -163,52 +163,6 @@ def test_a_reader_with_only_a_word_copy_to_build_still_needs_a_password(tmp_path
     assert not (tmp_path / "out" / "offsite" / "recipients").exists()
 
 
-#: Opens ARGV[1] in a headless LibreOffice of its own with the password ARGV[2]
-#: and prints its text; exits 3 if LibreOffice will not open it.
-LIBREOFFICE_OPEN = """
-import subprocess, sys, tempfile, time
-from pathlib import Path
-import uno
-from com.sun.star.beans import PropertyValue
-def prop(name, value):
-    item = PropertyValue(); item.Name, item.Value = name, value; return item
-with tempfile.TemporaryDirectory() as profile:
-    pipe = f"briefpack{int(time.time() * 1000)}"
-    office = subprocess.Popen(["soffice", f"-env:UserInstallation={Path(profile).as_uri()}",
-        "--headless", "--invisible", "--norestore", f"--accept=pipe,name={pipe};urp;"])
-    status = 0
-    try:
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", local)
-        for _ in range(300):
-            try:
-                context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-                break
-            except Exception:
-                time.sleep(0.1)
-        desktop = context.ServiceManager.createInstanceWithContext(
-            "com.sun.star.frame.Desktop", context)
-        try:
-            document = desktop.loadComponentFromURL(Path(sys.argv[1]).as_uri(), "_blank", 0,
-                (prop("Hidden", True), prop("Password", sys.argv[2])))
-        except Exception:
-            document = None
-        if document is None:
-            status = 3
-        else:
-            print(document.getText().getString())
-            document.close(True)
-        desktop.terminate()
-    finally:
-        try:
-            office.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            office.kill()
-    sys.exit(status)
-"""
-
-
 @pytest.mark.skipif(
     not libreoffice_with_uno(), reason="needs LibreOffice and its python3-uno (Debian packages)"
 )
@@ -216,8 +170,7 @@ def test_libreoffice_opens_a_readers_word_copy_with_their_password_and_not_witho
     sealed: Path, tmp_path: Path
 ) -> None:
     path = sealed / "out" / "offsite" / "recipients" / "jane-doe.docx"
-    script = tmp_path / "open.py"
-    script.write_text(LIBREOFFICE_OPEN, encoding="utf-8")
+    script = Path(__file__).with_name("lo_open.py")
     opened = {
         password: subprocess.run(
             ["/usr/bin/python3", str(script), str(path), password],
