@@ -48,6 +48,9 @@ def test_a_readers_pdf_forbids_copying_and_prints_in_low_resolution_only(
         assert allow.print_lowres
         assert not allow.print_highres
         assert not allow.modify_other
+        assert not allow.modify_assembly
+        assert allow.modify_form
+        assert allow.modify_annotation
         data = decrypted(folder / "recipients" / f"{name}.pdf", password)
         assert page_findings(data) == []
     with pikepdf.open(folder / "offsite.pdf") as pdf:

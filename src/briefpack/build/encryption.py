@@ -1,9 +1,10 @@
 """Each reader's PDF encrypted with their own password (``build --passwords FILE``).
 
 AES-256 (PDF 2.0's R6) through pikepdf, with the permissions PDF/UA needs
-kept: screen readers may always extract the text; the reader may print and
-copy unless ``options.permissions`` says otherwise; changing the file is for
-its owner password, which is random and thrown away.  Encryption comes
+kept: screen readers may always extract the text; the reader may fill in
+the answer fields and add comments, and may print and copy unless
+``options.permissions`` says otherwise; changing the pages is for its owner
+password, which is random and thrown away.  Encryption comes
 before signing, so the signature covers the encrypted bytes; and since an
 encrypted file cannot give back its render, the rendered bytes are kept
 beside the outputs (``OUT/.briefpack-rendered``) so that a new password
@@ -30,25 +31,32 @@ def kept_render(folder: Path, relative: str) -> Path:
     return folder.parent / RENDERED / folder.name / relative
 
 
-def encrypt_pdf(data: bytes, password: str, permissions: Permissions | None = None) -> bytes:
-    """``data`` encrypted with AES-256 for ``password``, accessible to assistive technology.
+def granted(permissions: Permissions | None) -> dict[str, bool]:
+    """What a reader's encrypted PDF allows, by pikepdf's names: the seal is keyed by it too.
 
     ``permissions`` may forbid copying the text and printing (or printing in
     full); the accessibility permission is always granted, as PDF/UA requires.
     """
+    permissions = permissions or Permissions()
+    return {
+        "accessibility": True,
+        "extract": permissions.copy,
+        "print_lowres": permissions.print != "none",
+        "print_highres": permissions.print == "full",
+        # The reader fills in their answer fields and adds their own comments: both are
+        # what a reader's copy is for, and neither changes a page.
+        "modify_annotation": True,
+        "modify_assembly": False,
+        "modify_form": True,
+        "modify_other": False,
+    }
+
+
+def encrypt_pdf(data: bytes, password: str, permissions: Permissions | None = None) -> bytes:
+    """``data`` encrypted with AES-256 for ``password``, as :func:`granted` allows."""
     import pikepdf
 
-    permissions = permissions or Permissions()
-    allow = pikepdf.Permissions(
-        accessibility=True,
-        extract=permissions.copy,
-        print_lowres=permissions.print != "none",
-        print_highres=permissions.print == "full",
-        modify_annotation=False,
-        modify_assembly=False,
-        modify_form=False,
-        modify_other=False,
-    )
+    allow = pikepdf.Permissions(**granted(permissions))
     encryption = pikepdf.Encryption(user=password, owner=secrets.token_hex(32), R=6, allow=allow)
     output = io.BytesIO()
     with pikepdf.open(io.BytesIO(data)) as pdf:

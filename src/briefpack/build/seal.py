@@ -141,9 +141,9 @@ def _seal_key(
     signer = None if key is None else [key.fingerprint, signature_reason(entry, key)]
     if entry["format"] != "pdf":
         return hash_json([entry["format"], rendered])
-    allowed = None
-    if password is not None:
-        allowed = [True, "full"] if permissions is None else [permissions.copy, permissions.print]
+    from briefpack.build.encryption import granted
+
+    allowed = None if password is None else granted(permissions)
     return hash_json([signer, rendered, password is not None, allowed])
 
 
