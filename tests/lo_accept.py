@@ -11,14 +11,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from lo_session import office, property
+from lo_session import office, uno_property
 
 
 def main(action: str, source: Path, target: Path) -> None:
     """Write ``source`` as LibreOffice saves it, its tracked changes accepted or rejected."""
     with office() as (desktop, context):
         document = desktop.loadComponentFromURL(
-            source.resolve().as_uri(), "_blank", 0, (property("Hidden", True),)
+            source.resolve().as_uri(), "_blank", 0, (uno_property("Hidden", True),)
         )
         dispatcher = context.ServiceManager.createInstanceWithContext(
             "com.sun.star.frame.DispatchHelper", context
@@ -29,7 +29,7 @@ def main(action: str, source: Path, target: Path) -> None:
         frame = document.getCurrentController().getFrame()
         dispatcher.executeDispatch(frame, command, "", 0, ())
         document.storeToURL(
-            target.resolve().as_uri(), (property("FilterName", "MS Word 2007 XML"),)
+            target.resolve().as_uri(), (uno_property("FilterName", "MS Word 2007 XML"),)
         )
         document.close(True)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from lo_session import office, property
+from lo_session import office, uno_property
 
 #: The exit status when LibreOffice will not open the document (a wrong password).
 NOT_OPENED = 3
@@ -26,7 +26,7 @@ def main(source: Path, password: str) -> int:
                 source.resolve().as_uri(),
                 "_blank",
                 0,
-                (property("Hidden", True), property("Password", password)),
+                (uno_property("Hidden", True), uno_property("Password", password)),
             )
         except Exception:
             document = None

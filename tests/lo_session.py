@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 
-def property(name: str, value: object) -> Any:
+def uno_property(name: str, value: object) -> Any:
     """A ``com.sun.star.beans.PropertyValue``: how UNO calls take named arguments."""
     import uno  # type: ignore[import-not-found]
 

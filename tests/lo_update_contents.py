@@ -13,14 +13,14 @@ import json
 import sys
 from pathlib import Path
 
-from lo_session import office, property
+from lo_session import office, uno_property
 
 
 def main(source: Path) -> None:
     """Print the regenerated text of every index of ``source``."""
     with office() as (desktop, _):
         document = desktop.loadComponentFromURL(
-            source.resolve().as_uri(), "_blank", 0, (property("Hidden", True),)
+            source.resolve().as_uri(), "_blank", 0, (uno_property("Hidden", True),)
         )
         indexes = document.getDocumentIndexes()
         texts = []

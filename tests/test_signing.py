@@ -212,7 +212,8 @@ def test_the_same_render_time_and_key_sign_to_the_same_bytes(tmp_path: Path) -> 
             signed.append((tmp_path / name / "offsite" / "offsite.pdf").read_bytes())
     assert signed[0] == signed[1]
     signature, status = validate(signed[0])
-    assert status.intact and status.valid
+    assert status.intact
+    assert status.valid
     assert signature.sig_object["/M"] == "D:20251009085320Z"
     assert signature.self_reported_timestamp == dt.datetime.fromtimestamp(1760000000, dt.UTC)
 
