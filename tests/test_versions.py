@@ -161,6 +161,36 @@ def test_issue_overrides_the_packs_version_in_the_readers_language(
     assert reader((out / "pack" / "pack.pdf").read_bytes()).metadata["/BriefpackVersion"] == "4.1"
 
 
+def test_the_issue_date_is_the_packs_own_even_under_source_date_epoch(
+    write_pack: WritePack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1760000000")  # 2025-10-09
+    pack = write_pack(SMALL.replace('  version: "3"\n', '  version: "3"\n  issued: 2025-10-21\n'))
+    out = tmp_path / "out"
+    code, _, err = run("build", str(pack), "-o", str(out), "--per-recipient")
+    assert code == 0, err
+    version = "Version 3 · ausgegeben am 21.10.2025"
+    pages = page_texts((out / "pack" / "recipients" / "li-wei.pdf").read_bytes())
+    assert "Exemplar 2 von 2 · Erstellt für Li Wei · 21.10.2025" in pages[0]
+    assert all(f"{version} · Seite" in page for page in pages[1:])
+    assert (
+        reader((out / "pack" / "pack.pdf").read_bytes())
+        .metadata["/CreationDate"]
+        .startswith("D:20251021")
+    )
+    assert f"{version} · " in footer_xml(out / "pack" / "pack.docx")
+    document = docx.Document(str(out / "pack" / "pack.docx"))
+    assert document.core_properties.created.date().isoformat() == "2025-10-21"
+
+
+def test_an_issue_date_that_is_not_a_date_is_refused_at_its_line(write_pack: WritePack) -> None:
+    pack = write_pack(SMALL.replace('  version: "3"\n', '  version: "3"\n  issued: 21/10/2025\n'))
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    line = pack.read_text(encoding="utf-8").splitlines().index("  issued: 21/10/2025") + 1
+    assert err.startswith(f"{pack}:{line}:11: 'issued' ")
+
+
 def test_a_long_version_is_cut_to_keep_the_footer_one_line() -> None:
     wording = wording_for("en", None)
     issued = load_pack(BUNDLED_PACK).days[0].date

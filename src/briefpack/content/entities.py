@@ -98,6 +98,7 @@ class PackEntries:
             timezone=record.value("timezone"),
             reading_rate=record.value("reading_rate") or defaults.reading_rate,
             version=record.value("version"),
+            issued=record.value("issued"),
             latest_url=self.latest_url(record.value("latest_url"), record.mark("latest_url")),
             permissions=self.permissions(record.mapping("permissions")),
         )

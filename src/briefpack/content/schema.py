@@ -284,6 +284,13 @@ OPTION_KEYS: tuple[Key, ...] = (
         "the footer of every page and on the cover; build --issue overrides it.",
     ),
     Key(
+        "issued",
+        "date",
+        False,
+        "The day this version goes out, YYYY-MM-DD: the footers' \"issued\" date and the "
+        "documents' date. Default: SOURCE_DATE_EPOCH, else the event's first day.",
+    ),
+    Key(
         "latest_url",
         "text",
         False,

@@ -239,6 +239,9 @@ class Options:
     #: The pack's version as written (``3``, ``3.1``): "Version 3 · issued ..." in every
     #: page's footer and on the cover; ``None``: no version shown.
     version: str | None = None
+    #: The day this version is issued: the footers' "issued" date and the documents'
+    #: date; ``None``: ``SOURCE_DATE_EPOCH``, else the event's first day.
+    issued: dt.date | None = None
     #: Where the latest version is (``https://...``): a QR code and a link on the cover;
     #: ``None``: neither, and the cover is as it was.
     latest_url: str | None = None

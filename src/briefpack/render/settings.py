@@ -88,7 +88,15 @@ def source_date(environ: Mapping[str, str]) -> dt.datetime | None:
 
 
 def document_date(pack: Pack, environ: Mapping[str, str]) -> dt.datetime:
-    """The date for document properties: ``SOURCE_DATE_EPOCH`` or the event's first day."""
+    """The date for document properties and the version's issue date.
+
+    ``options.issued`` when the pack gives it (a fact of the content: the day
+    this version goes out), else ``SOURCE_DATE_EPOCH``, else the event's
+    first day: never the clock, so a rebuild gives the same bytes.
+    """
+    issued = pack.options.issued
+    if issued is not None:
+        return dt.datetime(issued.year, issued.month, issued.day, tzinfo=dt.UTC)
     epoch = source_date(environ)
     if epoch is not None:
         return epoch
