@@ -4,11 +4,14 @@ A YAML mapping from a recipient's name (as in the pack's ``recipients:``) to
 their password, or to ``{password_env: NAME}``, the environment variable that
 holds it, so that the file itself may hold no secret.  Kept outside the pack
 and checked like one: every problem at its line, and no password in any
-message.
+message.  Names are compared in Unicode's composed form (NFC), so that a
+name typed with a combining accent is still its reader's.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,6 +22,9 @@ from briefpack.errors import BriefpackError
 
 #: Fewest characters a password may have: AES-256 is only as strong as it.
 MIN_PASSWORD_LENGTH = 8
+
+#: An environment variable's name as a shell can set it: what ``password_env`` must be.
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def load_passwords(path: Path, environ: Mapping[str, str]) -> dict[str, str]:
@@ -33,18 +39,16 @@ def load_passwords(path: Path, environ: Mapping[str, str]) -> dict[str, str]:
         checker.problem(root.mark, "a passwords file must map each recipient's name to a password")
         raise BriefpackError(checker.problems)
     for name_node, value in root.pairs:
-        name = name_node.value.strip()
+        name = unicodedata.normalize("NFC", name_node.value.strip())
         if name in passwords:
             checker.problem(name_node.mark, f"'{name}' is given a password twice")
             continue
         password = _password(checker, name, value, environ)
         if password is None:
             continue
-        if len(password) < MIN_PASSWORD_LENGTH:
-            checker.problem(
-                value.mark,
-                f"the password for '{name}' is shorter than {MIN_PASSWORD_LENGTH} characters",
-            )
+        weakness = password_problem(password)
+        if weakness is not None:
+            checker.problem(value.mark, f"the password for '{name}' {weakness}")
             continue
         if password in owners:
             other, line = owners[password]
@@ -61,6 +65,25 @@ def load_passwords(path: Path, environ: Mapping[str, str]) -> dict[str, str]:
     return passwords
 
 
+def password_problem(password: str) -> str | None:
+    """What makes ``password`` unusable, in words that never repeat it; ``None`` if nothing.
+
+    A control character (NUL, a tab, a line break) cannot be typed where a
+    reader's PDF viewer asks for the password, and the encryption refuses a
+    NUL outright: refused here, before anything is rendered.
+    """
+    if any(unicodedata.category(char) == "Cc" for char in password):
+        return (
+            "contains a control character (such as a NUL, tab or line break), "
+            "which a reader could not type"
+        )
+    if not password.strip():
+        return "is only white space"
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"is shorter than {MIN_PASSWORD_LENGTH} characters"
+    return None
+
+
 def _password(checker: Checker, name: str, value: Node, environ: Mapping[str, str]) -> str | None:
     """The password ``value`` gives ``name``: as written, or from its environment variable."""
     if isinstance(value, ScalarNode):
@@ -71,11 +94,18 @@ def _password(checker: Checker, name: str, value: Node, environ: Mapping[str, st
     variable = record.value("password_env")
     if not isinstance(variable, str) or not variable:
         return None
+    mark = record.mark("password_env") or record.node.mark
+    if not _VARIABLE_NAME.fullmatch(variable):
+        # Not repeated: it may be the password itself, written in the wrong place.
+        checker.problem(
+            mark,
+            f"'password_env' of '{name}' must be the name of an environment variable "
+            "(letters, digits, _)",
+        )
+        return None
     password = environ.get(variable)
     if not password:
-        checker.problem(
-            record.mark("password_env") or record.node.mark,
-            f"the password of '{name}' is in ${variable}, which is not set",
-        )
+        state = "not set" if password is None else "empty"
+        checker.problem(mark, f"the password of '{name}' is in ${variable}, which is {state}")
         return None
     return password
