@@ -129,3 +129,42 @@ def test_a_copy_from_elsewhere_is_found_by_its_hash_in_a_named_record_and_names_
         f"{renamed}: ok; issued as recipients/jane-doe.docx (Jane Doe, copy 1 of 2)",
         f"{stranger}: not in the distribution record, and no file in it has its SHA-256",
     ]
+
+
+@pytest.mark.parametrize(
+    ("copy", "whose"),
+    [
+        ({"of": 3}, "(Jane Doe)"),
+        ("2", "(Jane Doe)"),
+        ({"number": "1", "of": 3}, "(Jane Doe)"),
+        ({"number": True, "of": 3}, "(Jane Doe)"),
+        ({"number": 2, "of": 3}, "(Jane Doe, copy 2 of 3)"),
+    ],
+)
+def test_verify_names_the_reader_of_a_record_whose_copy_numbers_are_not_briefpacks(
+    tmp_path: Path, copy: object, whose: str
+) -> None:
+    stray = tmp_path / "stray.pdf"
+    stray.write_bytes(b"%PDF-1.7\n% a copy\n")
+    digest = hashlib.sha256(stray.read_bytes()).hexdigest()
+    entry = {"path": "a.pdf", "sha256": digest, "recipient": "Jane Doe", "copy": copy}
+    foreign = tmp_path / "record" / "distribution.json"
+    foreign.parent.mkdir()
+    foreign.write_text(json.dumps({"files": [entry]}), encoding="utf-8")
+    code, out, err = run("verify", str(stray), "--record", str(foreign))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [f"{stray}: ok; issued as a.pdf {whose}"]
+
+
+def test_verify_keeps_to_one_line_for_a_record_whose_reader_name_has_line_breaks(
+    tmp_path: Path,
+) -> None:
+    stray = tmp_path / "stray.pdf"
+    stray.write_bytes(b"%PDF-1.7\n% a copy\n")
+    digest = hashlib.sha256(stray.read_bytes()).hexdigest()
+    entry = {"path": "a.pdf", "sha256": digest, "recipient": "Jane\nother.pdf: ok\x1b[2K"}
+    foreign = tmp_path / "distribution.json"
+    foreign.write_text(json.dumps({"files": [entry]}), encoding="utf-8")
+    code, out, _ = run("verify", str(stray), "--record", str(foreign))
+    assert code == 0
+    assert out.splitlines() == [f"{stray}: ok; issued as a.pdf (Jane other.pdf: ok [2K)"]

@@ -75,12 +75,26 @@ def _relative(path: Path, record_path: Path) -> str | None:
 
 
 def _whose(entry: dict[str, Any]) -> str:
-    """Whose copy a record's entry is, if a reader's: `` (Jane Doe, copy 1 of 3)``."""
-    copy = entry.get("copy")
-    if not entry.get("recipient"):
+    """Whose copy a record's entry is, if a reader's: `` (Jane Doe, copy 1 of 3)``.
+
+    The record may have been edited, or not be briefpack's: what is not as
+    briefpack writes it (no reader's name, a copy without its numbers) is
+    left unsaid rather than trusted, and a control character in the name is
+    shown as a space, so that the file's line stays one line that says no more.
+    """
+    import unicodedata
+
+    reader = entry.get("recipient")
+    if not isinstance(reader, str) or not reader.strip():
         return ""
-    number = f", copy {copy['number']} of {copy['of']}" if copy else ""
-    return f" ({entry['recipient']}{number})"
+    reader = "".join(
+        " " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in reader
+    )
+    copy = entry.get("copy")
+    numbers = (copy.get("number"), copy.get("of")) if isinstance(copy, dict) else ()
+    if len(numbers) == 2 and all(type(value) is int and value > 0 for value in numbers):
+        return f" ({reader}, copy {numbers[0]} of {numbers[1]})"
+    return f" ({reader})"
 
 
 def _issued(
