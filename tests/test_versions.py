@@ -254,3 +254,43 @@ def test_the_changes_page_names_the_version_it_compares_with_and_its_own(
     assert "Version 3 · ausgegeben am 23.10.2025 · Seite i" in page
     paragraphs = [p.text for p in docx.Document(str(out / "pack" / "pack.changes.docx")).paragraphs]
     assert any("Version 2 (pack-v2.yaml)" in text for text in paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ('"3\\n4"', "must be one line, without line breaks or control characters"),
+        ('"3\\u20284"', "must be one line, without line breaks or control characters"),
+        ('"3\\x854"', "must be one line, without line breaks or control characters"),
+        ('""', "must not be empty; leave it out"),
+        ("~", "must not be empty; leave it out"),
+    ],
+)
+def test_a_version_that_is_empty_or_more_than_one_line_is_refused_at_its_line(
+    write_pack: WritePack, written: str, message: str
+) -> None:
+    pack = write_pack(SMALL.replace('  version: "3"\n', f"  version: {written}\n"))
+    code, _, err = run("validate", str(pack))
+    assert code == 1
+    line = pack.read_text(encoding="utf-8").splitlines().index(f"  version: {written}") + 1
+    assert err.splitlines() == [f"{pack}:{line}:12: 'version' {message}", "1 of 1 pack invalid"]
+
+
+@pytest.mark.parametrize(
+    ("label", "message"),
+    [
+        ("3\n4", "must be one line, without line breaks or control characters"),
+        ("3\t4", "must be one line, without line breaks or control characters"),
+        ("", "must not be empty"),
+        ("  ", "must not be empty"),
+    ],
+)
+def test_an_issue_label_that_is_empty_or_more_than_one_line_is_refused_before_building(
+    write_pack: WritePack, tmp_path: Path, label: str, message: str
+) -> None:
+    pack = write_pack(SMALL)
+    out = tmp_path / "out"
+    code, _, err = run("build", str(pack), "-o", str(out), "--issue", label)
+    assert code == 1
+    assert err.splitlines() == [f"--issue {message}"]
+    assert not out.exists()

@@ -102,11 +102,24 @@ def build_options_from(
         word_page_numbers=word_page_numbers,
         book_parts=book_parts,
         minutes=minutes,
-        issue=issue or None,
+        issue=issue_label(issue),
         signing_key=signing_key(sign, os.environ) if sign is not None else None,
         passwords=reader_passwords(passwords) if passwords is not None else None,
         passwords_file=passwords,
     )
+
+
+def issue_label(issue: str | None) -> str | None:
+    """``--issue``, refused unless a label of one line: it ends each signature's reason."""
+    if issue is None:
+        return None
+    from briefpack.content.entities import version_problem
+    from briefpack.errors import BriefpackError
+
+    problem = version_problem(issue)
+    if problem is not None:
+        raise BriefpackError(f"--issue {problem}")
+    return issue
 
 
 def reader_passwords(path: Path) -> dict[str, str]:

@@ -97,7 +97,7 @@ class PackEntries:
             theme_mark=record.mark("theme"),
             timezone=record.value("timezone"),
             reading_rate=record.value("reading_rate") or defaults.reading_rate,
-            version=record.value("version"),
+            version=self.version(record.value("version"), record.values.get("version")),
             issued=record.value("issued"),
             latest_url=self.latest_url(record.value("latest_url"), record.mark("latest_url")),
             permissions=self.permissions(record.mapping("permissions")),
@@ -131,6 +131,24 @@ class PackEntries:
             self.checker.problem(mark, f"latest_url {problem}")
             return None
         return url
+
+    def version(self, label: str | None, node: Node | None) -> str | None:
+        """``options.version`` if it is a label of one line, refused at its line if not.
+
+        It is printed in every footer and ends each signature's reason, which
+        a line break would split; empty is refused rather than read as no version.
+        """
+        if node is None:
+            return None
+        if label is None:
+            if isinstance(node, ScalarNode) and (node.is_null or not node.value.strip()):
+                self.checker.problem(node.mark, "'version' must not be empty; leave it out")
+            return None
+        problem = version_problem(label)
+        if problem is not None:
+            self.checker.problem(node.mark, f"'version' {problem}")
+            return None
+        return label
 
     def day(self, node: Node) -> Day | None:
         """A day: its date and its sessions, at least one."""
@@ -328,6 +346,15 @@ class PackEntries:
 
 #: The longest ``latest_url``: a QR code of it stays small enough to read on the cover.
 LATEST_URL_LENGTH = 300
+
+
+def version_problem(label: str) -> str | None:
+    """What is wrong with ``label`` as a version (``options.version``, ``--issue``); or ``None``."""
+    if not label.strip():
+        return "must not be empty"
+    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in label):
+        return "must be one line, without line breaks or control characters"
+    return None
 
 
 def latest_url_problem(url: str) -> str | None:
