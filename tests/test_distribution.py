@@ -168,3 +168,69 @@ def test_verify_keeps_to_one_line_for_a_record_whose_reader_name_has_line_breaks
     code, out, _ = run("verify", str(stray), "--record", str(foreign))
     assert code == 0
     assert out.splitlines() == [f"{stray}: ok; issued as a.pdf (Jane other.pdf: ok [2K)"]
+
+
+def unencrypted_key(path: Path) -> Path:
+    """A PKCS#12 file saved without a password (``NoEncryption``), its certificate valid today."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Board Secretary")])
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    none = serialization.NoEncryption()
+    path.write_bytes(pkcs12.serialize_key_and_certificates(b"k", key, cert, None, none))
+    return path
+
+
+def test_a_key_file_without_a_password_is_read_with_an_empty_sign_password(
+    tmp_path: Path,
+) -> None:
+    from briefpack.build.request import signing_key
+
+    key = signing_key(unencrypted_key(tmp_path / "key.p12"), {"BRIEFPACK_SIGN_PASSWORD": ""})
+    assert key.name == "Board Secretary"
+
+
+def test_a_key_file_without_a_password_is_read_when_enter_is_pressed_at_the_prompt(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from briefpack.build.request import signing_key
+
+    path = unencrypted_key(tmp_path / "key.p12")
+    with CliRunner().isolation(input="\n") as streams:
+        key = signing_key(path, {})
+        asked = streams[1].getvalue().decode()
+    assert key.name == "Board Secretary"
+    assert asked == f"Password for {path} (Enter if it has none): \n"
+
+
+def test_a_wrong_sign_password_for_a_key_file_without_one_is_refused_in_one_line(
+    tmp_path: Path,
+) -> None:
+    from briefpack.build.request import signing_key
+    from briefpack.errors import BriefpackError
+
+    path = unencrypted_key(tmp_path / "key.p12")
+    with pytest.raises(BriefpackError) as raised:
+        signing_key(path, {"BRIEFPACK_SIGN_PASSWORD": "wrong-password"})
+    assert str(raised.value) == (
+        f"{path}: cannot open the signing key: wrong password, or not a PKCS#12 (.p12) file"
+    )

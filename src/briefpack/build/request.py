@@ -137,7 +137,9 @@ def signing_key(path: Path, environ: Mapping[str, str]) -> SigningKey:
     """The key of ``--sign``, its password from :data:`SIGN_PASSWORD` or a hidden prompt.
 
     Read once, before anything is rendered: a wrong password or an unusable
-    certificate stops the build before it writes anything.
+    certificate stops the build before it writes anything.  An empty password
+    (the variable set to ``""``, or Enter at the prompt) is a key file saved
+    without one, which the PKCS#12 reader opens with it.
     """
     import click
 
@@ -146,5 +148,12 @@ def signing_key(path: Path, environ: Mapping[str, str]) -> SigningKey:
     time = signing_time(environ)
     password = environ.get(SIGN_PASSWORD)
     if password is None:
-        password = click.prompt(f"Password for {path}", hide_input=True, err=True)
+        # A default, or click asks again at an empty answer: a key without a password.
+        password = click.prompt(
+            f"Password for {path} (Enter if it has none)",
+            default="",
+            show_default=False,
+            hide_input=True,
+            err=True,
+        )
     return load_signing_key(path, password, time)
