@@ -91,6 +91,23 @@ def missing_passwords(jobs: list[Job], passwords: Mapping[str, str], source: str
 ENCRYPTED_FORMATS = ("pdf", "docx")
 
 
+def archival_conflict(jobs: list[Job]) -> Problem | None:
+    """The one problem of encrypting a PDF/A reader's copy: PDF/A forbids encryption.
+
+    Dropping the claim quietly would issue a file that is not what was
+    asked for; so the build asks for one or the other, before rendering.
+    """
+    for job in jobs:
+        variant = job.settings.pdf_variant
+        if job.output_format == "pdf" and job.settings.recipient and variant.startswith("pdf/a"):
+            return Problem(
+                None,
+                f"{variant.upper()} forbids encryption: build the readers' copies with "
+                "--passwords or as PDF/A, not both",
+            )
+    return None
+
+
 def password_notes(pack: Pack, jobs: list[Job], source: str) -> list[Problem]:
     """A warning at the passwords file if it encrypts nothing of ``pack``.
 

@@ -113,14 +113,15 @@ def build(
             _keep_used_parts(pack_plan.jobs)
         # The seal step: signatures, then what was issued, from the files as they now are.
         folder = options.out_dir / pack_plan.pack.name
-        sealed = seal_pack(
+        failures, warnings = seal_pack(
             folder,
             pack_plan.pack.name,
             options.signing_key,
             options.passwords,
             pack_plan.pack.options.permissions,
         )
-        report.failures.extend(sealed)
+        report.failures.extend(failures)
+        report.warnings.extend(warnings)
     return report
 
 
@@ -209,12 +210,13 @@ def _with_passwords(
     """``jobs``, once every reader with a copy to encrypt has a password (``--passwords``)."""
     if options.passwords is None:
         return jobs
-    from briefpack.build.encryption import missing_passwords, password_notes
+    from briefpack.build.encryption import archival_conflict, missing_passwords, password_notes
 
     source = str(options.passwords_file)
+    conflict = archival_conflict(jobs)
     missing = missing_passwords(jobs, options.passwords, source)
-    if missing:
-        raise BriefpackError(missing)
+    if missing or conflict:
+        raise BriefpackError(missing + ([conflict] if conflict else []))
     notes = password_notes(pack, jobs, source)
     report.warnings.extend(note for note in notes if note not in report.warnings)
     return jobs
@@ -229,7 +231,7 @@ def _render_and_write(
 ) -> OutputWriter:
     """Render the pending jobs and write each output as it comes; what was written."""
     pending, missing = hold_back(pending, options.executor)  # without Pango, PDFs wait
-    writer = OutputWriter(report, progress.update)
+    writer = OutputWriter(report, progress.update, options.passwords or ())
     progress.start(len(pending))
     try:
         for job, outcome, seconds in rendered(pending, options, pool, _render_in_worker):

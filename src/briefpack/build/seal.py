@@ -39,35 +39,49 @@ def seal_pack(
     key: SigningKey | None,
     passwords: Mapping[str, str] | None = None,
     permissions: Permissions | None = None,
-) -> list[Problem]:
-    """Seal the folder's PDFs as ``key`` and ``passwords`` say, then write its distribution record.
+) -> tuple[list[Problem], list[Problem]]:
+    """Seal the folder's outputs as ``key`` and ``passwords`` say, then record what was issued.
 
     Each reader's PDF is encrypted with their password (``passwords``) and
     the pack's ``permissions``, then every PDF signed with ``key``; each
     reader's Word copy is encrypted with the same password.  Returns the
-    problems of the files that could not be sealed; those keep their bytes.
+    problems of the files that could not be sealed (a reader's copy that
+    could not be encrypted is not put in place, nor recorded), and warnings.
+    The manifest and the record are written even when the build is stopped
+    half-way, so that they always describe the files as they are.
     """
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         outputs: list[dict[str, Any]] = list(manifest["outputs"])
     except (OSError, ValueError, KeyError, TypeError):
-        return []
+        return [], []
+    from briefpack.build.encryption import kept_render, prune_kept_renders
+
     problems: list[Problem] = []
-    for entry in outputs:
-        if entry.get("format") in ("pdf", "docx") and (folder / entry["path"]).is_file():
+    warnings: list[Problem] = []
+    try:
+        for entry in outputs:
+            target, kept = folder / entry["path"], kept_render(folder, entry["path"])
+            if entry.get("format") not in SEALED or not (target.is_file() or kept.is_file()):
+                continue
             reader = entry.get("recipient")
             password = passwords.get(reader) if passwords and reader else None
             try:
-                _seal_file(folder, entry, key, password, permissions)
+                note = _seal_file(folder, entry, key, password, permissions)
             except BriefpackError as error:
-                path = str(folder / entry["path"])
-                problems.extend(Problem(path, problem.message) for problem in error.problems)
-    from briefpack.build.encryption import prune_kept_renders
+                problems.extend(Problem(str(target), item.message) for item in error.problems)
+                continue
+            if note is not None:
+                warnings.append(Problem(str(target), note))
+        prune_kept_renders(folder, {entry["path"] for entry in outputs if entry.get("encrypted")})
+    finally:
+        write_manifest(folder, manifest)
+        write_distribution(folder, pack_name, outputs)
+    return problems, warnings
 
-    prune_kept_renders(folder, {entry["path"] for entry in outputs if entry.get("encrypted")})
-    write_manifest(folder, manifest)
-    write_distribution(folder, pack_name, outputs)
-    return problems
+
+#: The formats the seal step signs or encrypts: the PDFs (the minutes' too) and Word copies.
+SEALED = ("pdf", "minutes-pdf", "docx")
 
 
 def signature_reason(entry: dict[str, Any], key: SigningKey) -> str:
@@ -83,7 +97,7 @@ def _seal_file(
     key: SigningKey | None,
     password: str | None,
     permissions: Permissions | None = None,
-) -> None:
+) -> str | None:
     """Bring the entry's file to the seal asked for, from its rendered bytes; update ``entry``.
 
     A reader's copy is encrypted for their ``password`` (a PDF with the
@@ -96,16 +110,24 @@ def _seal_file(
     from briefpack.build.encryption import kept_render
 
     target = folder / entry["path"]
-    is_pdf = entry["format"] == "pdf"
+    is_pdf = _is_pdf(entry)
     key = key if is_pdf else None
     rendered = entry.get("rendered") or {"sha256": entry["sha256"], "size": entry["size"]}
     wanted = _seal_key(entry, rendered["sha256"], key, password, permissions)
     if (
         entry.get("seal") == wanted
+        and target.is_file()
         and file_hash(target) == entry["sha256"]
         and (password is None or _opens(target, password, is_pdf))
     ):
-        return
+        return None
+    # A reader's copy issued encrypted before and now in the clear: said, since it is
+    # what a build without --passwords does, and a copy that leaks can then be read.
+    note = (
+        "warning: encrypted before, now issued without a password (no --passwords)"
+        if password is None and entry.get("encrypted")
+        else None
+    )
     kept = kept_render(folder, entry["path"])
     data = _rendered_bytes(target, rendered, kept)
     if password is not None:
@@ -123,9 +145,15 @@ def _seal_file(
     if wanted is not None:
         entry.update(rendered=rendered, seal=wanted)
         entry.update(signed=key is not None, encrypted=password is not None)
-    if data != target.read_bytes():
+    if not (target.is_file() and data == target.read_bytes()):
         write_atomically(target, data)
     entry.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    return note
+
+
+def _is_pdf(entry: dict[str, Any]) -> bool:
+    """Whether the manifest's ``entry`` is a PDF (the pack's, a session's, a reader's, minutes)."""
+    return str(entry["path"]).endswith(".pdf")
 
 
 def _seal_key(
@@ -139,7 +167,7 @@ def _seal_key(
     if key is None and password is None:
         return None
     signer = None if key is None else [key.fingerprint, signature_reason(entry, key)]
-    if entry["format"] != "pdf":
+    if not _is_pdf(entry):
         return hash_json([entry["format"], rendered])
     from briefpack.build.encryption import granted
 
@@ -171,9 +199,9 @@ def _encrypted(data: bytes, password: str, is_pdf: bool, permissions: Permission
 
 def _rendered_bytes(target: Path, rendered: dict[str, Any], kept: Path) -> bytes:
     """``target``'s rendered bytes: the file, its start (before a signature), or a kept copy."""
-    data = target.read_bytes()
+    data = target.read_bytes() if target.is_file() else b""
     for candidate in (data, data[: rendered["size"]]):
-        if hashlib.sha256(candidate).hexdigest() == rendered["sha256"]:
+        if candidate and hashlib.sha256(candidate).hexdigest() == rendered["sha256"]:
             return candidate
     if kept.is_file():
         data = kept.read_bytes()
@@ -183,15 +211,20 @@ def _rendered_bytes(target: Path, rendered: dict[str, Any], kept: Path) -> bytes
 
 
 def distribution_entry(folder: Path, entry: dict[str, Any]) -> dict[str, Any] | None:
-    """What the record says of the manifest's ``entry``; None if its file is gone."""
+    """What the record says of the manifest's ``entry``; None if it was not issued.
+
+    A file is issued when it is the one the build wrote or sealed: one gone,
+    or not yet sealed (a stopped build, a copy that could not be encrypted),
+    is not recorded, so ``verify`` never calls it issued.
+    """
     target = folder / entry["path"]
-    if not target.is_file() or target.is_symlink():
+    if not target.is_file() or target.is_symlink() or file_hash(target) != entry.get("sha256"):
         return None
     copy = entry.get("copy")
     return {
         "path": entry["path"],
         "format": entry.get("format"),
-        "sha256": file_hash(target),
+        "sha256": entry["sha256"],
         "recipient": entry.get("recipient"),
         "copy": {"number": copy[0], "of": copy[1]} if copy else None,
         "version": entry.get("version"),

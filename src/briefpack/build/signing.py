@@ -98,12 +98,34 @@ def load_signing_key(path: Path, password: str, time: dt.datetime | None = None)
             f"{path}: the signing certificate is valid from {cert.not_valid_before_utc:%Y-%m-%d}"
             f" to {cert.not_valid_after_utc:%Y-%m-%d}, not today"
         )
+    _check_readable(path, cert)
     return SigningKey(
         fingerprint=hashlib.sha256(cert.public_bytes(_der())).hexdigest(),
         name=_common_name(cert),
         signer=_pyhanko_signer(key, cert, chain),
         time=time or now,
     )
+
+
+def _check_readable(path: Path, cert: Any) -> None:
+    """Refuse a certificate whose signatures no validator could check, before anything is built.
+
+    asn1crypto, under pyHanko's validator and others, refuses a name with a
+    character Unicode 3.2 did not assign (an emoji, say): every signature
+    made with it would be unverifiable.
+    """
+    import importlib
+
+    x509: Any = importlib.import_module("asn1crypto.x509")
+    with quiet_import():
+        from pyhanko_certvalidator import ValidationContext
+    try:
+        ValidationContext(trust_roots=[x509.Certificate.load(cert.public_bytes(_der()))])
+    except ValueError:
+        raise BriefpackError(
+            f"{path}: the signing certificate's name has a character validators cannot read "
+            "(one newer than Unicode 3.2, such as an emoji): its signatures could not be checked"
+        ) from None
 
 
 def _der() -> Any:
@@ -213,7 +235,8 @@ def _tag_field(writer: Any) -> None:
     page_ref = writer.find_page_for_modification(0)[1]
     tree = root["/StructTreeRoot"]
     parent_tree = tree["/ParentTree"]
-    key = int(tree.get("/ParentTreeNextKey", _next_key(parent_tree)))
+    next_key = _get(tree, "/ParentTreeNextKey")
+    key = int(next_key) if next_key is not None else _next_key(parent_tree)
     document = tree["/K"]
     document_ref = tree.raw_get("/K")
     if isinstance(document, generic.ArrayObject):
@@ -239,7 +262,7 @@ def _tag_field(writer: Any) -> None:
     widget["/TU"] = generic.TextStringObject(FIELD_DESCRIPTION)
     widget["/StructParent"] = generic.NumberObject(key)
     writer.update_container(widget)
-    kids = document.get("/K")
+    kids = _get(document, "/K")
     if isinstance(kids, generic.ArrayObject):
         kids.append(element_ref)
     else:
@@ -258,9 +281,9 @@ def _next_key(parent_tree: Any) -> int:
     largest = -1
     while nodes:
         node = nodes.pop()
-        numbers = node.get("/Nums", [])
+        numbers = _get(node, "/Nums") or []
         largest = max([largest, *(int(numbers[i]) for i in range(0, len(numbers), 2))])
-        nodes.extend(kid.get_object() for kid in node.get("/Kids", []))
+        nodes.extend(kid.get_object() for kid in _get(node, "/Kids") or [])
     return largest + 1
 
 
@@ -283,6 +306,12 @@ def _add_to_parent_tree(writer: Any, parent_tree: Any, key: int, element_ref: An
     )
     parent_tree["/Kids"].append(writer.add_object(leaf))
     writer.update_container(parent_tree)
+
+
+def _get(container: Any, key: str) -> Any:
+    """``container[key]``, or ``None``: never ``.get``, which in a file encrypted without
+    object streams returns pyHanko's undecrypted proxy of the value, not the value."""
+    return container[key] if key in container else None  # noqa: SIM401 (see above)
 
 
 def _opens(reader: Any, password: str) -> bool:

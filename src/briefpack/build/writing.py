@@ -2,15 +2,19 @@
 
 Every file is written whole or not at all (:func:`~briefpack.build.files.write_atomically`),
 so a build stopped at any moment leaves each output as it was or as it is
-now.  What was written is kept for the pack's manifest; a pack with an
+now.  A reader's copy that is to be encrypted never reaches its place in
+the clear: its render is kept beside the outputs, and only the seal step
+puts it in place, encrypted.  What was written is kept for the pack's manifest; a pack with an
 output that failed is remembered, so that its stale outputs are left alone.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Collection
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from briefpack.build.encryption import ENCRYPTED_FORMATS, kept_render
 from briefpack.build.files import write_atomically
 from briefpack.build.jobs import Job
 from briefpack.build.manifests import manifest_entry
@@ -28,9 +32,13 @@ if TYPE_CHECKING:
 class OutputWriter:
     """Writes each output as it comes, and keeps what the manifests and the report need."""
 
-    def __init__(self, report: BuildReport, notify: Notify) -> None:
+    def __init__(
+        self, report: BuildReport, notify: Notify, encrypted: Collection[str] = ()
+    ) -> None:
         self.report = report
         self.notify = notify
+        #: The readers whose copies are encrypted (``build --passwords``).
+        self.encrypted = frozenset(encrypted)
         #: The manifest entry of each output written, by its path.
         self.entries: dict[Path, dict[str, Any]] = {}
         #: The packs of which an output failed: they keep what was written and remove nothing.
@@ -43,7 +51,7 @@ class OutputWriter:
             return
         data, pages = outcome
         try:
-            write_atomically(job.target, data)
+            write_atomically(self._first_place(job), data)
             if FORMAT_TABLE[job.output_format].needs_companions:
                 copy_companions(job.settings.chosen_theme, job)
         except BriefpackError as error:
@@ -55,6 +63,13 @@ class OutputWriter:
         self.entries[job.target] = entry
         self.report.written.append(job.target)
         self.notify("written", job.target, seconds)
+
+    def _first_place(self, job: Job) -> Path:
+        """Where a render is written: its output's path, or a copy to encrypt's kept render."""
+        if job.settings.recipient in self.encrypted and job.output_format in ENCRYPTED_FORMATS:
+            folder = job.target.parents[len(PurePosixPath(job.relative).parts) - 1]
+            return kept_render(folder, job.relative)
+        return job.target
 
     def _failed(self, job: Job, error: BriefpackError, seconds: float) -> None:
         self.report.failures.extend(error.problems)
