@@ -234,3 +234,23 @@ def test_a_wrong_sign_password_for_a_key_file_without_one_is_refused_in_one_line
     assert str(raised.value) == (
         f"{path}: cannot open the signing key: wrong password, or not a PKCS#12 (.p12) file"
     )
+
+
+def test_a_record_not_as_briefpack_writes_it_never_crashes_verify_nor_adds_lines(
+    issued: Path, tmp_path: Path
+) -> None:
+    data = (issued / "offsite.pdf").read_bytes()
+    copy = tmp_path / "copy.pdf"
+    copy.write_bytes(data)
+    forged = tmp_path / "forged.json"
+    entry = {"path": "a\nb.pdf: ok", "sha256": hashlib.sha256(data).hexdigest(), "recipient": []}
+    forged.write_text(json.dumps({"files": [entry]}), encoding="utf-8")
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    passwords = tmp_path / "passwords.yaml"
+    passwords.write_text('Jane Doe: "jane-secret-1"\n', encoding="utf-8")
+    for options in ((), ("--passwords", str(passwords))):
+        code, out, _ = run("verify", str(copy), "--record", str(forged), *options)
+        assert (code, out.splitlines()) == (0, [f"{copy}: ok; issued as a b.pdf: ok"])
+    code, out, _ = run("verify", str(copy), "--record", str(deep))
+    assert (code, out.splitlines()) == (1, [f"{copy}: {deep} cannot be read"])

@@ -174,3 +174,25 @@ def test_a_certificate_whose_name_validators_cannot_read_is_refused_before_build
         "newer than Unicode 3.2, such as an emoji): its signatures could not be checked"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_reader_named_with_combining_accents_finds_their_password_and_is_encrypted(
+    tmp_path: Path,
+) -> None:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "Ana Núñez")
+    (tmp_path / "offsite.yaml").write_text(
+        f"recipients:\n  - name: {decomposed}\n" + MINIMAL_PACK, encoding="utf-8"
+    )
+    (tmp_path / "passwords.yaml").write_text('"Ana Núñez": "ana-secret-1"\n', encoding="utf-8")
+    code, _, err = build(tmp_path, "-f", "pdf", "-f", "docx")
+    assert code == 0, err
+    readers = tmp_path / "out" / "offsite" / "recipients"
+    (pdf,) = readers.glob("*.pdf")
+    assert not opens_without_password(pdf)
+    with pikepdf.open(pdf, password="ana-secret-1"):
+        pass
+    assert all(item["encrypted"] for item in record(tmp_path).values() if item["recipient"])
+    code, out, _ = run("verify", str(pdf), "--passwords", str(tmp_path / "passwords.yaml"))
+    assert (code, out.strip()) == (0, f"{pdf}: ok, encrypted")

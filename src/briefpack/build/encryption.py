@@ -81,10 +81,17 @@ def missing_passwords(jobs: list[Job], passwords: Mapping[str, str], source: str
     for job in jobs:
         reader = job.settings.recipient
         encrypted = job.output_format in ENCRYPTED_FORMATS
-        if encrypted and reader is not None and reader not in passwords:
+        if encrypted and reader is not None and reader_password(passwords, reader) is None:
             mark = next((r.mark for r in job.pack.recipients if r.name == reader), None)
             problems[reader] = Problem(mark, f"'{reader}' has no password in {source}")
     return list(problems.values())
+
+
+def reader_password(passwords: Mapping[str, str], reader: str) -> str | None:
+    """``reader``'s password: the passwords file's names are in NFC, a pack's as written."""
+    import unicodedata
+
+    return passwords.get(unicodedata.normalize("NFC", reader))
 
 
 #: The formats a reader's copy is encrypted in (their calendar is not).

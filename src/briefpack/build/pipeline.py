@@ -231,7 +231,7 @@ def _render_and_write(
 ) -> OutputWriter:
     """Render the pending jobs and write each output as it comes; what was written."""
     pending, missing = hold_back(pending, options.executor)  # without Pango, PDFs wait
-    writer = OutputWriter(report, progress.update, options.passwords or ())
+    writer = OutputWriter(report, progress.update, options.passwords)
     progress.start(len(pending))
     try:
         for job, outcome, seconds in rendered(pending, options, pool, _render_in_worker):

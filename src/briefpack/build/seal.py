@@ -55,7 +55,7 @@ def seal_pack(
         outputs: list[dict[str, Any]] = list(manifest["outputs"])
     except (OSError, ValueError, KeyError, TypeError):
         return [], []
-    from briefpack.build.encryption import kept_render, prune_kept_renders
+    from briefpack.build.encryption import kept_render, prune_kept_renders, reader_password
 
     problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -65,7 +65,7 @@ def seal_pack(
             if entry.get("format") not in SEALED or not (target.is_file() or kept.is_file()):
                 continue
             reader = entry.get("recipient")
-            password = passwords.get(reader) if passwords and reader else None
+            password = reader_password(passwords, reader) if passwords and reader else None
             try:
                 note = _seal_file(folder, entry, key, password, permissions)
             except BriefpackError as error:

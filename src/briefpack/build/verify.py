@@ -48,7 +48,7 @@ def verdict(
         return False, f"no {DISTRIBUTION} found above it; name one with --record"
     try:
         files = read_distribution(record_path)
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return False, f"{record_path} cannot be read"
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
@@ -58,7 +58,7 @@ def verdict(
         issued = next((item for item in files.values() if item.get("sha256") == digest), None)
         if issued is not None:
             good, line = _issued(data, issued, passwords)
-            return good, f"{line}; issued as {issued['path']}{_whose(issued)}"
+            return good, f"{line}; issued as {one_line(str(issued['path']))}{_whose(issued)}"
     if entry is None:
         return False, "not in the distribution record, and no file in it has its SHA-256"
     if digest != entry.get("sha256"):
@@ -74,6 +74,15 @@ def _relative(path: Path, record_path: Path) -> str | None:
         return None
 
 
+def one_line(text: str) -> str:
+    """``text`` from a record with its control characters and line breaks shown as spaces."""
+    import unicodedata
+
+    return "".join(
+        " " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in text
+    )
+
+
 def _whose(entry: dict[str, Any]) -> str:
     """Whose copy a record's entry is, if a reader's: `` (Jane Doe, copy 1 of 3)``.
 
@@ -82,14 +91,10 @@ def _whose(entry: dict[str, Any]) -> str:
     left unsaid rather than trusted, and a control character in the name is
     shown as a space, so that the file's line stays one line that says no more.
     """
-    import unicodedata
-
     reader = entry.get("recipient")
     if not isinstance(reader, str) or not reader.strip():
         return ""
-    reader = "".join(
-        " " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char for char in reader
-    )
+    reader = one_line(reader)
     copy = entry.get("copy")
     numbers = (copy.get("number"), copy.get("of")) if isinstance(copy, dict) else ()
     if len(numbers) == 2 and all(type(value) is int and value > 0 for value in numbers):
@@ -101,7 +106,7 @@ def _issued(
     data: bytes, entry: dict[str, Any], passwords: Mapping[str, str] | None
 ) -> tuple[bool, str]:
     """The line for a file whose hash is the one recorded: its signature's state too."""
-    password = (passwords or {}).get(entry.get("recipient") or "")
+    password = _password_of(entry.get("recipient"), passwords)
     if entry.get("encrypted") and (password is None or entry.get("format") != "pdf"):
         # Its signature can only be read with the reader's password, which verify has not.
         return True, "ok, encrypted" + (" and signed" if entry.get("signed") else "")
@@ -112,6 +117,15 @@ def _issued(
     good, state = signature_state(data, password)
     prefix = "ok, encrypted, " if entry.get("encrypted") else "ok, "
     return good, f"{prefix}{state}" if good else state
+
+
+def _password_of(reader: object, passwords: Mapping[str, str] | None) -> str | None:
+    """The password of the record's ``reader`` (a name as the pack spells it), if given."""
+    import unicodedata
+
+    if not isinstance(reader, str) or not passwords:
+        return None
+    return passwords.get(unicodedata.normalize("NFC", reader))
 
 
 def _signature_note(data: bytes, entry: dict[str, Any]) -> str:

@@ -10,11 +10,11 @@ output that failed is remembered, so that its stale outputs are left alone.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from briefpack.build.encryption import ENCRYPTED_FORMATS, kept_render
+from briefpack.build.encryption import ENCRYPTED_FORMATS, kept_render, reader_password
 from briefpack.build.files import write_atomically
 from briefpack.build.jobs import Job
 from briefpack.build.manifests import manifest_entry
@@ -33,12 +33,12 @@ class OutputWriter:
     """Writes each output as it comes, and keeps what the manifests and the report need."""
 
     def __init__(
-        self, report: BuildReport, notify: Notify, encrypted: Collection[str] = ()
+        self, report: BuildReport, notify: Notify, passwords: Mapping[str, str] | None = None
     ) -> None:
         self.report = report
         self.notify = notify
-        #: The readers whose copies are encrypted (``build --passwords``).
-        self.encrypted = frozenset(encrypted)
+        #: The readers' passwords: their copies are encrypted (``build --passwords``).
+        self.encrypted: Mapping[str, str] = passwords or {}
         #: The manifest entry of each output written, by its path.
         self.entries: dict[Path, dict[str, Any]] = {}
         #: The packs of which an output failed: they keep what was written and remove nothing.
@@ -66,7 +66,12 @@ class OutputWriter:
 
     def _first_place(self, job: Job) -> Path:
         """Where a render is written: its output's path, or a copy to encrypt's kept render."""
-        if job.settings.recipient in self.encrypted and job.output_format in ENCRYPTED_FORMATS:
+        reader = job.settings.recipient
+        if (
+            reader
+            and job.output_format in ENCRYPTED_FORMATS
+            and reader_password(self.encrypted, reader)
+        ):
             folder = job.target.parents[len(PurePosixPath(job.relative).parts) - 1]
             return kept_render(folder, job.relative)
         return job.target

@@ -287,7 +287,7 @@ OPTION_KEYS: tuple[Key, ...] = (
         "issued",
         "date",
         False,
-        "The day this version goes out, YYYY-MM-DD: the footers' \"issued\" date and the "
+        'The day this version goes out, YYYY-MM-DD: the footers\' "issued" date and the '
         "documents' date. Default: SOURCE_DATE_EPOCH, else the event's first day.",
     ),
     Key(
