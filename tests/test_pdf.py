@@ -7,6 +7,7 @@ import logging
 import re
 from pathlib import Path
 
+import docx
 import jinja2
 import pytest
 
@@ -22,7 +23,7 @@ from briefpack.render.recipient_mark import mark_html
 from briefpack.render.settings import RenderSettings
 from briefpack.render.wording import wording_for
 
-from conftest import BUNDLED_PACK, MINIMAL_PACK, WritePack, run, valid
+from conftest import BUNDLED_PACK, MINIMAL_PACK, TWO_SESSIONS_PACK, WritePack, run, valid
 from pdf_helpers import fonts, normalise, outline, page_texts, reader
 
 ENVIRONMENT: dict[str, str] = {}
@@ -195,6 +196,24 @@ def test_fonts_are_the_themes_own_and_all_embedded(bundled_pdf: bytes) -> None:
     for name, embedded in used:
         assert name.startswith("Briefpack-"), name
         assert embedded, name
+
+
+def test_a_session_packs_keywords_name_its_own_session_only(
+    write_pack: WritePack, tmp_path: Path
+) -> None:
+    path = write_pack(TWO_SESSIONS_PACK)
+    code, _, err = run("build", str(path), "-o", str(tmp_path / "out"), "-f", "pdf", "-f", "docx")
+    assert code == 0, err
+    folder = path.stem
+    sessions = sorted((tmp_path / "out" / folder / "sessions").glob("*.pdf"))
+    assert [reader(item.read_bytes()).metadata["/Keywords"] for item in sessions] == [
+        "Strategy",
+        "Budget",
+    ]
+    full = reader((tmp_path / "out" / folder / f"{folder}.pdf").read_bytes())
+    assert full.metadata["/Keywords"] == "Strategy, Budget"
+    word = docx.Document(str(sessions[1].with_suffix(".docx")))
+    assert word.core_properties.keywords == "Budget"
 
 
 def test_metadata(write_pack: WritePack) -> None:

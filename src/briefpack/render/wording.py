@@ -40,7 +40,7 @@ from briefpack.render.catalogues import (
 from briefpack.render.settings import copy_number
 
 if TYPE_CHECKING:
-    from briefpack.model import Pack, Session
+    from briefpack.model import Day, Pack, Session
     from briefpack.model.changes import QuestionChange, SessionChange
     from briefpack.render.settings import RenderSettings
 
@@ -467,9 +467,11 @@ def logo_description(pack: Pack) -> str:
     return pack.organisation or pack.author or pack.title
 
 
-def keywords(pack: Pack) -> list[str]:
-    """Document keywords: each distinct session title, then the organisation."""
-    words = [shown_title(session) for session in pack.sessions]
+def keywords(pack: Pack, days: Sequence[Day] | None = None) -> list[str]:
+    """Document keywords: each distinct session title of ``days`` (the pack's), then the
+    organisation: a session's pack names its own session, not every other one."""
+    shown = pack.days if days is None else days
+    words = [shown_title(session) for day in shown for session in day.sessions]
     if pack.organisation:
         words.append(pack.organisation)
     return list(dict.fromkeys(words))

@@ -174,7 +174,7 @@ def build_view(pack: Pack, settings: RenderSettings, marked: Pack | None = None)
     return PackView(
         language=wording.printed_language,
         document_title=document_title(pack, session),
-        keywords=tuple(keywords(pack)),
+        keywords=tuple(keywords(pack, days)),
         labels=labels_for(wording),
         session_pack=session is not None,
         event_dates=event_dates,
