@@ -136,28 +136,36 @@ def _office_file(stream: BinaryIO, where: str) -> Any:
 
 
 def _opens(office: Any, password: str) -> bool:
-    """Whether ``password`` opens ``office``; its key is then loaded.
+    """Whether ``password`` opens ``office``; its key is then loaded."""
+    if not password_verifies(office, password):
+        return False
+    office.load_key(password=password)
+    return True
 
-    For Agile encryption the password is checked before the key is made, so
-    that a wrong one costs one round of hashing, not two.
+
+def password_verifies(office: Any, password: str) -> bool:
+    """Whether ``password`` is that of the encrypted Office file ``office`` (msoffcrypto's).
+
+    For Agile encryption only its verifier is checked, one round of the
+    password's hashing (msoffcrypto's own check makes the key too: two), so
+    that a wrong password, or the build's check that a copy still has its
+    reader's, costs half as much.
     """
     if office.type == "agile":
         from msoffcrypto.method.ecma376_agile import ECMA376Agile
 
         info = office.info
-        verified = ECMA376Agile.verify_password(
-            password,
-            info["passwordSalt"],
-            info["passwordHashAlgorithm"],
-            info["encryptedVerifierHashInput"],
-            info["encryptedVerifierHashValue"],
-            info["spinValue"],
-            info["passwordKeyBits"],
+        return bool(
+            ECMA376Agile.verify_password(
+                password,
+                info["passwordSalt"],
+                info["passwordHashAlgorithm"],
+                info["encryptedVerifierHashInput"],
+                info["encryptedVerifierHashValue"],
+                info["spinValue"],
+                info["passwordKeyBits"],
+            )
         )
-        if not verified:
-            return False
-        office.load_key(password=password)
-        return True
     from msoffcrypto.exceptions import InvalidKeyError
 
     try:
