@@ -119,17 +119,20 @@ def place_pre_read(
     pages: Sequence[PrereadPage],
     places: dict[tuple[int, int], Any],
     wordings: Wordings,
+    id_prefix: str = "",
 ) -> None:
     """Draw one attachment's ``pages`` into a tagged ``book`` with their structure.
 
-    ``places`` are the kept pages' empty ``Div`` elements (:func:`empty_divs`).
+    ``places`` are the kept pages' empty ``Div`` elements (:func:`empty_divs`);
+    ``id_prefix``, before each of the pre-read's element ids, is this
+    attachment's alone in the book, so that a table's headers name its own.
     """
     first = book.pages[pages[0].book_page]
     section = places.get(first.obj.objgen)
     if section is None:
         section = _new_section(book, first)
     if attachment.tagged:
-        kids = _tagged(book, source, attachment, pages, wordings)
+        kids = _tagged(book, source, attachment, pages, wordings, id_prefix)
         language = language_of(source)
         if language is not None:
             section.Lang = pikepdf.String(language)
@@ -161,6 +164,7 @@ def _tagged(
     attachment: Attachment,
     pages: Sequence[PrereadPage],
     wordings: Wordings,
+    id_prefix: str,
 ) -> list[Any]:
     """Write the pages in as content and copy the pre-read's structure; the section's kids."""
     kept = []
@@ -173,7 +177,7 @@ def _tagged(
         kept.append(KeptSource(source.pages[item.source_page].obj, page, inlined))
         keys.append((key, owners))
     shift = 3 if attachment.divider else 2
-    graft = copy_structure(book, source, kept, shift, wordings.named)
+    graft = copy_structure(book, source, kept, shift, wordings.named, id_prefix)
     kids = list(graft.kids)
     for (key, owners), done in zip(keys, kept, strict=True):
         claimed = graft.owners.get(done.book_page.obj.objgen, {})

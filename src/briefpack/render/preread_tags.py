@@ -21,9 +21,15 @@ That ``Div``, on the pre-read's first page, becomes the pre-read's section
 Only structure is copied, and only what a structure element may say: its
 type, ``/Alt``, ``/ActualText``, ``/E``, ``/T``, ``/Lang`` and plain layout
 attributes (a ``/BBox`` moved to where the page is drawn), its children and
-marked-content references to kept pages.  Object references (links to
-annotations, which are not copied), classes, ids, and anything else the
-pre-read hangs off its elements are left behind.  The walk is bounded: each
+marked-content references to kept pages.  A table keeps what tells a
+cell's headers: each element's ``/ID`` (prefixed, so that it is unique in the
+book, whose own are WeasyPrint's ``N-row-column``) and each cell's
+``/Headers`` naming them, and the attributes of its classes (``/C`` through
+the ``/ClassMap``) are written into its own ``/A``; without them ``page``
+finds a cell whose headers cannot be determined (PDFUA1-TABLE-HEADERS-SCOPE-001),
+in a pre-read that passes alone.  Object references (links to annotations,
+which are not copied) and anything else the pre-read hangs off its elements
+are left behind.  The walk is bounded: each
 element is visited once (a loop ends), at most :data:`MAX_ELEMENTS` of them,
 and below :data:`MAX_DEPTH` levels an element's content joins its ancestor's
 rather than nesting further (a 10,000-deep chain is read, flat, not refused).
@@ -178,6 +184,18 @@ class _Copy:
     page: Any = None  # the book page its integer MCIDs are on
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """How a pre-read's elements are copied: its maps, and what the book asks of the copies."""
+
+    role_map: Any
+    class_map: Any
+    heading_shift: int
+    figure_alt: str
+    #: Put before each of the pre-read's ``/ID`` (and each ``/Headers`` entry).
+    id_prefix: bytes
+
+
 @dataclass
 class Graft:
     """A pre-read's structure copied into a book: its top elements and who owns each MCID."""
@@ -193,10 +211,19 @@ def copy_structure(
     pages: Sequence[KeptSource],
     heading_shift: int,
     figure_alt: str,
+    id_prefix: str = "",
 ) -> Graft:
-    """Copy ``source``'s structure for its ``pages`` (and only theirs) into ``book``."""
+    """Copy ``source``'s structure for its ``pages`` (and only theirs) into ``book``.
+
+    ``id_prefix`` is put before the pre-read's element ids: one no other
+    pre-read of the book has (its first page's anchor), so that ids stay unique.
+    """
     by_source = {kept.source_page.objgen: kept for kept in pages}
-    role_map = source.Root.StructTreeRoot.get("/RoleMap")
+    tree = source.Root.StructTreeRoot
+    role_map = tree.get("/RoleMap")
+    rules = _Rules(
+        role_map, tree.get("/ClassMap"), heading_shift, figure_alt, id_prefix.encode("utf-8")
+    )
     top = _Copy(pikepdf.Dictionary(), depth=0, page=pages[0].book_page)
     owners: dict[tuple[int, int], dict[int, Any]] = {}
     copies = [top]
@@ -228,7 +255,7 @@ def copy_structure(
                 target = into
                 kind = _standard_type(str(item.S)[1:], role_map)
                 if into.depth < MAX_DEPTH and kind != "Document":
-                    target = _new_copy(book, item, into, role_map, heading_shift, figure_alt)
+                    target = _new_copy(book, item, into, rules)
                     copies.append(target)
                     into.kids.append(target)
                 later.append((item, target, kept))
@@ -236,6 +263,7 @@ def copy_structure(
         pending.extend(reversed(later))
     matrices = {kept.book_page.obj.objgen: kept.inlined.matrix for kept in pages}
     kept_kids = _finished(copies, matrices)
+    _link_headers([copy.element for copy in copies[1:] if "/K" in copy.element])
     return Graft([kid.element for kid in kept_kids], owners)
 
 
@@ -278,20 +306,13 @@ def _reference(
         into.kids.append(pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page.obj, MCID=new))
 
 
-def _new_copy(
-    book: pikepdf.Pdf,
-    source: Any,
-    parent: _Copy,
-    role_map: Any,
-    heading_shift: int,
-    figure_alt: str,
-) -> _Copy:
+def _new_copy(book: pikepdf.Pdf, source: Any, parent: _Copy, rules: _Rules) -> _Copy:
     """A copy of element ``source``: its standard type and the keys it may keep, no kids yet."""
-    kind = _standard_type(str(source.S)[1:], role_map)
+    kind = _standard_type(str(source.S)[1:], rules.role_map)
     if kind in _NEEDS_OBJECT:
         kind = _NEEDS_OBJECT[kind]
     if re.fullmatch(r"H[1-6]", kind):
-        kind = f"H{min(6, int(kind[1]) + heading_shift)}"
+        kind = f"H{min(6, int(kind[1]) + rules.heading_shift)}"
     element = pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name(f"/{kind}"))
     for key in _TEXT_KEYS:
         value = source.get(key)
@@ -301,9 +322,12 @@ def _new_copy(
     if isinstance(language, pikepdf.String) and _LANGUAGE.fullmatch(str(language)):
         element.Lang = pikepdf.String(str(language))
     if kind in ("Figure", "Formula") and "/Alt" not in element and "/ActualText" not in element:
-        element.Alt = pikepdf.String(figure_alt)
+        element.Alt = pikepdf.String(rules.figure_alt)
+    identifier = source.get("/ID")
+    if isinstance(identifier, pikepdf.String):
+        element.ID = pikepdf.String(rules.id_prefix + bytes(identifier))
     copy = _Copy(book.make_indirect(element), parent=parent, depth=parent.depth + 1)
-    attributes = _attributes(source.get("/A"))
+    attributes = _attributes(_classes(source.get("/C"), rules.class_map), source.get("/A"), rules)
     if attributes is not None:
         copy.element.A = attributes
     return copy
@@ -321,23 +345,77 @@ def _standard_type(kind: str, role_map: Any) -> str:
     return kind if kind in STANDARD else "Span"
 
 
-def _attributes(value: Any) -> Any:
-    """The plain layout attributes of ``/A`` (a dictionary, or an array of them)."""
-    found = value if isinstance(value, pikepdf.Array) else [value]
-    kept = []
-    for item in list(found)[:8]:
+def _classes(value: Any, class_map: Any) -> list[Any]:
+    """The attribute objects of the classes ``/C`` names, through the ``/ClassMap``, in order."""
+    if not isinstance(class_map, pikepdf.Dictionary):
+        return []
+    names = list(value)[:8] if isinstance(value, pikepdf.Array) else [value]
+    found: list[Any] = []
+    for name in names:  # revision numbers among the names are skipped with the rest
+        attributes = class_map.get(str(name)) if isinstance(name, pikepdf.Name) else None
+        found += list(attributes)[:8] if isinstance(attributes, pikepdf.Array) else [attributes]
+    return found
+
+
+def _attributes(classes: list[Any], value: Any, rules: _Rules) -> Any:
+    """The plain layout and table attributes of the classes, then of ``/A``: one per owner.
+
+    ``/A`` may be a dictionary or an array of them; its values win over the
+    classes' (ISO 32000-1, 14.7.5.2), each owner's merged into one dictionary.
+    """
+    found = [*classes, *(list(value)[:8] if isinstance(value, pikepdf.Array) else [value])]
+    kept: dict[str, Any] = {}
+    for item in found:
         if not isinstance(item, pikepdf.Dictionary) or isinstance(item, pikepdf.Stream):
             continue
-        copied = pikepdf.Dictionary()
+        owner = item.get("/O")
+        if not isinstance(owner, pikepdf.Name):
+            continue
+        copied = kept.setdefault(str(owner), pikepdf.Dictionary())
         for key in item.keys():  # noqa: SIM118 - typed for a pikepdf Dictionary
             plain = _plain(item[key])
             if key in _ATTRIBUTE_KEYS and plain is not None:
                 copied[key] = plain
-        if isinstance(copied.get("/O"), pikepdf.Name):
-            kept.append(copied)
+        headers = item.get("/Headers")
+        if isinstance(headers, pikepdf.Array):
+            copied.Headers = pikepdf.Array(
+                pikepdf.String(rules.id_prefix + bytes(header))
+                for header in headers
+                if isinstance(header, pikepdf.String)
+            )
     if not kept:
         return None
-    return kept[0] if len(kept) == 1 else pikepdf.Array(kept)
+    values = list(kept.values())
+    return values[0] if len(values) == 1 else pikepdf.Array(values)
+
+
+def _link_headers(elements: list[Any]) -> None:
+    """Each id kept once, and each cell's ``/Headers`` naming only ids the book holds.
+
+    A header left out (empty, or beyond the bounds of the walk) is dropped
+    from the cells that named it; a cell left naming none says nothing, and
+    its headers are found from the table's rows and columns.
+    """
+    known: set[bytes] = set()
+    for element in elements:
+        identifier = element.get("/ID")
+        if identifier is None:
+            continue
+        if bytes(identifier) in known:
+            del element["/ID"]  # a second element of the same id: the first keeps it
+        else:
+            known.add(bytes(identifier))
+    for element in elements:
+        attributes = element.get("/A")
+        for item in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+            if not isinstance(item, pikepdf.Dictionary) or "/Headers" not in item:
+                continue
+            named = dict.fromkeys(bytes(header) for header in item.Headers)
+            kept = [pikepdf.String(header) for header in named if header in known]
+            if kept:
+                item.Headers = pikepdf.Array(kept)
+            else:
+                del item["/Headers"]
 
 
 def _plain(value: Any) -> Any:
@@ -358,6 +436,8 @@ def _plain(value: Any) -> Any:
 def _finished(copies: list[_Copy], matrices: dict[tuple[int, int], Matrix]) -> list[_Copy]:
     """Write each copy's kids, leaving out elements with nothing to read; the top's kids.
 
+    An empty table cell is kept all the same: it is part of its table's grid.
+
     A layout ``/BBox`` moves by its page's matrix (``matrices``), to where the
     page is drawn in the book.
     """
@@ -368,7 +448,8 @@ def _finished(copies: list[_Copy], matrices: dict[tuple[int, int], Matrix]) -> l
         copy.kids = kids
         if copy.parent is not None and not kids:
             text = "/Alt" in copy.element or "/ActualText" in copy.element
-            if not text or copy.page is None:
+            cell = copy.element.S in (pikepdf.Name.TD, pikepdf.Name.TH)
+            if not cell and (not text or copy.page is None):
                 empty.add(id(copy))
                 continue
         if copy.parent is None:

@@ -52,6 +52,8 @@ class KeptPage:
     attachment: Attachment
     #: 0-based page of the attachment.
     attachment_page: int
+    #: The id of the HTML element that keeps it (:func:`page_anchor`), unique in the book.
+    anchor: str = ""
 
 
 def page_anchor(session_anchor: str, attachment_number: int, page_number: int) -> str:
@@ -71,7 +73,7 @@ def kept_pages(
         for number, attachment in enumerate(session.attachments, start=1):
             for page in range(attachment.pages):
                 anchor = page_anchor(session_anchors[session.id], number, page + 1)
-                kept.append(KeptPage(page_of[anchor], attachment, page))
+                kept.append(KeptPage(page_of[anchor], attachment, page, anchor))
     return kept
 
 
@@ -256,7 +258,9 @@ def _draw_pre_reads(
                 substituter.page(item.drawing)
         if tagged:
             wordings = _wordings(book, attachment)
-            place_pre_read(book, cleaner.pdf, attachment, pages, places, wordings)
+            # Unique in a book of parts too: the anchor names the session.
+            prefix = f"{run[0].anchor or run[0].book_page}:"
+            place_pre_read(book, cleaner.pdf, attachment, pages, places, wordings, prefix)
             continue
         for item in pages:
             page = book.pages[item.book_page]
