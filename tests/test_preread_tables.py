@@ -9,17 +9,16 @@ glyphs.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from conftest import TWO_SESSIONS_PACK, run
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("pdftotext") is None, reason="needs Poppler's pdftotext (Debian poppler-utils)"
-)
+from conftest import TWO_SESSIONS_PACK, WITHOUT_HARFBUZZ_SUBSET, run
 
 #: The book: a cover with an organisation, a classification and a version.
 BOOK = """\
@@ -115,3 +114,78 @@ def test_a_pre_reads_header_cells_keep_ids_unique_in_the_book_and_its_cells_name
     assert len(grafted) < len(ids)
     assert named <= set(ids)
     assert named & set(grafted)
+
+
+@pytest.fixture(scope="module")
+def classic(folder: Path) -> Path:
+    """The book in the classic theme, whose fonts have the pre-read's names and other glyphs."""
+    return built(folder, "--theme", "classic")
+
+
+def _text(pdf: Path, first: int, last: int) -> str:
+    return subprocess.run(
+        ["pdftotext", "-f", str(first), "-l", str(last), str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="needs Poppler's pdftotext (Debian poppler-utils)"
+)
+def test_the_books_cover_reads_right_beside_a_pre_read_of_another_theme(classic: Path) -> None:
+    cover = _text(classic, 1, 1)
+    for words in ("Board Offsite", "Example Corp", "Confidential", "Version 3.2"):
+        assert words in cover
+    assert "Quarterly figures" in _text(classic, 2, 99)
+
+
+def _fonts(pdf: Path) -> list[tuple[str, bytes]]:
+    """Each embedded font's name and program, in name order."""
+    with pikepdf.open(pdf) as opened:
+        return sorted(
+            (str(thing.FontName), thing.FontFile2.read_bytes())
+            for thing in opened.objects
+            if isinstance(thing, pikepdf.Dictionary) and "/FontFile2" in thing
+        )
+
+
+def test_no_two_fonts_in_the_book_share_a_name(classic: Path) -> None:
+    fonts = _fonts(classic)
+    assert len({name for name, _ in fonts}) == len(fonts)
+    # The book's Briefpack-Body (classic) and the pre-read's (executive), under two tags.
+    assert len([name for name, _ in fonts if name.endswith("+Briefpack-Body")]) == 2
+
+
+def test_a_pre_reads_fonts_are_drawn_from_its_own_programs(folder: Path, classic: Path) -> None:
+    paper = dict(_fonts(folder / "pre-reads" / "paper.pdf"))
+    book = dict(_fonts(classic))
+    for name, program in paper.items():
+        ours = [other for other, found in book.items() if found == program]
+        assert [other.partition("+")[2] for other in ours] == [name.partition("+")[2]]
+
+
+def test_a_book_with_a_briefpack_pre_read_builds_the_same_fonts_whichever_subsetter(
+    folder: Path, tmp_path: Path
+) -> None:
+    # WeasyPrint subsets with HarfBuzz, or with fontTools without libharfbuzz-subset0.
+    environ = {**os.environ, "SOURCE_DATE_EPOCH": "1760000000"}
+    command = "from briefpack.cli import main; main()"
+    books = []
+    for number, subsetter in enumerate(["", "", WITHOUT_HARFBUZZ_SUBSET]):
+        out = tmp_path / f"out{number}"
+        done = subprocess.run(
+            [
+                *(sys.executable, "-c", subsetter + command, "build", str(folder / "book.yaml")),
+                *("-o", str(out), "-f", "pdf", "--theme", "classic", "--no-sessions", "-j1"),
+            ],
+            capture_output=True,
+            text=True,
+            env=environ,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        books.append(out / "book" / "book.pdf")
+    # Only the fonts: the whole file still varies with PYTHONHASHSEED when a pre-read is drawn.
+    assert _fonts(books[0]) == _fonts(books[1]) == _fonts(books[2])

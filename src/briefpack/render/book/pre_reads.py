@@ -216,6 +216,7 @@ class _Sources:
 
     def pre_read(self, attachment: Attachment) -> tuple[DrawingCleaner, FontSubstituter]:
         """The cleaner and the font substituter of ``attachment``'s file, opened on first use."""
+        from briefpack.render.book.shared_fonts import distinct_subset_tags
         from briefpack.render.preread import DrawingCleaner
         from briefpack.render.preread_fonts import FontSubstituter
 
@@ -224,6 +225,8 @@ class _Sources:
             source = _opened_as_checked(attachment, "build")
             self.files.append(source)
             _uninterpolated(source)
+            # Its subset fonts are never taken for the book's own (shared_fonts.py).
+            distinct_subset_tags(source)
             cleaner = self.cleaners[attachment.digest] = DrawingCleaner(source)
             self.substituters[attachment.digest] = FontSubstituter(source)
         return cleaner, self.substituters[attachment.digest]

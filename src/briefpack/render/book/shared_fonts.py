@@ -7,10 +7,21 @@ joined (:mod:`briefpack.render.book.join`), each font is subset once more from i
 file, to the union of the glyphs the parts use, and that one program serves
 every part: the book is about the single document's size, not the sum of its
 parts' copies of each font.
+
+Fonts are one font when their whole names agree, subset tag and all: the
+parts' copies do (WeasyPrint's tag comes from the font's description), and
+a pre-read's fonts never do, since their tags are made from their programs
+when the pre-read is opened (:func:`distinct_subset_tags`).  By name alone, a
+pre-read made by briefpack in another theme (its ``Briefpack-Body``, under
+the same tag, a different program) was taken for the book's own: its pages
+drawn with the book's glyphs, and the book's text read through the
+pre-read's map ("ConfidCntial").
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,9 +41,10 @@ def share_fonts(book: pikepdf.Pdf, font_files: Sequence[Path]) -> int:
     """
     users: dict[str, list[tuple[Any, Any, Any]]] = {}
     for top, font, descriptor in _embedded_fonts(book):
-        # WeasyPrint names each subset TAG+NAME; the parts' copies share the NAME.
-        name = str(descriptor.get("/FontName", "")).partition("+")[2]
-        users.setdefault(name, []).append((top, font, descriptor))
+        # WeasyPrint names each subset TAG+NAME; the parts' copies share both.
+        name = str(descriptor.get("/FontName", ""))
+        if "+" in name:
+            users.setdefault(name, []).append((top, font, descriptor))
     originals = {_postscript_name(path.read_bytes()): path for path in font_files}
     replacement: dict[tuple[int, int], Any] = {}
     shared = 0
@@ -61,6 +73,49 @@ def share_fonts(book: pikepdf.Pdf, font_files: Sequence[Path]) -> int:
         shared += 1
     _renamed_fonts(book, replacement)
     return shared
+
+
+#: A subset font's name: a tag of six capitals, a plus, the font's own name.
+_SUBSET_NAME = re.compile(r"/[A-Z]{6}\+(.+)")
+#: Where a font descriptor keeps its program.
+_PROGRAMS = ("/FontFile", "/FontFile2", "/FontFile3")
+
+
+def distinct_subset_tags(pdf: pikepdf.Pdf) -> int:
+    """Give each embedded subset font of ``pdf`` a tag made from its program; return how many.
+
+    A pre-read's subset of a font shares its name, and with WeasyPrint its
+    tag, with the book's own subset of a font of that name, yet holds other
+    glyphs; retagged from a hash of its program, it never does.  Each
+    program is hashed as stored (not decoded), so nothing is charged.  The
+    PDF is opened for one book and never written.
+    """
+    retagged = 0
+    for thing in pdf.objects:
+        if not isinstance(thing, pikepdf.Dictionary) or thing.get("/Type") != "/Font":
+            continue
+        fonts = [thing, *thing.get("/DescendantFonts", [])]
+        descriptor = fonts[-1].get("/FontDescriptor")
+        if not isinstance(descriptor, pikepdf.Dictionary):
+            continue
+        program = next(
+            (
+                descriptor[key]
+                for key in _PROGRAMS
+                if isinstance(descriptor.get(key), pikepdf.Stream)
+            ),
+            None,
+        )
+        if program is None:
+            continue
+        digest = hashlib.sha256(program.read_raw_bytes()).digest()
+        tag = "".join(chr(65 + byte % 26) for byte in digest[:6])
+        for holder, key in [*((font, "/BaseFont") for font in fonts), (descriptor, "/FontName")]:
+            name = _SUBSET_NAME.fullmatch(str(holder.get(key, "")))
+            if name is not None:
+                holder[key] = pikepdf.Name(f"/{tag}+{name.group(1)}")
+                retagged += 1
+    return retagged
 
 
 #: The tables WeasyPrint drops from the fonts it embeds: layout is done, the
