@@ -195,7 +195,7 @@ class DrawingCleaner:
             return True
         if role.startswith(MAP):
             inner = role.removeprefix(MAP)
-            for key in list(value.keys()):
+            for key in sorted(value.keys()):
                 name = safe_name(key)
                 if name != key:  # a glyph or colorant named /JavaScript: renamed
                     value[name] = value[key]
@@ -206,7 +206,7 @@ class DrawingCleaner:
         kind = KINDS[kind_name]
         if kind_name in ("form", "pattern", "font"):
             _rewrite_drawing(value)
-        for key in list(value.keys()):
+        for key in sorted(value.keys()):
             if key not in kind.keys:
                 del value[key]
             elif key == "/Resources":
@@ -241,13 +241,13 @@ class DrawingCleaner:
             kept = pikepdf.Dictionary(
                 {
                     safe_name(key): entries[key]
-                    for key in entries.keys()  # noqa: SIM118 - typed for a pikepdf Dictionary
+                    for key in sorted(entries.keys())  # a set: sorted, the same for any hash seed
                     if names is None or key in names or safe_name(key) in names
                 }
             )
             if len(kept):
                 trimmed[category] = kept
-                for key in list(kept.keys()):
+                for key in sorted(kept.keys()):
                     queue.append(_Item(kept[key], role, depth + 2, kept, key))
         procedures = resources.get("/ProcSet")
         if isinstance(procedures, pikepdf.Array):
@@ -391,7 +391,7 @@ def _content_of(value: Any) -> bytes | None:
         glyphs = value.get("/CharProcs")
         if not isinstance(glyphs, pikepdf.Dictionary):
             return b""
-        streams = [glyphs[key] for key in glyphs.keys()]  # noqa: SIM118 - as above
+        streams = [glyphs[key] for key in sorted(glyphs.keys())]
         return b"\n".join(
             drawing_bytes(glyph) for glyph in streams if isinstance(glyph, pikepdf.Stream)
         )

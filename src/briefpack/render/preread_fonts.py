@@ -259,7 +259,7 @@ class FontSubstituter:
             for category in ("/XObject", "/Pattern"):
                 entries = resources_.get(category)
                 if isinstance(entries, pikepdf.Dictionary):
-                    for key in list(entries.keys()):
+                    for key in sorted(entries.keys()):
                         entry = entries[key]
                         if isinstance(entry, pikepdf.Dictionary | pikepdf.Stream):
                             pending.append(entry.get("/Resources"))
@@ -306,10 +306,10 @@ def _fonts_in(resources_: Any) -> list[Any]:
     found = []
     fonts = resources_.get("/Font")
     if isinstance(fonts, pikepdf.Dictionary):
-        found += [fonts[key] for key in list(fonts.keys())]
+        found += [fonts[key] for key in sorted(fonts.keys())]
     states = resources_.get("/ExtGState")
     if isinstance(states, pikepdf.Dictionary):
-        for key in list(states.keys()):
+        for key in sorted(states.keys()):
             state = states[key]
             chosen = state.get("/Font") if isinstance(state, pikepdf.Dictionary) else None
             if isinstance(chosen, pikepdf.Array) and len(chosen):

@@ -169,7 +169,9 @@ def _copy_resources(
         if category not in ours:
             ours[category] = pikepdf.Dictionary()
         names = renamed[category] = {}
-        for key in list(entries.keys()):
+        # pikepdf's keys are a set: copied in order, the book's objects are
+        # numbered the same whatever PYTHONHASHSEED is.
+        for key in sorted(entries.keys()):
             value = entries[key]
             if not value.is_indirect:
                 # qpdf copies indirect objects only (and what they hold).

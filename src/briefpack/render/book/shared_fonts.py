@@ -167,7 +167,7 @@ def _renamed_fonts(book: pikepdf.Pdf, replacement: dict[tuple[int, int], Any]) -
         if not isinstance(resources, pikepdf.Dictionary) or "/Font" not in resources:
             continue
         fonts = resources.Font
-        for key in list(fonts.keys()):
+        for key in sorted(fonts.keys()):
             value = fonts[key]
             if value.is_indirect and value.objgen in replacement:
                 fonts[key] = replacement[value.objgen]
