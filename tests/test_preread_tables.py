@@ -190,3 +190,51 @@ def test_a_book_with_a_briefpack_pre_read_is_the_same_bytes_whatever_the_subsett
         assert done.returncode == 0, done.stderr
         books.append(out / "book" / "book.pdf")
     assert books[0].read_bytes() == books[1].read_bytes() == books[2].read_bytes()
+
+
+def _classed_table_pdf(path: Path) -> Path:
+    """A tagged pre-read whose header cells say their scope through a class (``/ClassMap``).
+
+    Made by WeasyPrint, then its cells' ids and headers taken away and each
+    header cell's attributes moved into the class ``HeaderCell``: the scope,
+    which the cells now need, is only in the class map.
+    """
+    from pdf_makers import make_weasyprint_pdf
+
+    make_weasyprint_pdf(
+        path,
+        "<table><thead><tr><th>Region</th><th>Sales</th></tr></thead>"
+        "<tbody><tr><td>North</td><td>10</td></tr><tr><td>South</td><td>12</td></tr></tbody>"
+        "</table>",
+    )
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        root = pdf.Root.StructTreeRoot
+        root.ClassMap = pikepdf.Dictionary(
+            HeaderCell=pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name.Column)
+        )
+        for cell in _cells(pdf, "/TH"):
+            del cell["/ID"]
+            del cell["/A"]
+            cell.C = pikepdf.Name("/HeaderCell")
+        for cell in _cells(pdf, "/TD"):
+            del cell.A["/Headers"]
+        pdf.save(path)
+    return path
+
+
+def test_a_pre_reads_class_attributes_are_written_into_its_elements_in_the_book(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "pre-reads").mkdir()
+    _classed_table_pdf(tmp_path / "pre-reads" / "paper.pdf")
+    (tmp_path / "book.yaml").write_text(BOOK, encoding="utf-8")
+    book = built(tmp_path, "--no-sessions")
+    with pikepdf.open(book) as pdf:
+        scoped = [
+            cell
+            for cell in _cells(pdf, "/TH")
+            if isinstance(cell.get("/A"), pikepdf.Dictionary)
+            and cell.A.get("/Scope") == pikepdf.Name.Column
+        ]
+        assert "/ClassMap" not in pdf.Root.StructTreeRoot
+    assert len(scoped) == 2
