@@ -50,7 +50,7 @@ def test_a_password_with_a_control_character_is_refused_at_its_line_without_show
     found = problems(path, f'Omar Haddad: "omar-secret"\nJane Doe: "jane{escape}secret-1"\n')
     assert found == [
         f"{path}:2:11: the password for 'Jane Doe' contains a control character (such as a "
-        "NUL, tab or line break), which a reader could not type"
+        "NUL, tab or line break) or a byte that is not UTF-8, which a reader could not type"
     ]
     assert "secret-1" not in found[0]
 
@@ -60,7 +60,7 @@ def test_a_password_from_the_environment_with_a_line_break_is_refused(tmp_path: 
     found = problems(path, "Jane Doe:\n  password_env: JANE\n", {"JANE": "jane-secret\n"})
     assert found == [
         f"{path}:2:3: the password for 'Jane Doe' contains a control character (such as a "
-        "NUL, tab or line break), which a reader could not type"
+        "NUL, tab or line break) or a byte that is not UTF-8, which a reader could not type"
     ]
 
 
@@ -109,3 +109,35 @@ def test_one_name_written_composed_and_decomposed_is_given_a_password_twice(
     decomposed = unicodedata.normalize("NFD", "Ana Núñez")
     found = problems(path, f'Ana Núñez: "ana-secret-3"\n{decomposed}: "ana-secret-4"\n')
     assert found == [f"{path}:2:1: 'Ana Núñez' is given a password twice"]
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("ü" * 64, "is longer than 127 bytes (UTF-8), all a PDF keeps of one"),
+        (
+            unicodedata.normalize("NFD", "Pässwört-1"),
+            "has characters a PDF reader changes before using it (combining accents, "
+            "ligatures, full-width forms): write it as it is typed, in composed form",
+        ),
+        (
+            "jane-secret-\udcff",
+            "contains a control character (such as a NUL, tab or line break) or a byte that "
+            "is not UTF-8, which a reader could not type",
+        ),
+    ],
+    ids=["over 127 bytes", "decomposed", "not UTF-8"],
+)
+def test_a_password_no_pdf_reader_could_type_back_is_refused(
+    tmp_path: Path, password: str, problem: str
+) -> None:
+    path = tmp_path / "passwords.yaml"
+    found = problems(path, "Jane Doe:\n  password_env: JANE\n", {"JANE": password})
+    assert found == [f"{path}:2:3: the password for 'Jane Doe' {problem}"]
+
+
+def test_a_127_byte_password_in_composed_form_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "passwords.yaml"
+    password = "é" * 63 + "x"
+    path.write_text(f'Jane Doe: "{password}"\n', encoding="utf-8")
+    assert load_passwords(path, {}) == {"Jane Doe": password}

@@ -22,6 +22,9 @@ from briefpack.errors import BriefpackError
 
 #: Fewest characters a password may have: AES-256 is only as strong as it.
 MIN_PASSWORD_LENGTH = 8
+#: Most bytes of a password PDF 2.0's AES-256 encryption uses (UTF-8, after SASLprep):
+#: qpdf encrypts with the whole of a longer one, which then no reader can open.
+MAX_PASSWORD_BYTES = 127
 
 #: An environment variable's name as a shell can set it: what ``password_env`` must be.
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -72,15 +75,24 @@ def password_problem(password: str) -> str | None:
     reader's PDF viewer asks for the password, and the encryption refuses a
     NUL outright: refused here, before anything is rendered.
     """
-    if any(unicodedata.category(char) == "Cc" for char in password):
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in password):
         return (
-            "contains a control character (such as a NUL, tab or line break), "
-            "which a reader could not type"
+            "contains a control character (such as a NUL, tab or line break) or a byte "
+            "that is not UTF-8, which a reader could not type"
         )
     if not password.strip():
         return "is only white space"
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"is shorter than {MIN_PASSWORD_LENGTH} characters"
+    if unicodedata.normalize("NFKC", password) != password:
+        # PDF readers prepare a typed password with SASLprep (NFKC) before using it;
+        # one that prepares to other bytes than it was encrypted with never opens.
+        return (
+            "has characters a PDF reader changes before using it (combining accents, "
+            "ligatures, full-width forms): write it as it is typed, in composed form"
+        )
+    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        return f"is longer than {MAX_PASSWORD_BYTES} bytes (UTF-8), all a PDF keeps of one"
     return None
 
 
