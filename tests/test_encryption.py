@@ -228,3 +228,23 @@ def test_passwords_that_encrypt_nothing_are_named_once(
     code, _, err = build(tmp_path, "-f", "pdf")
     assert code == 0, err
     assert str(source) not in err
+
+
+def test_verify_tries_the_password_on_an_unsigned_encrypted_copy_too(tmp_path: Path) -> None:
+    (tmp_path / "offsite.yaml").write_text(READERS + MINIMAL_PACK, encoding="utf-8")
+    (tmp_path / "passwords.yaml").write_text(PASSWORDS, encoding="utf-8")
+    code, _, err = build(tmp_path)
+    assert code == 0, err
+    folder = tmp_path / "out" / "offsite" / "recipients"
+    copies = [folder / "omar-haddad.pdf", folder / "omar-haddad.docx"]
+    passwords = ("--passwords", str(tmp_path / "passwords.yaml"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OMAR_PDF_PASSWORD", OMAR)
+        code, out, _ = run("verify", *map(str, copies), *passwords)
+        assert (code, out.splitlines()) == (0, [f"{path}: ok, encrypted" for path in copies])
+        patch.setenv("OMAR_PDF_PASSWORD", "not-omars-password")
+        code, out, _ = run("verify", *map(str, copies), *passwords)
+    assert code == 1
+    assert out.splitlines() == [
+        f"{path}: encrypted, and the password does not open it" for path in copies
+    ]

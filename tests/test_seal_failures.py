@@ -116,14 +116,16 @@ def test_an_encrypted_pdf_without_object_streams_is_signed(tmp_path: Path) -> No
     assert page_findings(decrypted.getvalue()) == []  # the signature field tagged, as PDF/UA asks
 
 
+@pytest.mark.parametrize("again", [(), ("--force",)], ids=["sealed again", "rendered again"])
 def test_building_without_passwords_again_says_each_copy_is_no_longer_encrypted(
-    tmp_path: Path,
+    tmp_path: Path, again: tuple[str, ...]
 ) -> None:
     write(tmp_path)
     code, _, err = build(tmp_path, "-f", "pdf")
     assert code == 0, err
     pack = str(tmp_path / "offsite.yaml")
-    code, _, err = run("build", pack, "-o", str(tmp_path / "out"), "-f", "pdf", "--per-recipient")
+    out = str(tmp_path / "out")
+    code, _, err = run("build", pack, "-o", out, "-f", "pdf", "--per-recipient", *again)
     assert code == 0, err
     readers = tmp_path / "out" / "offsite" / "recipients"
     for name in ("jane-doe", "omar-haddad"):

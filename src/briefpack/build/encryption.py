@@ -64,12 +64,14 @@ def encrypt_pdf(data: bytes, password: str, permissions: Permissions | None = No
     return output.getvalue()
 
 
-def opens_with(path: Path, password: str) -> bool:
-    """Whether the PDF at ``path`` is encrypted and opens with ``password``."""
+def opens_with(source: Path | bytes, password: str) -> bool:
+    """Whether the PDF ``source`` (a path, or bytes) is encrypted and opens with ``password``."""
     import pikepdf
 
     try:
-        with pikepdf.open(path, password=password) as pdf:
+        with pikepdf.open(
+            io.BytesIO(source) if isinstance(source, bytes) else source, password=password
+        ) as pdf:
             return bool(pdf.is_encrypted)
     except (pikepdf.PasswordError, pikepdf.PdfError, OSError):
         return False

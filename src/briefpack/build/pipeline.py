@@ -40,7 +40,7 @@ from briefpack.build.options import BuildOptions
 from briefpack.build.planning import plan, theme_for
 from briefpack.build.rendering import render_job, rendered, worker_pool
 from briefpack.build.report import BuildReport, Event, Notify, Progress
-from briefpack.build.seal import seal_pack
+from briefpack.build.seal import Seal, seal_pack
 from briefpack.build.system import hold_back, not_built
 from briefpack.build.word_layout import LibreOffice, advise, find_libreoffice
 from briefpack.build.writing import OutputWriter
@@ -113,13 +113,15 @@ def build(
             _keep_used_parts(pack_plan.jobs)
         # The seal step: signatures, then what was issued, from the files as they now are.
         folder = options.out_dir / pack_plan.pack.name
-        failures, warnings = seal_pack(
-            folder,
-            pack_plan.pack.name,
-            options.signing_key,
-            options.passwords,
-            pack_plan.pack.options.permissions,
+        seal = Seal(
+            key=options.signing_key,
+            passwords=options.passwords,
+            permissions=pack_plan.pack.options.permissions,
+            was_encrypted=frozenset(
+                path for path, entry in pack_plan.manifest.items() if entry.get("encrypted")
+            ),
         )
+        failures, warnings = seal_pack(folder, pack_plan.pack.name, seal)
         report.failures.extend(failures)
         report.warnings.extend(warnings)
     return report

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,18 +34,27 @@ if TYPE_CHECKING:
 DISTRIBUTION = "distribution.json"
 
 
-def seal_pack(
-    folder: Path,
-    pack_name: str,
-    key: SigningKey | None,
-    passwords: Mapping[str, str] | None = None,
-    permissions: Permissions | None = None,
-) -> tuple[list[Problem], list[Problem]]:
-    """Seal the folder's outputs as ``key`` and ``passwords`` say, then record what was issued.
+@dataclass(frozen=True)
+class Seal:
+    """What the seal step is asked for: its repr shows no key and no password."""
 
-    Each reader's PDF is encrypted with their password (``passwords``) and
-    the pack's ``permissions``, then every PDF signed with ``key``; each
-    reader's Word copy is encrypted with the same password.  Returns the
+    #: ``--sign``: every PDF is signed with it.
+    key: SigningKey | None = field(default=None, repr=False)
+    #: ``--passwords``: each reader's copies are encrypted with theirs.
+    passwords: Mapping[str, str] | None = field(default=None, repr=False)
+    #: ``options.permissions`` of the pack, for the readers' encrypted PDFs.
+    permissions: Permissions | None = None
+    #: The outputs the previous build issued encrypted: one now in the clear is said,
+    #: whether or not it was rendered again.
+    was_encrypted: frozenset[str] = frozenset()
+
+
+def seal_pack(folder: Path, pack_name: str, seal: Seal) -> tuple[list[Problem], list[Problem]]:
+    """Seal the folder's outputs as ``seal`` says, then record what was issued.
+
+    Each reader's PDF is encrypted with their password and the pack's
+    permissions, then every PDF signed with the key; each reader's Word copy
+    is encrypted with the same password.  Returns the
     problems of the files that could not be sealed (a reader's copy that
     could not be encrypted is not put in place, nor recorded), and warnings.
     The manifest and the record are written even when the build is stopped
@@ -65,12 +75,15 @@ def seal_pack(
             if entry.get("format") not in SEALED or not (target.is_file() or kept.is_file()):
                 continue
             reader = entry.get("recipient")
+            passwords = seal.passwords
             password = reader_password(passwords, reader) if passwords and reader else None
             try:
-                note = _seal_file(folder, entry, key, password, permissions)
+                note = _seal_file(folder, entry, seal.key, password, seal.permissions)
             except BriefpackError as error:
                 problems.extend(Problem(str(target), item.message) for item in error.problems)
                 continue
+            if note is None and password is None and entry["path"] in seal.was_encrypted:
+                note = BACK_IN_THE_CLEAR
             if note is not None:
                 warnings.append(Problem(str(target), note))
         prune_kept_renders(folder, {entry["path"] for entry in outputs if entry.get("encrypted")})
@@ -79,6 +92,10 @@ def seal_pack(
         write_distribution(folder, pack_name, outputs)
     return problems, warnings
 
+
+#: What is said of a reader's copy issued encrypted before and now in the clear: it is
+#: what a build without --passwords does, and a copy that then leaks can be read.
+BACK_IN_THE_CLEAR = "warning: encrypted before, now issued without a password (no --passwords)"
 
 #: The formats the seal step signs or encrypts: the PDFs (the minutes' too) and Word copies.
 SEALED = ("pdf", "minutes-pdf", "docx")
@@ -121,13 +138,7 @@ def _seal_file(
         and (password is None or _opens(target, password, is_pdf))
     ):
         return None
-    # A reader's copy issued encrypted before and now in the clear: said, since it is
-    # what a build without --passwords does, and a copy that leaks can then be read.
-    note = (
-        "warning: encrypted before, now issued without a password (no --passwords)"
-        if password is None and entry.get("encrypted")
-        else None
-    )
+    note = BACK_IN_THE_CLEAR if password is None and entry.get("encrypted") else None
     kept = kept_render(folder, entry["path"])
     data = _rendered_bytes(target, rendered, kept)
     if password is not None:

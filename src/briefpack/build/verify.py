@@ -107,16 +107,29 @@ def _issued(
 ) -> tuple[bool, str]:
     """The line for a file whose hash is the one recorded: its signature's state too."""
     password = _password_of(entry.get("recipient"), passwords)
-    if entry.get("encrypted") and (password is None or entry.get("format") != "pdf"):
+    if entry.get("encrypted") and password is None:
         # Its signature can only be read with the reader's password, which verify has not.
         return True, "ok, encrypted" + (" and signed" if entry.get("signed") else "")
     if not entry.get("signed"):
+        if entry.get("encrypted") and password is not None and not _opens(data, password):
+            return False, "encrypted, and the password does not open it"
         return True, "ok, encrypted" if entry.get("encrypted") else "ok"
     from briefpack.build.signing import signature_state
 
     good, state = signature_state(data, password)
     prefix = "ok, encrypted, " if entry.get("encrypted") else "ok, "
     return good, f"{prefix}{state}" if good else state
+
+
+def _opens(data: bytes, password: str) -> bool:
+    """Whether the encrypted PDF or Word copy ``data`` opens with ``password``."""
+    if data.startswith(b"%PDF"):
+        from briefpack.build.encryption import opens_with
+
+        return opens_with(data, password)
+    from briefpack.build.word_encryption import docx_opens_with
+
+    return docx_opens_with(data, password)
 
 
 def _password_of(reader: object, passwords: Mapping[str, str] | None) -> str | None:

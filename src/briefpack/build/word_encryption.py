@@ -34,8 +34,8 @@ def encrypt_docx(data: bytes, password: str) -> bytes:
     return output.getvalue()
 
 
-def docx_opens_with(path: Path, password: str) -> bool:
-    """Whether the Word copy at ``path`` is encrypted and ``password`` is its password.
+def docx_opens_with(source: Path | bytes, password: str) -> bool:
+    """Whether the Word copy at ``source`` (a path, or its bytes) is encrypted for ``password``.
 
     Checks the password's verifier only (one round of 100,000 spins, about a
     tenth of a second), not the whole copy: the seal step asks only of a file
@@ -45,7 +45,7 @@ def docx_opens_with(path: Path, password: str) -> bool:
     from msoffcrypto.format.ooxml import OOXMLFile
 
     try:
-        with path.open("rb") as file:
+        with io.BytesIO(source) if isinstance(source, bytes) else source.open("rb") as file:
             office = OOXMLFile(file)
             return bool(office.is_encrypted()) and password_verifies(office, password)
     except (OSError, ValueError, KeyError, exceptions.DecryptionError, exceptions.FileFormatError):
