@@ -61,6 +61,27 @@ def test_a_second_checkout_with_the_same_content_renders_nothing(
     assert all(entry["pages"] for entry in manifest["outputs"] if entry["path"].endswith(".pdf"))
 
 
+def test_a_pack_of_the_same_content_under_another_name_gets_outputs_of_its_own_name(
+    tmp_path: Path,
+) -> None:
+    from briefpack.content.filled import read_filled
+
+    pack = checkout(tmp_path / "checkout")
+    twin = pack.with_name("twin.yaml")
+    twin.write_bytes(pack.read_bytes())
+    cache = str(tmp_path / "cache")
+    for source in (pack, twin):
+        code, _, err = run(
+            "build", str(source), "-o", str(tmp_path / "out"), "--cache", cache,
+            "-f", "docx", "--no-sessions", "--answer-fields",
+        )  # fmt: skip
+        assert code == 0, err
+    for name in ("pack", "twin"):
+        identity = read_filled(tmp_path / "out" / name / f"{name}.docx").pack
+        assert identity is not None
+        assert identity.split("@")[0] == name
+
+
 def test_an_edit_renders_only_what_it_touched_and_a_damaged_entry_is_a_miss(
     tmp_path: Path,
 ) -> None:

@@ -137,7 +137,7 @@ def _minutes_jobs(planning: _Planning) -> list[Job]:
     pack, answers = planning.pack, planning.answers
     settings = replace(planning.base, answer_fields=False, answers=answers)
     scope = Scope(pack, None, None, planning.folder / pack.name)
-    content = canonical(replace(pack, recipients=()))
+    content = shown_content(pack)
     images = [image.name for image in pack_images(pack)]
     jobs = []
     for output_format in planning.options.formats:
@@ -224,7 +224,7 @@ def _scope_jobs(planning: _Planning, scope: Scope, marking: bool, debriefing: bo
     # The list of readers makes no page: a reader's pack shows their name (in its
     # settings) and the sessions they get (in its days), so a reader's exclusions
     # edited rebuild their pack alone, not every output.
-    content = canonical(replace(shown, recipients=()))
+    content = shown_content(shown)
     images = [image.name for image in pack_images(shown)]
     _, session = scope.shown.scope(scope.session_id)
     questions = len(session.questions) if session else len(scope.shown.questions)
@@ -292,3 +292,14 @@ def _job(
         cost=(questions + 1) * format_.cost,
         parts=parts,
     )
+
+
+def shown_content(pack: Pack) -> dict[str, object]:
+    """What an output is made from of ``pack``, canonical, for its hash: its name too.
+
+    The name takes no part in a pack's equality (two files of the same content
+    are the same pack), but a copy carries it as its identity, which harvest
+    checks: without it, a shared cache gave one pack the outputs of another.
+    Recipients are left out: each output's settings name the one it is for.
+    """
+    return {"name": pack.name, "content": canonical(replace(pack, recipients=()))}
