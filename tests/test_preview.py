@@ -278,3 +278,35 @@ def test_the_running_preview_refuses_another_host_and_answers_its_own(
     status, body = ask(port, "/", [f"127.0.0.1:{port}"])
     assert status == 200
     assert "aws-devex-2025.html" in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/.briefpack-rendered/pack/recipients/jane-doe.pdf",
+        "/%2ebriefpack-rendered/pack/recipients/jane-doe.pdf",
+        "/.briefpack-rendered/",
+        "/.briefpack-parts/pack/part.pdf",
+    ],
+)
+def test_the_builds_own_state_with_readers_renders_before_encryption_is_never_served(
+    tmp_path: Path, path: str
+) -> None:
+    from briefpack.authoring.preview import Reloads, serve
+
+    kept = tmp_path / ".briefpack-rendered" / "pack" / "recipients"
+    kept.mkdir(parents=True)
+    (kept / "jane-doe.pdf").write_bytes(b"%PDF-1.7 Jane's copy in the clear")
+    (tmp_path / ".briefpack-parts" / "pack").mkdir(parents=True)
+    (tmp_path / ".briefpack-parts" / "pack" / "part.pdf").write_bytes(b"%PDF-1.7 part")
+    reloads = Reloads()
+    running = serve(tmp_path, "127.0.0.1", 0, reloads)
+    port = running.server_address[1]
+    try:
+        status, body = ask(port, path, [f"127.0.0.1:{port}"])
+    finally:
+        reloads.close()
+        running.shutdown()
+        running.server_close()
+    assert status == 404
+    assert "in the clear" not in body

@@ -28,6 +28,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import click
 
@@ -114,7 +115,11 @@ class _Handler(SimpleHTTPRequestHandler):
         """The index, the events stream, HTML with the reload script, or a file."""
         self.nonce = None
         path = self.path.split("?", 1)[0]
-        if path == EVENTS_PATH:
+        if any(part.startswith(".") for part in unquote(path).split("/")):
+            # The build's own state (.briefpack-parts, .briefpack-rendered: the readers'
+            # renders before encryption) is never served.
+            self.send_error(HTTPStatus.NOT_FOUND)
+        elif path == EVENTS_PATH:
             self._events()
         elif path in ("/", "/index.html"):
             self._send_html(self._index())
