@@ -262,6 +262,7 @@ def test_the_changes_page_names_the_version_it_compares_with_and_its_own(
         ('"3\\n4"', "must be one line, without line breaks or control characters"),
         ('"3\\u20284"', "must be one line, without line breaks or control characters"),
         ('"3\\x854"', "must be one line, without line breaks or control characters"),
+        ('"3\\u202e4"', "must not contain a direction control (such as a right-to-left override)"),
         ('""', "must not be empty; leave it out"),
         ("~", "must not be empty; leave it out"),
     ],
@@ -281,6 +282,8 @@ def test_a_version_that_is_empty_or_more_than_one_line_is_refused_at_its_line(
     [
         ("3\n4", "must be one line, without line breaks or control characters"),
         ("3\t4", "must be one line, without line breaks or control characters"),
+        ("3\u202e4", "must not contain a direction control (such as a right-to-left override)"),
+        ("3\u20674", "must not contain a direction control (such as a right-to-left override)"),
         ("", "must not be empty"),
         ("  ", "must not be empty"),
     ],

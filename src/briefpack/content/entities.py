@@ -352,9 +352,16 @@ def version_problem(label: str) -> str | None:
     """What is wrong with ``label`` as a version (``options.version``, ``--issue``); or ``None``."""
     if not label.strip():
         return "must not be empty"
-    if any(unicodedata.category(char) in ("Cc", "Zl", "Zp") for char in label):
+    if any(unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") for char in label):
         return "must be one line, without line breaks or control characters"
+    if any(unicodedata.bidirectional(char) in _BIDI_CONTROLS for char in label):
+        # It would turn the rest of every footer around ("Version a6202 ,2 raM deussi").
+        return "must not contain a direction control (such as a right-to-left override)"
     return None
+
+
+#: Unicode's explicit direction embeddings, overrides and isolates (and their end).
+_BIDI_CONTROLS = frozenset({"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
 
 
 def latest_url_problem(url: str) -> str | None:
