@@ -4,11 +4,11 @@ AES-256 (PDF 2.0's R6) through pikepdf, with the permissions PDF/UA needs
 kept: screen readers may always extract the text; the reader may fill in
 the answer fields and add comments, and may print and copy unless
 ``options.permissions`` says otherwise; changing the pages is for its owner
-password, which is random and thrown away.  Encryption comes
-before signing, so the signature covers the encrypted bytes; and since an
-encrypted file cannot give back its render, the rendered bytes are kept
-beside the outputs (``OUT/.briefpack-rendered``) so that a new password
-re-encrypts without rendering again.
+password, which is random and thrown away.  Encryption comes before
+signing, so the signature covers the encrypted bytes; and since an encrypted
+file cannot give back its render, the rendered bytes are kept beside the
+outputs (``OUT/.briefpack-rendered``) so that a new password re-encrypts
+without rendering again.
 """
 
 from __future__ import annotations
@@ -75,6 +75,15 @@ def opens_with(source: Path | bytes, password: str) -> bool:
             return bool(pdf.is_encrypted)
     except (pikepdf.PasswordError, pikepdf.PdfError, OSError):
         return False
+
+
+def copy_opens_with(source: Path | bytes, password: str, pdf: bool) -> bool:
+    """Whether a reader's encrypted copy (a ``pdf``, else a Word copy) opens with ``password``."""
+    if pdf:
+        return opens_with(source, password)
+    from briefpack.build.word_encryption import docx_opens_with
+
+    return docx_opens_with(source, password)
 
 
 def missing_passwords(jobs: list[Job], passwords: Mapping[str, str], source: str) -> list[Problem]:

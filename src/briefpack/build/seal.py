@@ -54,9 +54,9 @@ def seal_pack(folder: Path, pack_name: str, seal: Seal) -> tuple[list[Problem], 
 
     Each reader's PDF is encrypted with their password and the pack's
     permissions, then every PDF signed with the key; each reader's Word copy
-    is encrypted with the same password.  Returns the
-    problems of the files that could not be sealed (a reader's copy that
-    could not be encrypted is not put in place, nor recorded), and warnings.
+    is encrypted with the same password.  Returns the problems of the files
+    that could not be sealed (a reader's copy that could not be encrypted is
+    not put in place, nor recorded), and warnings.
     The manifest and the record are written even when the build is stopped
     half-way, so that they always describe the files as they are.
     """
@@ -67,6 +67,7 @@ def seal_pack(folder: Path, pack_name: str, seal: Seal) -> tuple[list[Problem], 
         return [], []
     from briefpack.build.encryption import kept_render, prune_kept_renders, reader_password
 
+    passwords = seal.passwords
     problems: list[Problem] = []
     warnings: list[Problem] = []
     try:
@@ -75,17 +76,14 @@ def seal_pack(folder: Path, pack_name: str, seal: Seal) -> tuple[list[Problem], 
             if entry.get("format") not in SEALED or not (target.is_file() or kept.is_file()):
                 continue
             reader = entry.get("recipient")
-            passwords = seal.passwords
             password = reader_password(passwords, reader) if passwords and reader else None
             try:
-                note = _seal_file(folder, entry, seal.key, password, seal.permissions)
+                _seal_file(folder, entry, seal.key, password, seal.permissions)
             except BriefpackError as error:
                 problems.extend(Problem(str(target), item.message) for item in error.problems)
                 continue
-            if note is None and password is None and entry["path"] in seal.was_encrypted:
-                note = BACK_IN_THE_CLEAR
-            if note is not None:
-                warnings.append(Problem(str(target), note))
+            if password is None and entry["path"] in seal.was_encrypted:
+                warnings.append(Problem(str(target), BACK_IN_THE_CLEAR))
         prune_kept_renders(folder, {entry["path"] for entry in outputs if entry.get("encrypted")})
     finally:
         write_manifest(folder, manifest)
@@ -114,7 +112,7 @@ def _seal_file(
     key: SigningKey | None,
     password: str | None,
     permissions: Permissions | None = None,
-) -> str | None:
+) -> None:
     """Bring the entry's file to the seal asked for, from its rendered bytes; update ``entry``.
 
     A reader's copy is encrypted for their ``password`` (a PDF with the
@@ -124,7 +122,7 @@ def _seal_file(
     permissions; a changed password is found by trying it on the file, so
     that no password is ever hashed or stored.
     """
-    from briefpack.build.encryption import kept_render
+    from briefpack.build.encryption import copy_opens_with, kept_render
 
     target = folder / entry["path"]
     is_pdf = _is_pdf(entry)
@@ -135,10 +133,9 @@ def _seal_file(
         entry.get("seal") == wanted
         and target.is_file()
         and file_hash(target) == entry["sha256"]
-        and (password is None or _opens(target, password, is_pdf))
+        and (password is None or copy_opens_with(target, password, is_pdf))
     ):
-        return None
-    note = BACK_IN_THE_CLEAR if password is None and entry.get("encrypted") else None
+        return
     kept = kept_render(folder, entry["path"])
     data = _rendered_bytes(target, rendered, kept)
     if password is not None:
@@ -159,7 +156,6 @@ def _seal_file(
     if not (target.is_file() and data == target.read_bytes()):
         write_atomically(target, data)
     entry.update(sha256=hashlib.sha256(data).hexdigest(), size=len(data))
-    return note
 
 
 def _is_pdf(entry: dict[str, Any]) -> bool:
@@ -184,17 +180,6 @@ def _seal_key(
 
     allowed = None if password is None else granted(permissions)
     return hash_json([signer, rendered, password is not None, allowed])
-
-
-def _opens(target: Path, password: str, is_pdf: bool) -> bool:
-    """Whether the encrypted PDF or Word copy at ``target`` opens with ``password``."""
-    if is_pdf:
-        from briefpack.build.encryption import opens_with
-
-        return opens_with(target, password)
-    from briefpack.build.word_encryption import docx_opens_with
-
-    return docx_opens_with(target, password)
 
 
 def _encrypted(data: bytes, password: str, is_pdf: bool, permissions: Permissions | None) -> bytes:

@@ -111,7 +111,7 @@ def _issued(
         # Its signature can only be read with the reader's password, which verify has not.
         return True, "ok, encrypted" + (" and signed" if entry.get("signed") else "")
     if not entry.get("signed"):
-        if entry.get("encrypted") and password is not None and not _opens(data, password):
+        if entry.get("encrypted") and password is not None and not _opens_with(data, password):
             return False, "encrypted, and the password does not open it"
         return True, "ok, encrypted" if entry.get("encrypted") else "ok"
     from briefpack.build.signing import signature_state
@@ -121,24 +121,20 @@ def _issued(
     return good, f"{prefix}{state}" if good else state
 
 
-def _opens(data: bytes, password: str) -> bool:
-    """Whether the encrypted PDF or Word copy ``data`` opens with ``password``."""
-    if data.startswith(b"%PDF"):
-        from briefpack.build.encryption import opens_with
-
-        return opens_with(data, password)
-    from briefpack.build.word_encryption import docx_opens_with
-
-    return docx_opens_with(data, password)
-
-
 def _password_of(reader: object, passwords: Mapping[str, str] | None) -> str | None:
     """The password of the record's ``reader`` (a name as the pack spells it), if given."""
-    import unicodedata
-
     if not isinstance(reader, str) or not passwords:
         return None
-    return passwords.get(unicodedata.normalize("NFC", reader))
+    from briefpack.build.encryption import reader_password
+
+    return reader_password(passwords, reader)
+
+
+def _opens_with(data: bytes, password: str) -> bool:
+    """Whether the encrypted PDF or Word copy ``data`` opens with ``password``."""
+    from briefpack.build.encryption import copy_opens_with
+
+    return copy_opens_with(data, password, pdf=data.startswith(b"%PDF"))
 
 
 def _signature_note(data: bytes, entry: dict[str, Any]) -> str:

@@ -4,8 +4,9 @@ Every file is written whole or not at all (:func:`~briefpack.build.files.write_a
 so a build stopped at any moment leaves each output as it was or as it is
 now.  A reader's copy that is to be encrypted never reaches its place in
 the clear: its render is kept beside the outputs, and only the seal step
-puts it in place, encrypted.  What was written is kept for the pack's manifest; a pack with an
-output that failed is remembered, so that its stale outputs are left alone.
+puts it in place, encrypted.  What was written is kept for the pack's
+manifest; a pack with an output that failed is remembered, so that its
+stale outputs are left alone.
 """
 
 from __future__ import annotations
